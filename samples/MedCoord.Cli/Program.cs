@@ -1,0 +1,3 @@
+using MedCoord.Cli;
+
+return await SolverCommandLine.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,213 @@
+using System.CommandLine;
+using System.Globalization;
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Serialization;
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Validation;
+using NodaTime;
+using Spectre.Console;
+
+namespace MedCoord.Cli;
+
+/// <summary>The console solver: <c>medcoord solve</c> and <c>medcoord validate</c>.</summary>
+public static class SolverCommandLine
+{
+    /// <summary>Exit code: solved (even with unscheduled requests), or valid.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code: anything unexpected.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code: bad input (problem file or command line).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Runs the command line.</summary>
+    /// <param name="args">Arguments.</param>
+    /// <param name="stdout">Where the summary goes.</param>
+    /// <param name="stderr">Where errors go, one per line.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var problemArgument = new Argument<string>("problem") { Description = "The problem file (format v1)." };
+        var outOption = new Option<string?>("--out") { Description = "Write the schedule file (format v1) here." };
+        var timeLimitOption = new Option<double?>("--time-limit") { Description = "Time limit in seconds (overrides the problem's options)." };
+        var workersOption = new Option<int?>("--workers") { Description = "CP-SAT worker threads; 0 = the machine's core count." };
+        var seedOption = new Option<int?>("--seed") { Description = "Random seed; with one worker the same seed gives the same schedule." };
+
+        var solve = new Command("solve", "Solve a problem file and print a summary.")
+        {
+            problemArgument, outOption, timeLimitOption, workersOption, seedOption,
+        };
+        var validateArgument = new Argument<string>("problem") { Description = "The problem file (format v1)." };
+        var validate = new Command("validate", "Check a problem file without solving it.") { validateArgument };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"command line: {error.Message}");
+            }
+
+            return BadInput;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        if (!ReferenceEquals(stdout, Console.Out) || Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 160;
+        }
+
+        try
+        {
+            if (parse.CommandResult.Command == validate)
+            {
+                return await ValidateAsync(parse.GetValue(validateArgument)!, console, stderr);
+            }
+
+            if (parse.CommandResult.Command == solve)
+            {
+                var request = new SolveCommand(
+                    parse.GetValue(problemArgument)!,
+                    parse.GetValue(outOption),
+                    parse.GetValue(timeLimitOption),
+                    parse.GetValue(workersOption),
+                    parse.GetValue(seedOption));
+                return await request.RunAsync(console, stderr);
+            }
+
+            return await parse.InvokeAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return Failure;
+        }
+    }
+
+    private static async Task<int> ValidateAsync(string path, IAnsiConsole console, TextWriter stderr)
+    {
+        if (await ProblemLoader.LoadAsync(path, stderr) is not { } problem)
+        {
+            return BadInput;
+        }
+
+        console.MarkupLine($"[green]valid[/]: {Markup.Escape(path)} has {problem.Requests.Count} requests, {problem.Providers.Count} providers, {problem.Rooms.Count} rooms, {problem.Facilities.Count} facilities");
+        return Success;
+    }
+}
+
+/// <summary>Reads a problem file, printing one line per error.</summary>
+internal static class ProblemLoader
+{
+    public static async Task<Problem?> LoadAsync(string path, TextWriter stderr)
+    {
+        string json;
+        try
+        {
+            json = await File.ReadAllTextAsync(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await stderr.WriteLineAsync($"{path}: cannot read the problem file ({ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)})");
+            return null;
+        }
+
+        var errors = ProblemFile.TryParse(json, out var problem);
+        foreach (var error in errors)
+        {
+            await stderr.WriteLineAsync(error.ToString());
+        }
+
+        return problem;
+    }
+}
+
+/// <summary>One run of <c>medcoord solve</c>.</summary>
+internal sealed record SolveCommand(string ProblemPath, string? OutPath, double? TimeLimitSeconds, int? Workers, int? Seed)
+{
+    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
+    {
+        var flagErrors = new List<ValidationError>();
+        if (TimeLimitSeconds is { } t && (!(t > 0) || t > 604_800))
+        {
+            flagErrors.Add(new("--time-limit", $"must be above 0 and at most 604800 seconds, found {t.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (Workers is < 0 or > 256)
+        {
+            flagErrors.Add(new("--workers", $"must be from 0 (the machine's core count) to 256, found {Workers}"));
+        }
+
+        if (Seed is < 0)
+        {
+            flagErrors.Add(new("--seed", $"must not be negative, found {Seed}"));
+        }
+
+        var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
+        foreach (var error in flagErrors)
+        {
+            await stderr.WriteLineAsync(error.ToString());
+        }
+
+        if (problem is null || flagErrors.Count > 0)
+        {
+            return SolverCommandLine.BadInput;
+        }
+
+        var options = new SolveOptions(
+            TimeLimitSeconds is { } seconds ? Duration.FromMilliseconds(Math.Max(1, Math.Round(seconds * 1000))) : null,
+            Workers,
+            Seed);
+        var scheduler = new AppointmentScheduler();
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        Schedule schedule;
+        try
+        {
+            schedule = await console.Status().StartAsync("solving…", async ctx =>
+            {
+                var progress = new Progress<SolveProgress>(p => ctx.Status(Markup.Escape(
+                    $"solving… {p.Elapsed.TotalSeconds:0.0}s  best priority {p.ScheduledPriority}  bound {p.UpperBound}  (level {p.Phase} of 3)")));
+                return await Task.Run(() => scheduler.Solve(problem, options, progress, cancel.Token));
+            });
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        if (OutPath is not null)
+        {
+            WriteAtomically(OutPath, ScheduleFile.Serialize(schedule));
+        }
+
+        ScheduleReport.Write(console, problem, schedule, OutPath);
+        return SolverCommandLine.Success;
+    }
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var full = Path.GetFullPath(path);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, text);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using NodaTime;
+
+namespace MedCoord.Scheduling.Model;
+
+/// <summary>
+/// A recurring weekly block on a local wall clock: on each listed weekday, from <see cref="From"/> to <see cref="To"/>.
+/// </summary>
+/// <param name="Days">The weekdays the block applies on.</param>
+/// <param name="From">Local start time.</param>
+/// <param name="To">Local end time; <see cref="LocalTime.Midnight"/> stands for 24:00, the end of the day.</param>
+/// <remarks>On a DST change day the block keeps its local clock times; a skipped local time is shifted forward by the
+/// gap and an ambiguous one maps to its earlier instant (NodaTime's lenient resolver).</remarks>
+public sealed record WeeklyHours(IReadOnlyList<IsoDayOfWeek> Days, LocalTime From, LocalTime To)
+{
+    /// <summary>Gets whether <see cref="To"/> is 24:00, the end of the day.</summary>
+    public bool EndsAtEndOfDay => To == LocalTime.Midnight;
+}
+
+/// <summary>A site where appointments happen, with its time zone and optional weekly opening hours.</summary>
+/// <param name="Id">Unique facility id.</param>
+/// <param name="Zone">The facility's tzdb time zone; its local dates frame the horizon and request windows.</param>
+/// <param name="Hours">Weekly opening hours; <see langword="null"/> means open all day, every day.</param>
+public sealed record Facility(string Id, DateTimeZone Zone, IReadOnlyList<WeeklyHours>? Hours = null);
+
+/// <summary>A bookable room at one facility.</summary>
+/// <param name="Id">Unique room id.</param>
+/// <param name="FacilityId">The facility the room belongs to.</param>
+/// <param name="Features">What the room offers (for example <c>exam</c>, <c>ecg</c>).</param>
+/// <param name="Unavailable">Absolute blocks when the room cannot be used.</param>
+public sealed record Room(string Id, string FacilityId, IReadOnlyList<string> Features, IReadOnlyList<Interval> Unavailable);
+
+/// <summary>A weekly block in which a provider works at one facility, on that facility's wall clock.</summary>
+/// <param name="FacilityId">Where the provider works in this block.</param>
+/// <param name="Hours">The weekly block, read in the facility's zone.</param>
+public sealed record ProviderAvailability(string FacilityId, WeeklyHours Hours);
+
+/// <summary>A clinician who can be booked.</summary>
+/// <param name="Id">Unique provider id.</param>
+/// <param name="Skills">Skills the provider has.</param>
+/// <param name="Availability">Weekly working blocks, possibly at several facilities.</param>
+/// <param name="TimeOff">Absolute blocks when the provider is away.</param>
+public sealed record Provider(string Id, IReadOnlyList<string> Skills, IReadOnlyList<ProviderAvailability> Availability, IReadOnlyList<Interval> TimeOff);
+
+/// <summary>A patient, identified only by an opaque id.</summary>
+/// <param name="Id">Unique, opaque patient id.</param>
+/// <param name="Zone">The patient's zone; required when <paramref name="Hours"/> is given.</param>
+/// <param name="Hours">Weekly hours in which the patient can attend, on the patient's clock; <see langword="null"/> means any time.</param>
+/// <param name="Unavailable">Absolute blocks when the patient cannot attend.</param>
+public sealed record Patient(string Id, DateTimeZone? Zone, IReadOnlyList<WeeklyHours>? Hours, IReadOnlyList<Interval> Unavailable);
+
+/// <summary>What kind of appointment a request is for.</summary>
+/// <param name="Id">Unique type id.</param>
+/// <param name="DurationMinutes">Default duration in minutes.</param>
+/// <param name="ProviderSkill">The skill a provider needs; <see langword="null"/> books no provider.</param>
+/// <param name="RoomFeatures">Features a room needs; empty books no room (telehealth).</param>
+/// <param name="BufferMinutes">Room turnover after the appointment, in minutes.</param>
+public sealed record AppointmentType(string Id, int DurationMinutes, string? ProviderSkill, IReadOnlyList<string> RoomFeatures, int BufferMinutes = 0)
+{
+    /// <summary>Gets whether this type books a provider.</summary>
+    public bool BooksProvider => ProviderSkill is not null;
+
+    /// <summary>Gets whether this type books a room.</summary>
+    public bool BooksRoom => RoomFeatures.Count > 0;
+}
+
+/// <summary>A care-pathway link: the request starts after <see cref="RequestId"/> ends.</summary>
+/// <param name="RequestId">The request that must come first.</param>
+/// <param name="MinGapMinutes">Least minutes between the predecessor's end and this start.</param>
+/// <param name="MaxGapMinutes">Most minutes between the predecessor's end and this start; <see langword="null"/> for no maximum.</param>
+public sealed record RequestLink(string RequestId, int MinGapMinutes = 0, int? MaxGapMinutes = null);
+
+/// <summary>A patient's request for one appointment.</summary>
+/// <param name="Id">Unique request id.</param>
+/// <param name="PatientId">The patient.</param>
+/// <param name="TypeId">The appointment type.</param>
+/// <param name="Earliest">First acceptable local date (facility zone); <see langword="null"/> for the horizon's first date.</param>
+/// <param name="Latest">Last acceptable local date (facility zone); <see langword="null"/> for the horizon's last date.</param>
+/// <param name="Priority">Weight from 1 to 100.</param>
+/// <param name="DurationMinutes">Override of the type's duration.</param>
+/// <param name="PreferredProviderId">A soft preference for one provider.</param>
+/// <param name="After">Requests this one follows.</param>
+public sealed record AppointmentRequest(
+    string Id,
+    string PatientId,
+    string TypeId,
+    LocalDate? Earliest = null,
+    LocalDate? Latest = null,
+    int Priority = 1,
+    int? DurationMinutes = null,
+    string? PreferredProviderId = null,
+    IReadOnlyList<RequestLink>? After = null)
+{
+    /// <summary>Gets the links to predecessors, never <see langword="null"/>.</summary>
+    public IReadOnlyList<RequestLink> Links => After ?? [];
+}
+
+/// <summary>A commitment already made, kept exactly by the solver.</summary>
+/// <param name="RequestId">The request it books.</param>
+/// <param name="ProviderId">The provider, or <see langword="null"/> where the type books none.</param>
+/// <param name="RoomId">The room, or <see langword="null"/> where the type books none.</param>
+/// <param name="Start">The start instant.</param>
+/// <param name="FacilityId">Optional facility, needed only where the type books no room and the provider works at two facilities at that instant.</param>
+public sealed record FixedBooking(string RequestId, string? ProviderId, string? RoomId, Instant Start, string? FacilityId = null);
+
+/// <summary>Solve settings; every value left <see langword="null"/> falls back to the next level (call, problem, configured defaults).</summary>
+/// <param name="TimeLimit">Wall-clock limit for the search.</param>
+/// <param name="Workers">CP-SAT worker threads; 0 means the machine's core count.</param>
+/// <param name="Seed">Random seed; with one worker the same seed gives the same schedule.</param>
+public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null);
+
+/// <summary>A complete scheduling problem (format v1).</summary>
+/// <param name="Horizon">Inclusive local dates; each facility reads them in its own zone.</param>
+/// <param name="Facilities">Sites.</param>
+/// <param name="Rooms">Rooms.</param>
+/// <param name="Providers">Providers.</param>
+/// <param name="Patients">Patients.</param>
+/// <param name="AppointmentTypes">Appointment types.</param>
+/// <param name="Requests">Requests to schedule.</param>
+/// <param name="Fixed">Bookings to keep exactly.</param>
+/// <param name="Options">Solve settings from the problem itself.</param>
+public sealed record Problem(
+    DateInterval Horizon,
+    IReadOnlyList<Facility> Facilities,
+    IReadOnlyList<Room> Rooms,
+    IReadOnlyList<Provider> Providers,
+    IReadOnlyList<Patient> Patients,
+    IReadOnlyList<AppointmentType> AppointmentTypes,
+    IReadOnlyList<AppointmentRequest> Requests,
+    IReadOnlyList<FixedBooking> Fixed,
+    SolveOptions? Options = null);

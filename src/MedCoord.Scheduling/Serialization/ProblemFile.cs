@@ -1,0 +1,50 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Validation;
+
+namespace MedCoord.Scheduling.Serialization;
+
+/// <summary>Reads problem files (format v1). Thread safe.</summary>
+public static class ProblemFile
+{
+    /// <summary>Reads and validates a problem file's text.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="problem">The problem, when there are no errors.</param>
+    /// <returns>Every error found (syntax, kinds, references, rules), each with its JSON path; empty when valid.</returns>
+    public static IReadOnlyList<ValidationError> TryParse(string json, out Problem? problem)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var (parsed, map, readErrors) = ProblemJsonReader.Read(json);
+        problem = null;
+        if (parsed is null)
+        {
+            return readErrors;
+        }
+
+        var errors = new List<ValidationError>(readErrors);
+        var reported = new HashSet<string>(readErrors.Select(e => e.Path), StringComparer.Ordinal);
+        foreach (var error in ProblemValidator.Validate(parsed, map, structureAlreadyBroken: readErrors.Count > 0))
+        {
+            if (!reported.Any(path => error.Path == path || error.Path.StartsWith(path + ".", StringComparison.Ordinal) || error.Path.StartsWith(path + "[", StringComparison.Ordinal)))
+            {
+                errors.Add(error);
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            problem = parsed;
+        }
+
+        return errors;
+    }
+
+    /// <summary>Reads and validates a problem file's text.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <returns>The problem.</returns>
+    /// <exception cref="ProblemValidationException">The text is bad input; the exception lists every error.</exception>
+    public static Problem Parse(string json)
+    {
+        var errors = TryParse(json, out var problem);
+        return errors.Count > 0 ? throw new ProblemValidationException(errors) : problem!;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using MedCoord.Scheduling.Results;
+using NodaTime;
+using NodaTime.Text;
+
+namespace MedCoord.Scheduling.Serialization;
+
+/// <summary>Writes schedule files (format v1). Thread safe.</summary>
+public static class ScheduleFile
+{
+    private static readonly OffsetDateTimePattern DateTimePattern =
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'sso<+HH:mm>");
+
+    /// <summary>Formats an offset date-time as the file does, for example <c>2026-12-07T09:00:00-05:00</c>.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The text.</returns>
+    public static string FormatDateTime(OffsetDateTime value) => DateTimePattern.Format(value);
+
+    /// <summary>Serialises a schedule as a format v1 schedule file.</summary>
+    /// <param name="schedule">The schedule.</param>
+    /// <returns>The file's text, indented, UTF-8 safe.</returns>
+    public static string Serialize(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("formatVersion", 1);
+            w.WriteString("status", schedule.Status.ToString());
+            w.WriteStartObject("objective");
+            w.WriteNumber("scheduledPriority", schedule.Objective.ScheduledPriority);
+            w.WriteNumber("upperBound", schedule.Objective.UpperBound);
+            w.WriteNumber("waitingCost", schedule.Objective.WaitingCost);
+            w.WriteEndObject();
+            w.WriteStartArray("assignments");
+            foreach (var a in schedule.Assignments)
+            {
+                w.WriteStartObject();
+                w.WriteString("request", a.RequestId);
+                w.WriteString("patient", a.PatientId);
+                WriteNullable(w, "provider", a.ProviderId);
+                WriteNullable(w, "room", a.RoomId);
+                w.WriteString("facility", a.FacilityId);
+                w.WriteString("start", FormatDateTime(a.Start));
+                w.WriteString("end", FormatDateTime(a.End));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("unscheduled");
+            foreach (var u in schedule.Unscheduled)
+            {
+                w.WriteStartObject();
+                w.WriteString("request", u.RequestId);
+                w.WriteString("reason", u.Reason.ToString());
+                w.WriteString("message", u.Message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("stats");
+            w.WriteNumber("wallSeconds", schedule.Stats.WallSeconds);
+            w.WriteNumber("workers", schedule.Stats.Workers);
+            w.WriteNumber("seed", schedule.Stats.Seed);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+}

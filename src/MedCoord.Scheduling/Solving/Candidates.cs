@@ -1,0 +1,201 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Time;
+using MedCoord.Scheduling.Validation;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>A provider who could host the request at one facility, and the starts that allows.</summary>
+internal sealed record ProviderOption(string ProviderId, MinuteSet Starts);
+
+/// <summary>A room that could host the request, and the starts that allows.</summary>
+internal sealed record RoomOption(string RoomId, MinuteSet Starts);
+
+/// <summary>A local date at a facility on which the request could start: its minutes and its waiting days.</summary>
+internal sealed record DayOption(LocalDate Date, long From, long To, int WaitingDays);
+
+/// <summary>A facility that could host the request: the starts every rule allows there, with the resources and days behind them.</summary>
+internal sealed record FacilityOption(string FacilityId, MinuteSet Starts, IReadOnlyList<ProviderOption> Providers, IReadOnlyList<RoomOption> Rooms, IReadOnlyList<DayOption> Days);
+
+/// <summary>
+/// Everything a request could ever be given on an empty calendar (rules 3, 4, 5 and 8 applied per resource),
+/// or why nothing could host it.
+/// </summary>
+internal sealed class RequestCandidates
+{
+    public required int Index { get; init; }
+
+    public required AppointmentRequest Request { get; init; }
+
+    public required AppointmentType Type { get; init; }
+
+    public required int Duration { get; init; }
+
+    public required IReadOnlyList<FacilityOption> Facilities { get; init; }
+
+    public FixedPlacement? Fixed { get; init; }
+
+    public UnscheduledReason? StaticReason { get; set; }
+
+    public string? StaticMessage { get; set; }
+
+    public bool CanBeScheduled => StaticReason is null;
+
+    public MinuteSet AllStarts => Facilities.Aggregate(MinuteSet.Empty, (all, f) => all.Union(f.Starts));
+
+    /// <summary>Analyses every request of a valid problem.</summary>
+    public static IReadOnlyList<RequestCandidates> Build(Calendar calendar)
+    {
+        var fixedByRequest = calendar.Problem.Fixed.ToDictionary(f => f.RequestId, f => FixedBookingRules.Place(calendar, f), StringComparer.Ordinal);
+        var result = calendar.Problem.Requests
+            .Select((r, i) => fixedByRequest.TryGetValue(r.Id, out var placement) ? ForFixed(calendar, i, r, placement) : ForRequest(calendar, i, r))
+            .ToList();
+        PropagateUnschedulablePredecessors(result);
+        return result;
+    }
+
+    private static RequestCandidates ForRequest(Calendar calendar, int index, AppointmentRequest request)
+    {
+        var type = calendar.TypeOf(request);
+        var duration = calendar.DurationOf(request);
+        var providers = type.BooksProvider ? calendar.Problem.Providers.Where(p => calendar.HasSkill(p, type)).ToList() : [];
+        var rooms = type.BooksRoom ? calendar.Problem.Rooms.Where(r => calendar.HasFeatures(r, type)).ToList() : [];
+
+        RequestCandidates Impossible(UnscheduledReason reason, string message) => new()
+        {
+            Index = index, Request = request, Type = type, Duration = duration, Facilities = [], StaticReason = reason, StaticMessage = message,
+        };
+
+        if (type.BooksProvider && providers.Count == 0)
+        {
+            return Impossible(UnscheduledReason.NoQualifiedProvider, $"no provider has skill '{type.ProviderSkill}'");
+        }
+
+        if (type.BooksRoom && rooms.Count == 0)
+        {
+            return Impossible(UnscheduledReason.NoQualifiedRoom, $"no room has all of the features {string.Join(", ", type.RoomFeatures.Select(f => $"'{f}'"))}");
+        }
+
+        if (calendar.Window(request) is not { } window)
+        {
+            return Impossible(UnscheduledReason.NoAvailabilityInWindow, "its date window lies outside the horizon");
+        }
+
+        var facilityIds = type.BooksRoom
+            ? rooms.Select(r => r.FacilityId).Distinct(StringComparer.Ordinal)
+            : providers.SelectMany(p => calendar.ProviderFacilities(p.Id)).Distinct(StringComparer.Ordinal);
+
+        var options = new List<FacilityOption>();
+        foreach (var facilityId in facilityIds.Order(StringComparer.Ordinal))
+        {
+            var starts = calendar.FacilityStarts(request, facilityId);
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            var providerOptions = providers
+                .Select(p => new ProviderOption(p.Id, starts.Intersect(calendar.ProviderStarts(p.Id, facilityId, duration))))
+                .Where(o => !o.Starts.IsEmpty).ToList();
+            var roomOptions = rooms.Where(r => r.FacilityId == facilityId)
+                .Select(r => new RoomOption(r.Id, starts.Intersect(calendar.RoomStarts(r.Id, duration))))
+                .Where(o => !o.Starts.IsEmpty).ToList();
+
+            // Intersection distributes over union, so this is exactly the starts some provider-room pair allows.
+            if (type.BooksProvider)
+            {
+                starts = starts.Intersect(Union(providerOptions.Select(o => o.Starts)));
+            }
+
+            if (type.BooksRoom)
+            {
+                starts = starts.Intersect(Union(roomOptions.Select(o => o.Starts)));
+            }
+
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            providerOptions = [.. providerOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
+            roomOptions = [.. roomOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
+            var days = Days(calendar, request, facilityId, starts, window);
+            options.Add(new FacilityOption(facilityId, starts, providerOptions, roomOptions, days));
+        }
+
+        if (options.Count == 0)
+        {
+            var what = (type.BooksProvider, type.BooksRoom) switch
+            {
+                (true, true) => "a qualified provider, a qualified room, opening hours and the patient's availability",
+                (true, false) => "a qualified provider, opening hours and the patient's availability",
+                _ => "a qualified room, opening hours and the patient's availability",
+            };
+            return Impossible(UnscheduledReason.NoAvailabilityInWindow,
+                $"{what} never line up for {duration} minutes between {window.Earliest:uuuu-MM-dd} and {window.Latest:uuuu-MM-dd}");
+        }
+
+        return new RequestCandidates { Index = index, Request = request, Type = type, Duration = duration, Facilities = options };
+    }
+
+    private static RequestCandidates ForFixed(Calendar calendar, int index, AppointmentRequest request, FixedPlacement placement)
+    {
+        var starts = MinuteSet.Of(placement.Start, placement.Start + 1);
+        var zone = calendar.Facilities[placement.FacilityId].Zone;
+        var date = calendar.Timeline.LocalDateOf(zone, placement.Start);
+        var day = new DayOption(date, placement.Start, placement.Start + 1, Period.Between(calendar.WaitingFrom(request), date, PeriodUnits.Days).Days);
+        var option = new FacilityOption(
+            placement.FacilityId,
+            starts,
+            placement.Booking.ProviderId is { } p ? [new ProviderOption(p, starts)] : [],
+            placement.Booking.RoomId is { } r ? [new RoomOption(r, starts)] : [],
+            [day]);
+        return new RequestCandidates
+        {
+            Index = index, Request = request, Type = calendar.TypeOf(request), Duration = (int)(placement.End - placement.Start),
+            Facilities = [option], Fixed = placement,
+        };
+    }
+
+    private static List<DayOption> Days(Calendar calendar, AppointmentRequest request, string facilityId, MinuteSet starts, (LocalDate Earliest, LocalDate Latest) window)
+    {
+        var zone = calendar.Facilities[facilityId].Zone;
+        var waitingFrom = calendar.WaitingFrom(request);
+        var days = new List<DayOption>();
+        for (var date = window.Earliest; date <= window.Latest; date = date.PlusDays(1))
+        {
+            var from = calendar.Timeline.DayStartMinute(zone, date);
+            var to = calendar.Timeline.DayStartMinute(zone, date.PlusDays(1));
+            if (!starts.Intersect(MinuteSet.Of(from, to)).IsEmpty)
+            {
+                days.Add(new DayOption(date, from, to, Period.Between(waitingFrom, date, PeriodUnits.Days).Days));
+            }
+        }
+
+        return days;
+    }
+
+    private static MinuteSet Union(IEnumerable<MinuteSet> sets) => MinuteSet.FromRanges(sets.SelectMany(s => s.Ranges));
+
+    private static void PropagateUnschedulablePredecessors(List<RequestCandidates> all)
+    {
+        var byId = all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var candidate in all.Where(c => c.CanBeScheduled))
+            {
+                var blocked = candidate.Request.Links.FirstOrDefault(l => !byId[l.RequestId].CanBeScheduled);
+                if (blocked is not null)
+                {
+                    candidate.StaticReason = UnscheduledReason.PredecessorUnscheduled;
+                    candidate.StaticMessage = $"it follows request '{blocked.RequestId}', which can never be scheduled";
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+    }
+}

@@ -1,0 +1,83 @@
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Time;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>Turns a solution (or its absence) into a <see cref="Schedule"/> that accounts for every request once.</summary>
+internal static class ScheduleBuilder
+{
+    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, SolveStats stats)
+    {
+        var assignments = new List<Assignment>();
+        var scheduled = new HashSet<string>(StringComparer.Ordinal);
+        if (result.Solution is { } solution && model is not null)
+        {
+            foreach (var vars in model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)))
+            {
+                assignments.Add(ToAssignment(calendar, vars, solution));
+                scheduled.Add(vars.Candidates.Request.Id);
+            }
+        }
+
+        var unscheduled = candidates
+            .Where(c => !scheduled.Contains(c.Request.Id))
+            .Select(c => Explain(c, result, scheduled))
+            .ToList();
+
+        var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
+        var waiting = assignments.Sum(a =>
+        {
+            var request = calendar.Requests[a.RequestId];
+            return (long)request.Priority * Period.Between(calendar.WaitingFrom(request), a.Start.Date, PeriodUnits.Days).Days;
+        });
+        var bound = result.Status == ScheduleStatus.Optimal ? priority : Math.Max(priority, result.PriorityBound);
+
+        return new Schedule(
+            result.Status,
+            new ScheduleObjective(priority, bound, waiting),
+            [.. assignments.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal)],
+            unscheduled,
+            stats);
+    }
+
+    private static Assignment ToAssignment(Calendar calendar, RequestVars vars, Solution solution)
+    {
+        var (facility, _) = vars.Facilities.Single(f => solution.IsTrue(f.Chosen));
+        var provider = vars.Providers.SingleOrDefault(p => p.Facility == facility && solution.IsTrue(p.Chosen)).Option?.ProviderId;
+        var room = vars.Rooms.SingleOrDefault(r => r.Facility == facility && solution.IsTrue(r.Chosen)).Option?.RoomId;
+        var zone = calendar.Facilities[facility.FacilityId].Zone;
+        var start = solution[vars.Start];
+        var request = vars.Candidates.Request;
+        return new Assignment(
+            request.Id,
+            request.PatientId,
+            provider,
+            room,
+            facility.FacilityId,
+            calendar.Timeline.ToInstant(start).InZone(zone).ToOffsetDateTime(),
+            calendar.Timeline.ToInstant(start + vars.Candidates.Duration).InZone(zone).ToOffsetDateTime());
+    }
+
+    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled)
+    {
+        var id = c.Request.Id;
+        if (!c.CanBeScheduled)
+        {
+            return new(id, c.StaticReason!.Value, c.StaticMessage!);
+        }
+
+        switch (result.Status)
+        {
+            case ScheduleStatus.Infeasible:
+                return new(id, UnscheduledReason.NoSolutionFound, "the fixed bookings and their links leave no schedule that obeys every rule");
+            case ScheduleStatus.NoSolutionFound:
+                return new(id, UnscheduledReason.NoSolutionFound, "the solver stopped before it found any schedule");
+        }
+
+        var missing = c.Request.Links.FirstOrDefault(l => !scheduled.Contains(l.RequestId));
+        return missing is not null
+            ? new(id, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not scheduled")
+            : new(id, UnscheduledReason.CapacityTaken, "it fits on its own, but every slot it could take went to higher-priority work");
+    }
+}

@@ -1,0 +1,253 @@
+using Google.OrTools.Sat;
+using Google.OrTools.Util;
+using MedCoord.Scheduling.Time;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>The decision variables of one request.</summary>
+internal sealed class RequestVars
+{
+    public required RequestCandidates Candidates { get; init; }
+
+    /// <summary>Scheduled or not (rule 1).</summary>
+    public required BoolVar Scheduled { get; init; }
+
+    public required IntVar Start { get; init; }
+
+    public required IntervalVar Interval { get; init; }
+
+    public List<(FacilityOption Option, BoolVar Chosen)> Facilities { get; } = [];
+
+    public List<(FacilityOption Facility, ProviderOption Option, BoolVar Chosen)> Providers { get; } = [];
+
+    public List<(FacilityOption Facility, RoomOption Option, BoolVar Chosen)> Rooms { get; } = [];
+
+    public List<(DayOption Day, BoolVar Chosen)> Days { get; } = [];
+}
+
+/// <summary>
+/// The CP-SAT model of a problem, built rule by rule as the format states them. Times are integer minutes from the
+/// horizon's first instant.
+/// </summary>
+internal sealed class ScheduleModel
+{
+    private readonly Dictionary<string, List<IntervalVar>> _providerIntervals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IntervalVar>> _roomIntervals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IntervalVar>> _patientIntervals = new(StringComparer.Ordinal);
+    private readonly List<IntVar> _decisions = [];
+
+    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates)
+    {
+        foreach (var candidate in candidates.Where(c => c.CanBeScheduled))
+        {
+            Requests.Add(candidate.Request.Id, AddRequest(candidate));
+        }
+
+        AddNoOverlapRule();
+        AddLinkRule();
+
+        PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
+        WaitingObjective = LinearExpr.WeightedSum(
+            Requests.Values.SelectMany(v => v.Days.Where(d => d.Day.WaitingDays > 0).Select(d => d.Chosen)),
+            Requests.Values.SelectMany(v => v.Days.Where(d => d.Day.WaitingDays > 0).Select(d => (long)d.Day.WaitingDays * v.Candidates.Request.Priority)));
+        PreferenceObjective = LinearExpr.Sum(Requests.Values.SelectMany(v => v.Providers
+            .Where(p => p.Option.ProviderId == v.Candidates.Request.PreferredProviderId)
+            .Select(p => (LinearExpr)p.Chosen)));
+    }
+
+    public CpModel Model { get; } = new();
+
+    public Dictionary<string, RequestVars> Requests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Level 1: total priority of scheduled requests (maximised).</summary>
+    public LinearExpr PriorityObjective { get; }
+
+    /// <summary>Level 2: priority × waiting days (minimised).</summary>
+    public LinearExpr WaitingObjective { get; }
+
+    /// <summary>Level 3: preferred providers honoured (maximised).</summary>
+    public LinearExpr PreferenceObjective { get; }
+
+    /// <summary>Every decision variable, for carrying a solution over as the next phase's hint.</summary>
+    public IReadOnlyList<IntVar> Decisions => _decisions;
+
+    private static Domain ToDomain(MinuteSet set) =>
+        Domain.FromFlatIntervals([.. set.Ranges.SelectMany(r => new[] { r.Start, r.End - 1 })]);
+
+    private BoolVar NewBool(string name)
+    {
+        var variable = Model.NewBoolVar(name);
+        _decisions.Add(variable);
+        return variable;
+    }
+
+    private RequestVars AddRequest(RequestCandidates c)
+    {
+        var id = c.Request.Id;
+        var scheduled = NewBool($"scheduled[{id}]");
+        var start = Model.NewIntVarFromDomain(ToDomain(c.AllStarts), $"start[{id}]");
+        _decisions.Add(start);
+        var vars = new RequestVars
+        {
+            Candidates = c,
+            Scheduled = scheduled,
+            Start = start,
+            Interval = Model.NewOptionalFixedSizeIntervalVar(start, c.Duration, scheduled, $"appointment[{id}]"),
+        };
+
+        if (c.Fixed is not null)
+        {
+            // Rule 1: fixed requests are assigned exactly as fixed.
+            Model.Add(scheduled == 1);
+        }
+
+        AddFacilityChoice(vars);
+        Add(_patientIntervals, c.Request.PatientId, vars.Interval);
+        return vars;
+    }
+
+    /// <summary>Rules 5 and 8 (through the facility's start domain), then rules 3 and 4 per facility.</summary>
+    private void AddFacilityChoice(RequestVars v)
+    {
+        var c = v.Candidates;
+        var id = c.Request.Id;
+        foreach (var facility in c.Facilities)
+        {
+            BoolVar chosen = c.Facilities.Count == 1 ? v.Scheduled : NewBool($"facility[{id},{facility.FacilityId}]");
+            if (c.Facilities.Count > 1)
+            {
+                Model.AddLinearExpressionInDomain(v.Start, ToDomain(facility.Starts)).OnlyEnforceIf(chosen);
+            }
+
+            v.Facilities.Add((facility, chosen));
+            AddDayChoice(v, facility, chosen);
+            AddProviderRule(v, facility, chosen);
+            AddRoomRule(v, facility, chosen);
+        }
+
+        if (c.Facilities.Count > 1)
+        {
+            Model.Add(LinearExpr.Sum(v.Facilities.Select(f => (LinearExpr)f.Chosen)) == v.Scheduled);
+        }
+    }
+
+    /// <summary>Rule 8 and the waiting objective: exactly one local start date at the chosen facility.</summary>
+    private void AddDayChoice(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
+    {
+        if (facility.Days.Count == 1)
+        {
+            v.Days.Add((facility.Days[0], facilityChosen));
+            return;
+        }
+
+        var dayLiterals = new List<BoolVar>();
+        foreach (var day in facility.Days)
+        {
+            var chosen = NewBool($"day[{v.Candidates.Request.Id},{facility.FacilityId},{day.Date:uuuu-MM-dd}]");
+            Model.AddLinearConstraint(v.Start, day.From, day.To - 1).OnlyEnforceIf(chosen);
+            dayLiterals.Add(chosen);
+            v.Days.Add((day, chosen));
+        }
+
+        Model.Add(LinearExpr.Sum(dayLiterals.Select(l => (LinearExpr)l)) == facilityChosen);
+    }
+
+    /// <summary>Rule 3: a qualified provider, inside one of its blocks at this facility and outside time off.</summary>
+    private void AddProviderRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
+    {
+        var id = v.Candidates.Request.Id;
+        var literals = new List<BoolVar>();
+        foreach (var option in facility.Providers)
+        {
+            var chosen = facility.Providers.Count == 1 ? facilityChosen : NewBool($"provider[{id},{facility.FacilityId},{option.ProviderId}]");
+            if (!SameSet(option.Starts, facility.Starts))
+            {
+                Model.AddLinearExpressionInDomain(v.Start, ToDomain(option.Starts)).OnlyEnforceIf(chosen);
+            }
+
+            var interval = ReferenceEquals(chosen, v.Scheduled)
+                ? v.Interval
+                : Model.NewOptionalFixedSizeIntervalVar(v.Start, v.Candidates.Duration, chosen, $"provider-booking[{id},{option.ProviderId}]");
+            Add(_providerIntervals, option.ProviderId, interval);
+            literals.Add(chosen);
+            v.Providers.Add((facility, option, chosen));
+        }
+
+        if (facility.Providers.Count > 1)
+        {
+            Model.Add(LinearExpr.Sum(literals.Select(l => (LinearExpr)l)) == facilityChosen);
+        }
+    }
+
+    /// <summary>Rule 4: a room with every feature, in this facility, outside its unavailable blocks; occupied through its buffer.</summary>
+    private void AddRoomRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
+    {
+        var id = v.Candidates.Request.Id;
+        var buffer = v.Candidates.Type.BufferMinutes;
+        var literals = new List<BoolVar>();
+        foreach (var option in facility.Rooms)
+        {
+            var chosen = facility.Rooms.Count == 1 ? facilityChosen : NewBool($"room[{id},{option.RoomId}]");
+            if (!SameSet(option.Starts, facility.Starts))
+            {
+                Model.AddLinearExpressionInDomain(v.Start, ToDomain(option.Starts)).OnlyEnforceIf(chosen);
+            }
+
+            var interval = ReferenceEquals(chosen, v.Scheduled) && buffer == 0
+                ? v.Interval
+                : Model.NewOptionalFixedSizeIntervalVar(v.Start, v.Candidates.Duration + buffer, chosen, $"room-booking[{id},{option.RoomId}]");
+            Add(_roomIntervals, option.RoomId, interval);
+            literals.Add(chosen);
+            v.Rooms.Add((facility, option, chosen));
+        }
+
+        if (facility.Rooms.Count > 1)
+        {
+            Model.Add(LinearExpr.Sum(literals.Select(l => (LinearExpr)l)) == facilityChosen);
+        }
+    }
+
+    /// <summary>Rule 6: no overlap per provider, per patient, and per room counting the buffer.</summary>
+    private void AddNoOverlapRule()
+    {
+        foreach (var intervals in _providerIntervals.Values.Concat(_roomIntervals.Values).Concat(_patientIntervals.Values))
+        {
+            if (intervals.Count > 1)
+            {
+                Model.AddNoOverlap(intervals);
+            }
+        }
+    }
+
+    /// <summary>Rule 7: a scheduled request's predecessors are scheduled, and it starts within the link's gaps after each ends.</summary>
+    private void AddLinkRule()
+    {
+        foreach (var v in Requests.Values)
+        {
+            foreach (var link in v.Candidates.Request.Links)
+            {
+                var previous = Requests[link.RequestId];
+                Model.AddImplication(v.Scheduled, previous.Scheduled);
+                var gap = v.Start - previous.Start - previous.Candidates.Duration;
+                Model.Add(gap >= link.MinGapMinutes).OnlyEnforceIf(v.Scheduled);
+                if (link.MaxGapMinutes is { } max)
+                {
+                    Model.Add(gap <= max).OnlyEnforceIf(v.Scheduled);
+                }
+            }
+        }
+
+    }
+
+    private static bool SameSet(MinuteSet a, MinuteSet b) => a.Ranges.SequenceEqual(b.Ranges);
+
+    private static void Add(Dictionary<string, List<IntervalVar>> map, string key, IntervalVar interval)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(interval);
+    }
+}

@@ -1,0 +1,129 @@
+using MedCoord.Scheduling.Model;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Time;
+
+/// <summary>
+/// Every resource's free minutes over the horizon, expanded once from a (structurally valid) problem:
+/// facility opening hours, provider availability per facility less time off, room and patient availability.
+/// </summary>
+internal sealed class Calendar
+{
+    private readonly Dictionary<string, MinuteSet> _facilityOpen = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Provider, string Facility), MinuteSet> _providerFree = [];
+    private readonly Dictionary<string, MinuteSet> _roomFree = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MinuteSet> _patientFree = new(StringComparer.Ordinal);
+
+    public Calendar(Problem problem)
+    {
+        Problem = problem;
+        Facilities = problem.Facilities.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        Rooms = problem.Rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        Providers = problem.Providers.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Patients = problem.Patients.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Types = problem.AppointmentTypes.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        Requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+        var zones = problem.Facilities.Select(f => f.Zone)
+            .Concat(problem.Patients.Where(p => p.Zone is not null && p.Hours is not null).Select(p => p.Zone!));
+        Timeline = new Timeline(problem.Horizon, zones);
+
+        foreach (var facility in problem.Facilities)
+        {
+            _facilityOpen[facility.Id] = facility.Hours is null
+                ? Timeline.WholeHorizon(facility.Zone)
+                : Timeline.Weekly(facility.Zone, facility.Hours);
+        }
+
+        foreach (var provider in problem.Providers)
+        {
+            var away = Timeline.Absolute(provider.TimeOff);
+            foreach (var group in provider.Availability.GroupBy(a => a.FacilityId, StringComparer.Ordinal))
+            {
+                var zone = Facilities[group.Key].Zone;
+                _providerFree[(provider.Id, group.Key)] = Timeline.Weekly(zone, group.Select(a => a.Hours)).Subtract(away);
+            }
+        }
+
+        foreach (var room in problem.Rooms)
+        {
+            _roomFree[room.Id] = Timeline.Everything.Subtract(Timeline.Absolute(room.Unavailable));
+        }
+
+        foreach (var patient in problem.Patients)
+        {
+            var hours = patient.Hours is null || patient.Zone is null ? Timeline.Everything : Timeline.Weekly(patient.Zone, patient.Hours);
+            _patientFree[patient.Id] = hours.Subtract(Timeline.Absolute(patient.Unavailable));
+        }
+    }
+
+    public Problem Problem { get; }
+
+    public Timeline Timeline { get; }
+
+    public IReadOnlyDictionary<string, Facility> Facilities { get; }
+
+    public IReadOnlyDictionary<string, Room> Rooms { get; }
+
+    public IReadOnlyDictionary<string, Provider> Providers { get; }
+
+    public IReadOnlyDictionary<string, Patient> Patients { get; }
+
+    public IReadOnlyDictionary<string, AppointmentType> Types { get; }
+
+    public IReadOnlyDictionary<string, AppointmentRequest> Requests { get; }
+
+    public MinuteSet FacilityOpen(string facility) => _facilityOpen[facility];
+
+    /// <summary>When a provider works at a facility, less time off; empty where the provider never works there.</summary>
+    public MinuteSet ProviderFree(string provider, string facility) =>
+        _providerFree.TryGetValue((provider, facility), out var set) ? set : MinuteSet.Empty;
+
+    public IEnumerable<string> ProviderFacilities(string provider) =>
+        _providerFree.Keys.Where(k => k.Provider == provider).Select(k => k.Facility);
+
+    public MinuteSet RoomFree(string room) => _roomFree[room];
+
+    public MinuteSet PatientFree(string patient) => _patientFree[patient];
+
+    public AppointmentType TypeOf(AppointmentRequest request) => Types[request.TypeId];
+
+    public int DurationOf(AppointmentRequest request) => request.DurationMinutes ?? TypeOf(request).DurationMinutes;
+
+    /// <summary>The request's window clipped to the horizon, or null when it misses the horizon.</summary>
+    public (LocalDate Earliest, LocalDate Latest)? Window(AppointmentRequest request)
+    {
+        var earliest = LocalDate.Max(request.Earliest ?? Problem.Horizon.Start, Problem.Horizon.Start);
+        var latest = LocalDate.Min(request.Latest ?? Problem.Horizon.End, Problem.Horizon.End);
+        return earliest <= latest ? (earliest, latest) : null;
+    }
+
+    /// <summary>The first acceptable date of the request, from which waiting is counted.</summary>
+    public LocalDate WaitingFrom(AppointmentRequest request) => request.Earliest ?? Problem.Horizon.Start;
+
+    /// <summary>Start minutes allowed by the facility's hours, the patient's availability and the request's date window, for the request's duration.</summary>
+    public MinuteSet FacilityStarts(AppointmentRequest request, string facility)
+    {
+        if (Window(request) is not { } window)
+        {
+            return MinuteSet.Empty;
+        }
+
+        var duration = DurationOf(request);
+        var zone = Facilities[facility].Zone;
+        return FacilityOpen(facility).StartsFitting(duration)
+            .Intersect(PatientFree(request.PatientId).StartsFitting(duration))
+            .Intersect(Timeline.DateWindow(zone, window.Earliest, window.Latest));
+    }
+
+    public MinuteSet ProviderStarts(string provider, string facility, int duration) =>
+        ProviderFree(provider, facility).StartsFitting(duration);
+
+    public MinuteSet RoomStarts(string room, int duration) => RoomFree(room).StartsFitting(duration);
+
+    public bool HasSkill(Provider provider, AppointmentType type) =>
+        type.ProviderSkill is { } skill && provider.Skills.Contains(skill, StringComparer.Ordinal);
+
+    public bool HasFeatures(Room room, AppointmentType type) =>
+        type.RoomFeatures.All(f => room.Features.Contains(f, StringComparer.Ordinal));
+}

@@ -1,0 +1,115 @@
+namespace MedCoord.Scheduling.Time;
+
+/// <summary>
+/// An immutable set of half-open minute ranges <c>[start, end)</c>, kept sorted, disjoint and merged:
+/// touching ranges become one (adjacent blocks touch).
+/// </summary>
+internal sealed class MinuteSet
+{
+    public static readonly MinuteSet Empty = new([]);
+
+    private readonly (long Start, long End)[] _ranges;
+
+    private MinuteSet((long Start, long End)[] normalized) => _ranges = normalized;
+
+    public IReadOnlyList<(long Start, long End)> Ranges => _ranges;
+
+    public bool IsEmpty => _ranges.Length == 0;
+
+    public static MinuteSet Of(long start, long end) => start < end ? new([(start, end)]) : Empty;
+
+    public static MinuteSet FromRanges(IEnumerable<(long Start, long End)> ranges)
+    {
+        var sorted = ranges.Where(r => r.Start < r.End).OrderBy(r => r.Start).ToList();
+        var merged = new List<(long Start, long End)>(sorted.Count);
+        foreach (var r in sorted)
+        {
+            if (merged.Count > 0 && r.Start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, r.End));
+            }
+            else
+            {
+                merged.Add(r);
+            }
+        }
+
+        return merged.Count == 0 ? Empty : new MinuteSet([.. merged]);
+    }
+
+    public MinuteSet Union(MinuteSet other) => FromRanges(_ranges.Concat(other._ranges));
+
+    public MinuteSet Intersect(MinuteSet other)
+    {
+        var result = new List<(long, long)>();
+        int i = 0, j = 0;
+        while (i < _ranges.Length && j < other._ranges.Length)
+        {
+            var lo = Math.Max(_ranges[i].Start, other._ranges[j].Start);
+            var hi = Math.Min(_ranges[i].End, other._ranges[j].End);
+            if (lo < hi)
+            {
+                result.Add((lo, hi));
+            }
+
+            if (_ranges[i].End < other._ranges[j].End)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return result.Count == 0 ? Empty : new MinuteSet([.. result]);
+    }
+
+    public MinuteSet Subtract(MinuteSet other)
+    {
+        if (other.IsEmpty || IsEmpty)
+        {
+            return this;
+        }
+
+        var result = new List<(long, long)>();
+        int j = 0;
+        foreach (var (start, end) in _ranges)
+        {
+            var cursor = start;
+            while (j < other._ranges.Length && other._ranges[j].End <= cursor)
+            {
+                j++;
+            }
+
+            var k = j;
+            while (k < other._ranges.Length && other._ranges[k].Start < end)
+            {
+                if (other._ranges[k].Start > cursor)
+                {
+                    result.Add((cursor, other._ranges[k].Start));
+                }
+
+                cursor = Math.Max(cursor, other._ranges[k].End);
+                k++;
+            }
+
+            if (cursor < end)
+            {
+                result.Add((cursor, end));
+            }
+        }
+
+        return FromRanges(result);
+    }
+
+    /// <summary>The start minutes <c>s</c> for which <c>[s, s + length)</c> lies wholly inside one range of this set.</summary>
+    public MinuteSet StartsFitting(long length) =>
+        FromRanges(_ranges.Where(r => r.End - r.Start >= length).Select(r => (r.Start, r.End - length + 1)));
+
+    public bool Contains(long minute) => _ranges.Any(r => r.Start <= minute && minute < r.End);
+
+    public bool ContainsRange(long start, long end) => _ranges.Any(r => r.Start <= start && end <= r.End);
+
+    public override string ToString() => string.Join(", ", _ranges.Select(r => $"[{r.Start},{r.End})"));
+}

@@ -1,0 +1,189 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Time;
+
+namespace MedCoord.Scheduling.Validation;
+
+/// <summary>Where a fixed booking lands on the timeline: its resources and minutes.</summary>
+internal sealed record FixedPlacement(FixedBooking Booking, AppointmentRequest Request, string FacilityId, long Start, long End, long RoomEnd);
+
+/// <summary>
+/// A fixed booking must obey the hard rules on its own (rules 3, 4, 5, 8), must not overlap another fixed booking
+/// (rule 6) and must keep the gaps of links between fixed bookings (rule 7).
+/// </summary>
+internal sealed class FixedBookingRules
+{
+    private readonly Problem _problem;
+    private readonly Func<string, int, string> _path;
+    private readonly List<ValidationError> _errors;
+
+    public FixedBookingRules(Problem problem, Func<string, int, string> path, List<ValidationError> errors)
+    {
+        _problem = problem;
+        _path = path;
+        _errors = errors;
+    }
+
+    /// <summary>Resolves the facility of a fixed booking: the room's, the one given, or the first where the provider works at that start.</summary>
+    public static string? ResolveFacility(Calendar calendar, FixedBooking booking, long start, int duration)
+    {
+        if (booking.RoomId is not null)
+        {
+            return calendar.Rooms[booking.RoomId].FacilityId;
+        }
+
+        if (booking.FacilityId is not null)
+        {
+            return booking.FacilityId;
+        }
+
+        var facilities = booking.ProviderId is null ? calendar.Facilities.Keys : calendar.ProviderFacilities(booking.ProviderId);
+        return facilities.FirstOrDefault(f => calendar.FacilityOpen(f).ContainsRange(start, start + duration)
+            && (booking.ProviderId is null || calendar.ProviderFree(booking.ProviderId, f).ContainsRange(start, start + duration)))
+            ?? facilities.FirstOrDefault();
+    }
+
+    public static FixedPlacement Place(Calendar calendar, FixedBooking booking)
+    {
+        var request = calendar.Requests[booking.RequestId];
+        var duration = calendar.DurationOf(request);
+        var start = calendar.Timeline.ToMinute(booking.Start);
+        var facility = ResolveFacility(calendar, booking, start, duration) ?? string.Empty;
+        return new FixedPlacement(booking, request, facility, start, start + duration, start + duration + calendar.TypeOf(request).BufferMinutes);
+    }
+
+    public void Check()
+    {
+        if (_problem.Fixed.Count == 0)
+        {
+            return;
+        }
+
+        var calendar = new Calendar(_problem);
+        var placements = new List<(int Index, FixedPlacement Placement)>();
+        for (var i = 0; i < _problem.Fixed.Count; i++)
+        {
+            var placement = Place(calendar, _problem.Fixed[i]);
+            if (CheckAlone(calendar, _path("fixed", i), placement))
+            {
+                placements.Add((i, placement));
+            }
+        }
+
+        CheckOverlaps(placements);
+        CheckLinks(placements);
+    }
+
+    private bool CheckAlone(Calendar calendar, string path, FixedPlacement p)
+    {
+        var before = _errors.Count;
+        var booking = p.Booking;
+        var type = calendar.TypeOf(p.Request);
+        var minutes = $"{p.End - p.Start} minutes from {booking.Start}";
+
+        if (booking.RoomId is not null && booking.FacilityId is not null && booking.FacilityId != p.FacilityId)
+        {
+            Add($"{path}.facility", $"room '{booking.RoomId}' is at facility '{p.FacilityId}', not '{booking.FacilityId}'");
+        }
+
+        if (booking.ProviderId is { } providerId)
+        {
+            var provider = calendar.Providers[providerId];
+            if (!calendar.HasSkill(provider, type))
+            {
+                Add($"{path}.provider", $"provider '{providerId}' lacks skill '{type.ProviderSkill}' for type '{type.Id}'");
+            }
+            else if (!calendar.ProviderFree(providerId, p.FacilityId).ContainsRange(p.Start, p.End))
+            {
+                Add($"{path}.provider", $"provider '{providerId}' is not available at facility '{p.FacilityId}' for {minutes}");
+            }
+        }
+
+        if (booking.RoomId is { } roomId)
+        {
+            var room = calendar.Rooms[roomId];
+            if (!calendar.HasFeatures(room, type))
+            {
+                Add($"{path}.room", $"room '{roomId}' lacks features {string.Join(", ", type.RoomFeatures.Select(f => $"'{f}'"))} for type '{type.Id}'");
+            }
+            else if (!calendar.RoomFree(roomId).ContainsRange(p.Start, p.End))
+            {
+                Add($"{path}.room", $"room '{roomId}' is unavailable for {minutes}");
+            }
+        }
+
+        if (!calendar.FacilityOpen(p.FacilityId).ContainsRange(p.Start, p.End))
+        {
+            Add($"{path}.start", $"facility '{p.FacilityId}' is not open for {minutes}");
+        }
+
+        if (!calendar.PatientFree(p.Request.PatientId).ContainsRange(p.Start, p.End))
+        {
+            Add($"{path}.start", $"patient '{p.Request.PatientId}' is not available for {minutes}");
+        }
+
+        var date = calendar.Timeline.LocalDateOf(calendar.Facilities[p.FacilityId].Zone, p.Start);
+        if (calendar.Window(p.Request) is not { } window || date < window.Earliest || date > window.Latest)
+        {
+            Add($"{path}.start", $"start date {date:uuuu-MM-dd} is outside request '{p.Request.Id}''s window and horizon");
+        }
+
+        return _errors.Count == before;
+    }
+
+    private void CheckOverlaps(List<(int Index, FixedPlacement Placement)> placements)
+    {
+        for (var a = 0; a < placements.Count; a++)
+        {
+            for (var b = a + 1; b < placements.Count; b++)
+            {
+                var (i, x) = placements[a];
+                var (j, y) = placements[b];
+                string? clash = null;
+                if (x.Booking.ProviderId is not null && x.Booking.ProviderId == y.Booking.ProviderId && Overlaps(x.Start, x.End, y.Start, y.End))
+                {
+                    clash = $"provider '{x.Booking.ProviderId}'";
+                }
+                else if (x.Booking.RoomId is not null && x.Booking.RoomId == y.Booking.RoomId && Overlaps(x.Start, x.RoomEnd, y.Start, y.RoomEnd))
+                {
+                    clash = $"room '{x.Booking.RoomId}' (counting its buffer)";
+                }
+                else if (x.Request.PatientId == y.Request.PatientId && Overlaps(x.Start, x.End, y.Start, y.End))
+                {
+                    clash = $"patient '{x.Request.PatientId}'";
+                }
+
+                if (clash is not null)
+                {
+                    Add($"{_path("fixed", j)}.start", $"overlaps fixed booking of request '{x.Request.Id}' (fixed[{i}]) for {clash}");
+                }
+            }
+        }
+    }
+
+    private void CheckLinks(List<(int Index, FixedPlacement Placement)> placements)
+    {
+        var byRequest = placements.ToDictionary(p => p.Placement.Request.Id, StringComparer.Ordinal);
+        foreach (var (index, placement) in placements)
+        {
+            foreach (var link in placement.Request.Links)
+            {
+                if (!byRequest.TryGetValue(link.RequestId, out var previous))
+                {
+                    continue;
+                }
+
+                var gap = placement.Start - previous.Placement.End;
+                if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
+                {
+                    Add($"{_path("fixed", index)}.start",
+                        $"starts {gap} minutes after fixed request '{link.RequestId}' ends; its link allows {link.MinGapMinutes} to {(link.MaxGapMinutes is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "any")}");
+                }
+            }
+        }
+
+    }
+
+    private static bool Overlaps(long aStart, long aEnd, long bStart, long bEnd) => aStart < bEnd && bStart < aEnd;
+
+    private void Add(string path, string message) => _errors.Add(new(path, message));
+}

@@ -1,0 +1,407 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Serialization;
+using MedCoord.Scheduling.Time;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Validation;
+
+/// <summary>
+/// Checks a <see cref="Problem"/> against every bad-input rule of the format and reports all errors at once,
+/// each with the JSON path of the offending value. Nothing else validates.
+/// </summary>
+internal sealed class ProblemValidator
+{
+    /// <summary>The longest horizon accepted, in days.</summary>
+    public const int MaxHorizonDays = 366;
+
+    /// <summary>The longest duration or gap accepted, in minutes (the longest horizon).</summary>
+    public const int MaxMinutes = MaxHorizonDays * 1440;
+
+    private readonly Problem _problem;
+    private readonly ProblemSourceMap _map;
+    private readonly List<ValidationError> _errors = [];
+
+    private ProblemValidator(Problem problem, ProblemSourceMap map)
+    {
+        _problem = problem;
+        _map = map;
+    }
+
+    /// <summary>Validates a problem; <paramref name="map"/> translates list positions to the file's positions.</summary>
+    public static IReadOnlyList<ValidationError> Validate(Problem problem, ProblemSourceMap? map = null, bool structureAlreadyBroken = false)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var validator = new ProblemValidator(problem, map ?? ProblemSourceMap.Identity);
+        validator.CheckStructure();
+        if (validator._errors.Count == 0 && !structureAlreadyBroken)
+        {
+            new FixedBookingRules(problem, validator.Path, validator._errors).Check();
+        }
+
+        return validator._errors;
+    }
+
+    private string Path(string list, int index) => _map.Path(list, index);
+
+    private void Add(string path, string message) => _errors.Add(new(path, message));
+
+    private void CheckStructure()
+    {
+        var horizon = _problem.Horizon;
+        if (horizon is null)
+        {
+            Add("horizon", "required field is missing");
+            return;
+        }
+
+        if (Period.Between(horizon.Start, horizon.End, PeriodUnits.Days).Days + 1 > MaxHorizonDays)
+        {
+            Add("horizon.end", $"the horizon spans {Period.Between(horizon.Start, horizon.End, PeriodUnits.Days).Days + 1} days; at most {MaxHorizonDays} are allowed");
+        }
+
+        var facilities = UniqueIds("facilities", _problem.Facilities, f => f.Id, "facility");
+        var rooms = UniqueIds("rooms", _problem.Rooms, r => r.Id, "room");
+        var providers = UniqueIds("providers", _problem.Providers, p => p.Id, "provider");
+        var patients = UniqueIds("patients", _problem.Patients, p => p.Id, "patient");
+        var types = UniqueIds("appointmentTypes", _problem.AppointmentTypes, t => t.Id, "appointment type");
+        var requests = UniqueIds("requests", _problem.Requests, r => r.Id, "request");
+
+        for (var i = 0; i < _problem.Facilities.Count; i++)
+        {
+            var facility = _problem.Facilities[i];
+            if (facility.Zone is null)
+            {
+                Add($"{Path("facilities", i)}.timeZone", "required field is missing");
+            }
+
+            CheckWeekly($"{Path("facilities", i)}.hours", facility.Hours);
+        }
+
+        for (var i = 0; i < _problem.Rooms.Count; i++)
+        {
+            var room = _problem.Rooms[i];
+            Reference($"{Path("rooms", i)}.facility", room.FacilityId, facilities, "facility");
+            CheckBlocks($"{Path("rooms", i)}.unavailable", room.Unavailable);
+        }
+
+        for (var i = 0; i < _problem.Providers.Count; i++)
+        {
+            var provider = _problem.Providers[i];
+            for (var j = 0; j < provider.Availability.Count; j++)
+            {
+                var path = $"{Path("providers", i)}.availability[{j}]";
+                Reference($"{path}.facility", provider.Availability[j].FacilityId, facilities, "facility");
+                CheckWeeklyBlock(path, provider.Availability[j].Hours);
+            }
+
+            CheckBlocks($"{Path("providers", i)}.timeOff", provider.TimeOff);
+        }
+
+        for (var i = 0; i < _problem.Patients.Count; i++)
+        {
+            var patient = _problem.Patients[i];
+            if (patient.Hours is not null && patient.Zone is null)
+            {
+                Add($"{Path("patients", i)}.hours", "patient hours need a timeZone");
+            }
+
+            CheckWeekly($"{Path("patients", i)}.hours", patient.Hours);
+            CheckBlocks($"{Path("patients", i)}.unavailable", patient.Unavailable);
+        }
+
+        for (var i = 0; i < _problem.AppointmentTypes.Count; i++)
+        {
+            var type = _problem.AppointmentTypes[i];
+            var path = Path("appointmentTypes", i);
+            CheckDuration($"{path}.durationMinutes", type.DurationMinutes);
+            if (type.BufferMinutes is < 0 or > MaxMinutes)
+            {
+                Add($"{path}.bufferMinutes", type.BufferMinutes < 0
+                    ? $"must not be negative, found {type.BufferMinutes}"
+                    : $"must be at most {MaxMinutes}, found {type.BufferMinutes}");
+            }
+
+            if (!type.BooksProvider && !type.BooksRoom)
+            {
+                Add(path, $"appointment type '{type.Id}' books neither a provider (providerSkill) nor a room (roomFeatures)");
+            }
+        }
+
+        for (var i = 0; i < _problem.Requests.Count; i++)
+        {
+            CheckRequest(i, patients, types, providers, requests);
+        }
+
+        CheckCycles();
+        CheckFixedReferences(rooms, providers, facilities, requests);
+        CheckOptions();
+    }
+
+    private HashSet<string> UniqueIds<T>(string list, IReadOnlyList<T> items, Func<T, string> id, string noun)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var value = id(items[i]);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                Add($"{Path(list, i)}.id", "must not be empty");
+            }
+            else if (!seen.Add(value))
+            {
+                Add($"{Path(list, i)}.id", $"duplicate {noun} id '{value}'");
+            }
+        }
+
+        return seen;
+    }
+
+    private void Reference(string path, string? id, HashSet<string> known, string noun)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            Add(path, "must not be empty");
+        }
+        else if (!known.Contains(id))
+        {
+            Add(path, $"unknown {noun} '{id}'");
+        }
+    }
+
+    private void CheckWeekly(string path, IReadOnlyList<WeeklyHours>? hours)
+    {
+        for (var j = 0; hours is not null && j < hours.Count; j++)
+        {
+            CheckWeeklyBlock($"{path}[{j}]", hours[j]);
+        }
+    }
+
+    private void CheckWeeklyBlock(string path, WeeklyHours block)
+    {
+        if (block.Days.Count == 0)
+        {
+            Add($"{path}.days", "must list at least one weekday");
+        }
+
+        if (!block.EndsAtEndOfDay && block.To <= block.From)
+        {
+            Add($"{path}.from", $"from {block.From:HH:mm} must be before to {block.To:HH:mm}");
+        }
+    }
+
+    private void CheckBlocks(string path, IReadOnlyList<Interval> blocks)
+    {
+        for (var j = 0; j < blocks.Count; j++)
+        {
+            if (!blocks[j].HasStart || !blocks[j].HasEnd || blocks[j].End <= blocks[j].Start)
+            {
+                Add($"{path}[{j}].from", "from must be before to");
+            }
+        }
+    }
+
+    private void CheckDuration(string path, int minutes)
+    {
+        if (minutes <= 0)
+        {
+            Add(path, $"must be a positive number of minutes, found {minutes}");
+        }
+        else if (minutes > MaxMinutes)
+        {
+            Add(path, $"must be at most {MaxMinutes} minutes, found {minutes}");
+        }
+    }
+
+    private void CheckRequest(int i, HashSet<string> patients, HashSet<string> types, HashSet<string> providers, HashSet<string> requests)
+    {
+        var request = _problem.Requests[i];
+        var path = Path("requests", i);
+        Reference($"{path}.patient", request.PatientId, patients, "patient");
+        if (string.IsNullOrWhiteSpace(request.TypeId))
+        {
+            Add($"{path}.type", "must not be empty");
+        }
+        else if (!types.Contains(request.TypeId))
+        {
+            Add($"{path}.type", $"unknown appointment type '{request.TypeId}'");
+        }
+
+        if (request.Earliest is { } earliest && request.Latest is { } latest && latest < earliest)
+        {
+            Add($"{path}.latest", $"latest {latest:uuuu-MM-dd} is before earliest {earliest:uuuu-MM-dd}");
+        }
+
+        if (request.Priority is < 1 or > 100)
+        {
+            Add($"{path}.priority", $"must be from 1 to 100, found {request.Priority}");
+        }
+
+        if (request.DurationMinutes is { } duration)
+        {
+            CheckDuration($"{path}.durationMinutes", duration);
+        }
+
+        if (request.PreferredProviderId is { } preferred && !providers.Contains(preferred))
+        {
+            Add($"{path}.preferredProvider", $"unknown provider '{preferred}'");
+        }
+
+        for (var j = 0; j < request.Links.Count; j++)
+        {
+            var link = request.Links[j];
+            var linkPath = $"{path}.after[{j}]";
+            Reference($"{linkPath}.request", link.RequestId, requests, "request");
+            if (link.MinGapMinutes is < 0 or > MaxMinutes)
+            {
+                Add($"{linkPath}.minGapMinutes", link.MinGapMinutes < 0 ? $"must not be negative, found {link.MinGapMinutes}" : $"must be at most {MaxMinutes}, found {link.MinGapMinutes}");
+            }
+
+            if (link.MaxGapMinutes is { } max)
+            {
+                if (max < 0)
+                {
+                    Add($"{linkPath}.maxGapMinutes", $"must not be negative, found {max}");
+                }
+                else if (max < link.MinGapMinutes)
+                {
+                    Add($"{linkPath}.maxGapMinutes", $"maxGapMinutes {max} is below minGapMinutes {link.MinGapMinutes}");
+                }
+                else if (max > MaxMinutes)
+                {
+                    Add($"{linkPath}.maxGapMinutes", $"must be at most {MaxMinutes}, found {max}");
+                }
+            }
+        }
+    }
+
+    private void CheckCycles()
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _problem.Requests.Count; i++)
+        {
+            index.TryAdd(_problem.Requests[i].Id, i);
+        }
+
+        // 0 = unvisited, 1 = on the stack, 2 = done. Iterative DFS over "after" edges.
+        var state = new int[_problem.Requests.Count];
+        var reported = new HashSet<int>();
+        for (var root = 0; root < _problem.Requests.Count; root++)
+        {
+            if (state[root] != 0)
+            {
+                continue;
+            }
+
+            var stack = new List<(int Node, int Next)> { (root, 0) };
+            state[root] = 1;
+            while (stack.Count > 0)
+            {
+                var (node, next) = stack[^1];
+                var links = _problem.Requests[node].Links;
+                if (next == links.Count)
+                {
+                    state[node] = 2;
+                    stack.RemoveAt(stack.Count - 1);
+                    continue;
+                }
+
+                stack[^1] = (node, next + 1);
+                if (!index.TryGetValue(links[next].RequestId, out var target))
+                {
+                    continue;
+                }
+
+                if (state[target] == 1)
+                {
+                    var cycleStart = stack.FindIndex(s => s.Node == target);
+                    var members = stack.Skip(cycleStart).Select(s => _problem.Requests[s.Node].Id).Append(_problem.Requests[target].Id);
+                    if (reported.Add(node))
+                    {
+                        Add($"{Path("requests", node)}.after[{next}].request",
+                            target == node
+                                ? $"request '{_problem.Requests[node].Id}' is linked after itself"
+                                : $"cycle of after links: {string.Join(" -> ", members)}");
+                    }
+                }
+                else if (state[target] == 0)
+                {
+                    state[target] = 1;
+                    stack.Add((target, 0));
+                }
+            }
+        }
+    }
+
+    private void CheckFixedReferences(HashSet<string> rooms, HashSet<string> providers, HashSet<string> facilities, HashSet<string> requests)
+    {
+        var requestById = _problem.Requests.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var typeById = _problem.AppointmentTypes.GroupBy(t => t.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var fixedOnce = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < _problem.Fixed.Count; i++)
+        {
+            var booking = _problem.Fixed[i];
+            var path = Path("fixed", i);
+            Reference($"{path}.request", booking.RequestId, requests, "request");
+            if (!string.IsNullOrWhiteSpace(booking.RequestId) && !fixedOnce.Add(booking.RequestId))
+            {
+                Add($"{path}.request", $"request '{booking.RequestId}' is fixed more than once");
+            }
+
+            var type = requestById.TryGetValue(booking.RequestId ?? string.Empty, out var request) && typeById.TryGetValue(request.TypeId, out var t) ? t : null;
+            if (booking.ProviderId is not null)
+            {
+                Reference($"{path}.provider", booking.ProviderId, providers, "provider");
+                if (type is { BooksProvider: false })
+                {
+                    Add($"{path}.provider", $"appointment type '{type.Id}' books no provider; provider must be null");
+                }
+            }
+            else if (type is { BooksProvider: true })
+            {
+                Add($"{path}.provider", $"appointment type '{type.Id}' books a provider with skill '{type.ProviderSkill}'; provider is required");
+            }
+
+            if (booking.RoomId is not null)
+            {
+                Reference($"{path}.room", booking.RoomId, rooms, "room");
+                if (type is { BooksRoom: false })
+                {
+                    Add($"{path}.room", $"appointment type '{type.Id}' books no room; room must be null");
+                }
+            }
+            else if (type is { BooksRoom: true })
+            {
+                Add($"{path}.room", $"appointment type '{type.Id}' books a room; room is required");
+            }
+
+            if (booking.FacilityId is not null)
+            {
+                Reference($"{path}.facility", booking.FacilityId, facilities, "facility");
+            }
+        }
+
+    }
+
+    private void CheckOptions()
+    {
+        if (_problem.Options is not { } options)
+        {
+            return;
+        }
+
+        if (options.TimeLimit is { } limit && limit <= Duration.Zero)
+        {
+            Add("options.timeLimitSeconds", "must be above 0");
+        }
+
+        if (options.Workers is < 0 or > 256)
+        {
+            Add("options.workers", $"must be from 0 (the machine's core count) to 256, found {options.Workers}");
+        }
+
+        if (options.Seed is < 0)
+        {
+            Add("options.seed", $"must not be negative, found {options.Seed}");
+        }
+    }
+}
