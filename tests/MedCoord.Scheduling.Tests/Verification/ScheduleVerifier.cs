@@ -1,0 +1,290 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Tests.Verification;
+
+/// <summary>
+/// An independent checker of every hard rule of the format. It shares no code with the model builder: it works on
+/// instants straight from the problem's wall-clock rules (NodaTime's lenient mapping) and the schedule's offset times.
+/// </summary>
+public static class ScheduleVerifier
+{
+    /// <summary>Every hard-rule violation of <paramref name="schedule"/>, each a sentence naming the rule; empty when it holds.</summary>
+    public static IReadOnlyList<string> Violations(Problem problem, Schedule schedule)
+    {
+        var v = new List<string>();
+        var requests = problem.Requests.ToDictionary(r => r.Id);
+        var types = problem.AppointmentTypes.ToDictionary(t => t.Id);
+        var providers = problem.Providers.ToDictionary(p => p.Id);
+        var rooms = problem.Rooms.ToDictionary(r => r.Id);
+        var facilities = problem.Facilities.ToDictionary(f => f.Id);
+        var patients = problem.Patients.ToDictionary(p => p.Id);
+        var calendar = new WallClock(problem.Horizon);
+
+        // Rule 1: every request exactly once; fixed as fixed.
+        var seen = schedule.Assignments.Select(a => a.RequestId).Concat(schedule.Unscheduled.Select(u => u.RequestId)).ToList();
+        foreach (var dup in seen.GroupBy(x => x).Where(g => g.Count() > 1))
+        {
+            v.Add($"rule 1: request {dup.Key} appears {dup.Count()} times");
+        }
+
+        foreach (var missing in requests.Keys.Except(seen))
+        {
+            v.Add($"rule 1: request {missing} is missing");
+        }
+
+        foreach (var unknown in seen.Except(requests.Keys))
+        {
+            v.Add($"rule 1: unknown request {unknown}");
+        }
+
+        var assigned = schedule.Assignments.GroupBy(a => a.RequestId).ToDictionary(g => g.Key, g => g.First());
+        foreach (var f in problem.Fixed)
+        {
+            if (!assigned.TryGetValue(f.RequestId, out var a))
+            {
+                v.Add($"rule 1: fixed request {f.RequestId} is not assigned");
+            }
+            else if (a.Start.ToInstant() != f.Start || a.ProviderId != f.ProviderId || a.RoomId != f.RoomId || (f.FacilityId is not null && f.FacilityId != a.FacilityId))
+            {
+                v.Add($"rule 1: fixed request {f.RequestId} moved");
+            }
+        }
+
+        foreach (var a in schedule.Assignments)
+        {
+            if (!requests.TryGetValue(a.RequestId, out var r))
+            {
+                continue;
+            }
+
+            var type = types[r.TypeId];
+            var start = a.Start.ToInstant();
+            var end = a.End.ToInstant();
+            var duration = r.DurationMinutes ?? type.DurationMinutes;
+            if (!facilities.TryGetValue(a.FacilityId, out var facility))
+            {
+                v.Add($"{a.RequestId}: unknown facility {a.FacilityId}");
+                continue;
+            }
+
+            if (a.PatientId != r.PatientId)
+            {
+                v.Add($"{a.RequestId}: patient {a.PatientId} is not the request's");
+            }
+
+            if (a.Start.Offset != facility.Zone.GetUtcOffset(start) || a.End.Offset != facility.Zone.GetUtcOffset(end))
+            {
+                v.Add($"{a.RequestId}: times are not in the facility's zone");
+            }
+
+            // Rule 2.
+            if (end - start != Duration.FromMinutes(duration))
+            {
+                v.Add($"rule 2: {a.RequestId} lasts {(end - start).TotalMinutes} minutes, not {duration}");
+            }
+
+            // Rule 3.
+            if (type.ProviderSkill is null)
+            {
+                if (a.ProviderId is not null)
+                {
+                    v.Add($"rule 3: {a.RequestId} books provider {a.ProviderId} but its type names no skill");
+                }
+            }
+            else if (a.ProviderId is null || !providers.TryGetValue(a.ProviderId, out var provider))
+            {
+                v.Add($"rule 3: {a.RequestId} has no (known) provider");
+            }
+            else
+            {
+                if (!provider.Skills.Contains(type.ProviderSkill))
+                {
+                    v.Add($"rule 3: {provider.Id} lacks skill {type.ProviderSkill} for {a.RequestId}");
+                }
+
+                var blocks = provider.Availability.Where(b => b.FacilityId == a.FacilityId).Select(b => b.Hours);
+                if (!calendar.InsideOneBlock(facility.Zone, blocks, start, end))
+                {
+                    v.Add($"rule 3: {a.RequestId} is outside {provider.Id}'s availability at {a.FacilityId}");
+                }
+
+                if (provider.TimeOff.Any(t => Overlaps(t.Start, t.End, start, end)))
+                {
+                    v.Add($"rule 3: {a.RequestId} overlaps {provider.Id}'s time off");
+                }
+            }
+
+            // Rule 4.
+            if (type.RoomFeatures.Count == 0)
+            {
+                if (a.RoomId is not null)
+                {
+                    v.Add($"rule 4: {a.RequestId} books room {a.RoomId} but its type asks for no features");
+                }
+            }
+            else if (a.RoomId is null || !rooms.TryGetValue(a.RoomId, out var room))
+            {
+                v.Add($"rule 4: {a.RequestId} has no (known) room");
+            }
+            else
+            {
+                if (!type.RoomFeatures.All(room.Features.Contains))
+                {
+                    v.Add($"rule 4: room {room.Id} lacks features for {a.RequestId}");
+                }
+
+                if (room.FacilityId != a.FacilityId)
+                {
+                    v.Add($"rule 4: room {room.Id} is not at {a.FacilityId}");
+                }
+
+                if (room.Unavailable.Any(t => Overlaps(t.Start, t.End, start, end)))
+                {
+                    v.Add($"rule 4: {a.RequestId} overlaps room {room.Id}'s unavailable block");
+                }
+            }
+
+            // Rule 5.
+            if (facility.Hours is not null && !calendar.InsideOneBlock(facility.Zone, facility.Hours, start, end))
+            {
+                v.Add($"rule 5: {a.RequestId} is outside {facility.Id}'s opening hours");
+            }
+
+            if (facility.Hours is null && !calendar.InsideOneBlock(facility.Zone, [new WeeklyHours(AllDays, LocalTime.Midnight, LocalTime.Midnight)], start, end))
+            {
+                v.Add($"rule 5: {a.RequestId} is outside the horizon at {facility.Id}");
+            }
+
+            var patient = patients[r.PatientId];
+            if (patient.Hours is not null && !calendar.InsideOneBlock(patient.Zone!, patient.Hours, start, end))
+            {
+                v.Add($"rule 5: {a.RequestId} is outside patient {patient.Id}'s hours");
+            }
+
+            if (patient.Unavailable.Any(t => Overlaps(t.Start, t.End, start, end)))
+            {
+                v.Add($"rule 5: {a.RequestId} overlaps patient {patient.Id}'s unavailable block");
+            }
+
+            // Rule 7.
+            foreach (var link in r.Links)
+            {
+                if (!assigned.TryGetValue(link.RequestId, out var previous))
+                {
+                    v.Add($"rule 7: {a.RequestId} is scheduled but its predecessor {link.RequestId} is not");
+                    continue;
+                }
+
+                var gap = (start - previous.End.ToInstant()).TotalMinutes;
+                if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
+                {
+                    v.Add($"rule 7: {a.RequestId} starts {gap} minutes after {link.RequestId} ends");
+                }
+            }
+
+            // Rule 8.
+            var date = start.InZone(facility.Zone).Date;
+            var earliest = Max(r.Earliest ?? problem.Horizon.Start, problem.Horizon.Start);
+            var latest = Min(r.Latest ?? problem.Horizon.End, problem.Horizon.End);
+            if (date < earliest || date > latest)
+            {
+                v.Add($"rule 8: {a.RequestId} starts on {date} outside [{earliest}, {latest}]");
+            }
+        }
+
+        // Rule 6.
+        var list = schedule.Assignments.Where(a => requests.ContainsKey(a.RequestId)).ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            for (var j = i + 1; j < list.Count; j++)
+            {
+                var (x, y) = (list[i], list[j]);
+                var (xs, xe, ys, ye) = (x.Start.ToInstant(), x.End.ToInstant(), y.Start.ToInstant(), y.End.ToInstant());
+                if (x.ProviderId is not null && x.ProviderId == y.ProviderId && Overlaps(xs, xe, ys, ye))
+                {
+                    v.Add($"rule 6: {x.RequestId} and {y.RequestId} overlap for provider {x.ProviderId}");
+                }
+
+                if (requests[x.RequestId].PatientId == requests[y.RequestId].PatientId && Overlaps(xs, xe, ys, ye))
+                {
+                    v.Add($"rule 6: {x.RequestId} and {y.RequestId} overlap for patient {requests[x.RequestId].PatientId}");
+                }
+
+                if (x.RoomId is not null && x.RoomId == y.RoomId)
+                {
+                    var xb = Duration.FromMinutes(types[requests[x.RequestId].TypeId].BufferMinutes);
+                    var yb = Duration.FromMinutes(types[requests[y.RequestId].TypeId].BufferMinutes);
+                    if (Overlaps(xs, xe + xb, ys, ye + yb))
+                    {
+                        v.Add($"rule 6: {x.RequestId} and {y.RequestId} overlap in room {x.RoomId} counting buffers");
+                    }
+                }
+            }
+        }
+
+        return v;
+    }
+
+    private static readonly IsoDayOfWeek[] AllDays =
+        [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday, IsoDayOfWeek.Saturday, IsoDayOfWeek.Sunday];
+
+    private static bool Overlaps(Instant aStart, Instant aEnd, Instant bStart, Instant bEnd) => aStart < bEnd && bStart < aEnd;
+
+    private static LocalDate Max(LocalDate a, LocalDate b) => a > b ? a : b;
+
+    private static LocalDate Min(LocalDate a, LocalDate b) => a < b ? a : b;
+}
+
+/// <summary>Weekly blocks as instants, built the way the format states: per horizon date, lenient mapping, touching blocks joined.</summary>
+public sealed class WallClock
+{
+    private readonly DateInterval _horizon;
+
+    public WallClock(DateInterval horizon) => _horizon = horizon;
+
+    /// <summary>The blocks' instants over the horizon, sorted and with touching or overlapping blocks joined.</summary>
+    public List<(Instant From, Instant To)> Blocks(DateTimeZone zone, IEnumerable<WeeklyHours> hours)
+    {
+        var raw = new List<(Instant From, Instant To)>();
+        foreach (var block in hours)
+        {
+            for (var date = _horizon.Start; date <= _horizon.End; date = date.PlusDays(1))
+            {
+                if (!block.Days.Contains(date.DayOfWeek))
+                {
+                    continue;
+                }
+
+                var from = zone.AtLeniently(date.At(block.From)).ToInstant();
+                var to = block.To == LocalTime.Midnight
+                    ? zone.AtLeniently(date.PlusDays(1).At(LocalTime.Midnight)).ToInstant()
+                    : zone.AtLeniently(date.At(block.To)).ToInstant();
+                if (from < to)
+                {
+                    raw.Add((from, to));
+                }
+            }
+        }
+
+        raw.Sort((a, b) => a.From.CompareTo(b.From));
+        var joined = new List<(Instant From, Instant To)>();
+        foreach (var b in raw)
+        {
+            if (joined.Count > 0 && b.From <= joined[^1].To)
+            {
+                joined[^1] = (joined[^1].From, b.To > joined[^1].To ? b.To : joined[^1].To);
+            }
+            else
+            {
+                joined.Add(b);
+            }
+        }
+
+        return joined;
+    }
+
+    public bool InsideOneBlock(DateTimeZone zone, IEnumerable<WeeklyHours> hours, Instant start, Instant end) =>
+        Blocks(zone, hours).Any(b => b.From <= start && end <= b.To);
+}
