@@ -79,17 +79,19 @@ internal sealed class ProblemJsonReader
         where T : class
     {
         var indexes = new List<int>();
+        var position = 0;
         var items = o.Array(name, (e, path) =>
         {
             var item = read(e, path);
             if (item is not null)
             {
-                indexes.Add(int.Parse(path.AsSpan(path.LastIndexOf('[') + 1, path.Length - path.LastIndexOf('[') - 2), System.Globalization.CultureInfo.InvariantCulture));
+                indexes.Add(position);
             }
 
+            position++;
             return item;
         }, required);
-        _map.Set(name, indexes);
+        _map.Set(name, indexes, complete: indexes.Count == position);
         return items;
     }
 
@@ -353,7 +355,19 @@ internal sealed class ProblemSourceMap
 
     public static ProblemSourceMap Identity { get; } = new();
 
-    public void Set(string list, IEnumerable<int> indexes) => _indexes[list] = [.. indexes];
+    private readonly HashSet<string> _incomplete = new(StringComparer.Ordinal);
+
+    public void Set(string list, IEnumerable<int> indexes, bool complete)
+    {
+        _indexes[list] = [.. indexes];
+        if (!complete)
+        {
+            _incomplete.Add(list);
+        }
+    }
+
+    /// <summary>Whether some items of the list could not be read at all, so that ids they declared are unknown.</summary>
+    public bool IsIncomplete(string list) => _incomplete.Contains(list);
 
     public string Path(string list, int index) =>
         $"{list}[{(_indexes.TryGetValue(list, out var map) && index < map.Length ? map[index] : index)}]";

@@ -122,9 +122,13 @@ internal sealed class FixedBookingRules
         }
 
         var date = calendar.Timeline.LocalDateOf(calendar.Facilities[p.FacilityId].Zone, p.Start);
-        if (calendar.Window(p.Request) is not { } window || date < window.Earliest || date > window.Latest)
+        var earliest = p.Request.Earliest ?? _problem.Horizon.Start;
+        var latest = p.Request.Latest ?? _problem.Horizon.End;
+        if (date < earliest || date > latest || !_problem.Horizon.Contains(date))
         {
-            Add($"{path}.start", $"start date {date:uuuu-MM-dd} is outside request '{p.Request.Id}''s window and horizon");
+            Add($"{path}.start", date < earliest || date > latest
+                ? $"start date {date:uuuu-MM-dd} is outside the window of request '{p.Request.Id}' ({earliest:uuuu-MM-dd} to {latest:uuuu-MM-dd})"
+                : $"start date {date:uuuu-MM-dd} is outside the horizon ({_problem.Horizon.Start:uuuu-MM-dd} to {_problem.Horizon.End:uuuu-MM-dd})");
         }
 
         return _errors.Count == before;

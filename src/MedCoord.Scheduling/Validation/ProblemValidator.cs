@@ -48,9 +48,18 @@ internal sealed class ProblemValidator
     private void CheckStructure()
     {
         var horizon = _problem.Horizon;
-        if (horizon is null)
+        var missing = new (string Name, object? Value)[]
         {
-            Add("horizon", "required field is missing");
+            ("horizon", horizon), ("facilities", _problem.Facilities), ("rooms", _problem.Rooms), ("providers", _problem.Providers),
+            ("patients", _problem.Patients), ("appointmentTypes", _problem.AppointmentTypes), ("requests", _problem.Requests), ("fixed", _problem.Fixed),
+        }.Where(f => f.Value is null).ToList();
+        foreach (var (name, _) in missing)
+        {
+            Add(name, "required field is missing");
+        }
+
+        if (missing.Count > 0)
+        {
             return;
         }
 
@@ -137,9 +146,13 @@ internal sealed class ProblemValidator
         CheckOptions();
     }
 
-    private HashSet<string> UniqueIds<T>(string list, IReadOnlyList<T> items, Func<T, string> id, string noun)
+    /// <summary>
+    /// The ids a list declares. Where some item of the list has no readable id, references to ids it does not hold
+    /// are not reported: the unreadable item is the error, and it may be the one they name.
+    /// </summary>
+    private KnownIds UniqueIds<T>(string list, IReadOnlyList<T> items, Func<T, string> id, string noun)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new KnownIds(_map.IsIncomplete(list) || items.Any(i => string.IsNullOrWhiteSpace(id(i))));
         for (var i = 0; i < items.Count; i++)
         {
             var value = id(items[i]);
@@ -156,13 +169,13 @@ internal sealed class ProblemValidator
         return seen;
     }
 
-    private void Reference(string path, string? id, HashSet<string> known, string noun)
+    private void Reference(string path, string? id, KnownIds known, string noun)
     {
         if (string.IsNullOrWhiteSpace(id))
         {
             Add(path, "must not be empty");
         }
-        else if (!known.Contains(id))
+        else if (!known.Contains(id) && !known.Incomplete)
         {
             Add(path, $"unknown {noun} '{id}'");
         }
@@ -212,7 +225,7 @@ internal sealed class ProblemValidator
         }
     }
 
-    private void CheckRequest(int i, HashSet<string> patients, HashSet<string> types, HashSet<string> providers, HashSet<string> requests)
+    private void CheckRequest(int i, KnownIds patients, KnownIds types, KnownIds providers, KnownIds requests)
     {
         var request = _problem.Requests[i];
         var path = Path("requests", i);
@@ -221,7 +234,7 @@ internal sealed class ProblemValidator
         {
             Add($"{path}.type", "must not be empty");
         }
-        else if (!types.Contains(request.TypeId))
+        else if (!types.Contains(request.TypeId) && !types.Incomplete)
         {
             Add($"{path}.type", $"unknown appointment type '{request.TypeId}'");
         }
@@ -241,7 +254,7 @@ internal sealed class ProblemValidator
             CheckDuration($"{path}.durationMinutes", duration);
         }
 
-        if (request.PreferredProviderId is { } preferred && !providers.Contains(preferred))
+        if (request.PreferredProviderId is { } preferred && !providers.Contains(preferred) && !providers.Incomplete)
         {
             Add($"{path}.preferredProvider", $"unknown provider '{preferred}'");
         }
@@ -332,7 +345,7 @@ internal sealed class ProblemValidator
         }
     }
 
-    private void CheckFixedReferences(HashSet<string> rooms, HashSet<string> providers, HashSet<string> facilities, HashSet<string> requests)
+    private void CheckFixedReferences(KnownIds rooms, KnownIds providers, KnownIds facilities, KnownIds requests)
     {
         var requestById = _problem.Requests.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var typeById = _problem.AppointmentTypes.GroupBy(t => t.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -403,5 +416,10 @@ internal sealed class ProblemValidator
         {
             Add("options.seed", $"must not be negative, found {options.Seed}");
         }
+    }
+
+    private sealed class KnownIds(bool incomplete) : HashSet<string>(StringComparer.Ordinal)
+    {
+        public bool Incomplete { get; } = incomplete;
     }
 }

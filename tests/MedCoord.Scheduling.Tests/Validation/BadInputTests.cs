@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Validation;
+
+/// <summary>Every bad-input case of the format, each applied to the shipped example, with the exact line it must report.</summary>
+public sealed class BadInputTests
+{
+    private static readonly Dictionary<string, (Action<JsonObject> Mutate, string Expected)> Cases = new()
+    {
+        ["wrong kind"] = (p => Request(p, 0)["priority"] = "high", "requests[0].priority: expected a whole number, found a string"),
+        ["unknown field"] = (p => Request(p, 1)["prority"] = 3, "requests[1].prority: unknown field 'prority'; allowed: id, patient, type, earliest, latest, priority, durationMinutes, preferredProvider, after"),
+        ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options"),
+        ["unknown type"] = (p => Request(p, 3)["type"] = "ech0", "requests[3].type: unknown appointment type 'ech0'"),
+        ["unknown patient"] = (p => Request(p, 2)["patient"] = "p-999", "requests[2].patient: unknown patient 'p-999'"),
+        ["unknown preferred provider"] = (p => Request(p, 5)["preferredProvider"] = "dr-who", "requests[5].preferredProvider: unknown provider 'dr-who'"),
+        ["unknown linked request"] = (p => Link(p, 1)["request"] = "r-99", "requests[1].after[0].request: unknown request 'r-99'"),
+        ["unknown room facility"] = (p => Obj(p, "rooms", 0)["facility"] = "north", "rooms[0].facility: unknown facility 'north'"),
+        ["unknown availability facility"] = (p => ((JsonObject)Obj(p, "providers", 0)["availability"]![1]!)["facility"] = "north", "providers[0].availability[1].facility: unknown facility 'north'"),
+        ["unknown fixed provider"] = (p => Obj(p, "fixed", 0)["provider"] = "dr-no", "fixed[0].provider: unknown provider 'dr-no'"),
+        ["unknown fixed room"] = (p => Obj(p, "fixed", 0)["room"] = "closet", "fixed[0].room: unknown room 'closet'"),
+        ["unknown fixed request"] = (p => Obj(p, "fixed", 0)["request"] = "r-77", "fixed[0].request: unknown request 'r-77'"),
+        ["duplicate id"] = (p => Obj(p, "rooms", 1)["id"] = "main-exam-1", "rooms[1].id: duplicate room id 'main-exam-1'"),
+        ["duplicate request id"] = (p => Request(p, 10)["id"] = "r-01", "requests[10].id: duplicate request id 'r-01'"),
+        ["unknown time zone"] = (p => Obj(p, "facilities", 1)["timeZone"] = "America/Chicag0", "facilities[1].timeZone: unknown time zone 'America/Chicag0' (expected an IANA tzdb id such as 'America/New_York')"),
+        ["time not HH:MM"] = (p => Hours(p, 0)["from"] = "7:00", "facilities[0].hours[0].from: '7:00' is not a time HH:MM within 00:00-24:00"),
+        ["time past 24:00"] = (p => Hours(p, 0)["to"] = "24:30", "facilities[0].hours[0].to: '24:30' is not a time HH:MM within 00:00-24:00"),
+        ["24:00 as from"] = (p => Hours(p, 0)["from"] = "24:00", "facilities[0].hours[0].from: '24:00' is only allowed as 'to'"),
+        ["unknown weekday"] = (p => ((JsonArray)Hours(p, 0)["days"]!)[1] = "Tues", "facilities[0].hours[0].days[1]: unknown weekday 'Tues'; allowed: Mon, Tue, Wed, Thu, Fri, Sat, Sun"),
+        ["from not before to"] = (p => Hours(p, 0)["to"] = "07:00", "facilities[0].hours[0].from: from 07:00 must be before to 07:00"),
+        ["absolute block backwards"] = (p => ((JsonObject)Obj(p, "rooms", 2)["unavailable"]![0]!)["to"] = "2026-12-09T06:00:00-05:00", "rooms[2].unavailable[0].from: from must be before to"),
+        ["latest before earliest"] = (p => Request(p, 4)["latest"] = "2026-12-07", "requests[4].latest: latest 2026-12-07 is before earliest 2026-12-08"),
+        ["priority zero"] = (p => Request(p, 0)["priority"] = 0, "requests[0].priority: must be from 1 to 100, found 0"),
+        ["priority above 100"] = (p => Request(p, 0)["priority"] = 101, "requests[0].priority: must be from 1 to 100, found 101"),
+        ["negative buffer"] = (p => Obj(p, "appointmentTypes", 0)["bufferMinutes"] = -5, "appointmentTypes[0].bufferMinutes: must not be negative, found -5"),
+        ["negative gap"] = (p => Link(p, 1)["minGapMinutes"] = -1, "requests[1].after[0].minGapMinutes: must not be negative, found -1"),
+        ["max gap below min gap"] = (p => { Link(p, 1)["minGapMinutes"] = 100; Link(p, 1)["maxGapMinutes"] = 50; }, "requests[1].after[0].maxGapMinutes: maxGapMinutes 50 is below minGapMinutes 100"),
+        ["self link"] = (p => Link(p, 1)["request"] = "r-02", "requests[1].after[0].request: request 'r-02' is linked after itself"),
+        ["cycle of links"] = (p => Request(p, 0)["after"] = new JsonArray(new JsonObject { ["request"] = "r-02" }), "requests[1].after[0].request: cycle of after links: r-01 -> r-02 -> r-01"),
+        ["fixed outside its provider's hours"] = (p => Obj(p, "fixed", 0)["start"] = "2026-12-09T15:00:00-06:00", "fixed[0].provider: provider 'dr-okafor' is not available at facility 'lakeside' for 20 minutes from 2026-12-09T21:00:00Z"),
+        ["fixed outside its window"] = (p => { Request(p, 9)["earliest"] = "2026-12-10"; Request(p, 9)["latest"] = "2026-12-11"; }, "fixed[0].start: start date 2026-12-09 is outside the window of request 'r-10' (2026-12-10 to 2026-12-11)"),
+        ["fixed overlaps another"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-09", ["provider"] = "dr-okafor", ["room"] = "lake-exam-1", ["start"] = "2026-12-09T10:10:00-06:00" }), "fixed[1].start: overlaps fixed booking of request 'r-10' (fixed[0]) for provider 'dr-okafor'"),
+        ["fixed without room"] = (p => Obj(p, "fixed", 0)["room"] = null, "fixed[0].room: appointment type 'follow-up' books a room; room is required"),
+        ["date-time without offset"] = (p => Obj(p, "fixed", 0)["start"] = "2026-12-09T10:00:00", "fixed[0].start: '2026-12-09T10:00:00' has no offset (expected YYYY-MM-DDTHH:MM:SS±HH:MM)"),
+        ["horizon over 366 days"] = (p => Horizon(p)["end"] = "2027-12-08", "horizon.end: the horizon spans 367 days; at most 366 are allowed"),
+        ["horizon backwards"] = (p => Horizon(p)["end"] = "2026-12-01", "horizon.end: horizon end 2026-12-01 is before its start 2026-12-07"),
+        ["zero duration"] = (p => Obj(p, "appointmentTypes", 2)["durationMinutes"] = 0, "appointmentTypes[2].durationMinutes: must be a positive number of minutes, found 0"),
+        ["negative duration override"] = (p => Request(p, 6)["durationMinutes"] = -40, "requests[6].durationMinutes: must be a positive number of minutes, found -40"),
+        ["patient hours without zone"] = (p => Obj(p, "patients", 5).Remove("timeZone"), "patients[5].hours: patient hours need a timeZone"),
+        ["format version 2"] = (p => p["formatVersion"] = 2, "formatVersion: unsupported format version 2; only 1 is supported"),
+        ["missing format version"] = (p => p.Remove("formatVersion"), "formatVersion: required field is missing"),
+        ["number overflows"] = (p => Request(p, 0)["priority"] = JsonNode.Parse("99999999999999999999"), "requests[0].priority: number 99999999999999999999 is out of range"),
+        ["fractional number"] = (p => Request(p, 0)["priority"] = 2.5, "requests[0].priority: expected a whole number, found 2.5"),
+        ["type books nothing"] = (p => Obj(p, "appointmentTypes", 4).Remove("roomFeatures"), "appointmentTypes[4]: appointment type 'lab-draw' books neither a provider (providerSkill) nor a room (roomFeatures)"),
+        ["item not an object"] = (p => ((JsonArray)p["requests"]!)[2] = 42, "requests[2]: expected an object, found a number"),
+        ["missing required id"] = (p => Request(p, 0).Remove("id"), "requests[0].id: required field is missing"),
+        ["seconds in a date-time"] = (p => Obj(p, "fixed", 0)["start"] = "2026-12-09T10:00:30-06:00", "fixed[0].start: '2026-12-09T10:00:30-06:00' is not on a whole minute (times have minute resolution)"),
+        ["negative workers"] = (p => Obj(p, "options")["workers"] = -1, "options.workers: must be from 0 (the machine's core count) to 256, found -1"),
+        ["zero time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = 0, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 0"),
+        ["provider on type without skill"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-03", ["provider"] = "dr-okafor", ["room"] = "main-exam-2", ["start"] = "2026-12-08T09:00:00-05:00" }), "fixed[1].provider: appointment type 'ecg' books no provider; provider must be null"),
+    };
+
+    public static TheoryData<string> CaseNames() => [.. Cases.Keys];
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void TryParse_BadInput_ReportsOneLineNamingItsPath(string name)
+    {
+        var (mutate, expected) = Cases[name];
+        var json = Mutated(mutate);
+
+        var errors = ProblemFile.TryParse(json, out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal([expected], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void TryParse_ShippedExample_HasNoErrors()
+    {
+        var errors = ProblemFile.TryParse(File.ReadAllText(TestData("clinic-small.json")), out var problem);
+
+        Assert.Empty(errors);
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void TryParse_SeveralProblems_ReportsThemAllAtOnce()
+    {
+        var json = Mutated(p =>
+        {
+            Request(p, 3)["type"] = "ech0";
+            Request(p, 0)["priority"] = 0;
+            Obj(p, "facilities", 0)["timeZone"] = "Mars/Olympus";
+            Obj(p, "rooms", 0)["colour"] = "blue";
+        });
+
+        var errors = ProblemFile.TryParse(json, out _);
+
+        Assert.Equal(
+            [
+                "facilities[0].timeZone: unknown time zone 'Mars/Olympus' (expected an IANA tzdb id such as 'America/New_York')",
+                "requests[0].priority: must be from 1 to 100, found 0",
+                "requests[3].type: unknown appointment type 'ech0'",
+                "rooms[0].colour: unknown field 'colour'; allowed: id, facility, features, unavailable",
+            ],
+            errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{", "$: malformed JSON at line 1, position 2")]
+    [InlineData("{\"formatVersion\": 1,,}", "$: malformed JSON at line 1, position 21")]
+    [InlineData("[1, 2]", "$: expected an object, found an array")]
+    [InlineData("", "$: malformed JSON at line 1, position 1")]
+    public void TryParse_NotAProblemObject_ReportsTheRoot(string json, string expected)
+    {
+        var errors = ProblemFile.TryParse(json, out _);
+
+        Assert.Equal([expected], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Parse_BadInput_ThrowsOneExceptionCarryingEveryError()
+    {
+        var json = Mutated(p => { Request(p, 0)["priority"] = 0; Request(p, 1)["priority"] = 500; });
+
+        var ex = Assert.Throws<ProblemValidationException>(() => ProblemFile.Parse(json));
+
+        Assert.Equal(2, ex.Errors.Count);
+        Assert.Contains("requests[1].priority: must be from 1 to 100, found 500", ex.Message);
+    }
+
+    [Fact]
+    public void Solve_InvalidProblemBuiltInCode_ThrowsWithEveryError()
+    {
+        var problem = Example() with { Requests = [.. Example().Requests.Select((r, i) => i == 2 ? r with { TypeId = "nope", Priority = 0 } : r)] };
+
+        var ex = Assert.Throws<ProblemValidationException>(() => new AppointmentScheduler().Solve(problem));
+
+        Assert.Equal(["requests[2].type: unknown appointment type 'nope'", "requests[2].priority: must be from 1 to 100, found 0"], ex.Errors.Select(e => e.ToString()));
+    }
+
+    internal static string Mutated(Action<JsonObject> mutate)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(TestData("clinic-small.json")))!.AsObject();
+        mutate(root);
+        return root.ToJsonString();
+    }
+
+    private static JsonObject Obj(JsonObject root, string list, int index) => (JsonObject)root[list]![index]!;
+
+    private static JsonObject Obj(JsonObject root, string name) => (JsonObject)root[name]!;
+
+    private static JsonObject Request(JsonObject root, int index) => Obj(root, "requests", index);
+
+    private static JsonObject Link(JsonObject root, int request) => (JsonObject)Request(root, request)["after"]![0]!;
+
+    private static JsonObject Hours(JsonObject root, int facility) => (JsonObject)Obj(root, "facilities", facility)["hours"]![0]!;
+
+    private static JsonObject Horizon(JsonObject root) => (JsonObject)root["horizon"]!;
+}
