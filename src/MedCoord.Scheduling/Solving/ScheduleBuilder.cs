@@ -20,9 +20,10 @@ internal static class ScheduleBuilder
             }
         }
 
+        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled))
+            .Select(c => Explain(c, result, scheduled, byId))
             .ToList();
 
         var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
@@ -59,7 +60,7 @@ internal static class ScheduleBuilder
             calendar.Timeline.ToInstant(start + vars.Candidates.Duration).InZone(zone).ToOffsetDateTime());
     }
 
-    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled)
+    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all)
     {
         var id = c.Request.Id;
         if (!c.CanBeScheduled)
@@ -73,6 +74,12 @@ internal static class ScheduleBuilder
                 return new(id, UnscheduledReason.NoSolutionFound, "the fixed bookings and their links leave no schedule that obeys every rule");
             case ScheduleStatus.NoSolutionFound:
                 return new(id, UnscheduledReason.NoSolutionFound, "the solver stopped before it found any schedule");
+        }
+
+        if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all) == false)
+        {
+            return new(id, UnscheduledReason.NoAvailabilityInWindow,
+                "no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free");
         }
 
         var missing = c.Request.Links.FirstOrDefault(l => !scheduled.Contains(l.RequestId));

@@ -39,6 +39,16 @@ public static class ScheduleVerifier
             v.Add($"rule 1: unknown request {unknown}");
         }
 
+        if (schedule.Status is ScheduleStatus.Infeasible or ScheduleStatus.NoSolutionFound)
+        {
+            if (schedule.Assignments.Count > 0)
+            {
+                v.Add($"rule 1: a schedule with status {schedule.Status} books {schedule.Assignments.Count} requests");
+            }
+
+            return v;
+        }
+
         var assigned = schedule.Assignments.GroupBy(a => a.RequestId).ToDictionary(g => g.Key, g => g.First());
         foreach (var f in problem.Fixed)
         {

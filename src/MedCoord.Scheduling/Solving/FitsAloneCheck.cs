@@ -1,0 +1,39 @@
+using Google.OrTools.Sat;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>
+/// Whether a linked request could be booked together with the requests it follows on an otherwise empty calendar:
+/// the difference between losing to other work (CapacityTaken) and never fitting its links (NoAvailabilityInWindow).
+/// </summary>
+internal static class FitsAloneCheck
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
+
+    /// <returns>True when it fits, false when it provably cannot, null when the check ran out of time.</returns>
+    public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all)
+    {
+        var chain = new Dictionary<string, RequestCandidates>(StringComparer.Ordinal);
+        var pending = new Stack<RequestCandidates>([request]);
+        while (pending.TryPop(out var next))
+        {
+            if (chain.TryAdd(next.Request.Id, next))
+            {
+                foreach (var link in next.Request.Links)
+                {
+                    pending.Push(all[link.RequestId]);
+                }
+            }
+        }
+
+        var model = new ScheduleModel([.. chain.Values]);
+        model.Model.Add(model.Requests[request.Request.Id].Scheduled == 1);
+        var solver = new CpSolver { StringParameters = $"max_time_in_seconds:{Limit.TotalSeconds} num_workers:1" };
+        return solver.Solve(model.Model) switch
+        {
+            CpSolverStatus.Optimal or CpSolverStatus.Feasible => true,
+            CpSolverStatus.Infeasible => false,
+            _ => null,
+        };
+    }
+}
