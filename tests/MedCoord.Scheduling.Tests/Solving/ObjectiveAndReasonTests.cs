@@ -1,0 +1,186 @@
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Solving;
+
+public sealed class ObjectiveAndReasonTests
+{
+    private const string Ny = "America/New_York";
+
+    private static Problem OneSlotPerDay(IEnumerable<AppointmentRequest> requests, string days = "Mon", IEnumerable<Provider>? providers = null) =>
+        Problem("2026-12-07", "2026-12-11",
+            [Facility("main", Ny)],
+            [Room("exam-1", "main", "exam")],
+            providers ?? [Provider("dr-a", "gp", "main", Week("09:00", "09:30", ParseDays(days)))],
+            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
+            [Type("visit", 30, "gp", ["exam"])],
+            requests);
+
+    private static IsoDayOfWeek[] ParseDays(string days) =>
+        [.. days.Split(',').Select(d => d switch
+        {
+            "Mon" => IsoDayOfWeek.Monday, "Tue" => IsoDayOfWeek.Tuesday, "Wed" => IsoDayOfWeek.Wednesday,
+            "Thu" => IsoDayOfWeek.Thursday, _ => IsoDayOfWeek.Friday,
+        })];
+
+    [Fact]
+    public void Solve_TwoRequestsOneSlot_HigherPriorityWins()
+    {
+        var schedule = SolveVerified(OneSlotPerDay([Request("low", "p1", "visit", priority: 2), Request("high", "p2", "visit", priority: 3)]));
+
+        Booked(schedule, "high");
+        var lost = NotBooked(schedule, "low");
+        Assert.Equal(UnscheduledReason.CapacityTaken, lost.Reason);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+        Assert.Equal(3, schedule.Objective.ScheduledPriority);
+        Assert.Equal(3, schedule.Objective.UpperBound);
+    }
+
+    [Fact]
+    public void Solve_ManyLowAgainstOneHigh_TotalPriorityDecides()
+    {
+        // Two 30-minute slots on Monday; one 60-minute request of priority 5 against two of priority 3.
+        var providers = new[] { Provider("dr-a", "gp", "main", Week("09:00", "10:00", IsoDayOfWeek.Monday)) };
+        var requests = new[]
+        {
+            Request("long", "p1", "visit", priority: 5) with { DurationMinutes = 60 },
+            Request("a", "p2", "visit", priority: 3),
+            Request("b", "p3", "visit", priority: 3),
+        };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, providers: providers));
+
+        Assert.Equal(6, schedule.Objective.ScheduledPriority);
+        NotBooked(schedule, "long");
+    }
+
+    [Fact]
+    public void Solve_PriorityDominatesWaiting_BooksMoreEvenIfLater()
+    {
+        var requests = new[] { Request("a", "p1", "visit", priority: 1), Request("b", "p2", "visit", priority: 1) };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, "Mon,Fri"));
+
+        Assert.Equal(2, schedule.Assignments.Count);
+        Assert.Equal(4, schedule.Objective.WaitingCost);
+    }
+
+    [Fact]
+    public void Solve_Waiting_HigherPriorityGetsTheEarlierDay()
+    {
+        var requests = new[] { Request("a", "p1", "visit", priority: 1), Request("b", "p2", "visit", priority: 4) };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, "Mon,Wed"));
+
+        Assert.Equal(new LocalDate(2026, 12, 7), Booked(schedule, "b").Start.Date);
+        Assert.Equal(new LocalDate(2026, 12, 9), Booked(schedule, "a").Start.Date);
+        Assert.Equal(2, schedule.Objective.WaitingCost);
+    }
+
+    [Fact]
+    public void Solve_WaitingCountsFromEarliestEvenBeforeTheHorizon()
+    {
+        var requests = new[] { Request("a", "p1", "visit", "2026-12-01", "2026-12-11", priority: 2) };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, "Mon"));
+
+        Assert.Equal(2 * 6, schedule.Objective.WaitingCost);
+    }
+
+    [Fact]
+    public void Solve_PreferredProvider_HonouredWhenItCostsNothing()
+    {
+        var providers = new[]
+        {
+            Provider("dr-a", "gp", "main", Week("09:00", "09:30", IsoDayOfWeek.Monday)),
+            Provider("dr-b", "gp", "main", Week("09:00", "09:30", IsoDayOfWeek.Monday)),
+        };
+        var requests = new[] { Request("r1", "p1", "visit") with { PreferredProviderId = "dr-b" } };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, providers: providers));
+
+        Assert.Equal("dr-b", Booked(schedule, "r1").ProviderId);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+    }
+
+    [Fact]
+    public void Solve_PreferredProviderOnlyLater_WaitingWins()
+    {
+        var providers = new[]
+        {
+            Provider("dr-a", "gp", "main", Week("09:00", "09:30", IsoDayOfWeek.Monday)),
+            Provider("dr-b", "gp", "main", Week("09:00", "09:30", IsoDayOfWeek.Tuesday)),
+        };
+        var requests = new[] { Request("r1", "p1", "visit") with { PreferredProviderId = "dr-b" } };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, providers: providers));
+
+        Assert.Equal("dr-a", Booked(schedule, "r1").ProviderId);
+        Assert.Equal(0, schedule.Objective.WaitingCost);
+    }
+
+    [Fact]
+    public void Solve_NoProviderHasTheSkill_ReportsNoQualifiedProvider()
+    {
+        var problem = OneSlotPerDay([Request("r1", "p1", "neuro")]);
+        problem = problem with { AppointmentTypes = [.. problem.AppointmentTypes, Type("neuro", 30, "neurology", ["exam"])] };
+
+        var schedule = SolveVerified(problem);
+
+        var u = NotBooked(schedule, "r1");
+        Assert.Equal(UnscheduledReason.NoQualifiedProvider, u.Reason);
+        Assert.Equal("no provider has skill 'neurology'", u.Message);
+    }
+
+    [Fact]
+    public void Solve_NoRoomHasTheFeatures_ReportsNoQualifiedRoom()
+    {
+        var problem = OneSlotPerDay([Request("r1", "p1", "mri")]);
+        problem = problem with { AppointmentTypes = [.. problem.AppointmentTypes, Type("mri", 30, null, ["mri", "exam"])] };
+
+        var schedule = SolveVerified(problem);
+
+        var u = NotBooked(schedule, "r1");
+        Assert.Equal(UnscheduledReason.NoQualifiedRoom, u.Reason);
+        Assert.Equal("no room has all of the features 'mri', 'exam'", u.Message);
+    }
+
+    [Fact]
+    public void Solve_WindowOutsideHorizon_ReportsNoAvailabilityInWindow()
+    {
+        var schedule = SolveVerified(OneSlotPerDay([Request("r1", "p1", "visit", "2027-01-04", "2027-01-08")]));
+
+        var u = NotBooked(schedule, "r1");
+        Assert.Equal(UnscheduledReason.NoAvailabilityInWindow, u.Reason);
+        Assert.Equal("its date window lies outside the horizon", u.Message);
+    }
+
+    [Fact]
+    public void Solve_LongerThanAnyBlock_ReportsNoAvailabilityInWindow()
+    {
+        var schedule = SolveVerified(OneSlotPerDay([Request("r1", "p1", "visit") with { DurationMinutes = 31 }]));
+
+        var u = NotBooked(schedule, "r1");
+        Assert.Equal(UnscheduledReason.NoAvailabilityInWindow, u.Reason);
+        Assert.Equal("a qualified provider, a qualified room, opening hours and the patient's availability never line up for 31 minutes between 2026-12-07 and 2026-12-11", u.Message);
+    }
+
+    [Fact]
+    public void Solve_SuccessorOfACapacityLoser_ReportsPredecessorUnscheduled()
+    {
+        var requests = new[]
+        {
+            Request("winner", "p1", "visit", priority: 10),
+            Request("other-winner", "p3", "visit", priority: 10),
+            Request("loser", "p2", "visit", priority: 1),
+            Request("after-loser", "p2", "visit", priority: 1) with { After = [new RequestLink("loser")] },
+        };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, "Mon,Tue"));
+
+        Assert.Equal(2, schedule.Assignments.Count);
+        Assert.Equal(UnscheduledReason.CapacityTaken, NotBooked(schedule, "loser").Reason);
+        var u = NotBooked(schedule, "after-loser");
+        Assert.Equal(UnscheduledReason.PredecessorUnscheduled, u.Reason);
+        Assert.Equal("it follows request 'loser', which is not scheduled", u.Message);
+    }
+}
