@@ -16,6 +16,35 @@ internal sealed class Solution
         _values = model.Decisions.ToDictionary(v => v.GetIndex(), value);
     }
 
+    private Solution(Dictionary<int, long> values) => _values = values;
+
+    /// <summary>The solution that books exactly the given placements and nothing else.</summary>
+    public static Solution FromPlacements(ScheduleModel model, IReadOnlyDictionary<string, Placement> placements)
+    {
+        var values = model.Decisions.ToDictionary(v => v.GetIndex(), _ => 0L);
+        foreach (var (id, v) in model.Requests)
+        {
+            if (!placements.TryGetValue(id, out var p))
+            {
+                values[v.Start.GetIndex()] = v.Candidates.AllStarts.Ranges[0].Start;
+                continue;
+            }
+
+            values[v.Start.GetIndex()] = p.Start;
+            var chosen = v.Facilities.Where(f => ReferenceEquals(f.Option, p.Facility)).Select(f => f.Chosen)
+                .Concat(v.Days.Where(d => ReferenceEquals(d.Facility, p.Facility) && d.Day.From <= p.Start && p.Start < d.Day.To).Select(d => d.Chosen))
+                .Concat(v.Providers.Where(x => ReferenceEquals(x.Facility, p.Facility) && ReferenceEquals(x.Option, p.Provider)).Select(x => x.Chosen))
+                .Concat(v.Rooms.Where(x => ReferenceEquals(x.Facility, p.Facility) && ReferenceEquals(x.Option, p.Room)).Select(x => x.Chosen))
+                .Append(v.Scheduled);
+            foreach (var literal in chosen)
+            {
+                values[literal.GetIndex()] = 1;
+            }
+        }
+
+        return new Solution(values);
+    }
+
     public long this[IntVar variable] => _values[variable.GetIndex()];
 
     public bool IsTrue(BoolVar literal) => _values[literal.GetIndex()] == 1;
@@ -48,6 +77,7 @@ internal sealed class PhasedSolver
     private readonly IProgress<SolveProgress>? _progress;
     private readonly CancellationToken _cancellation;
     private readonly Stopwatch _clock;
+    private readonly long _maxPriority;
 
     public PhasedSolver(ScheduleModel model, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
     {
@@ -56,16 +86,25 @@ internal sealed class PhasedSolver
         _progress = progress;
         _cancellation = cancellation;
         _clock = clock;
+        _maxPriority = model.Requests.Values.Sum(v => (long)v.Candidates.Request.Priority);
     }
 
     public PhasedResult Solve()
     {
         var model = _model.Model;
+        var firstFit = FirstFit();
+        firstFit?.AddAsHint(_model);
         model.Maximize(_model.PriorityObjective);
         var (status, solution, value, bound) = RunPhase(1, 0, 0);
         if (status == CpSolverStatus.Infeasible)
         {
             return new(ScheduleStatus.Infeasible, null, 0);
+        }
+
+        if (status != CpSolverStatus.Optimal && firstFit is not null && (solution is null || Priority(firstFit) > value))
+        {
+            // The search ran out of time below the first-fit schedule: never return less than it.
+            (solution, value) = (firstFit, Priority(firstFit));
         }
 
         if (solution is null)
@@ -74,7 +113,7 @@ internal sealed class PhasedSolver
         }
 
         var priority = value;
-        var priorityBound = status == CpSolverStatus.Optimal ? value : bound;
+        var priorityBound = status == CpSolverStatus.Optimal ? value : Math.Max(bound, value);
         if (status != CpSolverStatus.Optimal)
         {
             return new(ScheduleStatus.Feasible, solution, priorityBound);
@@ -98,6 +137,33 @@ internal sealed class PhasedSolver
             : new(ScheduleStatus.Feasible, solution3 ?? solution2, priorityBound);
     }
 
+    /// <summary>The first-fit schedule as a solution, or null where it breaks a link of a fixed booking.</summary>
+    private Solution? FirstFit()
+    {
+        var placements = FirstFitHeuristic.Place([.. _model.Requests.Values.Select(v => v.Candidates)]);
+        foreach (var (id, placement) in placements)
+        {
+            foreach (var link in _model.Requests[id].Candidates.Request.Links)
+            {
+                if (!placements.TryGetValue(link.RequestId, out var previous))
+                {
+                    return null;
+                }
+
+                var gap = placement.Start - previous.Start - _model.Requests[link.RequestId].Candidates.Duration;
+                if (gap < link.MinGapMinutes || gap > (link.MaxGapMinutes ?? long.MaxValue))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return Solution.FromPlacements(_model, placements);
+    }
+
+    private long Priority(Solution solution) =>
+        _model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)).Sum(v => (long)v.Candidates.Request.Priority);
+
     private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) RunPhase(int phase, long priority, long priorityBound)
     {
         var remaining = _settings.TimeLimit.TotalSeconds - _clock.Elapsed.TotalSeconds;
@@ -108,10 +174,12 @@ internal sealed class PhasedSolver
 
         var solver = new CpSolver
         {
+            // Probing during presolve costs seconds on clinic-sized models and buys little here: the first-fit hint
+            // gives a good first schedule and LNS improves it.
             StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{remaining:0.###} num_workers:{_settings.Workers} random_seed:{_settings.Seed} log_search_progress:false"),
+                $"max_time_in_seconds:{remaining:0.###} num_workers:{_settings.Workers} random_seed:{_settings.Seed} cp_model_probing_level:0"),
         };
-        var callback = new ProgressCallback(phase, priority, priorityBound, _progress, _clock);
+        var callback = new ProgressCallback(phase, priority, priorityBound, _maxPriority, _progress, _clock);
         using var registration = _cancellation.Register(solver.StopSearch);
         var status = solver.Solve(_model.Model, callback);
         GC.KeepAlive(callback);
@@ -122,28 +190,34 @@ internal sealed class PhasedSolver
 
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
         {
-            return (status, null, 0, phase == 1 ? (long)Math.Floor(solver.BestObjectiveBound + 1e-6) : 0);
+            return (status, null, 0, phase == 1 ? ClampedBound(solver.BestObjectiveBound, _maxPriority) : 0);
         }
 
         var solution = new Solution(_model, v => solver.Value(v));
         var value = (long)Math.Round(solver.ObjectiveValue);
-        var bound = (long)Math.Floor(solver.BestObjectiveBound + 1e-6);
+        var bound = phase == 1 ? ClampedBound(solver.BestObjectiveBound, _maxPriority) : (long)Math.Round(solver.BestObjectiveBound);
         return (status, solution, value, bound);
     }
+
+    /// <summary>A priority bound as a whole number, never above the total priority of requests that could be booked.</summary>
+    private static long ClampedBound(double bound, long maxPriority) =>
+        double.IsFinite(bound) ? Math.Min(maxPriority, (long)Math.Floor(bound + 1e-6)) : maxPriority;
 
     private sealed class ProgressCallback : CpSolverSolutionCallback
     {
         private readonly int _phase;
         private readonly long _priority;
         private readonly long _priorityBound;
+        private readonly long _maxPriority;
         private readonly IProgress<SolveProgress>? _progress;
         private readonly Stopwatch _clock;
 
-        public ProgressCallback(int phase, long priority, long priorityBound, IProgress<SolveProgress>? progress, Stopwatch clock)
+        public ProgressCallback(int phase, long priority, long priorityBound, long maxPriority, IProgress<SolveProgress>? progress, Stopwatch clock)
         {
             _phase = phase;
             _priority = priority;
             _priorityBound = priorityBound;
+            _maxPriority = maxPriority;
             _progress = progress;
             _clock = clock;
         }
@@ -157,7 +231,7 @@ internal sealed class PhasedSolver
 
             var elapsed = Duration.FromTimeSpan(_clock.Elapsed);
             _progress.Report(_phase == 1
-                ? new SolveProgress(elapsed, (long)Math.Round(ObjectiveValue()), (long)Math.Floor(BestObjectiveBound() + 1e-6), 1)
+                ? new SolveProgress(elapsed, (long)Math.Round(ObjectiveValue()), ClampedBound(BestObjectiveBound(), _maxPriority), 1)
                 : new SolveProgress(elapsed, _priority, _priorityBound, _phase));
         }
     }

@@ -45,8 +45,8 @@ internal static class ScheduleBuilder
     private static Assignment ToAssignment(Calendar calendar, RequestVars vars, Solution solution)
     {
         var (facility, _) = vars.Facilities.Single(f => solution.IsTrue(f.Chosen));
-        var provider = vars.Providers.SingleOrDefault(p => p.Facility == facility && solution.IsTrue(p.Chosen)).Option?.ProviderId;
-        var room = vars.Rooms.SingleOrDefault(r => r.Facility == facility && solution.IsTrue(r.Chosen)).Option?.RoomId;
+        var provider = vars.Providers.SingleOrDefault(p => ReferenceEquals(p.Facility, facility) && solution.IsTrue(p.Chosen)).Option?.ProviderId;
+        var room = vars.Rooms.SingleOrDefault(r => ReferenceEquals(r.Facility, facility) && solution.IsTrue(r.Chosen)).Option?.RoomId;
         var zone = calendar.Facilities[facility.FacilityId].Zone;
         var start = solution[vars.Start];
         var request = vars.Candidates.Request;

@@ -22,7 +22,7 @@ internal sealed class RequestVars
 
     public List<(FacilityOption Facility, RoomOption Option, BoolVar Chosen)> Rooms { get; } = [];
 
-    public List<(DayOption Day, BoolVar Chosen)> Days { get; } = [];
+    public List<(FacilityOption Facility, DayOption Day, BoolVar Chosen)> Days { get; } = [];
 }
 
 /// <summary>
@@ -136,7 +136,7 @@ internal sealed class ScheduleModel
     {
         if (facility.Days.Count == 1)
         {
-            v.Days.Add((facility.Days[0], facilityChosen));
+            v.Days.Add((facility, facility.Days[0], facilityChosen));
             return;
         }
 
@@ -146,7 +146,7 @@ internal sealed class ScheduleModel
             var chosen = NewBool($"day[{v.Candidates.Request.Id},{facility.FacilityId},{day.Date:uuuu-MM-dd}]");
             Model.AddLinearConstraint(v.Start, day.From, day.To - 1).OnlyEnforceIf(chosen);
             dayLiterals.Add(chosen);
-            v.Days.Add((day, chosen));
+            v.Days.Add((facility, day, chosen));
         }
 
         Model.Add(LinearExpr.Sum(dayLiterals.Select(l => (LinearExpr)l)) == facilityChosen);

@@ -36,9 +36,10 @@ internal sealed class FixedBookingRules
             return booking.FacilityId;
         }
 
-        var facilities = booking.ProviderId is null ? calendar.Facilities.Keys : calendar.ProviderFacilities(booking.ProviderId);
-        return facilities.FirstOrDefault(f => calendar.FacilityOpen(f).ContainsRange(start, start + duration)
-            && (booking.ProviderId is null || calendar.ProviderFree(booking.ProviderId, f).ContainsRange(start, start + duration)))
+        var request = calendar.Requests[booking.RequestId];
+        var facilities = (booking.ProviderId is null ? calendar.Facilities.Keys : calendar.ProviderFacilities(booking.ProviderId)).ToList();
+        return facilities.FirstOrDefault(f => calendar.FacilityStarts(request, f).Contains(start)
+                && (booking.ProviderId is null || calendar.ProviderFree(booking.ProviderId, f).ContainsRange(start, start + duration)))
             ?? facilities.FirstOrDefault();
     }
 
