@@ -54,8 +54,15 @@ public static class SolverCommandLine
             return BadInput;
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
-        if (!ReferenceEquals(stdout, Console.Out) || Console.IsOutputRedirected)
+        var terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
         {
             console.Profile.Width = 160;
         }
