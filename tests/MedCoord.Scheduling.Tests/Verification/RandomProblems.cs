@@ -63,7 +63,9 @@ public static class RandomProblems
 
         var types = Enumerable.Range(0, rng.Next(3, 7)).Select(i =>
         {
-            var skill = rng.Next(4) == 0 ? null : Skills[rng.Next(Skills.Length)];
+            // Mostly a skill some provider has, sometimes one nobody has (NoQualifiedProvider).
+            var held = providers.SelectMany(p => p.Skills).Distinct().Order().ToList();
+            var skill = rng.Next(4) == 0 ? null : rng.Next(10) == 0 ? Skills[rng.Next(Skills.Length)] : held[rng.Next(held.Count)];
             string[] features = skill is not null && rng.Next(3) == 0 ? [] : [Features[rng.Next(Features.Length)]];
             return Type($"t{i}", 5 * rng.Next(2, 19), skill, features, buffer: rng.Next(3) == 0 ? 5 * rng.Next(1, 4) : 0);
         }).ToList();
