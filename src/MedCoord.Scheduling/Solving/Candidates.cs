@@ -16,7 +16,21 @@ internal sealed record RoomOption(string RoomId, MinuteSet Starts);
 internal sealed record DayOption(LocalDate Date, long From, long To, int WaitingDays);
 
 /// <summary>A facility that could host the request: the starts every rule allows there, with the resources and days behind them.</summary>
-internal sealed record FacilityOption(string FacilityId, MinuteSet Starts, IReadOnlyList<ProviderOption> Providers, IReadOnlyList<RoomOption> Rooms, IReadOnlyList<DayOption> Days);
+/// <param name="FacilityId">The facility.</param>
+/// <param name="Starts">Every start allowed there.</param>
+/// <param name="Providers">Providers who could host it there.</param>
+/// <param name="Rooms">Rooms that could host it there.</param>
+/// <param name="Days">Local dates it could start on.</param>
+/// <param name="Segments">The facility zone's constant-offset stretches that hold some of <paramref name="Starts"/>.</param>
+/// <param name="WaitingFromEpochDay">The date waiting counts from, as days since 1970-01-01.</param>
+internal sealed record FacilityOption(
+    string FacilityId,
+    MinuteSet Starts,
+    IReadOnlyList<ProviderOption> Providers,
+    IReadOnlyList<RoomOption> Rooms,
+    IReadOnlyList<DayOption> Days,
+    IReadOnlyList<LocalDaySegment> Segments,
+    long WaitingFromEpochDay);
 
 /// <summary>
 /// Everything a request could ever be given on an empty calendar (rules 3, 4, 5 and 8 applied per resource),
@@ -121,7 +135,8 @@ internal sealed class RequestCandidates
             providerOptions = [.. providerOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
             roomOptions = [.. roomOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
             var days = Days(calendar, request, facilityId, starts, window);
-            options.Add(new FacilityOption(facilityId, starts, providerOptions, roomOptions, days));
+            options.Add(new FacilityOption(facilityId, starts, providerOptions, roomOptions, days,
+                Segments(calendar, facilityId, starts), Timeline.EpochDay(calendar.WaitingFrom(request))));
         }
 
         if (options.Count == 0)
@@ -150,7 +165,9 @@ internal sealed class RequestCandidates
             starts,
             placement.Booking.ProviderId is { } p ? [new ProviderOption(p, starts)] : [],
             placement.Booking.RoomId is { } r ? [new RoomOption(r, starts)] : [],
-            [day]);
+            [day],
+            Segments(calendar, placement.FacilityId, starts),
+            Timeline.EpochDay(calendar.WaitingFrom(request)));
         return new RequestCandidates
         {
             Index = index, Request = request, Type = calendar.TypeOf(request), Duration = (int)(placement.End - placement.Start),
@@ -175,6 +192,10 @@ internal sealed class RequestCandidates
 
         return days;
     }
+
+    private static List<LocalDaySegment> Segments(Calendar calendar, string facilityId, MinuteSet starts) =>
+        [.. calendar.Timeline.LocalDaySegments(calendar.Facilities[facilityId].Zone)
+            .Where(s => !starts.Intersect(MinuteSet.Of(s.From, s.To)).IsEmpty)];
 
     private static MinuteSet Union(IEnumerable<MinuteSet> sets) => MinuteSet.FromRanges(sets.SelectMany(s => s.Ranges));
 

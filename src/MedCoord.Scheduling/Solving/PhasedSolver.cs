@@ -33,6 +33,7 @@ internal sealed class Solution
             values[v.Start.GetIndex()] = p.Start;
             var chosen = v.Facilities.Where(f => ReferenceEquals(f.Option, p.Facility)).Select(f => f.Chosen)
                 .Concat(v.Days.Where(d => ReferenceEquals(d.Facility, p.Facility) && d.Day.From <= p.Start && p.Start < d.Day.To).Select(d => d.Chosen))
+                .Concat(v.Segments.Where(x => ReferenceEquals(x.Facility, p.Facility) && x.Segment.From <= p.Start && p.Start < x.Segment.To).Select(x => x.Chosen))
                 .Concat(v.Providers.Where(x => ReferenceEquals(x.Facility, p.Facility) && ReferenceEquals(x.Option, p.Provider)).Select(x => x.Chosen))
                 .Concat(v.Rooms.Where(x => ReferenceEquals(x.Facility, p.Facility) && ReferenceEquals(x.Option, p.Room)).Select(x => x.Chosen))
                 .Append(v.Scheduled);

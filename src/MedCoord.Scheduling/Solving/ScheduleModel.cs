@@ -23,6 +23,8 @@ internal sealed class RequestVars
     public List<(FacilityOption Facility, RoomOption Option, BoolVar Chosen)> Rooms { get; } = [];
 
     public List<(FacilityOption Facility, DayOption Day, BoolVar Chosen)> Days { get; } = [];
+
+    public List<(FacilityOption Facility, LocalDaySegment Segment, BoolVar Chosen)> Segments { get; } = [];
 }
 
 /// <summary>
@@ -35,6 +37,8 @@ internal sealed class ScheduleModel
     private readonly Dictionary<string, List<IntervalVar>> _roomIntervals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<IntervalVar>> _patientIntervals = new(StringComparer.Ordinal);
     private readonly List<IntVar> _decisions = [];
+    private readonly List<(BoolVar Literal, long Weight)> _waitingTerms = [];
+    private readonly List<LinearExpr> _waitingExpressions = [];
 
     public ScheduleModel(IReadOnlyList<RequestCandidates> candidates)
     {
@@ -47,9 +51,8 @@ internal sealed class ScheduleModel
         AddLinkRule();
 
         PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
-        WaitingObjective = LinearExpr.WeightedSum(
-            Requests.Values.SelectMany(v => v.Days.Where(d => d.Day.WaitingDays > 0).Select(d => d.Chosen)),
-            Requests.Values.SelectMany(v => v.Days.Where(d => d.Day.WaitingDays > 0).Select(d => (long)d.Day.WaitingDays * v.Candidates.Request.Priority)));
+        WaitingObjective = LinearExpr.WeightedSum(_waitingTerms.Select(t => t.Literal), _waitingTerms.Select(t => t.Weight))
+            + LinearExpr.Sum(_waitingExpressions);
         PreferenceObjective = LinearExpr.Sum(Requests.Values.SelectMany(v => v.Providers
             .Where(p => p.Option.ProviderId == v.Candidates.Request.PreferredProviderId)
             .Select(p => (LinearExpr)p.Chosen)));
@@ -131,12 +134,22 @@ internal sealed class ScheduleModel
         }
     }
 
-    /// <summary>Rule 8 and the waiting objective: exactly one local start date at the chosen facility.</summary>
+    /// <summary>Windows longer than this many days count waiting by division instead of one literal per day.</summary>
+    public const int LongWindowDays = 14;
+
+    /// <summary>The waiting objective: the local start date at the chosen facility, as days after the request's earliest date.</summary>
     private void AddDayChoice(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
     {
         if (facility.Days.Count == 1)
         {
             v.Days.Add((facility, facility.Days[0], facilityChosen));
+            _waitingTerms.Add((facilityChosen, (long)facility.Days[0].WaitingDays * v.Candidates.Request.Priority));
+            return;
+        }
+
+        if (facility.Days.Count > LongWindowDays)
+        {
+            AddWaitingByDivision(v, facility, facilityChosen);
             return;
         }
 
@@ -147,9 +160,42 @@ internal sealed class ScheduleModel
             Model.AddLinearConstraint(v.Start, day.From, day.To - 1).OnlyEnforceIf(chosen);
             dayLiterals.Add(chosen);
             v.Days.Add((facility, day, chosen));
+            _waitingTerms.Add((chosen, (long)day.WaitingDays * v.Candidates.Request.Priority));
         }
 
         Model.Add(LinearExpr.Sum(dayLiterals.Select(l => (LinearExpr)l)) == facilityChosen);
+    }
+
+    /// <summary>
+    /// Waiting days over a long window: within each stretch of one UTC offset, the local date is
+    /// <c>(start + shift) / 1440</c>; a waiting variable is held at or above it for the stretch the start lies in.
+    /// </summary>
+    private void AddWaitingByDivision(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
+    {
+        var id = v.Candidates.Request.Id;
+        var maxWaiting = facility.Days.Max(d => d.WaitingDays);
+        var waiting = Model.NewIntVar(0, maxWaiting, $"waiting-days[{id},{facility.FacilityId}]");
+        foreach (var segment in facility.Segments)
+        {
+            var inSegment = facility.Segments.Count == 1 ? facilityChosen : NewBool($"offset-stretch[{id},{facility.FacilityId},{segment.From}]");
+            if (facility.Segments.Count > 1)
+            {
+                Model.AddLinearConstraint(v.Start, segment.From, segment.To - 1).OnlyEnforceIf(inSegment);
+            }
+
+            var (first, last) = (v.Candidates.AllStarts.Ranges[0].Start, v.Candidates.AllStarts.Ranges[^1].End - 1);
+            var epochDay = Model.NewIntVar((first + segment.Shift) / 1440, (last + segment.Shift) / 1440, $"local-day[{id},{facility.FacilityId},{segment.From}]");
+            Model.AddDivisionEquality(epochDay, v.Start + segment.Shift, 1440);
+            Model.Add(waiting >= epochDay - facility.WaitingFromEpochDay).OnlyEnforceIf(inSegment);
+            v.Segments.Add((facility, segment, inSegment));
+        }
+
+        if (facility.Segments.Count > 1)
+        {
+            Model.Add(LinearExpr.Sum(v.Segments.Where(s => ReferenceEquals(s.Facility, facility)).Select(s => (LinearExpr)s.Chosen)) == facilityChosen);
+        }
+
+        _waitingExpressions.Add(waiting * v.Candidates.Request.Priority);
     }
 
     /// <summary>Rule 3: a qualified provider, inside one of its blocks at this facility and outside time off.</summary>

@@ -84,5 +84,30 @@ internal sealed class Timeline
     public MinuteSet DateWindow(DateTimeZone zone, LocalDate earliest, LocalDate latest) =>
         MinuteSet.Of(DayStartMinute(zone, earliest), DayStartMinute(zone, latest.PlusDays(1)));
 
+    /// <summary>
+    /// The stretches of the timeline over which a zone keeps one UTC offset, each with the shift that turns a minute
+    /// into a count of local minutes since the Unix epoch: the local date of minute <c>m</c> is day
+    /// <c>floor((m + shift) / 1440)</c> since 1970-01-01.
+    /// </summary>
+    public IReadOnlyList<LocalDaySegment> LocalDaySegments(DateTimeZone zone)
+    {
+        var originMinutes = Origin.ToUnixTimeSeconds() / 60;
+        return [.. zone.GetZoneIntervals(new Interval(Origin, ToInstant(EndMinute)))
+            .Select(z => new LocalDaySegment(
+                z.HasStart ? Math.Max(0, ToMinute(z.Start)) : 0,
+                z.HasEnd ? Math.Min(EndMinute, ToMinute(z.End)) : EndMinute,
+                originMinutes + (z.WallOffset.Seconds / 60)))
+            .Where(z => z.From < z.To)];
+    }
+
+    /// <summary>Days from 1970-01-01 to a date.</summary>
+    public static long EpochDay(LocalDate date) => Period.Between(new LocalDate(1970, 1, 1), date, PeriodUnits.Days).Days;
+
     private long CeilingMinute(Instant instant) => (long)Math.Ceiling((instant - Origin).TotalMinutes);
 }
+
+/// <summary>Minutes [<see cref="From"/>, <see cref="To"/>) over which one UTC offset holds in a zone.</summary>
+/// <param name="From">First minute.</param>
+/// <param name="To">First minute after.</param>
+/// <param name="Shift">Added to a minute, gives local minutes since the Unix epoch.</param>
+internal sealed record LocalDaySegment(long From, long To, long Shift);

@@ -117,3 +117,54 @@ public sealed class DaylightSavingTests
         Assert.Equal((long)((At("2026-12-08T00:00:00-05:00") - timeline.Origin).TotalMinutes), timeline.EndMinute);
     }
 }
+
+public sealed class LongWindowWaitingTests
+{
+    [Fact]
+    public void Solve_LongWindowAcrossFallBack_CountsWaitingInLocalDays()
+    {
+        // The window spans six weeks over the 2026-11-01 fall back in New York. Slot A is Monday 2026-11-02
+        // 23:00-24:00 EST (day 13 of waiting); slot B, with the preferred provider, is Tuesday 00:00-01:00 (day 14).
+        // Counting waiting with the summer offset would make them tie and the preference would pick B. Dr C's later
+        // days make the window long enough for waiting to be counted by division.
+        var problem = Problem("2026-10-20", "2026-11-30",
+            [Facility("f", "America/New_York")],
+            [],
+            [
+                Provider("dr-a", "gp", "f", Week("23:00", "24:00", IsoDayOfWeek.Monday)) with { TimeOff = [Block("2026-10-20T00:00:00-04:00", "2026-11-02T00:00:00-05:00")] },
+                Provider("dr-b", "gp", "f", Week("00:00", "01:00", IsoDayOfWeek.Tuesday)) with { TimeOff = [Block("2026-10-20T00:00:00-04:00", "2026-11-03T00:00:00-05:00")] },
+                Provider("dr-c", "gp", "f", Week("12:00", "13:00")) with { TimeOff = [Block("2026-10-20T00:00:00-04:00", "2026-11-04T00:00:00-05:00")] },
+            ],
+            [Patient("p")],
+            [Type("tele", 60, "gp")],
+            [Request("r", "p", "tele", "2026-10-20", "2026-11-30", priority: 3) with { PreferredProviderId = "dr-b" }]);
+
+        var schedule = SolveVerified(problem);
+
+        var a = Booked(schedule, "r");
+        Assert.Equal("2026-11-02T23:00:00-05:00", Format(a.Start));
+        Assert.Equal("dr-a", a.ProviderId);
+        Assert.Equal(3 * 13, schedule.Objective.WaitingCost);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+    }
+
+    [Fact]
+    public void Solve_LongWindows_HigherPriorityWaitsLess()
+    {
+        var problem = Problem("2026-12-01", "2027-01-31",
+            [Facility("f", "Europe/London")],
+            [Room("room", "f", "exam")],
+            [Provider("dr", "gp", "f", Week("09:00", "10:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3")],
+            [Type("visit", 60, "gp", ["exam"])],
+            [Request("low", "p1", "visit", priority: 1), Request("mid", "p2", "visit", priority: 2), Request("high", "p3", "visit", priority: 9)]);
+
+        var schedule = SolveVerified(problem);
+
+        Assert.Equal("2026-12-01T09:00:00+00:00", Format(Booked(schedule, "high").Start));
+        Assert.Equal("2026-12-02T09:00:00+00:00", Format(Booked(schedule, "mid").Start));
+        Assert.Equal("2026-12-03T09:00:00+00:00", Format(Booked(schedule, "low").Start));
+        Assert.Equal((9 * 0) + (2 * 1) + (1 * 2), schedule.Objective.WaitingCost);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+    }
+}
