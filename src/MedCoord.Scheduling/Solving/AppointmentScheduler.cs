@@ -95,8 +95,8 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             result = new PhasedSolver(model, settings, progress, cancellationToken, clock).Solve();
         }
 
-        var stats = new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed);
-        return ScheduleBuilder.Build(calendar, candidates, model, result, stats);
+        return ScheduleBuilder.Build(calendar, candidates, model, result,
+            () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed), settings.TimeLimit);
     }
 
     private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)

@@ -8,11 +8,17 @@ namespace MedCoord.Scheduling.Solving;
 /// </summary>
 internal static class FitsAloneCheck
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
-
+    /// <param name="request">A request with links.</param>
+    /// <param name="all">Every request, by id.</param>
+    /// <param name="timeLimit">Most time the check may take.</param>
     /// <returns>True when it fits, false when it provably cannot, null when the check ran out of time.</returns>
-    public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all)
+    public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan timeLimit)
     {
+        if (timeLimit <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
         var chain = new Dictionary<string, RequestCandidates>(StringComparer.Ordinal);
         var pending = new Stack<RequestCandidates>([request]);
         while (pending.TryPop(out var next))
@@ -28,7 +34,10 @@ internal static class FitsAloneCheck
 
         var model = new ScheduleModel([.. chain.Values]);
         model.Model.Add(model.Requests[request.Request.Id].Scheduled == 1);
-        var solver = new CpSolver { StringParameters = $"max_time_in_seconds:{Limit.TotalSeconds} num_workers:1" };
+        var solver = new CpSolver
+        {
+            StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"max_time_in_seconds:{timeLimit.TotalSeconds:0.###} num_workers:1"),
+        };
         return solver.Solve(model.Model) switch
         {
             CpSolverStatus.Optimal or CpSolverStatus.Feasible => true,

@@ -7,7 +7,10 @@ namespace MedCoord.Scheduling.Solving;
 /// <summary>Turns a solution (or its absence) into a <see cref="Schedule"/> that accounts for every request once.</summary>
 internal static class ScheduleBuilder
 {
-    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, SolveStats stats)
+    /// <summary>Most time spent proving that linked requests cannot fit, as a share of the solve's time limit.</summary>
+    private const double ExplanationShare = 0.1;
+
+    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, Func<SolveStats> stats, Duration timeLimit)
     {
         var assignments = new List<Assignment>();
         var scheduled = new HashSet<string>(StringComparer.Ordinal);
@@ -21,9 +24,11 @@ internal static class ScheduleBuilder
         }
 
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        var budget = System.Diagnostics.Stopwatch.StartNew();
+        var allowance = TimeSpan.FromSeconds(Math.Max(0.5, timeLimit.TotalSeconds * ExplanationShare));
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId))
+            .Select(c => Explain(c, result, scheduled, byId, TimeSpan.FromSeconds(Math.Min(2, (allowance - budget.Elapsed).TotalSeconds))))
             .ToList();
 
         var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
@@ -39,7 +44,7 @@ internal static class ScheduleBuilder
             new ScheduleObjective(priority, bound, waiting),
             [.. assignments.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal)],
             unscheduled,
-            stats);
+            stats());
     }
 
     private static Assignment ToAssignment(Calendar calendar, RequestVars vars, Solution solution)
@@ -60,7 +65,7 @@ internal static class ScheduleBuilder
             calendar.Timeline.ToInstant(start + vars.Candidates.Duration).InZone(zone).ToOffsetDateTime());
     }
 
-    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all)
+    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan checkLimit)
     {
         var id = c.Request.Id;
         if (!c.CanBeScheduled)
@@ -76,7 +81,7 @@ internal static class ScheduleBuilder
                 return new(id, UnscheduledReason.NoSolutionFound, "the solver stopped before it found any schedule");
         }
 
-        if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all) == false)
+        if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit) == false)
         {
             return new(id, UnscheduledReason.NoAvailabilityInWindow,
                 "no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free");

@@ -200,7 +200,7 @@ public static class ScheduleVerifier
             var latest = Min(r.Latest ?? problem.Horizon.End, problem.Horizon.End);
             if (date < earliest || date > latest)
             {
-                v.Add($"rule 8: {a.RequestId} starts on {date} outside [{earliest}, {latest}]");
+                v.Add($"rule 8: {a.RequestId} starts on {date:uuuu-MM-dd} outside [{earliest:uuuu-MM-dd}, {latest:uuuu-MM-dd}]");
             }
         }
 
