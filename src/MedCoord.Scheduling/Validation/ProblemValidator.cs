@@ -58,7 +58,7 @@ internal sealed class ProblemValidator
             Add(name, "required field is missing");
         }
 
-        if (missing.Count > 0)
+        if (missing.Count > 0 || !NoNullItems())
         {
             return;
         }
@@ -144,6 +144,110 @@ internal sealed class ProblemValidator
         CheckCycles();
         CheckFixedReferences(rooms, providers, facilities, requests);
         CheckOptions();
+    }
+
+    /// <summary>Problems built in code may hold nulls where the file format cannot; each is reported by its path.</summary>
+    private bool NoNullItems()
+    {
+        var before = _errors.Count;
+        void Items<T>(string path, IEnumerable<T?>? items)
+        {
+            if (items is null)
+            {
+                Add(path, "must not be null");
+                return;
+            }
+
+            var i = 0;
+            foreach (var item in items)
+            {
+                if (item is null)
+                {
+                    Add($"{path}[{i}]", "must not be null");
+                }
+
+                i++;
+            }
+        }
+
+        void Weekly(string path, IReadOnlyList<WeeklyHours?>? hours)
+        {
+            Items(path, hours);
+            for (var j = 0; hours is not null && j < hours.Count; j++)
+            {
+                if (hours[j] is { Days: null })
+                {
+                    Add($"{path}[{j}].days", "must not be null");
+                }
+            }
+        }
+
+        Items("facilities", _problem.Facilities);
+        Items("rooms", _problem.Rooms);
+        Items("providers", _problem.Providers);
+        Items("patients", _problem.Patients);
+        Items("appointmentTypes", _problem.AppointmentTypes);
+        Items("requests", _problem.Requests);
+        Items("fixed", _problem.Fixed);
+        if (_errors.Count > before)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _problem.Facilities.Count; i++)
+        {
+            if (_problem.Facilities[i].Hours is { } hours)
+            {
+                Weekly($"{Path("facilities", i)}.hours", hours);
+            }
+        }
+
+        for (var i = 0; i < _problem.Rooms.Count; i++)
+        {
+            Items($"{Path("rooms", i)}.features", _problem.Rooms[i].Features);
+            Items($"{Path("rooms", i)}.unavailable", _problem.Rooms[i].Unavailable?.Cast<object>());
+        }
+
+        for (var i = 0; i < _problem.Providers.Count; i++)
+        {
+            var provider = _problem.Providers[i];
+            Items($"{Path("providers", i)}.skills", provider.Skills);
+            Items($"{Path("providers", i)}.availability", provider.Availability);
+            Items($"{Path("providers", i)}.timeOff", provider.TimeOff?.Cast<object>());
+            for (var j = 0; provider.Availability is not null && j < provider.Availability.Count; j++)
+            {
+                if (provider.Availability[j] is { Hours: null })
+                {
+                    Add($"{Path("providers", i)}.availability[{j}]", "must not be null");
+                }
+                else if (provider.Availability[j] is { Hours.Days: null })
+                {
+                    Add($"{Path("providers", i)}.availability[{j}].days", "must not be null");
+                }
+            }
+        }
+
+        for (var i = 0; i < _problem.Patients.Count; i++)
+        {
+            if (_problem.Patients[i].Hours is { } hours)
+            {
+                Weekly($"{Path("patients", i)}.hours", hours);
+            }
+
+            Items($"{Path("patients", i)}.unavailable", _problem.Patients[i].Unavailable?.Cast<object>());
+        }
+
+        for (var i = 0; i < _problem.AppointmentTypes.Count; i++)
+        {
+            Items($"{Path("appointmentTypes", i)}.roomFeatures", _problem.AppointmentTypes[i].RoomFeatures);
+        }
+
+        for (var i = 0; i < _problem.Requests.Count; i++)
+        {
+            Items($"{Path("requests", i)}.after", _problem.Requests[i].Links);
+        }
+
+        return _errors.Count == before;
     }
 
     /// <summary>

@@ -159,3 +159,32 @@ public sealed class BadInputTests
 
     private static JsonObject Horizon(JsonObject root) => (JsonObject)root["horizon"]!;
 }
+
+public sealed class CodeBuiltProblemTests
+{
+    [Fact]
+    public void Validate_NullsWhereTheFormatHasValues_ReportsEachByPath()
+    {
+        var example = TestProblems.Example();
+        var problem = example with
+        {
+            Requests = [.. example.Requests.Take(2), null!],
+            Rooms = [example.Rooms[0] with { Features = null! }],
+        };
+
+        var errors = new AppointmentScheduler().Validate(problem);
+
+        Assert.Equal(["requests[2]: must not be null"], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Validate_NullNestedList_ReportsItsPath()
+    {
+        var example = TestProblems.Example();
+        var problem = example with { Rooms = [example.Rooms[0] with { Features = null! }, .. example.Rooms.Skip(1)] };
+
+        var errors = new AppointmentScheduler().Validate(problem);
+
+        Assert.Equal(["rooms[0].features: must not be null"], errors.Select(e => e.ToString()));
+    }
+}
