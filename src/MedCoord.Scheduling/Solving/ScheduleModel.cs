@@ -201,56 +201,49 @@ internal sealed class ScheduleModel
     /// <summary>Rule 3: a qualified provider, inside one of its blocks at this facility and outside time off.</summary>
     private void AddProviderRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
     {
-        var id = v.Candidates.Request.Id;
-        var literals = new List<BoolVar>();
-        foreach (var option in facility.Providers)
-        {
-            var chosen = facility.Providers.Count == 1 ? facilityChosen : NewBool($"provider[{id},{facility.FacilityId},{option.ProviderId}]");
-            if (!SameSet(option.Starts, facility.Starts))
-            {
-                Model.AddLinearExpressionInDomain(v.Start, ToDomain(option.Starts)).OnlyEnforceIf(chosen);
-            }
-
-            var interval = ReferenceEquals(chosen, v.Scheduled)
-                ? v.Interval
-                : Model.NewOptionalFixedSizeIntervalVar(v.Start, v.Candidates.Duration, chosen, $"provider-booking[{id},{option.ProviderId}]");
-            Add(_providerIntervals, option.ProviderId, interval);
-            literals.Add(chosen);
-            v.Providers.Add((facility, option, chosen));
-        }
-
-        if (facility.Providers.Count > 1)
-        {
-            Model.Add(LinearExpr.Sum(literals.Select(l => (LinearExpr)l)) == facilityChosen);
-        }
+        var chosen = AddResourceChoice(v, facility, facilityChosen, "provider",
+            [.. facility.Providers.Select(o => (o.ProviderId, o.Starts))], v.Candidates.Duration, _providerIntervals);
+        v.Providers.AddRange(facility.Providers.Zip(chosen, (option, literal) => (facility, option, literal)));
     }
 
     /// <summary>Rule 4: a room with every feature, in this facility, outside its unavailable blocks; occupied through its buffer.</summary>
     private void AddRoomRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
     {
+        var chosen = AddResourceChoice(v, facility, facilityChosen, "room",
+            [.. facility.Rooms.Select(o => (o.RoomId, o.Starts))], v.Candidates.Duration + v.Candidates.Type.BufferMinutes, _roomIntervals);
+        v.Rooms.AddRange(facility.Rooms.Zip(chosen, (option, literal) => (facility, option, literal)));
+    }
+
+    /// <summary>
+    /// Exactly one of the resources is chosen when the facility is; each restricts the start to the starts it
+    /// allows and occupies itself for <paramref name="occupiedMinutes"/> from the start.
+    /// </summary>
+    private List<BoolVar> AddResourceChoice(RequestVars v, FacilityOption facility, BoolVar facilityChosen, string kind,
+        IReadOnlyList<(string Id, MinuteSet Starts)> options, int occupiedMinutes, Dictionary<string, List<IntervalVar>> intervals)
+    {
         var id = v.Candidates.Request.Id;
-        var buffer = v.Candidates.Type.BufferMinutes;
         var literals = new List<BoolVar>();
-        foreach (var option in facility.Rooms)
+        foreach (var (resource, starts) in options)
         {
-            var chosen = facility.Rooms.Count == 1 ? facilityChosen : NewBool($"room[{id},{option.RoomId}]");
-            if (!SameSet(option.Starts, facility.Starts))
+            var chosen = options.Count == 1 ? facilityChosen : NewBool($"{kind}[{id},{facility.FacilityId},{resource}]");
+            if (!SameSet(starts, facility.Starts))
             {
-                Model.AddLinearExpressionInDomain(v.Start, ToDomain(option.Starts)).OnlyEnforceIf(chosen);
+                Model.AddLinearExpressionInDomain(v.Start, ToDomain(starts)).OnlyEnforceIf(chosen);
             }
 
-            var interval = ReferenceEquals(chosen, v.Scheduled) && buffer == 0
+            var interval = ReferenceEquals(chosen, v.Scheduled) && occupiedMinutes == v.Candidates.Duration
                 ? v.Interval
-                : Model.NewOptionalFixedSizeIntervalVar(v.Start, v.Candidates.Duration + buffer, chosen, $"room-booking[{id},{option.RoomId}]");
-            Add(_roomIntervals, option.RoomId, interval);
+                : Model.NewOptionalFixedSizeIntervalVar(v.Start, occupiedMinutes, chosen, $"{kind}-booking[{id},{resource}]");
+            Add(intervals, resource, interval);
             literals.Add(chosen);
-            v.Rooms.Add((facility, option, chosen));
         }
 
-        if (facility.Rooms.Count > 1)
+        if (options.Count > 1)
         {
             Model.Add(LinearExpr.Sum(literals.Select(l => (LinearExpr)l)) == facilityChosen);
         }
+
+        return literals;
     }
 
     /// <summary>Rule 6: no overlap per provider, per patient, and per room counting the buffer.</summary>
