@@ -3,7 +3,7 @@ using MedCoord.Scheduling.Validation;
 
 namespace MedCoord.Scheduling.Serialization;
 
-/// <summary>Reads problem files (format v1). Thread safe.</summary>
+/// <summary>Reads and writes problem files (format v1). Thread safe.</summary>
 public static class ProblemFile
 {
     /// <summary>Reads and validates a problem file's text.</summary>
@@ -46,5 +46,16 @@ public static class ProblemFile
     {
         var errors = TryParse(json, out var problem);
         return errors.Count > 0 ? throw new ProblemValidationException(errors) : problem!;
+    }
+
+    /// <summary>Writes a problem as a format v1 problem file, so that a host application can export its book.</summary>
+    /// <param name="problem">A valid problem.</param>
+    /// <returns>The file's text, indented.</returns>
+    /// <exception cref="ProblemValidationException">The problem is invalid; nothing is written.</exception>
+    public static string Serialize(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var errors = ProblemValidator.Validate(problem);
+        return errors.Count > 0 ? throw new ProblemValidationException(errors) : ProblemWriter.Write(problem);
     }
 }

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using System.Text.Json.Nodes;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
@@ -186,5 +187,42 @@ public sealed class CodeBuiltProblemTests
         var errors = new AppointmentScheduler().Validate(problem);
 
         Assert.Equal(["rooms[0].features: must not be null"], errors.Select(e => e.ToString()));
+    }
+}
+
+public sealed class ProblemFileRoundTripTests
+{
+    [Fact]
+    public void Serialize_ShippedExample_ReadsBackToTheSameSchedule()
+    {
+        var problem = TestProblems.Example();
+
+        var text = ProblemFile.Serialize(problem);
+        var again = ProblemFile.Parse(text);
+
+        Assert.Equal(ProblemFile.Serialize(again), text);
+        var options = new SolveOptions(Duration.FromSeconds(20), 1, 3);
+        Assert.Equal(new AppointmentScheduler().Solve(problem, options).Assignments, new AppointmentScheduler().Solve(again, options).Assignments);
+    }
+
+    [Property(MaxTest = 20)]
+    public void Serialize_GeneratedProblem_RoundTrips(FsCheck.NonNegativeInt seed)
+    {
+        var problem = Verification.RandomProblems.Create(seed.Get, 30);
+
+        var text = ProblemFile.Serialize(problem);
+
+        Assert.Equal(text, ProblemFile.Serialize(ProblemFile.Parse(text)));
+    }
+
+    [Fact]
+    public void Serialize_InvalidProblem_Throws()
+    {
+        var example = TestProblems.Example();
+        var problem = example with { Requests = [.. example.Requests.Select((r, i) => i == 0 ? r with { Priority = 0 } : r)] };
+
+        var ex = Assert.Throws<ProblemValidationException>(() => ProblemFile.Serialize(problem));
+
+        Assert.Equal("requests[0].priority: must be from 1 to 100, found 0", ex.Errors.Single().ToString());
     }
 }
