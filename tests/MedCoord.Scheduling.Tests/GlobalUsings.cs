@@ -5,3 +5,5 @@ global using MedCoord.Scheduling.Solving;
 global using MedCoord.Scheduling.Validation;
 global using NodaTime;
 global using Xunit;
+global using MedCoord.Scheduling.Verification;
+global using MedCoord.Scheduling.Tests.Verification;

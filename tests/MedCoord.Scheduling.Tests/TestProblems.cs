@@ -3,7 +3,6 @@ using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Solving;
-using MedCoord.Scheduling.Tests.Verification;
 using NodaTime;
 using NodaTime.Text;
 using Xunit;

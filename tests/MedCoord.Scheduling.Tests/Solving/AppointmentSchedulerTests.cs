@@ -1,4 +1,3 @@
-using MedCoord.Scheduling.Tests.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static MedCoord.Scheduling.Tests.TestProblems;

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Xunit;
-using MedCoord.Scheduling.Tests.Verification;
 
 namespace MedCoord.Scheduling.Tests.Solving;
 

@@ -208,7 +208,7 @@ public sealed class ProblemFileRoundTripTests
     [Property(MaxTest = 20)]
     public void Serialize_GeneratedProblem_RoundTrips(FsCheck.NonNegativeInt seed)
     {
-        var problem = Verification.RandomProblems.Create(seed.Get, 30);
+        var problem = RandomProblems.Create(seed.Get, 30);
 
         var text = ProblemFile.Serialize(problem);
 

@@ -59,7 +59,7 @@ public sealed class RobustnessProperties
         if (problem is not null)
         {
             var schedule = new AppointmentScheduler().Solve(problem, new SolveOptions(Duration.FromSeconds(5), 1, 0));
-            Assert.Empty(Verification.ScheduleVerifier.Violations(problem, schedule));
+            Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
         }
         else
         {

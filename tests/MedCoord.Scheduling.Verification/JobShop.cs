@@ -1,15 +1,16 @@
-using System.Globalization;
 using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
 using NodaTime;
+using System.Globalization;
 
-namespace MedCoord.Scheduling.Tests;
+namespace MedCoord.Scheduling.Verification;
 
 /// <summary>
 /// A classic job-shop instance as a scheduling problem: machine k is a room with feature mKK, job j a patient, each
 /// operation a request of that room's type chained to the job's previous operation with gap 0; one facility in
 /// Etc/UTC open on one day from 00:00 for the given number of minutes.
 /// </summary>
-internal static class JobShop
+public static class JobShop
 {
     public static Problem Load(string path, int openMinutes)
     {

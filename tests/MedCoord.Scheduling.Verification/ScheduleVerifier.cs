@@ -2,7 +2,7 @@ using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using NodaTime;
 
-namespace MedCoord.Scheduling.Tests.Verification;
+namespace MedCoord.Scheduling.Verification;
 
 /// <summary>
 /// An independent checker of every hard rule of the format. It shares no code with the model builder: it works on

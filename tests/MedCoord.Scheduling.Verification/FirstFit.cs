@@ -1,4 +1,8 @@
-namespace MedCoord.Scheduling.Tests.Verification;
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Verification;
 
 /// <summary>
 /// The baseline: book requests one by one, highest priority first (predecessors before successors), each at the
