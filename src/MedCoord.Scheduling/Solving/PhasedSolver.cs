@@ -94,9 +94,15 @@ internal sealed class PhasedSolver
     {
         var model = _model.Model;
         var firstFit = FirstFit();
-        firstFit?.AddAsHint(_model);
+        var firstFitPriority = firstFit is null ? 0 : Priority(firstFit);
+        if (firstFit is not null)
+        {
+            firstFit.AddAsHint(_model);
+            _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), firstFitPriority, _maxPriority, 1));
+        }
+
         model.Maximize(_model.PriorityObjective);
-        var (status, solution, value, bound) = RunPhase(1, 0, 0);
+        var (status, solution, value, bound) = RunPhase(1, firstFitPriority, 0);
         if (status == CpSolverStatus.Infeasible)
         {
             return new(ScheduleStatus.Infeasible, null, 0);
@@ -105,7 +111,7 @@ internal sealed class PhasedSolver
         if (status != CpSolverStatus.Optimal && firstFit is not null && (solution is null || Priority(firstFit) > value))
         {
             // The search ran out of time below the first-fit schedule: never return less than it.
-            (solution, value) = (firstFit, Priority(firstFit));
+            (solution, value) = (firstFit, firstFitPriority);
         }
 
         if (solution is null)
@@ -207,8 +213,9 @@ internal sealed class PhasedSolver
     private sealed class ProgressCallback : CpSolverSolutionCallback
     {
         private readonly int _phase;
-        private readonly long _priority;
         private readonly long _priorityBound;
+        private long _priority;
+        private long _lastBound = long.MaxValue;
         private readonly long _maxPriority;
         private readonly IProgress<SolveProgress>? _progress;
         private readonly Stopwatch _clock;
@@ -231,9 +238,21 @@ internal sealed class PhasedSolver
             }
 
             var elapsed = Duration.FromTimeSpan(_clock.Elapsed);
-            _progress.Report(_phase == 1
-                ? new SolveProgress(elapsed, (long)Math.Round(ObjectiveValue()), ClampedBound(BestObjectiveBound(), _maxPriority), 1)
-                : new SolveProgress(elapsed, _priority, _priorityBound, _phase));
+            if (_phase != 1)
+            {
+                _progress.Report(new SolveProgress(elapsed, _priority, _priorityBound, _phase));
+                return;
+            }
+
+            // In level 1, _priority is the best schedule reported so far: only improvements are reported.
+            var value = (long)Math.Round(ObjectiveValue());
+            var bound = ClampedBound(BestObjectiveBound(), _maxPriority);
+            if (value > _priority || bound < _lastBound)
+            {
+                _priority = Math.Max(_priority, value);
+                _lastBound = bound;
+                _progress.Report(new SolveProgress(elapsed, _priority, bound, 1));
+            }
         }
     }
 }
