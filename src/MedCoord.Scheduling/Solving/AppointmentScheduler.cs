@@ -96,7 +96,8 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         }
 
         return ScheduleBuilder.Build(calendar, candidates, model, result,
-            () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed), settings.TimeLimit);
+            () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
+            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed);
     }
 
     private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)

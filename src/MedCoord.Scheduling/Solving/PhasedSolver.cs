@@ -90,6 +90,9 @@ internal sealed class PhasedSolver
         _maxPriority = model.Requests.Values.Sum(v => (long)v.Candidates.Request.Priority);
     }
 
+    /// <summary>The share of the time limit the search may use; the rest is kept for explaining unscheduled requests.</summary>
+    public const double SearchShare = 0.95;
+
     public PhasedResult Solve()
     {
         var model = _model.Model;
@@ -120,7 +123,8 @@ internal sealed class PhasedSolver
         }
 
         var priority = value;
-        var priorityBound = status == CpSolverStatus.Optimal ? value : Math.Max(bound, value);
+        // A bound below a schedule in hand is no proof (the search stopped before it had one): fall back to the trivial bound.
+        var priorityBound = status == CpSolverStatus.Optimal ? value : bound >= value ? bound : _maxPriority;
         if (status != CpSolverStatus.Optimal)
         {
             return new(ScheduleStatus.Feasible, solution, priorityBound);
@@ -173,7 +177,7 @@ internal sealed class PhasedSolver
 
     private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) RunPhase(int phase, long priority, long priorityBound)
     {
-        var remaining = _settings.TimeLimit.TotalSeconds - _clock.Elapsed.TotalSeconds;
+        var remaining = (_settings.TimeLimit.TotalSeconds * SearchShare) - _clock.Elapsed.TotalSeconds;
         if (remaining <= 0 || _cancellation.IsCancellationRequested)
         {
             return (CpSolverStatus.Unknown, null, 0, 0);
@@ -197,7 +201,8 @@ internal sealed class PhasedSolver
 
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
         {
-            return (status, null, 0, phase == 1 ? ClampedBound(solver.BestObjectiveBound, _maxPriority) : 0);
+            // Without a solution the search may not have reached a bound at all; only the trivial one is sure.
+            return (status, null, 0, phase == 1 ? _maxPriority : 0);
         }
 
         var solution = new Solution(_model, v => solver.Value(v));

@@ -7,10 +7,17 @@ namespace MedCoord.Scheduling.Solving;
 /// <summary>Turns a solution (or its absence) into a <see cref="Schedule"/> that accounts for every request once.</summary>
 internal static class ScheduleBuilder
 {
-    /// <summary>Most time spent proving that linked requests cannot fit, as a share of the solve's time limit.</summary>
-    private const double ExplanationShare = 0.1;
+    /// <summary>Least time spent proving that linked requests cannot fit, even when the search used all of its share.</summary>
+    private static readonly TimeSpan MinimumExplanationTime = TimeSpan.FromSeconds(0.5);
 
-    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, Func<SolveStats> stats, Duration timeLimit)
+    /// <param name="calendar">The problem's calendar.</param>
+    /// <param name="candidates">Every request's candidates.</param>
+    /// <param name="model">The model solved, if any.</param>
+    /// <param name="result">What the search produced.</param>
+    /// <param name="stats">Stats, read once the schedule is complete.</param>
+    /// <param name="explainUntil">How long after the solve began explanations may run.</param>
+    /// <param name="elapsed">Time since the solve began.</param>
+    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, Func<SolveStats> stats, TimeSpan explainUntil, Func<TimeSpan> elapsed)
     {
         var assignments = new List<Assignment>();
         var scheduled = new HashSet<string>(StringComparer.Ordinal);
@@ -24,11 +31,10 @@ internal static class ScheduleBuilder
         }
 
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
-        var budget = System.Diagnostics.Stopwatch.StartNew();
-        var allowance = TimeSpan.FromSeconds(Math.Max(0.5, timeLimit.TotalSeconds * ExplanationShare));
+        var deadline = explainUntil > elapsed() + MinimumExplanationTime ? explainUntil : elapsed() + MinimumExplanationTime;
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId, TimeSpan.FromSeconds(Math.Min(2, (allowance - budget.Elapsed).TotalSeconds))))
+            .Select(c => Explain(c, result, scheduled, byId, TimeSpan.FromSeconds(Math.Min(2, (deadline - elapsed()).TotalSeconds))))
             .ToList();
 
         var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
