@@ -13,6 +13,7 @@ internal sealed class Calendar
     private readonly Dictionary<(string Provider, string Facility), MinuteSet> _providerFree = [];
     private readonly Dictionary<string, MinuteSet> _roomFree = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MinuteSet> _patientFree = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _providerFacilities = new(StringComparer.Ordinal);
 
     public Calendar(Problem problem)
     {
@@ -43,6 +44,8 @@ internal sealed class Calendar
                 var zone = Facilities[group.Key].Zone;
                 _providerFree[(provider.Id, group.Key)] = Timeline.Weekly(zone, group.Select(a => a.Hours)).Subtract(away);
             }
+
+            _providerFacilities[provider.Id] = [.. provider.Availability.Select(a => a.FacilityId).Distinct(StringComparer.Ordinal)];
         }
 
         foreach (var room in problem.Rooms)
@@ -79,8 +82,8 @@ internal sealed class Calendar
     public MinuteSet ProviderFree(string provider, string facility) =>
         _providerFree.TryGetValue((provider, facility), out var set) ? set : MinuteSet.Empty;
 
-    public IEnumerable<string> ProviderFacilities(string provider) =>
-        _providerFree.Keys.Where(k => k.Provider == provider).Select(k => k.Facility);
+    /// <summary>The facilities a provider works at, in the order their availability first names them.</summary>
+    public IReadOnlyList<string> ProviderFacilities(string provider) => _providerFacilities[provider];
 
     public MinuteSet RoomFree(string room) => _roomFree[room];
 
