@@ -75,12 +75,29 @@ internal static class FirstFitHeuristic
                 foreach (var facility in c.Facilities)
                 {
                     var starts = facility.Starts.Intersect(linkWindow).Subtract(patientBlocked);
+                    if (starts.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    // Each room's free starts once per request, not once per provider-room pair.
+                    var rooms = facility.Rooms.Count == 0
+                        ? [(Room: (RoomOption?)null, Free: starts)]
+                        : facility.Rooms
+                            .Select(room => (Room: (RoomOption?)room, Free: starts.Intersect(room.Starts).Subtract(Blocked(roomBusy, room.RoomId, c.Duration + c.Type.BufferMinutes))))
+                            .Where(r => !r.Free.IsEmpty)
+                            .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())
                     {
                         var withProvider = provider is null ? starts : starts.Intersect(provider.Starts).Subtract(Blocked(providerBusy, provider.ProviderId, c.Duration));
-                        foreach (var room in facility.Rooms.Count == 0 ? [null] : facility.Rooms.Cast<RoomOption?>())
+                        if (withProvider.IsEmpty)
                         {
-                            var allowed = room is null ? withProvider : withProvider.Intersect(room.Starts).Subtract(Blocked(roomBusy, room.RoomId, c.Duration + c.Type.BufferMinutes));
+                            continue;
+                        }
+
+                        foreach (var (room, free) in rooms)
+                        {
+                            var allowed = room is null ? withProvider : withProvider.Intersect(free);
                             if (!allowed.IsEmpty && (best is null || allowed.Ranges[0].Start < best.Start))
                             {
                                 best = new Placement(facility, provider, room, allowed.Ranges[0].Start);
