@@ -104,7 +104,8 @@ public static class ScaleRunner
                 start.ArgumentList.Add(a);
             }
 
-            if (!Environment.ProcessPath!.EndsWith("MedCoord.Benchmarks", StringComparison.Ordinal) && !Environment.ProcessPath.EndsWith("MedCoord.Benchmarks.exe", StringComparison.Ordinal))
+            // Started as "dotnet MedCoord.Benchmarks.dll": the child needs the assembly path too.
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             {
                 start.ArgumentList.Insert(0, typeof(ScaleRunner).Assembly.Location);
             }

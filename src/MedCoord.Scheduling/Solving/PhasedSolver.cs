@@ -111,7 +111,7 @@ internal sealed class PhasedSolver
             return new(ScheduleStatus.Infeasible, null, 0);
         }
 
-        if (status != CpSolverStatus.Optimal && firstFit is not null && (solution is null || Priority(firstFit) > value))
+        if (status != CpSolverStatus.Optimal && firstFit is not null && (solution is null || firstFitPriority > value))
         {
             // The search ran out of time below the first-fit schedule: never return less than it.
             (solution, value) = (firstFit, firstFitPriority);
@@ -123,9 +123,13 @@ internal sealed class PhasedSolver
         }
 
         var priority = value;
+
+        // Level 1 is proven when the search says so or when every request that could be booked is booked.
+        var levelOneProven = status == CpSolverStatus.Optimal || value >= _maxPriority;
+
         // A bound below a schedule in hand is no proof (the search stopped before it had one): fall back to the trivial bound.
-        var priorityBound = status == CpSolverStatus.Optimal ? value : bound >= value ? bound : _maxPriority;
-        if (status != CpSolverStatus.Optimal)
+        var priorityBound = levelOneProven ? value : bound >= value ? bound : _maxPriority;
+        if (!levelOneProven)
         {
             return new(ScheduleStatus.Feasible, solution, priorityBound);
         }
