@@ -131,7 +131,7 @@ internal sealed class JsonObjectReader
         return IntValue(value, FieldPath(name));
     }
 
-    public int? IntValue(JsonElement value, string path)
+    private int? IntValue(JsonElement value, string path)
     {
         if (value.ValueKind != JsonValueKind.Number)
         {
@@ -318,6 +318,4 @@ internal sealed class JsonObjectReader
 
         return days;
     }
-
-    public void Add(string path, string message) => _errors.Add(new(path, message));
 }

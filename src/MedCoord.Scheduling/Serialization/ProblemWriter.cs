@@ -131,8 +131,8 @@ internal static class ProblemWriter
             Array(w, "fixed", problem.Fixed, f =>
             {
                 w.WriteString("request", f.RequestId);
-                Nullable(w, "provider", f.ProviderId);
-                Nullable(w, "room", f.RoomId);
+                w.WriteStringOrNull("provider", f.ProviderId);
+                w.WriteStringOrNull("room", f.RoomId);
                 if (f.FacilityId is not null)
                 {
                     w.WriteString("facility", f.FacilityId);
@@ -216,17 +216,5 @@ internal static class ProblemWriter
         Strings(w, "days", hours.Days.Select(d => WeekdayNames[(int)d - 1]));
         w.WriteString("from", ClockPattern.Format(hours.From));
         w.WriteString("to", hours.EndsAtEndOfDay ? "24:00" : ClockPattern.Format(hours.To));
-    }
-
-    private static void Nullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
     }
 }

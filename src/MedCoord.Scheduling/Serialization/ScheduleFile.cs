@@ -40,8 +40,8 @@ public static class ScheduleFile
                 w.WriteStartObject();
                 w.WriteString("request", a.RequestId);
                 w.WriteString("patient", a.PatientId);
-                WriteNullable(w, "provider", a.ProviderId);
-                WriteNullable(w, "room", a.RoomId);
+                w.WriteStringOrNull("provider", a.ProviderId);
+                w.WriteStringOrNull("room", a.RoomId);
                 w.WriteString("facility", a.FacilityId);
                 w.WriteString("start", FormatDateTime(a.Start));
                 w.WriteString("end", FormatDateTime(a.End));
@@ -69,17 +69,5 @@ public static class ScheduleFile
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-
-    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
     }
 }

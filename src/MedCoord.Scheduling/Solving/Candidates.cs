@@ -38,6 +38,8 @@ internal sealed record FacilityOption(
 /// </summary>
 internal sealed class RequestCandidates
 {
+    private MinuteSet? _allStarts;
+
     public required int Index { get; init; }
 
     public required AppointmentRequest Request { get; init; }
@@ -56,7 +58,8 @@ internal sealed class RequestCandidates
 
     public bool CanBeScheduled => StaticReason is null;
 
-    public MinuteSet AllStarts => Facilities.Aggregate(MinuteSet.Empty, (all, f) => all.Union(f.Starts));
+    /// <summary>Gets every start any facility allows, computed once.</summary>
+    public MinuteSet AllStarts => _allStarts ??= Facilities.Aggregate(MinuteSet.Empty, (all, f) => all.Union(f.Starts));
 
     /// <summary>Analyses every request of a valid problem.</summary>
     public static IReadOnlyList<RequestCandidates> Build(Calendar calendar)
