@@ -63,11 +63,11 @@ internal static class FirstFitHeuristic
                     continue;
                 }
 
-                var linkWindow = MinuteSet.Of(long.MinValue / 4, long.MaxValue / 4);
+                var linkWindow = MinuteSet.All;
                 foreach (var link in c.Request.Links)
                 {
                     var previousEnd = placed[link.RequestId].Start + byId[link.RequestId].Duration;
-                    linkWindow = linkWindow.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : long.MaxValue / 4));
+                    linkWindow = linkWindow.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
                 }
 
                 var patientBlocked = Blocked(patientBusy, c.Request.PatientId, c.Duration);

@@ -50,12 +50,12 @@ internal sealed class Calendar
 
         foreach (var room in problem.Rooms)
         {
-            _roomFree[room.Id] = Timeline.Everything.Subtract(Timeline.Absolute(room.Unavailable));
+            _roomFree[room.Id] = MinuteSet.All.Subtract(Timeline.Absolute(room.Unavailable));
         }
 
         foreach (var patient in problem.Patients)
         {
-            var hours = patient.Hours is null || patient.Zone is null ? Timeline.Everything : Timeline.Weekly(patient.Zone, patient.Hours);
+            var hours = patient.Hours is null || patient.Zone is null ? MinuteSet.All : Timeline.Weekly(patient.Zone, patient.Hours);
             _patientFree[patient.Id] = hours.Subtract(Timeline.Absolute(patient.Unavailable));
         }
     }

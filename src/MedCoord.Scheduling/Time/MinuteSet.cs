@@ -8,6 +8,14 @@ internal sealed class MinuteSet
 {
     public static readonly MinuteSet Empty = new([]);
 
+    /// <summary>Every minute that can matter, with room left for sums of offsets without overflow.</summary>
+    public static readonly MinuteSet All = new([(Lowest, Highest)]);
+
+    private const long Lowest = long.MinValue / 4;
+
+    /// <summary>The last minute of <see cref="All"/>, for open-ended ranges.</summary>
+    public const long Highest = long.MaxValue / 4;
+
     private readonly (long Start, long End)[] _ranges;
 
     private MinuteSet((long Start, long End)[] normalized) => _ranges = normalized;

@@ -51,8 +51,6 @@ internal sealed class Timeline
     public MinuteSet WholeHorizon(DateTimeZone zone) =>
         MinuteSet.Of(DayStartMinute(zone, Horizon.Start), DayStartMinute(zone, Horizon.End.PlusDays(1)));
 
-    /// <summary>Every minute of the timeline.</summary>
-    public MinuteSet Everything => MinuteSet.Of(long.MinValue / 4, long.MaxValue / 4);
 
     /// <summary>The minutes a weekly template covers on the horizon's dates in a zone, adjacent blocks merged.</summary>
     public MinuteSet Weekly(DateTimeZone zone, IEnumerable<WeeklyHours> blocks)
