@@ -59,9 +59,9 @@ internal static class TestProblems
     public static SolveOptions Quick(int seconds = 10) => new(Duration.FromSeconds(seconds), 2, 0);
 
     /// <summary>Solves and asserts the schedule obeys every hard rule.</summary>
-    public static Schedule SolveVerified(Problem problem, SolveOptions? options = null)
+    public static Schedule SolveVerified(Problem problem, SolveOptions? options = null, AppointmentScheduler? scheduler = null)
     {
-        var schedule = new AppointmentScheduler().Solve(problem, options ?? Quick());
+        var schedule = (scheduler ?? new AppointmentScheduler()).Solve(problem, options ?? Quick());
         var violations = ScheduleVerifier.Violations(problem, schedule);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         return schedule;

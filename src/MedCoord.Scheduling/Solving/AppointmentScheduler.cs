@@ -61,6 +61,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     {
     }
 
+    /// <summary>Gets the largest model, in choice literals, solved whole; tests lower it to exercise the neighbourhood search.</summary>
+    internal long WholeModelLimit { get; init; } = SolveSettings.DefaultWholeModelLimit;
+
     /// <inheritdoc />
     public IReadOnlyList<ValidationError> Validate(Problem problem)
     {
@@ -83,21 +86,31 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
 
-        ScheduleModel? model = null;
-        PhasedResult result;
-        if (candidates.Any(c => c.Fixed is not null && !c.CanBeScheduled))
-        {
-            result = new PhasedResult(ScheduleStatus.Infeasible, null, 0);
-        }
-        else
-        {
-            model = new ScheduleModel(candidates);
-            result = new PhasedSolver(model, settings, progress, cancellationToken, clock).Solve();
-        }
+        var result = Search(candidates, settings, progress, cancellationToken, clock);
 
-        return ScheduleBuilder.Build(calendar, candidates, model, result,
+        return ScheduleBuilder.Build(calendar, candidates, result,
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
             settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Small and medium problems are solved as one model, which proves optimality and bounds; larger ones start from
+    /// first fit and are improved neighbourhood by neighbourhood, which keeps time and memory in proportion to the
+    /// neighbourhoods rather than to the whole problem.
+    /// </summary>
+    internal static PhasedResult Search(IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellationToken, Stopwatch clock)
+    {
+        if (candidates.Any(c => c.Fixed is not null && !c.CanBeScheduled))
+        {
+            return new PhasedResult(ScheduleStatus.Infeasible, null, 0);
+        }
+
+        if (ScheduleModel.SizeOf(candidates) > settings.WholeModelLimit && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
+        {
+            return new NeighbourhoodSearch(candidates, settings, progress, cancellationToken, clock).Improve(book);
+        }
+
+        return new PhasedSolver(new ScheduleModel(candidates), settings, progress, cancellationToken, clock).Solve();
     }
 
     private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)
@@ -112,6 +125,6 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         ArgumentOutOfRangeException.ThrowIfNegative(workers, nameof(SolveOptions.Workers));
         ArgumentOutOfRangeException.ThrowIfNegative(seed, nameof(SolveOptions.Seed));
-        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed);
+        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit);
     }
 }

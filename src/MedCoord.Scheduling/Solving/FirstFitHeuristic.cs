@@ -2,9 +2,6 @@ using MedCoord.Scheduling.Time;
 
 namespace MedCoord.Scheduling.Solving;
 
-/// <summary>One request placed by the heuristic.</summary>
-internal sealed record Placement(FacilityOption Facility, ProviderOption? Provider, RoomOption? Room, long Start);
-
 /// <summary>
 /// A fast first-fit: highest priority first (predecessors before successors, fixed bookings before all), each at the
 /// earliest start some provider, room and facility allow. It gives the solver a complete starting schedule, and the
@@ -12,34 +9,17 @@ internal sealed record Placement(FacilityOption Facility, ProviderOption? Provid
 /// </summary>
 internal static class FirstFitHeuristic
 {
-    public static Dictionary<string, Placement> Place(IReadOnlyList<RequestCandidates> candidates)
+    public static Book Place(IReadOnlyList<RequestCandidates> candidates)
     {
-        var placed = new Dictionary<string, Placement>(StringComparer.Ordinal);
+        var book = new Book();
+        var placed = book.Placements;
         var decided = new HashSet<string>(StringComparer.Ordinal);
-        var providerBusy = new Dictionary<string, List<(long Start, long End)>>(StringComparer.Ordinal);
-        var roomBusy = new Dictionary<string, List<(long Start, long End)>>(StringComparer.Ordinal);
-        var patientBusy = new Dictionary<string, List<(long Start, long End)>>(StringComparer.Ordinal);
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
-
-        void Book(RequestCandidates c, Placement p)
-        {
-            placed[c.Request.Id] = p;
-            Busy(patientBusy, c.Request.PatientId).Add((p.Start, p.Start + c.Duration));
-            if (p.Provider is not null)
-            {
-                Busy(providerBusy, p.Provider.ProviderId).Add((p.Start, p.Start + c.Duration));
-            }
-
-            if (p.Room is not null)
-            {
-                Busy(roomBusy, p.Room.RoomId).Add((p.Start, p.Start + c.Duration + c.Type.BufferMinutes));
-            }
-        }
 
         foreach (var c in candidates.Where(c => c.Fixed is not null && c.CanBeScheduled))
         {
             var f = c.Facilities[0];
-            Book(c, new Placement(f, f.Providers.FirstOrDefault(), f.Rooms.FirstOrDefault(), c.Fixed!.Start));
+            book.Add(c, new Placement(f, f.Providers.FirstOrDefault(), f.Rooms.FirstOrDefault(), c.Fixed!.Start));
             decided.Add(c.Request.Id);
         }
 
@@ -70,11 +50,11 @@ internal static class FirstFitHeuristic
                     linkWindow = linkWindow.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
                 }
 
-                var patientBlocked = Blocked(patientBusy, c.Request.PatientId, c.Duration);
                 Placement? best = null;
                 foreach (var facility in c.Facilities)
                 {
-                    var starts = facility.Starts.Intersect(linkWindow).Subtract(patientBlocked);
+                    var starts = facility.Starts.Intersect(linkWindow);
+                    starts = starts.Subtract(book.PatientBlocked(c.Request.PatientId, c.Duration, starts));
                     if (starts.IsEmpty)
                     {
                         continue;
@@ -84,12 +64,12 @@ internal static class FirstFitHeuristic
                     var rooms = facility.Rooms.Count == 0
                         ? [(Room: (RoomOption?)null, Free: starts)]
                         : facility.Rooms
-                            .Select(room => (Room: (RoomOption?)room, Free: starts.Intersect(room.Starts).Subtract(Blocked(roomBusy, room.RoomId, c.Duration + c.Type.BufferMinutes))))
+                            .Select(room => (Room: (RoomOption?)room, Free: Book.Free(starts.Intersect(room.Starts), within => book.RoomBlocked(room.RoomId, c.Duration + c.Type.BufferMinutes, within))))
                             .Where(r => !r.Free.IsEmpty)
                             .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())
                     {
-                        var withProvider = provider is null ? starts : starts.Intersect(provider.Starts).Subtract(Blocked(providerBusy, provider.ProviderId, c.Duration));
+                        var withProvider = provider is null ? starts : Book.Free(starts.Intersect(provider.Starts), within => book.ProviderBlocked(provider.ProviderId, c.Duration, within));
                         if (withProvider.IsEmpty)
                         {
                             continue;
@@ -108,21 +88,37 @@ internal static class FirstFitHeuristic
 
                 if (best is not null)
                 {
-                    Book(c, best);
+                    book.Add(c, best);
                 }
             }
         }
         while (progress);
 
-        return placed;
+        return book;
     }
 
-    /// <summary>The starts a new booking occupying <paramref name="length"/> minutes may not take because of existing bookings.</summary>
-    private static MinuteSet Blocked(Dictionary<string, List<(long Start, long End)>> busy, string key, long length) =>
-        busy.TryGetValue(key, out var list)
-            ? MinuteSet.FromRanges(list.Select(b => (b.Start - length + 1, b.End)))
-            : MinuteSet.Empty;
+    /// <summary>The first-fit book, or null where it breaks a link of a fixed booking (whose predecessor it placed too late or not at all).</summary>
+    public static Book? PlaceKeepingLinks(IReadOnlyList<RequestCandidates> candidates)
+    {
+        var book = Place(candidates);
+        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        foreach (var (id, placement) in book.Placements)
+        {
+            foreach (var link in byId[id].Request.Links)
+            {
+                if (!book.Placements.TryGetValue(link.RequestId, out var previous))
+                {
+                    return null;
+                }
 
-    private static List<(long Start, long End)> Busy(Dictionary<string, List<(long Start, long End)>> map, string key) =>
-        map.TryGetValue(key, out var list) ? list : map[key] = [];
+                var gap = placement.Start - previous.Start - byId[link.RequestId].Duration;
+                if (gap < link.MinGapMinutes || gap > (link.MaxGapMinutes ?? long.MaxValue))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return book;
+    }
 }

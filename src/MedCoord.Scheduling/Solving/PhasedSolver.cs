@@ -61,10 +61,17 @@ internal sealed class Solution
 }
 
 /// <summary>Settings of one solve, fully resolved.</summary>
-internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed);
+/// <param name="TimeLimit">Wall time for the whole solve.</param>
+/// <param name="Workers">CP-SAT workers.</param>
+/// <param name="Seed">Random seed.</param>
+/// <param name="WholeModelLimit">Largest model (in choice literals) solved whole; larger problems are improved by neighbourhoods.</param>
+internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, long WholeModelLimit = SolveSettings.DefaultWholeModelLimit)
+{
+    public const long DefaultWholeModelLimit = 30_000;
+}
 
 /// <summary>What the phased search produced.</summary>
-internal sealed record PhasedResult(ScheduleStatus Status, Solution? Solution, long PriorityBound);
+internal sealed record PhasedResult(ScheduleStatus Status, IReadOnlyDictionary<string, Placement>? Placements, long PriorityBound);
 
 /// <summary>
 /// Optimises the three objective levels in order, level after level: each level is solved with the previous levels
@@ -131,7 +138,7 @@ internal sealed class PhasedSolver
         var priorityBound = levelOneProven ? value : bound >= value ? bound : _maxPriority;
         if (!levelOneProven)
         {
-            return new(ScheduleStatus.Feasible, solution, priorityBound);
+            return new(ScheduleStatus.Feasible, _model.ToPlacements(solution), priorityBound);
         }
 
         model.Add(_model.PriorityObjective >= priority);
@@ -140,7 +147,7 @@ internal sealed class PhasedSolver
         var (status2, solution2, waiting, _) = RunPhase(2, priority, priorityBound);
         if (status2 != CpSolverStatus.Optimal)
         {
-            return new(ScheduleStatus.Feasible, solution2 ?? solution, priorityBound);
+            return new(ScheduleStatus.Feasible, _model.ToPlacements(solution2 ?? solution), priorityBound);
         }
 
         model.Add(_model.WaitingObjective <= waiting);
@@ -148,33 +155,15 @@ internal sealed class PhasedSolver
         solution2!.AddAsHint(_model);
         var (status3, solution3, _, _) = RunPhase(3, priority, priorityBound);
         return status3 == CpSolverStatus.Optimal
-            ? new(ScheduleStatus.Optimal, solution3, priorityBound)
-            : new(ScheduleStatus.Feasible, solution3 ?? solution2, priorityBound);
+            ? new(ScheduleStatus.Optimal, _model.ToPlacements(solution3!), priorityBound)
+            : new(ScheduleStatus.Feasible, _model.ToPlacements(solution3 ?? solution2), priorityBound);
     }
 
     /// <summary>The first-fit schedule as a solution, or null where it breaks a link of a fixed booking.</summary>
-    private Solution? FirstFit()
-    {
-        var placements = FirstFitHeuristic.Place([.. _model.Requests.Values.Select(v => v.Candidates)]);
-        foreach (var (id, placement) in placements)
-        {
-            foreach (var link in _model.Requests[id].Candidates.Request.Links)
-            {
-                if (!placements.TryGetValue(link.RequestId, out var previous))
-                {
-                    return null;
-                }
-
-                var gap = placement.Start - previous.Start - _model.Requests[link.RequestId].Candidates.Duration;
-                if (gap < link.MinGapMinutes || gap > (link.MaxGapMinutes ?? long.MaxValue))
-                {
-                    return null;
-                }
-            }
-        }
-
-        return Solution.FromPlacements(_model, placements);
-    }
+    private Solution? FirstFit() =>
+        FirstFitHeuristic.PlaceKeepingLinks([.. _model.Requests.Values.Select(v => v.Candidates)]) is { } book
+            ? Solution.FromPlacements(_model, book.Placements)
+            : null;
 
     private long Priority(Solution solution) =>
         _model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)).Sum(v => (long)v.Candidates.Request.Priority);

@@ -12,25 +12,21 @@ internal static class ScheduleBuilder
 
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="candidates">Every request's candidates.</param>
-    /// <param name="model">The model solved, if any.</param>
     /// <param name="result">What the search produced.</param>
     /// <param name="stats">Stats, read once the schedule is complete.</param>
     /// <param name="explainUntil">How long after the solve began explanations may run.</param>
     /// <param name="elapsed">Time since the solve began.</param>
-    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, ScheduleModel? model, PhasedResult result, Func<SolveStats> stats, TimeSpan explainUntil, Func<TimeSpan> elapsed)
+    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, PhasedResult result, Func<SolveStats> stats, TimeSpan explainUntil, Func<TimeSpan> elapsed)
     {
         var assignments = new List<Assignment>();
         var scheduled = new HashSet<string>(StringComparer.Ordinal);
-        if (result.Solution is { } solution && model is not null)
+        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        foreach (var (id, placement) in result.Placements ?? new Dictionary<string, Placement>())
         {
-            foreach (var vars in model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)))
-            {
-                assignments.Add(ToAssignment(calendar, vars, solution));
-                scheduled.Add(vars.Candidates.Request.Id);
-            }
+            assignments.Add(ToAssignment(calendar, byId[id], placement));
+            scheduled.Add(id);
         }
 
-        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         var deadline = explainUntil > elapsed() + MinimumExplanationTime ? explainUntil : elapsed() + MinimumExplanationTime;
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
@@ -53,22 +49,18 @@ internal static class ScheduleBuilder
             stats());
     }
 
-    private static Assignment ToAssignment(Calendar calendar, RequestVars vars, Solution solution)
+    private static Assignment ToAssignment(Calendar calendar, RequestCandidates candidates, Placement placement)
     {
-        var (facility, _) = vars.Facilities.Single(f => solution.IsTrue(f.Chosen));
-        var provider = vars.Providers.SingleOrDefault(p => ReferenceEquals(p.Facility, facility) && solution.IsTrue(p.Chosen)).Option?.ProviderId;
-        var room = vars.Rooms.SingleOrDefault(r => ReferenceEquals(r.Facility, facility) && solution.IsTrue(r.Chosen)).Option?.RoomId;
-        var zone = calendar.Facilities[facility.FacilityId].Zone;
-        var start = solution[vars.Start];
-        var request = vars.Candidates.Request;
+        var zone = calendar.Facilities[placement.Facility.FacilityId].Zone;
+        var request = candidates.Request;
         return new Assignment(
             request.Id,
             request.PatientId,
-            provider,
-            room,
-            facility.FacilityId,
-            calendar.Timeline.ToInstant(start).InZone(zone).ToOffsetDateTime(),
-            calendar.Timeline.ToInstant(start + vars.Candidates.Duration).InZone(zone).ToOffsetDateTime());
+            placement.Provider?.ProviderId,
+            placement.Room?.RoomId,
+            placement.Facility.FacilityId,
+            calendar.Timeline.ToInstant(placement.Start).InZone(zone).ToOffsetDateTime(),
+            calendar.Timeline.ToInstant(placement.Start + candidates.Duration).InZone(zone).ToOffsetDateTime());
     }
 
     private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan checkLimit)

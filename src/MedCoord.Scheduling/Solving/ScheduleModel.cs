@@ -278,6 +278,26 @@ internal sealed class ScheduleModel
 
     }
 
+    /// <summary>About how many choice literals the whole model of these requests would have.</summary>
+    public static long SizeOf(IEnumerable<RequestCandidates> candidates) =>
+        candidates.Where(c => c.CanBeScheduled)
+            .Sum(c => 1L + c.Facilities.Sum(f => f.Providers.Count + f.Rooms.Count + Math.Min(f.Days.Count, LongWindowDays + 1)));
+
+    /// <summary>Where a solution puts each scheduled request.</summary>
+    public Dictionary<string, Placement> ToPlacements(Solution solution)
+    {
+        var placements = new Dictionary<string, Placement>(StringComparer.Ordinal);
+        foreach (var (id, v) in Requests.Where(r => solution.IsTrue(r.Value.Scheduled)))
+        {
+            var (facility, _) = v.Facilities.Single(f => solution.IsTrue(f.Chosen));
+            var provider = v.Providers.SingleOrDefault(p => ReferenceEquals(p.Facility, facility) && solution.IsTrue(p.Chosen)).Option;
+            var room = v.Rooms.SingleOrDefault(r => ReferenceEquals(r.Facility, facility) && solution.IsTrue(r.Chosen)).Option;
+            placements.Add(id, new Placement(facility, provider, room, solution[v.Start]));
+        }
+
+        return placements;
+    }
+
     private static bool SameSet(MinuteSet a, MinuteSet b) => a.Ranges.SequenceEqual(b.Ranges);
 
     private static void Add(Dictionary<string, List<IntervalVar>> map, string key, IntervalVar interval)

@@ -1,0 +1,329 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.OrTools.Sat;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Time;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>
+/// Improves a complete schedule one neighbourhood at a time: a few dozen requests around one facility, a few days and
+/// the providers and rooms one request could use are freed, everything else stays where it is, and a small CP-SAT
+/// model re-places the freed requests. A neighbourhood's result is kept when it is at least as good in the order of
+/// the objective levels (priority, then waiting, then preferred providers), so the schedule never gets worse.
+/// This is what makes problems whose whole model would be too large to build or search tractable.
+/// </summary>
+internal sealed class NeighbourhoodSearch
+{
+    /// <summary>Most requests freed at the start; adapted after each sub-solve.</summary>
+    private const int InitialSize = 60;
+
+    private const int MinimumSize = 15;
+
+    private const int MaximumSize = 400;
+
+    /// <summary>Most time one neighbourhood may take.</summary>
+    private static readonly TimeSpan SubSolveLimit = TimeSpan.FromSeconds(1);
+
+    private readonly IReadOnlyList<RequestCandidates> _all;
+    private readonly Dictionary<string, RequestCandidates> _byId;
+    private readonly Dictionary<string, List<RequestCandidates>> _successors = new(StringComparer.Ordinal);
+    private readonly SolveSettings _settings;
+    private readonly IProgress<SolveProgress>? _progress;
+    private readonly CancellationToken _cancellation;
+    private readonly Stopwatch _clock;
+    private readonly Random _random;
+    private readonly long _maxPriority;
+    private readonly Score _ideal;
+    private int _size = InitialSize;
+
+    public NeighbourhoodSearch(IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        _all = [.. candidates.Where(c => c.CanBeScheduled)];
+        _byId = _all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        foreach (var c in _all)
+        {
+            foreach (var link in c.Request.Links)
+            {
+                (_successors.TryGetValue(link.RequestId, out var list) ? list : _successors[link.RequestId] = []).Add(c);
+            }
+        }
+
+        _settings = settings;
+        _progress = progress;
+        _cancellation = cancellation;
+        _clock = clock;
+        _random = new Random(settings.Seed);
+        _maxPriority = _all.Sum(c => (long)c.Request.Priority);
+        _ideal = new Score(
+            _maxPriority,
+            _all.Sum(c => (long)c.Request.Priority * c.Facilities.SelectMany(f => f.Days).Min(d => d.WaitingDays)),
+            _all.Count(c => c.Request.PreferredProviderId is { } p && c.Facilities.Any(f => f.Providers.Any(o => o.ProviderId == p))));
+    }
+
+    /// <summary>Improves <paramref name="book"/> in place until the time share runs out, the search is cancelled, or nothing can be better.</summary>
+    public PhasedResult Improve(Book book)
+    {
+        var score = Score.Of(book.Placements.Select(p => (_byId[p.Key], p.Value)));
+        Report(score, 1);
+        var deadline = _settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare;
+        while (!_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && _clock.Elapsed.TotalSeconds < deadline)
+        {
+            var free = PickNeighbourhood(book);
+            if (free.Count == 0)
+            {
+                break;
+            }
+
+            var limit = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
+            if (Reoptimise(book, free, limit) is { } gain && gain.Priority + gain.Waiting + gain.Preference != 0)
+            {
+                var previous = score;
+                score = new Score(score.Priority + gain.Priority, score.Waiting + gain.Waiting, score.Preference + gain.Preference);
+                Report(score, score.Priority > previous.Priority ? 1 : score.Waiting < previous.Waiting ? 2 : 3);
+            }
+        }
+
+        var allBooked = score.Priority == _maxPriority;
+        var status = score.CompareTo(_ideal) == 0 ? ScheduleStatus.Optimal : ScheduleStatus.Feasible;
+        return new PhasedResult(status, book.Placements, allBooked ? score.Priority : _maxPriority);
+    }
+
+    private void Report(Score score, int phase) =>
+        _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), score.Priority, score.Priority == _maxPriority ? score.Priority : _maxPriority, phase));
+
+    /// <summary>
+    /// A request (unbooked ones more often: they are what the search is for), one facility and day it could take,
+    /// and the requests booked there and then on the providers and rooms it could use, plus the highest-priority
+    /// unbooked requests that could go there too.
+    /// </summary>
+    private HashSet<RequestCandidates> PickNeighbourhood(Book book)
+    {
+        var movable = _all.Where(c => c.Fixed is null).ToList();
+        if (movable.Count == 0)
+        {
+            return [];
+        }
+
+        var unbooked = movable.Where(c => !book.Placements.ContainsKey(c.Request.Id)).ToList();
+        var seed = unbooked.Count > 0 && _random.NextDouble() < 0.7 ? unbooked[_random.Next(unbooked.Count)] : movable[_random.Next(movable.Count)];
+        var facility = book.Placements.TryGetValue(seed.Request.Id, out var placed) && _random.NextDouble() < 0.5
+            ? placed.Facility
+            : seed.Facilities[_random.Next(seed.Facilities.Count)];
+        var day = facility.Days[_random.Next(facility.Days.Count)];
+        var span = MinuteSet.Of(day.From, day.To + (_random.Next(3) * 1440L));
+        var resources = facility.Providers.Select(p => p.ProviderId).Concat(facility.Rooms.Select(r => r.RoomId)).ToHashSet(StringComparer.Ordinal);
+
+        var booked = movable
+            .Where(c => book.Placements.TryGetValue(c.Request.Id, out var p) && p.Facility.FacilityId == facility.FacilityId && span.Contains(p.Start)
+                && (p.Provider is { } pr && resources.Contains(pr.ProviderId) || p.Room is { } ro && resources.Contains(ro.RoomId)))
+            .OrderBy(_ => _random.Next())
+            .Take(_size)
+            .ToList();
+        var waiting = unbooked
+            .Where(c => c.Facilities.Any(f => f.FacilityId == facility.FacilityId && !f.Starts.Intersect(span).IsEmpty
+                && (f.Providers.Any(p => resources.Contains(p.ProviderId)) || f.Rooms.Any(r => resources.Contains(r.RoomId)))))
+            .OrderByDescending(c => c.Request.Priority).ThenBy(_ => _random.Next())
+            .Take(Math.Max(MinimumSize, _size / 3));
+
+        var free = new HashSet<RequestCandidates>(booked.Concat(waiting).Append(seed));
+
+        // A freed request whose booked successor stays put must keep its place: keep it put too, until nothing changes.
+        bool changed;
+        do
+        {
+            changed = free.RemoveWhere(c => _successors.TryGetValue(c.Request.Id, out var next)
+                && next.Any(s => !free.Contains(s) && book.Placements.ContainsKey(s.Request.Id))) > 0;
+        }
+        while (changed);
+
+        return free;
+    }
+
+    /// <summary>
+    /// Re-places the freed requests against everything else in the book. Returns the change in score when the
+    /// result is kept (applied to the book), or null when it is not.
+    /// </summary>
+    private Score? Reoptimise(Book book, HashSet<RequestCandidates> free, double seconds)
+    {
+        var freeIds = free.Select(c => c.Request.Id).ToHashSet(StringComparer.Ordinal);
+        var restricted = new List<RequestCandidates>();
+        foreach (var c in free)
+        {
+            if (Restrict(book, c, freeIds) is { } r)
+            {
+                restricted.Add(r);
+            }
+            else if (book.Placements.ContainsKey(c.Request.Id))
+            {
+                // A booked request always fits where it is; if it does not, leave this neighbourhood alone.
+                return null;
+            }
+        }
+
+        if (restricted.Count == 0)
+        {
+            return null;
+        }
+
+        // A request that follows a freed request with no place left cannot be booked now either, nor can its successors.
+        int dropped;
+        do
+        {
+            var kept = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
+            dropped = restricted.RemoveAll(r => r.Request.Links.Any(l => !kept.Contains(l.RequestId)));
+        }
+        while (dropped > 0);
+
+        var model = new ScheduleModel(restricted);
+        var hint = restricted
+            .Where(r => book.Placements.ContainsKey(r.Request.Id))
+            .ToDictionary(r => r.Request.Id, r => Translate(book.Placements[r.Request.Id], r), StringComparer.Ordinal);
+        Solution.FromPlacements(model, hint).AddAsHint(model);
+
+        var before = Score.Of(hint.Select(h => (model.Requests[h.Key].Candidates, h.Value)));
+        var maxPreference = restricted.Count(r => r.Request.PreferredProviderId is not null);
+        var maxWaiting = restricted.Sum(r => (long)r.Request.Priority * r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays));
+        var waitingWeight = maxPreference + 1L;
+        var priorityWeight = (maxWaiting * waitingWeight) + maxPreference + 1;
+        model.Model.Maximize((model.PriorityObjective * priorityWeight) - (model.WaitingObjective * waitingWeight) + model.PreferenceObjective);
+
+        var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"max_time_in_seconds:{seconds:0.###} num_workers:{_settings.Workers} random_seed:{_random.Next(1 << 20)}"),
+        };
+        using var registration = _cancellation.Register(solver.StopSearch);
+        var status = solver.Solve(model.Model);
+        _size = status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5);
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        {
+            return null;
+        }
+
+        var placements = model.ToPlacements(new Solution(model, v => solver.Value(v)));
+        var after = Score.Of(placements.Select(p => (model.Requests[p.Key].Candidates, p.Value)));
+        if (after.CompareTo(before) < 0)
+        {
+            return null;
+        }
+
+        foreach (var r in restricted)
+        {
+            book.Remove(_byId[r.Request.Id]);
+        }
+
+        foreach (var (id, p) in placements)
+        {
+            var original = _byId[id];
+            book.Add(original, Translate(p, original));
+        }
+
+        return new Score(after.Priority - before.Priority, after.Waiting - before.Waiting, after.Preference - before.Preference);
+    }
+
+    /// <summary>
+    /// The request's options cut down to what the rest of the book leaves free: its patient's, providers' and rooms'
+    /// other bookings, and the gaps after predecessors that stay put. Null when nothing is left.
+    /// </summary>
+    private RequestCandidates? Restrict(Book book, RequestCandidates c, IReadOnlySet<string> free)
+    {
+        var window = MinuteSet.All;
+        foreach (var link in c.Request.Links.Where(l => !free.Contains(l.RequestId)))
+        {
+            if (!book.Placements.TryGetValue(link.RequestId, out var previous))
+            {
+                return null;
+            }
+
+            var end = previous.Start + _byId[link.RequestId].Duration;
+            window = window.Intersect(MinuteSet.Of(end + link.MinGapMinutes, link.MaxGapMinutes is { } max ? end + max + 1 : MinuteSet.Highest));
+        }
+
+        var options = new List<FacilityOption>();
+        foreach (var facility in c.Facilities)
+        {
+            var starts = facility.Starts.Intersect(window);
+            starts = starts.IsEmpty ? starts : starts.Subtract(book.PatientBlocked(c.Request.PatientId, c.Duration, starts, free));
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            var providers = facility.Providers
+                .Select(p => p with { Starts = Book.Free(starts.Intersect(p.Starts), s => book.ProviderBlocked(p.ProviderId, c.Duration, s, free)) })
+                .Where(p => !p.Starts.IsEmpty).ToList();
+            var rooms = facility.Rooms
+                .Select(r => r with { Starts = Book.Free(starts.Intersect(r.Starts), s => book.RoomBlocked(r.RoomId, c.Duration + c.Type.BufferMinutes, s, free)) })
+                .Where(r => !r.Starts.IsEmpty).ToList();
+            if (c.Type.BooksProvider)
+            {
+                starts = starts.Intersect(MinuteSet.FromRanges(providers.SelectMany(p => p.Starts.Ranges)));
+            }
+
+            if (c.Type.BooksRoom)
+            {
+                starts = starts.Intersect(MinuteSet.FromRanges(rooms.SelectMany(r => r.Starts.Ranges)));
+            }
+
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            options.Add(facility with
+            {
+                Starts = starts,
+                Providers = [.. providers.Select(p => p with { Starts = p.Starts.Intersect(starts) }).Where(p => !p.Starts.IsEmpty)],
+                Rooms = [.. rooms.Select(r => r with { Starts = r.Starts.Intersect(starts) }).Where(r => !r.Starts.IsEmpty)],
+                Days = [.. facility.Days.Where(d => !starts.Intersect(MinuteSet.Of(d.From, d.To)).IsEmpty)],
+                Segments = [.. facility.Segments.Where(s => !starts.Intersect(MinuteSet.Of(s.From, s.To)).IsEmpty)],
+            });
+        }
+
+        return options.Count == 0 ? null : new RequestCandidates
+        {
+            Index = c.Index,
+            Request = c.Request with { After = [.. c.Request.Links.Where(l => free.Contains(l.RequestId))] },
+            Type = c.Type,
+            Duration = c.Duration,
+            Facilities = options,
+        };
+    }
+
+    /// <summary>The same placement expressed in another candidate list's options (matched by id).</summary>
+    private static Placement Translate(Placement p, RequestCandidates to)
+    {
+        var facility = to.Facilities.Single(f => f.FacilityId == p.Facility.FacilityId);
+        return new Placement(
+            facility,
+            p.Provider is null ? null : facility.Providers.Single(o => o.ProviderId == p.Provider.ProviderId),
+            p.Room is null ? null : facility.Rooms.Single(o => o.RoomId == p.Room.RoomId),
+            p.Start);
+    }
+
+    /// <summary>A schedule's value on the three levels; higher priority first, then less waiting, then more preference.</summary>
+    private readonly record struct Score(long Priority, long Waiting, long Preference) : IComparable<Score>
+    {
+        public static Score Of(IEnumerable<(RequestCandidates Candidates, Placement Placement)> placements)
+        {
+            var (priority, waiting, preference) = (0L, 0L, 0L);
+            foreach (var (c, p) in placements)
+            {
+                priority += c.Request.Priority;
+                waiting += (long)c.Request.Priority * WaitingDays(p);
+                preference += p.Provider is { } provider && provider.ProviderId == c.Request.PreferredProviderId ? 1 : 0;
+            }
+
+            return new Score(priority, waiting, preference);
+        }
+
+        public int CompareTo(Score other) =>
+            Priority != other.Priority ? Priority.CompareTo(other.Priority)
+            : Waiting != other.Waiting ? other.Waiting.CompareTo(Waiting)
+            : Preference.CompareTo(other.Preference);
+
+        private static int WaitingDays(Placement p) => p.Facility.Days.First(d => d.From <= p.Start && p.Start < d.To).WaitingDays;
+    }
+}

@@ -1,0 +1,72 @@
+using FsCheck;
+using FsCheck.Xunit;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Solving;
+
+/// <summary>
+/// Large problems are improved neighbourhood by neighbourhood instead of as one model. These tests force that path on
+/// small problems (a whole-model limit of zero) and hold it to the same rules as the whole model.
+/// </summary>
+public sealed class NeighbourhoodSearchTests
+{
+    private static readonly AppointmentScheduler ByNeighbourhoods = new() { WholeModelLimit = 0 };
+
+    [Property(MaxTest = 20)]
+    public void Solve_ByNeighbourhoods_ObeysEveryHardRuleAndAccountsForEveryRequest(NonNegativeInt seed, PositiveInt size)
+    {
+        var problem = RandomProblems.Create(seed.Get, 5 + (size.Get % 40));
+
+        var schedule = SolveVerified(problem, new SolveOptions(Duration.FromSeconds(1), 2, 0), ByNeighbourhoods);
+
+        Assert.Contains(schedule.Status, new[] { ScheduleStatus.Optimal, ScheduleStatus.Feasible });
+        Assert.Equal(problem.Requests.Count, schedule.Assignments.Count + schedule.Unscheduled.Count);
+        Assert.True(schedule.Objective.UpperBound >= schedule.Objective.ScheduledPriority);
+    }
+
+    [Property(MaxTest = 15)]
+    public void Solve_ByNeighbourhoods_NeverBelowFirstFit(NonNegativeInt seed, PositiveInt size)
+    {
+        var problem = RandomProblems.Create(seed.Get, 10 + (size.Get % 60), withFixed: false);
+        var baseline = FirstFit.Schedule(problem).Sum(a => problem.Requests.First(r => r.Id == a.RequestId).Priority);
+
+        var schedule = SolveVerified(problem, new SolveOptions(Duration.FromSeconds(1), 2, 0), ByNeighbourhoods);
+
+        Assert.True(schedule.Objective.ScheduledPriority >= baseline, $"{schedule.Objective.ScheduledPriority} < first fit {baseline}");
+    }
+
+    /// <summary>
+    /// First fit books the urgent 30-minute visit at 09:00, which leaves no hour inside the other patient's 09:00–10:00
+    /// availability; re-placing the two together books both (the urgent one at 10:00).
+    /// </summary>
+    [Fact]
+    public void Solve_ByNeighbourhoods_RepairsWhatFirstFitGetsWrong()
+    {
+        var problem = Problem("2026-03-02", "2026-03-02",
+            [Facility("clinic", "Europe/Berlin", Week("09:00", "10:30"))],
+            [],
+            [Provider("dr", "gp", "clinic", Week("09:00", "10:30"))],
+            [Patient("p-any"), new Patient("p-early", Zone("Europe/Berlin"), [Week("09:00", "10:00")], [])],
+            [Type("short", 30, "gp"), Type("long", 60, "gp")],
+            [Request("urgent", "p-any", "short", priority: 3), Request("routine", "p-early", "long", priority: 2)]);
+
+        var schedule = SolveVerified(problem, Quick(5), ByNeighbourhoods);
+
+        Assert.Equal(5, schedule.Objective.ScheduledPriority);
+        Assert.Equal("09:00", Booked(schedule, "routine").Start.TimeOfDay.ToString("HH:mm", null));
+        Assert.Equal("10:00", Booked(schedule, "urgent").Start.TimeOfDay.ToString("HH:mm", null));
+    }
+
+    [Fact]
+    public void Solve_ByNeighbourhoods_KeepsEveryFixedBookingAndLinkOnADaylightSavingDay()
+    {
+        var problem = RandomProblems.Create(4242, 60);
+
+        var schedule = SolveVerified(problem, Quick(2), ByNeighbourhoods);
+
+        foreach (var booking in problem.Fixed)
+        {
+            Assert.Equal(booking.Start, Booked(schedule, booking.RequestId).Start.ToInstant());
+        }
+    }
+}
