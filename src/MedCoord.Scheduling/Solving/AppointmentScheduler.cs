@@ -86,7 +86,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
 
-        var result = Search(candidates, settings, progress, cancellationToken, clock);
+        var result = Search(calendar, candidates, settings, progress, cancellationToken, clock);
 
         return ScheduleBuilder.Build(calendar, candidates, result,
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
@@ -98,7 +98,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     /// first fit and are improved neighbourhood by neighbourhood, which keeps time and memory in proportion to the
     /// neighbourhoods rather than to the whole problem.
     /// </summary>
-    internal static PhasedResult Search(IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellationToken, Stopwatch clock)
+    internal static PhasedResult Search(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellationToken, Stopwatch clock)
     {
         if (candidates.Any(c => c.Fixed is not null && !c.CanBeScheduled))
         {
@@ -107,10 +107,11 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         if (ScheduleModel.SizeOf(candidates) > settings.WholeModelLimit && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
         {
-            return new NeighbourhoodSearch(candidates, settings, progress, cancellationToken, clock).Improve(book);
+            return new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock).Improve(book);
         }
 
-        return new PhasedSolver(new ScheduleModel(candidates), settings, progress, cancellationToken, clock).Solve();
+        var capacityBound = CapacityBound.Compute(calendar, candidates, settings.TimeLimit.ToTimeSpan() * CapacityBound.TimeShare);
+        return new PhasedSolver(new ScheduleModel(candidates), capacityBound, settings, progress, cancellationToken, clock).Solve();
     }
 
     private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using CultureInfo = System.Globalization.CultureInfo;
 using Google.OrTools.Sat;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Time;
@@ -24,9 +24,10 @@ internal sealed class NeighbourhoodSearch
     private const int MaximumSize = 400;
 
     /// <summary>Most time one neighbourhood may take.</summary>
-    private static readonly TimeSpan SubSolveLimit = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SubSolveLimit = TimeSpan.FromSeconds(0.25);
 
     private readonly IReadOnlyList<RequestCandidates> _all;
+    private readonly List<RequestCandidates> _movable;
     private readonly Dictionary<string, RequestCandidates> _byId;
     private readonly Dictionary<string, List<RequestCandidates>> _successors = new(StringComparer.Ordinal);
     private readonly SolveSettings _settings;
@@ -35,12 +36,15 @@ internal sealed class NeighbourhoodSearch
     private readonly Stopwatch _clock;
     private readonly Random _random;
     private readonly long _maxPriority;
+    private readonly Calendar _calendar;
     private readonly Score _ideal;
+    private long _bound;
     private int _size = InitialSize;
 
-    public NeighbourhoodSearch(IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    public NeighbourhoodSearch(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
     {
         _all = [.. candidates.Where(c => c.CanBeScheduled)];
+        _movable = [.. _all.Where(c => c.Fixed is null)];
         _byId = _all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         foreach (var c in _all)
         {
@@ -50,12 +54,14 @@ internal sealed class NeighbourhoodSearch
             }
         }
 
+        _calendar = calendar;
         _settings = settings;
         _progress = progress;
         _cancellation = cancellation;
         _clock = clock;
         _random = new Random(settings.Seed);
         _maxPriority = _all.Sum(c => (long)c.Request.Priority);
+        _bound = _maxPriority;
         _ideal = new Score(
             _maxPriority,
             _all.Sum(c => (long)c.Request.Priority * c.Facilities.SelectMany(f => f.Days).Min(d => d.WaitingDays)),
@@ -68,13 +74,16 @@ internal sealed class NeighbourhoodSearch
         var score = Score.Of(book.Placements.Select(p => (_byId[p.Key], p.Value)));
         Report(score, 1);
         var deadline = _settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare;
-        while (!_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && _clock.Elapsed.TotalSeconds < deadline)
+        if (score.Priority < _maxPriority
+            && CapacityBound.Compute(_calendar, _all, TimeSpan.FromSeconds(Math.Min(CapacityBound.TimeShare * deadline, deadline - _clock.Elapsed.TotalSeconds))) is { } bound)
+        {
+            _bound = Math.Max(score.Priority, Math.Min(_bound, bound));
+            Report(score, 1);
+        }
+
+        while (_movable.Count > 0 && !_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && _clock.Elapsed.TotalSeconds < deadline)
         {
             var free = PickNeighbourhood(book);
-            if (free.Count == 0)
-            {
-                break;
-            }
 
             var limit = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
             if (Reoptimise(book, free, limit) is { } gain && gain.Priority + gain.Waiting + gain.Preference != 0)
@@ -85,13 +94,12 @@ internal sealed class NeighbourhoodSearch
             }
         }
 
-        var allBooked = score.Priority == _maxPriority;
         var status = score.CompareTo(_ideal) == 0 ? ScheduleStatus.Optimal : ScheduleStatus.Feasible;
-        return new PhasedResult(status, book.Placements, allBooked ? score.Priority : _maxPriority);
+        return new PhasedResult(status, book.Placements, Math.Max(score.Priority, _bound));
     }
 
     private void Report(Score score, int phase) =>
-        _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), score.Priority, score.Priority == _maxPriority ? score.Priority : _maxPriority, phase));
+        _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), score.Priority, Math.Max(score.Priority, _bound), phase));
 
     /// <summary>
     /// A request (unbooked ones more often: they are what the search is for), one facility and day it could take,
@@ -100,12 +108,7 @@ internal sealed class NeighbourhoodSearch
     /// </summary>
     private HashSet<RequestCandidates> PickNeighbourhood(Book book)
     {
-        var movable = _all.Where(c => c.Fixed is null).ToList();
-        if (movable.Count == 0)
-        {
-            return [];
-        }
-
+        var movable = _movable;
         var unbooked = movable.Where(c => !book.Placements.ContainsKey(c.Request.Id)).ToList();
         var seed = unbooked.Count > 0 && _random.NextDouble() < 0.7 ? unbooked[_random.Next(unbooked.Count)] : movable[_random.Next(movable.Count)];
         var facility = book.Placements.TryGetValue(seed.Request.Id, out var placed) && _random.NextDouble() < 0.5

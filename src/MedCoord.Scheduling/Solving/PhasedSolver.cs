@@ -87,7 +87,15 @@ internal sealed class PhasedSolver
     private readonly Stopwatch _clock;
     private readonly long _maxPriority;
 
-    public PhasedSolver(ScheduleModel model, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    private readonly long _capacityBound;
+
+    /// <param name="model">The whole model.</param>
+    /// <param name="capacityBound">A priority bound from elsewhere (the capacity relaxation), if any.</param>
+    /// <param name="settings">Settings of the solve.</param>
+    /// <param name="progress">Receives improvements.</param>
+    /// <param name="cancellation">Stops the search.</param>
+    /// <param name="clock">Time since the solve began.</param>
+    public PhasedSolver(ScheduleModel model, long? capacityBound, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
     {
         _model = model;
         _settings = settings;
@@ -95,7 +103,11 @@ internal sealed class PhasedSolver
         _cancellation = cancellation;
         _clock = clock;
         _maxPriority = model.Requests.Values.Sum(v => (long)v.Candidates.Request.Priority);
+        _capacityBound = Math.Min(_maxPriority, capacityBound ?? _maxPriority);
     }
+
+    /// <summary>The share of the remaining time spent trying to book every request before maximising.</summary>
+    public const double BookEverythingShare = 0.5;
 
     /// <summary>The share of the time limit the search may use; the rest is kept for explaining unscheduled requests.</summary>
     public const double SearchShare = 0.95;
@@ -108,11 +120,12 @@ internal sealed class PhasedSolver
         if (firstFit is not null)
         {
             firstFit.AddAsHint(_model);
-            _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), firstFitPriority, _maxPriority, 1));
+            _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), firstFitPriority, _capacityBound, 1));
         }
 
-        model.Maximize(_model.PriorityObjective);
-        var (status, solution, value, bound) = RunPhase(1, firstFitPriority, 0);
+        var (status, solution, value, bound) = firstFitPriority < _maxPriority && _capacityBound == _maxPriority && BookEverything() is { } everything
+            ? (CpSolverStatus.Optimal, everything, _maxPriority, _maxPriority)
+            : MaximisePriority(firstFitPriority);
         if (status == CpSolverStatus.Infeasible)
         {
             return new(ScheduleStatus.Infeasible, null, 0);
@@ -134,8 +147,8 @@ internal sealed class PhasedSolver
         // Level 1 is proven when the search says so or when every request that could be booked is booked.
         var levelOneProven = status == CpSolverStatus.Optimal || value >= _maxPriority;
 
-        // A bound below a schedule in hand is no proof (the search stopped before it had one): fall back to the trivial bound.
-        var priorityBound = levelOneProven ? value : bound >= value ? bound : _maxPriority;
+        // A bound below a schedule in hand is no proof (the search stopped before it had one): fall back to the capacity bound.
+        var priorityBound = levelOneProven ? value : Math.Max(value, Math.Min(_capacityBound, bound >= value ? bound : _maxPriority));
         if (!levelOneProven)
         {
             return new(ScheduleStatus.Feasible, _model.ToPlacements(solution), priorityBound);
@@ -157,6 +170,47 @@ internal sealed class PhasedSolver
         return status3 == CpSolverStatus.Optimal
             ? new(ScheduleStatus.Optimal, _model.ToPlacements(solution3!), priorityBound)
             : new(ScheduleStatus.Feasible, _model.ToPlacements(solution3 ?? solution2), priorityBound);
+    }
+
+    private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) MaximisePriority(long firstFitPriority)
+    {
+        _model.Model.Maximize(_model.PriorityObjective);
+        return RunPhase(1, firstFitPriority, 0);
+    }
+
+    /// <summary>
+    /// Tries to book every request, on a copy of the model where each one is required: with no optional intervals
+    /// left, propagation is as strong as in a classic job-shop model, which finds tight schedules that maximising
+    /// the booked priority from the start does not. Null when none is found within its share of the time.
+    /// </summary>
+    private Solution? BookEverything()
+    {
+        var seconds = ((_settings.TimeLimit.TotalSeconds * SearchShare) - _clock.Elapsed.TotalSeconds) * BookEverythingShare;
+        if (seconds <= 0 || _cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var everything = new ScheduleModel([.. _model.Requests.Values.Select(v => v.Candidates)]);
+        foreach (var v in everything.Requests.Values)
+        {
+            everything.Model.Add(v.Scheduled == 1);
+        }
+
+        var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"max_time_in_seconds:{seconds:0.###} num_workers:{_settings.Workers} random_seed:{_settings.Seed} cp_model_probing_level:0"),
+        };
+        using var registration = _cancellation.Register(solver.StopSearch);
+        if (solver.Solve(everything.Model) is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        {
+            return null;
+        }
+
+        var solution = Solution.FromPlacements(_model, everything.ToPlacements(new Solution(everything, v => solver.Value(v))));
+        _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), _maxPriority, _maxPriority, 1));
+        return solution;
     }
 
     /// <summary>The first-fit schedule as a solution, or null where it breaks a link of a fixed booking.</summary>
