@@ -115,7 +115,8 @@ internal sealed class PhasedSolver
     public PhasedResult Solve()
     {
         var model = _model.Model;
-        var firstFit = FirstFit();
+        var firstFitBook = FirstFitHeuristic.PlaceKeepingLinks([.. _model.Requests.Values.Select(v => v.Candidates)]);
+        var firstFit = firstFitBook is null ? null : Solution.FromPlacements(_model, firstFitBook.Placements);
         var firstFitPriority = firstFit is null ? 0 : Priority(firstFit);
         if (firstFit is not null)
         {
@@ -123,7 +124,7 @@ internal sealed class PhasedSolver
             _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), firstFitPriority, _capacityBound, 1));
         }
 
-        var (status, solution, value, bound) = firstFitPriority < _maxPriority && _capacityBound == _maxPriority && BookEverything() is { } everything
+        var (status, solution, value, bound) = firstFitPriority < _maxPriority && _capacityBound == _maxPriority && BookEverything(firstFitBook) is { } everything
             ? (CpSolverStatus.Optimal, everything, _maxPriority, _maxPriority)
             : MaximisePriority(firstFitPriority);
         if (status == CpSolverStatus.Infeasible)
@@ -183,7 +184,8 @@ internal sealed class PhasedSolver
     /// left, propagation is as strong as in a classic job-shop model, which finds tight schedules that maximising
     /// the booked priority from the start does not. Null when none is found within its share of the time.
     /// </summary>
-    private Solution? BookEverything()
+    /// <param name="hint">A partial schedule to start from (first fit), if any.</param>
+    private Solution? BookEverything(Book? hint)
     {
         var seconds = ((_settings.TimeLimit.TotalSeconds * SearchShare) - _clock.Elapsed.TotalSeconds) * BookEverythingShare;
         if (seconds <= 0 || _cancellation.IsCancellationRequested)
@@ -195,6 +197,11 @@ internal sealed class PhasedSolver
         foreach (var v in everything.Requests.Values)
         {
             everything.Model.Add(v.Scheduled == 1);
+        }
+
+        if (hint is not null)
+        {
+            Solution.FromPlacements(everything, hint.Placements).AddAsHint(everything);
         }
 
         var solver = new CpSolver
@@ -212,12 +219,6 @@ internal sealed class PhasedSolver
         _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), _maxPriority, _maxPriority, 1));
         return solution;
     }
-
-    /// <summary>The first-fit schedule as a solution, or null where it breaks a link of a fixed booking.</summary>
-    private Solution? FirstFit() =>
-        FirstFitHeuristic.PlaceKeepingLinks([.. _model.Requests.Values.Select(v => v.Candidates)]) is { } book
-            ? Solution.FromPlacements(_model, book.Placements)
-            : null;
 
     private long Priority(Solution solution) =>
         _model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)).Sum(v => (long)v.Candidates.Request.Priority);
