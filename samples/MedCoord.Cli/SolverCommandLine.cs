@@ -41,7 +41,18 @@ public static class SolverCommandLine
         };
         var validateArgument = new Argument<string>("problem") { Description = "The problem file (format v1)." };
         var validate = new Command("validate", "Check a problem file without solving it.") { validateArgument };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate };
+
+        var recommendProblem = new Argument<string>("problem") { Description = "The problem file (format v1)." };
+        var bookOption = new Option<string>("--book") { Description = "The current book: a schedule file whose appointments stay where they are.", Required = true };
+        var requestOption = new Option<string>("--request") { Description = "The request to find slots for.", Required = true };
+        var topOption = new Option<int>("--top") { Description = "How many slots, best first.", DefaultValueFactory = _ => 10 };
+        var stepOption = new Option<int>("--step") { Description = "Minutes between offered starts on the local clock.", DefaultValueFactory = _ => 15 };
+        var slotsOutOption = new Option<string?>("--out") { Description = "Write the slots file (format v1.1) here." };
+        var recommend = new Command("recommend", "The best slots for one request against a book, moving nothing.")
+        {
+            recommendProblem, bookOption, requestOption, topOption, stepOption, slotsOutOption,
+        };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -72,6 +83,17 @@ public static class SolverCommandLine
             if (parse.CommandResult.Command == validate)
             {
                 return await ValidateAsync(parse.GetValue(validateArgument)!, console, stderr);
+            }
+
+            if (parse.CommandResult.Command == recommend)
+            {
+                return await new RecommendCommand(
+                    parse.GetValue(recommendProblem)!,
+                    parse.GetValue(bookOption)!,
+                    parse.GetValue(requestOption)!,
+                    parse.GetValue(topOption),
+                    parse.GetValue(stepOption),
+                    parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == solve)
@@ -193,28 +215,10 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
 
         if (OutPath is not null)
         {
-            WriteAtomically(OutPath, ScheduleFile.Serialize(schedule));
+            OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(schedule));
         }
 
         ScheduleReport.Write(console, problem, schedule, OutPath);
         return SolverCommandLine.Success;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
     }
 }

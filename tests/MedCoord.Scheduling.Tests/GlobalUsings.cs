@@ -1,4 +1,5 @@
 global using MedCoord.Scheduling.Model;
+global using MedCoord.Scheduling.Operations;
 global using MedCoord.Scheduling.Results;
 global using MedCoord.Scheduling.Serialization;
 global using MedCoord.Scheduling.Solving;

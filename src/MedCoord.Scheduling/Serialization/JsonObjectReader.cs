@@ -227,7 +227,10 @@ internal sealed class JsonObjectReader
     }
 
     /// <summary>A date-time with offset, at minute resolution.</summary>
-    public Instant? DateTime(string name, bool required = false)
+    public Instant? DateTime(string name, bool required = false) => OffsetDateTime(name, required)?.ToInstant();
+
+    /// <summary>A date-time with offset, at minute resolution, keeping its offset.</summary>
+    public OffsetDateTime? OffsetDateTime(string name, bool required = false)
     {
         var text = String(name, required);
         if (text is null)
@@ -252,7 +255,7 @@ internal sealed class JsonObjectReader
             return null;
         }
 
-        return value.ToInstant();
+        return value;
     }
 
     /// <summary>A wall-clock time "HH:MM" within 00:00–24:00; 24:00 is returned as midnight with <c>endOfDay</c> set.</summary>

@@ -6,7 +6,7 @@ using NodaTime.Text;
 
 namespace MedCoord.Scheduling.Serialization;
 
-/// <summary>Writes schedule files (format v1). Thread safe.</summary>
+/// <summary>Reads and writes schedule files (format v1). Thread safe.</summary>
 public static class ScheduleFile
 {
     private static readonly OffsetDateTimePattern DateTimePattern =
@@ -16,6 +16,30 @@ public static class ScheduleFile
     /// <param name="value">The value.</param>
     /// <returns>The text.</returns>
     public static string FormatDateTime(OffsetDateTime value) => DateTimePattern.Format(value);
+
+    /// <summary>
+    /// Reads a schedule file's text, for example a book exported by a host application. Only <c>formatVersion</c> and
+    /// <c>assignments</c> are required; whether the schedule fits a problem is checked where it is used with one.
+    /// </summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="schedule">The schedule, when there are no errors.</param>
+    /// <returns>Every error found, each with its JSON path; empty when the file reads.</returns>
+    public static IReadOnlyList<Validation.ValidationError> TryParse(string json, out Schedule? schedule)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        (schedule, var errors) = ScheduleJsonReader.Read(json);
+        return errors;
+    }
+
+    /// <summary>Reads a schedule file's text.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <returns>The schedule.</returns>
+    /// <exception cref="Validation.ProblemValidationException">The text is bad input; the exception lists every error.</exception>
+    public static Schedule Parse(string json)
+    {
+        var errors = TryParse(json, out var schedule);
+        return errors.Count > 0 ? throw new Validation.ProblemValidationException(errors, "schedule file") : schedule!;
+    }
 
     /// <summary>Serialises a schedule as a format v1 schedule file.</summary>
     /// <param name="schedule">The schedule.</param>

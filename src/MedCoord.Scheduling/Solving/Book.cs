@@ -2,6 +2,9 @@ using MedCoord.Scheduling.Time;
 
 namespace MedCoord.Scheduling.Solving;
 
+/// <summary>One booked appointment in minutes from the horizon's start; the room is taken until <paramref name="RoomEnd"/> (its buffer).</summary>
+internal readonly record struct Booking(string RequestId, string PatientId, string? ProviderId, string? RoomId, long Start, long End, long RoomEnd);
+
 /// <summary>One request placed: its facility, provider and room options, and its start minute.</summary>
 internal sealed record Placement(FacilityOption Facility, ProviderOption? Provider, RoomOption? Room, long Start);
 
@@ -15,42 +18,119 @@ internal sealed class Book
     private readonly Dictionary<string, List<Taken>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Taken>> _patients = new(StringComparer.Ordinal);
 
+    /// <summary>Gets where the solver placed each request it booked (in terms of its candidate options).</summary>
     public Dictionary<string, Placement> Placements { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets every booked appointment, by request id, including those read from a file.</summary>
+    public Dictionary<string, Booking> Bookings { get; } = new(StringComparer.Ordinal);
 
     public void Add(RequestCandidates c, Placement p)
     {
-        var id = c.Request.Id;
-        Placements.Add(id, p);
-        Insert(_patients, c.Request.PatientId, new(p.Start, p.Start + c.Duration, id));
-        if (p.Provider is not null)
+        Placements.Add(c.Request.Id, p);
+        Add(new Booking(c.Request.Id, c.Request.PatientId, p.Provider?.ProviderId, p.Room?.RoomId, p.Start, p.Start + c.Duration, p.Start + c.Duration + c.Type.BufferMinutes));
+    }
+
+    public void Add(Booking b)
+    {
+        Bookings.Add(b.RequestId, b);
+        Insert(_patients, b.PatientId, new(b.Start, b.End, b.RequestId));
+        if (b.ProviderId is not null)
         {
-            Insert(_providers, p.Provider.ProviderId, new(p.Start, p.Start + c.Duration, id));
+            Insert(_providers, b.ProviderId, new(b.Start, b.End, b.RequestId));
         }
 
-        if (p.Room is not null)
+        if (b.RoomId is not null)
         {
-            Insert(_rooms, p.Room.RoomId, new(p.Start, p.Start + c.Duration + c.Type.BufferMinutes, id));
+            Insert(_rooms, b.RoomId, new(b.Start, b.RoomEnd, b.RequestId));
         }
     }
 
-    public void Remove(RequestCandidates c)
+    public void Remove(string requestId)
     {
-        var id = c.Request.Id;
-        if (!Placements.Remove(id, out var p))
+        Placements.Remove(requestId);
+        if (!Bookings.Remove(requestId, out var b))
         {
             return;
         }
 
-        Of(_patients, c.Request.PatientId).RemoveAll(t => t.RequestId == id);
-        if (p.Provider is not null)
+        Of(_patients, b.PatientId).RemoveAll(t => t.RequestId == requestId);
+        if (b.ProviderId is not null)
         {
-            Of(_providers, p.Provider.ProviderId).RemoveAll(t => t.RequestId == id);
+            Of(_providers, b.ProviderId).RemoveAll(t => t.RequestId == requestId);
         }
 
-        if (p.Room is not null)
+        if (b.RoomId is not null)
         {
-            Of(_rooms, p.Room.RoomId).RemoveAll(t => t.RequestId == id);
+            Of(_rooms, b.RoomId).RemoveAll(t => t.RequestId == requestId);
         }
+    }
+
+    /// <summary>
+    /// The request's options cut down to what the rest of the book leaves free: its patient's, providers' and rooms'
+    /// other bookings, and the gaps after booked predecessors. Bookings of requests in <paramref name="ignoring"/> are
+    /// treated as gone, and links to them are kept for the caller to model. Null when nothing is left.
+    /// </summary>
+    public RequestCandidates? Restrict(RequestCandidates c, IReadOnlySet<string> ignoring)
+    {
+        var window = MinuteSet.All;
+        foreach (var link in c.Request.Links.Where(l => !ignoring.Contains(l.RequestId)))
+        {
+            if (!Bookings.TryGetValue(link.RequestId, out var previous))
+            {
+                return null;
+            }
+
+            window = window.Intersect(MinuteSet.Of(previous.End + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previous.End + max + 1 : MinuteSet.Highest));
+        }
+
+        var options = new List<FacilityOption>();
+        foreach (var facility in c.Facilities)
+        {
+            var starts = Free(facility.Starts.Intersect(window), s => PatientBlocked(c.Request.PatientId, c.Duration, s, ignoring));
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            var providers = facility.Providers
+                .Select(p => p with { Starts = Free(starts.Intersect(p.Starts), s => ProviderBlocked(p.ProviderId, c.Duration, s, ignoring)) })
+                .Where(p => !p.Starts.IsEmpty).ToList();
+            var rooms = facility.Rooms
+                .Select(r => r with { Starts = Free(starts.Intersect(r.Starts), s => RoomBlocked(r.RoomId, c.Duration + c.Type.BufferMinutes, s, ignoring)) })
+                .Where(r => !r.Starts.IsEmpty).ToList();
+            if (c.Type.BooksProvider)
+            {
+                starts = starts.Intersect(MinuteSet.FromRanges(providers.SelectMany(p => p.Starts.Ranges)));
+            }
+
+            if (c.Type.BooksRoom)
+            {
+                starts = starts.Intersect(MinuteSet.FromRanges(rooms.SelectMany(r => r.Starts.Ranges)));
+            }
+
+            if (starts.IsEmpty)
+            {
+                continue;
+            }
+
+            options.Add(facility with
+            {
+                Starts = starts,
+                Providers = [.. providers.Select(p => p with { Starts = p.Starts.Intersect(starts) }).Where(p => !p.Starts.IsEmpty)],
+                Rooms = [.. rooms.Select(r => r with { Starts = r.Starts.Intersect(starts) }).Where(r => !r.Starts.IsEmpty)],
+                Days = [.. facility.Days.Where(d => !starts.Intersect(MinuteSet.Of(d.From, d.To)).IsEmpty)],
+                Segments = [.. facility.Segments.Where(s => !starts.Intersect(MinuteSet.Of(s.From, s.To)).IsEmpty)],
+            });
+        }
+
+        return options.Count == 0 ? null : new RequestCandidates
+        {
+            Index = c.Index,
+            Request = c.Request with { After = [.. c.Request.Links.Where(l => ignoring.Contains(l.RequestId))] },
+            Type = c.Type,
+            Duration = c.Duration,
+            Facilities = options,
+        };
     }
 
     /// <summary>Starts inside <paramref name="within"/> at which the provider is busy for a booking of <paramref name="length"/> minutes.</summary>

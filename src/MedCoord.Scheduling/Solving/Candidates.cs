@@ -72,7 +72,8 @@ internal sealed class RequestCandidates
         return result;
     }
 
-    private static RequestCandidates ForRequest(Calendar calendar, int index, AppointmentRequest request)
+    /// <summary>Analyses one request on its own, as if nothing were booked and it were not fixed.</summary>
+    public static RequestCandidates ForRequest(Calendar calendar, int index, AppointmentRequest request)
     {
         var type = calendar.TypeOf(request);
         var duration = calendar.DurationOf(request);

@@ -154,7 +154,7 @@ internal sealed class NeighbourhoodSearch
         var restricted = new List<RequestCandidates>();
         foreach (var c in free)
         {
-            if (Restrict(book, c, freeIds) is { } r)
+            if (book.Restrict(c, freeIds) is { } r)
             {
                 restricted.Add(r);
             }
@@ -214,7 +214,7 @@ internal sealed class NeighbourhoodSearch
 
         foreach (var r in restricted)
         {
-            book.Remove(_byId[r.Request.Id]);
+            book.Remove(r.Request.Id);
         }
 
         foreach (var (id, p) in placements)
@@ -224,75 +224,6 @@ internal sealed class NeighbourhoodSearch
         }
 
         return new Score(after.Priority - before.Priority, after.Waiting - before.Waiting, after.Preference - before.Preference);
-    }
-
-    /// <summary>
-    /// The request's options cut down to what the rest of the book leaves free: its patient's, providers' and rooms'
-    /// other bookings, and the gaps after predecessors that stay put. Null when nothing is left.
-    /// </summary>
-    private RequestCandidates? Restrict(Book book, RequestCandidates c, IReadOnlySet<string> free)
-    {
-        var window = MinuteSet.All;
-        foreach (var link in c.Request.Links.Where(l => !free.Contains(l.RequestId)))
-        {
-            if (!book.Placements.TryGetValue(link.RequestId, out var previous))
-            {
-                return null;
-            }
-
-            var end = previous.Start + _byId[link.RequestId].Duration;
-            window = window.Intersect(MinuteSet.Of(end + link.MinGapMinutes, link.MaxGapMinutes is { } max ? end + max + 1 : MinuteSet.Highest));
-        }
-
-        var options = new List<FacilityOption>();
-        foreach (var facility in c.Facilities)
-        {
-            var starts = facility.Starts.Intersect(window);
-            starts = starts.IsEmpty ? starts : starts.Subtract(book.PatientBlocked(c.Request.PatientId, c.Duration, starts, free));
-            if (starts.IsEmpty)
-            {
-                continue;
-            }
-
-            var providers = facility.Providers
-                .Select(p => p with { Starts = Book.Free(starts.Intersect(p.Starts), s => book.ProviderBlocked(p.ProviderId, c.Duration, s, free)) })
-                .Where(p => !p.Starts.IsEmpty).ToList();
-            var rooms = facility.Rooms
-                .Select(r => r with { Starts = Book.Free(starts.Intersect(r.Starts), s => book.RoomBlocked(r.RoomId, c.Duration + c.Type.BufferMinutes, s, free)) })
-                .Where(r => !r.Starts.IsEmpty).ToList();
-            if (c.Type.BooksProvider)
-            {
-                starts = starts.Intersect(MinuteSet.FromRanges(providers.SelectMany(p => p.Starts.Ranges)));
-            }
-
-            if (c.Type.BooksRoom)
-            {
-                starts = starts.Intersect(MinuteSet.FromRanges(rooms.SelectMany(r => r.Starts.Ranges)));
-            }
-
-            if (starts.IsEmpty)
-            {
-                continue;
-            }
-
-            options.Add(facility with
-            {
-                Starts = starts,
-                Providers = [.. providers.Select(p => p with { Starts = p.Starts.Intersect(starts) }).Where(p => !p.Starts.IsEmpty)],
-                Rooms = [.. rooms.Select(r => r with { Starts = r.Starts.Intersect(starts) }).Where(r => !r.Starts.IsEmpty)],
-                Days = [.. facility.Days.Where(d => !starts.Intersect(MinuteSet.Of(d.From, d.To)).IsEmpty)],
-                Segments = [.. facility.Segments.Where(s => !starts.Intersect(MinuteSet.Of(s.From, s.To)).IsEmpty)],
-            });
-        }
-
-        return options.Count == 0 ? null : new RequestCandidates
-        {
-            Index = c.Index,
-            Request = c.Request with { After = [.. c.Request.Links.Where(l => free.Contains(l.RequestId))] },
-            Type = c.Type,
-            Duration = c.Duration,
-            Facilities = options,
-        };
     }
 
     /// <summary>The same placement expressed in another candidate list's options (matched by id).</summary>

@@ -106,9 +106,6 @@ internal sealed class PhasedSolver
         _capacityBound = Math.Min(_maxPriority, capacityBound ?? _maxPriority);
     }
 
-    /// <summary>The share of the remaining time spent trying to book every request before maximising.</summary>
-    public const double BookEverythingShare = 0.5;
-
     /// <summary>The share of the time limit the search may use; the rest is kept for explaining unscheduled requests.</summary>
     public const double SearchShare = 0.95;
 
@@ -124,9 +121,8 @@ internal sealed class PhasedSolver
             _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), firstFitPriority, _capacityBound, 1));
         }
 
-        var (status, solution, value, bound) = firstFitPriority < _maxPriority && _capacityBound == _maxPriority && BookEverything(firstFitBook) is { } everything
-            ? (CpSolverStatus.Optimal, everything, _maxPriority, _maxPriority)
-            : MaximisePriority(firstFitPriority);
+        model.Maximize(_model.PriorityObjective);
+        var (status, solution, value, bound) = RunPhase(1, firstFitPriority, 0);
         if (status == CpSolverStatus.Infeasible)
         {
             return new(ScheduleStatus.Infeasible, null, 0);
@@ -171,53 +167,6 @@ internal sealed class PhasedSolver
         return status3 == CpSolverStatus.Optimal
             ? new(ScheduleStatus.Optimal, _model.ToPlacements(solution3!), priorityBound)
             : new(ScheduleStatus.Feasible, _model.ToPlacements(solution3 ?? solution2), priorityBound);
-    }
-
-    private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) MaximisePriority(long firstFitPriority)
-    {
-        _model.Model.Maximize(_model.PriorityObjective);
-        return RunPhase(1, firstFitPriority, 0);
-    }
-
-    /// <summary>
-    /// Tries to book every request, on a copy of the model where each one is required: with no optional intervals
-    /// left, propagation is as strong as in a classic job-shop model, which finds tight schedules that maximising
-    /// the booked priority from the start does not. Null when none is found within its share of the time.
-    /// </summary>
-    /// <param name="hint">A partial schedule to start from (first fit), if any.</param>
-    private Solution? BookEverything(Book? hint)
-    {
-        var seconds = ((_settings.TimeLimit.TotalSeconds * SearchShare) - _clock.Elapsed.TotalSeconds) * BookEverythingShare;
-        if (seconds <= 0 || _cancellation.IsCancellationRequested)
-        {
-            return null;
-        }
-
-        var everything = new ScheduleModel([.. _model.Requests.Values.Select(v => v.Candidates)]);
-        foreach (var v in everything.Requests.Values)
-        {
-            everything.Model.Add(v.Scheduled == 1);
-        }
-
-        if (hint is not null)
-        {
-            Solution.FromPlacements(everything, hint.Placements).AddAsHint(everything);
-        }
-
-        var solver = new CpSolver
-        {
-            StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{seconds:0.###} num_workers:{_settings.Workers} random_seed:{_settings.Seed} cp_model_probing_level:0"),
-        };
-        using var registration = _cancellation.Register(solver.StopSearch);
-        if (solver.Solve(everything.Model) is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-        {
-            return null;
-        }
-
-        var solution = Solution.FromPlacements(_model, everything.ToPlacements(new Solution(everything, v => solver.Value(v))));
-        _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), _maxPriority, _maxPriority, 1));
-        return solution;
     }
 
     private long Priority(Solution solution) =>

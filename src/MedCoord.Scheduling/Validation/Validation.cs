@@ -15,7 +15,15 @@ public sealed class ProblemValidationException : Exception
     /// <summary>Creates the exception from the errors found.</summary>
     /// <param name="errors">At least one error.</param>
     public ProblemValidationException(IReadOnlyList<ValidationError> errors)
-        : base(BuildMessage(errors))
+        : this(errors, "problem")
+    {
+    }
+
+    /// <summary>Creates the exception from the errors found in one input.</summary>
+    /// <param name="errors">At least one error.</param>
+    /// <param name="input">What was read, for the message: "problem", "book", …</param>
+    public ProblemValidationException(IReadOnlyList<ValidationError> errors, string input)
+        : base(BuildMessage(errors, input))
     {
         Errors = errors;
     }
@@ -23,11 +31,11 @@ public sealed class ProblemValidationException : Exception
     /// <summary>Gets every error found.</summary>
     public IReadOnlyList<ValidationError> Errors { get; }
 
-    private static string BuildMessage(IReadOnlyList<ValidationError> errors)
+    private static string BuildMessage(IReadOnlyList<ValidationError> errors, string input)
     {
         ArgumentNullException.ThrowIfNull(errors);
         return errors.Count == 1
-            ? $"The problem is invalid: {errors[0]}"
-            : $"The problem is invalid ({errors.Count} errors):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}";
+            ? $"The {input} is invalid: {errors[0]}"
+            : $"The {input} is invalid ({errors.Count} errors):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}";
     }
 }

@@ -1,0 +1,207 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Time;
+using MedCoord.Scheduling.Validation;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Operations;
+
+/// <summary>How booking one slot would change the schedule's objective.</summary>
+/// <param name="ScheduledPriority">Priority gained (level 1).</param>
+/// <param name="WaitingCost">Waiting cost added: priority × days after the request's earliest date (level 2).</param>
+/// <param name="PreferredProvider">1 when the slot is with the request's preferred provider (level 3), else 0.</param>
+public sealed record ObjectiveChange(long ScheduledPriority, long WaitingCost, int PreferredProvider);
+
+/// <summary>One bookable slot for a request.</summary>
+/// <param name="ProviderId">The provider, or null when the type books none.</param>
+/// <param name="RoomId">The room, or null when the type books none.</param>
+/// <param name="FacilityId">The facility.</param>
+/// <param name="Start">Start, in the facility's zone.</param>
+/// <param name="End">End, in the facility's zone.</param>
+/// <param name="Change">What booking it would do to the objective.</param>
+public sealed record SlotRecommendation(string? ProviderId, string? RoomId, string FacilityId, OffsetDateTime Start, OffsetDateTime End, ObjectiveChange Change);
+
+/// <summary>The best slots for a request, or why there are none.</summary>
+/// <param name="RequestId">The request.</param>
+/// <param name="Slots">Best first; empty when none.</param>
+/// <param name="Reason">Why there is no slot at all; null when there are slots.</param>
+/// <param name="Message">The reason for people; names ids only.</param>
+public sealed record SlotRecommendations(string RequestId, IReadOnlyList<SlotRecommendation> Slots, UnscheduledReason? Reason, string? Message);
+
+/// <summary>
+/// Finds the best slots for a request against a book without moving anything in it: for a coordinator with a patient
+/// on the phone. Build one per book and ask it many times; <see cref="Book"/> keeps it current as slots are taken.
+/// Slots are ranked by waiting cost, then the preferred provider, then start, then provider and room; each start
+/// with each provider is offered once (with its first free room). Starts are the first free minute of each free
+/// stretch and every step on the facility's local clock after it. Not thread safe.
+/// </summary>
+public sealed class SlotRecommender
+{
+    private readonly Calendar _calendar;
+    private readonly Book _book;
+
+    /// <summary>Checks the problem and the book, and indexes the book.</summary>
+    /// <param name="problem">The problem the book belongs to.</param>
+    /// <param name="book">The current book: its assignments are the appointments that must not move.</param>
+    /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
+    public SlotRecommender(Problem problem, Schedule book)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(book);
+        var problemErrors = ProblemValidator.Validate(problem);
+        if (problemErrors.Count > 0)
+        {
+            throw new ProblemValidationException(problemErrors);
+        }
+
+        _calendar = new Calendar(problem);
+        var bookErrors = BookReader.Validate(_calendar, book);
+        if (bookErrors.Count > 0)
+        {
+            throw new ProblemValidationException(bookErrors, "book");
+        }
+
+        _book = BookReader.Load(_calendar, book);
+    }
+
+    /// <summary>The best <paramref name="top"/> slots for a request that is not in the book.</summary>
+    /// <param name="requestId">A request of the problem that the book does not hold.</param>
+    /// <param name="top">How many slots, at least 1.</param>
+    /// <param name="stepMinutes">Spacing of offered starts on the local clock, 1 to 1440.</param>
+    /// <returns>The slots, best first, or the reason there are none.</returns>
+    /// <exception cref="ArgumentException">The request is unknown or already booked.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> or <paramref name="stepMinutes"/> is out of range.</exception>
+    public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15)
+    {
+        var request = Unbooked(requestId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepMinutes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stepMinutes, 1440);
+        var (open, reason, message) = Open(request);
+        return open is null
+            ? new SlotRecommendations(requestId, [], reason, message)
+            : new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes).Select(s => ToRecommendation(open, s))], null, null);
+    }
+
+    /// <summary>Books a slot (for example one just recommended) so that later recommendations keep clear of it.</summary>
+    /// <param name="requestId">A request of the problem that the book does not hold.</param>
+    /// <param name="slot">A slot recommended for it and still free.</param>
+    /// <exception cref="ArgumentException">The request is unknown or booked, or the slot is no longer free for it.</exception>
+    public void Book(string requestId, SlotRecommendation slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        var request = Unbooked(requestId);
+        var (open, _, _) = Open(request);
+        var start = _calendar.Timeline.ToMinute(slot.Start.ToInstant());
+        var facility = open?.Facilities.FirstOrDefault(f => f.FacilityId == slot.FacilityId);
+        var fits = facility is not null && facility.Starts.Contains(start)
+            && (slot.ProviderId is null ? !open!.Type.BooksProvider : facility.Providers.Any(p => p.ProviderId == slot.ProviderId && p.Starts.Contains(start)))
+            && (slot.RoomId is null ? !open!.Type.BooksRoom : facility.Rooms.Any(r => r.RoomId == slot.RoomId && r.Starts.Contains(start)));
+        if (!fits)
+        {
+            throw new ArgumentException($"the slot at {slot.Start} is no longer free for request '{requestId}'", nameof(slot));
+        }
+
+        _book.Add(new Booking(requestId, request.PatientId, slot.ProviderId, slot.RoomId, start, start + open!.Duration, start + open.Duration + open.Type.BufferMinutes));
+    }
+
+    private AppointmentRequest Unbooked(string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        if (!_calendar.Requests.TryGetValue(requestId, out var request))
+        {
+            throw new ArgumentException($"unknown request '{requestId}'", nameof(requestId));
+        }
+
+        return _book.Bookings.ContainsKey(requestId)
+            ? throw new ArgumentException($"request '{requestId}' is already booked", nameof(requestId))
+            : request;
+    }
+
+    /// <summary>The request's options with everything in the book kept clear, or why there are none.</summary>
+    private (RequestCandidates? Open, UnscheduledReason? Reason, string? Message) Open(AppointmentRequest request)
+    {
+        var alone = RequestCandidates.ForRequest(_calendar, 0, request);
+        if (!alone.CanBeScheduled)
+        {
+            return (null, alone.StaticReason, alone.StaticMessage);
+        }
+
+        if (request.Links.FirstOrDefault(l => !_book.Bookings.ContainsKey(l.RequestId)) is { } missing)
+        {
+            return (null, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not booked");
+        }
+
+        return _book.Restrict(alone, new HashSet<string>()) is { } open
+            ? (open, null, null)
+            : (null, UnscheduledReason.CapacityTaken, "every slot it could take is booked, or its links' gaps leave none");
+    }
+
+    private readonly record struct Slot(long WaitingCost, int Preferred, long Start, FacilityOption Facility, ProviderOption? Provider, RoomOption? Room);
+
+    /// <summary>Days are visited cheapest first; once <paramref name="top"/> slots are in hand, dearer days cannot displace them.</summary>
+    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step)
+    {
+        var request = open.Request;
+        var days = open.Facilities
+            .SelectMany(f => f.Days.Select(d => (Facility: f, Day: d, Cost: (long)request.Priority * d.WaitingDays)))
+            .OrderBy(x => x.Cost).ThenBy(x => x.Day.From)
+            .ToList();
+        var found = new List<Slot>();
+        var seen = new HashSet<(string? Provider, long Start)>();
+        for (var i = 0; i < days.Count; i++)
+        {
+            if (found.Count >= top && days[i].Cost > found.Max(s => s.WaitingCost))
+            {
+                break;
+            }
+
+            var (facility, day, cost) = days[i];
+            var inDay = facility.Starts.Intersect(MinuteSet.Of(day.From, day.To));
+            foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.OrderBy(p => p.ProviderId, StringComparer.Ordinal).Cast<ProviderOption?>())
+            {
+                var withProvider = provider is null ? inDay : inDay.Intersect(provider.Starts);
+                var preferred = provider is not null && provider.ProviderId == request.PreferredProviderId ? 1 : 0;
+                foreach (var room in facility.Rooms.Count == 0 ? [null] : facility.Rooms.OrderBy(r => r.RoomId, StringComparer.Ordinal).Cast<RoomOption?>())
+                {
+                    var allowed = room is null ? withProvider : withProvider.Intersect(room.Starts);
+                    foreach (var start in Starts(allowed, day.From, step))
+                    {
+                        if (seen.Add((provider?.ProviderId, start)))
+                        {
+                            found.Add(new Slot(cost, preferred, start, facility, provider, room));
+                        }
+                    }
+                }
+            }
+        }
+
+        return found
+            .OrderBy(s => s.WaitingCost).ThenByDescending(s => s.Preferred).ThenBy(s => s.Start)
+            .ThenBy(s => s.Provider?.ProviderId, StringComparer.Ordinal).ThenBy(s => s.Room?.RoomId, StringComparer.Ordinal)
+            .Take(top);
+    }
+
+    /// <summary>The first minute of each free stretch, then every <paramref name="step"/> minutes of local clock time (counted from local midnight) inside it.</summary>
+    private static IEnumerable<long> Starts(MinuteSet allowed, long localMidnight, int step)
+    {
+        foreach (var (from, to) in allowed.Ranges)
+        {
+            yield return from;
+            var next = from + (((localMidnight - from) % step) + step) % step;
+            for (var start = next == from ? from + step : next; start < to; start += step)
+            {
+                yield return start;
+            }
+        }
+    }
+
+    private SlotRecommendation ToRecommendation(RequestCandidates open, Slot s)
+    {
+        var zone = _calendar.Facilities[s.Facility.FacilityId].Zone;
+        OffsetDateTime At(long minute) => _calendar.Timeline.ToInstant(minute).InZone(zone).ToOffsetDateTime();
+        return new SlotRecommendation(s.Provider?.ProviderId, s.Room?.RoomId, s.Facility.FacilityId, At(s.Start), At(s.Start + open.Duration),
+            new ObjectiveChange(open.Request.Priority, s.WaitingCost, s.Preferred));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using MedCoord.Cli;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Cli;
+
+/// <summary>The coordinator's operations from the console: exit codes, files written or not, errors that name where.</summary>
+public sealed class OperationsCommandLineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("medcoord-ops-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = await SolverCommandLine.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The shipped example solved, with one appointment taken out of the book and listed as waiting.</summary>
+    private string BookWithout(string request, out Assignment removed)
+    {
+        var problem = ProblemFile.Parse(File.ReadAllText(TestData("clinic-small.json")));
+        var schedule = new AppointmentScheduler().Solve(problem, Quick());
+        removed = schedule.Assignments.Single(a => a.RequestId == request);
+        var book = schedule with
+        {
+            Assignments = [.. schedule.Assignments.Where(a => a.RequestId != request)],
+            Unscheduled = [.. schedule.Unscheduled, new UnscheduledRequest(request, UnscheduledReason.CapacityTaken, "waiting")],
+        };
+        var path = Path.Combine(_dir, "book.json");
+        File.WriteAllText(path, ScheduleFile.Serialize(book));
+        return path;
+    }
+
+    [Fact]
+    public async Task Recommend_WaitingRequest_WritesSlotsFileBestFirst()
+    {
+        var book = BookWithout("r-01", out var removed);
+        var outPath = Path.Combine(_dir, "slots.json");
+
+        var (code, stdout, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", "r-01", "--top", "3", "--out", outPath);
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.Contains("Best 3 slots for r-01", stdout);
+        var slots = JsonNode.Parse(File.ReadAllText(outPath))!["slots"]!.AsArray();
+        Assert.Equal(3, slots.Count);
+        var costs = slots.Select(s => (long)s!["change"]!["waitingCost"]!).ToList();
+        Assert.Equal(costs.Order(), costs);
+        Assert.Equal(ScheduleFile.FormatDateTime(removed.Start), (string)slots[0]!["start"]!);
+    }
+
+    [Fact]
+    public async Task Recommend_BadBookAndFlags_ExitTwoNamingEachProblemAndWriteNothing()
+    {
+        var book = Path.Combine(_dir, "bad-book.json");
+        File.WriteAllText(book, """{ "formatVersion": 1, "assignments": [ { "request": "r-01", "patient": "p-001", "facility": "main", "start": "2026-12-07T09:00:00", "end": "2026-12-07T09:30:00-05:00" } ], "extra": 1 }""");
+        var outPath = Path.Combine(_dir, "slots.json");
+
+        var (code, _, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", "r-01", "--top", "0", "--out", outPath);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{book}: extra: unknown field 'extra'", stderr);
+        Assert.Contains($"{book}: assignments[0].start: '2026-12-07T09:00:00' has no offset", stderr);
+        Assert.Contains("--top: must be from 1 to 1000, found 0", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(File.Exists(outPath));
+    }
+
+    [Fact]
+    public async Task Recommend_BookThatDoesNotFitTheProblem_ExitsTwoWithPaths()
+    {
+        var book = Path.Combine(_dir, "book.json");
+        File.WriteAllText(book, """{ "formatVersion": 1, "assignments": [ { "request": "r-404", "patient": "p-001", "provider": null, "room": null, "facility": "main", "start": "2026-12-07T09:00:00-05:00", "end": "2026-12-07T09:30:00-05:00" } ] }""");
+
+        var (code, _, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", "r-01");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{book}: assignments[0].request: unknown request 'r-404'", stderr);
+    }
+}
