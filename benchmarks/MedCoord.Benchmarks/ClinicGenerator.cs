@@ -28,18 +28,23 @@ public static class ClinicGenerator
     /// <summary>Facilities for a size: 1 up to 500 requests, 3 up to 2,000, 5 beyond.</summary>
     public static int FacilitiesFor(int requests) => requests <= 500 ? 1 : requests <= 2000 ? 3 : 5;
 
-    public static Problem Create(int seed, int requestCount, int? facilityCount = null)
+    /// <param name="seed">Random seed: the same seed gives the same instance.</param>
+    /// <param name="requestCount">Requests.</param>
+    /// <param name="facilityCount">Facilities; by default from <see cref="FacilitiesFor"/>.</param>
+    /// <param name="weeks">Weeks in the horizon, from 2026-10-26.</param>
+    /// <param name="providerCount">Providers; by default sized for demand ≈ 1.2 × capacity.</param>
+    public static Problem Create(int seed, int requestCount, int? facilityCount = null, int weeks = 2, int? providerCount = null)
     {
         var rng = new Random(seed);
         var start = new LocalDate(2026, 10, 26);
-        var horizon = new DateInterval(start, start.PlusDays(13));
+        var horizon = new DateInterval(start, start.PlusDays((7 * weeks) - 1));
         var facilities = Enumerable.Range(0, facilityCount ?? FacilitiesFor(requestCount))
             .Select(i => new Facility($"site-{i}", DateTimeZoneProviders.Tzdb[Zones[i % Zones.Length]], [new WeeklyHours(Weekdays, new LocalTime(7, 0), new LocalTime(19, 0))]))
             .ToList();
 
         // Provider-minutes per facility per fortnight: 10 days × 8 h = 4,800 per provider. Demand of ~27 provider
         // minutes per request on average, so providers ≈ requests × 27 / 4800 / 1.2.
-        var providerCount = Math.Max(4, (int)Math.Round(requestCount * AverageProviderMinutes / 4800.0 / 1.2));
+        providerCount ??= Math.Max(4, (int)Math.Round(requestCount * AverageProviderMinutes / 4800.0 / 1.2 * 2 / weeks));
         var providers = new List<Provider>();
         for (var i = 0; i < providerCount; i++)
         {
@@ -63,7 +68,7 @@ public static class ClinicGenerator
             }
 
             var timeOff = rng.Next(10) == 0
-                ? new List<Interval> { DayOff(home.Zone, start.PlusDays(rng.Next(0, 14))) }
+                ? new List<Interval> { DayOff(home.Zone, start.PlusDays(rng.Next(0, 7 * weeks))) }
                 : [];
             providers.Add(new Provider($"prov-{i:0000}", skills, availability, timeOff));
         }
@@ -105,7 +110,7 @@ public static class ClinicGenerator
         {
             var patient = patients[rng.Next(patients.Count)].Id;
             var type = PickType(rng);
-            var earliest = start.PlusDays(rng.Next(0, 12));
+            var earliest = start.PlusDays(rng.Next(0, (7 * weeks) - 2));
             var latest = LocalDate.Min(horizon.End, earliest.PlusDays(rng.Next(1, 6)));
             var request = new AppointmentRequest($"req-{i:00000}", patient, type.Id, earliest, latest, 1 + rng.Next(5),
                 PreferredProviderId: type.ProviderSkill is not null && rng.Next(5) == 0 ? providers[rng.Next(providers.Count)].Id : null);

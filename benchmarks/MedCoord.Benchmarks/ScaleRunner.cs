@@ -26,6 +26,7 @@ public static class ScaleRunner
             "jssp" => JobShopTable(options),
             "clinic" => ClinicTable(options),
             "clinic-one" => ClinicOne(options),
+            "recommend" => OperationsRunner.Recommend(options.Int),
             _ => Usage(),
         };
     }
@@ -34,6 +35,7 @@ public static class ScaleRunner
     {
         Console.Error.WriteLine("usage: scale jssp [--seconds 60] [--workers 2] [--only ft06,la01] [--csv jssp.csv]");
         Console.Error.WriteLine("       scale clinic [--sizes 500,2000,10000] [--seconds 30] [--workers 2] [--seed 1] [--csv clinic.csv]");
+        Console.Error.WriteLine("       scale recommend [--book 10000] [--providers 100] [--weeks 8] [--calls 1000] [--seconds 20] [--seed 1]");
         return 2;
     }
 
