@@ -52,7 +52,16 @@ public static class SolverCommandLine
         {
             recommendProblem, bookOption, requestOption, topOption, stepOption, slotsOutOption,
         };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend };
+
+        var fillProblem = new Argument<string>("problem") { Description = "The problem file (format v1)." };
+        var fillBook = new Option<string>("--book") { Description = "The current book (a schedule file).", Required = true };
+        var cancelOption = new Option<string>("--cancel") { Description = "The booked request whose appointment is cancelled.", Required = true };
+        var fillOut = new Option<string>("--out") { Description = "Write the new book (a schedule file) here.", Required = true };
+        var fill = new Command("fill", "Cancel one appointment and offer its time to the waiting list, moving nothing else.")
+        {
+            fillProblem, fillBook, cancelOption, fillOut,
+        };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -94,6 +103,12 @@ public static class SolverCommandLine
                     parse.GetValue(topOption),
                     parse.GetValue(stepOption),
                     parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
+            }
+
+            if (parse.CommandResult.Command == fill)
+            {
+                return await new FillCommand(parse.GetValue(fillProblem)!, parse.GetValue(fillBook)!, parse.GetValue(cancelOption)!, parse.GetValue(fillOut)!)
+                    .RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == solve)

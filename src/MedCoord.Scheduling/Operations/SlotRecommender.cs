@@ -40,6 +40,7 @@ public sealed class SlotRecommender
 {
     private readonly Calendar _calendar;
     private readonly Book _book;
+    private readonly ILookup<string, (AppointmentRequest Successor, RequestLink Link)> _successors;
 
     /// <summary>Checks the problem and the book, and indexes the book.</summary>
     /// <param name="problem">The problem the book belongs to.</param>
@@ -63,6 +64,7 @@ public sealed class SlotRecommender
         }
 
         _book = BookReader.Load(_calendar, book);
+        _successors = problem.Requests.SelectMany(r => r.Links.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
     }
 
     /// <summary>The best <paramref name="top"/> slots for a request that is not in the book.</summary>
@@ -72,17 +74,34 @@ public sealed class SlotRecommender
     /// <returns>The slots, best first, or the reason there are none.</returns>
     /// <exception cref="ArgumentException">The request is unknown or already booked.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> or <paramref name="stepMinutes"/> is out of range.</exception>
-    public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15)
+    public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15) => Recommend(requestId, top, stepMinutes, null);
+
+    /// <summary>As <see cref="Recommend(string, int, int)"/>, offering only slots that <paramref name="accept"/> takes.</summary>
+    /// <param name="requestId">The request.</param>
+    /// <param name="top">How many slots.</param>
+    /// <param name="stepMinutes">Spacing of starts.</param>
+    /// <param name="accept">Given a slot as booked (its appointment in minutes from the horizon's start), whether to offer it.</param>
+    internal SlotRecommendations Recommend(string requestId, int top, int stepMinutes, Func<Booking, bool>? accept)
     {
         var request = Unbooked(requestId);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stepMinutes, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(stepMinutes, 1440);
         var (open, reason, message) = Open(request);
-        return open is null
-            ? new SlotRecommendations(requestId, [], reason, message)
-            : new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes).Select(s => ToRecommendation(open, s))], null, null);
+        if (open is null)
+        {
+            return new SlotRecommendations(requestId, [], reason, message);
+        }
+
+        Func<Slot, bool>? keep = accept is null ? null : s => accept(ToBooking(open, s));
+        return new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes, keep).Select(s => ToRecommendation(open, s))], null, null);
     }
+
+    /// <summary>The timeline behind this recommender, for converting minutes.</summary>
+    internal Timeline Timeline => _calendar.Timeline;
+
+    private static Booking ToBooking(RequestCandidates open, Slot s) =>
+        new(open.Request.Id, open.Request.PatientId, s.Provider?.ProviderId, s.Room?.RoomId, s.Start, s.Start + open.Duration, s.Start + open.Duration + open.Type.BufferMinutes);
 
     /// <summary>Books a slot (for example one just recommended) so that later recommendations keep clear of it.</summary>
     /// <param name="requestId">A request of the problem that the book does not hold.</param>
@@ -133,7 +152,19 @@ public sealed class SlotRecommender
             return (null, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not booked");
         }
 
-        return _book.Restrict(alone, new HashSet<string>()) is { } open
+        // A booked request that follows this one holds it to the link's gaps before its start.
+        var window = MinuteSet.All;
+        foreach (var (successor, link) in _successors[request.Id])
+        {
+            if (_book.Bookings.TryGetValue(successor.Id, out var next))
+            {
+                var latestEnd = next.Start - link.MinGapMinutes;
+                var earliestEnd = link.MaxGapMinutes is { } max ? next.Start - max : MinuteSet.Lowest + alone.Duration;
+                window = window.Intersect(MinuteSet.Of(earliestEnd - alone.Duration, latestEnd - alone.Duration + 1));
+            }
+        }
+
+        return _book.Restrict(alone, new HashSet<string>(), window) is { } open
             ? (open, null, null)
             : (null, UnscheduledReason.CapacityTaken, "every slot it could take is booked, or its links' gaps leave none");
     }
@@ -141,7 +172,7 @@ public sealed class SlotRecommender
     private readonly record struct Slot(long WaitingCost, int Preferred, long Start, FacilityOption Facility, ProviderOption? Provider, RoomOption? Room);
 
     /// <summary>Days are visited cheapest first; once <paramref name="top"/> slots are in hand, dearer days cannot displace them.</summary>
-    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step)
+    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step, Func<Slot, bool>? keep)
     {
         var request = open.Request;
         var days = open.Facilities
@@ -168,9 +199,10 @@ public sealed class SlotRecommender
                     var allowed = room is null ? withProvider : withProvider.Intersect(room.Starts);
                     foreach (var start in Starts(allowed, day.From, step))
                     {
-                        if (seen.Add((provider?.ProviderId, start)))
+                        var slot = new Slot(cost, preferred, start, facility, provider, room);
+                        if ((keep is null || keep(slot)) && seen.Add((provider?.ProviderId, start)))
                         {
-                            found.Add(new Slot(cost, preferred, start, facility, provider, room));
+                            found.Add(slot);
                         }
                     }
                 }

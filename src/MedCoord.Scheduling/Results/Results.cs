@@ -30,6 +30,8 @@ public enum UnscheduledReason
     CapacityTaken,
     /// <summary>The solver found no schedule at all (time limit, cancellation or infeasible fixed bookings).</summary>
     NoSolutionFound,
+    /// <summary>Its appointment was cancelled (format v1.1).</summary>
+    Cancelled,
 }
 
 /// <summary>One booked appointment.</summary>

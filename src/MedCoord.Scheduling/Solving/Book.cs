@@ -68,11 +68,12 @@ internal sealed class Book
     /// <summary>
     /// The request's options cut down to what the rest of the book leaves free: its patient's, providers' and rooms'
     /// other bookings, and the gaps after booked predecessors. Bookings of requests in <paramref name="ignoring"/> are
-    /// treated as gone, and links to them are kept for the caller to model. Null when nothing is left.
+    /// treated as gone, and links to them are kept for the caller to model. Starts may be limited further to
+    /// <paramref name="within"/>. Null when nothing is left.
     /// </summary>
-    public RequestCandidates? Restrict(RequestCandidates c, IReadOnlySet<string> ignoring)
+    public RequestCandidates? Restrict(RequestCandidates c, IReadOnlySet<string> ignoring, MinuteSet? within = null)
     {
-        var window = MinuteSet.All;
+        var window = within ?? MinuteSet.All;
         foreach (var link in c.Request.Links.Where(l => !ignoring.Contains(l.RequestId)))
         {
             if (!Bookings.TryGetValue(link.RequestId, out var previous))

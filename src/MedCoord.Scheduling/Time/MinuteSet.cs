@@ -11,7 +11,7 @@ internal sealed class MinuteSet
     /// <summary>Every minute that can matter, with room left for sums of offsets without overflow.</summary>
     public static readonly MinuteSet All = new([(Lowest, Highest)]);
 
-    private const long Lowest = long.MinValue / 4;
+    public const long Lowest = long.MinValue / 4;
 
     /// <summary>The last minute of <see cref="All"/>, for open-ended ranges.</summary>
     public const long Highest = long.MaxValue / 4;

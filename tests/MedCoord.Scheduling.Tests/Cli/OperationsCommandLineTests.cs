@@ -37,19 +37,22 @@ public sealed class OperationsCommandLineTests : IDisposable
     [Fact]
     public async Task Recommend_WaitingRequest_WritesSlotsFileBestFirst()
     {
-        var book = BookWithout("r-01", out var removed);
+        var book = BookWithout("r-09", out _);
         var outPath = Path.Combine(_dir, "slots.json");
 
-        var (code, stdout, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", "r-01", "--top", "3", "--out", outPath);
+        var (code, stdout, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", "r-09", "--top", "3", "--out", outPath);
 
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
-        Assert.Contains("Best 3 slots for r-01", stdout);
+        Assert.Contains("Best 3 slots for r-09", stdout);
         var slots = JsonNode.Parse(File.ReadAllText(outPath))!["slots"]!.AsArray();
         Assert.Equal(3, slots.Count);
         var costs = slots.Select(s => (long)s!["change"]!["waitingCost"]!).ToList();
         Assert.Equal(costs.Order(), costs);
-        Assert.Equal(ScheduleFile.FormatDateTime(removed.Start), (string)slots[0]!["start"]!);
+        var problem = ProblemFile.Parse(File.ReadAllText(TestData("clinic-small.json")));
+        var expected = new SlotRecommender(problem, ScheduleFile.Parse(File.ReadAllText(book))).Recommend("r-09", top: 3).Slots;
+        Assert.Equal(expected.Select(e => ScheduleFile.FormatDateTime(e.Start)), slots.Select(x => (string)x!["start"]!));
+        Assert.Equal(expected.Select(e => e.ProviderId), slots.Select(x => (string?)x!["provider"]));
     }
 
     [Fact]
@@ -79,5 +82,36 @@ public sealed class OperationsCommandLineTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains($"{book}: assignments[0].request: unknown request 'r-404'", stderr);
+    }
+
+    [Fact]
+    public async Task Fill_Cancellation_WritesTheNewBookWithTheCancelledRequestMarked()
+    {
+        var book = BookWithout("r-09", out _);
+        var outPath = Path.Combine(_dir, "new.json");
+        const string cancelled = "r-06";
+
+        var (code, stdout, stderr) = await Run("fill", TestData("clinic-small.json"), "--book", book, "--cancel", cancelled, "--out", outPath);
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.Contains($"cancelled {cancelled}", stdout);
+        var written = ScheduleFile.Parse(File.ReadAllText(outPath));
+        Assert.Equal(UnscheduledReason.Cancelled, written.Unscheduled.Single(u => u.RequestId == cancelled).Reason);
+        var problem = ProblemFile.Parse(File.ReadAllText(TestData("clinic-small.json")));
+        Assert.Empty(ScheduleVerifier.Violations(problem, written));
+    }
+
+    [Fact]
+    public async Task Fill_RequestNotBooked_ExitsTwoAndWritesNothing()
+    {
+        var book = BookWithout("r-09", out _);
+        var outPath = Path.Combine(_dir, "new.json");
+
+        var (code, _, stderr) = await Run("fill", TestData("clinic-small.json"), "--book", book, "--cancel", "r-09", "--out", outPath);
+
+        Assert.Equal(2, code);
+        Assert.Equal("--cancel: request 'r-09' is not booked", stderr.Trim());
+        Assert.False(File.Exists(outPath));
     }
 }

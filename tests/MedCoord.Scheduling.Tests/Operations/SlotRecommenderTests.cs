@@ -144,6 +144,18 @@ public sealed class SlotRecommenderTests
         Assert.Equal(UnscheduledReason.PredecessorUnscheduled, after.Reason);
     }
 
+    [Fact]
+    public void Recommend_BookedFollower_KeepsTheLinkGapBeforeIt()
+    {
+        var problem = Clinic([Request("lab", "p1", "visit"), Request("consult", "p1", "visit") with { After = [new RequestLink("lab", 30, 90)] }]);
+        var book = BookOf(At("consult", "p1", "dr-a", "exam-1", "2026-12-08T11:00:00-05:00", "2026-12-08T11:30:00-05:00"));
+
+        var slots = new SlotRecommender(problem, book).Recommend("lab", top: 10).Slots;
+
+        // The lab must end 30 to 90 minutes before 11:00: start 09:00 to 10:00 that day.
+        Assert.Equal(["2026-12-08 09:00", "2026-12-08 09:15", "2026-12-08 09:30", "2026-12-08 09:45", "2026-12-08 10:00"], slots.Select(Local).Distinct());
+    }
+
     /// <summary>Every slot offered, added to the book, leaves a schedule the independent verifier accepts.</summary>
     [Property(MaxTest = 15)]
     public void Recommend_EverySlotIsFeasibleAgainstTheBook(NonNegativeInt seed, PositiveInt size)

@@ -1,0 +1,98 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Validation;
+using NodaTime;
+
+namespace MedCoord.Scheduling.Operations;
+
+/// <summary>What a cancellation did to the book.</summary>
+/// <param name="Schedule">The new book: every other appointment unchanged, the freed time offered to waiting requests.</param>
+/// <param name="Filled">Waiting requests booked into the freed time, in the order they were offered it.</param>
+/// <param name="Released">Appointments that had to go with the cancelled one: booked requests that follow it through links.</param>
+public sealed record FillResult(Schedule Schedule, IReadOnlyList<Assignment> Filled, IReadOnlyList<UnscheduledRequest> Released);
+
+/// <summary>
+/// Offers the time a cancellation frees to the waiting list: requests not in the book, highest priority first (then
+/// the earliest first acceptable date, then the problem's order), each given its best slot that uses the freed time
+/// of the cancelled appointment's provider or room, against every rule and without moving any other booking.
+/// </summary>
+public static class WaitlistFiller
+{
+    /// <param name="problem">The problem the book belongs to.</param>
+    /// <param name="book">The current book.</param>
+    /// <param name="cancelledRequestId">The booked request whose appointment is cancelled.</param>
+    /// <param name="stepMinutes">Spacing of the starts tried on the local clock (as for recommendations).</param>
+    /// <returns>The new book and what changed.</returns>
+    /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
+    /// <exception cref="ArgumentException">The request is unknown, not booked, or a fixed booking.</exception>
+    public static FillResult Fill(Problem problem, Schedule book, string cancelledRequestId, int stepMinutes = 5)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(cancelledRequestId);
+        _ = new SlotRecommender(problem, book); // checks the problem and the whole book, naming paths in it
+        var cancelled = book.Assignments.FirstOrDefault(a => a.RequestId == cancelledRequestId)
+            ?? throw new ArgumentException(problem.Requests.Any(r => r.Id == cancelledRequestId)
+                ? $"request '{cancelledRequestId}' is not booked" : $"unknown request '{cancelledRequestId}'", nameof(cancelledRequestId));
+        if (problem.Fixed.Any(f => f.RequestId == cancelledRequestId))
+        {
+            throw new ArgumentException($"request '{cancelledRequestId}' is a fixed booking: take it out of the problem's fixed bookings to cancel it", nameof(cancelledRequestId));
+        }
+
+        // Requests that follow the cancelled one, directly or not, cannot stay booked (rule 7).
+        var gone = new HashSet<string>(StringComparer.Ordinal) { cancelledRequestId };
+        bool grew;
+        do
+        {
+            grew = false;
+            foreach (var r in problem.Requests.Where(r => !gone.Contains(r.Id) && r.Links.Any(l => gone.Contains(l.RequestId))))
+            {
+                grew |= book.Assignments.Any(a => a.RequestId == r.Id) && gone.Add(r.Id);
+            }
+        }
+        while (grew);
+
+        var kept = book.Assignments.Where(a => !gone.Contains(a.RequestId)).ToList();
+        var freed = book.Assignments.Where(a => gone.Contains(a.RequestId)).ToList();
+        var recommender = new SlotRecommender(problem, book with { Assignments = kept });
+        var freedTime = freed.Select(a => (a.ProviderId, a.RoomId, Start: recommender.Timeline.ToMinute(a.Start.ToInstant()), End: recommender.Timeline.ToMinute(a.End.ToInstant()))).ToList();
+        bool UsesFreedTime(Booking b) => freedTime.Any(f =>
+            (f.ProviderId is not null && f.ProviderId == b.ProviderId && b.Start < f.End && f.Start < b.End)
+            || (f.RoomId is not null && f.RoomId == b.RoomId && b.Start < f.End && f.Start < b.End));
+
+        var booked = book.Assignments.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);
+        var waiting = problem.Requests
+            .Select((r, index) => (Request: r, Index: index))
+            .Where(x => !booked.Contains(x.Request.Id))
+            .OrderByDescending(x => x.Request.Priority).ThenBy(x => x.Request.Earliest ?? problem.Horizon.Start).ThenBy(x => x.Index)
+            .Select(x => x.Request);
+        var filled = new List<Assignment>();
+        foreach (var request in waiting)
+        {
+            if (recommender.Recommend(request.Id, 1, stepMinutes, UsesFreedTime).Slots is [var slot])
+            {
+                recommender.Book(request.Id, slot);
+                filled.Add(new Assignment(request.Id, request.PatientId, slot.ProviderId, slot.RoomId, slot.FacilityId, slot.Start, slot.End));
+            }
+        }
+
+        var released = freed.Where(a => a.RequestId != cancelledRequestId)
+            .Select(a => new UnscheduledRequest(a.RequestId, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{cancelledRequestId}', whose appointment was cancelled"))
+            .ToList();
+        var filledIds = filled.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);
+        var assignments = kept.Concat(filled).OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal).ToList();
+        var unscheduled = book.Unscheduled.Where(u => !filledIds.Contains(u.RequestId) && !gone.Contains(u.RequestId))
+            .Append(new UnscheduledRequest(cancelledRequestId, UnscheduledReason.Cancelled, "its appointment was cancelled"))
+            .Concat(released)
+            .OrderBy(u => u.RequestId, StringComparer.Ordinal)
+            .ToList();
+        var requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var priority = assignments.Sum(a => (long)requests[a.RequestId].Priority);
+        var waitingCost = assignments.Sum(a => (long)requests[a.RequestId].Priority
+            * Period.Between(requests[a.RequestId].Earliest ?? problem.Horizon.Start, a.Start.Date, PeriodUnits.Days).Days);
+        var schedule = new Schedule(ScheduleStatus.Feasible, new ScheduleObjective(priority, Math.Max(priority, book.Objective.UpperBound), waitingCost),
+            assignments, unscheduled, book.Stats);
+        return new FillResult(schedule, filled, released);
+    }
+}

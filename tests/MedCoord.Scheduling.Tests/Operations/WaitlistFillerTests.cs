@@ -1,0 +1,107 @@
+using FsCheck;
+using FsCheck.Xunit;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Operations;
+
+public sealed class WaitlistFillerTests
+{
+    private const string Ny = "America/New_York";
+
+    private static Problem Hour(params AppointmentRequest[] requests) =>
+        Problem("2026-12-07", "2026-12-07",
+            [Facility("main", Ny)], [], [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4"), Patient("p5")],
+            [Type("visit", 30, "gp"), Type("long", 60, "gp")],
+            requests);
+
+    private static Assignment At(string request, string patient, string start, string end) =>
+        new(request, patient, "dr-a", null, "main", NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(start).Value, NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(end).Value);
+
+    private static Schedule BookOf(IEnumerable<Assignment> assignments, IEnumerable<string> waiting) =>
+        new(ScheduleStatus.Feasible, new ScheduleObjective(2, 2, 0), [.. assignments],
+            [.. waiting.Select(w => new UnscheduledRequest(w, UnscheduledReason.CapacityTaken, "waiting"))], new SolveStats(0, 0, 0));
+
+    [Fact]
+    public void Fill_FreedHalfHour_GoesToTheHighestPriorityRequestThatFitsIt()
+    {
+        var problem = Hour(
+            Request("a", "p1", "visit"), Request("b", "p2", "visit"),
+            Request("c", "p3", "visit", priority: 2), Request("d", "p4", "long", priority: 5), Request("e", "p5", "visit", priority: 3));
+        var book = BookOf(
+            [At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("b", "p2", "2026-12-07T09:30:00-05:00", "2026-12-07T10:00:00-05:00")],
+            ["c", "d", "e"]);
+
+        var result = WaitlistFiller.Fill(problem, book, "a");
+
+        Assert.Equal("e", Assert.Single(result.Filled).RequestId);
+        Assert.Equal(book.Assignments[0].Start, result.Filled[0].Start);
+        Assert.Equal(book.Assignments[1], result.Schedule.Assignments.Single(x => x.RequestId == "b"));
+        Assert.Equal(UnscheduledReason.Cancelled, NotBooked(result.Schedule, "a").Reason);
+        Assert.Equal(UnscheduledReason.CapacityTaken, NotBooked(result.Schedule, "c").Reason);
+        Assert.Equal(UnscheduledReason.CapacityTaken, NotBooked(result.Schedule, "d").Reason);
+        Assert.Equal(4, result.Schedule.Objective.ScheduledPriority);
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+    }
+
+    [Fact]
+    public void Fill_CancelledPredecessor_ReleasesItsFollowerAndFillsBothSlots()
+    {
+        var problem = Hour(
+            Request("lab", "p1", "visit"), Request("consult", "p1", "visit") with { After = [new RequestLink("lab", 0, null)] },
+            Request("w1", "p2", "visit", priority: 2), Request("w2", "p3", "visit"));
+        var book = BookOf(
+            [At("lab", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("consult", "p1", "2026-12-07T09:30:00-05:00", "2026-12-07T10:00:00-05:00")],
+            ["w1", "w2"]);
+
+        var result = WaitlistFiller.Fill(problem, book, "lab");
+
+        var released = Assert.Single(result.Released);
+        Assert.Equal(("consult", UnscheduledReason.PredecessorUnscheduled), (released.RequestId, released.Reason));
+        Assert.Equal(["w1", "w2"], result.Filled.Select(a => a.RequestId));
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+    }
+
+    [Fact]
+    public void Fill_BadRequest_IsRefusedNamingIt()
+    {
+        var problem = Hour(Request("a", "p1", "visit"), Request("b", "p2", "visit")) with { };
+        var fixedProblem = problem with { Fixed = [new FixedBooking("a", "dr-a", null, At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00").Start.ToInstant())] };
+        var book = BookOf([At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00")], ["b"]);
+
+        Assert.Contains("unknown request 'zz'", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(problem, book, "zz")).Message);
+        Assert.Contains("'b' is not booked", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(problem, book, "b")).Message);
+        Assert.Contains("fixed booking", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(fixedProblem, book, "a")).Message);
+    }
+
+    /// <summary>Fill never touches other bookings, books only into freed time, and leaves a schedule the verifier accepts.</summary>
+    [Property(MaxTest = 15)]
+    public void Fill_NeverTouchesOtherBookings(NonNegativeInt seed, PositiveInt size)
+    {
+        var problem = RandomProblems.Create(seed.Get, 10 + (size.Get % 40));
+        var book = SolveVerified(problem, Quick(2));
+        var fixedIds = problem.Fixed.Select(f => f.RequestId).ToHashSet();
+        var cancellable = book.Assignments.Where(a => !fixedIds.Contains(a.RequestId)).ToList();
+        if (cancellable.Count == 0)
+        {
+            return;
+        }
+
+        var cancelled = cancellable[seed.Get % cancellable.Count];
+        var result = WaitlistFiller.Fill(problem, book, cancelled.RequestId);
+
+        var gone = result.Released.Select(r => r.RequestId).Append(cancelled.RequestId).ToHashSet();
+        foreach (var before in book.Assignments.Where(a => !gone.Contains(a.RequestId)))
+        {
+            Assert.Contains(before, result.Schedule.Assignments);
+        }
+
+        var freed = book.Assignments.Where(a => gone.Contains(a.RequestId)).ToList();
+        Assert.All(result.Filled, f => Assert.Contains(freed, g =>
+            (g.ProviderId is not null && g.ProviderId == f.ProviderId || g.RoomId is not null && g.RoomId == f.RoomId)
+            && f.Start.ToInstant() < g.End.ToInstant() && g.Start.ToInstant() < f.End.ToInstant()));
+        Assert.Equal(problem.Requests.Count, result.Schedule.Assignments.Count + result.Schedule.Unscheduled.Count);
+        var violations = ScheduleVerifier.Violations(problem, result.Schedule);
+        Assert.True(violations.Count == 0, string.Join("; ", violations));
+    }
+}
