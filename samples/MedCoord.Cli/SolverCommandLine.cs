@@ -61,7 +61,18 @@ public static class SolverCommandLine
         {
             fillProblem, fillBook, cancelOption, fillOut,
         };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill };
+
+        var replanProblem = new Argument<string>("problem") { Description = "The changed problem file (format v1)." };
+        var previousOption = new Option<string>("--previous") { Description = "The schedule made before the change.", Required = true };
+        var replanOut = new Option<string>("--out") { Description = "Write the new schedule here.", Required = true };
+        var replanTime = new Option<double?>("--time-limit") { Description = "Time limit in seconds (overrides the problem's options)." };
+        var replanWorkers = new Option<int?>("--workers") { Description = "CP-SAT worker threads; 0 = the machine's core count." };
+        var replanSeed = new Option<int?>("--seed") { Description = "Random seed." };
+        var replan = new Command("replan", "Re-plan a changed problem, keeping every appointment that still stands where it was.")
+        {
+            replanProblem, previousOption, replanOut, replanTime, replanWorkers, replanSeed,
+        };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -84,7 +95,8 @@ public static class SolverCommandLine
         });
         if (!terminal)
         {
-            console.Profile.Width = 160;
+            // Redirected output is read by programs and people searching it: never wrap a line.
+            console.Profile.Width = 1000;
         }
 
         try
@@ -103,6 +115,12 @@ public static class SolverCommandLine
                     parse.GetValue(topOption),
                     parse.GetValue(stepOption),
                     parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
+            }
+
+            if (parse.CommandResult.Command == replan)
+            {
+                return await new ReplanCommand(parse.GetValue(replanProblem)!, parse.GetValue(previousOption)!, parse.GetValue(replanOut)!,
+                    parse.GetValue(replanTime), parse.GetValue(replanWorkers), parse.GetValue(replanSeed)).RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == fill)
@@ -174,21 +192,7 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
 {
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
-        var flagErrors = new List<ValidationError>();
-        if (TimeLimitSeconds is { } t && (!(t > 0) || t > 604_800))
-        {
-            flagErrors.Add(new("--time-limit", $"must be above 0 and at most 604800 seconds, found {t.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (Workers is < 0 or > 256)
-        {
-            flagErrors.Add(new("--workers", $"must be from 0 (the machine's core count) to 256, found {Workers}"));
-        }
-
-        if (Seed is < 0)
-        {
-            flagErrors.Add(new("--seed", $"must not be negative, found {Seed}"));
-        }
+        var flagErrors = SolveFlags.Check(TimeLimitSeconds, Workers, Seed);
 
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         foreach (var error in flagErrors)
@@ -201,10 +205,7 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
             return SolverCommandLine.BadInput;
         }
 
-        var options = new SolveOptions(
-            TimeLimitSeconds is { } seconds ? Duration.FromMilliseconds(Math.Max(1, Math.Round(seconds * 1000))) : null,
-            Workers,
-            Seed);
+        var options = SolveFlags.Options(TimeLimitSeconds, Workers, Seed);
         var scheduler = new AppointmentScheduler();
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

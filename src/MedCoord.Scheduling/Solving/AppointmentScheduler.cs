@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Operations;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Time;
 using MedCoord.Scheduling.Validation;
@@ -24,6 +25,20 @@ public interface IAppointmentScheduler
     /// <returns>The schedule.</returns>
     /// <exception cref="ProblemValidationException">The problem is bad input; the exception lists every error.</exception>
     Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-plans after a change (time off, a closure, new requests): every appointment of the previous schedule that
+    /// still obeys every rule stays where it was unless moving it books strictly more priority; then waiting and
+    /// preference as in <see cref="Solve"/>. Every moved or dropped appointment is reported with the reason.
+    /// </summary>
+    /// <param name="problem">The changed problem.</param>
+    /// <param name="previous">The schedule made before the change.</param>
+    /// <param name="options">Overrides of the problem's own options and the configured defaults.</param>
+    /// <param name="progress">Receives each improved schedule.</param>
+    /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
+    /// <returns>The new schedule and the changes.</returns>
+    /// <exception cref="ProblemValidationException">The problem is bad input.</exception>
+    ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -72,7 +87,12 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     }
 
     /// <inheritdoc />
-    public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock)).Schedule;
+
+    /// <summary>Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule.</summary>
+    private (Calendar Calendar, Schedule Schedule) Run(Problem problem, SolveOptions? options,
+        Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var errors = ProblemValidator.Validate(problem);
@@ -85,12 +105,10 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var clock = Stopwatch.StartNew();
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
-
-        var result = Search(calendar, candidates, settings, progress, cancellationToken, clock);
-
-        return ScheduleBuilder.Build(calendar, candidates, result,
+        var result = search(calendar, candidates, settings, clock);
+        return (calendar, ScheduleBuilder.Build(calendar, candidates, result,
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
-            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed);
+            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed));
     }
 
     /// <summary>
@@ -112,6 +130,28 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         var capacityBound = CapacityBound.Compute(calendar, candidates, settings.TimeLimit.ToTimeSpan() * CapacityBound.TimeShare);
         return new PhasedSolver(new ScheduleModel(candidates), capacityBound, settings, progress, cancellationToken, clock).Solve();
+    }
+
+    /// <inheritdoc />
+    public ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        IReadOnlyDictionary<string, string> displaced = new Dictionary<string, string>();
+        var (calendar, schedule) = Run(problem, options, (calendar, candidates, settings, clock) =>
+        {
+            var (kept, anchors, why) = Replanning.Keep(calendar, candidates, previous);
+            displaced = why;
+            if (candidates.Any(c => c.Fixed is not null && !c.CanBeScheduled))
+            {
+                return new PhasedResult(ScheduleStatus.Infeasible, null, 0);
+            }
+
+            // Where first fit cannot complete around what stands (a fixed booking's link), solve afresh.
+            return FirstFitHeuristic.PlaceKeepingLinks(candidates, kept) is { } book
+                ? new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock, anchors).Improve(book)
+                : Search(calendar, candidates, settings, progress, cancellationToken, clock);
+        });
+        return new ReplanResult(schedule, Replanning.Changes(previous, schedule, displaced, calendar.Requests.Keys.ToHashSet(StringComparer.Ordinal)));
     }
 
     private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)

@@ -9,14 +9,16 @@ namespace MedCoord.Scheduling.Solving;
 /// </summary>
 internal static class FirstFitHeuristic
 {
-    public static Book Place(IReadOnlyList<RequestCandidates> candidates)
+    /// <param name="candidates">Every request's candidates.</param>
+    /// <param name="start">Placements to keep and build around (whose successors they hold are in it too); none by default.</param>
+    public static Book Place(IReadOnlyList<RequestCandidates> candidates, Book? start = null)
     {
-        var book = new Book();
+        var book = start ?? new Book();
         var placed = book.Placements;
-        var decided = new HashSet<string>(StringComparer.Ordinal);
+        var decided = new HashSet<string>(placed.Keys, StringComparer.Ordinal);
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
 
-        foreach (var c in candidates.Where(c => c.Fixed is not null && c.CanBeScheduled))
+        foreach (var c in candidates.Where(c => c.Fixed is not null && c.CanBeScheduled && !decided.Contains(c.Request.Id)))
         {
             var f = c.Facilities[0];
             book.Add(c, new Placement(f, f.Providers.FirstOrDefault(), f.Rooms.FirstOrDefault(), c.Fixed!.Start));
@@ -98,9 +100,9 @@ internal static class FirstFitHeuristic
     }
 
     /// <summary>The first-fit book, or null where it breaks a link of a fixed booking (whose predecessor it placed too late or not at all).</summary>
-    public static Book? PlaceKeepingLinks(IReadOnlyList<RequestCandidates> candidates)
+    public static Book? PlaceKeepingLinks(IReadOnlyList<RequestCandidates> candidates, Book? start = null)
     {
-        var book = Place(candidates);
+        var book = Place(candidates, start);
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         foreach (var (id, placement) in book.Placements)
         {

@@ -38,11 +38,27 @@ internal sealed class NeighbourhoodSearch
     private readonly long _maxPriority;
     private readonly Calendar _calendar;
     private readonly Score _ideal;
+    private readonly IReadOnlyDictionary<string, Anchor> _anchors;
     private long _bound;
     private int _size = InitialSize;
 
-    public NeighbourhoodSearch(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress, CancellationToken cancellation, Stopwatch clock)
+    /// <summary>Set when a neighbourhood holding every movable request was solved to optimality: the whole schedule is optimal.</summary>
+    private bool _proven;
+
+    /// <param name="calendar">The problem's calendar.</param>
+    /// <param name="candidates">Every request's candidates.</param>
+    /// <param name="settings">Settings of the solve.</param>
+    /// <param name="progress">Receives improvements.</param>
+    /// <param name="cancellation">Stops the search.</param>
+    /// <param name="clock">Time since the solve began.</param>
+    /// <param name="anchors">
+    /// Where requests were booked before a re-plan: after priority, the search keeps as many of them there as it can
+    /// (a level between priority and waiting), so one moves only when that books more priority.
+    /// </param>
+    public NeighbourhoodSearch(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, SolveSettings settings, IProgress<SolveProgress>? progress,
+        CancellationToken cancellation, Stopwatch clock, IReadOnlyDictionary<string, Anchor>? anchors = null)
     {
+        _anchors = anchors ?? new Dictionary<string, Anchor>();
         _all = [.. candidates.Where(c => c.CanBeScheduled)];
         _movable = [.. _all.Where(c => c.Fixed is null)];
         _byId = _all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
@@ -64,6 +80,7 @@ internal sealed class NeighbourhoodSearch
         _bound = _maxPriority;
         _ideal = new Score(
             _maxPriority,
+            0,
             _all.Sum(c => (long)c.Request.Priority * c.Facilities.SelectMany(f => f.Days).Min(d => d.WaitingDays)),
             _all.Count(c => c.Request.PreferredProviderId is { } p && c.Facilities.Any(f => f.Providers.Any(o => o.ProviderId == p))));
     }
@@ -71,7 +88,7 @@ internal sealed class NeighbourhoodSearch
     /// <summary>Improves <paramref name="book"/> in place until the time share runs out, the search is cancelled, or nothing can be better.</summary>
     public PhasedResult Improve(Book book)
     {
-        var score = Score.Of(book.Placements.Select(p => (_byId[p.Key], p.Value)));
+        var score = ScoreOf(_all, book.Placements);
         Report(score, 1);
         var deadline = _settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare;
         if (score.Priority < _maxPriority
@@ -81,21 +98,21 @@ internal sealed class NeighbourhoodSearch
             Report(score, 1);
         }
 
-        while (_movable.Count > 0 && !_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && _clock.Elapsed.TotalSeconds < deadline)
+        while (_movable.Count > 0 && !_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && !_proven && _clock.Elapsed.TotalSeconds < deadline)
         {
             var free = PickNeighbourhood(book);
 
             var limit = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
-            if (Reoptimise(book, free, limit) is { } gain && gain.Priority + gain.Waiting + gain.Preference != 0)
+            if (Reoptimise(book, free, limit) is { } gain && gain != default)
             {
                 var previous = score;
-                score = new Score(score.Priority + gain.Priority, score.Waiting + gain.Waiting, score.Preference + gain.Preference);
+                score = score.Plus(gain);
                 Report(score, score.Priority > previous.Priority ? 1 : score.Waiting < previous.Waiting ? 2 : 3);
             }
         }
 
-        var status = score.CompareTo(_ideal) == 0 ? ScheduleStatus.Optimal : ScheduleStatus.Feasible;
-        return new PhasedResult(status, book.Placements, Math.Max(score.Priority, _bound));
+        var status = score.CompareTo(_ideal) == 0 || _proven ? ScheduleStatus.Optimal : ScheduleStatus.Feasible;
+        return new PhasedResult(status, book.Placements, _proven ? score.Priority : Math.Max(score.Priority, _bound));
     }
 
     private void Report(Score score, int phase) =>
@@ -109,6 +126,11 @@ internal sealed class NeighbourhoodSearch
     private HashSet<RequestCandidates> PickNeighbourhood(Book book)
     {
         var movable = _movable;
+        if (movable.Count <= _size)
+        {
+            return [.. movable];
+        }
+
         var unbooked = movable.Where(c => !book.Placements.ContainsKey(c.Request.Id)).ToList();
         var seed = unbooked.Count > 0 && _random.NextDouble() < 0.7 ? unbooked[_random.Next(unbooked.Count)] : movable[_random.Next(movable.Count)];
         var facility = book.Placements.TryGetValue(seed.Request.Id, out var placed) && _random.NextDouble() < 0.5
@@ -174,8 +196,8 @@ internal sealed class NeighbourhoodSearch
         int dropped;
         do
         {
-            var kept = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
-            dropped = restricted.RemoveAll(r => r.Request.Links.Any(l => !kept.Contains(l.RequestId)));
+            var left = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
+            dropped = restricted.RemoveAll(r => r.Request.Links.Any(l => !left.Contains(l.RequestId)));
         }
         while (dropped > 0);
 
@@ -185,12 +207,15 @@ internal sealed class NeighbourhoodSearch
             .ToDictionary(r => r.Request.Id, r => Translate(book.Placements[r.Request.Id], r), StringComparer.Ordinal);
         Solution.FromPlacements(model, hint).AddAsHint(model);
 
-        var before = Score.Of(hint.Select(h => (model.Requests[h.Key].Candidates, h.Value)));
+        var before = ScoreOf(restricted, hint);
         var maxPreference = restricted.Count(r => r.Request.PreferredProviderId is not null);
         var maxWaiting = restricted.Sum(r => (long)r.Request.Priority * r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays));
+        var kept = KeptAtAnchors(model);
         var waitingWeight = maxPreference + 1L;
-        var priorityWeight = (maxWaiting * waitingWeight) + maxPreference + 1;
-        model.Model.Maximize((model.PriorityObjective * priorityWeight) - (model.WaitingObjective * waitingWeight) + model.PreferenceObjective);
+        var keptWeight = (maxWaiting * waitingWeight) + maxPreference + 1;
+        var priorityWeight = (kept.Count * keptWeight) + keptWeight;
+        model.Model.Maximize((model.PriorityObjective * priorityWeight) + (LinearExpr.Sum(kept) * keptWeight)
+            - (model.WaitingObjective * waitingWeight) + model.PreferenceObjective);
 
         var solver = new CpSolver
         {
@@ -199,6 +224,7 @@ internal sealed class NeighbourhoodSearch
         };
         using var registration = _cancellation.Register(solver.StopSearch);
         var status = solver.Solve(model.Model);
+        _proven = status == CpSolverStatus.Optimal && free.Count == _movable.Count;
         _size = status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
         {
@@ -206,7 +232,7 @@ internal sealed class NeighbourhoodSearch
         }
 
         var placements = model.ToPlacements(new Solution(model, v => solver.Value(v)));
-        var after = Score.Of(placements.Select(p => (model.Requests[p.Key].Candidates, p.Value)));
+        var after = ScoreOf(restricted, placements);
         if (after.CompareTo(before) < 0)
         {
             return null;
@@ -223,7 +249,72 @@ internal sealed class NeighbourhoodSearch
             book.Add(original, Translate(p, original));
         }
 
-        return new Score(after.Priority - before.Priority, after.Waiting - before.Waiting, after.Preference - before.Preference);
+        return after.Minus(before);
+    }
+
+    /// <summary>For each anchored request in the model, a literal true only when it is booked exactly at its anchor.</summary>
+    private List<BoolVar> KeptAtAnchors(ScheduleModel model)
+    {
+        var kept = new List<BoolVar>();
+        foreach (var (id, v) in model.Requests)
+        {
+            if (!_anchors.TryGetValue(id, out var anchor))
+            {
+                continue;
+            }
+
+            var at = model.Model.NewBoolVar($"at-anchor[{id}]");
+            kept.Add(at);
+            var facility = v.Facilities.FirstOrDefault(f => f.Option.FacilityId == anchor.FacilityId);
+            var provider = v.Providers.FirstOrDefault(p => p.Option.ProviderId == anchor.ProviderId && ReferenceEquals(p.Facility, facility.Option));
+            var room = v.Rooms.FirstOrDefault(r => r.Option.RoomId == anchor.RoomId && ReferenceEquals(r.Facility, facility.Option));
+            if (facility.Chosen is null || (anchor.ProviderId is not null && provider.Chosen is null) || (anchor.RoomId is not null && room.Chosen is null))
+            {
+                model.Model.Add(at == 0);
+                continue;
+            }
+
+            model.Model.AddImplication(at, v.Scheduled);
+            model.Model.AddImplication(at, facility.Chosen);
+            model.Model.Add(v.Start == anchor.Start).OnlyEnforceIf(at);
+            if (provider.Chosen is not null)
+            {
+                model.Model.AddImplication(at, provider.Chosen);
+            }
+
+            if (room.Chosen is not null)
+            {
+                model.Model.AddImplication(at, room.Chosen);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>The score of <paramref name="requests"/> as placed (those missing from <paramref name="placements"/> are unbooked).</summary>
+    private Score ScoreOf(IEnumerable<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements)
+    {
+        var (priority, moved, waiting, preference) = (0L, 0L, 0L, 0L);
+        foreach (var c in requests)
+        {
+            var id = c.Request.Id;
+            var booked = placements.TryGetValue(id, out var p);
+            if (_anchors.TryGetValue(id, out var anchor) && !(booked && anchor.IsAt(p!)))
+            {
+                moved++;
+            }
+
+            if (!booked)
+            {
+                continue;
+            }
+
+            priority += c.Request.Priority;
+            waiting += (long)c.Request.Priority * p!.Facility.Days.First(d => d.From <= p.Start && p.Start < d.To).WaitingDays;
+            preference += p.Provider is { } provider && provider.ProviderId == c.Request.PreferredProviderId ? 1 : 0;
+        }
+
+        return new Score(priority, moved, waiting, preference);
     }
 
     /// <summary>The same placement expressed in another candidate list's options (matched by id).</summary>
@@ -237,27 +328,27 @@ internal sealed class NeighbourhoodSearch
             p.Start);
     }
 
-    /// <summary>A schedule's value on the three levels; higher priority first, then less waiting, then more preference.</summary>
-    private readonly record struct Score(long Priority, long Waiting, long Preference) : IComparable<Score>
+    /// <summary>
+    /// A schedule's value, compared level by level: more priority, then fewer anchored requests moved or dropped,
+    /// then less waiting, then more preferred providers.
+    /// </summary>
+    private readonly record struct Score(long Priority, long Moved, long Waiting, long Preference) : IComparable<Score>
     {
-        public static Score Of(IEnumerable<(RequestCandidates Candidates, Placement Placement)> placements)
-        {
-            var (priority, waiting, preference) = (0L, 0L, 0L);
-            foreach (var (c, p) in placements)
-            {
-                priority += c.Request.Priority;
-                waiting += (long)c.Request.Priority * WaitingDays(p);
-                preference += p.Provider is { } provider && provider.ProviderId == c.Request.PreferredProviderId ? 1 : 0;
-            }
+        public Score Plus(Score o) => new(Priority + o.Priority, Moved + o.Moved, Waiting + o.Waiting, Preference + o.Preference);
 
-            return new Score(priority, waiting, preference);
-        }
+        public Score Minus(Score o) => new(Priority - o.Priority, Moved - o.Moved, Waiting - o.Waiting, Preference - o.Preference);
 
         public int CompareTo(Score other) =>
             Priority != other.Priority ? Priority.CompareTo(other.Priority)
+            : Moved != other.Moved ? other.Moved.CompareTo(Moved)
             : Waiting != other.Waiting ? other.Waiting.CompareTo(Waiting)
             : Preference.CompareTo(other.Preference);
-
-        private static int WaitingDays(Placement p) => p.Facility.Days.First(d => d.From <= p.Start && p.Start < d.To).WaitingDays;
     }
+}
+
+/// <summary>Where a request was booked before a re-plan.</summary>
+internal sealed record Anchor(string FacilityId, string? ProviderId, string? RoomId, long Start)
+{
+    public bool IsAt(Placement p) =>
+        p.Start == Start && p.Facility.FacilityId == FacilityId && p.Provider?.ProviderId == ProviderId && p.Room?.RoomId == RoomId;
 }

@@ -114,4 +114,42 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Equal("--cancel: request 'r-09' is not booked", stderr.Trim());
         Assert.False(File.Exists(outPath));
     }
+
+    [Fact]
+    public async Task Replan_ProviderTimeOff_WritesTheNewScheduleAndListsChanges()
+    {
+        var problemText = File.ReadAllText(TestData("clinic-small.json"));
+        var problem = ProblemFile.Parse(problemText);
+        var previous = new AppointmentScheduler().Solve(problem, Quick());
+        var previousPath = Path.Combine(_dir, "old.json");
+        File.WriteAllText(previousPath, ScheduleFile.Serialize(previous));
+        var moved = previous.Assignments.First(a => a.ProviderId is not null && !problem.Fixed.Any(f => f.RequestId == a.RequestId));
+        var changed = problem with
+        {
+            Providers = [.. problem.Providers.Select(p => p.Id == moved.ProviderId ? p with { TimeOff = [.. p.TimeOff, new NodaTime.Interval(moved.Start.ToInstant(), moved.End.ToInstant())] } : p)],
+        };
+        var changedPath = Path.Combine(_dir, "changed.json");
+        File.WriteAllText(changedPath, ProblemFile.Serialize(changed));
+        var outPath = Path.Combine(_dir, "new.json");
+
+        var (code, stdout, stderr) = await Run("replan", changedPath, "--previous", previousPath, "--out", outPath, "--time-limit", "5");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.True(stdout.Contains($"provider '{moved.ProviderId}' is no longer available then"), stdout);
+        Assert.Contains(moved.RequestId, stdout);
+        Assert.Contains($"provider '{moved.ProviderId}' is no longer available then", stdout);
+        Assert.Empty(ScheduleVerifier.Violations(changed, ScheduleFile.Parse(File.ReadAllText(outPath))));
+    }
+
+    [Fact]
+    public async Task Replan_BadFlagsAndMissingPrevious_ExitTwo()
+    {
+        var (code, _, stderr) = await Run("replan", TestData("clinic-small.json"), "--previous", Path.Combine(_dir, "none.json"), "--out", Path.Combine(_dir, "x.json"), "--workers", "-1");
+
+        Assert.Equal(2, code);
+        Assert.Contains("none.json: cannot read the schedule file (FileNotFound)", stderr);
+        Assert.Contains("--workers: must be from 0 (the machine's core count) to 256, found -1", stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
+    }
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+using MedCoord.Scheduling.Operations;
+using MedCoord.Scheduling.Serialization;
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Validation;
+using Spectre.Console;
+
+namespace MedCoord.Cli;
+
+/// <summary>One run of <c>medcoord replan</c>: a changed problem re-planned around the previous schedule.</summary>
+internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, string OutPath, double? TimeLimitSeconds, int? Workers, int? Seed)
+{
+    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
+    {
+        var flagErrors = SolveFlags.Check(TimeLimitSeconds, Workers, Seed);
+        var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
+        var previous = await BookLoader.LoadAsync(PreviousPath, stderr);
+        foreach (var error in flagErrors)
+        {
+            await stderr.WriteLineAsync(error.ToString());
+        }
+
+        if (problem is null || previous is null || flagErrors.Count > 0)
+        {
+            return SolverCommandLine.BadInput;
+        }
+
+        var result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed)));
+        OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(result.Schedule));
+        var moved = result.Changes.Count(c => c.Kind == AppointmentChangeKind.Moved);
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Schedule.Status}: {result.Schedule.Assignments.Count} scheduled; of {previous.Assignments.Count} previous appointments {previous.Assignments.Count - result.Changes.Count} kept, {moved} moved, {result.Changes.Count - moved} dropped; priority {result.Schedule.Objective.ScheduledPriority}; written to {OutPath}")));
+        foreach (var c in result.Changes)
+        {
+            var what = c.After is null ? $"was {Describe(c.Before)}" : $"{Describe(c.Before)} -> {Describe(c.After)}";
+            console.MarkupLine(Markup.Escape($"  {c.Kind.ToString().ToLowerInvariant(),-7} {c.RequestId}: {what}; {c.Reason}"));
+        }
+
+        return SolverCommandLine.Success;
+    }
+
+    private static string Describe(MedCoord.Scheduling.Results.Assignment a) =>
+        $"{ScheduleFile.FormatDateTime(a.Start)} {a.ProviderId ?? "-"} {a.RoomId ?? "-"} @{a.FacilityId}";
+}
