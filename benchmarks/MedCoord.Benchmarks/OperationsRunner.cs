@@ -9,6 +9,7 @@ using NodaTime;
 namespace MedCoord.Benchmarks;
 
 /// <summary>
+/// <c>scale replan</c>: a solved clinic instance loses its busiest provider-day, and is re-planned within a time limit.
 /// <c>scale recommend</c>: latency of slot recommendations against a large book. The book is the engine's schedule
 /// of a generated instance, cut to the requested number of appointments; the appointments cut are the requests
 /// recommended for, in turn.
@@ -56,6 +57,29 @@ public static class OperationsRunner
         Console.WriteLine("book,providers,weeks,calls,callsWithSlots,buildMs,medianMs,p99Ms,maxMs,meanMs");
         Console.WriteLine(string.Create(Inv,
             $"{book.Assignments.Count},{problem.Providers.Count},{weeks},{times.Count},{withSlots},{buildMs:0.0},{Percentile(50):0.000},{Percentile(99):0.000},{times[^1]:0.000},{times.Average():0.000}"));
+        return 0;
+    }
+
+    public static int Replan(Func<string, int, int> option)
+    {
+        var size = option("size", 2000);
+        var problem = ClinicGenerator.Create(option("seed", 1), size);
+        var previous = new AppointmentScheduler().Solve(problem, new SolveOptions(Duration.FromSeconds(option("solve-seconds", 30)), 2, 0));
+        var fixedIds = problem.Fixed.Select(f => f.RequestId).ToHashSet();
+        var busiest = previous.Assignments.Where(a => a.ProviderId is not null && !fixedIds.Contains(a.RequestId))
+            .GroupBy(a => (a.ProviderId, a.Start.Date, a.FacilityId)).OrderByDescending(g => g.Count()).First();
+        var zone = problem.Facilities.First(f => f.Id == busiest.Key.FacilityId).Zone;
+        var dayOff = new Interval(zone.AtStartOfDay(busiest.Key.Date).ToInstant(), zone.AtStartOfDay(busiest.Key.Date.PlusDays(1)).ToInstant());
+        var changed = problem with { Providers = [.. problem.Providers.Select(p => p.Id == busiest.Key.ProviderId ? p with { TimeOff = [.. p.TimeOff, dayOff] } : p)] };
+
+        var clock = Stopwatch.StartNew();
+        var result = new AppointmentScheduler().Replan(changed, previous, new SolveOptions(Duration.FromSeconds(option("seconds", 5)), 2, 0));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var violations = MedCoord.Scheduling.Verification.ScheduleVerifier.Violations(changed, result.Schedule).Count;
+        var moved = result.Changes.Count(c => c.Kind == AppointmentChangeKind.Moved);
+        Console.WriteLine("requests,previousBooked,displacedByDayOff,moved,dropped,keptInPlace,previousPriority,newPriority,wallSeconds,status,violations");
+        Console.WriteLine(string.Create(Inv,
+            $"{size},{previous.Assignments.Count},{busiest.Count()},{moved},{result.Changes.Count - moved},{previous.Assignments.Count - result.Changes.Count},{previous.Objective.ScheduledPriority},{result.Schedule.Objective.ScheduledPriority},{seconds:0.000},{result.Schedule.Status},{violations}"));
         return 0;
     }
 }

@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Running;
 using MedCoord.Benchmarks;
 
-if (args.Length > 0 && args[0] == "bound") { return ProfileBound.Run(int.Parse(args[1])); }
-if (args.Length > 0 && args[0] == "prof") { return ProfileTmp.Run(int.Parse(args[1])); }
 if (args.Length > 0 && args[0] == "scale")
 {
     return ScaleRunner.Run(args[1..]);

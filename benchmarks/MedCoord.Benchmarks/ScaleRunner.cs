@@ -27,6 +27,7 @@ public static class ScaleRunner
             "clinic" => ClinicTable(options),
             "clinic-one" => ClinicOne(options),
             "recommend" => OperationsRunner.Recommend(options.Int),
+            "replan" => OperationsRunner.Replan(options.Int),
             _ => Usage(),
         };
     }
@@ -35,6 +36,7 @@ public static class ScaleRunner
     {
         Console.Error.WriteLine("usage: scale jssp [--seconds 60] [--workers 2] [--only ft06,la01] [--csv jssp.csv]");
         Console.Error.WriteLine("       scale clinic [--sizes 500,2000,10000] [--seconds 30] [--workers 2] [--seed 1] [--csv clinic.csv]");
+        Console.Error.WriteLine("       scale replan [--size 2000] [--solve-seconds 30] [--seconds 5] [--seed 1]");
         Console.Error.WriteLine("       scale recommend [--book 10000] [--providers 100] [--weeks 8] [--calls 1000] [--seconds 20] [--seed 1]");
         return 2;
     }
