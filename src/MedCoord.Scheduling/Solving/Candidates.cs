@@ -61,13 +61,32 @@ internal sealed class RequestCandidates
     /// <summary>Gets every start any facility allows, computed once.</summary>
     public MinuteSet AllStarts => _allStarts ??= Facilities.Aggregate(MinuteSet.Empty, (all, f) => all.Union(f.Starts));
 
+    /// <summary>Problems with at least this many requests are analysed in parallel.</summary>
+    private const int ParallelFrom = 500;
+
     /// <summary>Analyses every request of a valid problem.</summary>
     public static IReadOnlyList<RequestCandidates> Build(Calendar calendar)
     {
         var fixedByRequest = calendar.Problem.Fixed.ToDictionary(f => f.RequestId, f => FixedBookingRules.Place(calendar, f), StringComparer.Ordinal);
-        var result = calendar.Problem.Requests
-            .Select((r, i) => fixedByRequest.TryGetValue(r.Id, out var placement) ? ForFixed(calendar, i, r, placement) : ForRequest(calendar, i, r))
-            .ToList();
+        var requests = calendar.Problem.Requests;
+        var analysed = new RequestCandidates[requests.Count];
+        RequestCandidates Analyse(int i) =>
+            fixedByRequest.TryGetValue(requests[i].Id, out var placement) ? ForFixed(calendar, i, requests[i], placement) : ForRequest(calendar, i, requests[i]);
+
+        // Requests are independent of one another: large problems are analysed on every core.
+        if (requests.Count >= ParallelFrom)
+        {
+            Parallel.For(0, requests.Count, i => analysed[i] = Analyse(i));
+        }
+        else
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                analysed[i] = Analyse(i);
+            }
+        }
+
+        var result = analysed.ToList();
         PropagateUnschedulablePredecessors(result);
         return result;
     }
@@ -114,6 +133,7 @@ internal sealed class RequestCandidates
             }
 
             var providerOptions = providers
+                .Where(p => calendar.ProviderFacilities(p.Id).Contains(facilityId, StringComparer.Ordinal))
                 .Select(p => new ProviderOption(p.Id, starts.Intersect(calendar.ProviderStarts(p.Id, facilityId, duration))))
                 .Where(o => !o.Starts.IsEmpty).ToList();
             var roomOptions = rooms.Where(r => r.FacilityId == facilityId)
@@ -121,23 +141,29 @@ internal sealed class RequestCandidates
                 .Where(o => !o.Starts.IsEmpty).ToList();
 
             // Intersection distributes over union, so this is exactly the starts some provider-room pair allows.
+            var allowed = starts;
             if (type.BooksProvider)
             {
-                starts = starts.Intersect(Union(providerOptions.Select(o => o.Starts)));
+                allowed = allowed.Intersect(UnionWithin(providerOptions.Select(o => o.Starts), starts));
             }
 
             if (type.BooksRoom)
             {
-                starts = starts.Intersect(Union(roomOptions.Select(o => o.Starts)));
+                allowed = allowed.Intersect(UnionWithin(roomOptions.Select(o => o.Starts), starts));
             }
 
-            if (starts.IsEmpty)
+            if (allowed.IsEmpty)
             {
                 continue;
             }
 
-            providerOptions = [.. providerOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
-            roomOptions = [.. roomOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
+            // Each option is already within the starts; only a cut (Intersect returns an uncut set as itself) needs passing on.
+            if (!ReferenceEquals(allowed, starts))
+            {
+                starts = allowed;
+                providerOptions = [.. providerOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
+                roomOptions = [.. roomOptions.Select(o => o with { Starts = o.Starts.Intersect(starts) }).Where(o => !o.Starts.IsEmpty)];
+            }
             var days = Days(calendar, request, facilityId, starts, window);
             options.Add(new FacilityOption(facilityId, starts, providerOptions, roomOptions, days,
                 Segments(calendar, facilityId, starts), Timeline.EpochDay(calendar.WaitingFrom(request))));
@@ -186,9 +212,9 @@ internal sealed class RequestCandidates
         var days = new List<DayOption>();
         for (var date = window.Earliest; date <= window.Latest; date = date.PlusDays(1))
         {
-            var from = calendar.Timeline.DayStartMinute(zone, date);
-            var to = calendar.Timeline.DayStartMinute(zone, date.PlusDays(1));
-            if (!starts.Intersect(MinuteSet.Of(from, to)).IsEmpty)
+            var from = calendar.DayStart(zone, date);
+            var to = calendar.DayStart(zone, date.PlusDays(1));
+            if (starts.Overlaps(from, to))
             {
                 days.Add(new DayOption(date, from, to, Period.Between(waitingFrom, date, PeriodUnits.Days).Days));
             }
@@ -198,10 +224,17 @@ internal sealed class RequestCandidates
     }
 
     private static List<LocalDaySegment> Segments(Calendar calendar, string facilityId, MinuteSet starts) =>
-        [.. calendar.Timeline.LocalDaySegments(calendar.Facilities[facilityId].Zone)
-            .Where(s => !starts.Intersect(MinuteSet.Of(s.From, s.To)).IsEmpty)];
+        [.. calendar.LocalDaySegments(calendar.Facilities[facilityId].Zone).Where(s => starts.Overlaps(s.From, s.To))];
 
-    private static MinuteSet Union(IEnumerable<MinuteSet> sets) => MinuteSet.FromRanges(sets.SelectMany(s => s.Ranges));
+    /// <summary>
+    /// The union of subsets of <paramref name="within"/>; <paramref name="within"/> itself when one of them is it whole
+    /// (an intersection that cut nothing returns its own set), which is common and saves merging them all.
+    /// </summary>
+    private static MinuteSet UnionWithin(IEnumerable<MinuteSet> sets, MinuteSet within)
+    {
+        var list = sets.ToList();
+        return list.Any(s => ReferenceEquals(s, within)) ? within : MinuteSet.FromRanges(list.SelectMany(s => s.Ranges));
+    }
 
     private static void PropagateUnschedulablePredecessors(List<RequestCandidates> all)
     {

@@ -52,11 +52,24 @@ internal static class FirstFitHeuristic
                     linkWindow = linkWindow.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
                 }
 
+                // The earliest start wins, so options that cannot start before the best found so far are skipped.
                 Placement? best = null;
-                foreach (var facility in c.Facilities)
+                // Day by day (every facility's days interleaved by their start), so that each look is at one day's
+                // bookings only and the search ends at the first day that holds a placement.
+                foreach (var (facility, day) in c.Facilities.SelectMany(f => f.Days.Select(d => (Facility: f, Day: d))).OrderBy(x => x.Day.From))
                 {
-                    var starts = facility.Starts.Intersect(linkWindow);
-                    starts = starts.Subtract(book.PatientBlocked(c.Request.PatientId, c.Duration, starts));
+                    if (best is not null && day.From >= best.Start)
+                    {
+                        break;
+                    }
+
+                    var window = facility.Starts.Slice(day.From, day.To).Intersect(linkWindow);
+                    if (window.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    var starts = Book.Free(window, s => book.PatientBlocked(c.Request.PatientId, c.Duration, s));
                     if (starts.IsEmpty)
                     {
                         continue;
@@ -66,11 +79,17 @@ internal static class FirstFitHeuristic
                     var rooms = facility.Rooms.Count == 0
                         ? [(Room: (RoomOption?)null, Free: starts)]
                         : facility.Rooms
+                            .Where(room => best is null || room.Starts.Ranges[0].Start < best.Start)
                             .Select(room => (Room: (RoomOption?)room, Free: Book.Free(starts.Intersect(room.Starts), within => book.RoomBlocked(room.RoomId, c.Duration + c.Type.BufferMinutes, within))))
                             .Where(r => !r.Free.IsEmpty)
                             .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())
                     {
+                        if (best is not null && provider is not null && provider.Starts.Ranges[0].Start >= best.Start)
+                        {
+                            continue;
+                        }
+
                         var withProvider = provider is null ? starts : Book.Free(starts.Intersect(provider.Starts), within => book.ProviderBlocked(provider.ProviderId, c.Duration, within));
                         if (withProvider.IsEmpty)
                         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MedCoord.Scheduling.Model;
 using NodaTime;
 
@@ -6,6 +7,7 @@ namespace MedCoord.Scheduling.Time;
 /// <summary>
 /// Every resource's free minutes over the horizon, expanded once from a (structurally valid) problem:
 /// facility opening hours, provider availability per facility less time off, room and patient availability.
+/// Safe to read from several threads: derived sets (starts per duration, day starts) are computed on first use and kept.
 /// </summary>
 internal sealed class Calendar
 {
@@ -14,6 +16,13 @@ internal sealed class Calendar
     private readonly Dictionary<string, MinuteSet> _roomFree = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MinuteSet> _patientFree = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _providerFacilities = new(StringComparer.Ordinal);
+
+    // Starts that fit a duration, per resource: requests share a handful of durations, so each is computed once.
+    // Concurrent, so that requests can be analysed in parallel.
+    private readonly ConcurrentDictionary<(char Kind, string Id, string? Facility, int Duration), MinuteSet> _fitting = [];
+    private readonly ConcurrentDictionary<(string Zone, LocalDate Earliest, LocalDate Latest), MinuteSet> _windows = [];
+    private readonly ConcurrentDictionary<(string Zone, LocalDate Date), long> _dayStarts = [];
+    private readonly ConcurrentDictionary<string, IReadOnlyList<LocalDaySegment>> _segments = new(StringComparer.Ordinal);
 
     public Calendar(Problem problem)
     {
@@ -114,15 +123,28 @@ internal sealed class Calendar
 
         var duration = DurationOf(request);
         var zone = Facilities[facility].Zone;
-        return FacilityOpen(facility).StartsFitting(duration)
-            .Intersect(PatientFree(request.PatientId).StartsFitting(duration))
-            .Intersect(Timeline.DateWindow(zone, window.Earliest, window.Latest));
+        var dates = _windows.GetOrAdd((zone.Id, window.Earliest, window.Latest), k => Timeline.DateWindow(zone, k.Earliest, k.Latest));
+
+        return Fitting(('f', facility, null, duration), () => FacilityOpen(facility))
+            .Intersect(Fitting(('p', request.PatientId, null, duration), () => PatientFree(request.PatientId)))
+            .Intersect(dates);
     }
 
-    public MinuteSet ProviderStarts(string provider, string facility, int duration) =>
-        ProviderFree(provider, facility).StartsFitting(duration);
+    /// <summary>The minute a local date starts in a zone.</summary>
+    public long DayStart(DateTimeZone zone, LocalDate date) => _dayStarts.GetOrAdd((zone.Id, date), k => Timeline.DayStartMinute(zone, k.Date));
 
-    public MinuteSet RoomStarts(string room, int duration) => RoomFree(room).StartsFitting(duration);
+    /// <summary>The zone's constant-offset stretches of the horizon (see <see cref="Timeline.LocalDaySegments"/>).</summary>
+    public IReadOnlyList<LocalDaySegment> LocalDaySegments(DateTimeZone zone) => _segments.GetOrAdd(zone.Id, _ => Timeline.LocalDaySegments(zone));
+
+    public MinuteSet ProviderStarts(string provider, string facility, int duration) =>
+        Fitting(('v', provider, facility, duration), () => ProviderFree(provider, facility));
+
+    public MinuteSet RoomStarts(string room, int duration) => Fitting(('r', room, null, duration), () => RoomFree(room));
+
+    /// <param name="key">What is free (f facility, p patient, v provider at a facility, r room), and for how long.</param>
+    /// <param name="free">Its free time, asked for only on first use.</param>
+    private MinuteSet Fitting((char Kind, string Id, string? Facility, int Duration) key, Func<MinuteSet> free) =>
+        _fitting.TryGetValue(key, out var starts) ? starts : _fitting.GetOrAdd(key, free().StartsFitting(key.Duration));
 
     public bool HasSkill(Provider provider, AppointmentType type) =>
         type.ProviderSkill is { } skill && provider.Skills.Contains(skill, StringComparer.Ordinal);

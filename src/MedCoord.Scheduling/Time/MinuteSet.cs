@@ -28,8 +28,9 @@ internal sealed class MinuteSet
 
     public static MinuteSet FromRanges(IEnumerable<(long Start, long End)> ranges)
     {
-        var sorted = ranges.Where(r => r.Start < r.End).OrderBy(r => r.Start).ToList();
-        var merged = new List<(long Start, long End)>(sorted.Count);
+        var sorted = ranges.Where(r => r.Start < r.End).ToArray();
+        Array.Sort(sorted, static (a, b) => a.Start.CompareTo(b.Start));
+        var merged = new List<(long Start, long End)>(sorted.Length);
         foreach (var r in sorted)
         {
             if (merged.Count > 0 && r.Start <= merged[^1].End)
@@ -70,7 +71,13 @@ internal sealed class MinuteSet
             }
         }
 
-        return result.Count == 0 ? Empty : new MinuteSet([.. result]);
+        if (result.Count == 0)
+        {
+            return Empty;
+        }
+
+        // Callers test for "nothing was cut" by reference, so an unchanged set is returned as itself.
+        return result.Count == _ranges.Length && result.SequenceEqual(_ranges) ? this : new MinuteSet([.. result]);
     }
 
     public MinuteSet Subtract(MinuteSet other)
@@ -115,7 +122,39 @@ internal sealed class MinuteSet
     public MinuteSet StartsFitting(long length) =>
         FromRanges(_ranges.Where(r => r.End - r.Start >= length).Select(r => (r.Start, r.End - length + 1)));
 
-    public bool Contains(long minute) => _ranges.Any(r => r.Start <= minute && minute < r.End);
+    public bool Contains(long minute) => Overlaps(minute, minute + 1);
+
+    /// <summary>The part of the set inside [<paramref name="from"/>, <paramref name="to"/>), found by binary search.</summary>
+    public MinuteSet Slice(long from, long to)
+    {
+        var first = FirstEndingAfter(from);
+        var result = new List<(long, long)>();
+        for (var i = first; i < _ranges.Length && _ranges[i].Start < to; i++)
+        {
+            result.Add((Math.Max(from, _ranges[i].Start), Math.Min(to, _ranges[i].End)));
+        }
+
+        return result.Count == 0 ? Empty : new MinuteSet([.. result]);
+    }
+
+    private int FirstEndingAfter(long minute)
+    {
+        var (low, high) = (0, _ranges.Length);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = _ranges[middle].End > minute ? (low, middle) : (middle + 1, high);
+        }
+
+        return low;
+    }
+
+    /// <summary>Whether some minute of [<paramref name="from"/>, <paramref name="to"/>) is in the set, without building the intersection.</summary>
+    public bool Overlaps(long from, long to)
+    {
+        var first = FirstEndingAfter(from);
+        return first < _ranges.Length && _ranges[first].Start < to && from < to;
+    }
 
     public bool ContainsRange(long start, long end) => _ranges.Any(r => r.Start <= start && end <= r.End);
 
