@@ -34,10 +34,11 @@ public static class SolverCommandLine
         var timeLimitOption = new Option<double?>("--time-limit") { Description = "Time limit in seconds (overrides the problem's options)." };
         var workersOption = new Option<int?>("--workers") { Description = "CP-SAT worker threads; 0 = the machine's core count." };
         var seedOption = new Option<int?>("--seed") { Description = "Random seed; with one worker the same seed gives the same schedule." };
+        var htmlOption = new Option<string?>("--html") { Description = "Write a picture of the schedule here: one self-contained HTML page." };
 
         var solve = new Command("solve", "Solve a problem file and print a summary.")
         {
-            problemArgument, outOption, timeLimitOption, workersOption, seedOption,
+            problemArgument, outOption, timeLimitOption, workersOption, seedOption, htmlOption,
         };
         var validateArgument = new Argument<string>("problem") { Description = "The problem file (format v1)." };
         var validate = new Command("validate", "Check a problem file without solving it.") { validateArgument };
@@ -136,7 +137,8 @@ public static class SolverCommandLine
                     parse.GetValue(outOption),
                     parse.GetValue(timeLimitOption),
                     parse.GetValue(workersOption),
-                    parse.GetValue(seedOption));
+                    parse.GetValue(seedOption),
+                    parse.GetValue(htmlOption));
                 return await request.RunAsync(console, stderr);
             }
 
@@ -188,7 +190,7 @@ internal static class ProblemLoader
 }
 
 /// <summary>One run of <c>medcoord solve</c>.</summary>
-internal sealed record SolveCommand(string ProblemPath, string? OutPath, double? TimeLimitSeconds, int? Workers, int? Seed)
+internal sealed record SolveCommand(string ProblemPath, string? OutPath, double? TimeLimitSeconds, int? Workers, int? Seed, string? HtmlPath = null)
 {
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
@@ -232,6 +234,11 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
         if (OutPath is not null)
         {
             OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(schedule));
+        }
+
+        if (HtmlPath is not null)
+        {
+            OutputFile.WriteAtomically(HtmlPath, ScheduleHtml.Render(problem, schedule));
         }
 
         ScheduleReport.Write(console, problem, schedule, OutPath);
