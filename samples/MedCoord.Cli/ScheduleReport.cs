@@ -44,6 +44,15 @@ internal static class ScheduleReport
             console.Write(reasons);
         }
 
+        var breakdown = new Table().Title("Objective by type and facility")
+            .AddColumns("by", "id", "requests", "booked", "asked priority", "scheduled priority", "waiting cost", "preferred honoured");
+        foreach (var row in ScheduleAnalysis.Breakdown(problem, schedule).Where(r => r.Requests > 0))
+        {
+            breakdown.AddRow(Cells(row.Dimension, row.Id, Number(row.Requests), Number(row.Booked), Number(row.AskedPriority), Number(row.ScheduledPriority),
+                Number(row.WaitingCost), $"{Number(row.PreferredHonoured)}/{Number(row.PreferredAsked)}"));
+        }
+
+        console.Write(breakdown);
         var utilisation = new Table().Title("Utilisation").AddColumns("resource", "id", "booked min", "available min", "share");
         foreach (var row in ScheduleAnalysis.Utilisation(problem, schedule))
         {
@@ -57,6 +66,8 @@ internal static class ScheduleReport
             console.MarkupLine($"schedule written to {Markup.Escape(outPath)}");
         }
     }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static Text[] Cells(params string[] values) => [.. values.Select(v => new Text(v))];
 }

@@ -48,7 +48,14 @@ public sealed record Assignment(string RequestId, string PatientId, string? Prov
 /// <param name="RequestId">The request.</param>
 /// <param name="Reason">Stable reason code.</param>
 /// <param name="Message">An explanation for people; names ids only.</param>
-public sealed record UnscheduledRequest(string RequestId, UnscheduledReason Reason, string Message);
+/// <param name="BlockedBy">For <see cref="UnscheduledReason.CapacityTaken"/>: each provider, room and the patient's own time that was taken where the request could have gone, with the requests booked there; otherwise null.</param>
+public sealed record UnscheduledRequest(string RequestId, UnscheduledReason Reason, string Message, IReadOnlyList<Blocker>? BlockedBy = null);
+
+/// <summary>A resource taken where a request could have gone, and by which booked requests.</summary>
+/// <param name="Kind">"provider", "room" or "patient".</param>
+/// <param name="Id">The provider, room or patient id.</param>
+/// <param name="RequestIds">The booked requests occupying it there, in start order.</param>
+public sealed record Blocker(string Kind, string Id, IReadOnlyList<string> RequestIds);
 
 /// <summary>The objective levels of a schedule.</summary>
 /// <param name="ScheduledPriority">Total priority of scheduled requests (level 1, maximised).</param>

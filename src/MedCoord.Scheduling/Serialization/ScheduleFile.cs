@@ -80,6 +80,27 @@ public static class ScheduleFile
                 w.WriteString("request", u.RequestId);
                 w.WriteString("reason", u.Reason.ToString());
                 w.WriteString("message", u.Message);
+                if (u.BlockedBy is { } blockers)
+                {
+                    w.WriteStartArray("blockedBy");
+                    foreach (var b in blockers)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("kind", b.Kind);
+                        w.WriteString("id", b.Id);
+                        w.WriteStartArray("requests");
+                        foreach (var r in b.RequestIds)
+                        {
+                            w.WriteStringValue(r);
+                        }
+
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteEndObject();
             }
 

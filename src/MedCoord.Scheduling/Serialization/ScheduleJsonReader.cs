@@ -106,7 +106,7 @@ internal static class ScheduleJsonReader
 
     private static UnscheduledRequest? ReadUnscheduled(JsonElement element, string path, List<ValidationError> errors)
     {
-        var o = JsonObjectReader.Open(element, path, errors, "request", "reason", "message");
+        var o = JsonObjectReader.Open(element, path, errors, "request", "reason", "message", "blockedBy");
         if (o is null)
         {
             return null;
@@ -121,6 +121,22 @@ internal static class ScheduleJsonReader
         }
 
         var message = o.String("message") ?? string.Empty;
-        return errors.Count > before ? null : new UnscheduledRequest(request!, reason, message);
+        var blockers = o.Has("blockedBy") ? o.Array("blockedBy", (e, p) => ReadBlocker(e, p, errors)) : null;
+        return errors.Count > before ? null : new UnscheduledRequest(request!, reason, message, blockers);
+    }
+
+    private static Blocker? ReadBlocker(JsonElement element, string path, List<ValidationError> errors)
+    {
+        var o = JsonObjectReader.Open(element, path, errors, "kind", "id", "requests");
+        if (o is null)
+        {
+            return null;
+        }
+
+        var before = errors.Count;
+        var kind = o.Id("kind", required: true);
+        var id = o.Id("id", required: true);
+        var requests = o.Strings("requests");
+        return errors.Count > before ? null : new Blocker(kind!, id!, requests);
     }
 }

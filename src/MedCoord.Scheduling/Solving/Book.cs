@@ -146,6 +146,20 @@ internal sealed class Book
     public MinuteSet PatientBlocked(string patientId, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
         Blocked(_patients, patientId, length, within, ignoring);
 
+    /// <summary>Booked requests on a provider that would clash with an appointment of <paramref name="length"/> minutes starting at one of <paramref name="starts"/>.</summary>
+    public IEnumerable<string> ProviderTakenBy(string providerId, long length, MinuteSet starts) => TakenBy(_providers, providerId, length, starts);
+
+    /// <summary>Booked requests in a room that would clash with an occupation of <paramref name="length"/> minutes starting at one of <paramref name="starts"/>.</summary>
+    public IEnumerable<string> RoomTakenBy(string roomId, long length, MinuteSet starts) => TakenBy(_rooms, roomId, length, starts);
+
+    /// <summary>The patient's booked requests that would clash with an appointment of <paramref name="length"/> minutes starting at one of <paramref name="starts"/>.</summary>
+    public IEnumerable<string> PatientTakenBy(string patientId, long length, MinuteSet starts) => TakenBy(_patients, patientId, length, starts);
+
+    private static IEnumerable<string> TakenBy(Dictionary<string, List<Taken>> map, string key, long length, MinuteSet starts) =>
+        starts.IsEmpty || !map.TryGetValue(key, out var list)
+            ? []
+            : list.Where(t => starts.Overlaps(t.Start - length + 1, t.End)).Select(t => t.RequestId);
+
     /// <summary>The starts left once <paramref name="blocked"/> (asked about these starts only) is taken away.</summary>
     public static MinuteSet Free(MinuteSet starts, Func<MinuteSet, MinuteSet> blocked) =>
         starts.IsEmpty ? starts : starts.Subtract(blocked(starts));

@@ -28,9 +28,16 @@ internal static class ScheduleBuilder
         }
 
         var deadline = explainUntil > elapsed() + MinimumExplanationTime ? explainUntil : elapsed() + MinimumExplanationTime;
+        var book = new Book();
+        foreach (var (id, placement) in result.Placements ?? new Dictionary<string, Placement>())
+        {
+            book.Add(byId[id], placement);
+        }
+
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
             .Select(c => Explain(c, result, scheduled, byId, TimeSpan.FromSeconds(Math.Min(2, (deadline - elapsed()).TotalSeconds))))
+            .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
         var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
@@ -61,6 +68,50 @@ internal static class ScheduleBuilder
             placement.Facility.FacilityId,
             calendar.Timeline.ToInstant(placement.Start).InZone(zone).ToOffsetDateTime(),
             calendar.Timeline.ToInstant(placement.Start + candidates.Duration).InZone(zone).ToOffsetDateTime());
+    }
+
+    /// <summary>Most booked requests named per resource in the message (all of them are in <see cref="UnscheduledRequest.BlockedBy"/>).</summary>
+    private const int NamedInMessage = 3;
+
+    /// <summary>
+    /// The providers, rooms and patient time taken where the request could have started (its candidate starts per
+    /// resource), with the booked requests taking them.
+    /// </summary>
+    private static UnscheduledRequest WithBlockers(UnscheduledRequest u, RequestCandidates c, Book book)
+    {
+        var blockers = new List<Blocker>();
+        void Add(string kind, string id, IEnumerable<string> requests)
+        {
+            var list = requests.Distinct(StringComparer.Ordinal).ToList();
+            if (list.Count > 0 && !blockers.Any(b => b.Kind == kind && b.Id == id))
+            {
+                blockers.Add(new Blocker(kind, id, list));
+            }
+        }
+
+        foreach (var facility in c.Facilities)
+        {
+            foreach (var p in facility.Providers)
+            {
+                Add("provider", p.ProviderId, book.ProviderTakenBy(p.ProviderId, c.Duration, p.Starts));
+            }
+
+            foreach (var r in facility.Rooms)
+            {
+                Add("room", r.RoomId, book.RoomTakenBy(r.RoomId, c.Duration + c.Type.BufferMinutes, r.Starts));
+            }
+        }
+
+        Add("patient", c.Request.PatientId, book.PatientTakenBy(c.Request.PatientId, c.Duration, c.AllStarts));
+        if (blockers.Count == 0)
+        {
+            return u;
+        }
+
+        var named = string.Join("; ", blockers.Take(NamedInMessage).Select(b =>
+            $"{b.Kind} '{b.Id}' has {string.Join(", ", b.RequestIds.Take(NamedInMessage).Select(r => $"'{r}'"))}{(b.RequestIds.Count > NamedInMessage ? $" and {b.RequestIds.Count - NamedInMessage} more" : string.Empty)}"));
+        var more = blockers.Count > NamedInMessage ? $"; {blockers.Count - NamedInMessage} more resources" : string.Empty;
+        return u with { Message = $"{u.Message} ({named}{more})", BlockedBy = blockers };
     }
 
     private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan checkLimit)
