@@ -90,6 +90,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock)).Schedule;
 
+    /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule.</summary>
+    private static readonly TimeSpan ConflictSearchTime = TimeSpan.FromSeconds(2);
+
     /// <summary>Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule.</summary>
     private (Calendar Calendar, Schedule Schedule) Run(Problem problem, SolveOptions? options,
         Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search)
@@ -106,6 +109,12 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
         var result = search(calendar, candidates, settings, clock);
+        if (result.Status == ScheduleStatus.Infeasible)
+        {
+            var left = settings.TimeLimit.ToTimeSpan() - clock.Elapsed;
+            result = result with { Conflict = FixedConflict.Find(candidates, left > ConflictSearchTime ? left : ConflictSearchTime) };
+        }
+
         return (calendar, ScheduleBuilder.Build(calendar, candidates, result,
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
             settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed));

@@ -71,7 +71,11 @@ internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, 
 }
 
 /// <summary>What the phased search produced.</summary>
-internal sealed record PhasedResult(ScheduleStatus Status, IReadOnlyDictionary<string, Placement>? Placements, long PriorityBound);
+/// <param name="Status">How far the search got.</param>
+/// <param name="Placements">The schedule, if any.</param>
+/// <param name="PriorityBound">The proven bound on booked priority.</param>
+/// <param name="Conflict">When infeasible: fixed requests whose bookings already conflict with one another and their links.</param>
+internal sealed record PhasedResult(ScheduleStatus Status, IReadOnlyDictionary<string, Placement>? Placements, long PriorityBound, IReadOnlyList<string>? Conflict = null);
 
 /// <summary>
 /// Optimises the three objective levels in order, level after level: each level is solved with the previous levels

@@ -125,7 +125,9 @@ internal static class ScheduleBuilder
         switch (result.Status)
         {
             case ScheduleStatus.Infeasible:
-                return new(id, UnscheduledReason.NoSolutionFound, "the fixed bookings and their links leave no schedule that obeys every rule");
+                return new(id, UnscheduledReason.NoSolutionFound, result.Conflict is { Count: > 0 } conflict
+                    ? $"the fixed bookings of {string.Join(", ", conflict.Select(f => $"'{f}'"))} and their links already conflict: no schedule obeys every rule"
+                    : "the fixed bookings and their links leave no schedule that obeys every rule");
             case ScheduleStatus.NoSolutionFound:
                 return new(id, UnscheduledReason.NoSolutionFound, "the solver stopped before it found any schedule");
         }

@@ -40,8 +40,14 @@ internal sealed class ScheduleModel
     private readonly List<(BoolVar Literal, long Weight)> _waitingTerms = [];
     private readonly List<LinearExpr> _waitingExpressions = [];
 
-    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates)
+    /// <param name="candidates">The requests to model.</param>
+    /// <param name="fixedByAssumption">
+    /// Whether fixed requests are held by one literal each in <see cref="FixedLiterals"/> (for solving under
+    /// assumptions) instead of unconditionally.
+    /// </param>
+    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates, bool fixedByAssumption = false)
     {
+        _fixedByAssumption = fixedByAssumption;
         foreach (var candidate in candidates.Where(c => c.CanBeScheduled))
         {
             Requests.Add(candidate.Request.Id, AddRequest(candidate));
@@ -58,7 +64,12 @@ internal sealed class ScheduleModel
             .Select(p => (LinearExpr)p.Chosen)));
     }
 
+    private readonly bool _fixedByAssumption;
+
     public CpModel Model { get; } = new();
+
+    /// <summary>Gets, when built with fixed requests as assumptions, the literal that holds each fixed request booked.</summary>
+    public Dictionary<string, BoolVar> FixedLiterals { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, RequestVars> Requests { get; } = new(StringComparer.Ordinal);
 
@@ -101,7 +112,16 @@ internal sealed class ScheduleModel
         if (c.Fixed is not null)
         {
             // Rule 1: fixed requests are assigned exactly as fixed.
-            Model.Add(scheduled == 1);
+            if (_fixedByAssumption)
+            {
+                var holds = Model.NewBoolVar($"fixed[{id}]");
+                FixedLiterals.Add(id, holds);
+                Model.AddImplication(holds, scheduled);
+            }
+            else
+            {
+                Model.Add(scheduled == 1);
+            }
         }
 
         AddFacilityChoice(vars);

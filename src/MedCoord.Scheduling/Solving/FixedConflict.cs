@@ -1,0 +1,60 @@
+using System.Globalization;
+using Google.OrTools.Sat;
+
+namespace MedCoord.Scheduling.Solving;
+
+/// <summary>
+/// When fixed bookings and their links leave no schedule, a small set of fixed bookings that already conflict:
+/// CP-SAT solves with one assumption per fixed booking and returns assumptions sufficient for infeasibility, which
+/// are then shrunk one at a time while the rest stays infeasible.
+/// </summary>
+internal static class FixedConflict
+{
+    /// <returns>The fixed requests of a conflicting set, by id; empty when none was found within the time.</returns>
+    public static IReadOnlyList<string> Find(IReadOnlyList<RequestCandidates> candidates, TimeSpan timeLimit)
+    {
+        // A fixed request that follows a request nothing can host conflicts on its own.
+        var alone = candidates.Where(c => c.Fixed is not null && !c.CanBeScheduled).Select(c => c.Request.Id).Order(StringComparer.Ordinal).ToList();
+        if (alone.Count > 0)
+        {
+            return alone;
+        }
+
+        var deadline = DateTime.UtcNow + timeLimit;
+        var model = new ScheduleModel([.. candidates.Where(c => c.CanBeScheduled)], fixedByAssumption: true);
+        var byIndex = model.FixedLiterals.ToDictionary(f => f.Value.GetIndex(), f => f.Key);
+        if (Core(model, [.. model.FixedLiterals.Keys], deadline) is not { } core)
+        {
+            return [];
+        }
+
+        foreach (var id in core.ToList())
+        {
+            if (core.Count > 1 && Core(model, [.. core.Where(c => c != id)], deadline) is { } smaller)
+            {
+                core = smaller;
+            }
+        }
+
+        return [.. core.Order(StringComparer.Ordinal)];
+
+        List<string>? Core(ScheduleModel m, List<string> assumed, DateTime until)
+        {
+            var seconds = (until - DateTime.UtcNow).TotalSeconds;
+            if (seconds <= 0)
+            {
+                return null;
+            }
+
+            m.Model.ClearAssumptions();
+            m.Model.AddAssumptions(assumed.Select(id => (ILiteral)m.FixedLiterals[id]));
+            var solver = new CpSolver
+            {
+                StringParameters = string.Create(CultureInfo.InvariantCulture, $"max_time_in_seconds:{seconds:0.###} num_workers:1"),
+            };
+            return solver.Solve(m.Model) == CpSolverStatus.Infeasible
+                ? [.. solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()]
+                : null;
+        }
+    }
+}
