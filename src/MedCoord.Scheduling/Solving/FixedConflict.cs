@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Google.OrTools.Sat;
 
@@ -20,17 +21,17 @@ internal static class FixedConflict
             return alone;
         }
 
-        var deadline = DateTime.UtcNow + timeLimit;
+        var clock = Stopwatch.StartNew();
         var model = new ScheduleModel([.. candidates.Where(c => c.CanBeScheduled)], fixedByAssumption: true);
         var byIndex = model.FixedLiterals.ToDictionary(f => f.Value.GetIndex(), f => f.Key);
-        if (Core(model, [.. model.FixedLiterals.Keys], deadline) is not { } core)
+        if (Core(model, [.. model.FixedLiterals.Keys]) is not { } core)
         {
             return [];
         }
 
         foreach (var id in core.ToList())
         {
-            if (core.Count > 1 && Core(model, [.. core.Where(c => c != id)], deadline) is { } smaller)
+            if (core.Count > 1 && Core(model, [.. core.Where(c => c != id)]) is { } smaller)
             {
                 core = smaller;
             }
@@ -38,9 +39,9 @@ internal static class FixedConflict
 
         return [.. core.Order(StringComparer.Ordinal)];
 
-        List<string>? Core(ScheduleModel m, List<string> assumed, DateTime until)
+        List<string>? Core(ScheduleModel m, List<string> assumed)
         {
-            var seconds = (until - DateTime.UtcNow).TotalSeconds;
+            var seconds = (timeLimit - clock.Elapsed).TotalSeconds;
             if (seconds <= 0)
             {
                 return null;
