@@ -90,27 +90,8 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
 /// <summary>Reads a book (a schedule file), printing one line per error, each naming the file.</summary>
 internal static class BookLoader
 {
-    public static async Task<Schedule?> LoadAsync(string path, TextWriter stderr)
-    {
-        string json;
-        try
-        {
-            json = await File.ReadAllTextAsync(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            await stderr.WriteLineAsync($"{path}: cannot read the schedule file ({ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)})");
-            return null;
-        }
-
-        var errors = ScheduleFile.TryParse(json, out var schedule);
-        foreach (var error in errors)
-        {
-            await stderr.WriteLineAsync($"{path}: {error}");
-        }
-
-        return schedule;
-    }
+    public static Task<Schedule?> LoadAsync(string path, TextWriter stderr) =>
+        InputFile.LoadAsync(path, "schedule file", json => (ScheduleFile.TryParse(json, out var schedule), schedule), nameFile: true, stderr);
 }
 
 /// <summary>Writes output files whole or not at all.</summary>

@@ -163,10 +163,23 @@ public static class SolverCommandLine
     }
 }
 
-/// <summary>Reads a problem file, printing one line per error.</summary>
+/// <summary>Reads a problem file, printing one line per error (each naming its JSON path).</summary>
 internal static class ProblemLoader
 {
-    public static async Task<Problem?> LoadAsync(string path, TextWriter stderr)
+    public static Task<Problem?> LoadAsync(string path, TextWriter stderr) =>
+        InputFile.LoadAsync(path, "problem file", json => (ProblemFile.TryParse(json, out var problem), problem), nameFile: false, stderr);
+}
+
+/// <summary>Reads an input file and parses it, printing one line per problem; nothing on success.</summary>
+internal static class InputFile
+{
+    /// <param name="path">The file.</param>
+    /// <param name="what">What it is, for the message when it cannot be read.</param>
+    /// <param name="parse">The parser: every error, and the value when there are none.</param>
+    /// <param name="nameFile">Whether each error line starts with the file's path (where a command reads several files).</param>
+    /// <param name="stderr">Where errors go.</param>
+    public static async Task<T?> LoadAsync<T>(string path, string what, Func<string, (IReadOnlyList<ValidationError> Errors, T? Value)> parse, bool nameFile, TextWriter stderr)
+        where T : class
     {
         string json;
         try
@@ -175,17 +188,17 @@ internal static class ProblemLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await stderr.WriteLineAsync($"{path}: cannot read the problem file ({ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)})");
+            await stderr.WriteLineAsync($"{path}: cannot read the {what} ({ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)})");
             return null;
         }
 
-        var errors = ProblemFile.TryParse(json, out var problem);
+        var (errors, value) = parse(json);
         foreach (var error in errors)
         {
-            await stderr.WriteLineAsync(error.ToString());
+            await stderr.WriteLineAsync(nameFile ? $"{path}: {error}" : error.ToString());
         }
 
-        return problem;
+        return errors.Count == 0 ? value : null;
     }
 }
 

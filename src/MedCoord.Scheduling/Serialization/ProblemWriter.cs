@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using MedCoord.Scheduling.Model;
 using NodaTime;
@@ -15,11 +14,8 @@ internal static class ProblemWriter
 
     public static string Write(Problem problem)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonWriting.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("formatVersion", 1);
             w.WriteStartObject("horizon");
             w.WriteString("start", Date(problem.Horizon.Start));
             w.WriteString("end", Date(problem.Horizon.End));
@@ -161,10 +157,7 @@ internal static class ProblemWriter
                 w.WriteEndObject();
             }
 
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 
     private static string Date(LocalDate date) => date.ToString("uuuu'-'MM'-'dd", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MedCoord.Scheduling.Results;
 using NodaTime;
@@ -47,11 +46,8 @@ public static class ScheduleFile
     public static string Serialize(Schedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonWriting.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("formatVersion", 1);
             w.WriteString("status", schedule.Status.ToString());
             w.WriteStartObject("objective");
             w.WriteNumber("scheduledPriority", schedule.Objective.ScheduledPriority);
@@ -110,9 +106,6 @@ public static class ScheduleFile
             w.WriteNumber("workers", schedule.Stats.Workers);
             w.WriteNumber("seed", schedule.Stats.Seed);
             w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 }

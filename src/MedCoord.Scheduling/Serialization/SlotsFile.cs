@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MedCoord.Scheduling.Operations;
 
@@ -13,11 +12,8 @@ public static class SlotsFile
     public static string Serialize(SlotRecommendations recommendations)
     {
         ArgumentNullException.ThrowIfNull(recommendations);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        return JsonWriting.Document(w =>
         {
-            w.WriteStartObject();
-            w.WriteNumber("formatVersion", 1);
             w.WriteString("request", recommendations.RequestId);
             w.WriteStartArray("slots");
             foreach (var s in recommendations.Slots)
@@ -39,9 +35,6 @@ public static class SlotsFile
             w.WriteEndArray();
             w.WriteStringOrNull("reason", recommendations.Reason?.ToString());
             w.WriteStringOrNull("message", recommendations.Message);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        });
     }
 }
