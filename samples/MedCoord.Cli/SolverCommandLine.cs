@@ -73,7 +73,11 @@ public static class SolverCommandLine
         {
             replanProblem, previousOption, replanOut, replanTime, replanWorkers, replanSeed,
         };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan };
+
+        var dbOption = new Option<string>("--db") { Description = "The engine's SQLite database file.", Required = true };
+        var verifyAudit = new Command("verify", "Check the audit trail's hash chain; exit 1 naming the first bad entry.") { dbOption };
+        var audit = new Command("audit", "The engine's audit trail.") { verifyAudit };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -116,6 +120,11 @@ public static class SolverCommandLine
                     parse.GetValue(topOption),
                     parse.GetValue(stepOption),
                     parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
+            }
+
+            if (parse.CommandResult.Command == verifyAudit)
+            {
+                return await new AuditVerifyCommand(parse.GetValue(dbOption)!).RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == replan)

@@ -152,4 +152,35 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Contains("--workers: must be from 0 (the machine's core count) to 256, found -1", stderr);
         Assert.False(File.Exists(Path.Combine(_dir, "x.json")));
     }
+
+    [Fact]
+    public async Task AuditVerify_IntactThenEditedThenMissing_ExitsZeroOneTwo()
+    {
+        var db = Path.Combine(_dir, "engine.db");
+        var log = new MedCoord.Engine.Audit.SqliteAuditLog(MedCoord.Engine.Storage.SqliteDatabase.Open(db), new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 11, 27, 9, 0)));
+        foreach (var action in new[] { "Draft", "Sent", "Accepted" })
+        {
+            log.Append("coordinator-1", "referral", "ref-7", action);
+        }
+
+        var (intact, stdout, _) = await Run("audit", "verify", "--db", db);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var edit = connection.CreateCommand();
+            edit.CommandText = "UPDATE audit_log SET actor = 'coordinator-2' WHERE sequence = 2";
+            edit.ExecuteNonQuery();
+        }
+
+        var (broken, _, stderr) = await Run("audit", "verify", "--db", db);
+        var (missing, _, missingErr) = await Run("audit", "verify", "--db", Path.Combine(_dir, "none.db"));
+
+        Assert.Equal(0, intact);
+        Assert.Contains("audit log intact: 3 entries", stdout);
+        Assert.Equal(1, broken);
+        Assert.Equal("audit log broken at entry 2: entry 2 does not match its hash: edited", stderr.Trim());
+        Assert.Equal(2, missing);
+        Assert.Contains("--db: no database file at", missingErr);
+        Assert.False(File.Exists(Path.Combine(_dir, "none.db")));
+    }
 }
