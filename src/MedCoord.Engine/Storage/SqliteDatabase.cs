@@ -26,6 +26,27 @@ public sealed class SqliteDatabase
             sequence INTEGER NOT NULL,
             hash TEXT NOT NULL);
         """,
+        """
+        CREATE TABLE referrals (
+            id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            patient_id TEXT NOT NULL,
+            from_provider_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sent_at TEXT);
+        CREATE TABLE referral_history (
+            referral_id TEXT NOT NULL REFERENCES referrals (id),
+            position INTEGER NOT NULL,
+            from_status TEXT NOT NULL,
+            to_status TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (referral_id, position));
+        """,
     ];
 
     private readonly string _connectionString;

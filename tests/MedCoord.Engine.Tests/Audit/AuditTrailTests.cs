@@ -85,7 +85,11 @@ public sealed class AuditTrailTests : IDisposable
 
         Assert.Equal(4, reopened.Read().Count);
         Assert.True(reopened.Verify().Intact);
-        Assert.Equal(1, SqliteDatabase.CurrentVersion);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var version = connection.CreateCommand();
+        version.CommandText = "SELECT version FROM schema_version";
+        Assert.Equal((long)SqliteDatabase.CurrentVersion, version.ExecuteScalar());
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using NodaTime;
+
+namespace MedCoord.Engine.Referrals;
+
+/// <summary>How soon a referral is needed (FHIR request priority).</summary>
+public enum ReferralPriority
+{
+    /// <summary>Normal priority.</summary>
+    Routine,
+
+    /// <summary>Sooner than routine.</summary>
+    Urgent,
+
+    /// <summary>As soon as possible.</summary>
+    Asap,
+
+    /// <summary>Immediately.</summary>
+    Stat,
+}
+
+/// <summary>Where a referral is in its loop.</summary>
+public enum ReferralStatus
+{
+    /// <summary>Written, not sent.</summary>
+    Draft,
+
+    /// <summary>Sent to the target, not yet answered.</summary>
+    Sent,
+
+    /// <summary>The target agreed to see the patient.</summary>
+    Accepted,
+
+    /// <summary>The target will not see the patient.</summary>
+    Declined,
+
+    /// <summary>An appointment is booked.</summary>
+    Scheduled,
+
+    /// <summary>The patient was seen.</summary>
+    Completed,
+
+    /// <summary>The target's report came back.</summary>
+    ReportReceived,
+
+    /// <summary>The loop is closed: the referrer has the outcome.</summary>
+    Closed,
+
+    /// <summary>Withdrawn before it was done.</summary>
+    Cancelled,
+
+    /// <summary>Not acted on in time.</summary>
+    Expired,
+}
+
+/// <summary>One change of status: who, when and why.</summary>
+/// <param name="From">Status before.</param>
+/// <param name="To">Status after.</param>
+/// <param name="Actor">Who: an opaque id.</param>
+/// <param name="At">When (from the injected clock).</param>
+/// <param name="Reason">Why, as a short code or phrase (no patient details).</param>
+public sealed record ReferralTransition(ReferralStatus From, ReferralStatus To, string Actor, Instant At, string Reason);
+
+/// <summary>A referral and its tracking: FHIR ServiceRequest (what is asked) plus Task (where it is).</summary>
+/// <param name="Id">Opaque referral id.</param>
+/// <param name="PatientId">Opaque patient id.</param>
+/// <param name="FromProviderId">The referring provider.</param>
+/// <param name="Target">A specialty or an external facility id from the directory.</param>
+/// <param name="Priority">How soon it is needed.</param>
+/// <param name="CreatedAt">When it was written.</param>
+/// <param name="Status">Where it is now.</param>
+/// <param name="SentAt">When it was sent, once sent.</param>
+/// <param name="History">Every transition, oldest first.</param>
+/// <param name="Version">Incremented by each stored change: the optimistic-concurrency token.</param>
+public sealed record Referral(
+    string Id,
+    string PatientId,
+    string FromProviderId,
+    string Target,
+    ReferralPriority Priority,
+    Instant CreatedAt,
+    ReferralStatus Status,
+    Instant? SentAt,
+    IReadOnlyList<ReferralTransition> History,
+    long Version)
+{
+    /// <summary>Whether two referrals hold the same values, their histories compared entry by entry.</summary>
+    /// <param name="other">The other referral.</param>
+    /// <returns>True when equal.</returns>
+    public bool Equals(Referral? other) =>
+        other is not null && Id == other.Id && PatientId == other.PatientId && FromProviderId == other.FromProviderId && Target == other.Target
+        && Priority == other.Priority && CreatedAt == other.CreatedAt && Status == other.Status && SentAt == other.SentAt
+        && Version == other.Version && History.SequenceEqual(other.History);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, Status, Version, History.Count);
+}

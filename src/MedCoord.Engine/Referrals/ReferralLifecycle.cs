@@ -1,0 +1,103 @@
+using NodaTime;
+
+namespace MedCoord.Engine.Referrals;
+
+/// <summary>Thrown when a referral is asked to make a move its lifecycle does not allow.</summary>
+public sealed class ReferralTransitionException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="referralId">The referral.</param>
+    /// <param name="from">Its status.</param>
+    /// <param name="to">The status asked for.</param>
+    /// <param name="allowed">The statuses it may move to.</param>
+    public ReferralTransitionException(string referralId, ReferralStatus from, ReferralStatus to, IReadOnlyList<ReferralStatus> allowed)
+        : base($"Referral '{referralId}' cannot go from {from} to {to}; from {from} it may go to {(allowed.Count == 0 ? "nothing (it is final)" : string.Join(", ", allowed))}.")
+    {
+        (ReferralId, From, To, Allowed) = (referralId, from, to, allowed);
+    }
+
+    /// <summary>Gets the referral.</summary>
+    public string ReferralId { get; }
+
+    /// <summary>Gets its status.</summary>
+    public ReferralStatus From { get; }
+
+    /// <summary>Gets the status asked for.</summary>
+    public ReferralStatus To { get; }
+
+    /// <summary>Gets the statuses it may move to.</summary>
+    public IReadOnlyList<ReferralStatus> Allowed { get; }
+}
+
+/// <summary>
+/// The referral loop: Draft → Sent → Accepted | Declined; Accepted → Scheduled → Completed → ReportReceived → Closed;
+/// a declined referral is closed; anything not yet done can be Cancelled, and anything waiting on the target can
+/// Expire. Thread safe.
+/// </summary>
+public static class ReferralLifecycle
+{
+    private static readonly Dictionary<ReferralStatus, ReferralStatus[]> Moves = new()
+    {
+        [ReferralStatus.Draft] = [ReferralStatus.Sent, ReferralStatus.Cancelled],
+        [ReferralStatus.Sent] = [ReferralStatus.Accepted, ReferralStatus.Declined, ReferralStatus.Cancelled, ReferralStatus.Expired],
+        [ReferralStatus.Accepted] = [ReferralStatus.Scheduled, ReferralStatus.Cancelled, ReferralStatus.Expired],
+        [ReferralStatus.Declined] = [ReferralStatus.Closed],
+        [ReferralStatus.Scheduled] = [ReferralStatus.Completed, ReferralStatus.Cancelled, ReferralStatus.Expired],
+        [ReferralStatus.Completed] = [ReferralStatus.ReportReceived, ReferralStatus.Expired],
+        [ReferralStatus.ReportReceived] = [ReferralStatus.Closed],
+        [ReferralStatus.Closed] = [],
+        [ReferralStatus.Cancelled] = [],
+        [ReferralStatus.Expired] = [],
+    };
+
+    /// <summary>The statuses a referral in <paramref name="from"/> may move to.</summary>
+    /// <param name="from">A status.</param>
+    /// <returns>The allowed next statuses; empty for a final one.</returns>
+    public static IReadOnlyList<ReferralStatus> AllowedFrom(ReferralStatus from) => Moves[from];
+
+    /// <summary>A new draft.</summary>
+    /// <param name="id">Opaque referral id.</param>
+    /// <param name="patientId">Opaque patient id.</param>
+    /// <param name="fromProviderId">The referring provider.</param>
+    /// <param name="target">A specialty or a directory facility id.</param>
+    /// <param name="priority">How soon.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The draft, version 0 (not yet stored).</returns>
+    public static Referral Draft(string id, string patientId, string fromProviderId, string target, ReferralPriority priority, IClock clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fromProviderId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        ArgumentNullException.ThrowIfNull(clock);
+        return new Referral(id, patientId, fromProviderId, target, priority, clock.GetCurrentInstant(), ReferralStatus.Draft, null, [], 0);
+    }
+
+    /// <summary>Moves a referral on, recording who, when and why.</summary>
+    /// <param name="referral">The referral.</param>
+    /// <param name="to">The new status.</param>
+    /// <param name="actor">Who: an opaque id.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The referral after the move (same version: storing it increments the version).</returns>
+    /// <exception cref="ReferralTransitionException">The lifecycle does not allow the move.</exception>
+    public static Referral Move(Referral referral, ReferralStatus to, string actor, string reason, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!Moves[referral.Status].Contains(to))
+        {
+            throw new ReferralTransitionException(referral.Id, referral.Status, to, Moves[referral.Status]);
+        }
+
+        var now = clock.GetCurrentInstant();
+        return referral with
+        {
+            Status = to,
+            SentAt = to == ReferralStatus.Sent ? now : referral.SentAt,
+            History = [.. referral.History, new ReferralTransition(referral.Status, to, actor, now, reason)],
+        };
+    }
+}

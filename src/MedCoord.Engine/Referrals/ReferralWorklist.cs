@@ -1,0 +1,117 @@
+using NodaTime;
+
+namespace MedCoord.Engine.Referrals;
+
+/// <summary>How long a referral of one priority may wait, each counted from when it was sent.</summary>
+/// <param name="Accept">To be accepted or declined.</param>
+/// <param name="Schedule">To have an appointment booked.</param>
+/// <param name="Report">To have the target's report back (the referral's due date).</param>
+public sealed record ReferralLimits(Duration Accept, Duration Schedule, Duration Report);
+
+/// <summary>Per-priority limits for referrals. Mutable options, validated by <see cref="Validate"/>.</summary>
+public sealed class ReferralOptions
+{
+    /// <summary>Gets or sets the limits per priority.</summary>
+    /// <value>The defaults are routine 7/30/60 days, urgent 2/7/14 days, asap 1/3/7 days, stat 4 hours/1 day/2 days.</value>
+    public Dictionary<ReferralPriority, ReferralLimits> Limits { get; set; } = new()
+    {
+        [ReferralPriority.Routine] = new(Duration.FromDays(7), Duration.FromDays(30), Duration.FromDays(60)),
+        [ReferralPriority.Urgent] = new(Duration.FromDays(2), Duration.FromDays(7), Duration.FromDays(14)),
+        [ReferralPriority.Asap] = new(Duration.FromDays(1), Duration.FromDays(3), Duration.FromDays(7)),
+        [ReferralPriority.Stat] = new(Duration.FromHours(4), Duration.FromDays(1), Duration.FromDays(2)),
+    };
+
+    /// <summary>Every problem with the options: a missing priority, a non-positive limit, or limits out of order.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var priority in Enum.GetValues<ReferralPriority>())
+        {
+            if (Limits is null || !Limits.TryGetValue(priority, out var l) || l is null)
+            {
+                problems.Add($"Limits[{priority}]: missing");
+                continue;
+            }
+
+            if (l.Accept <= Duration.Zero || l.Schedule <= Duration.Zero || l.Report <= Duration.Zero)
+            {
+                problems.Add($"Limits[{priority}]: every limit must be positive");
+            }
+            else if (!(l.Accept <= l.Schedule && l.Schedule <= l.Report))
+            {
+                problems.Add($"Limits[{priority}]: accept ({l.Accept}) ≤ schedule ({l.Schedule}) ≤ report ({l.Report}) must hold");
+            }
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>What is late about a referral.</summary>
+public enum ReferralLateness
+{
+    /// <summary>Sent, not answered within the accept limit.</summary>
+    NotAccepted,
+
+    /// <summary>No appointment within the schedule limit.</summary>
+    NotScheduled,
+
+    /// <summary>No report within the report limit (the due date).</summary>
+    NoReport,
+}
+
+/// <summary>One overdue referral on the coordinator's worklist.</summary>
+/// <param name="ReferralId">The referral.</param>
+/// <param name="Lateness">What is late.</param>
+/// <param name="DueAt">When it was due.</param>
+public sealed record OverdueReferral(string ReferralId, ReferralLateness Lateness, Instant DueAt);
+
+/// <summary>The referrals past their limits, most overdue first. Thread safe.</summary>
+public static class ReferralWorklist
+{
+    /// <summary>The referral's due date: sent time plus its priority's report limit; null until sent.</summary>
+    /// <param name="referral">The referral.</param>
+    /// <param name="options">The limits.</param>
+    /// <returns>The due date.</returns>
+    public static Instant? DueBy(Referral referral, ReferralOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        ArgumentNullException.ThrowIfNull(options);
+        return referral.SentAt + options.Limits[referral.Priority].Report;
+    }
+
+    /// <summary>Every referral past a limit at <paramref name="now"/>, the earliest missed limit of each, most overdue first.</summary>
+    /// <param name="referrals">Referrals.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="now">The current instant (from the host's clock).</param>
+    /// <returns>The worklist.</returns>
+    public static IReadOnlyList<OverdueReferral> Overdue(IEnumerable<Referral> referrals, ReferralOptions options, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(referrals);
+        ArgumentNullException.ThrowIfNull(options);
+        var list = new List<OverdueReferral>();
+        foreach (var r in referrals)
+        {
+            if (r.SentAt is not { } sent)
+            {
+                continue;
+            }
+
+            var limits = options.Limits[r.Priority];
+            var late = r.Status switch
+            {
+                ReferralStatus.Sent when now > sent + limits.Accept => new OverdueReferral(r.Id, ReferralLateness.NotAccepted, sent + limits.Accept),
+                ReferralStatus.Accepted when now > sent + limits.Schedule => new OverdueReferral(r.Id, ReferralLateness.NotScheduled, sent + limits.Schedule),
+                ReferralStatus.Scheduled or ReferralStatus.Completed when now > sent + limits.Report => new OverdueReferral(r.Id, ReferralLateness.NoReport, sent + limits.Report),
+                _ => null,
+            };
+            if (late is not null)
+            {
+                list.Add(late);
+            }
+        }
+
+        return [.. list.OrderBy(o => o.DueAt).ThenBy(o => o.ReferralId, StringComparer.Ordinal)];
+    }
+}
