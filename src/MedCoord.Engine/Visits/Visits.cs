@@ -1,0 +1,207 @@
+using NodaTime;
+
+namespace MedCoord.Engine.Visits;
+
+/// <summary>Where an appointment stands on the day (FHIR Appointment status).</summary>
+public enum VisitStatus
+{
+    /// <summary>Booked, the patient not yet here.</summary>
+    Booked,
+
+    /// <summary>The patient is here, not yet checked in.</summary>
+    Arrived,
+
+    /// <summary>Checked in: forms complete.</summary>
+    CheckedIn,
+
+    /// <summary>The visit took place.</summary>
+    Fulfilled,
+
+    /// <summary>Called off.</summary>
+    Cancelled,
+
+    /// <summary>Not checked in within the grace period after its start.</summary>
+    NoShow,
+}
+
+/// <summary>One change of a visit's status.</summary>
+/// <param name="From">Before.</param>
+/// <param name="To">After.</param>
+/// <param name="Actor">Who (opaque id; "system" for no-shows).</param>
+/// <param name="At">When.</param>
+public sealed record VisitTransition(VisitStatus From, VisitStatus To, string Actor, Instant At);
+
+/// <summary>A booked appointment on the day.</summary>
+/// <param name="Id">Opaque visit id (the scheduling request's id works).</param>
+/// <param name="PatientId">Opaque patient id.</param>
+/// <param name="AppointmentTypeId">Its appointment type, which decides the forms it needs.</param>
+/// <param name="Start">When it starts.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="History">Every change, oldest first.</param>
+public sealed record Visit(string Id, string PatientId, string AppointmentTypeId, Instant Start, VisitStatus Status, IReadOnlyList<VisitTransition> History);
+
+/// <summary>The forms an appointment type needs before check-in.</summary>
+/// <param name="IntakeQuestionnaire">An intake questionnaire response for the visit.</param>
+/// <param name="ConsentScope">A consent of this scope, active and unexpired at check-in; null when none is needed.</param>
+public sealed record FormRequirements(bool IntakeQuestionnaire, string? ConsentScope);
+
+/// <summary>A patient's consent.</summary>
+/// <param name="Id">Opaque id.</param>
+/// <param name="PatientId">Opaque patient id.</param>
+/// <param name="Scope">What it covers, for example "treatment" or "telehealth".</param>
+/// <param name="GivenAt">When it was given.</param>
+/// <param name="ExpiresAt">When it lapses; null when it does not.</param>
+/// <param name="RevokedAt">When it was withdrawn; null while it stands.</param>
+public sealed record Consent(string Id, string PatientId, string Scope, Instant GivenAt, Instant? ExpiresAt, Instant? RevokedAt)
+{
+    /// <summary>Whether it is in force at an instant.</summary>
+    /// <param name="at">The instant.</param>
+    /// <returns>True when given, not expired and not revoked by then.</returns>
+    public bool ActiveAt(Instant at) => GivenAt <= at && (ExpiresAt is not { } end || at < end) && (RevokedAt is not { } revoked || at < revoked);
+}
+
+/// <summary>A completed intake questionnaire (FHIR QuestionnaireResponse) for one visit.</summary>
+/// <param name="VisitId">The visit.</param>
+/// <param name="PatientId">Opaque patient id.</param>
+/// <param name="CompletedAt">When it was completed.</param>
+public sealed record IntakeResponse(string VisitId, string PatientId, Instant CompletedAt);
+
+/// <summary>A check-in's outcome: the visit checked in, or every reason it was refused.</summary>
+/// <param name="Visit">The visit after the attempt (unchanged when refused).</param>
+/// <param name="Refusals">Why check-in was refused; empty when it succeeded.</param>
+public sealed record CheckInOutcome(Visit Visit, IReadOnlyList<string> Refusals)
+{
+    /// <summary>Gets whether the visit is checked in.</summary>
+    public bool CheckedIn => Refusals.Count == 0;
+}
+
+/// <summary>Thrown when a visit is asked to make a move its lifecycle does not allow.</summary>
+public sealed class VisitTransitionException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="visitId">The visit.</param>
+    /// <param name="from">Its status.</param>
+    /// <param name="to">The status asked for.</param>
+    public VisitTransitionException(string visitId, VisitStatus from, VisitStatus to)
+        : base($"Visit '{visitId}' cannot go from {from} to {to}; from {from} it may go to {(VisitDesk.AllowedFrom(from).Count == 0 ? "nothing (it is final)" : string.Join(", ", VisitDesk.AllowedFrom(from)))}.")
+    {
+        (VisitId, From, To) = (visitId, from, to);
+    }
+
+    /// <summary>Gets the visit.</summary>
+    public string VisitId { get; }
+
+    /// <summary>Gets its status.</summary>
+    public VisitStatus From { get; }
+
+    /// <summary>Gets the status asked for.</summary>
+    public VisitStatus To { get; }
+}
+
+/// <summary>
+/// The front desk: arrival, check-in (refused, with every reason, until the type's forms are complete), fulfilment,
+/// cancellation, and no-shows for booked visits not checked in within a grace period after their start — decided
+/// from the injected clock when asked, with no timers. Thread safe (it holds no state).
+/// </summary>
+public static class VisitDesk
+{
+    private static readonly Dictionary<VisitStatus, VisitStatus[]> Moves = new()
+    {
+        [VisitStatus.Booked] = [VisitStatus.Arrived, VisitStatus.CheckedIn, VisitStatus.Cancelled, VisitStatus.NoShow],
+        [VisitStatus.Arrived] = [VisitStatus.CheckedIn, VisitStatus.Cancelled],
+        [VisitStatus.CheckedIn] = [VisitStatus.Fulfilled],
+        [VisitStatus.Fulfilled] = [],
+        [VisitStatus.Cancelled] = [],
+        [VisitStatus.NoShow] = [],
+    };
+
+    /// <summary>The statuses a visit in <paramref name="from"/> may move to.</summary>
+    /// <param name="from">A status.</param>
+    /// <returns>The allowed next statuses.</returns>
+    public static IReadOnlyList<VisitStatus> AllowedFrom(VisitStatus from) => Moves[from];
+
+    /// <summary>Moves a visit (arrival, fulfilment, cancellation). Check-in goes through <see cref="CheckIn"/>.</summary>
+    /// <param name="visit">The visit.</param>
+    /// <param name="to">The new status.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The visit after the move.</returns>
+    /// <exception cref="VisitTransitionException">The lifecycle does not allow it, or it is a check-in.</exception>
+    public static Visit Move(Visit visit, VisitStatus to, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (to == VisitStatus.CheckedIn || !Moves[visit.Status].Contains(to))
+        {
+            throw new VisitTransitionException(visit.Id, visit.Status, to);
+        }
+
+        return visit with { Status = to, History = [.. visit.History, new VisitTransition(visit.Status, to, actor, clock.GetCurrentInstant())] };
+    }
+
+    /// <summary>Checks a visit in when its forms are complete; otherwise refuses with every reason.</summary>
+    /// <param name="visit">A booked or arrived visit.</param>
+    /// <param name="requirements">What its appointment type needs.</param>
+    /// <param name="intake">The patient's intake responses.</param>
+    /// <param name="consents">The patient's consents.</param>
+    /// <param name="actor">Who checks the patient in.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="VisitTransitionException">The visit is not booked or arrived.</exception>
+    public static CheckInOutcome CheckIn(Visit visit, FormRequirements requirements, IEnumerable<IntakeResponse> intake, IEnumerable<Consent> consents, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentNullException.ThrowIfNull(requirements);
+        ArgumentNullException.ThrowIfNull(intake);
+        ArgumentNullException.ThrowIfNull(consents);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!Moves[visit.Status].Contains(VisitStatus.CheckedIn))
+        {
+            throw new VisitTransitionException(visit.Id, visit.Status, VisitStatus.CheckedIn);
+        }
+
+        var now = clock.GetCurrentInstant();
+        var refusals = new List<string>();
+        if (requirements.IntakeQuestionnaire && !intake.Any(r => r.VisitId == visit.Id && r.PatientId == visit.PatientId && r.CompletedAt <= now))
+        {
+            refusals.Add("the intake questionnaire for this visit is not completed");
+        }
+
+        if (requirements.ConsentScope is { } scope)
+        {
+            var ofScope = consents.Where(c => c.PatientId == visit.PatientId && c.Scope == scope).ToList();
+            if (!ofScope.Any(c => c.ActiveAt(now)))
+            {
+                var lapsed = ofScope.Where(c => c.GivenAt <= now).OrderByDescending(c => c.GivenAt).FirstOrDefault();
+                refusals.Add(lapsed switch
+                {
+                    null => $"no '{scope}' consent is on file",
+                    { RevokedAt: { } revoked } when revoked <= now => $"the '{scope}' consent was revoked on {revoked}",
+                    { ExpiresAt: { } expired } => $"the '{scope}' consent expired on {expired}",
+                    _ => $"no '{scope}' consent is active",
+                });
+            }
+        }
+
+        return refusals.Count > 0
+            ? new CheckInOutcome(visit, refusals)
+            : new CheckInOutcome(visit with { Status = VisitStatus.CheckedIn, History = [.. visit.History, new VisitTransition(visit.Status, VisitStatus.CheckedIn, actor, now)] }, []);
+    }
+
+    /// <summary>Booked visits not checked in within <paramref name="grace"/> after their start, marked no-show now.</summary>
+    /// <param name="visits">Visits.</param>
+    /// <param name="grace">How long after the start a patient may still check in.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The visits that became no-shows.</returns>
+    public static IReadOnlyList<Visit> MarkNoShows(IEnumerable<Visit> visits, Duration grace, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(visits);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, Duration.Zero);
+        var now = clock.GetCurrentInstant();
+        return [.. visits.Where(v => v.Status == VisitStatus.Booked && now > v.Start + grace)
+            .Select(v => v with { Status = VisitStatus.NoShow, History = [.. v.History, new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)] })];
+    }
+}
