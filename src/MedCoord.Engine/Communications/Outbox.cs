@@ -1,0 +1,194 @@
+using NodaTime;
+
+namespace MedCoord.Engine.Communications;
+
+/// <summary>What a message is for.</summary>
+public enum MessagePurpose
+{
+    /// <summary>A reminder before the visit.</summary>
+    Reminder,
+
+    /// <summary>A follow-up after the visit.</summary>
+    FollowUp,
+}
+
+/// <summary>What became of a message the host tried to send.</summary>
+public enum DeliveryResult
+{
+    /// <summary>Delivered.</summary>
+    Delivered,
+
+    /// <summary>Could not be delivered; the host may try again.</summary>
+    Failed,
+
+    /// <summary>The address is not valid; trying again will not help.</summary>
+    Rejected,
+}
+
+/// <summary>One message waiting in the outbox for the host to send. Opaque ids and a template code only.</summary>
+/// <param name="Id">Opaque id: visit, purpose and offset.</param>
+/// <param name="VisitId">The visit.</param>
+/// <param name="PatientId">The patient.</param>
+/// <param name="Purpose">Reminder or follow-up.</param>
+/// <param name="Template">The host's template code, for example "reminder-48h".</param>
+/// <param name="SendAt">When to send it: outside quiet hours in the patient's zone.</param>
+/// <param name="Delivery">What became of it, once the host reports; null while pending.</param>
+/// <param name="ReportedAt">When the host reported it.</param>
+public sealed record OutboxMessage(string Id, string VisitId, string PatientId, MessagePurpose Purpose, string Template, Instant SendAt, DeliveryResult? Delivery, Instant? ReportedAt);
+
+/// <summary>When messages go out. Mutable options, validated by <see cref="Validate"/>.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Gets or sets how long before the visit reminders go out.</summary>
+    /// <value>The default is 48 and 2 hours.</value>
+    public List<Duration> RemindersBefore { get; set; } = [Duration.FromHours(48), Duration.FromHours(2)];
+
+    /// <summary>Gets or sets how long after the visit's end the follow-up goes out; null for none.</summary>
+    /// <value>The default is 24 hours.</value>
+    public Duration? FollowUpAfter { get; set; } = Duration.FromHours(24);
+
+    /// <summary>Gets or sets when quiet hours start, on the patient's local clock.</summary>
+    /// <value>The default is 21:00.</value>
+    public LocalTime QuietFrom { get; set; } = new(21, 0);
+
+    /// <summary>Gets or sets when quiet hours end, on the patient's local clock (may be the next day).</summary>
+    /// <value>The default is 08:00.</value>
+    public LocalTime QuietUntil { get; set; } = new(8, 0);
+
+    /// <summary>Every problem with the options.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (RemindersBefore is null || RemindersBefore.Any(d => d <= Duration.Zero))
+        {
+            problems.Add("RemindersBefore: every reminder must be a positive time before the visit");
+        }
+
+        if (FollowUpAfter is { } after && after < Duration.Zero)
+        {
+            problems.Add($"FollowUpAfter: must not be negative, found {after}");
+        }
+
+        if (QuietFrom == QuietUntil)
+        {
+            problems.Add("QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none)");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>
+/// Plans reminders and follow-ups for a visit in the patient's local time, moved out of quiet hours: a reminder that
+/// falls in them goes out when they end if that is still before the visit, else in the minute before they began; a follow-up goes out
+/// when they end. The host sends what is due and reports each delivery. Thread safe (no state).
+/// </summary>
+public static class Outbox
+{
+    /// <summary>The messages for one visit, in send order. Reminders whose time has passed are not planned.</summary>
+    /// <param name="visitId">The visit.</param>
+    /// <param name="patientId">The patient.</param>
+    /// <param name="start">The visit's start.</param>
+    /// <param name="end">The visit's end.</param>
+    /// <param name="patientZone">The patient's zone (quiet hours are theirs).</param>
+    /// <param name="options">When messages go out.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The messages.</returns>
+    /// <exception cref="ArgumentException">The options are invalid, or the visit ends before it starts.</exception>
+    public static IReadOnlyList<OutboxMessage> Plan(string visitId, string patientId, Instant start, Instant end, DateTimeZone patientZone, OutboxOptions options, IClock clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(visitId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
+        ArgumentNullException.ThrowIfNull(patientZone);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        }
+
+        if (end < start)
+        {
+            throw new ArgumentException("the visit ends before it starts", nameof(end));
+        }
+
+        var now = clock.GetCurrentInstant();
+        var messages = new List<OutboxMessage>();
+        foreach (var before in options.RemindersBefore.Distinct().OrderByDescending(d => d))
+        {
+            var at = OutsideQuietHours(start - before, patientZone, options, mustBeBefore: start);
+            if (at is { } sendAt && sendAt >= now)
+            {
+                messages.Add(new OutboxMessage($"{visitId}/reminder/{before.TotalMinutes:0}m", visitId, patientId, MessagePurpose.Reminder,
+                    $"reminder-{before.TotalHours:0.##}h", sendAt, null, null));
+            }
+        }
+
+        if (options.FollowUpAfter is { } after && OutsideQuietHours(end + after, patientZone, options, mustBeBefore: null) is { } followUp)
+        {
+            messages.Add(new OutboxMessage($"{visitId}/follow-up", visitId, patientId, MessagePurpose.FollowUp, "follow-up", followUp, null, null));
+        }
+
+        return [.. messages.OrderBy(m => m.SendAt)];
+    }
+
+    /// <summary>Records what the host reported for a message.</summary>
+    /// <param name="message">A pending or failed message.</param>
+    /// <param name="result">What happened.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The message with its delivery recorded.</returns>
+    /// <exception cref="InvalidOperationException">It was already delivered or rejected.</exception>
+    public static OutboxMessage RecordDelivery(OutboxMessage message, DeliveryResult result, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (message.Delivery is DeliveryResult.Delivered or DeliveryResult.Rejected)
+        {
+            throw new InvalidOperationException($"Message '{message.Id}' is already {message.Delivery}; only a pending or failed message takes a new delivery result.");
+        }
+
+        return message with { Delivery = result, ReportedAt = clock.GetCurrentInstant() };
+    }
+
+    /// <summary>Messages the host should send now: pending or failed, due by now.</summary>
+    /// <param name="messages">The outbox.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>Due messages in send order.</returns>
+    public static IReadOnlyList<OutboxMessage> Due(IEnumerable<OutboxMessage> messages, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetCurrentInstant();
+        return [.. messages.Where(m => m.SendAt <= now && m.Delivery is null or DeliveryResult.Failed).OrderBy(m => m.SendAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The planned instant, or the nearest allowed one when it falls in quiet hours: their end if that is before
+    /// <paramref name="mustBeBefore"/> (or there is no such limit), else the minute before they began. Null when neither works.
+    /// </summary>
+    private static Instant? OutsideQuietHours(Instant planned, DateTimeZone zone, OutboxOptions options, Instant? mustBeBefore)
+    {
+        var local = planned.InZone(zone);
+        var time = local.TimeOfDay;
+        var crossesMidnight = options.QuietFrom > options.QuietUntil;
+        var quiet = crossesMidnight ? time >= options.QuietFrom || time < options.QuietUntil : time >= options.QuietFrom && time < options.QuietUntil;
+        if (!quiet)
+        {
+            return planned;
+        }
+
+        // The quiet stretch holding the planned time: it started today or yesterday, and ends today or tomorrow.
+        var startDate = crossesMidnight && time < options.QuietUntil ? local.Date.PlusDays(-1) : local.Date;
+        var endDate = crossesMidnight && time >= options.QuietFrom ? local.Date.PlusDays(1) : local.Date;
+        var quietEnds = zone.AtLeniently(endDate + options.QuietUntil).ToInstant();
+        var quietStarts = zone.AtLeniently(startDate + options.QuietFrom).ToInstant() - Duration.FromMinutes(1);
+        if (mustBeBefore is not { } limit || quietEnds < limit)
+        {
+            return quietEnds;
+        }
+
+        return quietStarts < limit ? quietStarts : null;
+    }
+}
