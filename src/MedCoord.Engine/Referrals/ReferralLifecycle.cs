@@ -62,14 +62,21 @@ public static class ReferralLifecycle
     /// <param name="target">A specialty or a directory facility id.</param>
     /// <param name="priority">How soon.</param>
     /// <param name="clock">The clock.</param>
+    /// <param name="directory">When given, the target must be a specialty some facility in it offers, or one of its facilities.</param>
     /// <returns>The draft, version 0 (not yet stored).</returns>
-    public static Referral Draft(string id, string patientId, string fromProviderId, string target, ReferralPriority priority, IClock clock)
+    /// <exception cref="ArgumentException">An id is empty, or the directory does not know the target.</exception>
+    public static Referral Draft(string id, string patientId, string fromProviderId, string target, ReferralPriority priority, IClock clock, FacilityDirectory? directory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
         ArgumentException.ThrowIfNullOrWhiteSpace(fromProviderId);
         ArgumentException.ThrowIfNullOrWhiteSpace(target);
         ArgumentNullException.ThrowIfNull(clock);
+        if (directory?.CheckTarget(target) is { } problem)
+        {
+            throw new ArgumentException($"Referral '{id}': {problem}.", nameof(target));
+        }
+
         return new Referral(id, patientId, fromProviderId, target, priority, clock.GetCurrentInstant(), ReferralStatus.Draft, null, [], 0);
     }
 
