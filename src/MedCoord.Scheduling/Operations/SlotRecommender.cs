@@ -125,6 +125,9 @@ public sealed class SlotRecommender
         _book.Add(new Booking(requestId, request.PatientId, slot.ProviderId, slot.RoomId, start, start + open!.Duration, start + open.Duration + open.Type.BufferMinutes));
     }
 
+    /// <summary>Takes a booked request's appointment out of the book, freeing its time.</summary>
+    internal void Release(string requestId) => _book.Remove(requestId);
+
     private AppointmentRequest Unbooked(string requestId)
     {
         ArgumentNullException.ThrowIfNull(requestId);

@@ -31,7 +31,7 @@ public static class WaitlistFiller
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(cancelledRequestId);
-        _ = new SlotRecommender(problem, book); // checks the problem and the whole book, naming paths in it
+        var recommender = new SlotRecommender(problem, book);
         var cancelled = book.Assignments.FirstOrDefault(a => a.RequestId == cancelledRequestId)
             ?? throw new ArgumentException(problem.Requests.Any(r => r.Id == cancelledRequestId)
                 ? $"request '{cancelledRequestId}' is not booked" : $"unknown request '{cancelledRequestId}'", nameof(cancelledRequestId));
@@ -55,7 +55,11 @@ public static class WaitlistFiller
 
         var kept = book.Assignments.Where(a => !gone.Contains(a.RequestId)).ToList();
         var freed = book.Assignments.Where(a => gone.Contains(a.RequestId)).ToList();
-        var recommender = new SlotRecommender(problem, book with { Assignments = kept });
+        foreach (var a in freed)
+        {
+            recommender.Release(a.RequestId);
+        }
+
         var freedTime = freed.Select(a => (a.ProviderId, a.RoomId, Start: recommender.Timeline.ToMinute(a.Start.ToInstant()), End: recommender.Timeline.ToMinute(a.End.ToInstant()))).ToList();
         bool UsesFreedTime(Booking b) => freedTime.Any(f =>
             (f.ProviderId is not null && f.ProviderId == b.ProviderId && b.Start < f.End && f.Start < b.End)

@@ -39,11 +39,19 @@ public static class Chromium
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "Chromium did not finish within 60 s");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "Chromium did not finish within 120 s");
+        Assert.True(process.ExitCode == 0, $"Chromium exited with code {process.ExitCode}");
         return stdout.Result;
     }
 }
 
+/// <summary>Browser runs are heavy on two cores: they run alone, not beside other test classes.</summary>
+[CollectionDefinition("Chromium", DisableParallelization = true)]
+public sealed class ChromiumCollection
+{
+}
+
+[Collection("Chromium")]
 public sealed class ScheduleHtmlTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("medcoord-html-").FullName;
