@@ -7,7 +7,8 @@ namespace MedCoord.Scheduling.Verification;
 /// <summary>
 /// The baseline: book requests one by one, highest priority first (predecessors before successors), each at the
 /// earliest instant where some provider, room and facility take it. Independent of the model builder: it works on
-/// instants from <see cref="WallClock"/>.
+/// instants from <see cref="WallClock"/>. It is cautious where places are shared: a room of any capacity and each
+/// equipment pool hold one appointment at a time, which every schedule may do.
 /// </summary>
 public static class FirstFit
 {
@@ -26,10 +27,14 @@ public static class FirstFit
             .ToDictionary(x => x.Key, x => x.Blocks);
         var patientHours = problem.Patients.ToDictionary(p => p.Id, p => p.Hours is null ? everything : clock.Blocks(p.Zone!, p.Hours));
 
+        var requests = problem.Requests.ToDictionary(r => r.Id);
         var booked = new List<Assignment>();
         var busyProvider = new Dictionary<string, List<(Instant, Instant)>>();
         var busyRoom = new Dictionary<string, List<(Instant, Instant)>>();
         var busyPatient = new Dictionary<string, List<(Instant, Instant)>>();
+        var busyPool = new Dictionary<string, List<(Instant, Instant)>>();
+        IEnumerable<string> PoolsAt(string facility, AppointmentType type) =>
+            (type.Equipment ?? []).Select(k => (problem.Equipment ?? []).FirstOrDefault(e => e.FacilityId == facility && e.Kind == k)?.Id ?? $"missing:{k}");
         var done = new Dictionary<string, Assignment?>();
 
         void Book(Assignment a, int buffer)
@@ -47,9 +52,13 @@ public static class FirstFit
             {
                 Busy(busyRoom, a.RoomId).Add((s, e + Duration.FromMinutes(buffer)));
             }
+
+            foreach (var pool in PoolsAt(a.FacilityId, types[requests[a.RequestId].TypeId]))
+            {
+                Busy(busyPool, pool).Add((s, e));
+            }
         }
 
-        var requests = problem.Requests.ToDictionary(r => r.Id);
         foreach (var f in problem.Fixed)
         {
             var r = requests[f.RequestId];
@@ -87,6 +96,12 @@ public static class FirstFit
                 var combos = Combos(problem, type);
                 foreach (var (facilityId, providerId, roomId) in combos)
                 {
+                    var pools = PoolsAt(facilityId, type).ToList();
+                    if (pools.Any(p => p.StartsWith("missing:", StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
                     var zone = facilities[facilityId].Zone;
                     var earliest = Max(r.Earliest ?? problem.Horizon.Start, problem.Horizon.Start);
                     var latest = Min(r.Latest ?? problem.Horizon.End, problem.Horizon.End);
@@ -120,6 +135,7 @@ public static class FirstFit
                         .Concat(Busy(busyPatient, r.PatientId).Select(b => b.Item2))
                         .Concat(providerId is null ? [] : Busy(busyProvider, providerId).Select(b => b.Item2))
                         .Concat(roomId is null ? [] : Busy(busyRoom, roomId).Select(b => b.Item2))
+                        .Concat(pools.SelectMany(pool => Busy(busyPool, pool).Select(b => b.Item2)))
                         .Append(lower)
                         .Where(p => p >= lower && p < upper && (best is null || p < best.Start.ToInstant()))
                         .Distinct().Order();
@@ -134,7 +150,8 @@ public static class FirstFit
                             && Clear(patient.Unavailable.Select(b => (b.Start, b.End)), e)
                             && Clear(Busy(busyPatient, r.PatientId), e)
                             && (providerId is null || Clear(Busy(busyProvider, providerId), e))
-                            && (roomId is null || Clear(Busy(busyRoom, roomId), e + buffer)))
+                            && (roomId is null || Clear(Busy(busyRoom, roomId), e + buffer))
+                            && pools.All(pool => Clear(Busy(busyPool, pool), e)))
                         {
                             best = new Assignment(r.Id, r.PatientId, providerId, roomId, facilityId, s.InZone(zone).ToOffsetDateTime(), e.InZone(zone).ToOffsetDateTime());
                             break;

@@ -222,7 +222,7 @@ public static class ScheduleVerifier
                     v.Add($"rule 6: {x.RequestId} and {y.RequestId} overlap for patient {requests[x.RequestId].PatientId}");
                 }
 
-                if (x.RoomId is not null && x.RoomId == y.RoomId)
+                if (x.RoomId is not null && x.RoomId == y.RoomId && rooms[x.RoomId].Capacity == 1)
                 {
                     var xb = Duration.FromMinutes(types[requests[x.RequestId].TypeId].BufferMinutes);
                     var yb = Duration.FromMinutes(types[requests[y.RequestId].TypeId].BufferMinutes);
@@ -230,6 +230,42 @@ public static class ScheduleVerifier
                     {
                         v.Add($"rule 6: {x.RequestId} and {y.RequestId} overlap in room {x.RoomId} counting buffers");
                     }
+                }
+            }
+        }
+
+        // Rule 6 for rooms holding several at once (buffers counted), rule 9 for equipment pools: at the start of each
+        // appointment (where occupancy peaks), count the appointments already in.
+        var shared = new List<(string What, int Capacity, string RequestId, Instant Start, Instant End)>();
+        foreach (var a in list)
+        {
+            var type = types[requests[a.RequestId].TypeId];
+            if (a.RoomId is not null && rooms.TryGetValue(a.RoomId, out var room) && room.Capacity > 1)
+            {
+                shared.Add(($"room {room.Id}", room.Capacity, a.RequestId, a.Start.ToInstant(), a.End.ToInstant() + Duration.FromMinutes(type.BufferMinutes)));
+            }
+
+            foreach (var kind in type.Equipment ?? [])
+            {
+                var pool = (problem.Equipment ?? []).FirstOrDefault(e => e.FacilityId == a.FacilityId && e.Kind == kind);
+                if (pool is null)
+                {
+                    v.Add($"rule 9: {a.RequestId} needs equipment {kind}, which facility {a.FacilityId} has no pool of");
+                    continue;
+                }
+
+                shared.Add(($"equipment pool {pool.Id}", pool.Count, a.RequestId, a.Start.ToInstant(), a.End.ToInstant()));
+            }
+        }
+
+        foreach (var group in shared.GroupBy(u => u.What))
+        {
+            foreach (var u in group)
+            {
+                var inside = group.Count(o => o.Start <= u.Start && u.Start < o.End);
+                if (inside > u.Capacity)
+                {
+                    v.Add($"rule {(u.What.StartsWith("room", StringComparison.Ordinal) ? 6 : 9)}: {u.What} holds {inside} appointments at once when {u.RequestId} starts (capacity {u.Capacity})");
                 }
             }
         }

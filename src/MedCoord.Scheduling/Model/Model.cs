@@ -27,7 +27,15 @@ public sealed record Facility(string Id, DateTimeZone Zone, IReadOnlyList<Weekly
 /// <param name="FacilityId">The facility the room belongs to.</param>
 /// <param name="Features">What the room offers (for example <c>exam</c>, <c>ecg</c>).</param>
 /// <param name="Unavailable">Absolute blocks when the room cannot be used.</param>
-public sealed record Room(string Id, string FacilityId, IReadOnlyList<string> Features, IReadOnlyList<Interval> Unavailable);
+/// <param name="Capacity">How many appointments the room holds at once (infusion chairs, a group room); 1 by default.</param>
+public sealed record Room(string Id, string FacilityId, IReadOnlyList<string> Features, IReadOnlyList<Interval> Unavailable, int Capacity = 1);
+
+/// <summary>A pool of interchangeable equipment at one facility (for example two portable ultrasound machines).</summary>
+/// <param name="Id">Unique pool id.</param>
+/// <param name="FacilityId">The facility the pool belongs to.</param>
+/// <param name="Kind">What the pool holds; appointment types ask for kinds. A facility has at most one pool of each kind.</param>
+/// <param name="Count">How many units the pool holds; each appointment that needs the kind takes one for its duration.</param>
+public sealed record EquipmentPool(string Id, string FacilityId, string Kind, int Count);
 
 /// <summary>A weekly block in which a provider works at one facility, on that facility's wall clock.</summary>
 /// <param name="FacilityId">Where the provider works in this block.</param>
@@ -54,8 +62,12 @@ public sealed record Patient(string Id, DateTimeZone? Zone, IReadOnlyList<Weekly
 /// <param name="ProviderSkill">The skill a provider needs; <see langword="null"/> books no provider.</param>
 /// <param name="RoomFeatures">Features a room needs; empty books no room (telehealth).</param>
 /// <param name="BufferMinutes">Room turnover after the appointment, in minutes.</param>
-public sealed record AppointmentType(string Id, int DurationMinutes, string? ProviderSkill, IReadOnlyList<string> RoomFeatures, int BufferMinutes = 0)
+/// <param name="Equipment">Kinds of equipment the appointment takes one unit of, from its facility's pools; <see langword="null"/> for none.</param>
+public sealed record AppointmentType(string Id, int DurationMinutes, string? ProviderSkill, IReadOnlyList<string> RoomFeatures, int BufferMinutes = 0, IReadOnlyList<string>? Equipment = null)
 {
+    /// <summary>Gets the equipment kinds the type needs, never <see langword="null"/>.</summary>
+    public IReadOnlyList<string> EquipmentKinds => Equipment ?? [];
+
     /// <summary>Gets whether this type books a provider.</summary>
     public bool BooksProvider => ProviderSkill is not null;
 
@@ -118,6 +130,7 @@ public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = nul
 /// <param name="Requests">Requests to schedule.</param>
 /// <param name="Fixed">Bookings to keep exactly.</param>
 /// <param name="Options">Solve settings from the problem itself.</param>
+/// <param name="Equipment">Equipment pools (format v1.1); <see langword="null"/> for none.</param>
 public sealed record Problem(
     DateInterval Horizon,
     IReadOnlyList<Facility> Facilities,
@@ -127,4 +140,9 @@ public sealed record Problem(
     IReadOnlyList<AppointmentType> AppointmentTypes,
     IReadOnlyList<AppointmentRequest> Requests,
     IReadOnlyList<FixedBooking> Fixed,
-    SolveOptions? Options = null);
+    SolveOptions? Options = null,
+    IReadOnlyList<EquipmentPool>? Equipment = null)
+{
+    /// <summary>Gets the equipment pools, never <see langword="null"/>.</summary>
+    public IReadOnlyList<EquipmentPool> EquipmentPools => Equipment ?? [];
+}

@@ -87,7 +87,10 @@ internal static class BookReader
         var request = calendar.Requests[a.RequestId];
         var start = calendar.Timeline.ToMinute(a.Start.ToInstant());
         var end = calendar.Timeline.ToMinute(a.End.ToInstant());
-        return new Booking(a.RequestId, a.PatientId, a.ProviderId, a.RoomId, start, end, end + calendar.TypeOf(request).BufferMinutes);
+        var type = calendar.TypeOf(request);
+        var pools = calendar.PoolsFor(type, a.FacilityId);
+        return new Booking(a.RequestId, a.PatientId, a.ProviderId, a.RoomId, start, end, end + type.BufferMinutes,
+            pools is null or { Count: 0 } ? null : [.. pools.Select(p => p.Id)]);
     }
 
     private static void CheckResource(List<ValidationError> errors, string path, string kind, string? id, bool booked, Func<string, bool> known)

@@ -147,9 +147,14 @@ internal static class Replanning
             return (null, $"provider '{provider.ProviderId}' is now taken then by a fixed booking or a higher-priority appointment");
         }
 
-        if (room is not null && !book.RoomBlocked(room.RoomId, c.Duration + c.Type.BufferMinutes, at).IsEmpty)
+        if (room is not null && !book.RoomBlocked(room, c.Duration + c.Type.BufferMinutes, at).IsEmpty)
         {
             return (null, $"room '{room.RoomId}' is now taken then by a fixed booking or a higher-priority appointment");
+        }
+
+        if (facility.Pools.FirstOrDefault(pool => !book.PoolBlocked(pool, c.Duration, at).IsEmpty) is { } full)
+        {
+            return (null, $"every unit of equipment pool '{full.PoolId}' is now taken then by a fixed booking or a higher-priority appointment");
         }
 
         if (!book.PatientBlocked(c.Request.PatientId, c.Duration, at).IsEmpty)

@@ -100,8 +100,7 @@ public sealed class SlotRecommender
     /// <summary>The timeline behind this recommender, for converting minutes.</summary>
     internal Timeline Timeline => _calendar.Timeline;
 
-    private static Booking ToBooking(RequestCandidates open, Slot s) =>
-        new(open.Request.Id, open.Request.PatientId, s.Provider?.ProviderId, s.Room?.RoomId, s.Start, s.Start + open.Duration, s.Start + open.Duration + open.Type.BufferMinutes);
+    private static Booking ToBooking(RequestCandidates open, Slot s) => Booking.Of(open, s.Facility, s.Provider?.ProviderId, s.Room?.RoomId, s.Start);
 
     /// <summary>Books a slot (for example one just recommended) so that later recommendations keep clear of it.</summary>
     /// <param name="requestId">A request of the problem that the book does not hold.</param>
@@ -122,7 +121,7 @@ public sealed class SlotRecommender
             throw new ArgumentException($"the slot at {slot.Start} is no longer free for request '{requestId}'", nameof(slot));
         }
 
-        _book.Add(new Booking(requestId, request.PatientId, slot.ProviderId, slot.RoomId, start, start + open!.Duration, start + open.Duration + open.Type.BufferMinutes));
+        _book.Add(Booking.Of(open!, facility!, slot.ProviderId, slot.RoomId, start));
     }
 
     /// <summary>Takes a booked request's appointment out of the book, freeing its time.</summary>

@@ -32,6 +32,8 @@ public enum UnscheduledReason
     NoSolutionFound,
     /// <summary>Its appointment was cancelled (format v1.1).</summary>
     Cancelled,
+    /// <summary>No facility where it could take place has every kind of equipment its type needs (format v1.1).</summary>
+    NoEquipment,
 }
 
 /// <summary>One booked appointment.</summary>
@@ -52,7 +54,7 @@ public sealed record Assignment(string RequestId, string PatientId, string? Prov
 public sealed record UnscheduledRequest(string RequestId, UnscheduledReason Reason, string Message, IReadOnlyList<Blocker>? BlockedBy = null);
 
 /// <summary>A resource taken where a request could have gone, and by which booked requests.</summary>
-/// <param name="Kind">"provider", "room" or "patient".</param>
+/// <param name="Kind">"provider", "room", "equipment" (a pool) or "patient".</param>
 /// <param name="Id">The provider, room or patient id.</param>
 /// <param name="RequestIds">The booked requests occupying it there, in start order.</param>
 public sealed record Blocker(string Kind, string Id, IReadOnlyList<string> RequestIds);

@@ -49,7 +49,7 @@ internal sealed class ProblemJsonReader
     private Problem? ReadProblem(JsonElement root)
     {
         var o = JsonObjectReader.Open(root, string.Empty, _errors,
-            "formatVersion", "horizon", "facilities", "rooms", "providers", "patients", "appointmentTypes", "requests", "fixed", "options");
+            "formatVersion", "horizon", "facilities", "rooms", "providers", "patients", "appointmentTypes", "requests", "fixed", "options", "equipment");
         if (o is null)
         {
             _errors[^1] = _errors[^1] with { Path = "$" };
@@ -71,8 +71,9 @@ internal sealed class ProblemJsonReader
         var requests = Items(o, "requests", ReadRequest, required: true);
         var fixedBookings = Items(o, "fixed", ReadFixed);
         var options = o.Field("options") is { } opt ? ReadOptions(opt, "options") : null;
+        var equipment = o.Has("equipment") ? Items(o, "equipment", ReadPool) : null;
 
-        return new Problem(horizon, facilities, rooms, providers, patients, types, requests, fixedBookings, options);
+        return new Problem(horizon, facilities, rooms, providers, patients, types, requests, fixedBookings, options, equipment);
     }
 
     private List<T> Items<T>(JsonObjectReader o, string name, Func<JsonElement, string, T?> read, bool required = false)
@@ -207,7 +208,7 @@ internal sealed class ProblemJsonReader
 
     private Room? ReadRoom(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "id", "facility", "features", "unavailable") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "id", "facility", "features", "unavailable", "capacity") is not { } o)
         {
             return null;
         }
@@ -216,7 +217,22 @@ internal sealed class ProblemJsonReader
             o.Id("id", required: true) ?? string.Empty,
             o.Id("facility", required: true) ?? string.Empty,
             o.Strings("features"),
-            ReadBlocks(o, "unavailable"));
+            ReadBlocks(o, "unavailable"),
+            o.Int("capacity") ?? 1);
+    }
+
+    private EquipmentPool? ReadPool(JsonElement element, string path)
+    {
+        if (JsonObjectReader.Open(element, path, _errors, "id", "facility", "kind", "count") is not { } o)
+        {
+            return null;
+        }
+
+        return new EquipmentPool(
+            o.Id("id", required: true) ?? string.Empty,
+            o.Id("facility", required: true) ?? string.Empty,
+            o.Id("kind", required: true) ?? string.Empty,
+            o.Int("count", required: true) ?? 1);
     }
 
     private Provider? ReadProvider(JsonElement element, string path)
@@ -265,7 +281,7 @@ internal sealed class ProblemJsonReader
 
     private AppointmentType? ReadType(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "id", "durationMinutes", "providerSkill", "roomFeatures", "bufferMinutes") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "id", "durationMinutes", "providerSkill", "roomFeatures", "bufferMinutes", "equipment") is not { } o)
         {
             return null;
         }
@@ -275,7 +291,8 @@ internal sealed class ProblemJsonReader
             o.Int("durationMinutes", required: true) ?? 1,
             o.Id("providerSkill"),
             o.Strings("roomFeatures"),
-            o.Int("bufferMinutes") ?? 0);
+            o.Int("bufferMinutes") ?? 0,
+            o.Has("equipment") ? o.Strings("equipment") : null);
     }
 
     private AppointmentRequest? ReadRequest(JsonElement element, string path)

@@ -35,7 +35,22 @@ internal static class ProblemWriter
                 w.WriteString("facility", r.FacilityId);
                 Strings(w, "features", r.Features);
                 Blocks(w, "unavailable", r.Unavailable);
+                if (r.Capacity != 1)
+                {
+                    w.WriteNumber("capacity", r.Capacity);
+                }
             });
+            if (problem.EquipmentPools.Count > 0)
+            {
+                Array(w, "equipment", problem.EquipmentPools, e =>
+                {
+                    w.WriteString("id", e.Id);
+                    w.WriteString("facility", e.FacilityId);
+                    w.WriteString("kind", e.Kind);
+                    w.WriteNumber("count", e.Count);
+                });
+            }
+
             Array(w, "providers", problem.Providers, p =>
             {
                 w.WriteString("id", p.Id);
@@ -79,6 +94,11 @@ internal static class ProblemWriter
                 if (t.BufferMinutes != 0)
                 {
                     w.WriteNumber("bufferMinutes", t.BufferMinutes);
+                }
+
+                if (t.EquipmentKinds.Count > 0)
+                {
+                    Strings(w, "equipment", t.EquipmentKinds);
                 }
             });
             Array(w, "requests", problem.Requests, r =>

@@ -2,8 +2,19 @@ using MedCoord.Scheduling.Time;
 
 namespace MedCoord.Scheduling.Solving;
 
-/// <summary>One booked appointment in minutes from the horizon's start; the room is taken until <paramref name="RoomEnd"/> (its buffer).</summary>
-internal readonly record struct Booking(string RequestId, string PatientId, string? ProviderId, string? RoomId, long Start, long End, long RoomEnd);
+/// <summary>
+/// One booked appointment in minutes from the horizon's start; the room is taken until <paramref name="RoomEnd"/> (its
+/// buffer), and one unit of each of <paramref name="Pools"/> (equipment) until <paramref name="End"/>.
+/// </summary>
+internal readonly record struct Booking(string RequestId, string PatientId, string? ProviderId, string? RoomId, long Start, long End, long RoomEnd, IReadOnlyList<string>? Pools = null)
+{
+    public IReadOnlyList<string> PoolIds => Pools ?? [];
+
+    /// <summary>The booking of a request at a start with a provider and room of one of its facility options.</summary>
+    public static Booking Of(RequestCandidates c, FacilityOption facility, string? providerId, string? roomId, long start) =>
+        new(c.Request.Id, c.Request.PatientId, providerId, roomId, start, start + c.Duration, start + c.Duration + c.Type.BufferMinutes,
+            facility.Pools.Count == 0 ? null : [.. facility.Pools.Select(u => u.PoolId)]);
+}
 
 /// <summary>One request placed: its facility, provider and room options, and its start minute.</summary>
 internal sealed record Placement(FacilityOption Facility, ProviderOption? Provider, RoomOption? Room, long Start);
@@ -17,6 +28,10 @@ internal sealed class Book
     private readonly Dictionary<string, List<Taken>> _providers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Taken>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Taken>> _patients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Taken>> _pools = new(StringComparer.Ordinal);
+
+    /// <summary>The longest time any one booking takes a room or a pool: how far back a booking can reach, where bookings may overlap.</summary>
+    private long _longest;
 
     /// <summary>Gets where the solver placed each request it booked (in terms of its candidate options).</summary>
     public Dictionary<string, Placement> Placements { get; } = new(StringComparer.Ordinal);
@@ -27,7 +42,7 @@ internal sealed class Book
     public void Add(RequestCandidates c, Placement p)
     {
         Placements.Add(c.Request.Id, p);
-        Add(new Booking(c.Request.Id, c.Request.PatientId, p.Provider?.ProviderId, p.Room?.RoomId, p.Start, p.Start + c.Duration, p.Start + c.Duration + c.Type.BufferMinutes));
+        Add(Booking.Of(c, p.Facility, p.Provider?.ProviderId, p.Room?.RoomId, p.Start));
     }
 
     public void Add(Booking b)
@@ -43,6 +58,13 @@ internal sealed class Book
         {
             Insert(_rooms, b.RoomId, new(b.Start, b.RoomEnd, b.RequestId));
         }
+
+        foreach (var pool in b.PoolIds)
+        {
+            Insert(_pools, pool, new(b.Start, b.End, b.RequestId));
+        }
+
+        _longest = Math.Max(_longest, b.RoomEnd - b.Start);
     }
 
     public void Remove(string requestId)
@@ -62,6 +84,11 @@ internal sealed class Book
         if (b.RoomId is not null)
         {
             Of(_rooms, b.RoomId).RemoveAll(t => t.RequestId == requestId);
+        }
+
+        foreach (var pool in b.PoolIds)
+        {
+            Of(_pools, pool).RemoveAll(t => t.RequestId == requestId);
         }
     }
 
@@ -88,6 +115,11 @@ internal sealed class Book
         foreach (var facility in c.Facilities)
         {
             var starts = Free(facility.Starts.Intersect(window), s => PatientBlocked(c.Request.PatientId, c.Duration, s, ignoring));
+            foreach (var pool in facility.Pools)
+            {
+                starts = Free(starts, s => PoolBlocked(pool, c.Duration, s, ignoring));
+            }
+
             if (starts.IsEmpty)
             {
                 continue;
@@ -97,7 +129,7 @@ internal sealed class Book
                 .Select(p => p with { Starts = Free(starts.Intersect(p.Starts), s => ProviderBlocked(p.ProviderId, c.Duration, s, ignoring)) })
                 .Where(p => !p.Starts.IsEmpty).ToList();
             var rooms = facility.Rooms
-                .Select(r => r with { Starts = Free(starts.Intersect(r.Starts), s => RoomBlocked(r.RoomId, c.Duration + c.Type.BufferMinutes, s, ignoring)) })
+                .Select(r => r with { Starts = Free(starts.Intersect(r.Starts), s => RoomBlocked(r, c.Duration + c.Type.BufferMinutes, s, ignoring)) })
                 .Where(r => !r.Starts.IsEmpty).ToList();
             if (c.Type.BooksProvider)
             {
@@ -138,9 +170,20 @@ internal sealed class Book
     public MinuteSet ProviderBlocked(string providerId, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
         Blocked(_providers, providerId, length, within, ignoring);
 
-    /// <summary>Starts inside <paramref name="within"/> at which the room is busy for a booking occupying it <paramref name="length"/> minutes.</summary>
-    public MinuteSet RoomBlocked(string roomId, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
-        Blocked(_rooms, roomId, length, within, ignoring);
+    /// <summary>Starts inside <paramref name="within"/> at which the room is full for a booking occupying it <paramref name="length"/> minutes.</summary>
+    public MinuteSet RoomBlocked(RoomOption room, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
+        room.Capacity == 1 ? Blocked(_rooms, room.RoomId, length, within, ignoring) : Full(_rooms, room.RoomId, room.Capacity, length, within, ignoring);
+
+    /// <summary>Starts inside <paramref name="within"/> at which every unit of the pool is taken at some minute of <paramref name="length"/>.</summary>
+    public MinuteSet PoolBlocked(PoolUse pool, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
+        Full(_pools, pool.PoolId, pool.Count, length, within, ignoring);
+
+    /// <summary>Bookings of a room or pool (not in <paramref name="ignoring"/>) that overlap [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public IEnumerable<(long Start, long End)> Occupying(bool pool, string id, long from, long to, IReadOnlySet<string> ignoring) =>
+        (pool ? _pools : _rooms).TryGetValue(id, out var list)
+            ? list.Skip(FirstStartingFrom(list, from - _longest)).TakeWhile(t => t.Start < to)
+                .Where(t => t.End > from && !ignoring.Contains(t.RequestId)).Select(t => (t.Start, t.End))
+            : [];
 
     /// <summary>Starts inside <paramref name="within"/> at which the patient is busy for an appointment of <paramref name="length"/> minutes.</summary>
     public MinuteSet PatientBlocked(string patientId, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
@@ -151,6 +194,9 @@ internal sealed class Book
 
     /// <summary>Booked requests in a room that would clash with an occupation of <paramref name="length"/> minutes starting at one of <paramref name="starts"/>.</summary>
     public IEnumerable<string> RoomTakenBy(string roomId, long length, MinuteSet starts) => TakenBy(_rooms, roomId, length, starts);
+
+    /// <summary>Booked requests holding units of the pool that an appointment of <paramref name="length"/> minutes starting at one of <paramref name="starts"/> would overlap.</summary>
+    public IEnumerable<string> PoolTakenBy(string poolId, long length, MinuteSet starts) => TakenBy(_pools, poolId, length, starts);
 
     /// <summary>The patient's booked requests that would clash with an appointment of <paramref name="length"/> minutes starting at one of <paramref name="starts"/>.</summary>
     public IEnumerable<string> PatientTakenBy(string patientId, long length, MinuteSet starts) => TakenBy(_patients, patientId, length, starts);
@@ -193,6 +239,62 @@ internal sealed class Book
         }
 
         return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked);
+    }
+
+    /// <summary>
+    /// Where bookings may overlap (a room holding several, a pool of several units): the starts at which some minute of
+    /// <paramref name="length"/> finds <paramref name="capacity"/> bookings already there. Only bookings that start at
+    /// most the longest booking before the span of <paramref name="within"/> can reach into it.
+    /// </summary>
+    private MinuteSet Full(Dictionary<string, List<Taken>> map, string key, int capacity, long length, MinuteSet within, IReadOnlySet<string>? ignoring)
+    {
+        if (within.IsEmpty || !map.TryGetValue(key, out var list) || list.Count < capacity)
+        {
+            return MinuteSet.Empty;
+        }
+
+        var (first, last) = (within.Ranges[0].Start, within.Ranges[^1].End + length);
+        var events = new List<(long At, int Change)>();
+        for (var i = FirstStartingFrom(list, first - _longest); i < list.Count && list[i].Start < last; i++)
+        {
+            if (list[i].End > first && (ignoring is null || !ignoring.Contains(list[i].RequestId)))
+            {
+                events.Add((list[i].Start, 1));
+                events.Add((list[i].End, -1));
+            }
+        }
+
+        // Ends sort before starts at the same minute: a booking ending at 10:00 frees its place for one starting then.
+        events.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Change.CompareTo(b.Change));
+        var blocked = new List<(long Start, long End)>();
+        var (count, fullFrom) = (0, 0L);
+        foreach (var (at, change) in events)
+        {
+            count += change;
+            if (change > 0 && count == capacity)
+            {
+                fullFrom = at;
+            }
+            else if (change < 0 && count == capacity - 1)
+            {
+                blocked.Add((fullFrom - length + 1, at));
+            }
+        }
+
+        return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked);
+    }
+
+    /// <summary>The index of the first booking in a list sorted by start that starts at or after <paramref name="from"/>.</summary>
+    private static int FirstStartingFrom(List<Taken> list, long from)
+    {
+        var (low, high) = (0, list.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = list[middle].Start >= from ? (low, middle) : (middle + 1, high);
+        }
+
+        return low;
     }
 
     private static void Insert(Dictionary<string, List<Taken>> map, string key, Taken taken)

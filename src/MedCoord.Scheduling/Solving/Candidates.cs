@@ -9,8 +9,11 @@ namespace MedCoord.Scheduling.Solving;
 /// <summary>A provider who could host the request at one facility, and the starts that allows.</summary>
 internal sealed record ProviderOption(string ProviderId, MinuteSet Starts);
 
-/// <summary>A room that could host the request, and the starts that allows.</summary>
-internal sealed record RoomOption(string RoomId, MinuteSet Starts);
+/// <summary>A room that could host the request, the starts that allows, and how many appointments it holds at once.</summary>
+internal sealed record RoomOption(string RoomId, MinuteSet Starts, int Capacity = 1);
+
+/// <summary>An equipment pool the request takes one unit of, and how many units it holds.</summary>
+internal sealed record PoolUse(string PoolId, int Count);
 
 /// <summary>A local date at a facility on which the request could start: its minutes and its waiting days.</summary>
 internal sealed record DayOption(LocalDate Date, long From, long To, int WaitingDays);
@@ -30,7 +33,11 @@ internal sealed record FacilityOption(
     IReadOnlyList<RoomOption> Rooms,
     IReadOnlyList<DayOption> Days,
     IReadOnlyList<LocalDaySegment> Segments,
-    long WaitingFromEpochDay);
+    long WaitingFromEpochDay)
+{
+    /// <summary>Gets the equipment pools the request takes a unit of here for its duration.</summary>
+    public IReadOnlyList<PoolUse> Pools { get; init; } = [];
+}
 
 /// <summary>
 /// Everything a request could ever be given on an empty calendar (rules 3, 4, 5 and 8 applied per resource),
@@ -114,6 +121,14 @@ internal sealed class RequestCandidates
             return Impossible(UnscheduledReason.NoQualifiedRoom, $"no room has all of the features {string.Join(", ", type.RoomFeatures.Select(f => $"'{f}'"))}");
         }
 
+        if (type.EquipmentKinds.Count > 0
+            && !rooms.Select(r => r.FacilityId).Concat(providers.SelectMany(p => calendar.ProviderFacilities(p.Id)))
+                .Any(f => calendar.PoolsFor(type, f) is not null))
+        {
+            return Impossible(UnscheduledReason.NoEquipment,
+                $"no facility where it could take place has all of the equipment {string.Join(", ", type.EquipmentKinds.Select(k => $"'{k}'"))}");
+        }
+
         if (calendar.Window(request) is not { } window)
         {
             return Impossible(UnscheduledReason.NoAvailabilityInWindow, "its date window lies outside the horizon");
@@ -127,7 +142,7 @@ internal sealed class RequestCandidates
         foreach (var facilityId in facilityIds.Order(StringComparer.Ordinal))
         {
             var starts = calendar.FacilityStarts(request, facilityId);
-            if (starts.IsEmpty)
+            if (starts.IsEmpty || calendar.PoolsFor(type, facilityId) is not { } pools)
             {
                 continue;
             }
@@ -137,7 +152,7 @@ internal sealed class RequestCandidates
                 .Select(p => new ProviderOption(p.Id, starts.Intersect(calendar.ProviderStarts(p.Id, facilityId, duration))))
                 .Where(o => !o.Starts.IsEmpty).ToList();
             var roomOptions = rooms.Where(r => r.FacilityId == facilityId)
-                .Select(r => new RoomOption(r.Id, starts.Intersect(calendar.RoomStarts(r.Id, duration))))
+                .Select(r => new RoomOption(r.Id, starts.Intersect(calendar.RoomStarts(r.Id, duration)), r.Capacity))
                 .Where(o => !o.Starts.IsEmpty).ToList();
 
             // Intersection distributes over union, so this is exactly the starts some provider-room pair allows.
@@ -166,7 +181,10 @@ internal sealed class RequestCandidates
             }
             var days = Days(calendar, request, facilityId, starts, window);
             options.Add(new FacilityOption(facilityId, starts, providerOptions, roomOptions, days,
-                Segments(calendar, facilityId, starts), Timeline.EpochDay(calendar.WaitingFrom(request))));
+                Segments(calendar, facilityId, starts), Timeline.EpochDay(calendar.WaitingFrom(request)))
+            {
+                Pools = PoolUses(pools),
+            });
         }
 
         if (options.Count == 0)
@@ -194,16 +212,21 @@ internal sealed class RequestCandidates
             placement.FacilityId,
             starts,
             placement.Booking.ProviderId is { } p ? [new ProviderOption(p, starts)] : [],
-            placement.Booking.RoomId is { } r ? [new RoomOption(r, starts)] : [],
+            placement.Booking.RoomId is { } r ? [new RoomOption(r, starts, calendar.Rooms[r].Capacity)] : [],
             [day],
             Segments(calendar, placement.FacilityId, starts),
-            Timeline.EpochDay(calendar.WaitingFrom(request)));
+            Timeline.EpochDay(calendar.WaitingFrom(request)))
+        {
+            Pools = PoolUses(calendar.PoolsFor(calendar.TypeOf(request), placement.FacilityId) ?? []),
+        };
         return new RequestCandidates
         {
             Index = index, Request = request, Type = calendar.TypeOf(request), Duration = (int)(placement.End - placement.Start),
             Facilities = [option], Fixed = placement,
         };
     }
+
+    private static PoolUse[] PoolUses(IReadOnlyList<EquipmentPool> pools) => [.. pools.Select(p => new PoolUse(p.Id, p.Count))];
 
     private static List<DayOption> Days(Calendar calendar, AppointmentRequest request, string facilityId, MinuteSet starts, (LocalDate Earliest, LocalDate Latest) window)
     {

@@ -6,7 +6,7 @@ namespace MedCoord.Scheduling.Solving;
 /// <summary>
 /// An upper bound on the priority any schedule can book, from a linear relaxation of capacity: every appointment lies
 /// wholly inside one stretch of time its provider (at its facility) and its room are free and the facility is open,
-/// so the minutes booked inside a stretch never exceed its length. The relaxation lets a request be split across
+/// so the minutes booked inside a stretch never exceed its length (times the places of a shared room). The relaxation lets a request be split across
 /// stretches and ignores exact start times, links and patients, so its optimum is at least that of any schedule.
 /// </summary>
 internal static class CapacityBound
@@ -45,13 +45,13 @@ internal static class CapacityBound
             var byRoom = c.Type.BooksRoom ? solver.MakeConstraint(0, 0, string.Empty) : null;
             byProvider?.SetCoefficient(booked, -1);
             byRoom?.SetCoefficient(booked, -1);
-            foreach (var (resource, stretch, isRoom) in Uses(calendar, c, free))
+            foreach (var (resource, stretch, isRoom, places) in Uses(calendar, c, free))
             {
                 var share = solver.MakeNumVar(0, 1, string.Empty);
                 (isRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
                 if (!stretches.TryGetValue((resource, stretch.Start), out var capacity))
                 {
-                    stretches[(resource, stretch.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, stretch.End - stretch.Start, string.Empty);
+                    stretches[(resource, stretch.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, (stretch.End - stretch.Start) * places, string.Empty);
                 }
 
                 capacity.SetCoefficient(share, c.Duration);
@@ -72,7 +72,7 @@ internal static class CapacityBound
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="c">The request.</param>
     /// <param name="free">Each resource's free and open time per facility, filled as needed.</param>
-    private static IEnumerable<(string Resource, (long Start, long End) Stretch, bool IsRoom)> Uses(
+    private static IEnumerable<(string Resource, (long Start, long End) Stretch, bool IsRoom, int Places)> Uses(
         Calendar calendar, RequestCandidates c, Dictionary<(string Resource, string Facility), MinuteSet> free)
     {
         MinuteSet Free(string key, string facility, Func<MinuteSet> compute) =>
@@ -86,7 +86,7 @@ internal static class CapacityBound
                 var key = $"provider:{p.ProviderId}";
                 foreach (var stretch in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts, c.Duration))
                 {
-                    yield return ($"{key}@{f}", stretch, false);
+                    yield return ($"{key}@{f}", stretch, false, 1);
                 }
             }
 
@@ -95,7 +95,7 @@ internal static class CapacityBound
                 var key = $"room:{r.RoomId}";
                 foreach (var stretch in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts, c.Duration))
                 {
-                    yield return (key, stretch, true);
+                    yield return (key, stretch, true, r.Capacity);
                 }
             }
         }

@@ -70,6 +70,11 @@ internal static class FirstFitHeuristic
                     }
 
                     var starts = Book.Free(window, s => book.PatientBlocked(c.Request.PatientId, c.Duration, s));
+                    foreach (var pool in facility.Pools)
+                    {
+                        starts = Book.Free(starts, s => book.PoolBlocked(pool, c.Duration, s));
+                    }
+
                     if (starts.IsEmpty)
                     {
                         continue;
@@ -80,7 +85,7 @@ internal static class FirstFitHeuristic
                         ? [(Room: (RoomOption?)null, Free: starts)]
                         : facility.Rooms
                             .Where(room => best is null || room.Starts.Ranges[0].Start < best.Start)
-                            .Select(room => (Room: (RoomOption?)room, Free: Book.Free(starts.Intersect(room.Starts), within => book.RoomBlocked(room.RoomId, c.Duration + c.Type.BufferMinutes, within))))
+                            .Select(room => (Room: (RoomOption?)room, Free: Book.Free(starts.Intersect(room.Starts), within => book.RoomBlocked(room, c.Duration + c.Type.BufferMinutes, within))))
                             .Where(r => !r.Free.IsEmpty)
                             .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())

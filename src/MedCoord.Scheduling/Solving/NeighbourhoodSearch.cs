@@ -201,7 +201,7 @@ internal sealed class NeighbourhoodSearch
         }
         while (dropped > 0);
 
-        var model = new ScheduleModel(restricted);
+        var model = new ScheduleModel(restricted, around: book, ignoring: freeIds);
         var hint = restricted
             .Where(r => book.Placements.ContainsKey(r.Request.Id))
             .ToDictionary(r => r.Request.Id, r => Translate(book.Placements[r.Request.Id], r), StringComparer.Ordinal);

@@ -89,6 +89,15 @@ internal static class ScheduleBuilder
             }
         }
 
+        // Equipment first: a pool is shared by every room and provider, so where it is taken it is the likeliest cause.
+        foreach (var facility in c.Facilities)
+        {
+            foreach (var pool in facility.Pools)
+            {
+                Add("equipment", pool.PoolId, book.PoolTakenBy(pool.PoolId, c.Duration, facility.Starts.Intersect(book.PoolBlocked(pool, c.Duration, facility.Starts))));
+            }
+        }
+
         foreach (var facility in c.Facilities)
         {
             foreach (var p in facility.Providers)
@@ -98,7 +107,10 @@ internal static class ScheduleBuilder
 
             foreach (var r in facility.Rooms)
             {
-                Add("room", r.RoomId, book.RoomTakenBy(r.RoomId, c.Duration + c.Type.BufferMinutes, r.Starts));
+                // A shared room is named where it is full, with everyone in it there.
+                var length = c.Duration + c.Type.BufferMinutes;
+                var full = r.Capacity == 1 ? r.Starts : r.Starts.Intersect(book.RoomBlocked(r, length, r.Starts));
+                Add("room", r.RoomId, book.RoomTakenBy(r.RoomId, length, full));
             }
         }
 

@@ -36,6 +36,9 @@ internal sealed class ScheduleModel
     private readonly Dictionary<string, List<IntervalVar>> _providerIntervals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<IntervalVar>> _roomIntervals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<IntervalVar>> _patientIntervals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IntervalVar>> _poolIntervals = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _roomCapacity = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _poolCount = new(StringComparer.Ordinal);
     private readonly List<IntVar> _decisions = [];
     private readonly List<(BoolVar Literal, long Weight)> _waitingTerms = [];
     private readonly List<LinearExpr> _waitingExpressions = [];
@@ -45,7 +48,13 @@ internal sealed class ScheduleModel
     /// Whether fixed requests are held by one literal each in <see cref="FixedLiterals"/> (for solving under
     /// assumptions) instead of unconditionally.
     /// </param>
-    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates, bool fixedByAssumption = false)
+    /// <param name="around">
+    /// For a model of some requests placed around others: the book whose other bookings (those not in
+    /// <paramref name="ignoring"/>) already take places in shared rooms and units of equipment pools. Candidates are
+    /// expected to be cut to the time one-at-a-time resources leave free already (<see cref="Book.Restrict"/>).
+    /// </param>
+    /// <param name="ignoring">Bookings of <paramref name="around"/> that the modelled requests replace.</param>
+    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates, bool fixedByAssumption = false, Book? around = null, IReadOnlySet<string>? ignoring = null)
     {
         _fixedByAssumption = fixedByAssumption;
         foreach (var candidate in candidates.Where(c => c.CanBeScheduled))
@@ -54,6 +63,7 @@ internal sealed class ScheduleModel
         }
 
         AddNoOverlapRule();
+        AddSharedCapacityRule(around, ignoring ?? new HashSet<string>());
         AddLinkRule();
 
         PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
@@ -143,6 +153,7 @@ internal sealed class ScheduleModel
             }
 
             v.Facilities.Add((facility, chosen));
+            AddEquipmentRule(v, facility, chosen);
             AddDayChoice(v, facility, chosen);
             AddProviderRule(v, facility, chosen);
             AddRoomRule(v, facility, chosen);
@@ -226,9 +237,26 @@ internal sealed class ScheduleModel
         v.Providers.AddRange(facility.Providers.Zip(chosen, (option, literal) => (facility, option, literal)));
     }
 
+    /// <summary>Rule 9: one unit of each pool of the type's equipment at the facility, for the appointment's duration.</summary>
+    private void AddEquipmentRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
+    {
+        foreach (var pool in facility.Pools)
+        {
+            _poolCount[pool.PoolId] = pool.Count;
+            Add(_poolIntervals, pool.PoolId, ReferenceEquals(facilityChosen, v.Scheduled)
+                ? v.Interval
+                : Model.NewOptionalFixedSizeIntervalVar(v.Start, v.Candidates.Duration, facilityChosen, $"equipment[{v.Candidates.Request.Id},{pool.PoolId}]"));
+        }
+    }
+
     /// <summary>Rule 4: a room with every feature, in this facility, outside its unavailable blocks; occupied through its buffer.</summary>
     private void AddRoomRule(RequestVars v, FacilityOption facility, BoolVar facilityChosen)
     {
+        foreach (var room in facility.Rooms)
+        {
+            _roomCapacity[room.RoomId] = room.Capacity;
+        }
+
         var chosen = AddResourceChoice(v, facility, facilityChosen, "room",
             [.. facility.Rooms.Select(o => (o.RoomId, o.Starts))], v.Candidates.Duration + v.Candidates.Type.BufferMinutes, _roomIntervals);
         v.Rooms.AddRange(facility.Rooms.Zip(chosen, (option, literal) => (facility, option, literal)));
@@ -266,16 +294,53 @@ internal sealed class ScheduleModel
         return literals;
     }
 
-    /// <summary>Rule 6: no overlap per provider, per patient, and per room counting the buffer.</summary>
+    /// <summary>Rule 6: no overlap per provider, per patient, and per room of capacity 1 counting the buffer.</summary>
     private void AddNoOverlapRule()
     {
-        foreach (var intervals in _providerIntervals.Values.Concat(_roomIntervals.Values).Concat(_patientIntervals.Values))
+        var oneAtATimeRooms = _roomIntervals.Where(r => _roomCapacity[r.Key] == 1).Select(r => r.Value);
+        foreach (var intervals in _providerIntervals.Values.Concat(oneAtATimeRooms).Concat(_patientIntervals.Values))
         {
             if (intervals.Count > 1)
             {
                 Model.AddNoOverlap(intervals);
             }
         }
+    }
+
+    /// <summary>
+    /// Rules 6 and 9 where places are shared: a room of capacity <c>c</c> holds at most <c>c</c> appointments at any
+    /// minute (buffers included), a pool lends at most its count of units; bookings held around the model count too.
+    /// </summary>
+    private void AddSharedCapacityRule(Book? around, IReadOnlySet<string> ignoring)
+    {
+        var shared = _roomIntervals.Where(r => _roomCapacity[r.Key] > 1).Select(r => (Pool: false, r.Key, Capacity: _roomCapacity[r.Key], Intervals: r.Value))
+            .Concat(_poolIntervals.Select(p => (Pool: true, p.Key, Capacity: _poolCount[p.Key], Intervals: p.Value)));
+        foreach (var (pool, id, capacity, intervals) in shared)
+        {
+            var held = around is null ? [] : Held(around, pool, id, ignoring);
+            if (intervals.Count + held.Count <= capacity)
+            {
+                continue;
+            }
+
+            var cumulative = Model.AddCumulative(capacity);
+            foreach (var interval in intervals.Concat(held))
+            {
+                cumulative.AddDemand(interval, 1);
+            }
+        }
+    }
+
+    /// <summary>Fixed intervals for the bookings of <paramref name="around"/> on a room or pool within reach of the modelled requests' starts.</summary>
+    private List<IntervalVar> Held(Book around, bool pool, string id, IReadOnlySet<string> ignoring)
+    {
+        var users = Requests.Values.Where(v => pool
+            ? v.Candidates.Facilities.Any(f => f.Pools.Any(p => p.PoolId == id))
+            : v.Candidates.Facilities.Any(f => f.Rooms.Any(r => r.RoomId == id))).ToList();
+        var from = users.Min(v => v.Candidates.AllStarts.Ranges[0].Start);
+        var to = users.Max(v => v.Candidates.AllStarts.Ranges[^1].End + v.Candidates.Duration + v.Candidates.Type.BufferMinutes);
+        return [.. around.Occupying(pool, id, from, to, ignoring)
+            .Select((b, i) => Model.NewFixedSizeIntervalVar(b.Start, b.End - b.Start, $"held[{id},{i}]"))];
     }
 
     /// <summary>Rule 7: a scheduled request's predecessors are scheduled, and it starts within the link's gaps after each ends.</summary>

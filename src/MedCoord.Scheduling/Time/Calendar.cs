@@ -33,6 +33,8 @@ internal sealed class Calendar
         Patients = problem.Patients.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Types = problem.AppointmentTypes.ToDictionary(t => t.Id, StringComparer.Ordinal);
         Requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        Pools = problem.EquipmentPools.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        _poolsByKind = problem.EquipmentPools.ToDictionary(e => (e.FacilityId, e.Kind));
 
         var zones = problem.Facilities.Select(f => f.Zone)
             .Concat(problem.Patients.Where(p => p.Zone is not null && p.Hours is not null).Select(p => p.Zone!));
@@ -84,6 +86,28 @@ internal sealed class Calendar
     public IReadOnlyDictionary<string, AppointmentType> Types { get; }
 
     public IReadOnlyDictionary<string, AppointmentRequest> Requests { get; }
+
+    /// <summary>Equipment pools by id.</summary>
+    public IReadOnlyDictionary<string, EquipmentPool> Pools { get; }
+
+    private readonly Dictionary<(string Facility, string Kind), EquipmentPool> _poolsByKind;
+
+    /// <summary>The pools an appointment of this type takes a unit from at a facility, or null when the facility lacks one of its kinds.</summary>
+    public IReadOnlyList<EquipmentPool>? PoolsFor(AppointmentType type, string facility)
+    {
+        var pools = new List<EquipmentPool>(type.EquipmentKinds.Count);
+        foreach (var kind in type.EquipmentKinds)
+        {
+            if (!_poolsByKind.TryGetValue((facility, kind), out var pool))
+            {
+                return null;
+            }
+
+            pools.Add(pool);
+        }
+
+        return pools;
+    }
 
     public MinuteSet FacilityOpen(string facility) => _facilityOpen[facility];
 

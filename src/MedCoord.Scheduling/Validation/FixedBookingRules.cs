@@ -70,7 +70,8 @@ internal sealed class FixedBookingRules
             }
         }
 
-        CheckOverlaps(placements);
+        CheckOverlaps(calendar, placements);
+        CheckSharedCapacity(calendar, placements);
         CheckLinks(placements);
     }
 
@@ -117,6 +118,11 @@ internal sealed class FixedBookingRules
             Add($"{path}.start", $"facility '{p.FacilityId}' is not open for {minutes}");
         }
 
+        if (calendar.PoolsFor(type, p.FacilityId) is null)
+        {
+            Add($"{path}.start", $"facility '{p.FacilityId}' has no pool of every equipment kind type '{type.Id}' needs ({string.Join(", ", type.EquipmentKinds.Select(k => $"'{k}'"))})");
+        }
+
         if (!calendar.PatientFree(p.Request.PatientId).ContainsRange(p.Start, p.End))
         {
             Add($"{path}.start", $"patient '{p.Request.PatientId}' is not available for {minutes}");
@@ -135,7 +141,7 @@ internal sealed class FixedBookingRules
         return _errors.Count == before;
     }
 
-    private void CheckOverlaps(List<(int Index, FixedPlacement Placement)> placements)
+    private void CheckOverlaps(Calendar calendar, List<(int Index, FixedPlacement Placement)> placements)
     {
         for (var a = 0; a < placements.Count; a++)
         {
@@ -148,7 +154,8 @@ internal sealed class FixedBookingRules
                 {
                     clash = $"provider '{x.Booking.ProviderId}'";
                 }
-                else if (x.Booking.RoomId is not null && x.Booking.RoomId == y.Booking.RoomId && Overlaps(x.Start, x.RoomEnd, y.Start, y.RoomEnd))
+                else if (x.Booking.RoomId is not null && x.Booking.RoomId == y.Booking.RoomId && calendar.Rooms[x.Booking.RoomId].Capacity == 1
+                    && Overlaps(x.Start, x.RoomEnd, y.Start, y.RoomEnd))
                 {
                     clash = $"room '{x.Booking.RoomId}' (counting its buffer)";
                 }
@@ -160,6 +167,39 @@ internal sealed class FixedBookingRules
                 if (clash is not null)
                 {
                     Add($"{_path("fixed", j)}.start", $"overlaps fixed booking of request '{x.Request.Id}' (fixed[{i}]) for {clash}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Rules 6 and 9 where places are shared: no minute holds more fixed bookings than a room's capacity or a pool's count.</summary>
+    private void CheckSharedCapacity(Calendar calendar, List<(int Index, FixedPlacement Placement)> placements)
+    {
+        var users = new List<(string What, int Capacity, int Index, FixedPlacement Placement, long End)>();
+        foreach (var (index, p) in placements)
+        {
+            if (p.Booking.RoomId is { } room && calendar.Rooms[room].Capacity > 1)
+            {
+                users.Add(($"room '{room}' (capacity {calendar.Rooms[room].Capacity}, counting buffers)", calendar.Rooms[room].Capacity, index, p, p.RoomEnd));
+            }
+
+            foreach (var pool in calendar.PoolsFor(calendar.TypeOf(p.Request), p.FacilityId) ?? [])
+            {
+                users.Add(($"equipment pool '{pool.Id}' ({pool.Count} unit{(pool.Count == 1 ? string.Empty : "s")})", pool.Count, index, p, p.End));
+            }
+        }
+
+        foreach (var group in users.GroupBy(u => u.What, StringComparer.Ordinal))
+        {
+            var ordered = group.OrderBy(u => u.Placement.Start).ThenBy(u => u.Index).ToList();
+            for (var k = 0; k < ordered.Count; k++)
+            {
+                var current = ordered[k];
+                var sharing = ordered.Take(k).Where(u => u.End > current.Placement.Start).ToList();
+                if (sharing.Count >= current.Capacity)
+                {
+                    Add($"{_path("fixed", current.Index)}.start",
+                        $"{group.Key} already holds fixed bookings of requests {string.Join(", ", sharing.Select(u => $"'{u.Placement.Request.Id}'"))} then");
                 }
             }
         }

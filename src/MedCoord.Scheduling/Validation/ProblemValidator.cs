@@ -91,7 +91,10 @@ internal sealed class ProblemValidator
             var room = _problem.Rooms[i];
             Reference($"{Path("rooms", i)}.facility", room.FacilityId, facilities, "facility");
             CheckBlocks($"{Path("rooms", i)}.unavailable", room.Unavailable);
+            CheckCount($"{Path("rooms", i)}.capacity", room.Capacity);
         }
+
+        CheckEquipment(facilities);
 
         for (var i = 0; i < _problem.Providers.Count; i++)
         {
@@ -130,6 +133,18 @@ internal sealed class ProblemValidator
                     : $"must be at most {MaxMinutes}, found {type.BufferMinutes}");
             }
 
+            for (var k = 0; type.Equipment is { } kinds && k < kinds.Count; k++)
+            {
+                if (string.IsNullOrEmpty(kinds[k]))
+                {
+                    Add($"{path}.equipment[{k}]", "must be a non-empty equipment kind");
+                }
+                else if (kinds.Take(k).Contains(kinds[k], StringComparer.Ordinal))
+                {
+                    Add($"{path}.equipment[{k}]", $"equipment kind '{kinds[k]}' is listed twice");
+                }
+            }
+
             if (!type.BooksProvider && !type.BooksRoom)
             {
                 Add(path, $"appointment type '{type.Id}' books neither a provider (providerSkill) nor a room (roomFeatures)");
@@ -144,6 +159,40 @@ internal sealed class ProblemValidator
         CheckCycles();
         CheckFixedReferences(rooms, providers, facilities, requests);
         CheckOptions();
+    }
+
+    /// <summary>Most places a room or units a pool may hold.</summary>
+    public const int MaxCapacity = 1000;
+
+    private void CheckCount(string path, int count)
+    {
+        if (count is < 1 or > MaxCapacity)
+        {
+            Add(path, $"must be from 1 to {MaxCapacity}, found {count}");
+        }
+    }
+
+    /// <summary>Equipment pools: unique ids, a known facility, a kind, a count, and one pool per kind at a facility.</summary>
+    private void CheckEquipment(KnownIds facilities)
+    {
+        var pools = _problem.EquipmentPools;
+        UniqueIds("equipment", pools, e => e.Id, "equipment pool");
+        var kinds = new Dictionary<(string Facility, string Kind), int>();
+        for (var i = 0; i < pools.Count; i++)
+        {
+            var pool = pools[i];
+            var path = Path("equipment", i);
+            Reference($"{path}.facility", pool.FacilityId, facilities, "facility");
+            CheckCount($"{path}.count", pool.Count);
+            if (string.IsNullOrEmpty(pool.Kind))
+            {
+                Add($"{path}.kind", "required field is missing");
+            }
+            else if (!kinds.TryAdd((pool.FacilityId, pool.Kind), i))
+            {
+                Add($"{path}.kind", $"facility '{pool.FacilityId}' already has a pool of kind '{pool.Kind}' ({Path("equipment", kinds[(pool.FacilityId, pool.Kind)])})");
+            }
+        }
     }
 
     /// <summary>Problems built in code may hold nulls where the file format cannot; each is reported by its path.</summary>
@@ -189,6 +238,11 @@ internal sealed class ProblemValidator
         Items("appointmentTypes", _problem.AppointmentTypes);
         Items("requests", _problem.Requests);
         Items("fixed", _problem.Fixed);
+        if (_problem.Equipment is { } equipment)
+        {
+            Items("equipment", equipment);
+        }
+
         if (_errors.Count > before)
         {
             return false;

@@ -11,7 +11,7 @@ public sealed class BadInputTests
     {
         ["wrong kind"] = (p => Request(p, 0)["priority"] = "high", "requests[0].priority: expected a whole number, found a string"),
         ["unknown field"] = (p => Request(p, 1)["prority"] = 3, "requests[1].prority: unknown field 'prority'; allowed: id, patient, type, earliest, latest, priority, durationMinutes, preferredProvider, after"),
-        ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options"),
+        ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options, equipment"),
         ["unknown type"] = (p => Request(p, 3)["type"] = "ech0", "requests[3].type: unknown appointment type 'ech0'"),
         ["unknown patient"] = (p => Request(p, 2)["patient"] = "p-999", "requests[2].patient: unknown patient 'p-999'"),
         ["unknown preferred provider"] = (p => Request(p, 5)["preferredProvider"] = "dr-who", "requests[5].preferredProvider: unknown provider 'dr-who'"),
@@ -56,6 +56,21 @@ public sealed class BadInputTests
         ["item not an object"] = (p => ((JsonArray)p["requests"]!)[2] = 42, "requests[2]: expected an object, found a number"),
         ["missing required id"] = (p => Request(p, 0).Remove("id"), "requests[0].id: required field is missing"),
         ["seconds in a date-time"] = (p => Obj(p, "fixed", 0)["start"] = "2026-12-09T10:00:30-06:00", "fixed[0].start: '2026-12-09T10:00:30-06:00' is not on a whole minute (times have minute resolution)"),
+        ["room capacity zero"] = (p => Obj(p, "rooms", 0)["capacity"] = 0, "rooms[0].capacity: must be from 1 to 1000, found 0"),
+        ["equipment count zero"] = (p => p["equipment"] = new JsonArray(Pool("us-main", "main", "ultrasound", 0)), "equipment[0].count: must be from 1 to 1000, found 0"),
+        ["equipment at unknown facility"] = (p => p["equipment"] = new JsonArray(Pool("us-x", "nowhere", "ultrasound", 1)), "equipment[0].facility: unknown facility 'nowhere'"),
+        ["two pools of a kind at a facility"] = (p => p["equipment"] = new JsonArray(Pool("us-1", "main", "ultrasound", 1), Pool("us-2", "main", "ultrasound", 2)),
+            "equipment[1].kind: facility 'main' already has a pool of kind 'ultrasound' (equipment[0])"),
+        ["duplicate pool id"] = (p => p["equipment"] = new JsonArray(Pool("us-1", "main", "ultrasound", 1), Pool("us-1", "lakeside", "ultrasound", 2)),
+            "equipment[1].id: duplicate equipment pool id 'us-1'"),
+        ["equipment kind twice in a type"] = (p => Obj(p, "appointmentTypes", 0)["equipment"] = new JsonArray("ultrasound", "ultrasound"), "appointmentTypes[0].equipment[1]: equipment kind 'ultrasound' is listed twice"),
+        ["fixed bookings over a pool's count"] = (p =>
+        {
+            p["equipment"] = new JsonArray(Pool("us-main", "main", "ultrasound", 1), Pool("us-lake", "lakeside", "ultrasound", 1));
+            Obj(p, "appointmentTypes", 1)["equipment"] = new JsonArray("ultrasound");
+            ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-06", ["provider"] = "dr-okafor", ["room"] = "main-exam-1", ["start"] = "2026-12-07T10:00:00-05:00" });
+            ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-07", ["provider"] = "dr-haddad", ["room"] = "main-exam-2", ["start"] = "2026-12-07T10:10:00-05:00" });
+        }, "fixed[2].start: equipment pool 'us-main' (1 unit) already holds fixed bookings of requests 'r-06' then"),
         ["negative workers"] = (p => Obj(p, "options")["workers"] = -1, "options.workers: must be from 0 (the machine's core count) to 256, found -1"),
         ["zero time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = 0, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 0"),
         ["provider on type without skill"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-03", ["provider"] = "dr-okafor", ["room"] = "main-exam-2", ["start"] = "2026-12-08T09:00:00-05:00" }), "fixed[1].provider: appointment type 'ecg' books no provider; provider must be null"),
@@ -103,7 +118,7 @@ public sealed class BadInputTests
                 "facilities[0].timeZone: unknown time zone 'Mars/Olympus' (expected an IANA tzdb id such as 'America/New_York')",
                 "requests[0].priority: must be from 1 to 100, found 0",
                 "requests[3].type: unknown appointment type 'ech0'",
-                "rooms[0].colour: unknown field 'colour'; allowed: id, facility, features, unavailable",
+                "rooms[0].colour: unknown field 'colour'; allowed: id, facility, features, unavailable, capacity",
             ],
             errors.Select(e => e.ToString()).Order(StringComparer.Ordinal));
     }
@@ -159,6 +174,9 @@ public sealed class BadInputTests
     private static JsonObject Hours(JsonObject root, int facility) => (JsonObject)Obj(root, "facilities", facility)["hours"]![0]!;
 
     private static JsonObject Horizon(JsonObject root) => (JsonObject)root["horizon"]!;
+
+    private static JsonObject Pool(string id, string facility, string kind, int count) =>
+        new() { ["id"] = id, ["facility"] = facility, ["kind"] = kind, ["count"] = count };
 }
 
 public sealed class CodeBuiltProblemTests

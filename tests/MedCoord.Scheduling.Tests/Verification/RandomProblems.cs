@@ -90,7 +90,7 @@ public static class RandomProblems
             requests.Add(request);
         }
 
-        var problem = new Problem(new DateInterval(start, end), facilities, rooms, providers, patients, types, requests, []);
+        var problem = WithSharedPlaces(new Problem(new DateInterval(start, end), facilities, rooms, providers, patients, types, requests, []), seed);
         if (!withFixed)
         {
             return problem;
@@ -119,6 +119,20 @@ public static class RandomProblems
         }
 
         return problem with { Fixed = [.. closure.Values] };
+    }
+
+    /// <summary>
+    /// Some rooms that hold several appointments at once, and a pool of portable ultrasound machines at some facilities
+    /// that some types need. Drawn from a generator of their own, so the rest of a seed's problem stays as it was.
+    /// </summary>
+    private static Problem WithSharedPlaces(Problem problem, int seed)
+    {
+        var rng = new Random(unchecked((seed * 7919) + 17));
+        var rooms = problem.Rooms.Select(r => rng.Next(4) == 0 ? r with { Capacity = rng.Next(2, 5) } : r).ToList();
+        var pools = problem.Facilities.Where(_ => rng.Next(2) == 0)
+            .Select(f => new EquipmentPool($"{f.Id}-ultrasound", f.Id, "ultrasound", rng.Next(1, 3))).ToList();
+        var types = problem.AppointmentTypes.Select(t => rng.Next(4) == 0 ? t with { Equipment = ["ultrasound"] } : t).ToList();
+        return problem with { Rooms = rooms, AppointmentTypes = types, Equipment = pools };
     }
 
     private static WeeklyHours Block(Random rng, int fromMin, int fromMax, int toMin, int toMax, bool allowWeekends)
