@@ -234,6 +234,44 @@ public static class ScheduleVerifier
             }
         }
 
+        // Rule 10: a series is booked whole or not at all, at its cadence on each facility's wall clock, with one provider.
+        foreach (var series in problem.Series ?? [])
+        {
+            var visits = series.RequestIds.Select(id => assigned.GetValueOrDefault(id)).ToList();
+            var booked = visits.Count(a => a is not null);
+            if (booked != 0 && booked != visits.Count)
+            {
+                v.Add($"rule 10: series {series.Id} has {booked} of its {visits.Count} visits booked");
+                continue;
+            }
+
+            if (booked == 0)
+            {
+                continue;
+            }
+
+            LocalDateTime Local(Assignment a) => a.Start.ToInstant().InZone(facilities[a.FacilityId].Zone).LocalDateTime;
+            var first = Local(visits[0]!);
+            for (var k = 1; k < visits.Count; k++)
+            {
+                var local = Local(visits[k]!);
+                if (local.Date != first.Date.PlusDays(k * series.IntervalDays))
+                {
+                    v.Add($"rule 10: visit {k + 1} of series {series.Id} is on {local.Date:uuuu-MM-dd}, not {first.Date.PlusDays(k * series.IntervalDays):uuuu-MM-dd}");
+                }
+
+                if (Math.Abs((local.TimeOfDay - first.TimeOfDay).ToDuration().TotalMinutes) > series.ToleranceMinutes)
+                {
+                    v.Add($"rule 10: visit {k + 1} of series {series.Id} starts at {local.TimeOfDay:HH:mm}, over {series.ToleranceMinutes} minutes from {first.TimeOfDay:HH:mm}");
+                }
+            }
+
+            if (series.SameProvider && visits.Select(a => a!.ProviderId).OfType<string>().Distinct().Count() > 1)
+            {
+                v.Add($"rule 10: series {series.Id} is booked with several providers");
+            }
+        }
+
         // Rule 6 for rooms holding several at once (buffers counted), rule 9 for equipment pools: at the start of each
         // appointment (where occupancy peaks), count the appointments already in.
         var shared = new List<(string What, int Capacity, string RequestId, Instant Start, Instant End)>();

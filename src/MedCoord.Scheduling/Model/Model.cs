@@ -114,6 +114,18 @@ public sealed record AppointmentRequest(
 /// <param name="FacilityId">Optional facility, needed only where the type books no room and the provider works at two facilities at that instant.</param>
 public sealed record FixedBooking(string RequestId, string? ProviderId, string? RoomId, Instant Start, string? FacilityId = null);
 
+/// <summary>
+/// A course of visits booked all or none (format v1.1): visit <c>k</c> (0-based, in the order of
+/// <paramref name="RequestIds"/>) starts on the local date of the first visit plus <c>k × </c><paramref name="IntervalDays"/>,
+/// at a local time of day within <paramref name="ToleranceMinutes"/> of the first visit's, each in its facility's zone.
+/// </summary>
+/// <param name="Id">Unique series id.</param>
+/// <param name="RequestIds">The visits' requests, in order; at least two, each in at most one series.</param>
+/// <param name="IntervalDays">Days between consecutive visits (7 for weekly).</param>
+/// <param name="ToleranceMinutes">How far a visit's local start time may be from the first visit's, either way.</param>
+/// <param name="SameProvider">Whether every visit that books a provider books the same one.</param>
+public sealed record RequestSeries(string Id, IReadOnlyList<string> RequestIds, int IntervalDays, int ToleranceMinutes = 0, bool SameProvider = true);
+
 /// <summary>Solve settings; every value left <see langword="null"/> falls back to the next level (call, problem, configured defaults).</summary>
 /// <param name="TimeLimit">Wall-clock limit for the search.</param>
 /// <param name="Workers">CP-SAT worker threads; 0 means the machine's core count.</param>
@@ -131,6 +143,7 @@ public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = nul
 /// <param name="Fixed">Bookings to keep exactly.</param>
 /// <param name="Options">Solve settings from the problem itself.</param>
 /// <param name="Equipment">Equipment pools (format v1.1); <see langword="null"/> for none.</param>
+/// <param name="Series">Courses of visits booked all or none (format v1.1); <see langword="null"/> for none.</param>
 public sealed record Problem(
     DateInterval Horizon,
     IReadOnlyList<Facility> Facilities,
@@ -141,8 +154,12 @@ public sealed record Problem(
     IReadOnlyList<AppointmentRequest> Requests,
     IReadOnlyList<FixedBooking> Fixed,
     SolveOptions? Options = null,
-    IReadOnlyList<EquipmentPool>? Equipment = null)
+    IReadOnlyList<EquipmentPool>? Equipment = null,
+    IReadOnlyList<RequestSeries>? Series = null)
 {
+    /// <summary>Gets the series, never <see langword="null"/>.</summary>
+    public IReadOnlyList<RequestSeries> AllSeries => Series ?? [];
+
     /// <summary>Gets the equipment pools, never <see langword="null"/>.</summary>
     public IReadOnlyList<EquipmentPool> EquipmentPools => Equipment ?? [];
 }

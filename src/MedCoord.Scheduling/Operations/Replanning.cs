@@ -92,6 +92,11 @@ internal static class Replanning
             changed = false;
             foreach (var id in anchors.Keys.ToList())
             {
+                if (!anchors.ContainsKey(id))
+                {
+                    continue;
+                }
+
                 var c = byId[id];
                 var broken = c.Request.Links.FirstOrDefault(l => !book.Bookings.TryGetValue(l.RequestId, out var before)
                     || book.Bookings[id].Start - before.End < l.MinGapMinutes
@@ -103,12 +108,27 @@ internal static class Replanning
                     displaced[id] = $"its link to request '{broken.RequestId}' no longer holds where it was";
                     changed = true;
                 }
+                else if (c.Series is { } place && !SeriesStands(place.Series, book))
+                {
+                    // A series is booked whole and at its cadence: one visit that cannot stay unsettles the rest.
+                    foreach (var visit in place.Series.RequestIds.Where(anchors.ContainsKey))
+                    {
+                        book.Remove(visit);
+                        anchors.Remove(visit);
+                        displaced[visit] = $"its series '{place.Series.Id}' no longer stands where it was booked";
+                    }
+
+                    changed = true;
+                }
             }
         }
         while (changed);
 
         return (book, anchors, displaced);
     }
+
+    private static bool SeriesStands(Model.RequestSeries series, Book book) =>
+        series.RequestIds.All(book.Placements.ContainsKey) && SeriesRule.Holds(series, [.. series.RequestIds.Select(id => book.Placements[id])]);
 
     private static (Placement? Placement, string? Why) StillStands(Calendar calendar, Book book, RequestCandidates c, Assignment a, long start)
     {

@@ -72,7 +72,7 @@ public sealed class SlotRecommender
     /// <param name="top">How many slots, at least 1.</param>
     /// <param name="stepMinutes">Spacing of offered starts on the local clock, 1 to 1440.</param>
     /// <returns>The slots, best first, or the reason there are none.</returns>
-    /// <exception cref="ArgumentException">The request is unknown or already booked.</exception>
+    /// <exception cref="ArgumentException">The request is unknown, already booked, or a visit of a series.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> or <paramref name="stepMinutes"/> is out of range.</exception>
     public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15) => Recommend(requestId, top, stepMinutes, null);
 
@@ -133,6 +133,12 @@ public sealed class SlotRecommender
         if (!_calendar.Requests.TryGetValue(requestId, out var request))
         {
             throw new ArgumentException($"unknown request '{requestId}'", nameof(requestId));
+        }
+
+        if (_calendar.Problem.AllSeries.FirstOrDefault(x => x.RequestIds.Contains(requestId, StringComparer.Ordinal)) is { } series)
+        {
+            throw new ArgumentException(
+                $"request '{requestId}' is a visit of series '{series.Id}', which is booked whole (by a solve or a re-plan), not one slot at a time", nameof(requestId));
         }
 
         return _book.Bookings.ContainsKey(requestId)
@@ -199,7 +205,7 @@ public sealed class SlotRecommender
                 foreach (var room in facility.Rooms.Count == 0 ? [null] : facility.Rooms.OrderBy(r => r.RoomId, StringComparer.Ordinal).Cast<RoomOption?>())
                 {
                     var allowed = room is null ? withProvider : withProvider.Intersect(room.Starts);
-                    foreach (var start in Starts(allowed, day.From, step))
+                    foreach (var start in allowed.Steps(day.From, step))
                     {
                         var slot = new Slot(cost, preferred, start, facility, provider, room);
                         if ((keep is null || keep(slot)) && seen.Add((provider?.ProviderId, start)))
@@ -215,20 +221,6 @@ public sealed class SlotRecommender
             .OrderBy(s => s.WaitingCost).ThenByDescending(s => s.Preferred).ThenBy(s => s.Start)
             .ThenBy(s => s.Provider?.ProviderId, StringComparer.Ordinal).ThenBy(s => s.Room?.RoomId, StringComparer.Ordinal)
             .Take(top);
-    }
-
-    /// <summary>The first minute of each free stretch, then every <paramref name="step"/> minutes of local clock time (counted from local midnight) inside it.</summary>
-    private static IEnumerable<long> Starts(MinuteSet allowed, long localMidnight, int step)
-    {
-        foreach (var (from, to) in allowed.Ranges)
-        {
-            yield return from;
-            var next = from + (((localMidnight - from) % step) + step) % step;
-            for (var start = next == from ? from + step : next; start < to; start += step)
-            {
-                yield return start;
-            }
-        }
     }
 
     private SlotRecommendation ToRecommendation(RequestCandidates open, Slot s)

@@ -9,7 +9,7 @@ namespace MedCoord.Scheduling.Operations;
 /// <summary>What a cancellation did to the book.</summary>
 /// <param name="Schedule">The new book: every other appointment unchanged, the freed time offered to waiting requests.</param>
 /// <param name="Filled">Waiting requests booked into the freed time, in the order they were offered it.</param>
-/// <param name="Released">Appointments that had to go with the cancelled one: booked requests that follow it through links.</param>
+/// <param name="Released">Appointments that had to go with the cancelled one: booked requests that follow it through links, and the other visits of its series (and what follows them).</param>
 public sealed record FillResult(Schedule Schedule, IReadOnlyList<Assignment> Filled, IReadOnlyList<UnscheduledRequest> Released);
 
 /// <summary>
@@ -40,21 +40,36 @@ public static class WaitlistFiller
             throw new ArgumentException($"request '{cancelledRequestId}' is a fixed booking: take it out of the problem's fixed bookings to cancel it", nameof(cancelledRequestId));
         }
 
-        // Requests that follow the cancelled one, directly or not, cannot stay booked (rule 7).
-        var gone = new HashSet<string>(StringComparer.Ordinal) { cancelledRequestId };
+        // Requests that follow the cancelled one, directly or not, cannot stay booked (rule 7), nor can the other
+        // visits of a series one of them belongs to (rule 10), nor what follows those.
+        var gone = new Dictionary<string, UnscheduledRequest>(StringComparer.Ordinal)
+        {
+            [cancelledRequestId] = new(cancelledRequestId, UnscheduledReason.Cancelled, "its appointment was cancelled"),
+        };
+        var bookedIds = book.Assignments.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);
         bool grew;
         do
         {
             grew = false;
-            foreach (var r in problem.Requests.Where(r => !gone.Contains(r.Id) && r.Links.Any(l => gone.Contains(l.RequestId))))
+            foreach (var r in problem.Requests.Where(r => bookedIds.Contains(r.Id) && !gone.ContainsKey(r.Id)))
             {
-                grew |= book.Assignments.Any(a => a.RequestId == r.Id) && gone.Add(r.Id);
+                if (r.Links.FirstOrDefault(l => gone.ContainsKey(l.RequestId)) is { } link)
+                {
+                    gone[r.Id] = new(r.Id, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{link.RequestId}', whose appointment was cancelled");
+                    grew = true;
+                }
+                else if (problem.AllSeries.FirstOrDefault(x => x.RequestIds.Contains(r.Id, StringComparer.Ordinal) && x.RequestIds.Any(gone.ContainsKey)) is { } series)
+                {
+                    gone[r.Id] = new(r.Id, UnscheduledReason.SeriesIncomplete,
+                        $"request '{series.RequestIds.First(gone.ContainsKey)}' of its series '{series.Id}' lost its appointment, and a series is booked whole");
+                    grew = true;
+                }
             }
         }
         while (grew);
 
-        var kept = book.Assignments.Where(a => !gone.Contains(a.RequestId)).ToList();
-        var freed = book.Assignments.Where(a => gone.Contains(a.RequestId)).ToList();
+        var kept = book.Assignments.Where(a => !gone.ContainsKey(a.RequestId)).ToList();
+        var freed = book.Assignments.Where(a => gone.ContainsKey(a.RequestId)).ToList();
         foreach (var a in freed)
         {
             recommender.Release(a.RequestId);
@@ -65,10 +80,11 @@ public static class WaitlistFiller
             (f.ProviderId is not null && f.ProviderId == b.ProviderId && b.Start < f.End && f.Start < b.End)
             || (f.RoomId is not null && f.RoomId == b.RoomId && b.Start < f.End && f.Start < b.End));
 
-        var booked = book.Assignments.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);
+        // A waiting series is booked whole by a solve or a re-plan, not into one freed slot.
+        var inSeries = problem.AllSeries.SelectMany(x => x.RequestIds).ToHashSet(StringComparer.Ordinal);
         var waiting = problem.Requests
             .Select((r, index) => (Request: r, Index: index))
-            .Where(x => !booked.Contains(x.Request.Id))
+            .Where(x => !bookedIds.Contains(x.Request.Id) && !inSeries.Contains(x.Request.Id))
             .OrderByDescending(x => x.Request.Priority).ThenBy(x => x.Request.Earliest ?? problem.Horizon.Start).ThenBy(x => x.Index)
             .Select(x => x.Request);
         var filled = new List<Assignment>();
@@ -81,13 +97,11 @@ public static class WaitlistFiller
             }
         }
 
-        var released = freed.Where(a => a.RequestId != cancelledRequestId)
-            .Select(a => new UnscheduledRequest(a.RequestId, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{cancelledRequestId}', whose appointment was cancelled"))
-            .ToList();
+        var released = freed.Where(a => a.RequestId != cancelledRequestId).Select(a => gone[a.RequestId]).ToList();
         var filledIds = filled.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);
         var assignments = kept.Concat(filled).OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal).ToList();
-        var unscheduled = book.Unscheduled.Where(u => !filledIds.Contains(u.RequestId) && !gone.Contains(u.RequestId))
-            .Append(new UnscheduledRequest(cancelledRequestId, UnscheduledReason.Cancelled, "its appointment was cancelled"))
+        var unscheduled = book.Unscheduled.Where(u => !filledIds.Contains(u.RequestId) && !gone.ContainsKey(u.RequestId))
+            .Append(gone[cancelledRequestId])
             .Concat(released)
             .OrderBy(u => u.RequestId, StringComparer.Ordinal)
             .ToList();

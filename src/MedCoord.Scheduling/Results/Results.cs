@@ -34,6 +34,8 @@ public enum UnscheduledReason
     Cancelled,
     /// <summary>No facility where it could take place has every kind of equipment its type needs (format v1.1).</summary>
     NoEquipment,
+    /// <summary>Another visit of its series can never be booked, and a series is booked whole or not at all (format v1.1).</summary>
+    SeriesIncomplete,
 }
 
 /// <summary>One booked appointment.</summary>

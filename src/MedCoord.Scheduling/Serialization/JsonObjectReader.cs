@@ -150,6 +150,22 @@ internal sealed class JsonObjectReader
         return null;
     }
 
+    public bool? Bool(string name)
+    {
+        if (Field(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            Error(name, $"expected true or false, found {Describe(value)}");
+            return null;
+        }
+
+        return value.GetBoolean();
+    }
+
     public double? Number(string name)
     {
         if (Field(name) is not { } value)

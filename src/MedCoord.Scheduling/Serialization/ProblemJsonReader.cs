@@ -49,7 +49,7 @@ internal sealed class ProblemJsonReader
     private Problem? ReadProblem(JsonElement root)
     {
         var o = JsonObjectReader.Open(root, string.Empty, _errors,
-            "formatVersion", "horizon", "facilities", "rooms", "providers", "patients", "appointmentTypes", "requests", "fixed", "options", "equipment");
+            "formatVersion", "horizon", "facilities", "rooms", "providers", "patients", "appointmentTypes", "requests", "fixed", "options", "equipment", "series");
         if (o is null)
         {
             _errors[^1] = _errors[^1] with { Path = "$" };
@@ -72,8 +72,9 @@ internal sealed class ProblemJsonReader
         var fixedBookings = Items(o, "fixed", ReadFixed);
         var options = o.Field("options") is { } opt ? ReadOptions(opt, "options") : null;
         var equipment = o.Has("equipment") ? Items(o, "equipment", ReadPool) : null;
+        var series = o.Has("series") ? Items(o, "series", ReadSeries) : null;
 
-        return new Problem(horizon, facilities, rooms, providers, patients, types, requests, fixedBookings, options, equipment);
+        return new Problem(horizon, facilities, rooms, providers, patients, types, requests, fixedBookings, options, equipment, series);
     }
 
     private List<T> Items<T>(JsonObjectReader o, string name, Func<JsonElement, string, T?> read, bool required = false)
@@ -219,6 +220,21 @@ internal sealed class ProblemJsonReader
             o.Strings("features"),
             ReadBlocks(o, "unavailable"),
             o.Int("capacity") ?? 1);
+    }
+
+    private RequestSeries? ReadSeries(JsonElement element, string path)
+    {
+        if (JsonObjectReader.Open(element, path, _errors, "id", "requests", "intervalDays", "toleranceMinutes", "sameProvider") is not { } o)
+        {
+            return null;
+        }
+
+        return new RequestSeries(
+            o.Id("id", required: true) ?? string.Empty,
+            o.Field("requests", required: true) is null ? [] : o.Strings("requests"),
+            o.Int("intervalDays", required: true) ?? 1,
+            o.Int("toleranceMinutes") ?? 0,
+            o.Bool("sameProvider") ?? true);
     }
 
     private EquipmentPool? ReadPool(JsonElement element, string path)

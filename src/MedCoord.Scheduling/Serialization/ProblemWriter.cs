@@ -144,6 +144,18 @@ internal static class ProblemWriter
                     });
                 }
             });
+            if (problem.AllSeries.Count > 0)
+            {
+                Array(w, "series", problem.AllSeries, x =>
+                {
+                    w.WriteString("id", x.Id);
+                    Strings(w, "requests", x.RequestIds);
+                    w.WriteNumber("intervalDays", x.IntervalDays);
+                    w.WriteNumber("toleranceMinutes", x.ToleranceMinutes);
+                    w.WriteBoolean("sameProvider", x.SameProvider);
+                });
+            }
+
             Array(w, "fixed", problem.Fixed, f =>
             {
                 w.WriteString("request", f.RequestId);

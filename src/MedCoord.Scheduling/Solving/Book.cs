@@ -163,6 +163,7 @@ internal sealed class Book
             Type = c.Type,
             Duration = c.Duration,
             Facilities = options,
+            Series = c.Series,
         };
     }
 

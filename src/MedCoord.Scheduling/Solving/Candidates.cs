@@ -39,6 +39,9 @@ internal sealed record FacilityOption(
     public IReadOnlyList<PoolUse> Pools { get; init; } = [];
 }
 
+/// <summary>A request's place in a series: the series and which visit it is (0-based).</summary>
+internal sealed record SeriesPlace(RequestSeries Series, int Position);
+
 /// <summary>
 /// Everything a request could ever be given on an empty calendar (rules 3, 4, 5 and 8 applied per resource),
 /// or why nothing could host it.
@@ -58,6 +61,9 @@ internal sealed class RequestCandidates
     public required IReadOnlyList<FacilityOption> Facilities { get; init; }
 
     public FixedPlacement? Fixed { get; init; }
+
+    /// <summary>Gets the series the request is a visit of, and which visit (0-based); null for a request on its own.</summary>
+    public SeriesPlace? Series { get; init; }
 
     public UnscheduledReason? StaticReason { get; set; }
 
@@ -94,7 +100,18 @@ internal sealed class RequestCandidates
         }
 
         var result = analysed.ToList();
-        PropagateUnschedulablePredecessors(result);
+        var series = calendar.Problem.AllSeries
+            .SelectMany(x => x.RequestIds.Select((id, position) => (id, Place: new SeriesPlace(x, position))))
+            .ToDictionary(m => m.id, m => m.Place, StringComparer.Ordinal);
+        for (var i = 0; i < result.Count; i++)
+        {
+            if (series.TryGetValue(result[i].Request.Id, out var place))
+            {
+                result[i] = result[i].InSeries(place);
+            }
+        }
+
+        PropagateUnschedulable(result);
         return result;
     }
 
@@ -259,7 +276,15 @@ internal sealed class RequestCandidates
         return list.Any(s => ReferenceEquals(s, within)) ? within : MinuteSet.FromRanges(list.SelectMany(s => s.Ranges));
     }
 
-    private static void PropagateUnschedulablePredecessors(List<RequestCandidates> all)
+    /// <summary>The same candidates as a visit of a series.</summary>
+    private RequestCandidates InSeries(SeriesPlace place) => new()
+    {
+        Index = Index, Request = Request, Type = Type, Duration = Duration, Facilities = Facilities, Fixed = Fixed,
+        StaticReason = StaticReason, StaticMessage = StaticMessage, Series = place,
+    };
+
+    /// <summary>Requests that follow one that can never be scheduled, and visits of a series with such a visit, cannot be either.</summary>
+    private static void PropagateUnschedulable(List<RequestCandidates> all)
     {
         var byId = all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         bool changed;
@@ -269,10 +294,17 @@ internal sealed class RequestCandidates
             foreach (var candidate in all.Where(c => c.CanBeScheduled))
             {
                 var blocked = candidate.Request.Links.FirstOrDefault(l => !byId[l.RequestId].CanBeScheduled);
+                var sibling = candidate.Series?.Series.RequestIds.FirstOrDefault(id => !byId[id].CanBeScheduled);
                 if (blocked is not null)
                 {
                     candidate.StaticReason = UnscheduledReason.PredecessorUnscheduled;
                     candidate.StaticMessage = $"it follows request '{blocked.RequestId}', which can never be scheduled";
+                    changed = true;
+                }
+                else if (sibling is not null)
+                {
+                    candidate.StaticReason = UnscheduledReason.SeriesIncomplete;
+                    candidate.StaticMessage = $"request '{sibling}' of its series '{candidate.Series!.Series.Id}' can never be scheduled, and a series is booked whole";
                     changed = true;
                 }
             }

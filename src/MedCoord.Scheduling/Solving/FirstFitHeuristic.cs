@@ -33,7 +33,33 @@ internal static class FirstFitHeuristic
             progress = false;
             foreach (var c in order)
             {
-                if (decided.Contains(c.Request.Id) || c.Request.Links.Any(l => !decided.Contains(l.RequestId)))
+                if (decided.Contains(c.Request.Id))
+                {
+                    continue;
+                }
+
+                if (c.Series is { } place)
+                {
+                    // A series is placed whole, once every request its visits follow outside it is decided.
+                    var inSeries = place.Series.RequestIds.ToHashSet(StringComparer.Ordinal);
+                    var visits = place.Series.RequestIds.Select(id => byId.GetValueOrDefault(id)).ToList();
+                    var outside = visits.OfType<RequestCandidates>().SelectMany(v => v.Request.Links).Where(l => !inSeries.Contains(l.RequestId)).ToList();
+                    if (outside.Any(l => !decided.Contains(l.RequestId)))
+                    {
+                        continue;
+                    }
+
+                    progress = true;
+                    decided.UnionWith(inSeries);
+                    if (visits.All(v => v is { CanBeScheduled: true } && !placed.ContainsKey(v.Request.Id)) && outside.All(l => placed.ContainsKey(l.RequestId)))
+                    {
+                        SeriesPlacement.TryPlace(visits!, book, v => LinkWindow(v, book, byId));
+                    }
+
+                    continue;
+                }
+
+                if (c.Request.Links.Any(l => !decided.Contains(l.RequestId)))
                 {
                     continue;
                 }
@@ -45,12 +71,7 @@ internal static class FirstFitHeuristic
                     continue;
                 }
 
-                var linkWindow = MinuteSet.All;
-                foreach (var link in c.Request.Links)
-                {
-                    var previousEnd = placed[link.RequestId].Start + byId[link.RequestId].Duration;
-                    linkWindow = linkWindow.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
-                }
+                var linkWindow = LinkWindow(c, book, byId);
 
                 // The earliest start wins, so options that cannot start before the best found so far are skipped.
                 Placement? best = null;
@@ -121,6 +142,22 @@ internal static class FirstFitHeuristic
         while (progress);
 
         return book;
+    }
+
+    /// <summary>The starts the gaps after the request's booked predecessors allow (predecessors not booked are not counted).</summary>
+    private static MinuteSet LinkWindow(RequestCandidates c, Book book, Dictionary<string, RequestCandidates> byId)
+    {
+        var window = MinuteSet.All;
+        foreach (var link in c.Request.Links)
+        {
+            if (book.Placements.TryGetValue(link.RequestId, out var previous))
+            {
+                var previousEnd = previous.Start + byId[link.RequestId].Duration;
+                window = window.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
+            }
+        }
+
+        return window;
     }
 
     /// <summary>The first-fit book, or null where it breaks a link of a fixed booking (whose predecessor it placed too late or not at all).</summary>

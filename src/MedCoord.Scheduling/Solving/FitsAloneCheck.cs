@@ -3,12 +3,13 @@ using Google.OrTools.Sat;
 namespace MedCoord.Scheduling.Solving;
 
 /// <summary>
-/// Whether a linked request could be booked together with the requests it follows on an otherwise empty calendar:
-/// the difference between losing to other work (CapacityTaken) and never fitting its links (NoAvailabilityInWindow).
+/// Whether a linked request or a visit of a series could be booked together with the requests it follows and the
+/// rest of its series on an otherwise empty calendar: the difference between losing to other work (CapacityTaken) and
+/// never fitting its links or its series' cadence (NoAvailabilityInWindow).
 /// </summary>
 internal static class FitsAloneCheck
 {
-    /// <param name="request">A request with links.</param>
+    /// <param name="request">A request with links or in a series.</param>
     /// <param name="all">Every request, by id.</param>
     /// <param name="timeLimit">Most time the check may take.</param>
     /// <returns>True when it fits, false when it provably cannot, null when the check ran out of time.</returns>
@@ -28,6 +29,11 @@ internal static class FitsAloneCheck
                 foreach (var link in next.Request.Links)
                 {
                     pending.Push(all[link.RequestId]);
+                }
+
+                foreach (var visit in next.Series?.Series.RequestIds ?? [])
+                {
+                    pending.Push(all[visit]);
                 }
             }
         }

@@ -154,12 +154,19 @@ internal sealed class NeighbourhoodSearch
 
         var free = new HashSet<RequestCandidates>(booked.Concat(waiting).Append(seed));
 
-        // A freed request whose booked successor stays put must keep its place: keep it put too, until nothing changes.
+        // A series moves whole: a freed visit frees its whole series.
+        free.UnionWith(free.Where(c => c.Series is not null).SelectMany(c => c.Series!.Series.RequestIds).Select(id => _byId.GetValueOrDefault(id))
+            .OfType<RequestCandidates>().Where(c => c.Fixed is null).ToList());
+
+        // A freed request whose booked successor stays put must keep its place: keep it put too, and with it the rest
+        // of its series, until nothing changes.
         bool changed;
         do
         {
             changed = free.RemoveWhere(c => _successors.TryGetValue(c.Request.Id, out var next)
                 && next.Any(s => !free.Contains(s) && book.Placements.ContainsKey(s.Request.Id))) > 0;
+            changed |= free.RemoveWhere(c => c.Series is { } place
+                && place.Series.RequestIds.Any(id => _byId.TryGetValue(id, out var visit) && !free.Contains(visit))) > 0;
         }
         while (changed);
 

@@ -34,9 +34,10 @@ internal static class ScheduleBuilder
             book.Add(byId[id], placement);
         }
 
+        var seriesFits = new Dictionary<string, bool?>(StringComparer.Ordinal);
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId, TimeSpan.FromSeconds(Math.Min(2, (deadline - elapsed()).TotalSeconds))))
+            .Select(c => Explain(c, result, scheduled, byId, seriesFits, TimeSpan.FromSeconds(Math.Min(2, (deadline - elapsed()).TotalSeconds))))
             .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
@@ -126,7 +127,8 @@ internal static class ScheduleBuilder
         return u with { Message = $"{u.Message} ({named}{more})", BlockedBy = blockers };
     }
 
-    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan checkLimit)
+    private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all,
+        Dictionary<string, bool?> seriesFits, TimeSpan checkLimit)
     {
         var id = c.Request.Id;
         if (!c.CanBeScheduled)
@@ -144,15 +146,27 @@ internal static class ScheduleBuilder
                 return new(id, UnscheduledReason.NoSolutionFound, "the solver stopped before it found any schedule");
         }
 
-        if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit) == false)
+        if (c.Series is { } place)
+        {
+            var series = place.Series;
+            var fits = seriesFits.TryGetValue(series.Id, out var known) ? known : seriesFits[series.Id] = FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit);
+            if (fits == false)
+            {
+                return new(id, UnscheduledReason.NoAvailabilityInWindow,
+                    $"its series '{series.Id}' ({series.RequestIds.Count} visits every {series.IntervalDays} days within {series.ToleranceMinutes} minutes of the first visit's time{(series.SameProvider ? ", one provider" : string.Empty)}) cannot be booked whole in its visits' windows and links, even with the calendar free");
+            }
+        }
+        else if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit) == false)
         {
             return new(id, UnscheduledReason.NoAvailabilityInWindow,
                 "no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free");
         }
 
-        var missing = c.Request.Links.FirstOrDefault(l => !scheduled.Contains(l.RequestId));
+        var missing = c.Request.Links.FirstOrDefault(l => !scheduled.Contains(l.RequestId) && c.Series?.Series.RequestIds.Contains(l.RequestId, StringComparer.Ordinal) != true);
         return missing is not null
             ? new(id, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not scheduled")
-            : new(id, UnscheduledReason.CapacityTaken, "it fits on its own, but every slot it could take went to higher-priority work");
+            : c.Series is { } inSeries
+                ? new(id, UnscheduledReason.CapacityTaken, $"its series '{inSeries.Series.Id}' is booked whole or not at all, and every way to book all of it meets higher-priority work")
+                : new(id, UnscheduledReason.CapacityTaken, "it fits on its own, but every slot it could take went to higher-priority work");
     }
 }

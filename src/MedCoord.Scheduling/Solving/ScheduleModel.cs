@@ -65,6 +65,7 @@ internal sealed class ScheduleModel
         AddNoOverlapRule();
         AddSharedCapacityRule(around, ignoring ?? new HashSet<string>());
         AddLinkRule();
+        AddSeriesRule();
 
         PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
         WaitingObjective = LinearExpr.WeightedSum(_waitingTerms.Select(t => t.Literal), _waitingTerms.Select(t => t.Weight))
@@ -361,6 +362,94 @@ internal sealed class ScheduleModel
             }
         }
 
+    }
+
+    /// <summary>
+    /// Rule 10: a series' visits are booked together or not at all; visit <c>k</c> starts on the first visit's local
+    /// date plus <c>k × intervalDays</c>, within the tolerance of its local time of day; with one provider where asked.
+    /// A series with a visit missing from the model (nowhere left for it) is not booked.
+    /// </summary>
+    private void AddSeriesRule()
+    {
+        foreach (var group in Requests.Values.Where(v => v.Candidates.Series is not null).GroupBy(v => v.Candidates.Series!.Series.Id, StringComparer.Ordinal))
+        {
+            var series = group.First().Candidates.Series!.Series;
+            var visits = group.OrderBy(v => v.Candidates.Series!.Position).ToList();
+            if (visits.Count < series.RequestIds.Count)
+            {
+                visits.ForEach(v => Model.Add(v.Scheduled == 0));
+                continue;
+            }
+
+            var first = visits[0];
+            var (firstDay, firstTime) = LocalDayAndTime(first);
+            for (var k = 1; k < visits.Count; k++)
+            {
+                var v = visits[k];
+                Model.Add(v.Scheduled == first.Scheduled);
+                var (day, time) = LocalDayAndTime(v);
+                Model.Add(day == firstDay + ((long)k * series.IntervalDays)).OnlyEnforceIf(first.Scheduled);
+                Model.Add(time - firstTime <= series.ToleranceMinutes).OnlyEnforceIf(first.Scheduled);
+                Model.Add(firstTime - time <= series.ToleranceMinutes).OnlyEnforceIf(first.Scheduled);
+            }
+
+            if (series.SameProvider)
+            {
+                AddSameProvider(visits.Where(v => v.Candidates.Type.BooksProvider).ToList());
+            }
+        }
+    }
+
+    /// <summary>Every visit books the provider the first of them books.</summary>
+    private void AddSameProvider(List<RequestVars> visits)
+    {
+        if (visits.Count < 2)
+        {
+            return;
+        }
+
+        LinearExpr Uses(RequestVars v, string provider) => LinearExpr.Sum(v.Providers.Where(p => p.Option.ProviderId == provider).Select(p => (LinearExpr)p.Chosen));
+        var reference = visits[0];
+        foreach (var v in visits.Skip(1))
+        {
+            foreach (var provider in v.Providers.Select(p => p.Option.ProviderId).Distinct(StringComparer.Ordinal))
+            {
+                Model.Add(Uses(v, provider) <= Uses(reference, provider));
+            }
+        }
+    }
+
+    /// <summary>The request's start on its facility's wall clock, as a local day number and a minute of that day.</summary>
+    private (IntVar Day, LinearExpr Time) LocalDayAndTime(RequestVars v)
+    {
+        var id = v.Candidates.Request.Id;
+        var stretches = v.Facilities.SelectMany(f => f.Option.Segments.Select(s => (f.Option, f.Chosen, Segment: s))).ToList();
+        var local = Model.NewIntVar(
+            stretches.Min(x => x.Segment.From + x.Segment.Shift),
+            stretches.Max(x => x.Segment.To - 1 + x.Segment.Shift),
+            $"local-start[{id}]");
+        if (stretches.Count == 1)
+        {
+            Model.Add(local == v.Start + stretches[0].Segment.Shift);
+        }
+        else
+        {
+            var chosen = new List<BoolVar>();
+            foreach (var (_, facilityChosen, segment) in stretches)
+            {
+                var literal = Model.NewBoolVar($"local-stretch[{id},{segment.From}]");
+                chosen.Add(literal);
+                Model.AddImplication(literal, facilityChosen);
+                Model.AddLinearConstraint(v.Start, segment.From, segment.To - 1).OnlyEnforceIf(literal);
+                Model.Add(local == v.Start + segment.Shift).OnlyEnforceIf(literal);
+            }
+
+            Model.Add(LinearExpr.Sum(chosen.Select(l => (LinearExpr)l)) == v.Scheduled);
+        }
+
+        var day = Model.NewIntVar(stretches.Min(x => x.Segment.From + x.Segment.Shift) / 1440, stretches.Max(x => x.Segment.To - 1 + x.Segment.Shift) / 1440, $"local-day[{id}]");
+        Model.AddDivisionEquality(day, local, 1440);
+        return (day, local - (day * 1440));
     }
 
     /// <summary>About how many choice literals the whole model of these requests would have.</summary>

@@ -122,6 +122,23 @@ internal sealed class MinuteSet
     public MinuteSet StartsFitting(long length) =>
         FromRanges(_ranges.Where(r => r.End - r.Start >= length).Select(r => (r.Start, r.End - length + 1)));
 
+    /// <summary>
+    /// The first minute of each range, then every <paramref name="step"/> minutes counted from
+    /// <paramref name="origin"/> (for example a local midnight) inside it.
+    /// </summary>
+    public IEnumerable<long> Steps(long origin, int step)
+    {
+        foreach (var (from, to) in _ranges)
+        {
+            yield return from;
+            var next = from + ((((origin - from) % step) + step) % step);
+            for (var start = next == from ? from + step : next; start < to; start += step)
+            {
+                yield return start;
+            }
+        }
+    }
+
     public bool Contains(long minute) => Overlaps(minute, minute + 1);
 
     /// <summary>The part of the set inside [<paramref name="from"/>, <paramref name="to"/>), found by binary search.</summary>

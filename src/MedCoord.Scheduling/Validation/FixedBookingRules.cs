@@ -73,6 +73,7 @@ internal sealed class FixedBookingRules
         CheckOverlaps(calendar, placements);
         CheckSharedCapacity(calendar, placements);
         CheckLinks(placements);
+        CheckSeries(calendar, placements);
     }
 
     private bool CheckAlone(Calendar calendar, string path, FixedPlacement p)
@@ -200,6 +201,55 @@ internal sealed class FixedBookingRules
                 {
                     Add($"{_path("fixed", current.Index)}.start",
                         $"{group.Key} already holds fixed bookings of requests {string.Join(", ", sharing.Select(u => $"'{u.Placement.Request.Id}'"))} then");
+                }
+            }
+        }
+    }
+
+    /// <summary>Rule 10 for fixed visits: a series is fixed whole or not at all, and its fixed visits keep its cadence.</summary>
+    private void CheckSeries(Calendar calendar, List<(int Index, FixedPlacement Placement)> placements)
+    {
+        var byRequest = placements.ToDictionary(p => p.Placement.Request.Id, StringComparer.Ordinal);
+        var fixedIds = _problem.Fixed.Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < _problem.AllSeries.Count; i++)
+        {
+            var series = _problem.AllSeries[i];
+            var isFixed = series.RequestIds.Where(fixedIds.Contains).ToList();
+            if (isFixed.Count == 0)
+            {
+                continue;
+            }
+
+            if (isFixed.Count < series.RequestIds.Count)
+            {
+                var k = series.RequestIds.ToList().FindIndex(id => !fixedIds.Contains(id));
+                Add($"{_path("series", i)}.requests[{k}]",
+                    $"request '{series.RequestIds[k]}' is not fixed, but '{isFixed[0]}' of the same series is; fix every visit of a series or none");
+                continue;
+            }
+
+            if (!series.RequestIds.All(byRequest.ContainsKey))
+            {
+                continue;
+            }
+
+            var first = byRequest[series.RequestIds[0]].Placement;
+            var firstLocal = calendar.Timeline.ToInstant(first.Start).InZone(calendar.Facilities[first.FacilityId].Zone).LocalDateTime;
+            var firstProvider = series.RequestIds.Select(id => byRequest[id].Placement.Booking.ProviderId).FirstOrDefault(p => p is not null);
+            for (var k = 1; k < series.RequestIds.Count; k++)
+            {
+                var (index, visit) = byRequest[series.RequestIds[k]];
+                var local = calendar.Timeline.ToInstant(visit.Start).InZone(calendar.Facilities[visit.FacilityId].Zone).LocalDateTime;
+                var date = firstLocal.Date.PlusDays(k * series.IntervalDays);
+                var drift = Math.Abs((local.TimeOfDay - firstLocal.TimeOfDay).ToDuration().TotalMinutes);
+                if (local.Date != date || drift > series.ToleranceMinutes)
+                {
+                    Add($"{_path("fixed", index)}.start",
+                        $"visit {k + 1} of series '{series.Id}' must start on {date:uuuu-MM-dd} within {series.ToleranceMinutes} minutes of {firstLocal.TimeOfDay:HH:mm} local time, found {local:uuuu-MM-dd HH:mm}");
+                }
+                else if (series.SameProvider && visit.Booking.ProviderId is { } provider && provider != firstProvider)
+                {
+                    Add($"{_path("fixed", index)}.provider", $"series '{series.Id}' keeps one provider: '{firstProvider}' (its first visit with one), found '{provider}'");
                 }
             }
         }

@@ -157,8 +157,51 @@ internal sealed class ProblemValidator
         }
 
         CheckCycles();
+        CheckSeries(requests);
         CheckFixedReferences(rooms, providers, facilities, requests);
         CheckOptions();
+    }
+
+    /// <summary>Most minutes a series visit's start time may be from the first visit's.</summary>
+    public const int MaxSeriesToleranceMinutes = 720;
+
+    /// <summary>Series: unique ids, at least two known requests each, no request twice or in two series, a sane cadence.</summary>
+    private void CheckSeries(KnownIds requests)
+    {
+        var all = _problem.AllSeries;
+        UniqueIds("series", all, x => x.Id, "series");
+        var member = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < all.Count; i++)
+        {
+            var series = all[i];
+            var path = Path("series", i);
+            if (series.RequestIds.Count < 2)
+            {
+                Add($"{path}.requests", $"a series needs at least two requests, found {series.RequestIds.Count}");
+            }
+
+            for (var k = 0; k < series.RequestIds.Count; k++)
+            {
+                var id = series.RequestIds[k];
+                Reference($"{path}.requests[{k}]", id, requests, "request");
+                if (!member.TryAdd(id, i))
+                {
+                    Add($"{path}.requests[{k}]", member[id] == i
+                        ? $"request '{id}' is listed twice"
+                        : $"request '{id}' is already in series '{all[member[id]].Id}' ({Path("series", member[id])})");
+                }
+            }
+
+            if (series.IntervalDays is < 1 or > MaxHorizonDays)
+            {
+                Add($"{path}.intervalDays", $"must be from 1 to {MaxHorizonDays}, found {series.IntervalDays}");
+            }
+
+            if (series.ToleranceMinutes is < 0 or > MaxSeriesToleranceMinutes)
+            {
+                Add($"{path}.toleranceMinutes", $"must be from 0 to {MaxSeriesToleranceMinutes}, found {series.ToleranceMinutes}");
+            }
+        }
     }
 
     /// <summary>Most places a room or units a pool may hold.</summary>
@@ -241,6 +284,15 @@ internal sealed class ProblemValidator
         if (_problem.Equipment is { } equipment)
         {
             Items("equipment", equipment);
+        }
+
+        if (_problem.Series is { } series)
+        {
+            Items("series", series);
+            for (var i = 0; _errors.Count == before && i < series.Count; i++)
+            {
+                Items($"{Path("series", i)}.requests", series[i].RequestIds);
+            }
         }
 
         if (_errors.Count > before)

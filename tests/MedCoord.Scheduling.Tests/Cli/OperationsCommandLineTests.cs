@@ -56,6 +56,35 @@ public sealed class OperationsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Solve_DayUnitExample_BooksSeriesSharedRoomsAndEquipmentWithinEveryRule()
+    {
+        var outPath = Path.Combine(_dir, "day-unit-schedule.json");
+
+        var (code, _, stderr) = await Run("solve", TestData("day-unit.json"), "--out", outPath, "--time-limit", "10");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        var problem = ProblemFile.Parse(File.ReadAllText(TestData("day-unit.json")));
+        var schedule = ScheduleFile.Parse(File.ReadAllText(outPath));
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+        Assert.All(problem.AllSeries.SelectMany(x => x.RequestIds), id => Assert.Contains(schedule.Assignments, a => a.RequestId == id));
+        var infusions = schedule.Assignments.Where(a => a.RoomId == "infusion-bay").ToList();
+        Assert.Contains(infusions, a => infusions.Count(o => o.Start.ToInstant() <= a.Start.ToInstant() && a.Start.ToInstant() < o.End.ToInstant()) == 3);
+    }
+
+    [Fact]
+    public async Task Recommend_VisitOfASeries_ExitsTwoNamingTheSeries()
+    {
+        var book = Path.Combine(_dir, "empty-book.json");
+        File.WriteAllText(book, """{ "formatVersion": 1, "assignments": [] }""");
+
+        var (code, _, stderr) = await Run("recommend", TestData("day-unit.json"), "--book", book, "--request", "pt-3");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--request: request 'pt-3' is a visit of series 'physio-course'", stderr);
+    }
+
+    [Fact]
     public async Task Recommend_BadBookAndFlags_ExitTwoNamingEachProblemAndWriteNothing()
     {
         var book = Path.Combine(_dir, "bad-book.json");

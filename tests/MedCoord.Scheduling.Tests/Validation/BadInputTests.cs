@@ -11,7 +11,7 @@ public sealed class BadInputTests
     {
         ["wrong kind"] = (p => Request(p, 0)["priority"] = "high", "requests[0].priority: expected a whole number, found a string"),
         ["unknown field"] = (p => Request(p, 1)["prority"] = 3, "requests[1].prority: unknown field 'prority'; allowed: id, patient, type, earliest, latest, priority, durationMinutes, preferredProvider, after"),
-        ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options, equipment"),
+        ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options, equipment, series"),
         ["unknown type"] = (p => Request(p, 3)["type"] = "ech0", "requests[3].type: unknown appointment type 'ech0'"),
         ["unknown patient"] = (p => Request(p, 2)["patient"] = "p-999", "requests[2].patient: unknown patient 'p-999'"),
         ["unknown preferred provider"] = (p => Request(p, 5)["preferredProvider"] = "dr-who", "requests[5].preferredProvider: unknown provider 'dr-who'"),
@@ -71,6 +71,22 @@ public sealed class BadInputTests
             ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-06", ["provider"] = "dr-okafor", ["room"] = "main-exam-1", ["start"] = "2026-12-07T10:00:00-05:00" });
             ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-07", ["provider"] = "dr-haddad", ["room"] = "main-exam-2", ["start"] = "2026-12-07T10:10:00-05:00" });
         }, "fixed[2].start: equipment pool 'us-main' (1 unit) already holds fixed bookings of requests 'r-06' then"),
+        ["series of one request"] = (p => p["series"] = new JsonArray(Series("c", 7, "r-06")), "series[0].requests: a series needs at least two requests, found 1"),
+        ["series with an unknown request"] = (p => p["series"] = new JsonArray(Series("c", 7, "r-06", "r-99")), "series[0].requests[1]: unknown request 'r-99'"),
+        ["request in two series"] = (p => p["series"] = new JsonArray(Series("c", 7, "r-06", "r-07"), Series("d", 7, "r-09", "r-07")),
+            "series[1].requests[1]: request 'r-07' is already in series 'c' (series[0])"),
+        ["series interval zero"] = (p => p["series"] = new JsonArray(Series("c", 0, "r-06", "r-07")), "series[0].intervalDays: must be from 1 to 366, found 0"),
+        ["series tolerance too wide"] = (p => { p["series"] = new JsonArray(Series("c", 7, "r-06", "r-07")); ((JsonObject)p["series"]![0]!)["toleranceMinutes"] = 721; },
+            "series[0].toleranceMinutes: must be from 0 to 720, found 721"),
+        ["series without interval"] = (p => { p["series"] = new JsonArray(Series("c", 7, "r-06", "r-07")); ((JsonObject)p["series"]![0]!).Remove("intervalDays"); },
+            "series[0].intervalDays: required field is missing"),
+        ["series partly fixed"] = (p => p["series"] = new JsonArray(Series("c", 1, "r-10", "r-07")),
+            "series[0].requests[1]: request 'r-07' is not fixed, but 'r-10' of the same series is; fix every visit of a series or none"),
+        ["fixed series off its cadence"] = (p =>
+        {
+            p["series"] = new JsonArray(Series("c", 1, "r-10", "r-07"));
+            ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-07", ["provider"] = "dr-okafor", ["room"] = "main-exam-1", ["start"] = "2026-12-10T11:00:00-05:00" });
+        }, "fixed[1].start: visit 2 of series 'c' must start on 2026-12-10 within 0 minutes of 10:00 local time, found 2026-12-10 11:00"),
         ["negative workers"] = (p => Obj(p, "options")["workers"] = -1, "options.workers: must be from 0 (the machine's core count) to 256, found -1"),
         ["zero time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = 0, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 0"),
         ["provider on type without skill"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-03", ["provider"] = "dr-okafor", ["room"] = "main-exam-2", ["start"] = "2026-12-08T09:00:00-05:00" }), "fixed[1].provider: appointment type 'ecg' books no provider; provider must be null"),
@@ -174,6 +190,9 @@ public sealed class BadInputTests
     private static JsonObject Hours(JsonObject root, int facility) => (JsonObject)Obj(root, "facilities", facility)["hours"]![0]!;
 
     private static JsonObject Horizon(JsonObject root) => (JsonObject)root["horizon"]!;
+
+    private static JsonObject Series(string id, int intervalDays, params string[] requests) =>
+        new() { ["id"] = id, ["requests"] = new JsonArray([.. requests.Select(r => (JsonNode)r)]), ["intervalDays"] = intervalDays };
 
     private static JsonObject Pool(string id, string facility, string kind, int count) =>
         new() { ["id"] = id, ["facility"] = facility, ["kind"] = kind, ["count"] = count };
