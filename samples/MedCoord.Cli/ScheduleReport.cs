@@ -13,7 +13,7 @@ internal static class ScheduleReport
     {
         var o = schedule.Objective;
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]{schedule.Status}[/]: {schedule.Assignments.Count} scheduled, {schedule.Unscheduled.Count} unscheduled of {problem.Requests.Count} requests; priority {o.ScheduledPriority} (bound {o.UpperBound}), waiting cost {o.WaitingCost}; {schedule.Stats.WallSeconds:0.00}s on {schedule.Stats.Workers} workers, seed {schedule.Stats.Seed}"));
+            $"[bold]{schedule.Status}[/]: {schedule.Assignments.Count} scheduled, {schedule.Unscheduled.Count} unscheduled of {problem.Requests.Count} requests; priority {o.ScheduledPriority} (bound {o.UpperBound}), waiting cost {o.WaitingCost}{(o.SoftRules is { } soft ? $", soft rules {soft.Total} (continuity {soft.Continuity}, daily cap {soft.DailyCap}, balance {soft.Balance})" : string.Empty)}; {schedule.Stats.WallSeconds:0.00}s on {schedule.Stats.Workers} workers, seed {schedule.Stats.Seed}"));
 
         if (schedule.Assignments.Count > 0)
         {

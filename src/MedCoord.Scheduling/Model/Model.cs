@@ -47,14 +47,16 @@ public sealed record ProviderAvailability(string FacilityId, WeeklyHours Hours);
 /// <param name="Skills">Skills the provider has.</param>
 /// <param name="Availability">Weekly working blocks, possibly at several facilities.</param>
 /// <param name="TimeOff">Absolute blocks when the provider is away.</param>
-public sealed record Provider(string Id, IReadOnlyList<string> Skills, IReadOnlyList<ProviderAvailability> Availability, IReadOnlyList<Interval> TimeOff);
+/// <param name="DailyCap">Appointments per local day above which the per-day cap soft rule counts (format v1.1); <see langword="null"/> for the solve options' default.</param>
+public sealed record Provider(string Id, IReadOnlyList<string> Skills, IReadOnlyList<ProviderAvailability> Availability, IReadOnlyList<Interval> TimeOff, int? DailyCap = null);
 
 /// <summary>A patient, identified only by an opaque id.</summary>
 /// <param name="Id">Unique, opaque patient id.</param>
 /// <param name="Zone">The patient's zone; required when <paramref name="Hours"/> is given.</param>
 /// <param name="Hours">Weekly hours in which the patient can attend, on the patient's clock; <see langword="null"/> means any time.</param>
 /// <param name="Unavailable">Absolute blocks when the patient cannot attend.</param>
-public sealed record Patient(string Id, DateTimeZone? Zone, IReadOnlyList<WeeklyHours>? Hours, IReadOnlyList<Interval> Unavailable);
+/// <param name="PreviousProviderId">The provider the patient saw before, for the continuity soft rule (format v1.1).</param>
+public sealed record Patient(string Id, DateTimeZone? Zone, IReadOnlyList<WeeklyHours>? Hours, IReadOnlyList<Interval> Unavailable, string? PreviousProviderId = null);
 
 /// <summary>What kind of appointment a request is for.</summary>
 /// <param name="Id">Unique type id.</param>
@@ -130,7 +132,23 @@ public sealed record RequestSeries(string Id, IReadOnlyList<string> RequestIds, 
 /// <param name="TimeLimit">Wall-clock limit for the search.</param>
 /// <param name="Workers">CP-SAT worker threads; 0 means the machine's core count.</param>
 /// <param name="Seed">Random seed; with one worker the same seed gives the same schedule.</param>
-public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null);
+/// <param name="SoftRules">Weights of the soft rules clinics ask for (format v1.1); <see langword="null"/> for none.</param>
+public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null, SoftRuleWeights? SoftRules = null);
+
+/// <summary>
+/// Soft rules and their weights. Each counts, per unit, its weight into the second objective level next to waiting
+/// (priority × days): a weight of 5 makes one unit as costly as five priority-days of waiting. A weight of 0 turns a
+/// rule off.
+/// </summary>
+/// <param name="Continuity">Per appointment booked with another provider than the patient's previous provider, where that provider has the skill.</param>
+/// <param name="DailyCap">Per appointment a provider has on one local day above its cap.</param>
+/// <param name="DefaultDailyCap">The cap of providers that set none; <see langword="null"/> for no cap.</param>
+/// <param name="Balance">Per appointment of difference between the busiest and the least busy provider of a skill (appointments needing that skill).</param>
+public sealed record SoftRuleWeights(int Continuity = 0, int DailyCap = 0, int? DefaultDailyCap = null, int Balance = 0)
+{
+    /// <summary>Gets whether any rule counts.</summary>
+    public bool Any => Continuity > 0 || DailyCap > 0 || Balance > 0;
+}
 
 /// <summary>A complete scheduling problem (format v1).</summary>
 /// <param name="Horizon">Inclusive local dates; each facility reads them in its own zone.</param>

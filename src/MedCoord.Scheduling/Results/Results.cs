@@ -65,7 +65,18 @@ public sealed record Blocker(string Kind, string Id, IReadOnlyList<string> Reque
 /// <param name="ScheduledPriority">Total priority of scheduled requests (level 1, maximised).</param>
 /// <param name="UpperBound">The solver's proven bound on <paramref name="ScheduledPriority"/>.</param>
 /// <param name="WaitingCost">Sum of priority × days from earliest to the start date (level 2, minimised).</param>
-public sealed record ScheduleObjective(long ScheduledPriority, long UpperBound, long WaitingCost);
+/// <param name="SoftRules">The weighted soft-rule costs, minimised with waiting in level 2 (format v1.1); <see langword="null"/> when no soft rule is weighted.</param>
+public sealed record ScheduleObjective(long ScheduledPriority, long UpperBound, long WaitingCost, SoftRuleCosts? SoftRules = null);
+
+/// <summary>What each soft rule costs a schedule: units times the rule's weight.</summary>
+/// <param name="Continuity">Appointments booked away from the patient's previous provider, weighted.</param>
+/// <param name="DailyCap">Appointments above providers' daily caps, weighted.</param>
+/// <param name="Balance">Differences between the busiest and least busy provider of each skill, weighted.</param>
+public sealed record SoftRuleCosts(long Continuity, long DailyCap, long Balance)
+{
+    /// <summary>Gets the sum of the three.</summary>
+    public long Total => Continuity + DailyCap + Balance;
+}
 
 /// <summary>Facts about the solve.</summary>
 /// <param name="WallSeconds">Elapsed wall time in seconds.</param>

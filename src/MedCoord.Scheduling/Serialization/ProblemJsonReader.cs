@@ -253,7 +253,7 @@ internal sealed class ProblemJsonReader
 
     private Provider? ReadProvider(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "id", "skills", "availability", "timeOff") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "id", "skills", "availability", "timeOff", "dailyCap") is not { } o)
         {
             return null;
         }
@@ -273,12 +273,13 @@ internal sealed class ProblemJsonReader
             o.Id("id", required: true) ?? string.Empty,
             o.Strings("skills"),
             availability,
-            ReadBlocks(o, "timeOff"));
+            ReadBlocks(o, "timeOff"),
+            o.Int("dailyCap"));
     }
 
     private Patient? ReadPatient(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "id", "timeZone", "hours", "unavailable") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "id", "timeZone", "hours", "unavailable", "previousProvider") is not { } o)
         {
             return null;
         }
@@ -292,7 +293,7 @@ internal sealed class ProblemJsonReader
         }
 
         var unavailable = ReadBlocks(o, "unavailable");
-        return new Patient(id, zone ?? (hours is not null ? DateTimeZone.Utc : null), hours, unavailable);
+        return new Patient(id, zone ?? (hours is not null ? DateTimeZone.Utc : null), hours, unavailable, o.Id("previousProvider"));
     }
 
     private AppointmentType? ReadType(JsonElement element, string path)
@@ -358,7 +359,7 @@ internal sealed class ProblemJsonReader
 
     private SolveOptions? ReadOptions(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "timeLimitSeconds", "workers", "seed") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "timeLimitSeconds", "workers", "seed", "softRules") is not { } o)
         {
             return null;
         }
@@ -377,7 +378,14 @@ internal sealed class ProblemJsonReader
             }
         }
 
-        return new SolveOptions(limit, o.Int("workers"), o.Int("seed"));
+        SoftRuleWeights? soft = null;
+        if (o.Field("softRules") is { } rules
+            && JsonObjectReader.Open(rules, o.FieldPath("softRules"), _errors, "continuityWeight", "dailyCapWeight", "dailyCap", "balanceWeight") is { } r)
+        {
+            soft = new SoftRuleWeights(r.Int("continuityWeight") ?? 0, r.Int("dailyCapWeight") ?? 0, r.Int("dailyCap"), r.Int("balanceWeight") ?? 0);
+        }
+
+        return new SolveOptions(limit, o.Int("workers"), o.Int("seed"), soft);
     }
 }
 

@@ -61,6 +61,10 @@ internal static class ProblemWriter
                     WeeklyFields(w, a.Hours);
                 });
                 Blocks(w, "timeOff", p.TimeOff);
+                if (p.DailyCap is { } cap)
+                {
+                    w.WriteNumber("dailyCap", cap);
+                }
             });
             Array(w, "patients", problem.Patients, p =>
             {
@@ -76,6 +80,10 @@ internal static class ProblemWriter
                 }
 
                 Blocks(w, "unavailable", p.Unavailable);
+                if (p.PreviousProviderId is not null)
+                {
+                    w.WriteString("previousProvider", p.PreviousProviderId);
+                }
             });
             Array(w, "appointmentTypes", problem.AppointmentTypes, t =>
             {
@@ -184,6 +192,20 @@ internal static class ProblemWriter
                 if (options.Seed is { } seed)
                 {
                     w.WriteNumber("seed", seed);
+                }
+
+                if (options.SoftRules is { } soft)
+                {
+                    w.WriteStartObject("softRules");
+                    w.WriteNumber("continuityWeight", soft.Continuity);
+                    w.WriteNumber("dailyCapWeight", soft.DailyCap);
+                    if (soft.DefaultDailyCap is { } cap)
+                    {
+                        w.WriteNumber("dailyCap", cap);
+                    }
+
+                    w.WriteNumber("balanceWeight", soft.Balance);
+                    w.WriteEndObject();
                 }
 
                 w.WriteEndObject();

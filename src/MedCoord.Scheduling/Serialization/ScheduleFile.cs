@@ -53,6 +53,15 @@ public static class ScheduleFile
             w.WriteNumber("scheduledPriority", schedule.Objective.ScheduledPriority);
             w.WriteNumber("upperBound", schedule.Objective.UpperBound);
             w.WriteNumber("waitingCost", schedule.Objective.WaitingCost);
+            if (schedule.Objective.SoftRules is { } soft)
+            {
+                w.WriteStartObject("softRules");
+                w.WriteNumber("continuity", soft.Continuity);
+                w.WriteNumber("dailyCap", soft.DailyCap);
+                w.WriteNumber("balance", soft.Balance);
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
             w.WriteStartArray("assignments");
             foreach (var a in schedule.Assignments)

@@ -70,8 +70,19 @@ internal static class ScheduleJsonReader
 
     private static ScheduleObjective? ReadObjective(JsonElement element, string path, List<ValidationError> errors)
     {
-        var o = JsonObjectReader.Open(element, path, errors, "scheduledPriority", "upperBound", "waitingCost");
-        return o is null ? null : new ScheduleObjective(o.Int("scheduledPriority") ?? 0, o.Int("upperBound") ?? 0, o.Int("waitingCost") ?? 0);
+        var o = JsonObjectReader.Open(element, path, errors, "scheduledPriority", "upperBound", "waitingCost", "softRules");
+        if (o is null)
+        {
+            return null;
+        }
+
+        SoftRuleCosts? soft = null;
+        if (o.Field("softRules") is { } rules && JsonObjectReader.Open(rules, o.FieldPath("softRules"), errors, "continuity", "dailyCap", "balance") is { } r)
+        {
+            soft = new SoftRuleCosts(r.Int("continuity") ?? 0, r.Int("dailyCap") ?? 0, r.Int("balance") ?? 0);
+        }
+
+        return new ScheduleObjective(o.Int("scheduledPriority") ?? 0, o.Int("upperBound") ?? 0, o.Int("waitingCost") ?? 0, soft);
     }
 
     private static SolveStats? ReadStats(JsonElement element, string path, List<ValidationError> errors)

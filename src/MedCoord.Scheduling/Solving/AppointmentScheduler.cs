@@ -115,7 +115,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             result = result with { Conflict = FixedConflict.Find(candidates, left > ConflictSearchTime ? left : ConflictSearchTime) };
         }
 
-        return (calendar, ScheduleBuilder.Build(calendar, candidates, result,
+        return (calendar, ScheduleBuilder.Build(calendar, candidates, result, SoftRules.From(calendar, settings.SoftRules),
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
             settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed));
     }
@@ -138,7 +138,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         }
 
         var capacityBound = CapacityBound.Compute(calendar, candidates, settings.TimeLimit.ToTimeSpan() * CapacityBound.TimeShare);
-        return new PhasedSolver(new ScheduleModel(candidates), capacityBound, settings, progress, cancellationToken, clock).Solve();
+        return new PhasedSolver(new ScheduleModel(candidates, soft: SoftRules.From(calendar, settings.SoftRules)), capacityBound, settings, progress, cancellationToken, clock).Solve();
     }
 
     /// <inheritdoc />
@@ -175,6 +175,11 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         ArgumentOutOfRangeException.ThrowIfNegative(workers, nameof(SolveOptions.Workers));
         ArgumentOutOfRangeException.ThrowIfNegative(seed, nameof(SolveOptions.Seed));
-        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit);
+        if (call?.SoftRules is { } soft && ProblemValidator.SoftRuleErrors(soft, nameof(SolveOptions.SoftRules)).FirstOrDefault() is { } error)
+        {
+            throw new ArgumentOutOfRangeException(nameof(call), soft, error.ToString());
+        }
+
+        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules);
     }
 }

@@ -39,6 +39,7 @@ internal sealed class NeighbourhoodSearch
     private readonly Calendar _calendar;
     private readonly Score _ideal;
     private readonly IReadOnlyDictionary<string, Anchor> _anchors;
+    private readonly SoftRules? _soft;
     private long _bound;
     private int _size = InitialSize;
 
@@ -72,6 +73,7 @@ internal sealed class NeighbourhoodSearch
 
         _calendar = calendar;
         _settings = settings;
+        _soft = SoftRules.From(calendar, settings.SoftRules);
         _progress = progress;
         _cancellation = cancellation;
         _clock = clock;
@@ -89,6 +91,7 @@ internal sealed class NeighbourhoodSearch
     public PhasedResult Improve(Book book)
     {
         var score = ScoreOf(_all, book.Placements);
+        score = score with { Waiting = score.Waiting + SoftCost(book) };
         Report(score, 1);
         var deadline = _settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare;
         if (score.Priority < _maxPriority
@@ -208,7 +211,7 @@ internal sealed class NeighbourhoodSearch
         }
         while (dropped > 0);
 
-        var model = new ScheduleModel(restricted, around: book, ignoring: freeIds);
+        var model = new ScheduleModel(restricted, around: book, ignoring: freeIds, soft: _soft);
         var hint = restricted
             .Where(r => book.Placements.ContainsKey(r.Request.Id))
             .ToDictionary(r => r.Request.Id, r => Translate(book.Placements[r.Request.Id], r), StringComparer.Ordinal);
@@ -216,13 +219,16 @@ internal sealed class NeighbourhoodSearch
 
         var before = ScoreOf(restricted, hint);
         var maxPreference = restricted.Count(r => r.Request.PreferredProviderId is not null);
-        var maxWaiting = restricted.Sum(r => (long)r.Request.Priority * r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays));
+        // Level 2 varies by at most the waiting of every request at its latest day plus each soft rule's weight per
+        // request (balance: two per request, which can move both the busiest and the least busy load).
+        var maxWaiting = restricted.Sum(r => (long)r.Request.Priority * r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays))
+            + (_soft is null ? 0 : restricted.Count * (long)(_soft.Weights.Continuity + _soft.Weights.DailyCap + (2 * _soft.Weights.Balance)));
         var kept = KeptAtAnchors(model);
         var waitingWeight = maxPreference + 1L;
         var keptWeight = (maxWaiting * waitingWeight) + maxPreference + 1;
         var priorityWeight = (kept.Count * keptWeight) + keptWeight;
         model.Model.Maximize((model.PriorityObjective * priorityWeight) + (LinearExpr.Sum(kept) * keptWeight)
-            - (model.WaitingObjective * waitingWeight) + model.PreferenceObjective);
+            - (model.CostObjective * waitingWeight) + model.PreferenceObjective);
 
         var solver = new CpSolver
         {
@@ -240,12 +246,35 @@ internal sealed class NeighbourhoodSearch
 
         var placements = model.ToPlacements(new Solution(model, v => solver.Value(v)));
         var after = ScoreOf(restricted, placements);
+        if (_soft is null)
+        {
+            if (after.CompareTo(before) < 0)
+            {
+                return null;
+            }
+
+            Apply(book, restricted, placements);
+            return after.Minus(before);
+        }
+
+        // Soft rules count across the whole book (days, loads): compare the whole book's cost before and after.
+        var softBefore = SoftCost(book);
+        Apply(book, restricted, placements);
+        var softAfter = SoftCost(book);
+        (before, after) = (before with { Waiting = before.Waiting + softBefore }, after with { Waiting = after.Waiting + softAfter });
         if (after.CompareTo(before) < 0)
         {
+            Apply(book, restricted, hint);
             return null;
         }
 
-        foreach (var r in restricted)
+        return after.Minus(before);
+    }
+
+    /// <summary>Replaces the bookings of <paramref name="requests"/> in the book by <paramref name="placements"/> (in their options).</summary>
+    private void Apply(Book book, List<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements)
+    {
+        foreach (var r in requests)
         {
             book.Remove(r.Request.Id);
         }
@@ -255,9 +284,9 @@ internal sealed class NeighbourhoodSearch
             var original = _byId[id];
             book.Add(original, Translate(p, original));
         }
-
-        return after.Minus(before);
     }
+
+    private long SoftCost(Book book) => _soft?.Costs(book.Placements).Total ?? 0;
 
     /// <summary>For each anchored request in the model, a literal true only when it is booked exactly at its anchor.</summary>
     private List<BoolVar> KeptAtAnchors(ScheduleModel model)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Google.OrTools.Sat;
+using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using NodaTime;
 
@@ -65,7 +66,8 @@ internal sealed class Solution
 /// <param name="Workers">CP-SAT workers.</param>
 /// <param name="Seed">Random seed.</param>
 /// <param name="WholeModelLimit">Largest model (in choice literals) solved whole; larger problems are improved by neighbourhoods.</param>
-internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, long WholeModelLimit = SolveSettings.DefaultWholeModelLimit)
+/// <param name="SoftRules">Weights of the soft rules, if any.</param>
+internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, long WholeModelLimit = SolveSettings.DefaultWholeModelLimit, SoftRuleWeights? SoftRules = null)
 {
     public const long DefaultWholeModelLimit = 30_000;
 }
@@ -156,7 +158,7 @@ internal sealed class PhasedSolver
         }
 
         model.Add(_model.PriorityObjective >= priority);
-        model.Minimize(_model.WaitingObjective);
+        model.Minimize(_model.CostObjective);
         solution.AddAsHint(_model);
         var (status2, solution2, waiting, _) = RunPhase(2, priority, priorityBound);
         if (status2 != CpSolverStatus.Optimal)
@@ -164,7 +166,7 @@ internal sealed class PhasedSolver
             return new(ScheduleStatus.Feasible, _model.ToPlacements(solution2 ?? solution), priorityBound);
         }
 
-        model.Add(_model.WaitingObjective <= waiting);
+        model.Add(_model.CostObjective <= waiting);
         model.Maximize(_model.PreferenceObjective);
         solution2!.AddAsHint(_model);
         var (status3, solution3, _, _) = RunPhase(3, priority, priorityBound);

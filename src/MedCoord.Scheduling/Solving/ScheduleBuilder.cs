@@ -16,7 +16,9 @@ internal static class ScheduleBuilder
     /// <param name="stats">Stats, read once the schedule is complete.</param>
     /// <param name="explainUntil">How long after the solve began explanations may run.</param>
     /// <param name="elapsed">Time since the solve began.</param>
-    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, PhasedResult result, Func<SolveStats> stats, TimeSpan explainUntil, Func<TimeSpan> elapsed)
+    /// <param name="soft">The weighted soft rules of the solve, if any.</param>
+    public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, PhasedResult result, SoftRules? soft, Func<SolveStats> stats,
+        TimeSpan explainUntil, Func<TimeSpan> elapsed)
     {
         var assignments = new List<Assignment>();
         var scheduled = new HashSet<string>(StringComparer.Ordinal);
@@ -51,7 +53,7 @@ internal static class ScheduleBuilder
 
         return new Schedule(
             result.Status,
-            new ScheduleObjective(priority, bound, waiting),
+            new ScheduleObjective(priority, bound, waiting, soft?.Costs(result.Placements ?? new Dictionary<string, Placement>())),
             [.. assignments.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal)],
             unscheduled,
             stats());

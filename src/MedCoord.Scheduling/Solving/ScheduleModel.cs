@@ -54,7 +54,9 @@ internal sealed class ScheduleModel
     /// expected to be cut to the time one-at-a-time resources leave free already (<see cref="Book.Restrict"/>).
     /// </param>
     /// <param name="ignoring">Bookings of <paramref name="around"/> that the modelled requests replace.</param>
-    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates, bool fixedByAssumption = false, Book? around = null, IReadOnlySet<string>? ignoring = null)
+    /// <param name="soft">The weighted soft rules, if any; they join waiting in <see cref="CostObjective"/>.</param>
+    public ScheduleModel(IReadOnlyList<RequestCandidates> candidates, bool fixedByAssumption = false, Book? around = null, IReadOnlySet<string>? ignoring = null,
+        SoftRules? soft = null)
     {
         _fixedByAssumption = fixedByAssumption;
         foreach (var candidate in candidates.Where(c => c.CanBeScheduled))
@@ -70,6 +72,10 @@ internal sealed class ScheduleModel
         PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
         WaitingObjective = LinearExpr.WeightedSum(_waitingTerms.Select(t => t.Literal), _waitingTerms.Select(t => t.Weight))
             + LinearExpr.Sum(_waitingExpressions);
+        var freed = ignoring ?? new HashSet<string>();
+        SoftObjective = soft is null ? LinearExpr.Constant(0)
+            : soft.Terms(Model, Requests.Values, around?.Placements.Where(p => !freed.Contains(p.Key) && !Requests.ContainsKey(p.Key)) ?? []);
+        CostObjective = WaitingObjective + SoftObjective;
         PreferenceObjective = LinearExpr.Sum(Requests.Values.SelectMany(v => v.Providers
             .Where(p => p.Option.ProviderId == v.Candidates.Request.PreferredProviderId)
             .Select(p => (LinearExpr)p.Chosen)));
@@ -89,6 +95,12 @@ internal sealed class ScheduleModel
 
     /// <summary>Level 2: priority × waiting days (minimised).</summary>
     public LinearExpr WaitingObjective { get; }
+
+    /// <summary>The weighted soft rules (zero when none is weighted).</summary>
+    public LinearExpr SoftObjective { get; }
+
+    /// <summary>Level 2 as solved: waiting plus the weighted soft rules (minimised).</summary>
+    public LinearExpr CostObjective { get; }
 
     /// <summary>Level 3: preferred providers honoured (maximised).</summary>
     public LinearExpr PreferenceObjective { get; }

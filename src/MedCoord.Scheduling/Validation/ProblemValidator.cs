@@ -107,6 +107,10 @@ internal sealed class ProblemValidator
             }
 
             CheckBlocks($"{Path("providers", i)}.timeOff", provider.TimeOff);
+            if (provider.DailyCap is < 1 or > MaxSoftRuleValue)
+            {
+                Add($"{Path("providers", i)}.dailyCap", $"must be from 1 to {MaxSoftRuleValue}, found {provider.DailyCap}");
+            }
         }
 
         for (var i = 0; i < _problem.Patients.Count; i++)
@@ -119,6 +123,10 @@ internal sealed class ProblemValidator
 
             CheckWeekly($"{Path("patients", i)}.hours", patient.Hours);
             CheckBlocks($"{Path("patients", i)}.unavailable", patient.Unavailable);
+            if (patient.PreviousProviderId is { } previous)
+            {
+                Reference($"{Path("patients", i)}.previousProvider", previous, providers, "provider");
+            }
         }
 
         for (var i = 0; i < _problem.AppointmentTypes.Count; i++)
@@ -625,6 +633,31 @@ internal sealed class ProblemValidator
         if (options.Seed is < 0)
         {
             Add("options.seed", $"must not be negative, found {options.Seed}");
+        }
+
+        if (options.SoftRules is { } soft)
+        {
+            _errors.AddRange(SoftRuleErrors(soft, "options.softRules"));
+        }
+    }
+
+    /// <summary>Most a soft rule's weight or a daily cap may be.</summary>
+    public const int MaxSoftRuleValue = 1000;
+
+    /// <summary>What is wrong with soft-rule weights, each error at its path under <paramref name="path"/> (file names).</summary>
+    public static IEnumerable<ValidationError> SoftRuleErrors(SoftRuleWeights soft, string path)
+    {
+        foreach (var (name, value) in new[] { ("continuityWeight", soft.Continuity), ("dailyCapWeight", soft.DailyCap), ("balanceWeight", soft.Balance) })
+        {
+            if (value is < 0 or > MaxSoftRuleValue)
+            {
+                yield return new($"{path}.{name}", $"must be from 0 to {MaxSoftRuleValue}, found {value}");
+            }
+        }
+
+        if (soft.DefaultDailyCap is < 1 or > MaxSoftRuleValue)
+        {
+            yield return new($"{path}.dailyCap", $"must be from 1 to {MaxSoftRuleValue}, found {soft.DefaultDailyCap}");
         }
     }
 

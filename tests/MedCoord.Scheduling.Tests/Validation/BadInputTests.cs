@@ -87,6 +87,12 @@ public sealed class BadInputTests
             p["series"] = new JsonArray(Series("c", 1, "r-10", "r-07"));
             ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-07", ["provider"] = "dr-okafor", ["room"] = "main-exam-1", ["start"] = "2026-12-10T11:00:00-05:00" });
         }, "fixed[1].start: visit 2 of series 'c' must start on 2026-12-10 within 0 minutes of 10:00 local time, found 2026-12-10 11:00"),
+        ["negative soft rule weight"] = (p => Obj(p, "options")["softRules"] = new JsonObject { ["balanceWeight"] = -2 }, "options.softRules.balanceWeight: must be from 0 to 1000, found -2"),
+        ["zero default daily cap"] = (p => Obj(p, "options")["softRules"] = new JsonObject { ["dailyCapWeight"] = 1, ["dailyCap"] = 0 }, "options.softRules.dailyCap: must be from 1 to 1000, found 0"),
+        ["unknown soft rule"] = (p => Obj(p, "options")["softRules"] = new JsonObject { ["continuity"] = 1 },
+            "options.softRules.continuity: unknown field 'continuity'; allowed: continuityWeight, dailyCapWeight, dailyCap, balanceWeight"),
+        ["provider daily cap zero"] = (p => Obj(p, "providers", 0)["dailyCap"] = 0, "providers[0].dailyCap: must be from 1 to 1000, found 0"),
+        ["unknown previous provider"] = (p => Obj(p, "patients", 0)["previousProvider"] = "dr-who", "patients[0].previousProvider: unknown provider 'dr-who'"),
         ["negative workers"] = (p => Obj(p, "options")["workers"] = -1, "options.workers: must be from 0 (the machine's core count) to 256, found -1"),
         ["zero time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = 0, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 0"),
         ["provider on type without skill"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-03", ["provider"] = "dr-okafor", ["room"] = "main-exam-2", ["start"] = "2026-12-08T09:00:00-05:00" }), "fixed[1].provider: appointment type 'ecg' books no provider; provider must be null"),

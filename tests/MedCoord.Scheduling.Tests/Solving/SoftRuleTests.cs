@@ -1,0 +1,155 @@
+using FsCheck;
+using FsCheck.Xunit;
+using MedCoord.Scheduling.Tests.Verification;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Solving;
+
+/// <summary>The soft rules clinics ask for (continuity, a per-day cap, balanced load), each weighted next to waiting.</summary>
+public sealed class SoftRuleTests
+{
+    private const string Ny = "America/New_York";
+    private static readonly IsoDayOfWeek Mon = IsoDayOfWeek.Monday;
+    private static readonly IsoDayOfWeek Tue = IsoDayOfWeek.Tuesday;
+
+    private static readonly AppointmentScheduler ByNeighbourhoods = new() { WholeModelLimit = 0 };
+
+    /// <summary>A week at one clinic; every request may go any day of it.</summary>
+    private static Problem Clinic(IEnumerable<Provider> providers, IEnumerable<AppointmentRequest> requests, IEnumerable<Patient>? patients = null) =>
+        Problem("2026-12-07", "2026-12-11",
+            [Facility("main", Ny, Week("08:00", "17:00", Mon, Tue, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday))],
+            [Room("exam-1", "main", "exam"), Room("exam-2", "main", "exam"), Room("exam-3", "main", "exam")],
+            providers,
+            patients ?? Enumerable.Range(1, 8).Select(i => Patient($"p{i}")),
+            [Type("visit", 30, "gp", ["exam"])],
+            requests);
+
+    private static SolveOptions With(SoftRuleWeights weights) => Quick() with { SoftRules = weights };
+
+    private static Schedule SolveChecked(Problem problem, SoftRuleWeights weights, AppointmentScheduler? scheduler = null)
+    {
+        var schedule = SolveVerified(problem, With(weights), scheduler);
+        Assert.Equal(SoftRuleChecker.Costs(problem, schedule, weights), schedule.Objective.SoftRules);
+        return schedule;
+    }
+
+    [Fact]
+    public void Solve_Continuity_WaitsADayForThePreviousProviderWhenItsWeightIsAboveTheWaiting()
+    {
+        var providers = new[] { Provider("dr-a", "gp", "main", Week("08:00", "12:00", Mon)), Provider("dr-b", "gp", "main", Week("08:00", "12:00", Tue)) };
+        var problem = Clinic(providers, [Request("r1", "p1", "visit")], [Patient("p1") with { PreviousProviderId = "dr-b" }]);
+
+        var kept = Booked(SolveChecked(problem, new SoftRuleWeights(Continuity: 3)), "r1");
+        var plain = SolveVerified(problem);
+
+        Assert.Equal(("dr-b", Date("2026-12-08")), (kept.ProviderId, kept.Start.Date));
+        Assert.Equal(("dr-a", Date("2026-12-07")), (Booked(plain, "r1").ProviderId, Booked(plain, "r1").Start.Date));
+        Assert.Null(plain.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Solve_Continuity_NeverCostsABooking()
+    {
+        // dr-b, the previous provider of both patients, has one slot all week: one patient sees dr-a instead of waiting unbooked.
+        var providers = new[] { Provider("dr-a", "gp", "main", Week("08:00", "12:00", Mon)), Provider("dr-b", "gp", "main", Week("08:00", "08:30", Mon)) };
+        var problem = Clinic(providers, [Request("r1", "p1", "visit", latest: "2026-12-07"), Request("r2", "p2", "visit", latest: "2026-12-07")],
+            [Patient("p1") with { PreviousProviderId = "dr-b" }, Patient("p2") with { PreviousProviderId = "dr-b" }]);
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(Continuity: 1000));
+
+        Assert.Equal(2, schedule.Assignments.Count);
+        Assert.Equal(new SoftRuleCosts(1000, 0, 0), schedule.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Solve_DailyCap_SpreadsAProvidersDayWhenTheCapOutweighsWaiting()
+    {
+        var problem = Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 2 }],
+            Enumerable.Range(1, 5).Select(i => Request($"r{i}", $"p{i}", "visit")));
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(DailyCap: 5));
+
+        Assert.All(schedule.Assignments.GroupBy(a => a.Start.Date), day => Assert.True(day.Count() <= 2));
+        Assert.Equal(4, schedule.Objective.WaitingCost); // two on Monday, two on Tuesday (2 × 1 day), one on Wednesday (2 days)
+        Assert.Equal(new SoftRuleCosts(0, 0, 0), schedule.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Solve_DefaultDailyCapFromOptions_AppliesToProvidersWithoutTheirOwn()
+    {
+        var problem = Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00")), Provider("dr-b", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 4 }],
+            Enumerable.Range(1, 6).Select(i => Request($"r{i}", $"p{i}", "visit", latest: "2026-12-07")));
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(DailyCap: 10, DefaultDailyCap: 1));
+
+        Assert.Equal(6, schedule.Assignments.Count);
+        Assert.Equal(new SoftRuleCosts(0, 10, 0), schedule.Objective.SoftRules); // dr-a 1 (its default cap) + dr-b 4 = 5; the sixth is over one cap
+    }
+
+    [Fact]
+    public void Solve_Balance_SplitsADayEvenlyBetweenTheProvidersOfASkill()
+    {
+        var providers = new[] { Provider("dr-a", "gp", "main", Week("08:00", "12:00", Mon)), Provider("dr-b", "gp", "main", Week("10:00", "12:00", Mon)) };
+        var problem = Clinic(providers, Enumerable.Range(1, 6).Select(i => Request($"r{i}", $"p{i}", "visit", latest: "2026-12-07")));
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(Balance: 1));
+
+        Assert.Equal(3, schedule.Assignments.Count(a => a.ProviderId == "dr-a"));
+        Assert.Equal(3, schedule.Assignments.Count(a => a.ProviderId == "dr-b"));
+        Assert.Equal(new SoftRuleCosts(0, 0, 0), schedule.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Solve_ByNeighbourhoods_ReachesTheSameSoftRuleOptimum()
+    {
+        var problem = Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 2 }, Provider("dr-b", "gp", "main", Week("08:00", "12:00", Tue))],
+            Enumerable.Range(1, 6).Select(i => Request($"r{i}", $"p{i}", "visit")),
+            Enumerable.Range(1, 8).Select(i => Patient($"p{i}") with { PreviousProviderId = i % 2 == 0 ? "dr-b" : null }));
+        var weights = new SoftRuleWeights(Continuity: 2, DailyCap: 5, Balance: 1);
+
+        var whole = SolveChecked(problem, weights);
+        var byParts = SolveChecked(problem, weights, ByNeighbourhoods);
+
+        Assert.Equal(ScheduleStatus.Optimal, whole.Status);
+        Assert.Equal(whole.Objective.WaitingCost + whole.Objective.SoftRules!.Total, byParts.Objective.WaitingCost + byParts.Objective.SoftRules!.Total);
+    }
+
+    [Fact]
+    public void ScheduleFile_SoftRuleCosts_RoundTrip()
+    {
+        var schedule = SolveChecked(Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 1 }],
+            [Request("r1", "p1", "visit", latest: "2026-12-07"), Request("r2", "p2", "visit", latest: "2026-12-07")]), new SoftRuleWeights(DailyCap: 7));
+
+        var back = ScheduleFile.Parse(ScheduleFile.Serialize(schedule));
+
+        Assert.Equal(new SoftRuleCosts(0, 7, 0), back.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Solve_BadSoftRuleWeightsInTheCall_AreRefusedNamingTheField()
+    {
+        var problem = Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00"))], [Request("r1", "p1", "visit")]);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AppointmentScheduler().Solve(problem, With(new SoftRuleWeights(Balance: -1))));
+
+        Assert.Contains("SoftRules.balanceWeight: must be from 0 to 1000, found -1", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>On random multi-facility problems (DST, shared rooms, equipment), the reported costs are the independent checker's.</summary>
+    [Property(MaxTest = 15)]
+    public void Solve_RandomProblems_ReportTheSoftRuleCostsTheCheckerFinds(PositiveInt seed, PositiveInt size, bool byNeighbourhoods)
+    {
+        var rng = new Random(seed.Get);
+        var problem = RandomProblems.Create(seed.Get, 5 + (size.Get % 30));
+        problem = problem with
+        {
+            Providers = [.. problem.Providers.Select(p => rng.Next(3) == 0 ? p with { DailyCap = rng.Next(1, 4) } : p)],
+            Patients = [.. problem.Patients.Select(p => rng.Next(3) == 0 ? p with { PreviousProviderId = problem.Providers[rng.Next(problem.Providers.Count)].Id } : p)],
+        };
+        var weights = new SoftRuleWeights(rng.Next(0, 4), rng.Next(0, 4), rng.Next(2) == 0 ? null : rng.Next(1, 4), rng.Next(0, 4));
+
+        var schedule = SolveVerified(problem, Quick(3) with { SoftRules = weights }, byNeighbourhoods ? ByNeighbourhoods : null);
+
+        Assert.Equal(weights.Any ? SoftRuleChecker.Costs(problem, schedule, weights) : null, schedule.Objective.SoftRules);
+    }
+}
