@@ -8,7 +8,7 @@ namespace MedCoord.Scheduling.Results;
 /// <param name="Kind">"provider" or "room".</param>
 /// <param name="Id">The resource id.</param>
 /// <param name="BookedMinutes">Minutes of appointments booked on it.</param>
-/// <param name="AvailableMinutes">Minutes it is available over the horizon (providers: availability less time off; rooms: facility hours less unavailable blocks).</param>
+/// <param name="AvailableMinutes">Minutes it is available over the horizon (providers: availability less time off; rooms: facility hours less unavailable blocks, times the places of a room that holds several at once).</param>
 public sealed record ResourceUtilisation(string Kind, string Id, long BookedMinutes, long AvailableMinutes)
 {
     /// <summary>Gets the booked share of available time, from 0 to 1 (0 where nothing is available).</summary>
@@ -55,7 +55,7 @@ public static class ScheduleAnalysis
         foreach (var room in problem.Rooms)
         {
             var free = calendar.FacilityOpen(room.FacilityId).Intersect(calendar.RoomFree(room.Id));
-            rows.Add(new("room", room.Id, Booked(a => a.RoomId == room.Id), Minutes(free)));
+            rows.Add(new("room", room.Id, Booked(a => a.RoomId == room.Id), Minutes(free) * room.Capacity));
         }
 
         return rows;

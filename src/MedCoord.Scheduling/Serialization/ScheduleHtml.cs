@@ -32,6 +32,7 @@ public static class ScheduleHtml
         var colours = problem.AppointmentTypes.Select((t, i) => (t.Id, Colour: Colour(i, problem.AppointmentTypes.Count)))
             .ToDictionary(x => x.Id, x => x.Colour, StringComparer.Ordinal);
         string TypeOf(Assignment a) => requests.TryGetValue(a.RequestId, out var r) ? r.TypeId : string.Empty;
+        var capacities = problem.Rooms.ToDictionary(r => r.Id, r => r.Capacity, StringComparer.Ordinal);
 
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>Schedule</title>\n<style>\n")
@@ -42,7 +43,9 @@ public static class ScheduleHtml
 
         var o = schedule.Objective;
         html.Append(Inv, $"<h1>Schedule: {schedule.Status}</h1>\n<p>{schedule.Assignments.Count} booked, {schedule.Unscheduled.Count} not booked; ")
-            .Append(Inv, $"priority {o.ScheduledPriority} of a proven bound {o.UpperBound}; waiting cost {o.WaitingCost}.</p>\n");
+            .Append(Inv, $"priority {o.ScheduledPriority} of a proven bound {o.UpperBound}; waiting cost {o.WaitingCost}")
+            .Append(o.SoftRules is { } soft ? string.Create(Inv, $"; soft rules {soft.Total} (continuity {soft.Continuity}, daily cap {soft.DailyCap}, balance {soft.Balance})") : string.Empty)
+            .Append(".</p>\n");
 
         html.Append("<p class=\"legend\">");
         foreach (var type in problem.AppointmentTypes)
@@ -58,7 +61,7 @@ public static class ScheduleHtml
         foreach (var band in bands)
         {
             html.Append(Inv, $"<h2>{Escape(band.Key.FacilityId)} — {band.Key.Date.ToString("dddd uuuu-MM-dd", Inv)}</h2>\n");
-            AppendBand(html, [.. band], colours, TypeOf);
+            AppendBand(html, [.. band], colours, TypeOf, capacities);
         }
 
         html.Append("<h2>Not booked</h2>\n");
@@ -80,14 +83,20 @@ public static class ScheduleHtml
         return html.Append("</body>\n</html>\n").ToString();
     }
 
-    /// <summary>One facility-day: rows for its providers, then its rooms, on an axis of whole local hours.</summary>
-    private static void AppendBand(StringBuilder html, List<Assignment> day, IReadOnlyDictionary<string, string> colours, Func<Assignment, string> typeOf)
+    /// <summary>
+    /// One facility-day: rows for its providers, then its rooms, on an axis of whole local hours. A room that holds
+    /// several appointments at once gets a row per place in use, each appointment in the first place free when it starts.
+    /// </summary>
+    private static void AppendBand(StringBuilder html, List<Assignment> day, IReadOnlyDictionary<string, string> colours, Func<Assignment, string> typeOf,
+        IReadOnlyDictionary<string, int> capacities)
     {
         static int Minute(OffsetDateTime t) => (int)(t.TimeOfDay.TickOfDay / NodaConstants.TicksPerMinute);
         var firstHour = day.Min(a => Minute(a.Start)) / 60;
         var lastHour = Math.Min(48, (int)Math.Ceiling(day.Max(a => Minute(a.Start) + (a.End.ToInstant() - a.Start.ToInstant()).TotalMinutes) / 60.0));
-        var rows = day.Where(a => a.ProviderId is not null).Select(a => (Label: a.ProviderId!, Kind: "provider")).Distinct().OrderBy(r => r.Label, StringComparer.Ordinal)
-            .Concat(day.Where(a => a.RoomId is not null).Select(a => (Label: a.RoomId!, Kind: "room")).Distinct().OrderBy(r => r.Label, StringComparer.Ordinal))
+        var places = Places(day.Where(a => a.RoomId is not null && capacities.GetValueOrDefault(a.RoomId) > 1));
+        var rows = day.Where(a => a.ProviderId is not null).Select(a => (Label: a.ProviderId!, Kind: "provider", Place: 0)).Distinct().OrderBy(r => r.Label, StringComparer.Ordinal)
+            .Concat(day.Where(a => a.RoomId is not null).Select(a => (Label: a.RoomId!, Kind: "room", Place: places.GetValueOrDefault(a.RequestId))).Distinct()
+                .OrderBy(r => r.Label, StringComparer.Ordinal).ThenBy(r => r.Place))
             .ToList();
         var width = LabelWidth + ((lastHour - firstHour) * PixelsPerHour) + 44;
         var height = 20 + (rows.Count * RowHeight);
@@ -103,10 +112,11 @@ public static class ScheduleHtml
 
         for (var i = 0; i < rows.Count; i++)
         {
-            var (label, kind) = rows[i];
+            var (label, kind, place) = rows[i];
             var y = 20 + (i * RowHeight);
-            html.Append(Inv, $"<text x=\"4\" y=\"{y + 15}\">{(kind == "room" ? "room " : string.Empty)}{Escape(label)}</text>\n");
-            foreach (var a in day.Where(a => (kind == "provider" ? a.ProviderId : a.RoomId) == label))
+            var shared = kind == "room" && capacities.GetValueOrDefault(label) > 1 ? string.Create(Inv, $" #{place + 1}") : string.Empty;
+            html.Append(Inv, $"<text x=\"4\" y=\"{y + 15}\">{(kind == "room" ? "room " : string.Empty)}{Escape(label)}{shared}</text>\n");
+            foreach (var a in day.Where(a => (kind == "provider" ? a.ProviderId : a.RoomId) == label && (kind == "provider" || places.GetValueOrDefault(a.RequestId) == place)))
             {
                 var start = Minute(a.Start);
                 var minutes = (int)(a.End.ToInstant() - a.Start.ToInstant()).TotalMinutes;
@@ -117,6 +127,33 @@ public static class ScheduleHtml
         }
 
         html.Append("</svg>\n");
+    }
+
+    /// <summary>For appointments in rooms that hold several at once: a place (0, 1, …) per appointment, the first free when it starts.</summary>
+    private static Dictionary<string, int> Places(IEnumerable<Assignment> shared)
+    {
+        var places = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var room in shared.GroupBy(a => a.RoomId!, StringComparer.Ordinal))
+        {
+            var busyUntil = new List<Instant>();
+            foreach (var a in room.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal))
+            {
+                var place = busyUntil.FindIndex(end => end <= a.Start.ToInstant());
+                if (place < 0)
+                {
+                    busyUntil.Add(a.End.ToInstant());
+                    place = busyUntil.Count - 1;
+                }
+                else
+                {
+                    busyUntil[place] = a.End.ToInstant();
+                }
+
+                places[a.RequestId] = place;
+            }
+        }
+
+        return places;
     }
 
     /// <summary>Evenly spaced hues, mid saturation and lightness: distinct and readable under black text.</summary>

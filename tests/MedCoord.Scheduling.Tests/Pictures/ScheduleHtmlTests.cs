@@ -106,6 +106,29 @@ public sealed class ScheduleHtmlTests : IDisposable
         Assert.Equal([170.0, 330.0], bars);
     }
 
+    [Fact]
+    public void Render_RoomOfSeveralPlaces_DrawsARowPerPlaceWithNoOverlapInARow()
+    {
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", "America/New_York", Week("08:00", "12:00"))],
+            [Room("chairs", "main", "infusion") with { Capacity = 3 }], [],
+            Enumerable.Range(0, 6).Select(i => Patient($"p{i}")),
+            [Type("infusion", 120, null, ["infusion"])],
+            Enumerable.Range(0, 6).Select(i => Request($"r{i}", $"p{i}", "infusion")));
+        var schedule = SolveVerified(problem);
+
+        var page = XDocument.Parse(ScheduleHtml.Render(problem, schedule));
+
+        var labels = page.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value).Where(v => v.StartsWith("room ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["room chairs #1", "room chairs #2", "room chairs #3"], labels);
+        var rows = page.Descendants().Where(e => (string?)e.Attribute("class") == "appointment")
+            .Select(e => (Y: (string)e.Attribute("y")!, X: double.Parse((string)e.Attribute("x")!, System.Globalization.CultureInfo.InvariantCulture),
+                Width: double.Parse((string)e.Attribute("width")!, System.Globalization.CultureInfo.InvariantCulture)))
+            .GroupBy(r => r.Y).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.All(row.Zip(row.Skip(1)), pair => Assert.True(pair.First.X + pair.First.Width <= pair.Second.X || pair.Second.X + pair.Second.Width <= pair.First.X)));
+    }
+
     [ChromiumFact]
     public void Render_ExampleAndTwoThousandRequests_RenderInChromium()
     {
