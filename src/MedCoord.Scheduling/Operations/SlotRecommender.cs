@@ -11,7 +11,8 @@ namespace MedCoord.Scheduling.Operations;
 /// <param name="ScheduledPriority">Priority gained (level 1).</param>
 /// <param name="WaitingCost">Waiting cost added: priority × days after the request's earliest date (level 2).</param>
 /// <param name="PreferredProvider">1 when the slot is with the request's preferred provider (level 3), else 0.</param>
-public sealed record ObjectiveChange(long ScheduledPriority, long WaitingCost, int PreferredProvider);
+/// <param name="SoftRuleCost">The weighted soft-rule cost added (level 2, with waiting), under the problem's soft-rule weights; 0 without them.</param>
+public sealed record ObjectiveChange(long ScheduledPriority, long WaitingCost, int PreferredProvider, long SoftRuleCost = 0);
 
 /// <summary>One bookable slot for a request.</summary>
 /// <param name="ProviderId">The provider, or null when the type books none.</param>
@@ -32,7 +33,7 @@ public sealed record SlotRecommendations(string RequestId, IReadOnlyList<SlotRec
 /// <summary>
 /// Finds the best slots for a request against a book without moving anything in it: for a coordinator with a patient
 /// on the phone. Build one per book and ask it many times; <see cref="Book"/> keeps it current as slots are taken.
-/// Slots are ranked by waiting cost, then the preferred provider, then start, then provider and room; each start
+/// Slots are ranked by waiting cost plus the soft rules' cost (under the problem's weights), then the preferred provider, then start, then provider and room; each start
 /// with each provider is offered once (with its first free room). Starts are the first free minute of each free
 /// stretch and every step on the facility's local clock after it. Not thread safe.
 /// </summary>
@@ -41,6 +42,8 @@ public sealed class SlotRecommender
     private readonly Calendar _calendar;
     private readonly Book _book;
     private readonly ILookup<string, (AppointmentRequest Successor, RequestLink Link)> _successors;
+    private readonly SoftRules.Tally? _tally;
+    private readonly Dictionary<string, (string? ProviderId, LocalDate Date)> _tallied = new(StringComparer.Ordinal);
 
     /// <summary>Checks the problem and the book, and indexes the book.</summary>
     /// <param name="problem">The problem the book belongs to.</param>
@@ -65,6 +68,11 @@ public sealed class SlotRecommender
 
         _book = BookReader.Load(_calendar, book);
         _successors = problem.Requests.SelectMany(r => r.Links.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
+        _tally = SoftRules.From(_calendar, problem.Options?.SoftRules)?.NewTally();
+        foreach (var a in book.Assignments)
+        {
+            Tally(a.RequestId, a.ProviderId, LocalDateAt(a.FacilityId, a.Start));
+        }
     }
 
     /// <summary>The best <paramref name="top"/> slots for a request that is not in the book.</summary>
@@ -94,7 +102,9 @@ public sealed class SlotRecommender
         }
 
         Func<Slot, bool>? keep = accept is null ? null : s => accept(ToBooking(open, s));
-        return new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes, keep).Select(s => ToRecommendation(open, s))], null, null);
+        Func<ProviderOption?, DayOption, long> soft = _tally is null ? (_, _) => 0 : (provider, day) => _tally.Cost(request, provider?.ProviderId, day.Date);
+        var cheapest = _tally is null ? 0 : -(long)_calendar.Problem.Options!.SoftRules!.Balance;
+        return new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes, keep, soft, cheapest).Select(s => ToRecommendation(open, s))], null, null);
     }
 
     /// <summary>The timeline behind this recommender, for converting minutes.</summary>
@@ -122,10 +132,30 @@ public sealed class SlotRecommender
         }
 
         _book.Add(Booking.Of(open!, facility!, slot.ProviderId, slot.RoomId, start));
+        Tally(requestId, slot.ProviderId, LocalDateAt(slot.FacilityId, slot.Start));
     }
 
     /// <summary>Takes a booked request's appointment out of the book, freeing its time.</summary>
-    internal void Release(string requestId) => _book.Remove(requestId);
+    internal void Release(string requestId)
+    {
+        _book.Remove(requestId);
+        if (_tally is not null && _tallied.Remove(requestId, out var was))
+        {
+            _tally.Remove(_calendar.Requests[requestId], was.ProviderId, was.Date);
+        }
+    }
+
+    private LocalDate LocalDateAt(string facilityId, OffsetDateTime start) => start.ToInstant().InZone(_calendar.Facilities[facilityId].Zone).Date;
+
+    /// <summary>Counts an appointment (its provider and local date) for pricing soft rules.</summary>
+    private void Tally(string requestId, string? providerId, LocalDate date)
+    {
+        if (_tally is not null)
+        {
+            _tally.Add(_calendar.Requests[requestId], providerId, date);
+            _tallied[requestId] = (providerId, date);
+        }
+    }
 
     private AppointmentRequest Unbooked(string requestId)
     {
@@ -177,10 +207,19 @@ public sealed class SlotRecommender
             : (null, UnscheduledReason.CapacityTaken, "every slot it could take is booked, or its links' gaps leave none");
     }
 
-    private readonly record struct Slot(long WaitingCost, int Preferred, long Start, FacilityOption Facility, ProviderOption? Provider, RoomOption? Room);
+    private readonly record struct Slot(long WaitingCost, long SoftCost, int Preferred, long Start, FacilityOption Facility, ProviderOption? Provider, RoomOption? Room)
+    {
+        public long Cost => WaitingCost + SoftCost;
+    }
 
     /// <summary>Days are visited cheapest first; once <paramref name="top"/> slots are in hand, dearer days cannot displace them.</summary>
-    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step, Func<Slot, bool>? keep)
+    /// <param name="open">The request's options, cut to the book.</param>
+    /// <param name="top">How many slots.</param>
+    /// <param name="step">Spacing of starts.</param>
+    /// <param name="keep">Which slots may be offered.</param>
+    /// <param name="softCost">The soft-rule cost of booking with a provider on a day.</param>
+    /// <param name="cheapestSoftCost">The least <paramref name="softCost"/> can be (negative where balance can improve).</param>
+    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step, Func<Slot, bool>? keep, Func<ProviderOption?, DayOption, long> softCost, long cheapestSoftCost)
     {
         var request = open.Request;
         var days = open.Facilities
@@ -191,7 +230,7 @@ public sealed class SlotRecommender
         var seen = new HashSet<(string? Provider, long Start)>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (found.Count >= top && days[i].Cost > found.Max(s => s.WaitingCost))
+            if (found.Count >= top && days[i].Cost + cheapestSoftCost > found.Max(s => s.Cost))
             {
                 break;
             }
@@ -202,12 +241,13 @@ public sealed class SlotRecommender
             {
                 var withProvider = provider is null ? inDay : inDay.Intersect(provider.Starts);
                 var preferred = provider is not null && provider.ProviderId == request.PreferredProviderId ? 1 : 0;
+                var soft = softCost(provider, day);
                 foreach (var room in facility.Rooms.Count == 0 ? [null] : facility.Rooms.OrderBy(r => r.RoomId, StringComparer.Ordinal).Cast<RoomOption?>())
                 {
                     var allowed = room is null ? withProvider : withProvider.Intersect(room.Starts);
                     foreach (var start in allowed.Steps(day.From, step))
                     {
-                        var slot = new Slot(cost, preferred, start, facility, provider, room);
+                        var slot = new Slot(cost, soft, preferred, start, facility, provider, room);
                         if ((keep is null || keep(slot)) && seen.Add((provider?.ProviderId, start)))
                         {
                             found.Add(slot);
@@ -218,7 +258,7 @@ public sealed class SlotRecommender
         }
 
         return found
-            .OrderBy(s => s.WaitingCost).ThenByDescending(s => s.Preferred).ThenBy(s => s.Start)
+            .OrderBy(s => s.Cost).ThenByDescending(s => s.Preferred).ThenBy(s => s.Start)
             .ThenBy(s => s.Provider?.ProviderId, StringComparer.Ordinal).ThenBy(s => s.Room?.RoomId, StringComparer.Ordinal)
             .Take(top);
     }
@@ -228,6 +268,6 @@ public sealed class SlotRecommender
         var zone = _calendar.Facilities[s.Facility.FacilityId].Zone;
         OffsetDateTime At(long minute) => _calendar.Timeline.ToInstant(minute).InZone(zone).ToOffsetDateTime();
         return new SlotRecommendation(s.Provider?.ProviderId, s.Room?.RoomId, s.Facility.FacilityId, At(s.Start), At(s.Start + open.Duration),
-            new ObjectiveChange(open.Request.Priority, s.WaitingCost, s.Preferred));
+            new ObjectiveChange(open.Request.Priority, s.WaitingCost, s.Preferred, s.SoftCost));
     }
 }

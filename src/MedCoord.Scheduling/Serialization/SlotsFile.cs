@@ -28,6 +28,11 @@ public static class SlotsFile
                 w.WriteNumber("scheduledPriority", s.Change.ScheduledPriority);
                 w.WriteNumber("waitingCost", s.Change.WaitingCost);
                 w.WriteNumber("preferredProvider", s.Change.PreferredProvider);
+                if (s.Change.SoftRuleCost != 0)
+                {
+                    w.WriteNumber("softRuleCost", s.Change.SoftRuleCost);
+                }
+
                 w.WriteEndObject();
                 w.WriteEndObject();
             }

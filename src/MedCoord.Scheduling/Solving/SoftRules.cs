@@ -194,6 +194,65 @@ internal sealed class SoftRules
         }
     }
 
+    /// <summary>A running count of a book's appointments per provider-day and per skill-provider load, to price one more.</summary>
+    public Tally NewTally() => new(this);
+
+    /// <summary>Counts of a book, kept as appointments are added and removed, and what one more would cost.</summary>
+    internal sealed class Tally(SoftRules rules)
+    {
+        private readonly Dictionary<(string Provider, LocalDate Date), int> _perDay = [];
+        private readonly Dictionary<(string Skill, string Provider), int> _loads = [];
+
+        public void Add(AppointmentRequest request, string? providerId, LocalDate date) => Change(request, providerId, date, 1);
+
+        public void Remove(AppointmentRequest request, string? providerId, LocalDate date) => Change(request, providerId, date, -1);
+
+        private void Change(AppointmentRequest request, string? providerId, LocalDate date, int by)
+        {
+            if (providerId is null)
+            {
+                return;
+            }
+
+            _perDay[(providerId, date)] = _perDay.GetValueOrDefault((providerId, date)) + by;
+            if (rules.BalancedSkill(request) is { } skill)
+            {
+                _loads[(skill, providerId)] = _loads.GetValueOrDefault((skill, providerId)) + by;
+            }
+        }
+
+        /// <summary>The weighted soft-rule cost that booking the request with the provider on the local date adds.</summary>
+        public long Cost(AppointmentRequest request, string? providerId, LocalDate date)
+        {
+            var w = rules.Weights;
+            long cost = 0;
+            if (rules.ContinuityProvider(request) is { } previous && providerId != previous)
+            {
+                cost += w.Continuity;
+            }
+
+            if (providerId is null)
+            {
+                return cost;
+            }
+
+            if (w.DailyCap > 0 && rules.CapOf(providerId) is { } cap && _perDay.GetValueOrDefault((providerId, date)) >= cap)
+            {
+                cost += w.DailyCap;
+            }
+
+            if (rules.BalancedSkill(request) is { } skill)
+            {
+                var providers = rules._providersBySkill[skill];
+                int Load(string p) => _loads.GetValueOrDefault((skill, p)) + (p == providerId ? 1 : 0);
+                int Before(string p) => _loads.GetValueOrDefault((skill, p));
+                cost += w.Balance * ((providers.Max(Load) - providers.Min(Load)) - (providers.Max(Before) - providers.Min(Before)));
+            }
+
+            return cost;
+        }
+    }
+
     private static void Add<TKey>(Dictionary<TKey, List<LinearExpr>> map, TKey key, LinearExpr term)
         where TKey : notnull
     {

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Xunit;
+using MedCoord.Scheduling.Tests.Verification;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
 namespace MedCoord.Scheduling.Tests.Operations;
@@ -176,6 +177,51 @@ public sealed class SlotRecommenderTests
                 };
                 var violations = ScheduleVerifier.Violations(problem, withSlot);
                 Assert.True(violations.Count == 0, $"{request.Id} at {slot.Start}: {string.Join("; ", violations)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Recommend_ContinuityWeighted_RanksThePreviousProviderFirstAndPricesTheOthers()
+    {
+        var problem = Clinic([Request("r1", "p1", "visit", "2026-12-07")]) with
+        {
+            Patients = [Patient("p1") with { PreviousProviderId = "dr-b" }, Patient("p2"), Patient("p3"), Patient("p4")],
+            Options = new SolveOptions(SoftRules: new SoftRuleWeights(Continuity: 3)),
+        };
+
+        var slots = new SlotRecommender(problem, BookOf()).Recommend("r1", top: 40).Slots;
+
+        Assert.All(slots.Take(11), s => Assert.Equal(("dr-b", 0L), (s.ProviderId, s.Change.SoftRuleCost)));
+        Assert.Equal(slots.Select(s => s.Change.WaitingCost + s.Change.SoftRuleCost).Order(), slots.Select(s => s.Change.WaitingCost + s.Change.SoftRuleCost));
+        Assert.Contains(slots, s => s.ProviderId == "dr-a" && s.Change.SoftRuleCost == 3);
+        Assert.Contains("\"softRuleCost\": 3", SlotsFile.Serialize(new SlotRecommendations("r1", slots, null, null)));
+    }
+
+    /// <summary>Each slot's soft-rule cost is what the independent checker finds the book gains by booking it.</summary>
+    [Property(MaxTest = 10)]
+    public void Recommend_SoftRuleCostOfEverySlotIsTheCheckersDifference(NonNegativeInt seed, PositiveInt size)
+    {
+        var rng = new Random(seed.Get);
+        var problem = RandomProblems.Create(seed.Get, 10 + (size.Get % 30));
+        var weights = new SoftRuleWeights(rng.Next(1, 4), rng.Next(1, 4), rng.Next(1, 3), rng.Next(1, 4));
+        problem = problem with
+        {
+            Providers = [.. problem.Providers.Select(p => rng.Next(3) == 0 ? p with { DailyCap = rng.Next(1, 3) } : p)],
+            Patients = [.. problem.Patients.Select(p => rng.Next(2) == 0 ? p with { PreviousProviderId = problem.Providers[rng.Next(problem.Providers.Count)].Id } : p)],
+            Options = new SolveOptions(SoftRules: weights),
+        };
+        var book = SolveVerified(problem, Quick(2));
+        var before = SoftRuleChecker.Costs(problem, book, weights).Total;
+        var recommender = new SlotRecommender(problem, book);
+
+        foreach (var unscheduled in book.Unscheduled)
+        {
+            foreach (var slot in recommender.Recommend(unscheduled.RequestId, top: 5).Slots)
+            {
+                var request = problem.Requests.First(r => r.Id == unscheduled.RequestId);
+                var withSlot = book with { Assignments = [.. book.Assignments, new Assignment(request.Id, request.PatientId, slot.ProviderId, slot.RoomId, slot.FacilityId, slot.Start, slot.End)] };
+                Assert.Equal(SoftRuleChecker.Costs(problem, withSlot, weights).Total - before, slot.Change.SoftRuleCost);
             }
         }
     }
