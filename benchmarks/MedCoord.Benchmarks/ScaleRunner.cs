@@ -28,6 +28,7 @@ public static class ScaleRunner
             "clinic-one" => ClinicOne(options),
             "recommend" => OperationsRunner.Recommend(options.Int),
             "replan" => OperationsRunner.Replan(options.Int),
+            "features" => FeaturesRunner.Run(options.Int),
             _ => Usage(),
         };
     }
@@ -38,6 +39,7 @@ public static class ScaleRunner
         Console.Error.WriteLine("       scale clinic [--sizes 500,2000,10000] [--seconds 30] [--workers 2] [--seed 1] [--csv clinic.csv]");
         Console.Error.WriteLine("       scale replan [--size 2000] [--solve-seconds 30] [--seconds 5] [--seed 1]");
         Console.Error.WriteLine("       scale recommend [--book 10000] [--providers 100] [--weeks 8] [--calls 1000] [--seconds 20] [--seed 1]");
+        Console.Error.WriteLine("       scale features [--size 2000] [--seconds 30] [--workers 2] [--seed 1]");
         return 2;
     }
 

@@ -90,12 +90,17 @@ public sealed record SolveStats(double WallSeconds, int Workers, int Seed);
 /// <param name="Assignments">Booked appointments, ordered by start then request id.</param>
 /// <param name="Unscheduled">Requests not booked, ordered by request id.</param>
 /// <param name="Stats">Facts about the solve.</param>
+/// <param name="Conflict">
+/// When <see cref="ScheduleStatus.Infeasible"/>: a small set of fixed requests whose bookings (with their links)
+/// already conflict, found with CP-SAT assumptions (format v1.1); otherwise <see langword="null"/>.
+/// </param>
 public sealed record Schedule(
     ScheduleStatus Status,
     ScheduleObjective Objective,
     IReadOnlyList<Assignment> Assignments,
     IReadOnlyList<UnscheduledRequest> Unscheduled,
-    SolveStats Stats);
+    SolveStats Stats,
+    IReadOnlyList<string>? Conflict = null);
 
 /// <summary>A progress report: a better schedule was found, or the bound improved.</summary>
 /// <param name="Elapsed">Time since the solve started.</param>

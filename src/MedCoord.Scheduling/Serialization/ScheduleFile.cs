@@ -110,6 +110,17 @@ public static class ScheduleFile
             }
 
             w.WriteEndArray();
+            if (schedule.Conflict is { } conflict)
+            {
+                w.WriteStartArray("conflict");
+                foreach (var id in conflict)
+                {
+                    w.WriteStringValue(id);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteStartObject("stats");
             w.WriteNumber("wallSeconds", schedule.Stats.WallSeconds);
             w.WriteNumber("workers", schedule.Stats.Workers);

@@ -30,7 +30,7 @@ internal static class ScheduleJsonReader
 
         using (document)
         {
-            var o = JsonObjectReader.Open(document.RootElement, string.Empty, errors, "formatVersion", "status", "objective", "assignments", "unscheduled", "stats");
+            var o = JsonObjectReader.Open(document.RootElement, string.Empty, errors, "formatVersion", "status", "objective", "assignments", "unscheduled", "stats", "conflict");
             if (o is null)
             {
                 return (null, [errors[^1] with { Path = "$" }]);
@@ -47,7 +47,8 @@ internal static class ScheduleJsonReader
             var assignments = o.Array("assignments", (e, path) => ReadAssignment(e, path, errors), required: true);
             var unscheduled = o.Array("unscheduled", (e, path) => ReadUnscheduled(e, path, errors));
             var stats = o.Field("stats") is { } s ? ReadStats(s, o.FieldPath("stats"), errors) : new SolveStats(0, 0, 0);
-            return errors.Count > 0 ? (null, errors) : (new Schedule(status, objective!, assignments, unscheduled, stats!), errors);
+            var conflict = o.Has("conflict") ? o.Strings("conflict") : null;
+            return errors.Count > 0 ? (null, errors) : (new Schedule(status, objective!, assignments, unscheduled, stats!, conflict), errors);
         }
     }
 

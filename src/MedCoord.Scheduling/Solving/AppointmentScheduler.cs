@@ -132,7 +132,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             return new PhasedResult(ScheduleStatus.Infeasible, null, 0);
         }
 
-        if (ScheduleModel.SizeOf(candidates) > settings.WholeModelLimit && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
+        if (ScheduleModel.SizeOf(candidates, settings.SoftRules is { DailyCap: > 0 }) > settings.WholeModelLimit && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
         {
             return new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock).Improve(book);
         }

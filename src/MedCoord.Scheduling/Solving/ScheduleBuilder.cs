@@ -56,7 +56,8 @@ internal static class ScheduleBuilder
             new ScheduleObjective(priority, bound, waiting, soft?.Costs(result.Placements ?? new Dictionary<string, Placement>())),
             [.. assignments.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal)],
             unscheduled,
-            stats());
+            stats(),
+            result.Status == ScheduleStatus.Infeasible && result.Conflict is { Count: > 0 } conflict ? conflict : null);
     }
 
     private static Assignment ToAssignment(Calendar calendar, RequestCandidates candidates, Placement placement)

@@ -465,9 +465,12 @@ internal sealed class ScheduleModel
     }
 
     /// <summary>About how many choice literals the whole model of these requests would have.</summary>
-    public static long SizeOf(IEnumerable<RequestCandidates> candidates) =>
+    /// <param name="candidates">The requests.</param>
+    /// <param name="perProviderDay">Whether a weighted daily cap adds a literal per provider and day a request could take.</param>
+    public static long SizeOf(IEnumerable<RequestCandidates> candidates, bool perProviderDay = false) =>
         candidates.Where(c => c.CanBeScheduled)
-            .Sum(c => 1L + c.Facilities.Sum(f => f.Providers.Count + f.Rooms.Count + Math.Min(f.Days.Count, LongWindowDays + 1)));
+            .Sum(c => 1L + c.Facilities.Sum(f => f.Providers.Count + f.Rooms.Count + Math.Min(f.Days.Count, LongWindowDays + 1)
+                + (perProviderDay ? (long)f.Providers.Count * f.Days.Count : 0)));
 
     /// <summary>Where a solution puts each scheduled request.</summary>
     public Dictionary<string, Placement> ToPlacements(Solution solution)

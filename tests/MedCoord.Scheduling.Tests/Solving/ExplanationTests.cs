@@ -94,5 +94,7 @@ public sealed class ExplanationTests
         Assert.Contains("'after'", message);
         Assert.Contains("'blocker'", message);
         Assert.DoesNotContain("'elsewhere'", message);
+        Assert.Equal(["after", "blocker"], schedule.Conflict!.Order());
+        Assert.Equal(["after", "blocker"], ScheduleFile.Parse(ScheduleFile.Serialize(schedule)).Conflict!.Order());
     }
 }
