@@ -167,15 +167,13 @@ public sealed record CarePlanChange(Instant At, string Actor, string? ActivityId
 /// <param name="Goals">Its goals.</param>
 /// <param name="Activities">Its activities.</param>
 /// <param name="History">Every change, oldest first.</param>
-/// <param name="Version">Incremented by each stored change: the optimistic-concurrency token.</param>
 public sealed record CarePlan(
     string Id,
     string PatientId,
     CarePlanStatus Status,
     IReadOnlyList<CarePlanGoal> Goals,
     IReadOnlyList<CareActivity> Activities,
-    IReadOnlyList<CarePlanChange> History,
-    long Version = 0)
+    IReadOnlyList<CarePlanChange> History)
 {
     /// <summary>The activity with an id.</summary>
     /// <param name="activityId">The id.</param>
@@ -188,12 +186,12 @@ public sealed record CarePlan(
     /// <param name="other">The other plan.</param>
     /// <returns>True when equal.</returns>
     public bool Equals(CarePlan? other) =>
-        other is not null && Id == other.Id && PatientId == other.PatientId && Status == other.Status && Version == other.Version
+        other is not null && Id == other.Id && PatientId == other.PatientId && Status == other.Status
         && Goals.SequenceEqual(other.Goals) && History.SequenceEqual(other.History)
         && Activities.Count == other.Activities.Count && Activities.Zip(other.Activities).All(p => SameActivity(p.First, p.Second));
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Id, Status, Version, Activities.Count, History.Count);
+    public override int GetHashCode() => HashCode.Combine(Id, Status, Activities.Count, History.Count);
 
     private static bool SameActivity(CareActivity a, CareActivity b) =>
         a with { After = null } == b with { After = null } && a.Links.SequenceEqual(b.Links);

@@ -81,18 +81,124 @@ public sealed class ResultsRelayOptions
     }
 }
 
+/// <summary>One result and every task it gave rise to: what the engine stores per result.</summary>
+/// <param name="Latest">The latest version received.</param>
+/// <param name="Version">How many versions were received.</param>
+/// <param name="Tasks">Every task, open or not, in creation order.</param>
+public sealed record ResultThread(IncomingResult Latest, int Version, IReadOnlyList<RelayTask> Tasks)
+{
+    /// <summary>Gets the result id (the stored record's id).</summary>
+    public string Id => Latest.Id;
+}
+
 /// <summary>
-/// Results relay: every arriving result (or new version of one) gets a provider-review task, urgent when abnormal;
-/// a review done creates the patient-notification task; a newer version supersedes the open tasks of older ones.
-/// Tasks open past their age limit form the worklist. Time comes from the injected clock. Not thread safe: a host
-/// serialises calls (or keeps one relay per unit of work).
+/// Results relay rules on one result's thread: a result (or a new version) opens a provider review, urgent when
+/// abnormal, and supersedes the open tasks of older versions; a review done opens the patient notification; open
+/// tasks past their age limit are overdue. Pure and thread safe: threads are immutable.
+/// </summary>
+public static class ResultThreads
+{
+    /// <summary>Takes in a result or a new version of one.</summary>
+    /// <param name="thread">The result's thread so far, or null for a new result.</param>
+    /// <param name="result">The result.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The thread with the review task last.</returns>
+    /// <exception cref="ArgumentException">It is another result, a preliminary after a final one, or for another patient or ordering provider.</exception>
+    public static ResultThread Receive(ResultThread? thread, IncomingResult result, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentException.ThrowIfNullOrWhiteSpace(result.Id);
+        if (thread is null)
+        {
+            return new ResultThread(result, 1, [Open(result, 1, RelayStep.ProviderReview, result.OrderingProviderId, clock)]);
+        }
+
+        var previous = thread.Latest;
+        if (previous.Id != result.Id)
+        {
+            throw new ArgumentException($"Result '{result.Id}' does not belong to the thread of result '{previous.Id}'.", nameof(result));
+        }
+
+        if (previous.PatientId != result.PatientId || previous.OrderingProviderId != result.OrderingProviderId)
+        {
+            throw new ArgumentException($"Result '{result.Id}' arrived for a different patient or ordering provider than before.", nameof(result));
+        }
+
+        if (result.Status == ResultStatus.Preliminary && previous.Status != ResultStatus.Preliminary)
+        {
+            throw new ArgumentException($"Result '{result.Id}' is already {previous.Status}; a preliminary version cannot follow it.", nameof(result));
+        }
+
+        var version = thread.Version + 1;
+        var tasks = thread.Tasks.Select(t => t.IsOpen ? t with { Superseded = true } : t).ToList();
+        tasks.Add(Open(result, version, RelayStep.ProviderReview, result.OrderingProviderId, clock));
+        return new ResultThread(result, version, tasks);
+    }
+
+    /// <summary>Marks a task done; a review done opens the notification of the patient.</summary>
+    /// <param name="thread">The result's thread.</param>
+    /// <param name="taskId">An open task of it.</param>
+    /// <param name="actor">Who did it.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The thread after it, and the notification task a review opens (or null).</returns>
+    /// <exception cref="ArgumentException">The task is unknown, already done, or superseded.</exception>
+    public static (ResultThread Thread, RelayTask? Opened) Complete(ResultThread thread, string taskId, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(thread);
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var task = thread.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new ArgumentException($"unknown task '{taskId}'", nameof(taskId));
+        if (!task.IsOpen)
+        {
+            throw new ArgumentException($"task '{taskId}' is {(task.Superseded ? "superseded by a newer version of its result" : "already done")}", nameof(taskId));
+        }
+
+        var tasks = thread.Tasks.Select(t => t.Id == taskId ? t with { DoneAt = clock.GetCurrentInstant(), DoneBy = actor } : t).ToList();
+        RelayTask? opened = null;
+        if (task.Step == RelayStep.ProviderReview)
+        {
+            opened = Open(thread.Latest, thread.Version, RelayStep.PatientNotification, thread.Latest.PatientId, clock);
+            tasks.Add(opened);
+        }
+
+        return (thread with { Tasks = tasks }, opened);
+    }
+
+    /// <summary>Open tasks past their age limit, urgent first, then oldest first.</summary>
+    /// <param name="threads">Result threads.</param>
+    /// <param name="options">Age limits.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The worklist.</returns>
+    public static IReadOnlyList<RelayTask> Overdue(IEnumerable<ResultThread> threads, ResultsRelayOptions options, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(threads);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetCurrentInstant();
+        return [.. threads.SelectMany(t => t.Tasks)
+            .Where(t => t.IsOpen && now - t.CreatedAt > (t.Urgent ? options.UrgentWithin : options.NormalWithin))
+            .OrderByDescending(t => t.Urgent).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    private static RelayTask Open(IncomingResult result, int version, RelayStep step, string assignedTo, IClock clock) =>
+        new($"{result.Id}/v{version}/{step}", result.Id, version, step, result.Abnormal, assignedTo, clock.GetCurrentInstant(), null, null, false);
+}
+
+/// <summary>
+/// Results relay in memory: every arriving result (or new version of one) gets a provider-review task, urgent when
+/// abnormal; a review done creates the patient-notification task; a newer version supersedes the open tasks of older
+/// ones. Tasks open past their age limit form the worklist. Time comes from the injected clock. Not thread safe: a host
+/// serialises calls (or keeps one relay per unit of work). The rules are <see cref="ResultThreads"/>'; the engine
+/// stores threads through its store.
 /// </summary>
 public sealed class ResultsRelay
 {
     private readonly IClock _clock;
     private readonly ResultsRelayOptions _options;
-    private readonly Dictionary<string, RelayTask> _tasks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (IncomingResult Result, int Version)> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResultThread> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _resultOfTask = new(StringComparer.Ordinal);
 
     /// <summary>Creates a relay.</summary>
     /// <param name="clock">The clock.</param>
@@ -112,7 +218,7 @@ public sealed class ResultsRelay
     }
 
     /// <summary>Gets every task, open or not, in creation order.</summary>
-    public IReadOnlyList<RelayTask> Tasks => [.. _tasks.Values];
+    public IReadOnlyList<RelayTask> Tasks => [.. _threads.Values.SelectMany(t => t.Tasks).OrderBy(t => t.CreatedAt)];
 
     /// <summary>Takes in a result or a new version of one: supersedes the older version's open tasks and opens a review.</summary>
     /// <param name="result">The result.</param>
@@ -121,29 +227,10 @@ public sealed class ResultsRelay
     public RelayTask Receive(IncomingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentException.ThrowIfNullOrWhiteSpace(result.Id);
-        var version = 1;
-        if (_results.TryGetValue(result.Id, out var previous))
-        {
-            if (previous.Result.PatientId != result.PatientId || previous.Result.OrderingProviderId != result.OrderingProviderId)
-            {
-                throw new ArgumentException($"Result '{result.Id}' arrived for a different patient or ordering provider than before.", nameof(result));
-            }
-
-            if (result.Status == ResultStatus.Preliminary && previous.Result.Status != ResultStatus.Preliminary)
-            {
-                throw new ArgumentException($"Result '{result.Id}' is already {previous.Result.Status}; a preliminary version cannot follow it.", nameof(result));
-            }
-
-            version = previous.Version + 1;
-            foreach (var open in _tasks.Values.Where(t => t.ResultId == result.Id && t.IsOpen).ToList())
-            {
-                _tasks[open.Id] = open with { Superseded = true };
-            }
-        }
-
-        _results[result.Id] = (result, version);
-        return Open(result, version, RelayStep.ProviderReview, result.OrderingProviderId);
+        var thread = ResultThreads.Receive(_threads.GetValueOrDefault(result.Id ?? string.Empty), result, _clock);
+        _threads[result.Id!] = thread;
+        _resultOfTask[thread.Tasks[^1].Id] = result.Id!;
+        return thread.Tasks[^1];
     }
 
     /// <summary>Marks a task done; a review done opens the notification of the patient.</summary>
@@ -154,41 +241,22 @@ public sealed class ResultsRelay
     public RelayTask? Complete(string taskId, string actor)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        if (!_tasks.TryGetValue(taskId, out var task))
+        if (!_resultOfTask.TryGetValue(taskId, out var resultId))
         {
             throw new ArgumentException($"unknown task '{taskId}'", nameof(taskId));
         }
 
-        if (!task.IsOpen)
+        var (thread, opened) = ResultThreads.Complete(_threads[resultId], taskId, actor, _clock);
+        _threads[resultId] = thread;
+        if (opened is not null)
         {
-            throw new ArgumentException($"task '{taskId}' is {(task.Superseded ? "superseded by a newer version of its result" : "already done")}", nameof(taskId));
+            _resultOfTask[opened.Id] = resultId;
         }
 
-        _tasks[taskId] = task with { DoneAt = _clock.GetCurrentInstant(), DoneBy = actor };
-        if (task.Step != RelayStep.ProviderReview)
-        {
-            return null;
-        }
-
-        var (result, version) = _results[task.ResultId];
-        return Open(result, version, RelayStep.PatientNotification, result.PatientId);
+        return opened;
     }
 
     /// <summary>Open tasks past their age limit, urgent first, then oldest first.</summary>
     /// <returns>The worklist.</returns>
-    public IReadOnlyList<RelayTask> Overdue()
-    {
-        var now = _clock.GetCurrentInstant();
-        return [.. _tasks.Values
-            .Where(t => t.IsOpen && now - t.CreatedAt > (t.Urgent ? _options.UrgentWithin : _options.NormalWithin))
-            .OrderByDescending(t => t.Urgent).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
-    }
-
-    private RelayTask Open(IncomingResult result, int version, RelayStep step, string assignedTo)
-    {
-        var task = new RelayTask($"{result.Id}/v{version}/{step}", result.Id, version, step, result.Abnormal, assignedTo, _clock.GetCurrentInstant(), null, null, false);
-        _tasks.Add(task.Id, task);
-        return task;
-    }
+    public IReadOnlyList<RelayTask> Overdue() => ResultThreads.Overdue(_threads.Values, _options, _clock);
 }

@@ -47,6 +47,14 @@ public sealed class SqliteDatabase
             reason TEXT NOT NULL,
             PRIMARY KEY (referral_id, position));
         """,
+        """
+        CREATE TABLE records (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (kind, id));
+        """,
     ];
 
     private readonly string _connectionString;

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MedCoord.Engine.Audit;
+using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Communications;
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Visits;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace MedCoord.Engine.Storage;
+
+/// <summary>A record as stored, with its version: the optimistic-concurrency token a change must be based on.</summary>
+/// <typeparam name="T">The record's type.</typeparam>
+/// <param name="Value">The record.</param>
+/// <param name="Version">1 after it is first saved, one more after each change.</param>
+public sealed record Stored<T>(T Value, long Version)
+    where T : class;
+
+/// <summary>One record to save in a commit, and what happened to it (one audit entry per action).</summary>
+/// <param name="Kind">The kind of record (see <see cref="StoreKinds"/>).</param>
+/// <param name="Id">Its opaque id.</param>
+/// <param name="Value">The record.</param>
+/// <param name="ExpectedVersion">The version it was read at; 0 for a new record.</param>
+/// <param name="Actor">Who made the change: an opaque id.</param>
+/// <param name="Actions">What happened, as codes (no free text); at least one.</param>
+public sealed record StoreChange(string Kind, string Id, object Value, long ExpectedVersion, string Actor, IReadOnlyList<string> Actions)
+{
+    /// <summary>A change of a record of a known kind.</summary>
+    /// <typeparam name="T">The record's type.</typeparam>
+    /// <param name="id">Its id.</param>
+    /// <param name="value">The record.</param>
+    /// <param name="expectedVersion">The version it was read at; 0 for a new record.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="actions">What happened.</param>
+    /// <returns>The change.</returns>
+    public static StoreChange Of<T>(string id, T value, long expectedVersion, string actor, params string[] actions)
+        where T : class => new(StoreKinds.Of(typeof(T)), id, value, expectedVersion, actor, actions);
+}
+
+/// <summary>Thrown when a record was changed by someone else since it was read: nothing of the commit was saved; read again and retry.</summary>
+public sealed class StoreConcurrencyException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="kind">The kind of record.</param>
+    /// <param name="id">The record.</param>
+    /// <param name="expectedVersion">The version the change was based on.</param>
+    /// <param name="storedVersion">The version stored now (0 when there is none).</param>
+    public StoreConcurrencyException(string kind, string id, long expectedVersion, long storedVersion)
+        : base($"The {kind} '{id}' was changed by someone else (stored version {storedVersion}, this change was based on {expectedVersion}); nothing was saved: read it again and retry.")
+    {
+        (Kind, Id, ExpectedVersion, StoredVersion) = (kind, id, expectedVersion, storedVersion);
+    }
+
+    /// <summary>Gets the kind of record.</summary>
+    public string Kind { get; }
+
+    /// <summary>Gets the record id.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the version the change was based on.</summary>
+    public long ExpectedVersion { get; }
+
+    /// <summary>Gets the version stored now.</summary>
+    public long StoredVersion { get; }
+}
+
+/// <summary>
+/// Where the engine keeps its records. A commit saves every change and its audit entries, or nothing: each record only if
+/// nobody saved it since it was read (optimistic concurrency). Implementations: <see cref="SqliteEngineStore"/> (the
+/// default) and <see cref="InMemoryEngineStore"/>, held to the same contract.
+/// </summary>
+public interface IEngineStore
+{
+    /// <summary>The record of a kind with an id, or null.</summary>
+    /// <typeparam name="T">The record's type.</typeparam>
+    /// <param name="id">The id.</param>
+    /// <returns>The record and its version.</returns>
+    Stored<T>? Find<T>(string id)
+        where T : class;
+
+    /// <summary>Every record of a kind, by id.</summary>
+    /// <typeparam name="T">The record's type.</typeparam>
+    /// <returns>The records and their versions.</returns>
+    IReadOnlyList<Stored<T>> List<T>()
+        where T : class;
+
+    /// <summary>Saves every change and appends its audit entries, all in one transaction, or nothing.</summary>
+    /// <param name="changes">The changes.</param>
+    /// <exception cref="StoreConcurrencyException">A record was saved by someone else since it was read (or exists when it was new).</exception>
+    /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
+    void Commit(IReadOnlyList<StoreChange> changes);
+
+    /// <summary>The audit trail, oldest first.</summary>
+    /// <returns>The entries.</returns>
+    IReadOnlyList<AuditEntry> AuditTrail();
+
+    /// <summary>Checks the audit trail's hash chain.</summary>
+    /// <returns>Whether it is intact, and the first bad entry when it is not.</returns>
+    AuditVerification VerifyAudit();
+}
+
+/// <summary>The kinds of record the engine stores, and how they are written (JSON, NodaTime values as ISO text).</summary>
+public static class StoreKinds
+{
+    private static readonly Dictionary<Type, string> Kinds = new()
+    {
+        [typeof(CarePlan)] = "care-plan",
+        [typeof(Visit)] = "visit",
+        [typeof(Consent)] = "consent",
+        [typeof(IntakeResponse)] = "intake-response",
+        [typeof(ResultThread)] = "result",
+        [typeof(OutboxMessage)] = "outbox-message",
+    };
+
+    /// <summary>The kind name of a record type.</summary>
+    /// <param name="type">The type.</param>
+    /// <returns>The kind, for example <c>care-plan</c>.</returns>
+    /// <exception cref="ArgumentException">The engine does not store that type.</exception>
+    public static string Of(Type type) =>
+        Kinds.TryGetValue(type, out var kind) ? kind : throw new ArgumentException($"The engine does not store records of type {type.Name}.", nameof(type));
+
+    internal static Type TypeOf(string kind) =>
+        Kinds.FirstOrDefault(k => k.Value == kind).Key ?? throw new ArgumentException($"Unknown kind of record '{kind}'.", nameof(kind));
+
+    internal static JsonSerializerOptions Json { get; } = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions { IgnoreReadOnlyProperties = true, Converters = { new JsonStringEnumConverter() } };
+        return options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+    }
+
+    internal static string Serialize(StoreChange change)
+    {
+        var type = TypeOf(change.Kind);
+        if (!type.IsInstanceOfType(change.Value))
+        {
+            throw new ArgumentException($"The {change.Kind} '{change.Id}' holds a {change.Value?.GetType().Name ?? "null"}, not a {type.Name}.", nameof(change));
+        }
+
+        if (change.Actions is not { Count: > 0 } || change.Actions.Any(string.IsNullOrWhiteSpace) || string.IsNullOrWhiteSpace(change.Actor) || string.IsNullOrWhiteSpace(change.Id))
+        {
+            throw new ArgumentException($"The change of {change.Kind} '{change.Id}' needs an id, an actor and at least one action.", nameof(change));
+        }
+
+        return JsonSerializer.Serialize(change.Value, type, Json);
+    }
+
+    internal static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json) ?? throw new InvalidOperationException("A stored record is empty.");
+}
