@@ -77,7 +77,9 @@ public static class SolverCommandLine
         var dbOption = new Option<string>("--db") { Description = "The engine's SQLite database file.", Required = true };
         var verifyAudit = new Command("verify", "Check the audit trail's hash chain; exit 1 naming the first bad entry.") { dbOption };
         var audit = new Command("audit", "The engine's audit trail.") { verifyAudit };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit };
+        var demoDb = new Option<string>("--db") { Description = "A new SQLite database file to run the day into.", Required = true };
+        var demo = new Command("demo", "Run a coordinator's sample day (care plans, bookings, check-in, results, referrals) into a new database and print the worklist.") { demoDb };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit, demo };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -120,6 +122,11 @@ public static class SolverCommandLine
                     parse.GetValue(topOption),
                     parse.GetValue(stepOption),
                     parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
+            }
+
+            if (parse.CommandResult.Command == demo)
+            {
+                return await new DemoCommand(parse.GetValue(demoDb)!).RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == verifyAudit)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using MedCoord.Engine.Audit;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
+using MedCoord.Engine.Referrals;
 using MedCoord.Engine.Results;
 using MedCoord.Engine.Visits;
 using NodaTime;
@@ -111,6 +112,7 @@ public static class StoreKinds
         [typeof(IntakeResponse)] = "intake-response",
         [typeof(ResultThread)] = "result",
         [typeof(OutboxMessage)] = "outbox-message",
+        [typeof(Referral)] = "referral",
     };
 
     /// <summary>The kind name of a record type.</summary>

@@ -213,4 +213,43 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Contains("--db: no database file at", missingErr);
         Assert.False(File.Exists(Path.Combine(_dir, "none.db")));
     }
+
+    /// <summary>The coordinator's day runs from a clean start, prints what the issue asks for, and its audit trail catches a deleted row.</summary>
+    [Fact]
+    public async Task Demo_SampleDay_PrintsTheWorklistAndAuditVerifyCatchesADeletedRow()
+    {
+        var db = Path.Combine(_dir, "demo.db");
+
+        var (code, stdout, stderr) = await Run("demo", "--db", db);
+        var (again, _, againErr) = await Run("demo", "--db", db);
+        var (intact, _, _) = await Run("audit", "verify", "--db", db);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM audit_log WHERE sequence = 7";
+            delete.ExecuteNonQuery();
+        }
+
+        var (broken, _, brokenErr) = await Run("audit", "verify", "--db", db);
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.Contains("scheduler: Optimal, 4 booked", stdout);
+        Assert.Contains("check-in refused for plan-b/eye-exam/1: no 'treatment' consent is on file", stdout);
+        Assert.Contains("plan-a/consult/1 fulfilled", stdout);
+        Assert.Contains("no-shows marked: plan-b/eye-exam/1", stdout);
+        Assert.Contains("referral ref-cardio: sent, accepted, booked, seen, report received, closed", stdout);
+        Assert.Contains("│ referral  │ ref-derm", stdout);
+        Assert.Contains("│ care plan │ plan-d/retinal-screen", stdout);
+        Assert.Contains("│ result    │ res-lipids/v1/ProviderReview", stdout);
+        Assert.DoesNotContain("ref-cardio   ", stdout);
+        Assert.Contains("intact", stdout);
+        Assert.Equal(2, again);
+        Assert.Contains("already exists", againErr);
+        Assert.Equal(0, intact);
+        Assert.Equal(1, broken);
+        Assert.Contains("audit log broken at entry 7: entry 7 is missing", brokenErr);
+    }
 }
+

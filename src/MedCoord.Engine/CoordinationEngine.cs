@@ -1,0 +1,344 @@
+using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Communications;
+using MedCoord.Engine.Referrals;
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Storage;
+using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace MedCoord.Engine;
+
+/// <summary>Everything waiting on a coordinator: what is late, by kind.</summary>
+/// <param name="CareActivities">Care-plan activities past their last acceptable date.</param>
+/// <param name="Referrals">Referrals not accepted, not scheduled or without a report past their limits.</param>
+/// <param name="ResultTasks">Result reviews and patient notifications open past their age limit.</param>
+/// <param name="NoShows">Visits marked no-show, most recent first.</param>
+public sealed record CoordinatorWorklist(
+    IReadOnlyList<OverdueActivity> CareActivities,
+    IReadOnlyList<OverdueReferral> Referrals,
+    IReadOnlyList<RelayTask> ResultTasks,
+    IReadOnlyList<Visit> NoShows);
+
+/// <summary>
+/// The care-coordination engine as a host uses it: each operation reads what it needs from the store, applies the
+/// domain rules (care plans, visits and check-in, results relay, referrals, outbox), and commits every changed record
+/// with its audit entries in one transaction, based on the versions it read (a concurrent change makes the operation
+/// fail with <see cref="StoreConcurrencyException"/>, nothing saved, safe to retry). Time comes from the injected
+/// clock. Thread safe.
+/// </summary>
+public sealed class CoordinationEngine
+{
+    private readonly IEngineStore _store;
+    private readonly IClock _clock;
+    private readonly EngineOptions _options;
+
+    /// <summary>Creates the engine over a store.</summary>
+    /// <param name="store">Where records are kept.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="options">Validated options.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public CoordinationEngine(IEngineStore store, IClock clock, IOptions<EngineOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Value.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        }
+
+        (_store, _clock, _options) = (store, clock, options.Value);
+    }
+
+    /// <summary>Gets the store (for reading records and the audit trail).</summary>
+    public IEngineStore Store => _store;
+
+    /// <summary>Today's date in the clinic's zone.</summary>
+    public LocalDate Today => _clock.GetCurrentInstant().InZone(_options.Zone).Date;
+
+    // ----- Care plans -----
+
+    /// <summary>Stores a new care plan, in draft.</summary>
+    /// <param name="id">Opaque plan id.</param>
+    /// <param name="patientId">Opaque patient id.</param>
+    /// <param name="goals">Goals.</param>
+    /// <param name="activities">Activities.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The plan.</returns>
+    public CarePlan CreateCarePlan(string id, string patientId, IReadOnlyList<CarePlanGoal> goals, IReadOnlyList<CareActivity> activities, string actor)
+    {
+        var plan = CarePlanLifecycle.Create(id, patientId, goals, activities, actor, _clock);
+        _store.Commit([StoreChange.Of(plan.Id, plan, 0, actor, "Plan.Created")]);
+        return plan;
+    }
+
+    /// <summary>Changes a stored care plan with one of the <see cref="CarePlanLifecycle"/> operations, and stores the result.</summary>
+    /// <param name="planId">The plan.</param>
+    /// <param name="change">The change, given the plan and the clock.</param>
+    /// <param name="actor">Who (for the audit entry).</param>
+    /// <returns>The plan after the change.</returns>
+    /// <exception cref="KeyNotFoundException">No such plan.</exception>
+    public CarePlan ChangeCarePlan(string planId, Func<CarePlan, IClock, CarePlan> change, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var stored = Load<CarePlan>(planId, "care plan");
+        var changed = change(stored.Value, _clock);
+        _store.Commit([StoreChange.Of(planId, changed, stored.Version, actor, Actions(stored.Value.History, changed.History))]);
+        return changed;
+    }
+
+    /// <summary>The scheduling requests every active plan has due within a horizon.</summary>
+    /// <param name="horizon">The dates being scheduled.</param>
+    /// <returns>The due occurrences.</returns>
+    public IReadOnlyList<DueOccurrence> DueRequests(DateInterval horizon) => CarePlanRequests.Due(_store.List<CarePlan>().Select(p => p.Value), horizon);
+
+    // ----- Bookings and visits -----
+
+    /// <summary>
+    /// Takes in a schedule: each booked appointment not yet a visit becomes one (booked), care-plan requests mark their
+    /// activity scheduled, and reminders and follow-ups are planned in each patient's zone — all in one commit.
+    /// </summary>
+    /// <param name="problem">The problem the schedule solves (for appointment types and patients' zones).</param>
+    /// <param name="schedule">The schedule.</param>
+    /// <param name="actor">Who books.</param>
+    /// <returns>The visits created.</returns>
+    public IReadOnlyList<Visit> Book(Problem problem, Schedule schedule, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var zones = problem.Patients.Where(p => p.Zone is not null).ToDictionary(p => p.Id, p => p.Zone!, StringComparer.Ordinal);
+        var changes = new List<StoreChange>();
+        var visits = new List<Visit>();
+        var plans = new Dictionary<string, Stored<CarePlan>>(StringComparer.Ordinal);
+        var planned = new Dictionary<string, CarePlan>(StringComparer.Ordinal);
+        foreach (var a in schedule.Assignments.Where(a => _store.Find<Visit>(a.RequestId) is null))
+        {
+            var visit = new Visit(a.RequestId, a.PatientId, requests[a.RequestId].TypeId, a.Start.ToInstant(), VisitStatus.Booked, []);
+            visits.Add(visit);
+            changes.Add(StoreChange.Of(visit.Id, visit, 0, actor, "Visit.Booked"));
+            var zone = zones.GetValueOrDefault(a.PatientId) ?? _options.Zone;
+            foreach (var message in Outbox.Plan(visit.Id, visit.PatientId, a.Start.ToInstant(), a.End.ToInstant(), zone, _options.Outbox, _clock))
+            {
+                changes.Add(StoreChange.Of(message.Id, message, _store.Find<OutboxMessage>(message.Id)?.Version ?? 0, actor, "Message.Planned"));
+            }
+
+            if (CarePlanLifecycle.ParseRequestId(a.RequestId) is var (planId, _, _))
+            {
+                if (!plans.ContainsKey(planId) && _store.Find<CarePlan>(planId) is { } stored)
+                {
+                    (plans[planId], planned[planId]) = (stored, stored.Value);
+                }
+
+                if (planned.TryGetValue(planId, out var plan))
+                {
+                    planned[planId] = CarePlanLifecycle.RecordBooked(plan, a.RequestId, actor, _clock);
+                }
+            }
+        }
+
+        changes.AddRange(planned.Select(p => StoreChange.Of(p.Key, p.Value, plans[p.Key].Version, actor, Actions(plans[p.Key].Value.History, p.Value.History))));
+        if (changes.Count > 0)
+        {
+            _store.Commit(changes);
+        }
+
+        return visits;
+    }
+
+    /// <summary>Records a consent (new or changed, for example revoked).</summary>
+    /// <param name="consent">The consent.</param>
+    /// <param name="actor">Who.</param>
+    public void RecordConsent(Consent consent, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(consent);
+        var stored = _store.Find<Consent>(consent.Id);
+        _store.Commit([StoreChange.Of(consent.Id, consent, stored?.Version ?? 0, actor, stored is null ? "Consent.Given" : consent.RevokedAt is null ? "Consent.Changed" : "Consent.Revoked")]);
+    }
+
+    /// <summary>Records a completed intake questionnaire for a visit.</summary>
+    /// <param name="intake">The response.</param>
+    /// <param name="actor">Who.</param>
+    public void RecordIntake(IntakeResponse intake, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(intake);
+        var stored = _store.Find<IntakeResponse>(intake.VisitId);
+        _store.Commit([StoreChange.Of(intake.VisitId, intake, stored?.Version ?? 0, actor, "Intake.Completed")]);
+    }
+
+    /// <summary>The patient has arrived.</summary>
+    /// <param name="visitId">The visit.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The visit.</returns>
+    public Visit Arrive(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Arrived, actor);
+
+    /// <summary>Checks a visit in when the forms its type needs are complete; otherwise refuses with every reason and changes nothing.</summary>
+    /// <param name="visitId">The visit.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The outcome.</returns>
+    public CheckInOutcome CheckIn(string visitId, string actor)
+    {
+        var stored = Load<Visit>(visitId, "visit");
+        var visit = stored.Value;
+        var forms = _options.Forms.GetValueOrDefault(visit.AppointmentTypeId) ?? new FormRequirements(false, null);
+        var intake = _store.Find<IntakeResponse>(visit.Id) is { } i ? new[] { i.Value } : [];
+        var consents = _store.List<Consent>().Select(c => c.Value).Where(c => c.PatientId == visit.PatientId);
+        var outcome = VisitDesk.CheckIn(visit, forms, intake, consents, actor, _clock);
+        if (outcome.CheckedIn)
+        {
+            _store.Commit([StoreChange.Of(visit.Id, outcome.Visit, stored.Version, actor, "Visit.CheckedIn")]);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The visit took place; a care-plan visit closes its activity's occurrence in the same commit.</summary>
+    /// <param name="visitId">A checked-in visit.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The visit.</returns>
+    public Visit Fulfil(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Fulfilled, actor,
+        (plan, visit) => CarePlanLifecycle.RecordFulfilled(plan, visit.Id, visit.Start.InZone(_options.Zone).Date, actor, _clock));
+
+    /// <summary>The visit is called off; a care-plan visit's occurrence is open again, in the same commit.</summary>
+    /// <param name="visitId">A booked or arrived visit.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The visit.</returns>
+    public Visit Cancel(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Cancelled, actor,
+        (plan, visit) => CarePlanLifecycle.RecordBookingCancelled(plan, visit.Id, actor, _clock));
+
+    /// <summary>Marks booked visits not checked in within the grace period after their start as no-shows (a care-plan occurrence is open again).</summary>
+    /// <returns>The visits marked.</returns>
+    public IReadOnlyList<Visit> MarkNoShows()
+    {
+        var stored = _store.List<Visit>().ToDictionary(v => v.Value.Id, StringComparer.Ordinal);
+        var marked = VisitDesk.MarkNoShows(stored.Values.Select(v => v.Value), _options.CheckInGrace, _clock);
+        var changes = marked.Select(v => StoreChange.Of(v.Id, v, stored[v.Id].Version, "system", "Visit.NoShow")).ToList();
+        foreach (var group in marked.Where(v => CarePlanLifecycle.ParseRequestId(v.Id) is not null).GroupBy(v => CarePlanLifecycle.ParseRequestId(v.Id)!.Value.PlanId))
+        {
+            if (_store.Find<CarePlan>(group.Key) is { } plan)
+            {
+                var reopened = group.Aggregate(plan.Value, (p, v) => CarePlanLifecycle.RecordBookingCancelled(p, v.Id, "system", _clock));
+                changes.Add(StoreChange.Of(group.Key, reopened, plan.Version, "system", Actions(plan.Value.History, reopened.History)));
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            _store.Commit(changes);
+        }
+
+        return marked;
+    }
+
+    // ----- Results -----
+
+    /// <summary>Takes in a result or a new version of one: its review task opens (urgent when abnormal).</summary>
+    /// <param name="result">The result.</param>
+    /// <param name="actor">Who delivers it (for example the lab interface).</param>
+    /// <returns>The review task.</returns>
+    public RelayTask ReceiveResult(IncomingResult result, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var stored = _store.Find<ResultThread>(result.Id);
+        var thread = ResultThreads.Receive(stored?.Value, result, _clock);
+        _store.Commit([StoreChange.Of(result.Id, thread, stored?.Version ?? 0, actor, $"Result.{result.Status}")]);
+        return thread.Tasks[^1];
+    }
+
+    /// <summary>Marks a result task done; a review done opens the patient notification.</summary>
+    /// <param name="resultId">The result.</param>
+    /// <param name="taskId">Its open task.</param>
+    /// <param name="actor">Who did it.</param>
+    /// <returns>The notification task a review opens, or null.</returns>
+    public RelayTask? CompleteResultTask(string resultId, string taskId, string actor)
+    {
+        var stored = Load<ResultThread>(resultId, "result");
+        var (thread, opened) = ResultThreads.Complete(stored.Value, taskId, actor, _clock);
+        _store.Commit([StoreChange.Of(resultId, thread, stored.Version, actor, opened is null ? "Result.PatientNotified" : "Result.Reviewed")]);
+        return opened;
+    }
+
+    // ----- Referrals -----
+
+    /// <summary>Stores a new referral, in draft.</summary>
+    /// <param name="referral">A referral from <see cref="ReferralLifecycle.Draft"/>.</param>
+    /// <param name="actor">Who.</param>
+    public void CreateReferral(Referral referral, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(referral);
+        _store.Commit([StoreChange.Of(referral.Id, referral, 0, actor, "Referral.Draft")]);
+    }
+
+    /// <summary>Moves a stored referral along its lifecycle (refused moves throw and change nothing).</summary>
+    /// <param name="referralId">The referral.</param>
+    /// <param name="to">The new status.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="reason">Why (a short code or phrase, no patient details).</param>
+    /// <returns>The referral after the move.</returns>
+    public Referral MoveReferral(string referralId, ReferralStatus to, string actor, string reason)
+    {
+        var stored = Load<Referral>(referralId, "referral");
+        var moved = ReferralLifecycle.Move(stored.Value, to, actor, reason, _clock);
+        _store.Commit([StoreChange.Of(referralId, moved, stored.Version, actor, $"Referral.{to}")]);
+        return moved;
+    }
+
+    // ----- Outbox -----
+
+    /// <summary>Messages due to be sent now.</summary>
+    /// <returns>The messages.</returns>
+    public IReadOnlyList<OutboxMessage> DueMessages() => Outbox.Due(_store.List<OutboxMessage>().Select(m => m.Value), _clock);
+
+    /// <summary>Records the host's delivery result for a message.</summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="result">What happened.</param>
+    /// <param name="actor">Who reports it.</param>
+    /// <returns>The message.</returns>
+    public OutboxMessage RecordDelivery(string messageId, DeliveryResult result, string actor)
+    {
+        var stored = Load<OutboxMessage>(messageId, "message");
+        var message = Outbox.RecordDelivery(stored.Value, result, _clock);
+        _store.Commit([StoreChange.Of(messageId, message, stored.Version, actor, $"Message.{result}")]);
+        return message;
+    }
+
+    // ----- Worklist -----
+
+    /// <summary>Everything late, as of now.</summary>
+    /// <returns>The worklist.</returns>
+    public CoordinatorWorklist Worklist() => new(
+        CarePlanRequests.Overdue(_store.List<CarePlan>().Select(p => p.Value), Today),
+        ReferralWorklist.Overdue(_store.List<Referral>().Select(r => r.Value), _options.Referrals, _clock.GetCurrentInstant()),
+        ResultThreads.Overdue(_store.List<ResultThread>().Select(t => t.Value), _options.Results, _clock),
+        [.. _store.List<Visit>().Select(v => v.Value).Where(v => v.Status == VisitStatus.NoShow).OrderByDescending(v => v.Start)]);
+
+    private Visit MoveVisit(string visitId, VisitStatus to, string actor, Func<CarePlan, Visit, CarePlan>? onPlan = null)
+    {
+        var stored = Load<Visit>(visitId, "visit");
+        var moved = VisitDesk.Move(stored.Value, to, actor, _clock);
+        var changes = new List<StoreChange> { StoreChange.Of(visitId, moved, stored.Version, actor, $"Visit.{to}") };
+        if (onPlan is not null && CarePlanLifecycle.ParseRequestId(visitId) is var (planId, _, _) && _store.Find<CarePlan>(planId) is { } plan)
+        {
+            var changed = onPlan(plan.Value, moved);
+            changes.Add(StoreChange.Of(planId, changed, plan.Version, actor, Actions(plan.Value.History, changed.History)));
+        }
+
+        _store.Commit(changes);
+        return moved;
+    }
+
+    private Stored<T> Load<T>(string id, string noun)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return _store.Find<T>(id) ?? throw new KeyNotFoundException($"There is no {noun} '{id}'.");
+    }
+
+    /// <summary>The audit actions of a plan change: the codes of the history entries it added.</summary>
+    private static string[] Actions(IReadOnlyList<CarePlanChange> before, IReadOnlyList<CarePlanChange> after) =>
+        after.Count > before.Count ? [.. after.Skip(before.Count).Select(c => c.Action)] : ["Plan.Saved"];
+}

@@ -1,0 +1,79 @@
+using MedCoord.Engine.Communications;
+using MedCoord.Engine.Referrals;
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Visits;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace MedCoord.Engine;
+
+/// <summary>Options of the care-coordination engine; validated when the host starts.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Gets or sets the SQLite database file; null keeps records in memory (tests and trials only).</summary>
+    public string? DatabasePath { get; set; }
+
+    /// <summary>Gets or sets the tzdb zone whose dates are "today" for care plans (the clinic's zone).</summary>
+    /// <value>The default is Etc/UTC.</value>
+    public string ClinicZone { get; set; } = "Etc/UTC";
+
+    /// <summary>Gets or sets how long after a visit's start a patient may still check in before it becomes a no-show.</summary>
+    /// <value>The default is 15 minutes.</value>
+    public Duration CheckInGrace { get; set; } = Duration.FromMinutes(15);
+
+    /// <summary>Gets or sets the forms each appointment type needs before check-in; types not listed need none.</summary>
+    public Dictionary<string, FormRequirements> Forms { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the referral limits per priority.</summary>
+    public ReferralOptions Referrals { get; set; } = new();
+
+    /// <summary>Gets or sets the age limits of result tasks.</summary>
+    public ResultsRelayOptions Results { get; set; } = new();
+
+    /// <summary>Gets or sets when reminders and follow-ups go out.</summary>
+    public OutboxOptions Outbox { get; set; } = new();
+
+    /// <summary>Every problem with the options, each naming its option.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (DatabasePath is not null && string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            problems.Add("DatabasePath: must name a file, or be null to keep records in memory");
+        }
+
+        if (ClinicZone is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(ClinicZone) is null)
+        {
+            problems.Add($"ClinicZone: '{ClinicZone}' is not a tzdb zone id");
+        }
+
+        if (CheckInGrace < Duration.Zero)
+        {
+            problems.Add($"CheckInGrace: must not be negative, found {CheckInGrace}");
+        }
+
+        if (Forms is null || Forms.Any(f => string.IsNullOrWhiteSpace(f.Key) || f.Value is null || f.Value.ConsentScope is { Length: 0 }))
+        {
+            problems.Add("Forms: each appointment type needs its requirements (a consent scope, when given, is not empty)");
+        }
+
+        problems.AddRange((Referrals?.Validate() ?? ["missing"]).Select(p => $"Referrals.{p}"));
+        problems.AddRange((Results?.Validate() ?? ["missing"]).Select(p => $"Results.{p}"));
+        problems.AddRange((Outbox?.Validate() ?? ["missing"]).Select(p => $"Outbox.{p}"));
+        return problems;
+    }
+
+    /// <summary>Gets the clinic's zone.</summary>
+    internal DateTimeZone Zone => DateTimeZoneProviders.Tzdb[ClinicZone];
+}
+
+/// <summary>Validates <see cref="EngineOptions"/> once, at start.</summary>
+internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EngineOptions options)
+    {
+        var problems = options.Validate();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

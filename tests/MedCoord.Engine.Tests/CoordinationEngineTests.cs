@@ -1,0 +1,179 @@
+using FsCheck;
+using FsCheck.Xunit;
+using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Referrals;
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Storage;
+using MedCoord.Engine.Visits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Testing;
+using Xunit;
+
+namespace MedCoord.Engine.Tests;
+
+public sealed class CoordinationEngineTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"medcoord-engine-{Guid.NewGuid():N}.db");
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 12, 7, 15, 0));
+
+    public void Dispose() => File.Delete(_path);
+
+    private ServiceProvider Services(Action<EngineOptions> configure) =>
+        new ServiceCollection().AddSingleton<IClock>(_clock).AddMedCoordEngine(configure).BuildServiceProvider();
+
+    private static void Forms(EngineOptions o)
+    {
+        o.ClinicZone = "America/Denver";
+        o.Forms["new-patient"] = new FormRequirements(IntakeQuestionnaire: true, ConsentScope: "treatment");
+    }
+
+    private static Visit Visit(string id, Instant start, string type = "new-patient") => new(id, "pat-1", type, start, VisitStatus.Booked, []);
+
+    [Fact]
+    public void AddMedCoordEngine_BadOptions_FailNamingEveryProblem()
+    {
+        using var services = Services(o =>
+        {
+            o.ClinicZone = "Mars/Olympus";
+            o.CheckInGrace = Duration.FromMinutes(-1);
+            o.Referrals.Limits.Remove(ReferralPriority.Stat);
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<CoordinationEngine>());
+
+        Assert.Contains("ClinicZone: 'Mars/Olympus' is not a tzdb zone id", error.Message);
+        Assert.Contains("CheckInGrace: must not be negative", error.Message);
+        Assert.Contains("Referrals.Limits[Stat]: missing", error.Message);
+    }
+
+    [Fact]
+    public void AddMedCoordEngine_WithADatabasePath_KeepsRecordsInSqliteAcrossProviders()
+    {
+        using (var services = Services(o => o.DatabasePath = _path))
+        {
+            Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
+            services.GetRequiredService<CoordinationEngine>().RecordConsent(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
+        }
+
+        using var again = Services(o => o.DatabasePath = _path);
+        Assert.NotNull(again.GetRequiredService<CoordinationEngine>().Store.Find<Consent>("c1"));
+        Assert.IsType<InMemoryEngineStore>(Services(_ => { }).GetRequiredService<IEngineStore>());
+    }
+
+    [Fact]
+    public void CheckIn_Refused_ChangesNothingAndFulfilClosesTheCarePlanOccurrenceInTheSameCommit()
+    {
+        using var services = Services(o => { Forms(o); o.DatabasePath = _path; });
+        var engine = services.GetRequiredService<CoordinationEngine>();
+        engine.CreateCarePlan("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "new-patient", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
+        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.RecordBooked(p, "plan-1/consult/1", "scheduler", c), "scheduler");
+        engine.Store.Commit([StoreChange.Of("plan-1/consult/1", Visit("plan-1/consult/1", _clock.GetCurrentInstant() + Duration.FromMinutes(5)), 0, "scheduler", "Visit.Booked")]);
+        var auditBefore = engine.Store.AuditTrail().Count;
+
+        var refused = engine.CheckIn("plan-1/consult/1", "desk-1");
+        var unchanged = engine.Store.Find<Visit>("plan-1/consult/1")!;
+        engine.RecordIntake(new IntakeResponse("plan-1/consult/1", "pat-1", _clock.GetCurrentInstant()), "pat-1");
+        engine.RecordConsent(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
+        var admitted = engine.CheckIn("plan-1/consult/1", "desk-1");
+        engine.Fulfil("plan-1/consult/1", "dr-a");
+
+        Assert.Equal(["the intake questionnaire for this visit is not completed", "no 'treatment' consent is on file"], refused.Refusals);
+        Assert.Equal((VisitStatus.Booked, 1L), (unchanged.Value.Status, unchanged.Version));
+        Assert.Equal(auditBefore + 5, engine.Store.AuditTrail().Count); // intake, consent, check-in, then the visit and the plan fulfilled
+        Assert.True(admitted.CheckedIn);
+        Assert.Equal(ActivityStatus.Completed, engine.Store.Find<CarePlan>("plan-1")!.Value.Activity("consult").Status);
+        Assert.Equal(["Visit.Fulfilled", "Activity.Completed"], engine.Store.AuditTrail().TakeLast(2).Select(e => e.Action));
+        Assert.True(engine.Store.VerifyAudit().Intact);
+    }
+
+    [Fact]
+    public void MoveReferral_TwoCoordinatorsOnTwoConnections_OneWinsTheOtherIsToldToRetryAndNothingIsLost()
+    {
+        using var first = Services(o => o.DatabasePath = _path);
+        using var second = Services(o => o.DatabasePath = _path);
+        var a = first.GetRequiredService<CoordinationEngine>();
+        var b = second.GetRequiredService<CoordinationEngine>();
+        a.CreateReferral(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Urgent, _clock), "dr-a");
+        a.MoveReferral("ref-1", ReferralStatus.Sent, "dr-a", "sent");
+
+        // Both read version 2; a saves first; b's change, based on version 2, is refused.
+        var read = b.Store.Find<Referral>("ref-1")!;
+        a.MoveReferral("ref-1", ReferralStatus.Accepted, "cardio-desk", "accepted");
+        var moved = ReferralLifecycle.Move(read.Value, ReferralStatus.Declined, "other-desk", "full", _clock);
+        var error = Assert.Throws<StoreConcurrencyException>(() => b.Store.Commit([StoreChange.Of("ref-1", moved, read.Version, "other-desk", "Referral.Declined")]));
+
+        Assert.Equal(3, error.StoredVersion);
+        Assert.Equal(ReferralStatus.Accepted, b.Store.Find<Referral>("ref-1")!.Value.Status);
+        Assert.Throws<ReferralTransitionException>(() => b.MoveReferral("ref-1", ReferralStatus.Sent, "other-desk", "again"));
+        Assert.True(b.Store.VerifyAudit().Intact);
+    }
+
+    /// <summary>
+    /// Random operation sequences against the engine (referral moves, result tasks, consents and intake, check-ins,
+    /// arrivals, fulfilments, no-shows, time passing; refused ones included): no referral is both closed and on the
+    /// worklist, no visit is checked in without its forms as they stood at check-in, and the audit trail always verifies.
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public void RandomOperations_KeepTheInvariants(int[] operations)
+    {
+        using var services = Services(Forms);
+        var engine = services.GetRequiredService<CoordinationEngine>();
+        var start = _clock.GetCurrentInstant();
+        foreach (var v in new[] { "v1", "v2", "v3" })
+        {
+            engine.Store.Commit([StoreChange.Of(v, Visit(v, start + Duration.FromHours(1), v == "v3" ? "follow-up" : "new-patient"), 0, "scheduler", "Visit.Booked")]);
+        }
+
+        engine.CreateReferral(ReferralLifecycle.Draft("r1", "pat-1", "dr-a", "cardiology", ReferralPriority.Stat, _clock), "dr-a");
+        engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Preliminary, true), "lab");
+        var statuses = Enum.GetValues<ReferralStatus>();
+        foreach (var op in operations ?? [])
+        {
+            var n = Math.Abs(op);
+            var visit = $"v{1 + (n % 3)}";
+            var formsBefore = (Intake: engine.Store.Find<IntakeResponse>(visit) is not null,
+                Consent: engine.Store.List<Consent>().Any(c => c.Value.ActiveAt(_clock.GetCurrentInstant())));
+            try
+            {
+                switch (n % 9)
+                {
+                    case 0: engine.MoveReferral("r1", statuses[n / 9 % statuses.Length], "c", "r"); break;
+                    case 1: _clock.Advance(Duration.FromHours(1 + (n % 30))); break;
+                    case 2: engine.RecordConsent(new Consent($"c{n % 2}", "pat-1", "treatment", _clock.GetCurrentInstant(), _clock.GetCurrentInstant() + Duration.FromHours(n % 5), null), "d"); break;
+                    case 3: engine.RecordIntake(new IntakeResponse(visit, "pat-1", _clock.GetCurrentInstant()), "p"); break;
+                    case 4:
+                        var outcome = engine.CheckIn(visit, "d");
+                        Assert.True(!outcome.CheckedIn || visit == "v3" || (formsBefore.Intake && formsBefore.Consent));
+                        break;
+                    case 5: engine.Arrive(visit, "d"); break;
+                    case 6: engine.Fulfil(visit, "d"); break;
+                    case 7: engine.MarkNoShows(); break;
+                    default:
+                        var open = engine.Store.Find<ResultThread>("res-1")!.Value.Tasks.FirstOrDefault(t => t.IsOpen);
+                        if (open is null || n % 2 == 0)
+                        {
+                            engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", n % 3 == 0 ? ResultStatus.Amended : ResultStatus.Final, n % 2 == 0), "lab");
+                        }
+                        else
+                        {
+                            engine.CompleteResultTask("res-1", open.Id, "dr-a");
+                        }
+
+                        break;
+                }
+            }
+            catch (Exception e) when (e is ReferralTransitionException or VisitTransitionException or ArgumentException)
+            {
+            }
+
+            var worklist = engine.Worklist();
+            var referral = engine.Store.Find<Referral>("r1")!.Value;
+            Assert.False(referral.Status == ReferralStatus.Closed && worklist.Referrals.Any(r => r.ReferralId == "r1"));
+            Assert.All(worklist.NoShows, v => Assert.Equal(VisitStatus.NoShow, v.Status));
+            Assert.True(engine.Store.VerifyAudit().Intact);
+        }
+    }
+}
