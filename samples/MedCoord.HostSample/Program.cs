@@ -1,0 +1,61 @@
+// A host application embedding MedCoord: the scheduler and the care-coordination engine registered through
+// Microsoft.Extensions.DependencyInjection, their options validated when the host starts.
+//
+//   dotnet run --project samples/MedCoord.HostSample -- [engine.db]
+//
+// With a file name the engine keeps its records in that SQLite file (created or migrated on start); without one, in memory.
+using MedCoord.Engine;
+using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Solving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodaTime;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddMedCoordScheduling(o => o.TimeLimit = TimeSpan.FromSeconds(5));
+builder.Services.AddMedCoordEngine(o =>
+{
+    o.DatabasePath = args.FirstOrDefault();
+    o.ClinicZone = "Europe/Dublin";
+    o.Forms["physio"] = new FormRequirements(IntakeQuestionnaire: true, ConsentScope: "treatment");
+});
+
+using var host = builder.Build();
+await host.StartAsync();
+
+var engine = host.Services.GetRequiredService<CoordinationEngine>();
+var scheduler = host.Services.GetRequiredService<IAppointmentScheduler>();
+
+// A physiotherapy plan: six weekly sessions' first one due within the fortnight.
+var today = engine.Today;
+var planId = $"plan-{Guid.NewGuid():N}"[..13];
+engine.CreateCarePlan(planId, "pat-1", [new CarePlanGoal("g1", "walk 2 km")],
+    [new CareActivity("physio", ActivityKind.Recurring, "physio", 3, Every: Period.FromWeeks(1), ToleranceDays: 2, FirstDue: today.PlusDays(3))], "coord-1");
+engine.ChangeCarePlan(planId, (plan, clock) => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Active, "coord-1", clock), "coord-1");
+
+var horizon = new DateInterval(today, today.PlusDays(13));
+var due = engine.DueRequests(horizon);
+var dublin = DateTimeZoneProviders.Tzdb["Europe/Dublin"];
+IsoDayOfWeek[] weekdays = [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday];
+var problem = new Problem(horizon,
+    [new Facility("clinic", dublin, [new WeeklyHours(weekdays, new LocalTime(8, 0), new LocalTime(18, 0))])],
+    [new Room("gym", "clinic", ["gym"], [], Capacity: 2)],
+    [new Provider("pt-murphy", ["physio"], [new ProviderAvailability("clinic", new WeeklyHours(weekdays, new LocalTime(9, 0), new LocalTime(13, 0)))], [])],
+    [new Patient("pat-1", null, null, [])],
+    [new AppointmentType("physio", 45, "physio", ["gym"])],
+    [.. due.Select(d => d.Request)],
+    []);
+var schedule = scheduler.Solve(problem);
+var visits = engine.Book(problem, schedule, "scheduler");
+
+foreach (var a in schedule.Assignments)
+{
+    Console.WriteLine($"booked {a.RequestId} with {a.ProviderId} in {a.RoomId} at {a.Start:uuuu-MM-dd HH:mm}");
+}
+
+Console.WriteLine($"{visits.Count} visit(s), {engine.DueMessages().Count} message(s) due now, worklist: {engine.Worklist().CareActivities.Count} overdue activities");
+Console.WriteLine($"audit trail: {engine.Store.VerifyAudit().Entries} entries, intact: {engine.Store.VerifyAudit().Intact}");
+await host.StopAsync();
