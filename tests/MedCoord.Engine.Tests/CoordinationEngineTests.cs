@@ -111,6 +111,34 @@ public sealed class CoordinationEngineTests : IDisposable
         Assert.True(b.Store.VerifyAudit().Intact);
     }
 
+    [Fact]
+    public void Book_PlansRemindersInThePatientsZoneThatFallDueAndRecordTheirDelivery()
+    {
+        using var services = Services(Forms);
+        var engine = services.GetRequiredService<CoordinationEngine>();
+        var tokyo = DateTimeZoneProviders.Tzdb["Asia/Tokyo"];
+        var start = _clock.GetCurrentInstant() + Duration.FromDays(3);
+        var problem = new MedCoord.Scheduling.Model.Problem(new DateInterval(new LocalDate(2026, 12, 7), new LocalDate(2026, 12, 14)), [], [], [],
+            [new MedCoord.Scheduling.Model.Patient("pat-1", tokyo, null, [])], [], [new MedCoord.Scheduling.Model.AppointmentRequest("r1", "pat-1", "new-patient")], []);
+        var assignment = new MedCoord.Scheduling.Results.Assignment("r1", "pat-1", "dr-a", "exam-1", "clinic", start.WithOffset(Offset.Zero), (start + Duration.FromMinutes(30)).WithOffset(Offset.Zero));
+        var schedule = new MedCoord.Scheduling.Results.Schedule(MedCoord.Scheduling.Results.ScheduleStatus.Feasible, new(1, 1, 0), [assignment], [], new(0, 1, 0));
+
+        var visits = engine.Book(problem, schedule, "scheduler");
+        var again = engine.Book(problem, schedule, "scheduler");
+        _clock.Reset(start - Duration.FromHours(39));
+        var due = engine.DueMessages();
+        var delivered = engine.RecordDelivery(due[0].Id, MedCoord.Engine.Communications.DeliveryResult.Delivered, "sms-gateway");
+
+        Assert.Equal("r1", Assert.Single(visits).Id);
+        Assert.Empty(again);
+        Assert.Equal(3, engine.Store.List<MedCoord.Engine.Communications.OutboxMessage>().Count); // two reminders and a follow-up
+        // The 48-hour reminder falls at 00:00 in Tokyo, inside quiet hours: it goes out when they end, 08:00 there.
+        Assert.Equal(new LocalDateTime(2026, 12, 9, 8, 0), Assert.Single(due).SendAt.InZone(tokyo).LocalDateTime);
+        Assert.Equal(MedCoord.Engine.Communications.DeliveryResult.Delivered, delivered.Delivery);
+        Assert.Empty(engine.DueMessages());
+        Assert.Equal("Message.Delivered", engine.Store.AuditTrail()[^1].Action);
+    }
+
     /// <summary>
     /// Random operation sequences against the engine (referral moves, result tasks, consents and intake, check-ins,
     /// arrivals, fulfilments, no-shows, time passing; refused ones included): no referral is both closed and on the
