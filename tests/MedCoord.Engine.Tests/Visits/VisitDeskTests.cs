@@ -46,6 +46,47 @@ public sealed class VisitDeskTests
         Assert.Contains("'treatment' consent expired on", outcome.Refusals[1]);
     }
 
+    public static TheoryData<VisitStatus, VisitStatus> EveryPair()
+    {
+        var data = new TheoryData<VisitStatus, VisitStatus>();
+        foreach (var from in Enum.GetValues<VisitStatus>())
+        {
+            foreach (var to in Enum.GetValues<VisitStatus>())
+            {
+                data.Add(from, to);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Every move, allowed or refused (check-in only through <see cref="VisitDesk.CheckIn"/>).</summary>
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void Move_EveryPairOfStatuses_FollowsTheAppointmentLifecycle(VisitStatus from, VisitStatus to)
+    {
+        var clock = new FakeClock(Start);
+        var visit = Booked() with { Status = from };
+        var allowed = (from, to) switch
+        {
+            (VisitStatus.Booked, VisitStatus.Arrived or VisitStatus.Cancelled or VisitStatus.NoShow) => true,
+            (VisitStatus.Arrived, VisitStatus.Cancelled) => true,
+            (VisitStatus.CheckedIn, VisitStatus.Fulfilled) => true,
+            _ => false,
+        };
+
+        if (allowed)
+        {
+            var moved = VisitDesk.Move(visit, to, "desk-1", clock);
+            Assert.Equal(new VisitTransition(from, to, "desk-1", Start), moved.History.Single());
+        }
+        else
+        {
+            var error = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(visit, to, "desk-1", clock));
+            Assert.Contains($"cannot go from {from} to {to}", error.Message);
+        }
+    }
+
     [Theory]
     [InlineData("revoked", "was revoked")]
     [InlineData("none", "no 'treatment' consent is on file")]
