@@ -79,7 +79,10 @@ public static class SolverCommandLine
         var audit = new Command("audit", "The engine's audit trail.") { verifyAudit };
         var demoDb = new Option<string>("--db") { Description = "A new SQLite database file to run the day into.", Required = true };
         var demo = new Command("demo", "Run a coordinator's sample day (care plans, bookings, check-in, results, referrals) into a new database and print the worklist.") { demoDb };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit, demo };
+        var claimFile = new Argument<string>("claims") { Description = "The claim file (docs/claim-format.md)." };
+        var x12Option = new Option<string>("--x12") { Description = "Write the X12 837P file here.", Required = true };
+        var claim = new Command("claim", "Check claims, print each patient's responsibility estimate, and write the X12 837P file.") { claimFile, x12Option };
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit, demo, claim };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -122,6 +125,11 @@ public static class SolverCommandLine
                     parse.GetValue(topOption),
                     parse.GetValue(stepOption),
                     parse.GetValue(slotsOutOption)).RunAsync(console, stderr);
+            }
+
+            if (parse.CommandResult.Command == claim)
+            {
+                return await new ClaimCommand(parse.GetValue(claimFile)!, parse.GetValue(x12Option)!).RunAsync(console, stderr);
             }
 
             if (parse.CommandResult.Command == demo)

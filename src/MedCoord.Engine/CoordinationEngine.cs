@@ -1,3 +1,4 @@
+using MedCoord.Engine.Billing;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
@@ -284,6 +285,42 @@ public sealed class CoordinationEngine
         var stored = Load<Referral>(referralId, "referral");
         var moved = ReferralLifecycle.Move(stored.Value, to, actor, reason, _clock);
         _store.Commit([StoreChange.Of(referralId, moved, stored.Version, actor, $"Referral.{to}")]);
+        return moved;
+    }
+
+    // ----- Claims -----
+
+    /// <summary>Stores a draft claim for a stored, fulfilled visit.</summary>
+    /// <param name="id">The patient control number.</param>
+    /// <param name="visitId">The visit.</param>
+    /// <param name="patient">The patient.</param>
+    /// <param name="coverage">The coverage billed.</param>
+    /// <param name="billing">The billing provider.</param>
+    /// <param name="rendering">The rendering provider, or null.</param>
+    /// <param name="diagnoses">ICD-10-CM codes, principal first.</param>
+    /// <param name="lines">Service lines.</param>
+    /// <param name="actor">Who.</param>
+    /// <returns>The draft.</returns>
+    public Claim CreateClaim(string id, string visitId, Person patient, Coverage coverage, ClaimProvider billing, ClaimProvider? rendering,
+        IReadOnlyList<string> diagnoses, IReadOnlyList<ServiceLine> lines, string actor)
+    {
+        var claim = ClaimLifecycle.FromVisit(id, Load<Visit>(visitId, "visit").Value, patient, coverage, billing, rendering, diagnoses, lines);
+        _store.Commit([StoreChange.Of(claim.Id, claim, 0, actor, "Claim.Draft")]);
+        return claim;
+    }
+
+    /// <summary>Moves a stored claim (to Ready only when valid, every problem listed at once).</summary>
+    /// <param name="claimId">The claim.</param>
+    /// <param name="to">The new status.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="codeSets">Loaded code tables, if any.</param>
+    /// <returns>The claim after the move.</returns>
+    public Claim MoveClaim(string claimId, ClaimStatus to, string actor, string reason, ICodeSetProvider? codeSets = null)
+    {
+        var stored = Load<Claim>(claimId, "claim");
+        var moved = ClaimLifecycle.Move(stored.Value, to, actor, reason, _clock, codeSets);
+        _store.Commit([StoreChange.Of(claimId, moved, stored.Version, actor, $"Claim.{to}")]);
         return moved;
     }
 

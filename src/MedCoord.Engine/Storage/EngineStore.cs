@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedCoord.Engine.Audit;
+using MedCoord.Engine.Billing;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
@@ -113,6 +114,7 @@ public static class StoreKinds
         [typeof(ResultThread)] = "result",
         [typeof(OutboxMessage)] = "outbox-message",
         [typeof(Referral)] = "referral",
+        [typeof(Claim)] = "claim",
     };
 
     /// <summary>The kind name of a record type.</summary>

@@ -60,23 +60,9 @@ public sealed class CarePlanTests
         Assert.Contains("cycle of after links: lab-panel -> consult -> lab-panel", error.Message);
     }
 
-    public static TheoryData<CarePlanStatus, CarePlanStatus> PlanPairs()
-    {
-        var data = new TheoryData<CarePlanStatus, CarePlanStatus>();
-        foreach (var from in Enum.GetValues<CarePlanStatus>())
-        {
-            foreach (var to in Enum.GetValues<CarePlanStatus>())
-            {
-                data.Add(from, to);
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Every plan move, allowed or refused, against FHIR's request-status lifecycle.</summary>
     [Theory]
-    [MemberData(nameof(PlanPairs))]
+    [MemberData(nameof(StatusPairs.CarePlan), MemberType = typeof(StatusPairs))]
     public void SetStatus_EveryPair_FollowsTheLifecycle(CarePlanStatus from, CarePlanStatus to)
     {
         var plan = Active(EyeExam()) with { Status = from };
@@ -101,23 +87,9 @@ public sealed class CarePlanTests
         }
     }
 
-    public static TheoryData<ActivityStatus, ActivityStatus> ActivityPairs()
-    {
-        var data = new TheoryData<ActivityStatus, ActivityStatus>();
-        foreach (var from in Enum.GetValues<ActivityStatus>())
-        {
-            foreach (var to in Enum.GetValues<ActivityStatus>())
-            {
-                data.Add(from, to);
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Every manual activity move, allowed or refused (an activity on hold resumes to where it was).</summary>
     [Theory]
-    [MemberData(nameof(ActivityPairs))]
+    [MemberData(nameof(StatusPairs.Activity), MemberType = typeof(StatusPairs))]
     public void SetActivityStatus_EveryPair_FollowsTheLifecycle(ActivityStatus from, ActivityStatus to)
     {
         var plan = Active(EyeExam() with { Status = from, BookedRequestId = from == ActivityStatus.Scheduled ? "plan-1/eye-exam/1" : null });

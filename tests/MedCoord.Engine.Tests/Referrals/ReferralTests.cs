@@ -34,25 +34,11 @@ public sealed class ReferralTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    public static TheoryData<S, S> EveryPair()
-    {
-        var data = new TheoryData<S, S>();
-        foreach (var from in Enum.GetValues<S>())
-        {
-            foreach (var to in Enum.GetValues<S>())
-            {
-                data.Add(from, to);
-            }
-        }
-
-        return data;
-    }
-
     private static Referral In(S status) =>
         ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Routine, new FakeClock(Start)) with { Status = status };
 
     [Theory]
-    [MemberData(nameof(EveryPair))]
+    [MemberData(nameof(StatusPairs.Referral), MemberType = typeof(StatusPairs))]
     public void Move_EveryPairOfStatuses_IsAllowedExactlyWhenTheLoopSaysSo(S from, S to)
     {
         var clock = new FakeClock(Start + Duration.FromHours(3));

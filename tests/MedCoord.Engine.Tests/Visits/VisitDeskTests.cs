@@ -46,23 +46,9 @@ public sealed class VisitDeskTests
         Assert.Contains("'treatment' consent expired on", outcome.Refusals[1]);
     }
 
-    public static TheoryData<VisitStatus, VisitStatus> EveryPair()
-    {
-        var data = new TheoryData<VisitStatus, VisitStatus>();
-        foreach (var from in Enum.GetValues<VisitStatus>())
-        {
-            foreach (var to in Enum.GetValues<VisitStatus>())
-            {
-                data.Add(from, to);
-            }
-        }
-
-        return data;
-    }
-
     /// <summary>Every move, allowed or refused (check-in only through <see cref="VisitDesk.CheckIn"/>).</summary>
     [Theory]
-    [MemberData(nameof(EveryPair))]
+    [MemberData(nameof(StatusPairs.Visit), MemberType = typeof(StatusPairs))]
     public void Move_EveryPairOfStatuses_FollowsTheAppointmentLifecycle(VisitStatus from, VisitStatus to)
     {
         var clock = new FakeClock(Start);

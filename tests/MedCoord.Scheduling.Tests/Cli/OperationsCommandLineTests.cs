@@ -251,5 +251,46 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Equal(1, broken);
         Assert.Contains("audit log broken at entry 7: entry 7 is missing", brokenErr);
     }
-}
 
+    [Fact]
+    public async Task Claim_Sample_PrintsTheEstimateAndWritesThe837()
+    {
+        var outPath = Path.Combine(_dir, "claims.837");
+
+        var (code, stdout, stderr) = await Run("claim", TestData("claims.json"), "--x12", outPath);
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, stderr);
+        Assert.Contains("claim CLM-2026-0001: 3 lines, total charge 230.01; eligibility Active", stdout);
+        Assert.Contains("total    230.01      30.00      200.00         0.00    230.00      0.01", stdout);
+        Assert.Contains("(out-of-pocket maximum reached: 110.00 less)", stdout);
+        var x12 = File.ReadAllText(outPath);
+        Assert.StartsWith("ISA*00*", x12);
+        Assert.EndsWith("IEA*1*000000042~\n", x12);
+        Assert.Equal(2, x12.Split("~\n").Count(s => s.StartsWith("CLM*", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Claim_BadClaims_ExitTwoWithOneLinePerProblemAndWriteNothing()
+    {
+        var bad = Path.Combine(_dir, "bad-claims.json");
+        File.WriteAllText(bad, File.ReadAllText(TestData("claims.json"))
+            .Replace("\"1234567893\"", "\"1234567890\"", StringComparison.Ordinal)
+            .Replace("\"E78.5\"", "\"E78.\"", StringComparison.Ordinal));
+        var outPath = Path.Combine(_dir, "bad.837");
+
+        var (code, _, stderr) = await Run("claim", bad, "--x12", outPath);
+        var (typo, _, typoErr) = await Run("claim", TestData("day-unit.json"), "--x12", outPath);
+
+        Assert.Equal(2, code);
+        var lines = stderr.Trim().Split('\n');
+        Assert.Contains($"{bad}: claims[0].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
+        Assert.Contains($"{bad}: claims[1].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
+        Assert.Contains(lines, l => l.StartsWith($"{bad}: claims[0].diagnoses[2]: ICD-10-CM 'E78.'", StringComparison.Ordinal));
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(2, typo);
+        Assert.Contains("horizon", typoErr);
+        Assert.DoesNotContain("   at ", stderr + typoErr);
+        Assert.False(File.Exists(outPath));
+    }
+}

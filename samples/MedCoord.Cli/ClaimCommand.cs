@@ -1,0 +1,59 @@
+using MedCoord.Engine.Billing;
+using NodaTime;
+using Spectre.Console;
+
+namespace MedCoord.Cli;
+
+/// <summary>
+/// <c>medcoord claim CLAIM.json --x12 OUT.837</c>: reads a claim file, checks every claim, prints each patient's
+/// responsibility estimate and eligibility, and writes the 837P file. Bad input exits 2 with one line per problem and
+/// writes nothing.
+/// </summary>
+internal sealed record ClaimCommand(string ClaimPath, string X12Path)
+{
+    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
+    {
+        if (!File.Exists(ClaimPath))
+        {
+            await stderr.WriteLineAsync($"{ClaimPath}: no such file");
+            return SolverCommandLine.BadInput;
+        }
+
+        var (batch, errors) = ClaimFile.Parse(await File.ReadAllTextAsync(ClaimPath));
+        if (batch is null)
+        {
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync($"{ClaimPath}: {error}");
+            }
+
+            return SolverCommandLine.BadInput;
+        }
+
+        var problems = X12Writer.Problems(batch.Claims, batch.Envelope);
+        foreach (var problem in problems)
+        {
+            await stderr.WriteLineAsync($"{ClaimPath}: {problem}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return SolverCommandLine.BadInput;
+        }
+
+        // The file's creation time is the only clock reading: the console is the host.
+        var x12 = X12Writer.Write(batch.Claims, batch.Envelope, SystemClock.Instance.GetCurrentInstant().InUtc());
+
+        foreach (var claim in batch.Claims)
+        {
+            var eligibility = EligibilityCheck.Check(claim.Coverage, claim.Lines[0].DateOfService, claim.Lines.Select(l => l.ProcedureCode));
+            var estimate = ResponsibilityEstimator.Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge))]);
+            console.MarkupLine(Markup.Escape($"claim {claim.Id}: {claim.Lines.Count} lines, total charge {claim.TotalCharge:0.00}; eligibility {eligibility.Status}: {eligibility.Reason}"));
+            console.WriteLine(estimate.Describe());
+        }
+
+        OutputFile.WriteAtomically(X12Path, x12);
+        console.MarkupLine(Markup.Escape($"837P written to {X12Path}: {batch.Claims.Count} claims, interchange {batch.Envelope.ControlNumber:000000000}"));
+        return SolverCommandLine.Success;
+    }
+}

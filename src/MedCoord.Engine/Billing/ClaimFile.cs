@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+
+namespace MedCoord.Engine.Billing;
+
+/// <summary>A claim file's contents: the 837 envelope and the claims (as drafts).</summary>
+/// <param name="Envelope">Sender, receiver and control number.</param>
+/// <param name="Claims">The claims.</param>
+public sealed record ClaimBatch(X12Envelope Envelope, IReadOnlyList<Claim> Claims);
+
+/// <summary>
+/// Reads the claim input file (<c>docs/claim-format.md</c>): JSON, camelCase, unknown fields refused; a structural
+/// problem (bad JSON, a value of the wrong kind, a missing or unknown field) is reported with its JSON path. Claims are
+/// then validated in full by <see cref="ClaimValidator"/>. Thread safe.
+/// </summary>
+public static class ClaimFile
+{
+    private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+
+    /// <summary>Reads a claim file.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <returns>The batch, or the problems (each naming its JSON path) when the file is not a claim file.</returns>
+    public static (ClaimBatch? Batch, IReadOnlyList<string> Errors) Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        FileDto? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<FileDto>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
+            var what = ex.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
+            return (null, [$"{path}: {what}"]);
+        }
+
+        if (file is null)
+        {
+            return (null, ["$: the file is empty (null)"]);
+        }
+
+        if (file.FormatVersion != 1)
+        {
+            return (null, [$"formatVersion: unsupported format version {file.FormatVersion}; only 1 is supported"]);
+        }
+
+        var claims = file.Claims.Select(c => new Claim(c.Id, c.VisitId, c.Patient, c.Coverage.ToCoverage(), c.BillingProvider, c.RenderingProvider,
+            c.Diagnoses, [.. c.Lines.Select(l => l.ToLine())], ClaimStatus.Draft, [])).ToList();
+        return (new ClaimBatch(file.Envelope, claims), []);
+    }
+
+    private sealed record FileDto(int FormatVersion, X12Envelope Envelope, IReadOnlyList<ClaimDto> Claims);
+
+    private sealed record ClaimDto(
+        string Id,
+        string VisitId,
+        Person Patient,
+        CoverageDto Coverage,
+        ClaimProvider BillingProvider,
+        IReadOnlyList<string> Diagnoses,
+        IReadOnlyList<LineDto> Lines,
+        ClaimProvider? RenderingProvider = null);
+
+    private sealed record CoverageDto(
+        string Id,
+        string PayerId,
+        string PayerName,
+        string PlanId,
+        string MemberId,
+        Person Subscriber,
+        SubscriberRelationship Relationship,
+        LocalDate EffectiveFrom,
+        BenefitsDto Benefits,
+        LocalDate? EffectiveTo = null,
+        IReadOnlyList<Authorization>? Authorizations = null)
+    {
+        public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? []);
+    }
+
+    private sealed record BenefitsDto(
+        Accumulator Deductible,
+        decimal CoinsurancePercent,
+        Accumulator OutOfPocketMaximum,
+        Dictionary<string, decimal>? Copays = null,
+        IReadOnlyList<string>? PriorAuthorization = null,
+        bool CopayCountsTowardDeductible = false,
+        bool CopayCountsTowardOutOfPocket = true)
+    {
+        public Benefits ToBenefits() => new(Copays ?? [], Deductible, CoinsurancePercent, OutOfPocketMaximum, PriorAuthorization ?? [], CopayCountsTowardDeductible, CopayCountsTowardOutOfPocket);
+    }
+
+    private sealed record LineDto(
+        string ProcedureCode,
+        decimal Units,
+        decimal Charge,
+        IReadOnlyList<int> DiagnosisPointers,
+        string PlaceOfService,
+        LocalDate DateOfService,
+        string Category,
+        IReadOnlyList<string>? Modifiers = null)
+    {
+        public ServiceLine ToLine() => new(ProcedureCode, Modifiers ?? [], Units, Charge, DiagnosisPointers, PlaceOfService, DateOfService, Category);
+    }
+}

@@ -1,0 +1,405 @@
+using MedCoord.Engine.Visits;
+using NodaTime;
+
+namespace MedCoord.Engine.Billing;
+
+/// <summary>Where a claim is.</summary>
+public enum ClaimStatus
+{
+    /// <summary>Being written.</summary>
+    Draft,
+
+    /// <summary>Validated, ready to submit.</summary>
+    Ready,
+
+    /// <summary>Sent to the payer.</summary>
+    Submitted,
+
+    /// <summary>The payer took it in for adjudication.</summary>
+    Accepted,
+
+    /// <summary>The payer refused it as submitted (to correct and resubmit, or close).</summary>
+    Rejected,
+
+    /// <summary>Paid in full.</summary>
+    Paid,
+
+    /// <summary>Paid in part.</summary>
+    PartiallyPaid,
+
+    /// <summary>Adjudicated and not paid.</summary>
+    Denied,
+
+    /// <summary>The decision is appealed.</summary>
+    Appealed,
+
+    /// <summary>Done.</summary>
+    Closed,
+}
+
+/// <summary>A provider on a claim.</summary>
+/// <param name="Npi">The 10-digit National Provider Identifier (its check digit is verified).</param>
+/// <param name="Name">Organisation name, or "Last, First" for a person.</param>
+/// <param name="IsOrganization">Whether it is an organisation (NM102 = 2) rather than a person (1).</param>
+/// <param name="TaxId">The 9-digit employer identification number (billing provider only).</param>
+/// <param name="Address">The address (billing provider only).</param>
+public sealed record ClaimProvider(string Npi, string Name, bool IsOrganization, string? TaxId = null, Address? Address = null);
+
+/// <summary>One service line.</summary>
+/// <param name="ProcedureCode">CPT or HCPCS Level II code.</param>
+/// <param name="Modifiers">Up to four modifiers.</param>
+/// <param name="Units">Units of service.</param>
+/// <param name="Charge">The charge for the line (all units), at most two decimals.</param>
+/// <param name="DiagnosisPointers">One to four 1-based positions in the claim's diagnoses, the first the line's primary.</param>
+/// <param name="PlaceOfService">Two-digit CMS place-of-service code (11 office, 02 telehealth, ...).</param>
+/// <param name="DateOfService">The date of service.</param>
+/// <param name="Category">The benefit category, for the responsibility estimate (for example <c>office-visit</c>).</param>
+public sealed record ServiceLine(
+    string ProcedureCode,
+    IReadOnlyList<string> Modifiers,
+    decimal Units,
+    decimal Charge,
+    IReadOnlyList<int> DiagnosisPointers,
+    string PlaceOfService,
+    LocalDate DateOfService,
+    string Category);
+
+/// <summary>One change of a claim's status: who, when, why.</summary>
+/// <param name="From">Before.</param>
+/// <param name="To">After.</param>
+/// <param name="Actor">Who: an opaque id.</param>
+/// <param name="At">When.</param>
+/// <param name="Reason">Why, as a short code or phrase (no patient details).</param>
+public sealed record ClaimTransition(ClaimStatus From, ClaimStatus To, string Actor, Instant At, string Reason);
+
+/// <summary>A professional claim (what an 837P carries).</summary>
+/// <param name="Id">The patient control number (CLM01), unique per claim.</param>
+/// <param name="VisitId">The fulfilled visit it bills.</param>
+/// <param name="Patient">The patient.</param>
+/// <param name="Coverage">The coverage billed.</param>
+/// <param name="BillingProvider">Who bills.</param>
+/// <param name="RenderingProvider">Who provided the service; null when it is the billing provider.</param>
+/// <param name="Diagnoses">1 to 12 ICD-10-CM codes, the first principal.</param>
+/// <param name="Lines">1 to 50 service lines.</param>
+/// <param name="Status">Where it is.</param>
+/// <param name="History">Every change, oldest first.</param>
+public sealed record Claim(
+    string Id,
+    string VisitId,
+    Person Patient,
+    Coverage Coverage,
+    ClaimProvider BillingProvider,
+    ClaimProvider? RenderingProvider,
+    IReadOnlyList<string> Diagnoses,
+    IReadOnlyList<ServiceLine> Lines,
+    ClaimStatus Status,
+    IReadOnlyList<ClaimTransition> History)
+{
+    /// <summary>Gets the total charge: the sum of the lines' charges.</summary>
+    public decimal TotalCharge => Lines.Sum(l => l.Charge);
+}
+
+/// <summary>Thrown when a claim is asked to make a move its lifecycle does not allow, or to become Ready while invalid.</summary>
+public sealed class ClaimTransitionException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was refused.</param>
+    /// <param name="problems">Every validation problem, when validation refused it.</param>
+    public ClaimTransitionException(string message, IReadOnlyList<string>? problems = null)
+        : base(problems is { Count: > 0 } ? $"{message}: {string.Join("; ", problems)}" : message)
+    {
+        Problems = problems ?? [];
+    }
+
+    /// <summary>Gets every validation problem (empty for a refused move).</summary>
+    public IReadOnlyList<string> Problems { get; }
+}
+
+/// <summary>Builds claims from fulfilled visits and moves them along their lifecycle. Pure; thread safe.</summary>
+public static class ClaimLifecycle
+{
+    private static readonly Dictionary<ClaimStatus, ClaimStatus[]> Moves = new()
+    {
+        [ClaimStatus.Draft] = [ClaimStatus.Ready],
+        [ClaimStatus.Ready] = [ClaimStatus.Submitted, ClaimStatus.Draft],
+        [ClaimStatus.Submitted] = [ClaimStatus.Accepted, ClaimStatus.Rejected],
+        [ClaimStatus.Accepted] = [ClaimStatus.Paid, ClaimStatus.PartiallyPaid, ClaimStatus.Denied],
+        [ClaimStatus.Rejected] = [ClaimStatus.Draft, ClaimStatus.Closed],
+        [ClaimStatus.Paid] = [ClaimStatus.Closed],
+        [ClaimStatus.PartiallyPaid] = [ClaimStatus.Appealed, ClaimStatus.Closed],
+        [ClaimStatus.Denied] = [ClaimStatus.Appealed, ClaimStatus.Closed],
+        [ClaimStatus.Appealed] = [ClaimStatus.Paid, ClaimStatus.PartiallyPaid, ClaimStatus.Denied, ClaimStatus.Closed],
+        [ClaimStatus.Closed] = [],
+    };
+
+    /// <summary>The statuses a claim in <paramref name="from"/> may move to.</summary>
+    /// <param name="from">A status.</param>
+    /// <returns>The allowed next statuses.</returns>
+    public static IReadOnlyList<ClaimStatus> AllowedFrom(ClaimStatus from) => Moves[from];
+
+    /// <summary>A draft claim for a fulfilled visit.</summary>
+    /// <param name="id">The patient control number.</param>
+    /// <param name="visit">The visit; it must be fulfilled.</param>
+    /// <param name="patient">The patient.</param>
+    /// <param name="coverage">The coverage billed.</param>
+    /// <param name="billing">The billing provider.</param>
+    /// <param name="rendering">The rendering provider, or null.</param>
+    /// <param name="diagnoses">ICD-10-CM codes, principal first.</param>
+    /// <param name="lines">Service lines.</param>
+    /// <returns>The draft.</returns>
+    /// <exception cref="ArgumentException">The visit is not fulfilled, or it is another patient's.</exception>
+    public static Claim FromVisit(string id, Visit visit, Person patient, Coverage coverage, ClaimProvider billing, ClaimProvider? rendering,
+        IReadOnlyList<string> diagnoses, IReadOnlyList<ServiceLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        ArgumentNullException.ThrowIfNull(patient);
+        if (visit.Status != VisitStatus.Fulfilled)
+        {
+            throw new ArgumentException($"Visit '{visit.Id}' is {visit.Status}; only a fulfilled visit is billed.", nameof(visit));
+        }
+
+        if (visit.PatientId != patient.Id)
+        {
+            throw new ArgumentException($"Visit '{visit.Id}' is not patient '{patient.Id}''s.", nameof(patient));
+        }
+
+        return new Claim(id, visit.Id, patient, coverage, billing, rendering, diagnoses, lines, ClaimStatus.Draft, []);
+    }
+
+    /// <summary>Moves a claim; to Ready only when it is valid (every problem listed at once).</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="to">The new status.</param>
+    /// <param name="actor">Who.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="codeSets">Loaded code tables, if any (used when validating).</param>
+    /// <returns>The claim after the move.</returns>
+    /// <exception cref="ClaimTransitionException">The lifecycle does not allow it, or the claim is invalid.</exception>
+    public static Claim Move(Claim claim, ClaimStatus to, string actor, string reason, IClock clock, ICodeSetProvider? codeSets = null)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!Moves[claim.Status].Contains(to))
+        {
+            throw new ClaimTransitionException(
+                $"Claim '{claim.Id}' cannot go from {claim.Status} to {to}; from {claim.Status} it may go to {(Moves[claim.Status].Length == 0 ? "nothing (it is final)" : string.Join(", ", Moves[claim.Status]))}.");
+        }
+
+        if (to == ClaimStatus.Ready && ClaimValidator.Validate(claim, codeSets) is { Count: > 0 } problems)
+        {
+            throw new ClaimTransitionException($"Claim '{claim.Id}' is not valid and cannot become Ready", problems);
+        }
+
+        return claim with { Status = to, History = [.. claim.History, new ClaimTransition(claim.Status, to, actor, clock.GetCurrentInstant(), reason)] };
+    }
+}
+
+/// <summary>Every problem of a claim at once, each naming where (a path into the claim) and why. Thread safe.</summary>
+public static class ClaimValidator
+{
+    /// <summary>Most diagnoses on a claim.</summary>
+    public const int MaxDiagnoses = 12;
+
+    /// <summary>Most service lines on a claim.</summary>
+    public const int MaxLines = 50;
+
+    private static readonly char[] Delimiters = ['*', '~', ':', '^'];
+
+    /// <summary>Every problem of the claim; empty when it is valid.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="codeSets">Loaded code tables, if any.</param>
+    /// <returns>One message per problem, each starting with its path.</returns>
+    public static IReadOnlyList<string> Validate(Claim claim, ICodeSetProvider? codeSets = null)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var errors = new List<string>();
+        void Add(string path, string? problem)
+        {
+            if (problem is not null)
+            {
+                errors.Add($"{path}: {problem}");
+            }
+        }
+
+        Add("id", Text(claim.Id, 38));
+        Person(Add, "patient", claim.Patient);
+        Coverage(Add, claim);
+        Provider(Add, "billingProvider", claim.BillingProvider, billing: true);
+        if (claim.RenderingProvider is { } rendering)
+        {
+            Provider(Add, "renderingProvider", rendering, billing: false);
+        }
+
+        var diagnoses = claim.Diagnoses ?? [];
+        if (diagnoses.Count is 0 or > MaxDiagnoses)
+        {
+            Add("diagnoses", $"a claim has 1 to {MaxDiagnoses} diagnoses, found {diagnoses.Count}");
+        }
+
+        for (var i = 0; i < diagnoses.Count; i++)
+        {
+            Add($"diagnoses[{i}]", Codes.CheckIcd10Cm(diagnoses[i], codeSets));
+            if (diagnoses.Take(i).Any(d => d is not null && diagnoses[i] is not null && Codes.Normalize(CodeSystem.Icd10Cm, d) == Codes.Normalize(CodeSystem.Icd10Cm, diagnoses[i])))
+            {
+                Add($"diagnoses[{i}]", $"'{diagnoses[i]}' is listed twice");
+            }
+        }
+
+        var lines = claim.Lines ?? [];
+        if (lines.Count is 0 or > MaxLines)
+        {
+            Add("lines", $"a claim has 1 to {MaxLines} service lines, found {lines.Count}");
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Line(Add, $"lines[{i}]", lines[i], diagnoses.Count, codeSets);
+        }
+
+        return errors;
+    }
+
+    /// <summary>Whether an NPI is ten digits whose last is the Luhn check digit of the prefix 80840 and the first nine.</summary>
+    /// <param name="npi">The NPI.</param>
+    /// <returns>True when valid.</returns>
+    public static bool IsValidNpi(string? npi)
+    {
+        if (npi is not { Length: 10 } || !npi.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var digits = "80840" + npi[..9];
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            // Double every second digit from the right of the payload (the check digit would be the rightmost).
+            var d = digits[digits.Length - 1 - i] - '0';
+            if (i % 2 == 0)
+            {
+                d *= 2;
+                d = d > 9 ? d - 9 : d;
+            }
+
+            sum += d;
+        }
+
+        return (10 - (sum % 10)) % 10 == npi[9] - '0';
+    }
+
+    private static void Line(Action<string, string?> add, string path, ServiceLine line, int diagnosisCount, ICodeSetProvider? codeSets)
+    {
+        if (line is null)
+        {
+            add(path, "must not be null");
+            return;
+        }
+
+        add($"{path}.procedureCode", Codes.CheckProcedure(line.ProcedureCode, codeSets));
+        add($"{path}.modifiers", Codes.CheckModifiers(line.Modifiers, codeSets));
+        add($"{path}.units", line.Units <= 0 || line.Units > 9999 || decimal.Round(line.Units, 1) != line.Units ? $"must be above 0 and at most 9999, with at most one decimal, found {line.Units}" : null);
+        add($"{path}.charge", line.Charge <= 0 || decimal.Round(line.Charge, 2) != line.Charge || line.Charge > 99_999_999 ? $"must be a positive amount with at most two decimals, found {line.Charge}" : null);
+        var pointers = line.DiagnosisPointers ?? [];
+        if (pointers.Count is 0 or > 4)
+        {
+            add($"{path}.diagnosisPointers", $"a line points to 1 to 4 diagnoses, found {pointers.Count}");
+        }
+
+        for (var k = 0; k < pointers.Count; k++)
+        {
+            if (pointers[k] < 1 || pointers[k] > diagnosisCount)
+            {
+                add($"{path}.diagnosisPointers[{k}]", $"points to diagnosis {pointers[k]}; the claim has {diagnosisCount}");
+            }
+            else if (pointers.Take(k).Contains(pointers[k]))
+            {
+                add($"{path}.diagnosisPointers[{k}]", $"diagnosis {pointers[k]} is pointed to twice");
+            }
+        }
+
+        add($"{path}.placeOfService", line.PlaceOfService is { Length: 2 } pos && pos.All(char.IsAsciiDigit) ? null : $"must be a two-digit place-of-service code, found '{line.PlaceOfService}'");
+        add($"{path}.category", string.IsNullOrWhiteSpace(line.Category) ? "a benefit category is required" : null);
+    }
+
+    private static void Person(Action<string, string?> add, string path, Person? person)
+    {
+        if (person is null)
+        {
+            add(path, "required");
+            return;
+        }
+
+        add($"{path}.id", Text(person.Id, 80));
+        add($"{path}.lastName", Text(person.LastName, 60));
+        add($"{path}.firstName", Text(person.FirstName, 35));
+        add($"{path}.sex", person.Sex is "F" or "M" or "U" ? null : $"must be F, M or U, found '{person.Sex}'");
+        Address(add, $"{path}.address", person.Address);
+    }
+
+    private static void Coverage(Action<string, string?> add, Claim claim)
+    {
+        var coverage = claim.Coverage;
+        if (coverage is null)
+        {
+            add("coverage", "required");
+            return;
+        }
+
+        add("coverage.payerId", Text(coverage.PayerId, 80));
+        add("coverage.payerName", Text(coverage.PayerName, 60));
+        add("coverage.memberId", Text(coverage.MemberId, 80));
+        add("coverage.planId", coverage.PlanId is null ? null : Text(coverage.PlanId, 50, required: false));
+        Person(add, "coverage.subscriber", coverage.Subscriber);
+        if (coverage.Relationship == SubscriberRelationship.Self && coverage.Subscriber is not null && claim.Patient is not null && coverage.Subscriber.Id != claim.Patient.Id)
+        {
+            add("coverage.relationship", $"Self, but the subscriber '{coverage.Subscriber.Id}' is not the patient '{claim.Patient.Id}'");
+        }
+
+        foreach (var (line, i) in (claim.Lines ?? []).Select((l, i) => (l, i)))
+        {
+            if (line is not null && (line.DateOfService < coverage.EffectiveFrom || (coverage.EffectiveTo is { } end && line.DateOfService > end)))
+            {
+                add($"lines[{i}].dateOfService", $"{line.DateOfService:uuuu-MM-dd} is outside coverage {coverage.Id} ({coverage.EffectiveFrom:uuuu-MM-dd} to {(coverage.EffectiveTo is { } e ? e.ToString("uuuu-MM-dd", null) : "open")})");
+            }
+        }
+    }
+
+    private static void Provider(Action<string, string?> add, string path, ClaimProvider? provider, bool billing)
+    {
+        if (provider is null)
+        {
+            add(path, "required");
+            return;
+        }
+
+        add($"{path}.npi", IsValidNpi(provider.Npi) ? null : $"'{provider.Npi}' is not a valid NPI (ten digits with a Luhn check digit)");
+        add($"{path}.name", Text(provider.Name, 60));
+        if (billing)
+        {
+            add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : $"the billing provider needs a 9-digit employer identification number, found '{provider.TaxId}'");
+            Address(add, $"{path}.address", provider.Address);
+        }
+    }
+
+    private static void Address(Action<string, string?> add, string path, Address? address)
+    {
+        if (address is null)
+        {
+            add(path, "required");
+            return;
+        }
+
+        add($"{path}.line1", Text(address.Line1, 55));
+        add($"{path}.city", Text(address.City, 30));
+        add($"{path}.state", address.State is { Length: 2 } s && s.All(c => c is >= 'A' and <= 'Z') ? null : $"must be a two-letter code, found '{address.State}'");
+        add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : $"must be 5 or 9 digits, found '{address.PostalCode}'");
+    }
+
+    private static string? Text(string? value, int maxLength, bool required = true) =>
+        string.IsNullOrWhiteSpace(value) ? (required ? "required" : null)
+        : value.Length > maxLength ? $"at most {maxLength} characters, found {value.Length}"
+        : value.IndexOfAny(Delimiters) >= 0 ? $"must not contain the X12 delimiters * ~ : ^"
+        : null;
+}

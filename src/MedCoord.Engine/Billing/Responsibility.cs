@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+
+namespace MedCoord.Engine.Billing;
+
+/// <summary>One service line to estimate: its number, its benefit category and its charge.</summary>
+/// <param name="Line">The line number (1-based, as on the claim).</param>
+/// <param name="Category">The benefit category, which decides its copay (for example <c>office-visit</c>, <c>lab</c>).</param>
+/// <param name="Charge">The charge, in currency units with at most two decimals.</param>
+public sealed record ChargeLine(int Line, string Category, decimal Charge);
+
+/// <summary>What the patient owes for one line, and why.</summary>
+/// <param name="Line">The line number.</param>
+/// <param name="Charge">The charge.</param>
+/// <param name="Copay">The copay.</param>
+/// <param name="Deductible">The part that goes to the deductible.</param>
+/// <param name="Coinsurance">The patient's coinsurance share of the rest.</param>
+/// <param name="CappedBy">How much the out-of-pocket maximum took off what the patient would otherwise owe.</param>
+public sealed record LineResponsibility(int Line, decimal Charge, decimal Copay, decimal Deductible, decimal Coinsurance, decimal CappedBy)
+{
+    /// <summary>Gets what the patient owes for the line.</summary>
+    public decimal Patient => Copay + Deductible + Coinsurance;
+
+    /// <summary>Gets what the plan pays for the line.</summary>
+    public decimal Plan => Charge - Patient;
+}
+
+/// <summary>What the patient owes for a claim, line by line, and where the accumulators stand afterwards.</summary>
+/// <param name="Lines">Each line.</param>
+/// <param name="DeductibleRemaining">Deductible left after the claim.</param>
+/// <param name="OutOfPocketRemaining">Out-of-pocket maximum left after the claim.</param>
+public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines, decimal DeductibleRemaining, decimal OutOfPocketRemaining)
+{
+    /// <summary>Gets the total charge.</summary>
+    public decimal Charge => Lines.Sum(l => l.Charge);
+
+    /// <summary>Gets what the patient owes in all.</summary>
+    public decimal Patient => Lines.Sum(l => l.Patient);
+
+    /// <summary>Gets what the plan pays in all.</summary>
+    public decimal Plan => Lines.Sum(l => l.Plan);
+
+    /// <summary>A breakdown for a billing clerk: one row per line, then the totals and the accumulators left.</summary>
+    /// <returns>The text.</returns>
+    public string Describe()
+    {
+        static string M(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        text.AppendLine("line     charge      copay  deductible  coinsurance   patient      plan");
+        foreach (var l in Lines)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{l.Line,4} {M(l.Charge),10} {M(l.Copay),10} {M(l.Deductible),11} {M(l.Coinsurance),12} {M(l.Patient),9} {M(l.Plan),9}{(l.CappedBy > 0 ? $"  (out-of-pocket maximum reached: {M(l.CappedBy)} less)" : string.Empty)}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"total {M(Charge),9} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Patient),9} {M(Plan),9}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"deductible left {M(DeductibleRemaining)}, out-of-pocket maximum left {M(OutOfPocketRemaining)}");
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Estimates the patient's share, line by line in claim order, carrying the deductible and out-of-pocket maximum met so
+/// far from line to line: first the category's copay (at most the charge); the rest of the charge goes to the deductible
+/// left, and the patient pays the plan's coinsurance percentage of what remains. Deductible and coinsurance together
+/// never take the out-of-pocket maximum past its amount; copays count toward the deductible and toward (and are capped
+/// by) the maximum as the plan says. The charge is taken as the allowed amount. Coinsurance is rounded to the cent,
+/// halves away from zero, per line. Thread safe.
+/// </summary>
+public static class ResponsibilityEstimator
+{
+    /// <summary>The estimate.</summary>
+    /// <param name="benefits">The plan's benefits, with the accumulators as they stand before the claim.</param>
+    /// <param name="lines">The lines, in claim order.</param>
+    /// <returns>The breakdown.</returns>
+    /// <exception cref="ArgumentException">A charge is negative or has more than two decimals, or the benefits are out of range.</exception>
+    public static ClaimResponsibility Estimate(Benefits benefits, IReadOnlyList<ChargeLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(benefits);
+        ArgumentNullException.ThrowIfNull(lines);
+        if (benefits.CoinsurancePercent is < 0 or > 100 || benefits.Deductible.Amount < 0 || benefits.Deductible.Met < 0
+            || benefits.OutOfPocketMaximum.Amount < 0 || benefits.OutOfPocketMaximum.Met < 0 || benefits.Copays.Values.Any(c => c < 0))
+        {
+            throw new ArgumentException("benefits: coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative", nameof(benefits));
+        }
+
+        var deductibleLeft = benefits.Deductible.Remaining;
+        var outOfPocketLeft = benefits.OutOfPocketMaximum.Remaining;
+        var result = new List<LineResponsibility>();
+        foreach (var line in lines)
+        {
+            if (line.Charge < 0 || decimal.Round(line.Charge, 2) != line.Charge)
+            {
+                throw new ArgumentException($"line {line.Line}: charge {line.Charge} must be a non-negative amount with at most two decimals", nameof(lines));
+            }
+
+            var copay = Math.Min(benefits.Copays.GetValueOrDefault(line.Category), line.Charge);
+            var copayCapped = 0m;
+            if (benefits.CopayCountsTowardOutOfPocket)
+            {
+                copayCapped = copay - Math.Min(copay, outOfPocketLeft);
+                copay -= copayCapped;
+                outOfPocketLeft -= copay;
+            }
+
+            if (benefits.CopayCountsTowardDeductible)
+            {
+                deductibleLeft = Math.Max(0, deductibleLeft - copay);
+            }
+
+            var rest = line.Charge - copay - copayCapped;
+            var toDeductible = Math.Min(deductibleLeft, rest);
+            var coinsurance = decimal.Round((rest - toDeductible) * benefits.CoinsurancePercent / 100m, 2, MidpointRounding.AwayFromZero);
+            var uncapped = toDeductible + coinsurance;
+            var deductible = Math.Min(toDeductible, outOfPocketLeft);
+            coinsurance = Math.Min(coinsurance, outOfPocketLeft - deductible);
+            deductibleLeft -= deductible;
+            outOfPocketLeft -= deductible + coinsurance;
+            result.Add(new LineResponsibility(line.Line, line.Charge, copay, deductible, coinsurance, copayCapped + uncapped - deductible - coinsurance));
+        }
+
+        return new ClaimResponsibility(result, deductibleLeft, outOfPocketLeft);
+    }
+}
