@@ -32,6 +32,8 @@ internal static class CapacityBound
             return null;
         }
 
+        // A room is taken through each appointment's buffer; only the last buffer of a stretch may run past its end.
+        var longestBuffer = bookable.Max(c => c.Type.BufferMinutes);
         using var solver = Solver.CreateSolver("GLOP");
         var stretches = new Dictionary<(string Resource, long Start), Constraint>();
         var objective = solver.Objective();
@@ -51,10 +53,11 @@ internal static class CapacityBound
                 (isRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
                 if (!stretches.TryGetValue((resource, stretch.Start), out var capacity))
                 {
-                    stretches[(resource, stretch.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, (stretch.End - stretch.Start) * places, string.Empty);
+                    var length = stretch.End - stretch.Start + (isRoom ? longestBuffer : 0);
+                    stretches[(resource, stretch.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * places, string.Empty);
                 }
 
-                capacity.SetCoefficient(share, c.Duration);
+                capacity.SetCoefficient(share, c.Duration + (isRoom ? c.Type.BufferMinutes : 0));
             }
         }
 
