@@ -70,7 +70,6 @@ public sealed record ReferralTransition(ReferralStatus From, ReferralStatus To, 
 /// <param name="Status">Where it is now.</param>
 /// <param name="SentAt">When it was sent, once sent.</param>
 /// <param name="History">Every transition, oldest first.</param>
-/// <param name="Version">Incremented by each stored change: the optimistic-concurrency token.</param>
 public sealed record Referral(
     string Id,
     string PatientId,
@@ -80,8 +79,7 @@ public sealed record Referral(
     Instant CreatedAt,
     ReferralStatus Status,
     Instant? SentAt,
-    IReadOnlyList<ReferralTransition> History,
-    long Version)
+    IReadOnlyList<ReferralTransition> History)
 {
     /// <summary>Whether two referrals hold the same values, their histories compared entry by entry.</summary>
     /// <param name="other">The other referral.</param>
@@ -89,8 +87,8 @@ public sealed record Referral(
     public bool Equals(Referral? other) =>
         other is not null && Id == other.Id && PatientId == other.PatientId && FromProviderId == other.FromProviderId && Target == other.Target
         && Priority == other.Priority && CreatedAt == other.CreatedAt && Status == other.Status && SentAt == other.SentAt
-        && Version == other.Version && History.SequenceEqual(other.History);
+        && History.SequenceEqual(other.History);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Id, Status, Version, History.Count);
+    public override int GetHashCode() => HashCode.Combine(Id, Status, History.Count);
 }

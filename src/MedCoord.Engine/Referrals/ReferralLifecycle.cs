@@ -77,7 +77,7 @@ public static class ReferralLifecycle
             throw new ArgumentException($"Referral '{id}': {problem}.", nameof(target));
         }
 
-        return new Referral(id, patientId, fromProviderId, target, priority, clock.GetCurrentInstant(), ReferralStatus.Draft, null, [], 0);
+        return new Referral(id, patientId, fromProviderId, target, priority, clock.GetCurrentInstant(), ReferralStatus.Draft, null, []);
     }
 
     /// <summary>Moves a referral on, recording who, when and why.</summary>

@@ -8,7 +8,11 @@ namespace MedCoord.Engine.Storage;
 /// </summary>
 public sealed class SqliteDatabase
 {
-    /// <summary>Schema migrations in order; the database records how many it has applied.</summary>
+    /// <summary>
+    /// Schema migrations in order; the database records how many it has applied. Migration 2's referral tables are no
+    /// longer written (referrals are records of the engine store since migration 3); they stay so that every database's
+    /// version history means the same.
+    /// </summary>
     private static readonly string[] Migrations =
     [
         """

@@ -2,8 +2,8 @@ using FsCheck;
 using FsCheck.Xunit;
 using MedCoord.Engine.Audit;
 using MedCoord.Engine.Referrals;
-using MedCoord.Engine.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -80,49 +80,22 @@ public sealed class ReferralTests : IDisposable
         Assert.Equal(4, bad.Validate().Count);
     }
 
-    [Fact]
-    public void Save_TwoCoordinatorsChangeTheSameReferral_OneWinsTheOtherIsToldAndLosesNothingOnRetry()
-    {
-        var clock = new FakeClock(Start, Duration.FromMinutes(1));
-        var database = SqliteDatabase.Open(Path.Combine(_dir, "engine.db"));
-        var audit = new SqliteAuditLog(database, clock);
-        var store = new SqliteReferralStore(database, audit);
-        var otherStore = new SqliteReferralStore(SqliteDatabase.Open(Path.Combine(_dir, "engine.db")), audit);
-        var sent = store.Save(ReferralLifecycle.Move(ReferralLifecycle.Draft("ref-9", "pat-4", "dr-a", "facility:lakeside", ReferralPriority.Asap, clock), S.Sent, "dr-a", "sent", clock), "dr-a");
-
-        var first = store.Find("ref-9")!;
-        var second = otherStore.Find("ref-9")!;
-        var accepted = store.Save(ReferralLifecycle.Move(first, S.Accepted, "coordinator-1", "accepted by phone", clock), "coordinator-1");
-        var refused = Assert.Throws<ReferralConcurrencyException>(() =>
-            otherStore.Save(ReferralLifecycle.Move(second, S.Declined, "coordinator-2", "no capacity", clock), "coordinator-2"));
-        var retried = otherStore.Save(ReferralLifecycle.Move(otherStore.Find("ref-9")!, S.Scheduled, "coordinator-2", "booked", clock), "coordinator-2");
-
-        Assert.Equal((1L, 2L), (refused.ExpectedVersion, refused.StoredVersion));
-        Assert.Equal(S.Accepted, accepted.Status);
-        var stored = store.Find("ref-9")!;
-        Assert.Equal(retried, stored);
-        Assert.Equal([S.Sent, S.Accepted, S.Scheduled], stored.History.Select(h => h.To));
-        Assert.Equal(sent.SentAt, stored.SentAt);
-        Assert.Equal(["Created", "Sent", "Accepted", "Scheduled"], audit.Read().Select(e => e.Action));
-        Assert.True(audit.Verify().Intact);
-        var retargeted = Assert.Throws<ArgumentException>(() => store.Save(stored with { Target = "neurology" }, "coordinator-1"));
-        Assert.Contains("fixed once it is created", retargeted.Message);
-        Assert.Throws<ArgumentException>(() => store.Save(stored with { History = [] }, "coordinator-1"));
-        Assert.Equal(stored, store.Find("ref-9"));
-    }
-
-    /// <summary>Random coordinator actions, stored as they go: the stored state matches, closed referrals are never overdue, the audit chain verifies.</summary>
+    /// <summary>Random coordinator actions through the engine, stored in SQLite as they go: the stored state matches, closed referrals are never overdue, the audit chain verifies.</summary>
     [Property(MaxTest = 25)]
-    public void Save_RandomActionSequences_KeepTheInvariants(NonNegativeInt[] steps)
+    public void Move_RandomActionSequencesThroughTheEngine_KeepTheInvariants(NonNegativeInt[] steps)
     {
         var clock = new FakeClock(Start, Duration.FromHours(9));
-        var database = SqliteDatabase.Open(Path.Combine(_dir, $"{Guid.NewGuid():N}.db"));
-        var audit = new SqliteAuditLog(database, clock);
-        var store = new SqliteReferralStore(database, audit);
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.db");
+        using var services = new ServiceCollection().AddSingleton<IClock>(clock).AddMedCoordEngine(o => o.DatabasePath = path).BuildServiceProvider();
+        var engine = services.GetRequiredService<CoordinationEngine>();
         var statuses = Enum.GetValues<S>();
-        var referrals = Enumerable.Range(0, 3)
-            .Select(i => store.Save(ReferralLifecycle.Draft($"ref-{i}", $"pat-{i}", "dr-a", "dermatology", (ReferralPriority)(i % 4), clock), "dr-a"))
-            .ToDictionary(r => r.Id);
+        var referrals = new Dictionary<string, Referral>();
+        for (var i = 0; i < 3; i++)
+        {
+            var draft = ReferralLifecycle.Draft($"ref-{i}", $"pat-{i}", "dr-a", "dermatology", (ReferralPriority)(i % 4), clock);
+            engine.CreateReferral(draft, "dr-a");
+            referrals[draft.Id] = draft;
+        }
 
         foreach (var step in steps.Take(30))
         {
@@ -130,18 +103,18 @@ public sealed class ReferralTests : IDisposable
             var to = statuses[(step.Get / 3) % statuses.Length];
             if (ReferralLifecycle.AllowedFrom(referral.Status).Contains(to))
             {
-                referrals[referral.Id] = store.Save(ReferralLifecycle.Move(referral, to, "coordinator-1", "step", clock), "coordinator-1");
+                referrals[referral.Id] = engine.MoveReferral(referral.Id, to, "coordinator-1", "step");
             }
             else
             {
-                Assert.Throws<ReferralTransitionException>(() => ReferralLifecycle.Move(referral, to, "coordinator-1", "step", clock));
+                Assert.Throws<ReferralTransitionException>(() => engine.MoveReferral(referral.Id, to, "coordinator-1", "step"));
             }
         }
 
-        Assert.Equal(referrals.Values.OrderBy(r => r.Id), store.List());
-        var overdue = ReferralWorklist.Overdue(store.List(), new ReferralOptions(), clock.GetCurrentInstant() + Duration.FromDays(400));
+        Assert.Equal(referrals.Values.OrderBy(r => r.Id), engine.Store.List<Referral>().Select(r => r.Value));
+        var overdue = ReferralWorklist.Overdue(engine.Store.List<Referral>().Select(r => r.Value), new ReferralOptions(), clock.GetCurrentInstant() + Duration.FromDays(400));
         Assert.DoesNotContain(overdue, o => referrals[o.ReferralId].Status is S.Closed or S.Cancelled or S.Expired or S.Draft);
-        Assert.True(audit.Verify().Intact);
-        Assert.Equal(3 + referrals.Values.Sum(r => r.History.Count), audit.Read().Count);
+        Assert.True(engine.Store.VerifyAudit().Intact);
+        Assert.Equal(3 + referrals.Values.Sum(r => r.History.Count), engine.Store.AuditTrail().Count);
     }
 }
