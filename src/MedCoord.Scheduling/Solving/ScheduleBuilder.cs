@@ -10,6 +10,12 @@ internal static class ScheduleBuilder
     /// <summary>Least time spent proving that linked requests cannot fit, even when the search used all of its share.</summary>
     private static readonly TimeSpan MinimumExplanationTime = TimeSpan.FromSeconds(0.5);
 
+    /// <summary>About how long naming the blockers of one unbooked request takes (measured at 10,000 requests: 0.16 ms), with a margin.</summary>
+    private static readonly TimeSpan BlockerTimePerRequest = TimeSpan.FromMilliseconds(0.4);
+
+    /// <summary>Most time kept back for naming blockers (and 0.2 s for a last check that runs past its limit).</summary>
+    private static readonly TimeSpan BlockerReserve = TimeSpan.FromSeconds(2);
+
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="candidates">Every request's candidates.</param>
     /// <param name="result">What the search produced.</param>
@@ -29,7 +35,10 @@ internal static class ScheduleBuilder
             scheduled.Add(id);
         }
 
-        var deadline = explainUntil > elapsed() + MinimumExplanationTime ? explainUntil : elapsed() + MinimumExplanationTime;
+        // The checks on an empty calendar stop early enough to leave time for naming what blocked each of the others.
+        var unbooked = candidates.Count - scheduled.Count;
+        var checksUntil = explainUntil - TimeSpan.FromMilliseconds(Math.Min(BlockerReserve.TotalMilliseconds, 200 + (unbooked * BlockerTimePerRequest.TotalMilliseconds)));
+        var deadline = checksUntil > elapsed() + MinimumExplanationTime ? checksUntil : elapsed() + MinimumExplanationTime;
         var book = new Book();
         foreach (var (id, placement) in result.Placements ?? new Dictionary<string, Placement>())
         {
