@@ -10,11 +10,11 @@ internal static class ScheduleBuilder
     /// <summary>Least time spent proving that linked requests cannot fit, even when the search used all of its share.</summary>
     private static readonly TimeSpan MinimumExplanationTime = TimeSpan.FromSeconds(0.5);
 
-    /// <summary>About how long naming the blockers of one unbooked request takes (measured at 10,000 requests: 0.16 ms), with a margin.</summary>
-    private static readonly TimeSpan BlockerTimePerRequest = TimeSpan.FromMilliseconds(0.4);
+    /// <summary>About how long naming the blockers of one unbooked request takes (measured at 10,000 requests: 0.16 ms, 0.6 ms with shared rooms and pools), with a margin.</summary>
+    private static readonly TimeSpan BlockerTimePerRequest = TimeSpan.FromMilliseconds(0.8);
 
-    /// <summary>Most time kept back for naming blockers (and 0.2 s for a last check that runs past its limit).</summary>
-    private static readonly TimeSpan BlockerReserve = TimeSpan.FromSeconds(2);
+    /// <summary>Most time kept back for naming blockers and the soft-rule costs (0.5 s of it for what follows the checks).</summary>
+    private static readonly TimeSpan BlockerReserve = TimeSpan.FromSeconds(3);
 
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="candidates">Every request's candidates.</param>
@@ -37,8 +37,12 @@ internal static class ScheduleBuilder
 
         // The checks on an empty calendar stop early enough to leave time for naming what blocked each of the others.
         var unbooked = candidates.Count - scheduled.Count;
-        var checksUntil = explainUntil - TimeSpan.FromMilliseconds(Math.Min(BlockerReserve.TotalMilliseconds, 200 + (unbooked * BlockerTimePerRequest.TotalMilliseconds)));
-        var deadline = checksUntil > elapsed() + MinimumExplanationTime ? checksUntil : elapsed() + MinimumExplanationTime;
+        var reserve = TimeSpan.FromMilliseconds(Math.Min(BlockerReserve.TotalMilliseconds, 500 + (unbooked * BlockerTimePerRequest.TotalMilliseconds)));
+        var checksUntil = explainUntil - reserve;
+
+        // Small problems get their checks even when the search used all of its share; large ones keep to the limit.
+        var minimum = reserve <= MinimumExplanationTime * 2 ? MinimumExplanationTime : TimeSpan.Zero;
+        var deadline = checksUntil > elapsed() + minimum ? checksUntil : elapsed() + minimum;
         var book = new Book();
         foreach (var (id, placement) in result.Placements ?? new Dictionary<string, Placement>())
         {
@@ -48,7 +52,7 @@ internal static class ScheduleBuilder
         var seriesFits = new Dictionary<string, bool?>(StringComparer.Ordinal);
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId, seriesFits, TimeSpan.FromSeconds(Math.Min(2, (deadline - elapsed()).TotalSeconds))))
+            .Select(c => Explain(c, result, scheduled, byId, seriesFits, CheckLimit((deadline - elapsed()).TotalSeconds)))
             .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
@@ -68,6 +72,12 @@ internal static class ScheduleBuilder
             stats(),
             result.Status == ScheduleStatus.Infeasible && result.Conflict is { Count: > 0 } conflict ? conflict : null);
     }
+
+    /// <summary>
+    /// The time one check on an empty calendar may take: at most 2 s, a little less than what is left (building and
+    /// presolving the check's model run past its limit), and none when too little is left to be worth starting.
+    /// </summary>
+    private static TimeSpan CheckLimit(double secondsLeft) => TimeSpan.FromSeconds(secondsLeft < 0.25 ? 0 : Math.Min(2, secondsLeft - 0.1));
 
     private static Assignment ToAssignment(Calendar calendar, RequestCandidates candidates, Placement placement)
     {
