@@ -13,7 +13,7 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="CoordinationEngine"/>, its options (validated at start) and its store: SQLite at
     /// <see cref="EngineOptions.DatabasePath"/> (schema created or migrated when first used), or in memory when no path is
-    /// set. The host registers a NodaTime <see cref="IClock"/> (SystemClock.Instance in production). Safe to call more than once.
+    /// set. The host registers a NodaTime <see cref="IClock"/> (NodaTime's system clock in production). Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configuration of the options.</param>
