@@ -88,7 +88,7 @@ public sealed class CoordinationEngine
         ArgumentNullException.ThrowIfNull(change);
         var stored = Load<CarePlan>(planId, "care plan");
         var changed = change(stored.Value, _clock);
-        _store.Commit([StoreChange.Of(planId, changed, stored.Version, actor, Actions(stored.Value.History, changed.History))]);
+        _store.Commit([PlanChange(stored, changed, actor)]);
         return changed;
     }
 
@@ -142,7 +142,7 @@ public sealed class CoordinationEngine
             }
         }
 
-        changes.AddRange(planned.Select(p => StoreChange.Of(p.Key, p.Value, plans[p.Key].Version, actor, Actions(plans[p.Key].Value.History, p.Value.History))));
+        changes.AddRange(planned.Select(p => PlanChange(plans[p.Key], p.Value, actor)));
         if (changes.Count > 0)
         {
             _store.Commit(changes);
@@ -223,7 +223,7 @@ public sealed class CoordinationEngine
             if (_store.Find<CarePlan>(group.Key) is { } plan)
             {
                 var reopened = group.Aggregate(plan.Value, (p, v) => CarePlanLifecycle.RecordBookingCancelled(p, v.Id, "system", _clock));
-                changes.Add(StoreChange.Of(group.Key, reopened, plan.Version, "system", Actions(plan.Value.History, reopened.History)));
+                changes.Add(PlanChange(plan, reopened, "system"));
             }
         }
 
@@ -361,7 +361,7 @@ public sealed class CoordinationEngine
         if (onPlan is not null && CarePlanLifecycle.ParseRequestId(visitId) is var (planId, _, _) && _store.Find<CarePlan>(planId) is { } plan)
         {
             var changed = onPlan(plan.Value, moved);
-            changes.Add(StoreChange.Of(planId, changed, plan.Version, actor, Actions(plan.Value.History, changed.History)));
+            changes.Add(PlanChange(plan, changed, actor));
         }
 
         _store.Commit(changes);
@@ -375,7 +375,8 @@ public sealed class CoordinationEngine
         return _store.Find<T>(id) ?? throw new KeyNotFoundException($"There is no {noun} '{id}'.");
     }
 
-    /// <summary>The audit actions of a plan change: the codes of the history entries it added.</summary>
-    private static string[] Actions(IReadOnlyList<CarePlanChange> before, IReadOnlyList<CarePlanChange> after) =>
-        after.Count > before.Count ? [.. after.Skip(before.Count).Select(c => c.Action)] : ["Plan.Saved"];
+    /// <summary>The change saving a plan read at <paramref name="stored"/>; its audit actions are the codes of the history entries it added.</summary>
+    private static StoreChange PlanChange(Stored<CarePlan> stored, CarePlan changed, string actor) =>
+        StoreChange.Of(changed.Id, changed, stored.Version, actor,
+            changed.History.Count > stored.Value.History.Count ? [.. changed.History.Skip(stored.Value.History.Count).Select(c => c.Action)] : ["Plan.Saved"]);
 }
