@@ -65,7 +65,8 @@ public static class FirstFit
             var d = Duration.FromMinutes(r.DurationMinutes ?? types[r.TypeId].DurationMinutes);
             var facility = f.FacilityId ?? (f.RoomId is not null ? problem.Rooms.First(x => x.Id == f.RoomId).FacilityId
                 : problem.Providers.First(p => p.Id == f.ProviderId).Availability.Select(a => a.FacilityId)
-                    .First(x => providerFree[(f.ProviderId!, x)].Any(b => b.From <= f.Start && f.Start + d <= b.To) && facilityOpen[x].Any(b => b.From <= f.Start && f.Start + d <= b.To)));
+                    .First(x => providerFree[(f.ProviderId!, x)].Any(b => b.From <= f.Start && f.Start + d <= b.To) && facilityOpen[x].Any(b => b.From <= f.Start && f.Start + d <= b.To)
+                        && !PoolsAt(x, types[r.TypeId]).Any(p => p.StartsWith("missing:", StringComparison.Ordinal))));
             var zone = facilities[facility].Zone;
             Book(new Assignment(r.Id, r.PatientId, f.ProviderId, f.RoomId, facility, f.Start.InZone(zone).ToOffsetDateTime(), (f.Start + d).InZone(zone).ToOffsetDateTime()), types[r.TypeId].BufferMinutes);
         }

@@ -23,7 +23,10 @@ internal sealed class FixedBookingRules
         _errors = errors;
     }
 
-    /// <summary>Resolves the facility of a fixed booking: the room's, the one given, or the first where the provider works at that start.</summary>
+    /// <summary>
+    /// Resolves the facility of a fixed booking: the room's, the one given, or the first where the booking can stand at
+    /// that start (open, the provider working there, a pool of every equipment kind its type needs).
+    /// </summary>
     public static string? ResolveFacility(Calendar calendar, FixedBooking booking, long start, int duration)
     {
         if (booking.RoomId is not null)
@@ -37,9 +40,11 @@ internal sealed class FixedBookingRules
         }
 
         var request = calendar.Requests[booking.RequestId];
+        var type = calendar.TypeOf(request);
         var facilities = (booking.ProviderId is null ? calendar.Facilities.Keys : calendar.ProviderFacilities(booking.ProviderId)).ToList();
         return facilities.FirstOrDefault(f => calendar.FacilityStarts(request, f).Contains(start)
-                && (booking.ProviderId is null || calendar.ProviderFree(booking.ProviderId, f).ContainsRange(start, start + duration)))
+                && (booking.ProviderId is null || calendar.ProviderFree(booking.ProviderId, f).ContainsRange(start, start + duration))
+                && calendar.PoolsFor(type, f) is not null)
             ?? facilities.FirstOrDefault();
     }
 

@@ -105,6 +105,27 @@ public sealed class SharedCapacityTests
     }
 
     [Fact]
+    public void FixedBooking_WithoutFacility_StandsAtTheFacilityThatHasItsEquipment()
+    {
+        // The provider works at both facilities at that instant; only "lake" has the machine, so the booking is there.
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", Ny, Week("08:00", "17:00")), Facility("lake", Chicago, Week("07:00", "16:00"))],
+            [],
+            [new Provider("s1", ["sono"], [new ProviderAvailability("main", Week("08:00", "17:00")), new ProviderAvailability("lake", Week("07:00", "16:00"))], [])],
+            [Patient("p1")],
+            [Type("bedside", 30, "sono") with { Equipment = ["ultrasound"] }],
+            [Request("r1", "p1", "bedside")]) with
+        {
+            Equipment = [new EquipmentPool("us-lake", "lake", "ultrasound", 1)],
+            Fixed = [new FixedBooking("r1", "s1", null, At("2026-12-07T10:00:00-05:00"))],
+        };
+
+        Assert.Empty(ProblemValidator.Validate(problem));
+        var a = Booked(SolveVerified(problem), "r1");
+        Assert.Equal(("lake", "2026-12-07T09:00:00-06:00"), (a.FacilityId, Format(a.Start)));
+    }
+
+    [Fact]
     public void Solve_NoFacilityHasTheEquipment_ReportsNoEquipment()
     {
         var problem = Ultrasound(units: 1, requests: 1) with { Equipment = [new EquipmentPool("ecg-main", "main", "ecg-cart", 1)] };
