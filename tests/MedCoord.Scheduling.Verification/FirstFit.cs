@@ -35,6 +35,7 @@ public static class FirstFit
         var busyPool = new Dictionary<string, List<(Instant, Instant)>>();
         IEnumerable<string> PoolsAt(string facility, AppointmentType type) =>
             (type.Equipment ?? []).Select(k => (problem.Equipment ?? []).FirstOrDefault(e => e.FacilityId == facility && e.Kind == k)?.Id ?? $"missing:{k}");
+        bool HasPools(string facility, AppointmentType type) => !PoolsAt(facility, type).Any(p => p.StartsWith("missing:", StringComparison.Ordinal));
         var done = new Dictionary<string, Assignment?>();
 
         void Book(Assignment a, int buffer)
@@ -66,7 +67,7 @@ public static class FirstFit
             var facility = f.FacilityId ?? (f.RoomId is not null ? problem.Rooms.First(x => x.Id == f.RoomId).FacilityId
                 : problem.Providers.First(p => p.Id == f.ProviderId).Availability.Select(a => a.FacilityId)
                     .First(x => providerFree[(f.ProviderId!, x)].Any(b => b.From <= f.Start && f.Start + d <= b.To) && facilityOpen[x].Any(b => b.From <= f.Start && f.Start + d <= b.To)
-                        && !PoolsAt(x, types[r.TypeId]).Any(p => p.StartsWith("missing:", StringComparison.Ordinal))));
+                        && HasPools(x, types[r.TypeId])));
             var zone = facilities[facility].Zone;
             Book(new Assignment(r.Id, r.PatientId, f.ProviderId, f.RoomId, facility, f.Start.InZone(zone).ToOffsetDateTime(), (f.Start + d).InZone(zone).ToOffsetDateTime()), types[r.TypeId].BufferMinutes);
         }
@@ -97,11 +98,12 @@ public static class FirstFit
                 var combos = Combos(problem, type);
                 foreach (var (facilityId, providerId, roomId) in combos)
                 {
-                    var pools = PoolsAt(facilityId, type).ToList();
-                    if (pools.Any(p => p.StartsWith("missing:", StringComparison.Ordinal)))
+                    if (!HasPools(facilityId, type))
                     {
                         continue;
                     }
+
+                    var pools = PoolsAt(facilityId, type).ToList();
 
                     var zone = facilities[facilityId].Zone;
                     var earliest = Max(r.Earliest ?? problem.Horizon.Start, problem.Horizon.Start);
