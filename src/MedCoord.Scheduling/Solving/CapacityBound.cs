@@ -8,6 +8,8 @@ namespace MedCoord.Scheduling.Solving;
 /// wholly inside one stretch of time its provider (at its facility) and its room are free and the facility is open,
 /// so the minutes booked inside a stretch never exceed its length (times the places of a shared room). The relaxation lets a request be split across
 /// stretches and ignores exact start times, links and patients, so its optimum is at least that of any schedule.
+/// Requests that could use exactly the same stretches for the same minutes are one column of the relaxation, counted
+/// as many times as there are such requests: identical columns add nothing to a linear programme but size.
 /// </summary>
 internal static class CapacityBound
 {
@@ -26,8 +28,7 @@ internal static class CapacityBound
             return 0;
         }
 
-        var free = new Dictionary<(string Resource, string Facility), MinuteSet>();
-        if (timeLimit <= TimeSpan.Zero || bookable.Sum(c => (long)Uses(calendar, c, free).Count()) > MaximumVariables)
+        if (timeLimit <= TimeSpan.Zero || Columns(calendar, bookable) is not { } columns)
         {
             return null;
         }
@@ -38,26 +39,31 @@ internal static class CapacityBound
         var stretches = new Dictionary<(string Resource, long Start), Constraint>();
         var objective = solver.Objective();
         objective.SetMaximization();
-        foreach (var c in bookable)
+        foreach (var (column, requests) in columns)
         {
-            // booked(c) = Σ provider-stretch shares = Σ room-stretch shares ≤ 1.
-            var booked = solver.MakeNumVar(0, 1, string.Empty);
-            objective.SetCoefficient(booked, c.Request.Priority);
-            var byProvider = c.Type.BooksProvider ? solver.MakeConstraint(0, 0, string.Empty) : null;
-            var byRoom = c.Type.BooksRoom ? solver.MakeConstraint(0, 0, string.Empty) : null;
-            byProvider?.SetCoefficient(booked, -1);
-            byRoom?.SetCoefficient(booked, -1);
-            foreach (var (resource, stretch, isRoom, places) in Uses(calendar, c, free))
+            // Σ booked over the column's priorities = Σ provider-stretch shares = Σ room-stretch shares ≤ its requests.
+            var byProvider = column.BooksProvider ? solver.MakeConstraint(0, 0, string.Empty) : null;
+            var byRoom = column.BooksRoom ? solver.MakeConstraint(0, 0, string.Empty) : null;
+            foreach (var (priority, count) in requests)
             {
-                var share = solver.MakeNumVar(0, 1, string.Empty);
-                (isRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
-                if (!stretches.TryGetValue((resource, stretch.Start), out var capacity))
+                var booked = solver.MakeNumVar(0, count, string.Empty);
+                objective.SetCoefficient(booked, priority);
+                byProvider?.SetCoefficient(booked, -1);
+                byRoom?.SetCoefficient(booked, -1);
+            }
+
+            var total = requests.Sum(r => r.Count);
+            foreach (var use in column.Uses)
+            {
+                var share = solver.MakeNumVar(0, total, string.Empty);
+                (use.IsRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
+                if (!stretches.TryGetValue((use.Resource, use.Start), out var capacity))
                 {
-                    var length = stretch.End - stretch.Start + (isRoom ? longestBuffer : 0);
-                    stretches[(resource, stretch.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * places, string.Empty);
+                    var length = use.End - use.Start + (use.IsRoom ? longestBuffer : 0);
+                    stretches[(use.Resource, use.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * use.Places, string.Empty);
                 }
 
-                capacity.SetCoefficient(share, c.Duration + (isRoom ? c.Type.BufferMinutes : 0));
+                capacity.SetCoefficient(share, column.Duration + (use.IsRoom ? column.Buffer : 0));
             }
         }
 
@@ -71,34 +77,103 @@ internal static class CapacityBound
         return (long)Math.Floor(objective.Value() + 1e-3);
     }
 
+    /// <summary>
+    /// The requests grouped by column (the same stretches, duration and buffer), each with how many requests of each
+    /// priority it holds; null when the relaxation would have more than <see cref="MaximumVariables"/> stretch shares.
+    /// </summary>
+    private static Dictionary<Column, List<(int Priority, int Count)>>? Columns(Calendar calendar, List<RequestCandidates> bookable)
+    {
+        var free = new Dictionary<(string Resource, string Facility), MinuteSet>();
+        var keys = new Dictionary<(string Kind, string Id, string Facility), string>();
+        var columns = new Dictionary<Column, List<(int Priority, int Count)>>();
+        long variables = 0;
+        foreach (var c in bookable)
+        {
+            var column = new Column(c.Duration, c.Type.BufferMinutes, c.Type.BooksProvider, c.Type.BooksRoom, [.. Uses(calendar, c, free, keys)]);
+            if (!columns.TryGetValue(column, out var requests))
+            {
+                variables += column.Uses.Length;
+                if (variables > MaximumVariables)
+                {
+                    return null;
+                }
+
+                columns[column] = requests = [];
+            }
+
+            var at = requests.FindIndex(r => r.Priority == c.Request.Priority);
+            if (at < 0)
+            {
+                requests.Add((c.Request.Priority, 1));
+            }
+            else
+            {
+                requests[at] = (c.Request.Priority, requests[at].Count + 1);
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>One stretch a request could be booked in: the resource, the stretch, and the places it holds at once.</summary>
+    private readonly record struct Use(string Resource, long Start, long End, bool IsRoom, int Places);
+
+    /// <summary>What a request asks of the relaxation: its minutes, and the stretches that could hold them.</summary>
+    private sealed record Column(int Duration, int Buffer, bool BooksProvider, bool BooksRoom, Use[] Uses)
+    {
+        public bool Equals(Column? other) =>
+            other is not null && Duration == other.Duration && Buffer == other.Buffer && BooksProvider == other.BooksProvider
+            && BooksRoom == other.BooksRoom && Uses.AsSpan().SequenceEqual(other.Uses);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.Add(Duration);
+            hash.Add(Buffer);
+            hash.Add(BooksProvider);
+            hash.Add(BooksRoom);
+            foreach (var use in Uses)
+            {
+                hash.Add(use);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
     /// <summary>Each provider and room stretch the request could be booked in, with the resource it belongs to.</summary>
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="c">The request.</param>
     /// <param name="free">Each resource's free and open time per facility, filled as needed.</param>
-    private static IEnumerable<(string Resource, (long Start, long End) Stretch, bool IsRoom, int Places)> Uses(
-        Calendar calendar, RequestCandidates c, Dictionary<(string Resource, string Facility), MinuteSet> free)
+    /// <param name="keys">One name per resource and facility, shared by every use of it.</param>
+    private static IEnumerable<Use> Uses(Calendar calendar, RequestCandidates c, Dictionary<(string Resource, string Facility), MinuteSet> free,
+        Dictionary<(string Kind, string Id, string Facility), string> keys)
     {
         MinuteSet Free(string key, string facility, Func<MinuteSet> compute) =>
             free.TryGetValue((key, facility), out var set) ? set : free[(key, facility)] = compute().Intersect(calendar.FacilityOpen(facility));
+
+        // A provider's stretches are per facility; a room belongs to one facility.
+        string Key(string kind, string id, string facility) =>
+            keys.TryGetValue((kind, id, facility), out var key) ? key : keys[(kind, id, facility)] = kind == "room" ? $"room:{id}" : $"provider:{id}@{facility}";
 
         foreach (var facility in c.Facilities)
         {
             var f = facility.FacilityId;
             foreach (var p in facility.Providers)
             {
-                var key = $"provider:{p.ProviderId}";
-                foreach (var stretch in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts, c.Duration))
+                var key = Key("provider", p.ProviderId, f);
+                foreach (var (start, end) in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts, c.Duration))
                 {
-                    yield return ($"{key}@{f}", stretch, false, 1);
+                    yield return new Use(key, start, end, false, 1);
                 }
             }
 
             foreach (var r in facility.Rooms)
             {
-                var key = $"room:{r.RoomId}";
-                foreach (var stretch in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts, c.Duration))
+                var key = Key("room", r.RoomId, f);
+                foreach (var (start, end) in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts, c.Duration))
                 {
-                    yield return (key, stretch, true, r.Capacity);
+                    yield return new Use(key, start, end, true, r.Capacity);
                 }
             }
         }

@@ -44,6 +44,26 @@ public sealed class CapacityBoundTests
         Assert.Equal(1, Bound(problem));
     }
 
+    [Fact]
+    public void Compute_RequestsAskingForDifferentDaysDoNotShareCapacity()
+    {
+        // Three visits want Monday's one hour (two fit), one wants Tuesday's: 5 + 5 + 1, not the three fives and the one.
+        var problem = Problem("2026-03-02", "2026-03-03",
+            [Facility("clinic", "America/Chicago")],
+            [],
+            [Provider("dr", "gp", "clinic", Week("09:00", "10:00"))],
+            [Patient("a"), Patient("b"), Patient("c"), Patient("d")],
+            [Type("visit", 30, "gp")],
+            [
+                Request("mon1", "a", "visit", "2026-03-02", "2026-03-02", priority: 5),
+                Request("mon2", "b", "visit", "2026-03-02", "2026-03-02", priority: 5),
+                Request("mon3", "c", "visit", "2026-03-02", "2026-03-02", priority: 5),
+                Request("tue", "d", "visit", "2026-03-03", "2026-03-03", priority: 1),
+            ]);
+
+        Assert.Equal(11, Bound(problem));
+    }
+
     [Property(MaxTest = 20)]
     public void Compute_NeverBelowAProvenOptimum(NonNegativeInt seed, PositiveInt size)
     {
