@@ -79,6 +79,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     /// <summary>Gets the largest model, in choice literals, solved whole; tests lower it to exercise the neighbourhood search.</summary>
     internal long WholeModelLimit { get; init; } = SolveSettings.DefaultWholeModelLimit;
 
+    /// <summary>Gets, when set, how many requests each neighbourhood frees at most, instead of a size adapted as the search goes; tests set it small to run many neighbourhoods side by side.</summary>
+    internal int? NeighbourhoodSize { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<ValidationError> Validate(Problem problem)
     {
@@ -180,6 +183,6 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             throw new ArgumentOutOfRangeException(nameof(call), soft, error.ToString());
         }
 
-        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules);
+        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules, NeighbourhoodSize);
     }
 }

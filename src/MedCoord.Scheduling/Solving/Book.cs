@@ -167,6 +167,20 @@ internal sealed class Book
         };
     }
 
+    /// <summary>
+    /// Whether a booking not in the book could join it: its patient and provider free, its room with a place left
+    /// through its buffer (a room of <paramref name="roomCapacity"/> places), and a unit of each of its pools free.
+    /// </summary>
+    public bool Fits(Booking b, int roomCapacity, IEnumerable<PoolUse> pools)
+    {
+        // The blocked sets reach past the one start asked about: ask whether they hold it.
+        var at = MinuteSet.Of(b.Start, b.Start + 1);
+        return !PatientBlocked(b.PatientId, b.End - b.Start, at).Contains(b.Start)
+            && (b.ProviderId is not { } provider || !ProviderBlocked(provider, b.End - b.Start, at).Contains(b.Start))
+            && (b.RoomId is not { } room || !RoomBlocked(new RoomOption(room, at, roomCapacity), b.RoomEnd - b.Start, at).Contains(b.Start))
+            && pools.All(pool => !PoolBlocked(pool, b.End - b.Start, at).Contains(b.Start));
+    }
+
     /// <summary>Starts inside <paramref name="within"/> at which the provider is busy for a booking of <paramref name="length"/> minutes.</summary>
     public MinuteSet ProviderBlocked(string providerId, long length, MinuteSet within, IReadOnlySet<string>? ignoring = null) =>
         Blocked(_providers, providerId, length, within, ignoring);

@@ -8,10 +8,12 @@ using NodaTime;
 namespace MedCoord.Scheduling.Solving;
 
 /// <summary>
-/// Improves a complete schedule one neighbourhood at a time: a few dozen requests around one facility, a few days and
-/// the providers and rooms one request could use are freed, everything else stays where it is, and a small CP-SAT
-/// model re-places the freed requests. A neighbourhood's result is kept when it is at least as good in the order of
-/// the objective levels (priority, then waiting, then preferred providers), so the schedule never gets worse.
+/// Improves a complete schedule neighbourhood by neighbourhood: a few dozen requests around one facility, a few days
+/// and the providers and rooms one request could use are freed, everything else stays where it is, and a small CP-SAT
+/// model re-places the freed requests. As many neighbourhoods as there are workers are solved at once, one worker
+/// each, on disjoint sets of freed requests. A neighbourhood's result is kept when it is at least as good in the order
+/// of the objective levels (priority, then waiting, then preferred providers) and, if another result was kept while it
+/// was solved, still fits the book; so the schedule never gets worse and never breaks a rule.
 /// This is what makes problems whose whole model would be too large to build or search tractable.
 /// </summary>
 internal sealed class NeighbourhoodSearch
@@ -41,10 +43,13 @@ internal sealed class NeighbourhoodSearch
     private readonly IReadOnlyDictionary<string, Anchor> _anchors;
     private readonly SoftRules? _soft;
     private long _bound;
-    private int _size = InitialSize;
+    private int _size;
 
     /// <summary>Set when a neighbourhood holding every movable request was solved to optimality: the whole schedule is optimal.</summary>
     private bool _proven;
+
+    /// <summary>How many results have been kept: a result cut from an earlier version is checked against the book before it is kept.</summary>
+    private int _version;
 
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="candidates">Every request's candidates.</param>
@@ -78,6 +83,7 @@ internal sealed class NeighbourhoodSearch
         _cancellation = cancellation;
         _clock = clock;
         _random = new Random(settings.Seed);
+        _size = settings.NeighbourhoodSize ?? InitialSize;
         _maxPriority = _all.Sum(c => (long)c.Request.Priority);
         _bound = _maxPriority;
         _ideal = new Score(
@@ -101,12 +107,29 @@ internal sealed class NeighbourhoodSearch
             Report(score, 1);
         }
 
-        while (_movable.Count > 0 && !_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && !_proven && _clock.Elapsed.TotalSeconds < deadline)
+        // Neighbourhoods are solved in parallel lanes, one CP-SAT worker each; the book is read and changed only here,
+        // and a result is kept only if it still fits the book as others' results have left it.
+        var lanes = Math.Max(1, _settings.Workers);
+        var running = new List<(Job Job, Task<SubResult> Solve)>();
+        bool Searching() => !_cancellation.IsCancellationRequested && score.CompareTo(_ideal) < 0 && !_proven && _clock.Elapsed.TotalSeconds < deadline;
+        while (_movable.Count > 0 && (running.Count > 0 || Searching()))
         {
-            var free = PickNeighbourhood(book);
+            while (running.Count < lanes && Searching()
+                && Prepare(book, PickNeighbourhood(book, running.SelectMany(r => r.Job.Free)), deadline, lanes) is { } job)
+            {
+                running.Add((job, Task.Run(() => Solve(job))));
+            }
 
-            var limit = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
-            if (Reoptimise(book, free, limit) is { } gain && gain != default)
+            if (running.Count == 0)
+            {
+                // Every movable request is in flight or nothing could be prepared: try again with a new pick.
+                continue;
+            }
+
+            var done = Task.WaitAny([.. running.Select(r => (Task)r.Solve)]);
+            var (finished, task) = running[done];
+            running.RemoveAt(done);
+            if (Finish(book, finished, task.GetAwaiter().GetResult()) is { } gain && gain != default)
             {
                 var previous = score;
                 score = score.Plus(gain);
@@ -126,12 +149,15 @@ internal sealed class NeighbourhoodSearch
     /// and the requests booked there and then on the providers and rooms it could use, plus the highest-priority
     /// unbooked requests that could go there too.
     /// </summary>
-    private HashSet<RequestCandidates> PickNeighbourhood(Book book)
+    /// <param name="book">The schedule.</param>
+    /// <param name="inFlight">Requests freed by neighbourhoods being solved: left out of this one.</param>
+    private HashSet<RequestCandidates> PickNeighbourhood(Book book, IEnumerable<RequestCandidates> inFlight)
     {
-        var movable = _movable;
+        var busy = inFlight.ToHashSet();
+        var movable = busy.Count == 0 ? _movable : [.. _movable.Where(c => !busy.Contains(c))];
         if (movable.Count <= _size)
         {
-            return [.. movable];
+            return Closed(book, [.. movable], busy);
         }
 
         var unbooked = movable.Where(c => !book.Placements.ContainsKey(c.Request.Id)).ToList();
@@ -153,13 +179,19 @@ internal sealed class NeighbourhoodSearch
             .Where(c => c.Facilities.Any(f => f.FacilityId == facility.FacilityId && !f.Starts.Intersect(span).IsEmpty
                 && (f.Providers.Any(p => resources.Contains(p.ProviderId)) || f.Rooms.Any(r => resources.Contains(r.RoomId)))))
             .OrderByDescending(c => c.Request.Priority).ThenBy(_ => _random.Next())
-            .Take(Math.Max(MinimumSize, _size / 3));
+            .Take(Math.Max(Math.Min(MinimumSize, _size), _size / 3));
 
-        var free = new HashSet<RequestCandidates>(booked.Concat(waiting).Append(seed));
+        return Closed(book, new HashSet<RequestCandidates>(booked.Concat(waiting).Append(seed)), busy);
+    }
 
-        // A series moves whole: a freed visit frees its whole series.
+    /// <summary>
+    /// The neighbourhood made whole: a freed visit frees its series; a freed request whose booked successor stays put
+    /// stays put too, and so does a series any of whose visits stays put (or is in <paramref name="busy"/>).
+    /// </summary>
+    private HashSet<RequestCandidates> Closed(Book book, HashSet<RequestCandidates> free, HashSet<RequestCandidates> busy)
+    {
         free.UnionWith(free.Where(c => c.Series is not null).SelectMany(c => c.Series!.Series.RequestIds).Select(id => _byId.GetValueOrDefault(id))
-            .OfType<RequestCandidates>().Where(c => c.Fixed is null).ToList());
+            .OfType<RequestCandidates>().Where(c => c.Fixed is null && !busy.Contains(c)).ToList());
 
         // A freed request whose booked successor stays put must keep its place: keep it put too, and with it the rest
         // of its series, until nothing changes.
@@ -177,11 +209,12 @@ internal sealed class NeighbourhoodSearch
     }
 
     /// <summary>
-    /// Re-places the freed requests against everything else in the book. Returns the change in score when the
-    /// result is kept (applied to the book), or null when it is not.
+    /// The sub-problem of re-placing the freed requests against everything else in the book, ready to solve; null when
+    /// nothing in it could be placed or no time is left.
     /// </summary>
-    private Score? Reoptimise(Book book, HashSet<RequestCandidates> free, double seconds)
+    private Job? Prepare(Book book, HashSet<RequestCandidates> free, double deadline, int lanes)
     {
+        var seconds = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
         var freeIds = free.Select(c => c.Request.Id).ToHashSet(StringComparer.Ordinal);
         var restricted = new List<RequestCandidates>();
         foreach (var c in free)
@@ -197,7 +230,7 @@ internal sealed class NeighbourhoodSearch
             }
         }
 
-        if (restricted.Count == 0)
+        if (restricted.Count == 0 || seconds <= 0)
         {
             return null;
         }
@@ -217,7 +250,6 @@ internal sealed class NeighbourhoodSearch
             .ToDictionary(r => r.Request.Id, r => Translate(book.Placements[r.Request.Id], r), StringComparer.Ordinal);
         Solution.FromPlacements(model, hint).AddAsHint(model);
 
-        var before = ScoreOf(restricted, hint);
         var maxPreference = restricted.Count(r => r.Request.PreferredProviderId is not null);
         // Level 2 varies by at most the waiting of every request at its latest day plus each soft rule's weight per
         // request (balance: two per request, which can move both the busiest and the least busy load).
@@ -230,49 +262,100 @@ internal sealed class NeighbourhoodSearch
         model.Model.Maximize((model.PriorityObjective * priorityWeight) + (LinearExpr.Sum(kept) * keptWeight)
             - (model.CostObjective * waitingWeight) + model.PreferenceObjective);
 
-        var solver = new CpSolver
-        {
-            StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{seconds:0.###} num_workers:{_settings.Workers} random_seed:{_random.Next(1 << 20)}"),
-        };
+        var parameters = string.Create(CultureInfo.InvariantCulture,
+            $"max_time_in_seconds:{seconds:0.###} num_workers:{(lanes > 1 ? 1 : _settings.Workers)} random_seed:{_random.Next(1 << 20)}");
+        return new Job(free, restricted, model, hint, ScoreOf(restricted, hint), parameters, _version);
+    }
+
+    /// <summary>Solves a prepared sub-problem. Touches nothing but the job's own model, so lanes may run it at once.</summary>
+    private SubResult Solve(Job job)
+    {
+        var solver = new CpSolver { StringParameters = job.Parameters };
         using var registration = _cancellation.Register(solver.StopSearch);
-        var status = solver.Solve(model.Model);
-        _proven = status == CpSolverStatus.Optimal && free.Count == _movable.Count;
-        _size = status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5);
-        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        var status = solver.Solve(job.Model.Model);
+        return new SubResult(status, status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
+            ? job.Model.ToPlacements(new Solution(job.Model, v => solver.Value(v)))
+            : null);
+    }
+
+    /// <summary>
+    /// Keeps a solved neighbourhood's result when it is at least as good and still fits the book. Returns the change in
+    /// score when the result is kept (applied to the book), or null when it is not.
+    /// </summary>
+    private Score? Finish(Book book, Job job, SubResult result)
+    {
+        var stale = job.Version != _version;
+        _proven = result.Status == CpSolverStatus.Optimal && job.Free.Count == _movable.Count && !stale;
+        _size = _settings.NeighbourhoodSize ?? (result.Status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5));
+        if (result.Placements is not { } placements)
         {
             return null;
         }
 
-        var placements = model.ToPlacements(new Solution(model, v => solver.Value(v)));
-        var after = ScoreOf(restricted, placements);
-        if (_soft is null)
+        var (before, after) = (job.Before, ScoreOf(job.Restricted, placements));
+        if (_soft is null && after.CompareTo(before) < 0)
         {
-            if (after.CompareTo(before) < 0)
-            {
-                return null;
-            }
-
-            Apply(book, restricted, placements);
-            return after.Minus(before);
+            return null;
         }
 
         // Soft rules count across the whole book (days, loads): compare the whole book's cost before and after.
         var softBefore = SoftCost(book);
-        Apply(book, restricted, placements);
-        var softAfter = SoftCost(book);
-        (before, after) = (before with { Waiting = before.Waiting + softBefore }, after with { Waiting = after.Waiting + softAfter });
-        if (after.CompareTo(before) < 0)
+        if (!Apply(book, job.Restricted, placements, check: stale))
         {
-            Apply(book, restricted, hint);
+            // Another lane's result, kept since this sub-problem was cut, took something it counted on.
+            Apply(book, job.Restricted, job.Hint);
             return null;
         }
 
+        if (_soft is not null)
+        {
+            var softAfter = SoftCost(book);
+            (before, after) = (before with { Waiting = before.Waiting + softBefore }, after with { Waiting = after.Waiting + softAfter });
+            if (after.CompareTo(before) < 0)
+            {
+                Apply(book, job.Restricted, job.Hint);
+                return null;
+            }
+        }
+
+        _version++;
         return after.Minus(before);
     }
 
-    /// <summary>Replaces the bookings of <paramref name="requests"/> in the book by <paramref name="placements"/> (in their options).</summary>
-    private void Apply(Book book, List<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements)
+    /// <summary>Whether every link to or from the requests holds in the book: a booked request's predecessors are booked, with the gaps kept.</summary>
+    private bool LinksHold(Book book, List<RequestCandidates> requests)
+    {
+        foreach (var r in requests)
+        {
+            var id = r.Request.Id;
+            var links = _byId[id].Request.Links.Select(l => (Link: l, Before: l.RequestId, After: id))
+                .Concat((_successors.GetValueOrDefault(id) ?? []).SelectMany(s => s.Request.Links.Where(l => l.RequestId == id)
+                    .Select(l => (Link: l, Before: id, After: s.Request.Id))));
+            foreach (var (link, previous, following) in links)
+            {
+                if (!book.Bookings.TryGetValue(following, out var then))
+                {
+                    continue;
+                }
+
+                if (!book.Bookings.TryGetValue(previous, out var first) || then.Start - first.End < link.MinGapMinutes
+                    || (link.MaxGapMinutes is { } max && then.Start - first.End > max))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces the bookings of <paramref name="requests"/> in the book by <paramref name="placements"/> (in their
+    /// options). With <paramref name="check"/>, stops at the first placement that no longer fits the book, or when a
+    /// link to or from the requests no longer holds, and returns false (the book is then half changed: the caller
+    /// puts the old placements back).
+    /// </summary>
+    private bool Apply(Book book, List<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements, bool check = false)
     {
         foreach (var r in requests)
         {
@@ -282,8 +365,17 @@ internal sealed class NeighbourhoodSearch
         foreach (var (id, p) in placements)
         {
             var original = _byId[id];
-            book.Add(original, Translate(p, original));
+            var placement = Translate(p, original);
+            if (check && !book.Fits(Booking.Of(original, placement.Facility, placement.Provider?.ProviderId, placement.Room?.RoomId, placement.Start),
+                placement.Room?.Capacity ?? 1, placement.Facility.Pools))
+            {
+                return false;
+            }
+
+            book.Add(original, placement);
         }
+
+        return !check || LinksHold(book, requests);
     }
 
     private long SoftCost(Book book) => _soft?.Costs(book.Placements).Total ?? 0;
@@ -368,7 +460,7 @@ internal sealed class NeighbourhoodSearch
     /// A schedule's value, compared level by level: more priority, then fewer anchored requests moved or dropped,
     /// then less waiting, then more preferred providers.
     /// </summary>
-    private readonly record struct Score(long Priority, long Moved, long Waiting, long Preference) : IComparable<Score>
+    internal readonly record struct Score(long Priority, long Moved, long Waiting, long Preference) : IComparable<Score>
     {
         public Score Plus(Score o) => new(Priority + o.Priority, Moved + o.Moved, Waiting + o.Waiting, Preference + o.Preference);
 
@@ -381,6 +473,20 @@ internal sealed class NeighbourhoodSearch
             : Preference.CompareTo(other.Preference);
     }
 }
+
+/// <summary>A neighbourhood's sub-problem, cut from the book as it stood at <paramref name="Version"/>.</summary>
+/// <param name="Free">The requests freed.</param>
+/// <param name="Restricted">Those of them modelled, cut to what the rest of the book leaves free.</param>
+/// <param name="Model">Their model, with its objective and the book's placements as hint.</param>
+/// <param name="Hint">Where they are booked now (in their restricted options).</param>
+/// <param name="Before">Their score as booked now.</param>
+/// <param name="Parameters">The CP-SAT parameters of the sub-solve.</param>
+/// <param name="Version">The book's version when the sub-problem was cut.</param>
+internal sealed record Job(HashSet<RequestCandidates> Free, List<RequestCandidates> Restricted, ScheduleModel Model, Dictionary<string, Placement> Hint,
+    NeighbourhoodSearch.Score Before, string Parameters, int Version);
+
+/// <summary>How a sub-solve ended, and its placements when it found any.</summary>
+internal sealed record SubResult(CpSolverStatus Status, Dictionary<string, Placement>? Placements);
 
 /// <summary>Where a request was booked before a re-plan.</summary>
 internal sealed record Anchor(string FacilityId, string? ProviderId, string? RoomId, long Start)

@@ -67,7 +67,9 @@ internal sealed class Solution
 /// <param name="Seed">Random seed.</param>
 /// <param name="WholeModelLimit">Largest model (in choice literals) solved whole; larger problems are improved by neighbourhoods.</param>
 /// <param name="SoftRules">Weights of the soft rules, if any.</param>
-internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, long WholeModelLimit = SolveSettings.DefaultWholeModelLimit, SoftRuleWeights? SoftRules = null)
+/// <param name="NeighbourhoodSize">When set, how many requests each neighbourhood frees at most; otherwise adapted as the search goes.</param>
+internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, long WholeModelLimit = SolveSettings.DefaultWholeModelLimit, SoftRuleWeights? SoftRules = null,
+    int? NeighbourhoodSize = null)
 {
     public const long DefaultWholeModelLimit = 30_000;
 }

@@ -24,6 +24,20 @@ public sealed class NeighbourhoodSearchTests
         Assert.True(schedule.Objective.UpperBound >= schedule.Objective.ScheduledPriority);
     }
 
+    /// <summary>
+    /// Tiny neighbourhoods solved two at a time: each result was cut from the book before the other lane's result was
+    /// kept, so it must be checked against the book as it now stands (a clash is dropped, never kept).
+    /// </summary>
+    [Property(MaxTest = 15)]
+    public void Solve_ByNeighbourhoodsSideBySide_KeepsNoResultThatClashesWithTheOtherLanes(NonNegativeInt seed, PositiveInt size)
+    {
+        var problem = RandomProblems.Create(seed.Get, 20 + (size.Get % 40));
+
+        var schedule = SolveVerified(problem, new SolveOptions(Duration.FromSeconds(1), 2, 0), new AppointmentScheduler { WholeModelLimit = 0, NeighbourhoodSize = 3 });
+
+        Assert.Equal(problem.Requests.Count, schedule.Assignments.Count + schedule.Unscheduled.Count);
+    }
+
     [Property(MaxTest = 15)]
     public void Solve_ByNeighbourhoods_NeverBelowFirstFit(NonNegativeInt seed, PositiveInt size)
     {
