@@ -9,7 +9,10 @@ public sealed class SchedulingOptions
     /// <value>The default is 10 seconds.</value>
     public TimeSpan TimeLimit { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets or sets the number of CP-SAT worker threads; 0 means the machine's core count.</summary>
+    /// <summary>
+    /// Gets or sets the number of CP-SAT worker threads; 0 means the machine's core count. Problems improved
+    /// neighbourhood by neighbourhood solve this many neighbourhoods at once, one worker each.
+    /// </summary>
     /// <value>The default is 0.</value>
     public int Workers { get; set; }
 
