@@ -83,3 +83,9 @@ internal static class TestProblems
 
     public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>Reports on the solver's thread, unlike <see cref="Progress{T}"/>.</summary>
+internal sealed class SynchronousProgress(Action<SolveProgress> report) : IProgress<SolveProgress>
+{
+    public void Report(SolveProgress value) => report(value);
+}

@@ -135,10 +135,4 @@ public sealed class AppointmentSchedulerTests
         Assert.Empty(schedule.Assignments);
         Assert.Empty(schedule.Unscheduled);
     }
-
-    /// <summary>Reports on the solver's thread, unlike <see cref="Progress{T}"/>.</summary>
-    private sealed class SynchronousProgress(Action<SolveProgress> report) : IProgress<SolveProgress>
-    {
-        public void Report(SolveProgress value) => report(value);
-    }
 }

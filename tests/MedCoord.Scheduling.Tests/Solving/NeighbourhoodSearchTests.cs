@@ -38,6 +38,30 @@ public sealed class NeighbourhoodSearchTests
         Assert.Equal(problem.Requests.Count, schedule.Assignments.Count + schedule.Unscheduled.Count);
     }
 
+    /// <summary>Twice the demand the week can hold, so the search never runs out of things to try before it is cancelled.</summary>
+    [Fact]
+    public void Solve_ByNeighbourhoodsSideBySide_CancelledDuringTheSearch_ReturnsTheBestScheduleSoFar()
+    {
+        var requests = Enumerable.Range(0, 160).Select(i =>
+            Request($"r{i:000}", $"p{i % 80}", i % 3 == 0 ? "long" : "short", $"2026-03-0{2 + (i % 5)}", "2026-03-06", priority: 1 + (i % 5))).ToList();
+        var problem = Problem("2026-03-02", "2026-03-06",
+            [Facility("clinic", "America/Denver", Week("08:00", "18:00"))],
+            [Room("exam-1", "clinic", "exam"), Room("exam-2", "clinic", "exam")],
+            [Provider("dr-a", "gp", "clinic", Week("08:00", "16:00")), Provider("dr-b", "gp", "clinic", Week("10:00", "18:00"))],
+            Enumerable.Range(0, 80).Select(i => Patient($"p{i}")),
+            [Type("short", 20, "gp", ["exam"], buffer: 5), Type("long", 45, "gp", ["exam"], buffer: 5)],
+            requests);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        var schedule = new AppointmentScheduler { WholeModelLimit = 0, NeighbourhoodSize = 6 }
+            .Solve(problem, new SolveOptions(Duration.FromMinutes(5), 2, 0), cancellationToken: cancel.Token);
+
+        Assert.True(schedule.Stats.WallSeconds < 30, $"{schedule.Stats.WallSeconds} s");
+        Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+        Assert.Equal(problem.Requests.Count, schedule.Assignments.Count + schedule.Unscheduled.Count);
+    }
+
     [Property(MaxTest = 15)]
     public void Solve_ByNeighbourhoods_NeverBelowFirstFit(NonNegativeInt seed, PositiveInt size)
     {
