@@ -82,7 +82,15 @@ public sealed record SoftRuleCosts(long Continuity, long DailyCap, long Balance)
 /// <param name="WallSeconds">Elapsed wall time in seconds.</param>
 /// <param name="Workers">Worker threads used.</param>
 /// <param name="Seed">Random seed used.</param>
-public sealed record SolveStats(double WallSeconds, int Workers, int Seed);
+public sealed record SolveStats(double WallSeconds, int Workers, int Seed)
+{
+    /// <summary>
+    /// Gets how many answers the solve dropped because they broke a rule: CP-SAT solutions that broke their model,
+    /// placements that broke a rule of the problem, and infeasibility claims that solving with presolve off did not
+    /// confirm. A schedule never holds what was dropped, and claims no optimality or bound from a dropped search.
+    /// </summary>
+    public int DroppedSolutions { get; init; }
+}
 
 /// <summary>The solver's answer: a schedule and an account of every request.</summary>
 /// <param name="Status">How far the solver got.</param>

@@ -125,6 +125,11 @@ public static class ScheduleFile
             w.WriteNumber("wallSeconds", schedule.Stats.WallSeconds);
             w.WriteNumber("workers", schedule.Stats.Workers);
             w.WriteNumber("seed", schedule.Stats.Seed);
+            if (schedule.Stats.DroppedSolutions > 0)
+            {
+                w.WriteNumber("droppedSolutions", schedule.Stats.DroppedSolutions);
+            }
+
             w.WriteEndObject();
         });
     }

@@ -88,8 +88,8 @@ internal static class ScheduleJsonReader
 
     private static SolveStats? ReadStats(JsonElement element, string path, List<ValidationError> errors)
     {
-        var o = JsonObjectReader.Open(element, path, errors, "wallSeconds", "workers", "seed");
-        return o is null ? null : new SolveStats(o.Number("wallSeconds") ?? 0, o.Int("workers") ?? 0, o.Int("seed") ?? 0);
+        var o = JsonObjectReader.Open(element, path, errors, "wallSeconds", "workers", "seed", "droppedSolutions");
+        return o is null ? null : new SolveStats(o.Number("wallSeconds") ?? 0, o.Int("workers") ?? 0, o.Int("seed") ?? 0) { DroppedSolutions = o.Int("droppedSolutions") ?? 0 };
     }
 
     private static Assignment? ReadAssignment(JsonElement element, string path, List<ValidationError> errors)

@@ -4,7 +4,10 @@ using MedCoord.Scheduling.Operations;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Time;
 using MedCoord.Scheduling.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MedCoord.Scheduling.Solving.CpSat;
 using NodaTime;
 
 namespace MedCoord.Scheduling.Solving;
@@ -48,6 +51,7 @@ public interface IAppointmentScheduler
 public sealed class AppointmentScheduler : IAppointmentScheduler
 {
     private readonly SchedulingOptions _defaults;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a scheduler with default options.</summary>
     public AppointmentScheduler()
@@ -58,7 +62,17 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     /// <summary>Creates a scheduler with the given defaults.</summary>
     /// <param name="defaults">Defaults for settings neither the call nor the problem gives.</param>
     public AppointmentScheduler(SchedulingOptions defaults)
+        : this(defaults, NullLogger<AppointmentScheduler>.Instance)
     {
+    }
+
+    /// <summary>Creates a scheduler with the given defaults and a logger.</summary>
+    /// <param name="defaults">Defaults for settings neither the call nor the problem gives.</param>
+    /// <param name="logger">Receives what each solve dropped and how it finished (ids and counts only).</param>
+    public AppointmentScheduler(SchedulingOptions defaults, ILogger<AppointmentScheduler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
         ArgumentNullException.ThrowIfNull(defaults);
         var errors = new SchedulingOptionsValidator().Validate(null, defaults);
         if (errors.Failed)
@@ -69,10 +83,18 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         _defaults = defaults.Clone();
     }
 
-    /// <summary>Creates a scheduler from configured options (dependency injection).</summary>
+    /// <summary>Creates a scheduler from configured options (dependency injection, where no logging is registered).</summary>
     /// <param name="options">The configured options.</param>
     public AppointmentScheduler(IOptions<SchedulingOptions> options)
         : this((options ?? throw new ArgumentNullException(nameof(options))).Value)
+    {
+    }
+
+    /// <summary>Creates a scheduler from configured options and the host's logging (dependency injection).</summary>
+    /// <param name="options">The configured options.</param>
+    /// <param name="logger">Receives what each solve dropped and how it finished (ids and counts only).</param>
+    public AppointmentScheduler(IOptions<SchedulingOptions> options, ILogger<AppointmentScheduler> logger)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, logger)
     {
     }
 
@@ -93,8 +115,8 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock)).Schedule;
 
-    /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule.</summary>
-    private static readonly TimeSpan ConflictSearchTime = TimeSpan.FromSeconds(2);
+    /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule (the time limit allows 0.5 s past it).</summary>
+    private static readonly TimeSpan MinimumConflictSearchTime = TimeSpan.FromSeconds(0.3);
 
     /// <summary>Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule.</summary>
     private (Calendar Calendar, Schedule Schedule) Run(Problem problem, SolveOptions? options,
@@ -111,16 +133,62 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var clock = Stopwatch.StartNew();
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
-        var result = search(calendar, candidates, settings, clock);
+        var result = Complete(candidates, search(calendar, candidates, settings, clock), settings);
         if (result.Status == ScheduleStatus.Infeasible)
         {
             var left = settings.TimeLimit.ToTimeSpan() - clock.Elapsed;
-            result = result with { Conflict = FixedConflict.Find(candidates, left > ConflictSearchTime ? left : ConflictSearchTime) };
+            result = result with { Conflict = FixedConflict.Find(candidates, left > MinimumConflictSearchTime ? left : MinimumConflictSearchTime, settings) };
         }
 
-        return (calendar, ScheduleBuilder.Build(calendar, candidates, result, SoftRules.From(calendar, settings.SoftRules),
-            () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed),
-            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed));
+        var schedule = ScheduleBuilder.Build(calendar, candidates, result, SoftRules.From(calendar, settings.SoftRules),
+            () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed) { DroppedSolutions = settings.Monitor.DroppedSolutions },
+            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed, settings);
+        Log.SolveFinished(_logger, schedule.Status.ToString(), schedule.Assignments.Count, candidates.Count, schedule.Stats.DroppedSolutions, schedule.Stats.WallSeconds);
+        return (calendar, schedule);
+    }
+
+    /// <summary>
+    /// The last gate before a schedule is built: placements that break a rule are dropped (and with them any claim of
+    /// optimality or bound), then every waiting request that still fits is inserted without moving anything, so the
+    /// book returned is maximal.
+    /// </summary>
+    internal static PhasedResult Complete(IReadOnlyList<RequestCandidates> candidates, PhasedResult result, SolveSettings settings)
+    {
+        if (result.Placements is not { } placements)
+        {
+            return result;
+        }
+
+        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        if (PlacementCheck.FirstViolation(byId, placements) is { } why)
+        {
+            settings.Monitor.PlacementsDropped("the search", why);
+            placements = PlacementCheck.KeepValid(byId, placements);
+            result = result with { Status = ScheduleStatus.Feasible, Placements = placements, PriorityBound = candidates.Where(c => c.CanBeScheduled).Sum(c => (long)c.Request.Priority) };
+        }
+
+        var book = new Book();
+        foreach (var (id, placement) in placements)
+        {
+            book.Add(byId[id], placement);
+        }
+
+        var before = book.Placements.Count;
+        FirstFitHeuristic.Place(candidates, book);
+        if (book.Placements.Count == before || PlacementCheck.FirstViolation(byId, book.Placements) is not null)
+        {
+            return result;
+        }
+
+        // A request that still fits adds priority: a search that called its schedule optimal without it was wrong.
+        return result with
+        {
+            Status = result.Status == ScheduleStatus.Optimal ? ScheduleStatus.Feasible : result.Status,
+            Placements = book.Placements,
+            PriorityBound = result.Status == ScheduleStatus.Optimal
+                ? candidates.Where(c => c.CanBeScheduled).Sum(c => (long)c.Request.Priority)
+                : Math.Max(result.PriorityBound, book.Placements.Keys.Sum(id => (long)byId[id].Request.Priority)),
+        };
     }
 
     /// <summary>
@@ -183,6 +251,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             throw new ArgumentOutOfRangeException(nameof(call), soft, error.ToString());
         }
 
-        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules, NeighbourhoodSize);
+        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules, NeighbourhoodSize)
+        {
+            Monitor = new SolveMonitor(_logger),
+        };
     }
 }

@@ -108,7 +108,7 @@ internal sealed class Book
                 return null;
             }
 
-            window = window.Intersect(MinuteSet.Of(previous.End + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previous.End + max + 1 : MinuteSet.Highest));
+            window = window.Intersect(LinkRule.Window(link, previous.End));
         }
 
         var options = new List<FacilityOption>();

@@ -153,7 +153,7 @@ internal static class FirstFitHeuristic
             if (book.Placements.TryGetValue(link.RequestId, out var previous))
             {
                 var previousEnd = previous.Start + byId[link.RequestId].Duration;
-                window = window.Intersect(MinuteSet.Of(previousEnd + link.MinGapMinutes, link.MaxGapMinutes is { } max ? previousEnd + max + 1 : MinuteSet.Highest));
+                window = window.Intersect(LinkRule.Window(link, previousEnd));
             }
         }
 
@@ -174,8 +174,7 @@ internal static class FirstFitHeuristic
                     return null;
                 }
 
-                var gap = placement.Start - previous.Start - byId[link.RequestId].Duration;
-                if (gap < link.MinGapMinutes || gap > (link.MaxGapMinutes ?? long.MaxValue))
+                if (!LinkRule.Holds(link, previous.Start + byId[link.RequestId].Duration, placement.Start))
                 {
                     return null;
                 }

@@ -1,4 +1,5 @@
 using Google.OrTools.Sat;
+using MedCoord.Scheduling.Solving.CpSat;
 
 namespace MedCoord.Scheduling.Solving;
 
@@ -12,8 +13,9 @@ internal static class FitsAloneCheck
     /// <param name="request">A request with links or in a series.</param>
     /// <param name="all">Every request, by id.</param>
     /// <param name="timeLimit">Most time the check may take.</param>
+    /// <param name="settings">The solve's settings: how CP-SAT runs and where drops are counted.</param>
     /// <returns>True when it fits, false when it provably cannot, null when the check ran out of time.</returns>
-    public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan timeLimit)
+    public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan timeLimit, SolveSettings settings)
     {
         if (timeLimit <= TimeSpan.Zero)
         {
@@ -40,11 +42,7 @@ internal static class FitsAloneCheck
 
         var model = new ScheduleModel([.. chain.Values]);
         model.Model.Add(model.Requests[request.Request.Id].Scheduled == 1);
-        var solver = new CpSolver
-        {
-            StringParameters = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"max_time_in_seconds:{timeLimit.TotalSeconds:0.###} num_workers:1"),
-        };
-        return solver.Solve(model.Model) switch
+        return CpSatRunner.Solve(model.Model, settings.CpSat(timeLimit.TotalSeconds, workers: 1), CpSatCall.FitsAlone, settings.Monitor).Status switch
         {
             CpSolverStatus.Optimal or CpSolverStatus.Feasible => true,
             CpSolverStatus.Infeasible => false,

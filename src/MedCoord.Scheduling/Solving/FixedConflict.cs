@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using Google.OrTools.Sat;
+using MedCoord.Scheduling.Solving.CpSat;
 
 namespace MedCoord.Scheduling.Solving;
 
@@ -12,7 +12,10 @@ namespace MedCoord.Scheduling.Solving;
 internal static class FixedConflict
 {
     /// <returns>The fixed requests of a conflicting set, by id; empty when none was found within the time.</returns>
-    public static IReadOnlyList<string> Find(IReadOnlyList<RequestCandidates> candidates, TimeSpan timeLimit)
+    /// <param name="candidates">Every request's candidates.</param>
+    /// <param name="timeLimit">Most time the search may take.</param>
+    /// <param name="settings">The solve's settings: how CP-SAT runs and where drops are counted.</param>
+    public static IReadOnlyList<string> Find(IReadOnlyList<RequestCandidates> candidates, TimeSpan timeLimit, SolveSettings settings)
     {
         // A fixed request that follows a request nothing can host conflicts on its own.
         var alone = candidates.Where(c => c.Fixed is not null && !c.CanBeScheduled).Select(c => c.Request.Id).Order(StringComparer.Ordinal).ToList();
@@ -49,12 +52,9 @@ internal static class FixedConflict
 
             m.Model.ClearAssumptions();
             m.Model.AddAssumptions(assumed.Select(id => (ILiteral)m.FixedLiterals[id]));
-            var solver = new CpSolver
-            {
-                StringParameters = string.Create(CultureInfo.InvariantCulture, $"max_time_in_seconds:{seconds:0.###} num_workers:1"),
-            };
-            return solver.Solve(m.Model) == CpSolverStatus.Infeasible
-                ? [.. solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()]
+            var answer = CpSatRunner.Solve(m.Model, settings.CpSat(seconds, workers: 1), CpSatCall.FixedConflict, settings.Monitor);
+            return answer.Status == CpSolverStatus.Infeasible
+                ? [.. answer.Solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()]
                 : null;
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using CultureInfo = System.Globalization.CultureInfo;
 using Google.OrTools.Sat;
 using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Solving.CpSat;
 using MedCoord.Scheduling.Time;
 using NodaTime;
 
@@ -262,20 +262,15 @@ internal sealed class NeighbourhoodSearch
         model.Model.Maximize((model.PriorityObjective * priorityWeight) + (LinearExpr.Sum(kept) * keptWeight)
             - (model.CostObjective * waitingWeight) + model.PreferenceObjective);
 
-        var parameters = string.Create(CultureInfo.InvariantCulture,
-            $"max_time_in_seconds:{seconds:0.###} num_workers:{(lanes > 1 ? 1 : _settings.Workers)} random_seed:{_random.Next(1 << 20)}");
-        return new Job(free, restricted, model, hint, ScoreOf(restricted, hint), parameters, _version);
+        var limits = _settings.CpSat(seconds, workers: lanes > 1 ? 1 : _settings.Workers, seed: _random.Next(1 << 20));
+        return new Job(free, restricted, model, hint, ScoreOf(restricted, hint), limits, _version);
     }
 
     /// <summary>Solves a prepared sub-problem. Touches nothing but the job's own model, so lanes may run it at once.</summary>
     private SubResult Solve(Job job)
     {
-        var solver = new CpSolver { StringParameters = job.Parameters };
-        using var registration = _cancellation.Register(solver.StopSearch);
-        var status = solver.Solve(job.Model.Model);
-        return new SubResult(status, status is CpSolverStatus.Optimal or CpSolverStatus.Feasible
-            ? job.Model.ToPlacements(new Solution(job.Model, v => solver.Value(v)))
-            : null);
+        var answer = CpSatRunner.Solve(job.Model.Model, job.Limits, CpSatCall.Neighbourhood, _settings.Monitor, cancellationToken: _cancellation);
+        return new SubResult(answer.Status, answer.HasSolution ? job.Model.ToPlacements(new Solution(job.Model, v => answer[v])) : null);
     }
 
     /// <summary>
@@ -292,6 +287,17 @@ internal sealed class NeighbourhoodSearch
             return null;
         }
 
+        // The sub-solve's placements must be among the freed requests' options and keep their series whole; whether
+        // they fit the rest of the book and keep every link is checked as they are applied.
+        var restricted = job.Restricted.ToDictionary(r => r.Request.Id, StringComparer.Ordinal);
+        var why = placements.Select(p => restricted.TryGetValue(p.Key, out var r) ? PlacementCheck.OptionViolation(r, p.Value) : "is not freed").FirstOrDefault(v => v is not null)
+            ?? PlacementCheck.SeriesViolation(job.Restricted.Select(r => r.Series?.Series).OfType<Model.RequestSeries>().Distinct(), placements);
+        if (why is not null)
+        {
+            _settings.Monitor.PlacementsDropped("a neighbourhood", why);
+            return null;
+        }
+
         var (before, after) = (job.Before, ScoreOf(job.Restricted, placements));
         if (_soft is null && after.CompareTo(before) < 0)
         {
@@ -300,10 +306,16 @@ internal sealed class NeighbourhoodSearch
 
         // Soft rules count across the whole book (days, loads): compare the whole book's cost before and after.
         var softBefore = SoftCost(book);
-        if (!Apply(book, job.Restricted, placements, check: stale))
+        if (!Apply(book, job.Restricted, placements))
         {
-            // Another lane's result, kept since this sub-problem was cut, took something it counted on.
-            Apply(book, job.Restricted, job.Hint);
+            // Another lane's result, kept since this sub-problem was cut, took something it counted on; or, where
+            // nothing changed since it was cut, the sub-solve's answer itself breaks a rule.
+            if (!stale)
+            {
+                _settings.Monitor.PlacementsDropped("a neighbourhood", "a placement overlaps the book or breaks a link");
+            }
+
+            Apply(book, job.Restricted, job.Hint, check: false);
             return null;
         }
 
@@ -313,7 +325,7 @@ internal sealed class NeighbourhoodSearch
             (before, after) = (before with { Waiting = before.Waiting + softBefore }, after with { Waiting = after.Waiting + softAfter });
             if (after.CompareTo(before) < 0)
             {
-                Apply(book, job.Restricted, job.Hint);
+                Apply(book, job.Restricted, job.Hint, check: false);
                 return null;
             }
         }
@@ -338,8 +350,7 @@ internal sealed class NeighbourhoodSearch
                     continue;
                 }
 
-                if (!book.Bookings.TryGetValue(previous, out var first) || then.Start - first.End < link.MinGapMinutes
-                    || (link.MaxGapMinutes is { } max && then.Start - first.End > max))
+                if (!book.Bookings.TryGetValue(previous, out var first) || !LinkRule.Holds(link, first.End, then.Start))
                 {
                     return false;
                 }
@@ -351,11 +362,11 @@ internal sealed class NeighbourhoodSearch
 
     /// <summary>
     /// Replaces the bookings of <paramref name="requests"/> in the book by <paramref name="placements"/> (in their
-    /// options). With <paramref name="check"/>, stops at the first placement that no longer fits the book, or when a
-    /// link to or from the requests no longer holds, and returns false (the book is then half changed: the caller
-    /// puts the old placements back).
+    /// options). With <paramref name="check"/>, stops at the first placement that does not fit the book, or when a
+    /// link to or from the requests does not hold, and returns false (the book is then half changed: the caller puts
+    /// the old placements back, without the check).
     /// </summary>
-    private bool Apply(Book book, List<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements, bool check = false)
+    private bool Apply(Book book, List<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements, bool check = true)
     {
         foreach (var r in requests)
         {
@@ -480,10 +491,10 @@ internal sealed class NeighbourhoodSearch
 /// <param name="Model">Their model, with its objective and the book's placements as hint.</param>
 /// <param name="Hint">Where they are booked now (in their restricted options).</param>
 /// <param name="Before">Their score as booked now.</param>
-/// <param name="Parameters">The CP-SAT parameters of the sub-solve.</param>
+/// <param name="Limits">The CP-SAT limits of the sub-solve.</param>
 /// <param name="Version">The book's version when the sub-problem was cut.</param>
 internal sealed record Job(HashSet<RequestCandidates> Free, List<RequestCandidates> Restricted, ScheduleModel Model, Dictionary<string, Placement> Hint,
-    NeighbourhoodSearch.Score Before, string Parameters, int Version);
+    NeighbourhoodSearch.Score Before, CpSatLimits Limits, int Version);
 
 /// <summary>How a sub-solve ended, and its placements when it found any.</summary>
 internal sealed record SubResult(CpSolverStatus Status, Dictionary<string, Placement>? Placements);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using Google.OrTools.Sat;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Solving.CpSat;
 using NodaTime;
 
 namespace MedCoord.Scheduling.Solving;
@@ -72,6 +72,16 @@ internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, 
     int? NeighbourhoodSize = null)
 {
     public const long DefaultWholeModelLimit = 30_000;
+
+    /// <summary>Gets whether every CP-SAT call runs with presolve off.</summary>
+    public bool Conservative { get; init; }
+
+    /// <summary>Gets what counts and logs the answers this solve dropped.</summary>
+    public SolveMonitor Monitor { get; init; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    /// <summary>The limits of a CP-SAT call of this solve that may take <paramref name="seconds"/>.</summary>
+    public CpSatLimits CpSat(double seconds, int? workers = null, int? seed = null) =>
+        new(seconds, workers ?? Workers, seed ?? Seed, Conservative);
 }
 
 /// <summary>What the phased search produced.</summary>
@@ -96,6 +106,7 @@ internal sealed class PhasedSolver
     private readonly long _maxPriority;
 
     private readonly long _capacityBound;
+    private readonly Dictionary<string, RequestCandidates> _byId;
 
     /// <param name="model">The whole model.</param>
     /// <param name="capacityBound">A priority bound from elsewhere (the capacity relaxation), if any.</param>
@@ -111,6 +122,7 @@ internal sealed class PhasedSolver
         _cancellation = cancellation;
         _clock = clock;
         _maxPriority = model.Requests.Values.Sum(v => (long)v.Candidates.Request.Priority);
+        _byId = model.Requests.ToDictionary(r => r.Key, r => r.Value.Candidates, StringComparer.Ordinal);
         _capacityBound = Math.Min(_maxPriority, capacityBound ?? _maxPriority);
     }
 
@@ -188,32 +200,26 @@ internal sealed class PhasedSolver
             return (CpSolverStatus.Unknown, null, 0, 0);
         }
 
-        var solver = new CpSolver
-        {
-            // Probing during presolve costs seconds on clinic-sized models and buys little here: the first-fit hint
-            // gives a good first schedule and LNS improves it.
-            StringParameters = string.Create(CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{remaining:0.###} num_workers:{_settings.Workers} random_seed:{_settings.Seed} cp_model_probing_level:0"),
-        };
         var callback = new ProgressCallback(phase, priority, priorityBound, _maxPriority, _progress, _clock);
-        using var registration = _cancellation.Register(solver.StopSearch);
-        var status = solver.Solve(_model.Model, callback);
-        GC.KeepAlive(callback);
-        if (status == CpSolverStatus.ModelInvalid)
-        {
-            throw new InvalidOperationException($"The scheduling model is invalid: {_model.Model.Validate()}");
-        }
-
-        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        var answer = CpSatRunner.Solve(_model.Model, _settings.CpSat(remaining), CpSatCall.WholeModel, _settings.Monitor, callback, _cancellation);
+        if (!answer.HasSolution)
         {
             // Without a solution the search may not have reached a bound at all; only the trivial one is sure.
-            return (status, null, 0, phase == 1 ? _maxPriority : 0);
+            return (answer.Status, null, 0, phase == 1 ? _maxPriority : 0);
         }
 
-        var solution = new Solution(_model, v => solver.Value(v));
-        var value = (long)Math.Round(solver.ObjectiveValue);
-        var bound = phase == 1 ? ClampedBound(solver.BestObjectiveBound, _maxPriority) : (long)Math.Round(solver.BestObjectiveBound);
-        return (status, solution, value, bound);
+        // The values come from the checked solution, not from what the solver reports of it; and the schedule it
+        // stands for must obey the problem's rules as the library's own checks read them.
+        var solution = new Solution(_model, v => answer[v]);
+        if (PlacementCheck.FirstViolation(_byId, _model.ToPlacements(solution)) is { } why)
+        {
+            _settings.Monitor.PlacementsDropped("the whole model", why);
+            return (CpSolverStatus.Unknown, null, 0, phase == 1 ? _maxPriority : 0);
+        }
+
+        var value = (long)Math.Round(ModelEvaluator.Objective(_model.Model.Model, answer.Values!));
+        var bound = phase == 1 ? ClampedBound(answer.ObjectiveBound, _maxPriority) : (long)Math.Round(answer.ObjectiveBound);
+        return (answer.Status, solution, value, bound);
     }
 
     /// <summary>A priority bound as a whole number, never above the total priority of requests that could be booked.</summary>

@@ -23,8 +23,9 @@ internal static class ScheduleBuilder
     /// <param name="explainUntil">How long after the solve began explanations may run.</param>
     /// <param name="elapsed">Time since the solve began.</param>
     /// <param name="soft">The weighted soft rules of the solve, if any.</param>
+    /// <param name="settings">The solve's settings, for the checks on an empty calendar.</param>
     public static Schedule Build(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, PhasedResult result, SoftRules? soft, Func<SolveStats> stats,
-        TimeSpan explainUntil, Func<TimeSpan> elapsed)
+        TimeSpan explainUntil, Func<TimeSpan> elapsed, SolveSettings settings)
     {
         var assignments = new List<Assignment>();
         var scheduled = new HashSet<string>(StringComparer.Ordinal);
@@ -52,7 +53,7 @@ internal static class ScheduleBuilder
         var seriesFits = new Dictionary<string, bool?>(StringComparer.Ordinal);
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId, seriesFits, CheckLimit((deadline - elapsed()).TotalSeconds)))
+            .Select(c => Explain(c, result, scheduled, byId, seriesFits, CheckLimit((deadline - elapsed()).TotalSeconds), settings))
             .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
@@ -150,7 +151,7 @@ internal static class ScheduleBuilder
     }
 
     private static UnscheduledRequest Explain(RequestCandidates c, PhasedResult result, HashSet<string> scheduled, IReadOnlyDictionary<string, RequestCandidates> all,
-        Dictionary<string, bool?> seriesFits, TimeSpan checkLimit)
+        Dictionary<string, bool?> seriesFits, TimeSpan checkLimit, SolveSettings settings)
     {
         var id = c.Request.Id;
         if (!c.CanBeScheduled)
@@ -171,14 +172,14 @@ internal static class ScheduleBuilder
         if (c.Series is { } place)
         {
             var series = place.Series;
-            var fits = seriesFits.TryGetValue(series.Id, out var known) ? known : seriesFits[series.Id] = FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit);
+            var fits = seriesFits.TryGetValue(series.Id, out var known) ? known : seriesFits[series.Id] = FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit, settings);
             if (fits == false)
             {
                 return new(id, UnscheduledReason.NoAvailabilityInWindow,
                     $"its series '{series.Id}' ({series.RequestIds.Count} visits every {series.IntervalDays} days within {series.ToleranceMinutes} minutes of the first visit's time{(series.SameProvider ? ", one provider" : string.Empty)}) cannot be booked whole in its visits' windows and links, even with the calendar free");
             }
         }
-        else if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit) == false)
+        else if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit, settings) == false)
         {
             return new(id, UnscheduledReason.NoAvailabilityInWindow,
                 "no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free");

@@ -147,8 +147,7 @@ internal static class SeriesPlacement
     /// <summary>Links between visits of the series (those to other requests were kept by the link windows).</summary>
     private static bool LinksHold(IReadOnlyList<RequestCandidates> visits, Book book) =>
         visits.All(v => v.Request.Links.All(l => book.Bookings.TryGetValue(l.RequestId, out var before)
-            && book.Bookings[v.Request.Id].Start - before.End >= l.MinGapMinutes
-            && (l.MaxGapMinutes is not { } max || book.Bookings[v.Request.Id].Start - before.End <= max)));
+            && LinkRule.Holds(l, before.End, book.Bookings[v.Request.Id].Start)));
 
     /// <summary>Starts in <paramref name="window"/> where the patient, the provider, the pools and some room are free.</summary>
     private static MinuteSet FreeStarts(Book book, RequestCandidates c, FacilityOption facility, ProviderOption? provider, MinuteSet window)

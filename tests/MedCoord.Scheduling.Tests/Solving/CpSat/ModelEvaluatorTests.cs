@@ -1,0 +1,175 @@
+using Google.OrTools.Sat;
+using MedCoord.Scheduling.Solving.CpSat;
+using Xunit;
+
+namespace MedCoord.Scheduling.Tests.Solving.CpSat;
+
+/// <summary>The library's own evaluator of CP-SAT answers, one constraint kind at a time, each held and broken.</summary>
+public sealed class ModelEvaluatorTests
+{
+    private static string? Check(CpModel model, params long[] values) => ModelEvaluator.FirstViolation(model.Model, values);
+
+    [Fact]
+    public void FirstViolation_ValueOutsideDomain_NamesTheVariable()
+    {
+        var model = new CpModel();
+        model.NewIntVarFromDomain(Google.OrTools.Util.Domain.FromValues([1, 5, 9]), "start[r-1]");
+
+        Assert.Null(Check(model, 5));
+        Assert.Equal("variable 0 'start[r-1]' = 6 is outside its domain", Check(model, 6));
+    }
+
+    [Fact]
+    public void FirstViolation_WrongNumberOfValues_IsAViolation()
+    {
+        var model = new CpModel();
+        model.NewBoolVar("b");
+
+        Assert.Equal("the solution has 2 values for 1 variables", Check(model, 1, 0));
+    }
+
+    [Fact]
+    public void FirstViolation_Linear_HoldsOnlyInItsDomainAndOnlyWhereEnforced()
+    {
+        var model = new CpModel();
+        var x = model.NewIntVar(0, 10, "x");
+        var y = model.NewIntVar(0, 10, "y");
+        var on = model.NewBoolVar("on");
+        model.Add((2 * x) + y == 7).OnlyEnforceIf(on);
+
+        Assert.Null(Check(model, 3, 1, 1));
+        Assert.Null(Check(model, 3, 2, 0));
+        Assert.Equal("constraint 0 (Linear): the sum is 8, outside the constraint's domain", Check(model, 3, 2, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_NegatedEnforcementLiteral_IsReadAsItsNegation()
+    {
+        var model = new CpModel();
+        var x = model.NewIntVar(0, 10, "x");
+        var off = model.NewBoolVar("off");
+        model.Add(x == 4).OnlyEnforceIf(off.Not());
+
+        Assert.Null(Check(model, 9, 1));
+        Assert.NotNull(Check(model, 9, 0));
+    }
+
+    [Fact]
+    public void FirstViolation_BooleanConstraints_EachHeldAndBroken()
+    {
+        var orModel = new CpModel();
+        var (a, b) = (orModel.NewBoolVar("a"), orModel.NewBoolVar("b"));
+        orModel.AddBoolOr([a, b.Not()]);
+        Assert.Null(Check(orModel, 0, 0));
+        Assert.Equal("constraint 0 (BoolOr): no literal is true", Check(orModel, 0, 1));
+
+        var andModel = new CpModel();
+        var (c, d) = (andModel.NewBoolVar("c"), andModel.NewBoolVar("d"));
+        andModel.AddBoolAnd([c, d]);
+        Assert.Null(Check(andModel, 1, 1));
+        Assert.Equal("constraint 0 (BoolAnd): a literal is false", Check(andModel, 1, 0));
+
+        var amoModel = new CpModel();
+        var amo = Enumerable.Range(0, 3).Select(i => amoModel.NewBoolVar($"m{i}")).ToList();
+        amoModel.AddAtMostOne(amo);
+        Assert.Null(Check(amoModel, 0, 0, 0));
+        Assert.Equal("constraint 0 (AtMostOne): more than one literal is true", Check(amoModel, 1, 0, 1));
+
+        var exactlyModel = new CpModel();
+        var one = Enumerable.Range(0, 3).Select(i => exactlyModel.NewBoolVar($"e{i}")).ToList();
+        exactlyModel.AddExactlyOne(one);
+        Assert.Null(Check(exactlyModel, 0, 1, 0));
+        Assert.Equal("constraint 0 (ExactlyOne): not exactly one literal is true", Check(exactlyModel, 0, 0, 0));
+    }
+
+    [Fact]
+    public void FirstViolation_IntervalAndNoOverlap_HeldAndBroken()
+    {
+        var model = new CpModel();
+        var (s1, s2) = (model.NewIntVar(0, 100, "s1"), model.NewIntVar(0, 100, "s2"));
+        var (p1, p2) = (model.NewBoolVar("p1"), model.NewBoolVar("p2"));
+        var i1 = model.NewOptionalFixedSizeIntervalVar(s1, 10, p1, "i1");
+        var i2 = model.NewOptionalFixedSizeIntervalVar(s2, 10, p2, "i2");
+        model.AddNoOverlap([i1, i2]);
+
+        Assert.Null(Check(model, 0, 10, 1, 1));
+        Assert.Null(Check(model, 0, 5, 1, 0));
+        Assert.Equal("constraint 2 (NoOverlap): intervals 0 [0, 10) and 1 [5, 15) overlap", Check(model, 0, 5, 1, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_IntervalWhoseEndIsNotStartPlusSize_IsAViolation()
+    {
+        var model = new CpModel();
+        var (start, size, end) = (model.NewIntVar(0, 20, "start"), model.NewIntVar(0, 20, "size"), model.NewIntVar(0, 40, "end"));
+        model.NewIntervalVar(start, size, end, "i");
+
+        Assert.Null(Check(model, 3, 4, 7));
+        Assert.Equal("constraint 0 'i' (Interval): start 3 + size 4 != end 8", Check(model, 3, 4, 8));
+    }
+
+    [Fact]
+    public void FirstViolation_Cumulative_CountsDemandAtEveryStart()
+    {
+        var model = new CpModel();
+        var starts = Enumerable.Range(0, 3).Select(i => model.NewIntVar(0, 100, $"s{i}")).ToList();
+        var intervals = starts.Select((s, i) => model.NewFixedSizeIntervalVar(s, 10, $"i{i}")).ToList();
+        var cumulative = model.AddCumulative(2);
+        foreach (var interval in intervals)
+        {
+            cumulative.AddDemand(interval, 1);
+        }
+
+        Assert.Null(Check(model, 0, 5, 10));
+        Assert.Equal("constraint 3 (Cumulative): demand 3 at 9 exceeds capacity 2", Check(model, 0, 5, 9));
+    }
+
+    [Fact]
+    public void FirstViolation_IntegerDivision_TruncatesTowardZero()
+    {
+        var model = new CpModel();
+        var (day, minute) = (model.NewIntVar(-10, 10, "day"), model.NewIntVar(-5000, 5000, "minute"));
+        model.AddDivisionEquality(day, minute, 1440);
+
+        Assert.Null(Check(model, 1, 2000));
+        Assert.Null(Check(model, 0, -100));
+        Assert.Equal("constraint 0 (IntDiv): 2 != 2000 / 1440", Check(model, 2, 2000));
+    }
+
+    [Fact]
+    public void FirstViolation_ProductAndMaximum_HeldAndBroken()
+    {
+        var model = new CpModel();
+        var (x, y, p, m) = (model.NewIntVar(0, 9, "x"), model.NewIntVar(0, 9, "y"), model.NewIntVar(0, 81, "p"), model.NewIntVar(0, 9, "m"));
+        model.AddMultiplicationEquality(p, x, y);
+        model.AddMaxEquality(m, [x, y]);
+
+        Assert.Null(Check(model, 3, 4, 12, 4));
+        Assert.Equal("constraint 0 (IntProd): the target is not the product 12", Check(model, 3, 4, 11, 4));
+        Assert.Equal("constraint 1 (LinMax): the target is not the maximum 4", Check(model, 3, 4, 12, 3));
+    }
+
+    [Fact]
+    public void FirstViolation_KindItCannotCheck_IsNeverAccepted()
+    {
+        var model = new CpModel();
+        var xs = Enumerable.Range(0, 3).Select(i => model.NewIntVar(0, 5, $"x{i}")).ToList();
+        model.AddAllDifferent(xs);
+
+        Assert.Equal("constraint 0 (AllDiff): the kind AllDiff cannot be checked", Check(model, 0, 1, 2));
+    }
+
+    [Fact]
+    public void Objective_OfAMaximisation_EqualsWhatTheSolverReports()
+    {
+        var model = new CpModel();
+        var (x, y) = (model.NewIntVar(0, 10, "x"), model.NewIntVar(0, 10, "y"));
+        model.Add(x + y <= 12);
+        model.Maximize((3 * x) + (2 * y) + 5);
+        var solver = new CpSolver { StringParameters = "num_workers:1" };
+
+        Assert.Equal(CpSolverStatus.Optimal, solver.Solve(model));
+        Assert.Equal(solver.ObjectiveValue, ModelEvaluator.Objective(model.Model, solver.Response!.Solution.ToArray()));
+        Assert.Equal(39, ModelEvaluator.Objective(model.Model, [10, 2]));
+    }
+}
