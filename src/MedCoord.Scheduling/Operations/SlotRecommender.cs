@@ -136,13 +136,17 @@ public sealed class SlotRecommender
     }
 
     /// <summary>Takes a booked request's appointment out of the book, freeing its time.</summary>
-    internal void Release(string requestId)
+    /// <returns>The appointment taken out, with the equipment it held.</returns>
+    internal Booking Release(string requestId)
     {
+        var booking = _book.Bookings[requestId];
         _book.Remove(requestId);
         if (_tally is not null && _tallied.Remove(requestId, out var was))
         {
             _tally.Remove(_calendar.Requests[requestId], was.ProviderId, was.Date);
         }
+
+        return booking;
     }
 
     private LocalDate LocalDateAt(string facilityId, OffsetDateTime start) => start.ToInstant().InZone(_calendar.Facilities[facilityId].Zone).Date;

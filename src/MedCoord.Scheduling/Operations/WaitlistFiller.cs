@@ -15,7 +15,8 @@ public sealed record FillResult(Schedule Schedule, IReadOnlyList<Assignment> Fil
 /// <summary>
 /// Offers the time a cancellation frees to the waiting list: requests not in the book, highest priority first (then
 /// the earliest first acceptable date, then the problem's order), each given its best slot that uses the freed time
-/// of the cancelled appointment's provider or room, against every rule and without moving any other booking.
+/// of the cancelled appointments' providers, rooms, patients or equipment, against every rule and without moving any
+/// other booking.
 /// </summary>
 public static class WaitlistFiller
 {
@@ -70,15 +71,17 @@ public static class WaitlistFiller
 
         var kept = book.Assignments.Where(a => !gone.ContainsKey(a.RequestId)).ToList();
         var freed = book.Assignments.Where(a => gone.ContainsKey(a.RequestId)).ToList();
-        foreach (var a in freed)
-        {
-            recommender.Release(a.RequestId);
-        }
+        var freedTime = freed.Select(a => recommender.Release(a.RequestId)).ToList();
 
-        var freedTime = freed.Select(a => (a.ProviderId, a.RoomId, Start: recommender.Timeline.ToMinute(a.Start.ToInstant()), End: recommender.Timeline.ToMinute(a.End.ToInstant()))).ToList();
+        // Freed time is any the cancelled appointments held: their providers', rooms' (through the buffer), patients'
+        // and equipment's. A request that fits the book after the cancellation and did not before takes some of it,
+        // so offering it all leaves the book as full as it can be without moving anything.
+        static bool Overlaps(long from, long to, Booking b) => b.Start < to && from < b.End;
         bool UsesFreedTime(Booking b) => freedTime.Any(f =>
-            (f.ProviderId is not null && f.ProviderId == b.ProviderId && b.Start < f.End && f.Start < b.End)
-            || (f.RoomId is not null && f.RoomId == b.RoomId && b.Start < f.End && f.Start < b.End));
+            (f.ProviderId is not null && f.ProviderId == b.ProviderId && Overlaps(f.Start, f.End, b))
+            || (f.RoomId is not null && f.RoomId == b.RoomId && b.Start < f.RoomEnd && f.Start < b.RoomEnd)
+            || (f.PatientId == b.PatientId && Overlaps(f.Start, f.End, b))
+            || (f.PoolIds.Intersect(b.PoolIds, StringComparer.Ordinal).Any() && Overlaps(f.Start, f.End, b)));
 
         // A waiting series is booked whole by a solve or a re-plan, not into one freed slot.
         var inSeries = problem.AllSeries.SelectMany(x => x.RequestIds).ToHashSet(StringComparer.Ordinal);

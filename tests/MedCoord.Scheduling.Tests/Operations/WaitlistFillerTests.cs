@@ -45,6 +45,25 @@ public sealed class WaitlistFillerTests
     }
 
     [Fact]
+    public void Fill_PatientTimeFreed_GoesToTheSamePatientsWaitingRequestWithAnotherProvider()
+    {
+        // p1 waits for a visit with dr-b while busy with dr-a; cancelling the dr-a visit frees p1, not dr-b.
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", Ny)], [],
+            [Provider("dr-a", "gp", "main", Week("09:00", "09:30")), Provider("dr-b", "derm", "main", Week("09:00", "09:30"))],
+            [Patient("p1")],
+            [Type("visit", 30, "gp"), Type("skin", 30, "derm")],
+            [Request("a", "p1", "visit"), Request("s", "p1", "skin", priority: 4)]);
+        var book = BookOf([At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00")], ["s"]);
+
+        var result = WaitlistFiller.Fill(problem, book, "a");
+
+        var filled = Assert.Single(result.Filled);
+        Assert.Equal(("s", "dr-b"), (filled.RequestId, filled.ProviderId));
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+    }
+
+    [Fact]
     public void Fill_CancelledPredecessor_ReleasesItsFollowerAndFillsBothSlots()
     {
         var problem = Hour(
