@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using MedCoord.Cli;
 using MedCoord.Scheduling.Tests.Validation;
+using static MedCoord.Scheduling.Tests.Cli.ConsoleRun;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
 namespace MedCoord.Scheduling.Tests.Cli;
@@ -18,13 +18,6 @@ public sealed class BadInputCommandLineTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("medcoord-edges-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await SolverCommandLine.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + Environment.NewLine));
 
