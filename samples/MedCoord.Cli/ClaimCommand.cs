@@ -13,13 +13,19 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
 {
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
-        if (!File.Exists(ClaimPath))
+        var outErrors = OutputFile.Check(("--x12", X12Path));
+        if (!File.Exists(ClaimPath) && !Directory.Exists(ClaimPath))
         {
             await stderr.WriteLineAsync($"{ClaimPath}: no such file");
-            return SolverCommandLine.BadInput;
+            return await Refuse(outErrors, stderr);
         }
 
-        var (batch, errors) = ClaimFile.Parse(await File.ReadAllTextAsync(ClaimPath));
+        if (await InputFile.ReadAsync(ClaimPath, "claim file", stderr) is not { } bytes)
+        {
+            return await Refuse(outErrors, stderr);
+        }
+
+        var (batch, errors) = ClaimFile.Parse(bytes);
         if (batch is null)
         {
             foreach (var error in errors)
@@ -27,7 +33,7 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
                 await stderr.WriteLineAsync($"{ClaimPath}: {error}");
             }
 
-            return SolverCommandLine.BadInput;
+            return await Refuse(outErrors, stderr);
         }
 
         var problems = X12Writer.Problems(batch.Claims, batch.Envelope);
@@ -36,9 +42,9 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
             await stderr.WriteLineAsync($"{ClaimPath}: {problem}");
         }
 
-        if (problems.Count > 0)
+        if (problems.Count > 0 || outErrors.Count > 0)
         {
-            return SolverCommandLine.BadInput;
+            return await Refuse(outErrors, stderr);
         }
 
         // The file's creation time is the only clock reading: the console is the host.
@@ -52,8 +58,18 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
             console.WriteLine(estimate.Describe());
         }
 
-        OutputFile.WriteAtomically(X12Path, x12);
+        OutputFile.WriteAtomically("--x12", X12Path, x12);
         console.MarkupLine(Markup.Escape($"837P written to {X12Path}: {batch.Claims.Count} claims, interchange {batch.Envelope.ControlNumber:000000000}"));
         return SolverCommandLine.Success;
+    }
+
+    private static async Task<int> Refuse(IEnumerable<MedCoord.Scheduling.Validation.ValidationError> outErrors, TextWriter stderr)
+    {
+        foreach (var error in outErrors)
+        {
+            await stderr.WriteLineAsync(error.ToString());
+        }
+
+        return SolverCommandLine.BadInput;
     }
 }

@@ -32,6 +32,12 @@ internal sealed record DemoCommand(string DatabasePath)
             return SolverCommandLine.BadInput;
         }
 
+        if (OutputFile.Check(("--db", DatabasePath)) is [var unwritable, ..])
+        {
+            await stderr.WriteLineAsync(unwritable.ToString());
+            return SolverCommandLine.BadInput;
+        }
+
         var clock = new DemoClock(At(Monday.PlusDays(-21), 9, 0));
         using var services = new ServiceCollection()
             .AddSingleton<IClock>(clock)

@@ -10,9 +10,15 @@ internal sealed record FillCommand(string ProblemPath, string BookPath, string C
 {
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
+        var outErrors = OutputFile.Check(("--out", OutPath));
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         var book = await BookLoader.LoadAsync(BookPath, stderr);
-        if (problem is null || book is null)
+        foreach (var error in outErrors)
+        {
+            await stderr.WriteLineAsync(error.ToString());
+        }
+
+        if (problem is null || book is null || outErrors.Count > 0)
         {
             return SolverCommandLine.BadInput;
         }
@@ -37,7 +43,7 @@ internal sealed record FillCommand(string ProblemPath, string BookPath, string C
             return SolverCommandLine.BadInput;
         }
 
-        OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(result.Schedule));
+        OutputFile.WriteAtomically("--out", OutPath, ScheduleFile.Serialize(result.Schedule));
         console.MarkupLine(Markup.Escape($"cancelled {CancelId}; {result.Filled.Count} waiting request(s) booked into the freed time, {result.Released.Count} released; new book written to {OutPath}"));
         foreach (var a in result.Filled)
         {

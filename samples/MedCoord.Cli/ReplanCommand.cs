@@ -13,6 +13,7 @@ internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, st
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
         var flagErrors = SolveFlags.Check(TimeLimitSeconds, Workers, Seed);
+        flagErrors.AddRange(OutputFile.Check(("--out", OutPath)));
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         var previous = await BookLoader.LoadAsync(PreviousPath, stderr);
         foreach (var error in flagErrors)
@@ -25,8 +26,23 @@ internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, st
             return SolverCommandLine.BadInput;
         }
 
-        var result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed)));
-        OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(result.Schedule));
+        ReplanResult result;
+        try
+        {
+            result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed)));
+        }
+        catch (ProblemValidationException ex)
+        {
+            // The problem file was checked on reading: what the re-plan refuses is the previous book.
+            foreach (var error in ex.Errors)
+            {
+                await stderr.WriteLineAsync($"{PreviousPath}: {error}");
+            }
+
+            return SolverCommandLine.BadInput;
+        }
+
+        OutputFile.WriteAtomically("--out", OutPath, ScheduleFile.Serialize(result.Schedule));
         var moved = result.Changes.Count(c => c.Kind == AppointmentChangeKind.Moved);
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{result.Schedule.Status}: {result.Schedule.Assignments.Count} scheduled; of {previous.Assignments.Count} previous appointments {previous.Assignments.Count - result.Changes.Count} kept, {moved} moved, {result.Changes.Count - moved} dropped; priority {result.Schedule.Objective.ScheduledPriority}; written to {OutPath}")));

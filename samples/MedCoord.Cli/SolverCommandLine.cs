@@ -168,6 +168,11 @@ public static class SolverCommandLine
 
             return await parse.InvokeAsync();
         }
+        catch (OutputFileException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return Failure;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");
@@ -191,7 +196,7 @@ public static class SolverCommandLine
 internal static class ProblemLoader
 {
     public static Task<Problem?> LoadAsync(string path, TextWriter stderr) =>
-        InputFile.LoadAsync(path, "problem file", json => (ProblemFile.TryParse(json, out var problem), problem), nameFile: false, stderr);
+        InputFile.LoadAsync(path, "problem file", bytes => (ProblemFile.TryParse(bytes, out var problem), problem), nameFile: false, stderr);
 }
 
 /// <summary>Reads an input file and parses it, printing one line per problem; nothing on success.</summary>
@@ -199,30 +204,39 @@ internal static class InputFile
 {
     /// <param name="path">The file.</param>
     /// <param name="what">What it is, for the message when it cannot be read.</param>
-    /// <param name="parse">The parser: every error, and the value when there are none.</param>
+    /// <param name="parse">The parser of the file's bytes: every error, and the value when there are none.</param>
     /// <param name="nameFile">Whether each error line starts with the file's path (where a command reads several files).</param>
     /// <param name="stderr">Where errors go.</param>
-    public static async Task<T?> LoadAsync<T>(string path, string what, Func<string, (IReadOnlyList<ValidationError> Errors, T? Value)> parse, bool nameFile, TextWriter stderr)
+    public static async Task<T?> LoadAsync<T>(string path, string what, Func<byte[], (IReadOnlyList<ValidationError> Errors, T? Value)> parse, bool nameFile, TextWriter stderr)
         where T : class
     {
-        string json;
-        try
+        if (await ReadAsync(path, what, stderr) is not { } bytes)
         {
-            json = await File.ReadAllTextAsync(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            await stderr.WriteLineAsync($"{path}: cannot read the {what} ({ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal)})");
             return null;
         }
 
-        var (errors, value) = parse(json);
+        var (errors, value) = parse(bytes);
         foreach (var error in errors)
         {
             await stderr.WriteLineAsync(nameFile ? $"{path}: {error}" : error.ToString());
         }
 
         return errors.Count == 0 ? value : null;
+    }
+
+    /// <summary>The file's bytes (decoded by the library's readers, which refuse invalid UTF-8), or null after saying why they cannot be read.</summary>
+    public static async Task<byte[]?> ReadAsync(string path, string what, TextWriter stderr)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var why = Directory.Exists(path) ? "it is a directory" : ex.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal);
+            await stderr.WriteLineAsync($"{path}: cannot read the {what} ({why})");
+            return null;
+        }
     }
 }
 
@@ -232,6 +246,7 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
         var flagErrors = SolveFlags.Check(TimeLimitSeconds, Workers, Seed);
+        flagErrors.AddRange(OutputFile.Check(("--out", OutPath), ("--html", HtmlPath)));
 
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         foreach (var error in flagErrors)
@@ -270,12 +285,12 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
 
         if (OutPath is not null)
         {
-            OutputFile.WriteAtomically(OutPath, ScheduleFile.Serialize(schedule));
+            OutputFile.WriteAtomically("--out", OutPath, ScheduleFile.Serialize(schedule));
         }
 
         if (HtmlPath is not null)
         {
-            OutputFile.WriteAtomically(HtmlPath, ScheduleHtml.Render(problem, schedule));
+            OutputFile.WriteAtomically("--html", HtmlPath, ScheduleHtml.Render(problem, schedule));
         }
 
         ScheduleReport.Write(console, problem, schedule, OutPath);

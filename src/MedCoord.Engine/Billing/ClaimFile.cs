@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MedCoord.Scheduling.Serialization;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -26,6 +27,15 @@ public static class ClaimFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     }.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
 
+    /// <summary>
+    /// Reads a claim file's bytes: UTF-8 (a byte order mark is allowed), checked strictly, so that a bad byte is
+    /// reported (at <c>$</c>, with its offset) rather than replaced and written into an 837P.
+    /// </summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <returns>The batch, or the problems (each naming its JSON path) when the file is not a claim file.</returns>
+    public static (ClaimBatch? Batch, IReadOnlyList<string> Errors) Parse(ReadOnlySpan<byte> utf8Json) =>
+        Utf8Text.Decode(utf8Json, out var error) is { } json ? Parse(json) : (null, [$"$: {error}"]);
+
     /// <summary>Reads a claim file.</summary>
     /// <param name="json">The file's text.</param>
     /// <returns>The batch, or the problems (each naming its JSON path) when the file is not a claim file.</returns>
@@ -40,8 +50,7 @@ public static class ClaimFile
         catch (JsonException ex)
         {
             var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
-            var what = ex.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
-            return (null, [$"{path}: {what}"]);
+            return (null, [$"{path}: {Describe(ex)}"]);
         }
 
         if (file is null)
@@ -57,6 +66,34 @@ public static class ClaimFile
         var claims = file.Claims.Select(c => new Claim(c.Id, c.VisitId, c.Patient, c.Coverage.ToCoverage(), c.BillingProvider, c.RenderingProvider,
             c.Diagnoses, [.. c.Lines.Select(l => l.ToLine())], ClaimStatus.Draft, [])).ToList();
         return (new ClaimBatch(file.Envelope, claims), []);
+    }
+
+    /// <summary>What a deserialization error means for the file, without the reader's type names.</summary>
+    private static string Describe(JsonException ex)
+    {
+        var what = ex.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
+        if (what.Contains("doesn't allow null values", StringComparison.Ordinal))
+        {
+            return "must not be null";
+        }
+
+        if (what.Contains("was missing required properties", StringComparison.Ordinal))
+        {
+            var fields = what[(what.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.');
+            return $"required fields are missing: {fields}";
+        }
+
+        if (what.Contains("could not be converted to", StringComparison.Ordinal))
+        {
+            return "the value is of the wrong kind or out of range for this field (see docs/claim-format.md)";
+        }
+
+        if (what.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            return "the file is empty";
+        }
+
+        return ex.LineNumber is { } line ? $"malformed JSON at line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}" : what;
     }
 
     private sealed record FileDto(int FormatVersion, X12Envelope Envelope, IReadOnlyList<ClaimDto> Claims);

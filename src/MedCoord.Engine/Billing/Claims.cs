@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedCoord.Engine.Visits;
 using NodaTime;
 
@@ -357,12 +358,42 @@ public static class ClaimValidator
             add("coverage.relationship", $"Self, but the subscriber '{coverage.Subscriber.Id}' is not the patient '{claim.Patient.Id}'");
         }
 
+        Benefits(add, coverage.Benefits);
         foreach (var (line, i) in (claim.Lines ?? []).Select((l, i) => (l, i)))
         {
             if (line is not null && (line.DateOfService < coverage.EffectiveFrom || (coverage.EffectiveTo is { } end && line.DateOfService > end)))
             {
                 add($"lines[{i}].dateOfService", $"{line.DateOfService:uuuu-MM-dd} is outside coverage {coverage.Id} ({coverage.EffectiveFrom:uuuu-MM-dd} to {(coverage.EffectiveTo is { } e ? e.ToString("uuuu-MM-dd", null) : "open")})");
             }
+        }
+    }
+
+    /// <summary>The ranges the responsibility estimate needs: coinsurance 0 to 100 %, no negative amount, amount met or copay.</summary>
+    private static void Benefits(Action<string, string?> add, Benefits? benefits)
+    {
+        if (benefits is null)
+        {
+            add("coverage.benefits", "required");
+            return;
+        }
+
+        add("coverage.benefits.coinsurancePercent", benefits.CoinsurancePercent is < 0 or > 100
+            ? string.Create(CultureInfo.InvariantCulture, $"must be from 0 to 100, found {benefits.CoinsurancePercent}") : null);
+        foreach (var (name, accumulator) in new[] { ("deductible", benefits.Deductible), ("outOfPocketMaximum", benefits.OutOfPocketMaximum) })
+        {
+            if (accumulator is null)
+            {
+                add($"coverage.benefits.{name}", "required");
+                continue;
+            }
+
+            add($"coverage.benefits.{name}.amount", accumulator.Amount < 0 ? "must not be negative" : null);
+            add($"coverage.benefits.{name}.met", accumulator.Met < 0 ? "must not be negative" : null);
+        }
+
+        foreach (var (category, copay) in benefits.Copays ?? new Dictionary<string, decimal>())
+        {
+            add($"coverage.benefits.copays.{category}", copay < 0 ? "must not be negative" : null);
         }
     }
 

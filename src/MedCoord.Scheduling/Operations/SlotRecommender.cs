@@ -59,12 +59,13 @@ public sealed class SlotRecommender
             throw new ProblemValidationException(problemErrors);
         }
 
-        _calendar = new Calendar(problem);
-        var bookErrors = BookReader.Validate(_calendar, book);
+        var bookErrors = BookReader.Validate(problem, book);
         if (bookErrors.Count > 0)
         {
             throw new ProblemValidationException(bookErrors, "book");
         }
+
+        _calendar = new Calendar(problem);
 
         _book = BookReader.Load(_calendar, book);
         _successors = problem.Requests.SelectMany(r => r.Links.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);

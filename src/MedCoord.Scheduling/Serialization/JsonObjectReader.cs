@@ -271,6 +271,19 @@ internal sealed class JsonObjectReader
             return null;
         }
 
+        if (value.Offset.Seconds % 60 != 0)
+        {
+            Error(name, "the offset must be a whole number of minutes (times have minute resolution)");
+            return null;
+        }
+
+        // Checked before the instant is asked for: past the range, computing it overflows.
+        if (!SupportedRange.Contains(value))
+        {
+            Error(name, SupportedRange.DateTimeMessage);
+            return null;
+        }
+
         return value;
     }
 

@@ -38,6 +38,24 @@ public static class ProblemFile
         return errors;
     }
 
+    /// <summary>
+    /// Reads and validates a problem file's bytes: UTF-8 (a byte order mark is allowed), checked strictly; an invalid
+    /// byte is reported at <c>$</c> with its offset, not replaced.
+    /// </summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="problem">The problem, when there are no errors.</param>
+    /// <returns>Every error found, each with its JSON path; empty when valid.</returns>
+    public static IReadOnlyList<ValidationError> TryParse(ReadOnlySpan<byte> utf8Json, out Problem? problem)
+    {
+        if (Utf8Text.Decode(utf8Json, out var error) is { } json)
+        {
+            return TryParse(json, out problem);
+        }
+
+        problem = null;
+        return [new ValidationError("$", error!)];
+    }
+
     /// <summary>Reads and validates a problem file's text.</summary>
     /// <param name="json">The file's text.</param>
     /// <returns>The problem.</returns>

@@ -30,6 +30,24 @@ public static class ScheduleFile
         return errors;
     }
 
+    /// <summary>
+    /// Reads a schedule file's bytes: UTF-8 (a byte order mark is allowed), checked strictly; an invalid byte is
+    /// reported at <c>$</c> with its offset, not replaced.
+    /// </summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="schedule">The schedule, when there are no errors.</param>
+    /// <returns>Every error found, each with its JSON path; empty when the file reads.</returns>
+    public static IReadOnlyList<Validation.ValidationError> TryParse(ReadOnlySpan<byte> utf8Json, out Schedule? schedule)
+    {
+        if (Utf8Text.Decode(utf8Json, out var error) is { } json)
+        {
+            return TryParse(json, out schedule);
+        }
+
+        schedule = null;
+        return [new Validation.ValidationError("$", error!)];
+    }
+
     /// <summary>Reads a schedule file's text.</summary>
     /// <param name="json">The file's text.</param>
     /// <returns>The schedule.</returns>

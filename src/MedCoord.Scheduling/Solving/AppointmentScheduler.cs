@@ -40,7 +40,7 @@ public interface IAppointmentScheduler
     /// <param name="progress">Receives each improved schedule.</param>
     /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
     /// <returns>The new schedule and the changes.</returns>
-    /// <exception cref="ProblemValidationException">The problem is bad input.</exception>
+    /// <exception cref="ProblemValidationException">The problem or the previous schedule is bad input (see <c>docs/problem-format.md</c>: a previous book).</exception>
     ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
 }
 
@@ -215,7 +215,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     /// <inheritdoc />
     public ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(previous);
+        BookReader.ThrowIfInvalid(problem, previous, previous: true);
         IReadOnlyDictionary<string, string> displaced = new Dictionary<string, string>();
         var (calendar, schedule) = Run(problem, options, (calendar, candidates, settings, clock) =>
         {

@@ -1,5 +1,6 @@
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Time;
+using NodaTime;
 
 namespace MedCoord.Scheduling.Validation;
 
@@ -245,12 +246,16 @@ internal sealed class FixedBookingRules
             {
                 var (index, visit) = byRequest[series.RequestIds[k]];
                 var local = calendar.Timeline.ToInstant(visit.Start).InZone(calendar.Facilities[visit.FacilityId].Zone).LocalDateTime;
-                var date = firstLocal.Date.PlusDays(k * series.IntervalDays);
+                // Every fixed visit lies in the horizon: a cadence that reaches past the horizon's end is broken
+                // without computing a date that may lie past the last supported one.
+                var days = (long)k * series.IntervalDays;
+                var date = days <= Period.Between(firstLocal.Date, _problem.Horizon.End, PeriodUnits.Days).Days ? firstLocal.Date.PlusDays((int)days) : (LocalDate?)null;
                 var drift = Math.Abs((local.TimeOfDay - firstLocal.TimeOfDay).ToDuration().TotalMinutes);
                 if (local.Date != date || drift > series.ToleranceMinutes)
                 {
+                    var when = date is { } d ? $"on {d:uuuu-MM-dd}" : $"{days} days after its first visit, past the horizon,";
                     Add($"{_path("fixed", index)}.start",
-                        $"visit {k + 1} of series '{series.Id}' must start on {date:uuuu-MM-dd} within {series.ToleranceMinutes} minutes of {firstLocal.TimeOfDay:HH:mm} local time, found {local:uuuu-MM-dd HH:mm}");
+                        $"visit {k + 1} of series '{series.Id}' must start {when} within {series.ToleranceMinutes} minutes of {firstLocal.TimeOfDay:HH:mm} local time, found {local:uuuu-MM-dd HH:mm}");
                 }
                 else if (series.SameProvider && visit.Booking.ProviderId is { } provider && provider != firstProvider)
                 {

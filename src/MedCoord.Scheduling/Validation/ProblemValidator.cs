@@ -68,6 +68,10 @@ internal sealed class ProblemValidator
             Add("horizon.end", $"the horizon spans {Period.Between(horizon.Start, horizon.End, PeriodUnits.Days).Days + 1} days; at most {MaxHorizonDays} are allowed");
         }
 
+        CheckDate("horizon.start", horizon.Start);
+        CheckDate("horizon.end", horizon.End);
+        var horizonInRange = SupportedRange.Contains(horizon.Start) && SupportedRange.Contains(horizon.End);
+
         var facilities = UniqueIds("facilities", _problem.Facilities, f => f.Id, "facility");
         var rooms = UniqueIds("rooms", _problem.Rooms, r => r.Id, "room");
         var providers = UniqueIds("providers", _problem.Providers, p => p.Id, "provider");
@@ -81,6 +85,10 @@ internal sealed class ProblemValidator
             if (facility.Zone is null)
             {
                 Add($"{Path("facilities", i)}.timeZone", "required field is missing");
+            }
+            else if (horizonInRange)
+            {
+                CheckZone($"{Path("facilities", i)}.timeZone", facility.Zone, horizon);
             }
 
             CheckWeekly($"{Path("facilities", i)}.hours", facility.Hours);
@@ -119,6 +127,11 @@ internal sealed class ProblemValidator
             if (patient.Hours is not null && patient.Zone is null)
             {
                 Add($"{Path("patients", i)}.hours", "patient hours need a timeZone");
+            }
+
+            if (patient.Zone is not null && horizonInRange)
+            {
+                CheckZone($"{Path("patients", i)}.timeZone", patient.Zone, horizon);
             }
 
             CheckWeekly($"{Path("patients", i)}.hours", patient.Hours);
@@ -427,7 +440,36 @@ internal sealed class ProblemValidator
             if (!blocks[j].HasStart || !blocks[j].HasEnd || blocks[j].End <= blocks[j].Start)
             {
                 Add($"{path}[{j}].from", "from must be before to");
+                continue;
             }
+
+            CheckInstant($"{path}[{j}].from", blocks[j].Start);
+            CheckInstant($"{path}[{j}].to", blocks[j].End);
+        }
+    }
+
+    /// <summary>A date outside the supported range (see <see cref="SupportedRange"/>) would overflow the engine's date arithmetic.</summary>
+    private void CheckDate(string path, LocalDate? date)
+    {
+        if (date is { } d && !SupportedRange.Contains(d))
+        {
+            Add(path, SupportedRange.DateMessage);
+        }
+    }
+
+    private void CheckInstant(string path, Instant instant)
+    {
+        if (!SupportedRange.Contains(instant))
+        {
+            Add(path, SupportedRange.DateTimeMessage);
+        }
+    }
+
+    private void CheckZone(string path, DateTimeZone zone, DateInterval horizon)
+    {
+        if (SupportedRange.SubMinuteOffset(zone, horizon) is { } offset)
+        {
+            Add(path, SupportedRange.SubMinuteOffsetMessage(zone, offset));
         }
     }
 
@@ -457,6 +499,8 @@ internal sealed class ProblemValidator
             Add($"{path}.type", $"unknown appointment type '{request.TypeId}'");
         }
 
+        CheckDate($"{path}.earliest", request.Earliest);
+        CheckDate($"{path}.latest", request.Latest);
         if (request.Earliest is { } earliest && request.Latest is { } latest && latest < earliest)
         {
             Add($"{path}.latest", $"latest {latest:uuuu-MM-dd} is before earliest {earliest:uuuu-MM-dd}");
@@ -573,6 +617,7 @@ internal sealed class ProblemValidator
             var booking = _problem.Fixed[i];
             var path = Path("fixed", i);
             Reference($"{path}.request", booking.RequestId, requests, "request");
+            CheckInstant($"{path}.start", booking.Start);
             if (!string.IsNullOrWhiteSpace(booking.RequestId) && !fixedOnce.Add(booking.RequestId))
             {
                 Add($"{path}.request", $"request '{booking.RequestId}' is fixed more than once");
