@@ -22,11 +22,12 @@ public static class ExhaustiveSearch
     /// <summary>
     /// The highest total priority of a schedule of <paramref name="problem"/> that obeys every hard rule (fixed
     /// requests included), or <see langword="null"/> when the problem has more than <paramref name="maxRequests"/>
-    /// requests, the search would visit more than <paramref name="maxNodes"/> nodes, an instant in it is not on a whole
+    /// requests, the search would take more than <paramref name="maxSteps"/> steps (nodes visited and placements
+    /// checked against a decision; 5 million take a few seconds), an instant in it is not on a whole
     /// minute, or its fixed bookings admit no schedule.
     /// </summary>
-    public static long? BestPriority(Problem problem, int maxRequests = 8, long maxNodes = 2_000_000) =>
-        BestAssignments(problem, maxRequests, maxNodes) is { } best
+    public static long? BestPriority(Problem problem, int maxRequests = 8, long maxSteps = 5_000_000) =>
+        BestAssignments(problem, maxRequests, maxSteps) is { } best
             ? best.Sum(a => (long)problem.Requests.First(r => r.Id == a.RequestId).Priority)
             : null;
 
@@ -35,7 +36,7 @@ public static class ExhaustiveSearch
     /// the same cases.
     /// </summary>
     /// <exception cref="InvalidOperationException">The verifier rejects the best schedule found (the two disagree on a rule).</exception>
-    public static IReadOnlyList<Assignment>? BestAssignments(Problem problem, int maxRequests = 8, long maxNodes = 2_000_000)
+    public static IReadOnlyList<Assignment>? BestAssignments(Problem problem, int maxRequests = 8, long maxSteps = 5_000_000)
     {
         ArgumentNullException.ThrowIfNull(problem);
         if (problem.Requests.Count > maxRequests)
@@ -43,7 +44,7 @@ public static class ExhaustiveSearch
             return null;
         }
 
-        var search = new Search(problem, maxNodes);
+        var search = new Search(problem, maxSteps);
         var assignments = search.Run();
         if (assignments is null)
         {
@@ -71,18 +72,20 @@ public static class ExhaustiveSearch
     private sealed class Search
     {
         private readonly Problem _problem;
-        private readonly long _maxNodes;
+        private readonly long _maxSteps;
         private readonly Dictionary<string, AppointmentRequest> _requests;
         private readonly Dictionary<string, AppointmentType> _types;
         private readonly Dictionary<string, Room> _rooms;
         private readonly Dictionary<string, EquipmentPool> _pools;
         private readonly HashSet<string> _fixed;
-        private long _nodes;
+        private long _steps;
+        private Dictionary<string, List<Placement>> _candidates = [];
+        private readonly Dictionary<(string, string), bool> _interact = [];
 
-        public Search(Problem problem, long maxNodes)
+        public Search(Problem problem, long maxSteps)
         {
             _problem = problem;
-            _maxNodes = maxNodes;
+            _maxSteps = maxSteps;
             _requests = problem.Requests.ToDictionary(r => r.Id);
             _types = problem.AppointmentTypes.ToDictionary(t => t.Id);
             _rooms = problem.Rooms.ToDictionary(r => r.Id);
@@ -99,6 +102,7 @@ public static class ExhaustiveSearch
 
             var clock = new WallClock(_problem);
             var candidates = _problem.Requests.ToDictionary(r => r.Id, r => Candidates(clock, r, grid));
+            _candidates = candidates;
             var result = new List<Assignment>();
             foreach (var component in Components(candidates))
             {
@@ -358,68 +362,119 @@ public static class ExhaustiveSearch
             return [.. _problem.Requests.GroupBy(r => Find(r.Id)).Select(g => g.Select(r => r.Id).ToList())];
         }
 
-        /// <summary>Branch and bound over one component: each request placed somewhere or (unless fixed) left out.</summary>
+        /// <summary>
+        /// Branch and bound over one component: each request placed somewhere or (unless fixed) left out. After each
+        /// decision the placements of the requests still to decide that conflict with it are dropped, and the bound is
+        /// the priority booked so far plus that of every request still to decide that has a placement left.
+        /// </summary>
         private List<Assignment>? Solve(List<string> component, Dictionary<string, List<Placement>> candidates)
         {
-            var order = Order(component);
-            var suffix = new long[order.Count + 1];
-            for (var i = order.Count - 1; i >= 0; i--)
-            {
-                suffix[i] = suffix[i + 1] + (candidates[order[i]].Count > 0 ? _requests[order[i]].Priority : 0);
-            }
-
+            var order = Order(component, candidates);
+            var n = order.Count;
             var decided = new Dictionary<string, Placement?>();
             long best = -1;
             List<Assignment>? bestAssignments = null;
             var aborted = false;
 
-            void Visit(int i, long priority)
+            void Visit(int i, long priority, List<Placement>[] domains)
             {
-                if (aborted || priority + suffix[i] <= best)
+                var bound = priority;
+                for (var j = i; j < n; j++)
+                {
+                    bound += domains[j].Count > 0 ? _requests[order[j]].Priority : 0;
+                }
+
+                if (aborted || bound <= best)
                 {
                     return;
                 }
 
-                if (++_nodes > _maxNodes)
+                if (++_steps > _maxSteps)
                 {
                     aborted = true;
                     return;
                 }
 
-                if (i == order.Count)
+                // When the first compatible placement of each request still to decide books all that have one, the
+                // bound is reached: nothing in this branch can do better.
+                if (Greedy(i))
                 {
-                    best = priority;
+                    best = bound;
                     bestAssignments = [.. decided.Values.OfType<Placement>().Select(p => p.Assignment)];
+                    foreach (var id in order.Skip(i))
+                    {
+                        decided.Remove(id);
+                    }
+
                     return;
                 }
 
-                var id = order[i];
-                foreach (var placement in candidates[id])
+                foreach (var id in order.Skip(i))
                 {
-                    if (Compatible(id, placement, decided))
-                    {
-                        decided[id] = placement;
-                        Visit(i + 1, priority + _requests[id].Priority);
-                        decided.Remove(id);
-                    }
+                    decided.Remove(id);
                 }
 
-                if (!_fixed.Contains(id) && CanLeaveOut(id, decided))
+                bool Greedy(int from)
                 {
-                    decided[id] = null;
-                    Visit(i + 1, priority);
-                    decided.Remove(id);
+                    for (var j = from; j < n; j++)
+                    {
+                        var next = order[j];
+                        var placement = domains[j].FirstOrDefault(p => Compatible(next, p, decided));
+                        if (placement is null && (domains[j].Count > 0 || _fixed.Contains(next) || !CanLeaveOut(next, decided)))
+                        {
+                            return false;
+                        }
+
+                        decided[next] = placement;
+                    }
+
+                    return true;
+                }
+
+                var current = order[i];
+                foreach (var placement in domains[i])
+                {
+                    if (!Compatible(current, placement, decided))
+                    {
+                        continue;
+                    }
+
+                    var next = new List<Placement>[n];
+                    for (var j = i + 1; j < n; j++)
+                    {
+                        var other = order[j];
+                        _steps += domains[j].Count;
+                        next[j] = Interact(other, current) ? domains[j].Where(p => PairCompatible(other, p, current, placement)).ToList() : domains[j];
+                    }
+
+                    decided[current] = placement;
+                    Visit(i + 1, priority + _requests[current].Priority, next);
+                    decided.Remove(current);
+                }
+
+                if (!_fixed.Contains(current) && CanLeaveOut(current, decided))
+                {
+                    // Its successors and the rest of its series cannot be booked without it.
+                    var next = new List<Placement>[n];
+                    for (var j = i + 1; j < n; j++)
+                    {
+                        next[j] = Needs(order[j], current) ? [] : domains[j];
+                    }
+
+                    decided[current] = null;
+                    Visit(i + 1, priority, next);
+                    decided.Remove(current);
                 }
             }
 
-            Visit(0, 0);
+            Visit(0, 0, [.. order.Select(id => candidates[id])]);
             return aborted ? null : bestAssignments;
         }
 
-        /// <summary>Predecessors before successors, fixed requests first, then by priority.</summary>
-        private List<string> Order(List<string> component)
+        /// <summary>Predecessors before successors; fixed requests first, then the fewest placements (fail first), then by priority.</summary>
+        private List<string> Order(List<string> component, Dictionary<string, List<Placement>> candidates)
         {
-            var rest = component.OrderByDescending(id => _fixed.Contains(id)).ThenByDescending(id => _requests[id].Priority).ToList();
+            var rest = component.OrderByDescending(id => _fixed.Contains(id)).ThenBy(id => candidates[id].Count).ThenByDescending(id => _requests[id].Priority).ToList();
             var order = new List<string>();
             while (rest.Count > 0)
             {
@@ -431,66 +486,41 @@ public static class ExhaustiveSearch
             return order;
         }
 
-        private bool CanLeaveOut(string id, Dictionary<string, Placement?> decided)
+        /// <summary>
+        /// Whether two requests can constrain each other directly: the same patient, a provider, room or pool both could
+        /// take, a link or a series. Placements of requests that do not interact are never checked against each other.
+        /// </summary>
+        private bool Interact(string a, string b)
         {
-            // A placed successor needs this one; a placed visit of its series needs the whole series.
-            if (_problem.Requests.Any(r => decided.TryGetValue(r.Id, out var p) && p is not null && r.Links.Any(l => l.RequestId == id)))
+            if (_interact.TryGetValue((a, b), out var known))
             {
-                return false;
+                return known;
             }
 
-            return !_problem.AllSeries.Where(s => s.RequestIds.Contains(id))
-                .Any(s => s.RequestIds.Any(v => decided.TryGetValue(v, out var p) && p is not null));
+            static HashSet<string> Places(List<Placement> placements) =>
+                [.. placements.SelectMany(p => p.Pools.Select(x => "pool:" + x)
+                    .Append(p.Assignment.ProviderId is { } v ? "provider:" + v : string.Empty)
+                    .Append(p.Assignment.RoomId is { } r ? "room:" + r : string.Empty)).Where(x => x.Length > 0)];
+            var result = _requests[a].PatientId == _requests[b].PatientId || Needs(a, b) || Needs(b, a)
+                || Places(_candidates[a]).Overlaps(Places(_candidates[b]));
+            _interact[(a, b)] = _interact[(b, a)] = result;
+            return result;
         }
 
+        /// <summary>Whether request <paramref name="id"/> cannot be booked without <paramref name="other"/>: it follows it, or they share a series.</summary>
+        private bool Needs(string id, string other) =>
+            _requests[id].Links.Any(l => l.RequestId == other)
+            || _problem.AllSeries.Any(s => s.RequestIds.Contains(id) && s.RequestIds.Contains(other));
+
+        private bool CanLeaveOut(string id, Dictionary<string, Placement?> decided) =>
+            !decided.Any(d => d.Value is not null && Needs(d.Key, id));
+
+        /// <summary>Every rule between a placement and the decisions so far: pairs, leaving out, shared rooms and pools.</summary>
         private bool Compatible(string id, Placement x, Dictionary<string, Placement?> decided)
         {
-            var r = _requests[id];
-            foreach (var link in r.Links)
-            {
-                if (decided.TryGetValue(link.RequestId, out var previous))
-                {
-                    if (previous is null)
-                    {
-                        return false;
-                    }
-
-                    var gap = (x.Start - previous.End).TotalMinutes;
-                    if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            // Links from requests decided before this one (order falls back to input order on a cycle).
             foreach (var (otherId, other) in decided)
             {
-                foreach (var link in _requests[otherId].Links.Where(l => l.RequestId == id))
-                {
-                    if (other is null)
-                    {
-                        continue;
-                    }
-
-                    var gap = (other.Start - x.End).TotalMinutes;
-                    if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            foreach (var y in decided.Values.OfType<Placement>())
-            {
-                var a = y.Assignment;
-                var overlap = x.Start < y.End && y.Start < x.End;
-                if (overlap && (a.PatientId == r.PatientId || (a.ProviderId is not null && a.ProviderId == x.Assignment.ProviderId)))
-                {
-                    return false;
-                }
-
-                if (a.RoomId is not null && a.RoomId == x.Assignment.RoomId && _rooms[a.RoomId].Capacity == 1 && x.Start < y.RoomEnd && y.Start < x.RoomEnd)
+                if (other is null ? Needs(id, otherId) : !PairCompatible(id, x, otherId, other))
                 {
                     return false;
                 }
@@ -511,34 +541,78 @@ public static class ExhaustiveSearch
                 }
             }
 
-            foreach (var series in _problem.AllSeries.Where(s => s.RequestIds.Contains(id)))
+            return true;
+        }
+
+        /// <summary>The rules between two booked requests: patient, provider and single-room overlaps, links, series.</summary>
+        private bool PairCompatible(string id, Placement x, string otherId, Placement y)
+        {
+            var a = y.Assignment;
+            var overlap = x.Start < y.End && y.Start < x.End;
+            if (overlap && (a.PatientId == x.Assignment.PatientId || (a.ProviderId is not null && a.ProviderId == x.Assignment.ProviderId)))
             {
-                var k = series.RequestIds.ToList().IndexOf(id);
-                for (var j = 0; j < series.RequestIds.Count; j++)
+                return false;
+            }
+
+            if (a.RoomId is not null && a.RoomId == x.Assignment.RoomId && _rooms[a.RoomId].Capacity == 1 && x.Start < y.RoomEnd && y.Start < x.RoomEnd)
+            {
+                return false;
+            }
+
+            if (!Gaps(_requests[id], x, otherId, y) || !Gaps(_requests[otherId], y, id, x))
+            {
+                return false;
+            }
+
+            foreach (var series in _problem.AllSeries)
+            {
+                var k = IndexOf(series, id);
+                var j = IndexOf(series, otherId);
+                if (k < 0 || j < 0)
                 {
-                    if (j == k || !decided.TryGetValue(series.RequestIds[j], out var other))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (other is null)
-                    {
-                        return false;
-                    }
+                if (series.SameProvider && x.Assignment.ProviderId is not null && a.ProviderId is not null && x.Assignment.ProviderId != a.ProviderId)
+                {
+                    return false;
+                }
 
-                    if (series.SameProvider && x.Assignment.ProviderId is not null && other.Assignment.ProviderId is not null && x.Assignment.ProviderId != other.Assignment.ProviderId)
-                    {
-                        return false;
-                    }
-
-                    if ((k == 0 || j == 0) && !OnCadence(series, k == 0 ? x : other, k == 0 ? other : x, Math.Max(j, k)))
-                    {
-                        return false;
-                    }
+                if ((k == 0 || j == 0) && !OnCadence(series, k == 0 ? x : y, k == 0 ? y : x, Math.Max(j, k)))
+                {
+                    return false;
                 }
             }
 
             return true;
+        }
+
+        /// <summary>Whether <paramref name="x"/> keeps the gaps of the request's links to <paramref name="previousId"/>.</summary>
+        private static bool Gaps(AppointmentRequest request, Placement x, string previousId, Placement previous)
+        {
+            foreach (var link in request.Links.Where(l => l.RequestId == previousId))
+            {
+                var gap = (x.Start - previous.End).TotalMinutes;
+                if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static int IndexOf(RequestSeries series, string id)
+        {
+            for (var i = 0; i < series.RequestIds.Count; i++)
+            {
+                if (series.RequestIds[i] == id)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private static bool OnCadence(RequestSeries series, Placement first, Placement visit, int k) =>

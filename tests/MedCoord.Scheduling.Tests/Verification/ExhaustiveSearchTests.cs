@@ -99,6 +99,36 @@ public sealed class ExhaustiveSearchTests
         var problem = OneSlot(Request("a", "p1", "visit", priority: 3), Request("b", "p2", "visit", priority: 5), Request("c", "p3", "visit"));
 
         Assert.Null(ExhaustiveSearch.BestPriority(problem, maxRequests: 2));
-        Assert.Null(ExhaustiveSearch.BestPriority(problem with { AppointmentTypes = [Type("visit", 35, "gp", ["exam"])] }, maxNodes: 10));
+        Assert.Null(ExhaustiveSearch.BestPriority(problem with { AppointmentTypes = [Type("visit", 35, "gp", ["exam"])] }, maxSteps: 10));
+    }
+}
+
+/// <summary>The reason check must catch a false never-fits claim and accept a true one.</summary>
+public sealed class ReasonCheckTests
+{
+    private static readonly Problem Problem = TestProblems.Problem("2026-12-07", "2026-12-11",
+        [Facility("nyc", "America/New_York", Week("09:00", "17:00"))], [], [Provider("dr", "gp", "nyc", Week("09:00", "17:00"))],
+        [new Patient("p", Zone("Pacific/Auckland"), [Week("09:00", "11:00", IsoDayOfWeek.Saturday)], []), Patient("q")],
+        [Type("tele", 60, "gp"), Type("long", 600, "gp")],
+        [Request("edge", "p", "tele"), Request("too-long", "q", "long"), Request("follows", "q", "tele") with { After = [new RequestLink("too-long")] }]);
+
+    private static Schedule Unbooked(params (string Id, UnscheduledReason Reason)[] reasons) =>
+        new(ScheduleStatus.Feasible, new ScheduleObjective(0, 0, 0), [], [.. reasons.Select(r => new UnscheduledRequest(r.Id, r.Reason, "claim"))], new SolveStats(0, 1, 0));
+
+    [Fact]
+    public void FalseClaims_FarZoneRequestCalledNeverFits_IsCaught()
+    {
+        var claims = ReasonCheck.FalseClaims(Problem, Unbooked(
+            ("edge", UnscheduledReason.NoAvailabilityInWindow), ("too-long", UnscheduledReason.NoAvailabilityInWindow), ("follows", UnscheduledReason.PredecessorUnscheduled)));
+
+        Assert.Equal("edge: NoAvailabilityInWindow, but alone it fits at 2026-12-11T15:00:00-05 at nyc (provider dr, room none)", Assert.Single(claims));
+    }
+
+    [Fact]
+    public void FalseClaims_SuccessorOfARequestThatNeverFits_NeverFitsEither()
+    {
+        var claims = ReasonCheck.FalseClaims(Problem, Unbooked(("follows", UnscheduledReason.NoAvailabilityInWindow)));
+
+        Assert.Empty(claims);
     }
 }
