@@ -14,7 +14,7 @@ public static class FirstFit
 {
     public static IReadOnlyList<Assignment> Schedule(Problem problem)
     {
-        var clock = new WallClock(problem.Horizon);
+        var clock = new WallClock(problem);
         var types = problem.AppointmentTypes.ToDictionary(t => t.Id);
         var facilities = problem.Facilities.ToDictionary(f => f.Id);
         var patients = problem.Patients.ToDictionary(p => p.Id);
@@ -25,7 +25,7 @@ public static class FirstFit
         var providerFree = problem.Providers.SelectMany(p => p.Availability.Select(a => a.FacilityId).Distinct()
             .Select(f => (Key: (p.Id, f), Blocks: clock.Blocks(facilities[f].Zone, p.Availability.Where(a => a.FacilityId == f).Select(a => a.Hours)))))
             .ToDictionary(x => x.Key, x => x.Blocks);
-        var patientHours = problem.Patients.ToDictionary(p => p.Id, p => p.Hours is null ? everything : clock.Blocks(p.Zone!, p.Hours));
+        var patientHours = problem.Patients.ToDictionary(p => p.Id, p => p.Hours is null ? everything : clock.PatientBlocks(p.Zone!, p.Hours));
 
         var requests = problem.Requests.ToDictionary(r => r.Id);
         var booked = new List<Assignment>();

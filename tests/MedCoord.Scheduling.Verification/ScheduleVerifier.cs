@@ -20,7 +20,7 @@ public static class ScheduleVerifier
         var rooms = problem.Rooms.ToDictionary(r => r.Id);
         var facilities = problem.Facilities.ToDictionary(f => f.Id);
         var patients = problem.Patients.ToDictionary(p => p.Id);
-        var calendar = new WallClock(problem.Horizon);
+        var calendar = new WallClock(problem);
 
         // Rule 1: every request exactly once; fixed as fixed.
         var seen = schedule.Assignments.Select(a => a.RequestId).Concat(schedule.Unscheduled.Select(u => u.RequestId)).ToList();
@@ -168,7 +168,7 @@ public static class ScheduleVerifier
             }
 
             var patient = patients[r.PatientId];
-            if (patient.Hours is not null && !calendar.InsideOneBlock(patient.Zone!, patient.Hours, start, end))
+            if (patient.Hours is not null && !calendar.InsideOnePatientBlock(patient.Zone!, patient.Hours, start, end))
             {
                 v.Add($"rule 5: {a.RequestId} is outside patient {patient.Id}'s hours");
             }
@@ -321,20 +321,56 @@ public static class ScheduleVerifier
     private static LocalDate Min(LocalDate a, LocalDate b) => a < b ? a : b;
 }
 
-/// <summary>Weekly blocks as instants, built the way the format states: per horizon date, lenient mapping, touching blocks joined.</summary>
+/// <summary>
+/// Weekly blocks as instants, built the way the format states: facility and provider blocks on each horizon date in
+/// the facility's zone; a patient's blocks on each patient-local date that overlaps the horizon's facility-local dates
+/// (from the earliest start of the first date to the latest end of the last date, over every facility zone); lenient
+/// mapping, touching blocks joined.
+/// </summary>
 public sealed class WallClock
 {
     private readonly DateInterval _horizon;
 
-    public WallClock(DateInterval horizon) => _horizon = horizon;
+    /// <summary>A clock for <paramref name="problem"/>: its horizon read in each of its facilities' zones.</summary>
+    public WallClock(Problem problem)
+        : this(problem.Horizon, problem.Facilities.Select(f => f.Zone))
+    {
+    }
 
-    /// <summary>The blocks' instants over the horizon, sorted and with touching or overlapping blocks joined.</summary>
-    public List<(Instant From, Instant To)> Blocks(DateTimeZone zone, IEnumerable<WeeklyHours> hours)
+    public WallClock(DateInterval horizon, IEnumerable<DateTimeZone> facilityZones)
+    {
+        _horizon = horizon;
+        var zones = facilityZones.DefaultIfEmpty(DateTimeZone.Utc).ToList();
+        SpanStart = zones.Select(z => z.AtStartOfDay(horizon.Start).ToInstant()).Min();
+        SpanEnd = zones.Select(z => z.AtStartOfDay(horizon.End.PlusDays(1)).ToInstant()).Max();
+    }
+
+    /// <summary>The earliest instant of the horizon's first date in any facility zone.</summary>
+    public Instant SpanStart { get; }
+
+    /// <summary>The latest instant at which the horizon's last date ends in any facility zone.</summary>
+    public Instant SpanEnd { get; }
+
+    /// <summary>A facility's or provider's blocks over the horizon's dates in <paramref name="zone"/>, sorted, touching blocks joined.</summary>
+    public List<(Instant From, Instant To)> Blocks(DateTimeZone zone, IEnumerable<WeeklyHours> hours) =>
+        Expand(zone, hours, _horizon.Start, _horizon.End);
+
+    /// <summary>A patient's blocks on every local date of <paramref name="zone"/> that overlaps [<see cref="SpanStart"/>, <see cref="SpanEnd"/>).</summary>
+    public List<(Instant From, Instant To)> PatientBlocks(DateTimeZone zone, IEnumerable<WeeklyHours> hours) =>
+        Expand(zone, hours, SpanStart.InZone(zone).Date, (SpanEnd - Duration.Epsilon).InZone(zone).Date);
+
+    public bool InsideOneBlock(DateTimeZone zone, IEnumerable<WeeklyHours> hours, Instant start, Instant end) =>
+        Blocks(zone, hours).Any(b => b.From <= start && end <= b.To);
+
+    public bool InsideOnePatientBlock(DateTimeZone zone, IEnumerable<WeeklyHours> hours, Instant start, Instant end) =>
+        PatientBlocks(zone, hours).Any(b => b.From <= start && end <= b.To);
+
+    private static List<(Instant From, Instant To)> Expand(DateTimeZone zone, IEnumerable<WeeklyHours> hours, LocalDate first, LocalDate last)
     {
         var raw = new List<(Instant From, Instant To)>();
         foreach (var block in hours)
         {
-            for (var date = _horizon.Start; date <= _horizon.End; date = date.PlusDays(1))
+            for (var date = first; date <= last; date = date.PlusDays(1))
             {
                 if (!block.Days.Contains(date.DayOfWeek))
                 {
@@ -368,7 +404,4 @@ public sealed class WallClock
 
         return joined;
     }
-
-    public bool InsideOneBlock(DateTimeZone zone, IEnumerable<WeeklyHours> hours, Instant start, Instant end) =>
-        Blocks(zone, hours).Any(b => b.From <= start && end <= b.To);
 }

@@ -36,9 +36,9 @@ internal sealed class Calendar
         Pools = problem.EquipmentPools.ToDictionary(e => e.Id, StringComparer.Ordinal);
         _poolsByKind = problem.EquipmentPools.ToDictionary(e => (e.FacilityId, e.Kind));
 
-        var zones = problem.Facilities.Select(f => f.Zone)
-            .Concat(problem.Patients.Where(p => p.Zone is not null && p.Hours is not null).Select(p => p.Zone!));
-        Timeline = new Timeline(problem.Horizon, zones);
+        // The timeline spans the horizon's dates in the facilities' zones; a patient's hours are read on every local
+        // date of theirs that overlaps it.
+        Timeline = new Timeline(problem.Horizon, problem.Facilities.Select(f => f.Zone));
 
         foreach (var facility in problem.Facilities)
         {
@@ -66,7 +66,7 @@ internal sealed class Calendar
 
         foreach (var patient in problem.Patients)
         {
-            var hours = patient.Hours is null || patient.Zone is null ? MinuteSet.All : Timeline.Weekly(patient.Zone, patient.Hours);
+            var hours = patient.Hours is null || patient.Zone is null ? MinuteSet.All : Timeline.PatientWeekly(patient.Zone, patient.Hours);
             _patientFree[patient.Id] = hours.Subtract(Timeline.Absolute(patient.Unavailable));
         }
     }

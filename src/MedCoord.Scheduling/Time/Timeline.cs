@@ -10,6 +10,8 @@ namespace MedCoord.Scheduling.Time;
 /// </summary>
 internal sealed class Timeline
 {
+    /// <param name="horizon">The problem's horizon.</param>
+    /// <param name="zones">The facilities' zones, in which the horizon's dates are read.</param>
     public Timeline(DateInterval horizon, IEnumerable<DateTimeZone> zones)
     {
         Horizon = horizon;
@@ -26,10 +28,10 @@ internal sealed class Timeline
 
     public DateInterval Horizon { get; }
 
-    /// <summary>Minute 0: the earliest start of the horizon's first date in any zone involved.</summary>
+    /// <summary>Minute 0: the earliest start of the horizon's first date in any facility zone.</summary>
     public Instant Origin { get; }
 
-    /// <summary>The first minute after the horizon's last date ends in every zone involved.</summary>
+    /// <summary>The first minute after the horizon's last date ends in every facility zone.</summary>
     public long EndMinute { get; }
 
     public static Instant StartOfDay(DateTimeZone zone, LocalDate date) => zone.AtStartOfDay(date).ToInstant();
@@ -52,13 +54,23 @@ internal sealed class Timeline
         MinuteSet.Of(DayStartMinute(zone, Horizon.Start), DayStartMinute(zone, Horizon.End.PlusDays(1)));
 
 
-    /// <summary>The minutes a weekly template covers on the horizon's dates in a zone, adjacent blocks merged.</summary>
-    public MinuteSet Weekly(DateTimeZone zone, IEnumerable<WeeklyHours> blocks)
+    /// <summary>The minutes a weekly template covers on the horizon's dates in a zone, adjacent blocks merged: a facility's or provider's hours.</summary>
+    public MinuteSet Weekly(DateTimeZone zone, IEnumerable<WeeklyHours> blocks) => Weekly(zone, blocks, Horizon.Start, Horizon.End);
+
+    /// <summary>
+    /// The minutes a patient's weekly hours cover: on every local date of the patient's zone that overlaps the timeline
+    /// [<see cref="Origin"/>, <see cref="EndMinute"/>), so that a patient far east or west of the facilities keeps the
+    /// hours that fall on the horizon's first and last facility dates.
+    /// </summary>
+    public MinuteSet PatientWeekly(DateTimeZone zone, IEnumerable<WeeklyHours> blocks) =>
+        Weekly(zone, blocks, LocalDateOf(zone, 0), LocalDateOf(zone, EndMinute - 1));
+
+    private MinuteSet Weekly(DateTimeZone zone, IEnumerable<WeeklyHours> blocks, LocalDate first, LocalDate last)
     {
         var ranges = new List<(long, long)>();
         foreach (var block in blocks)
         {
-            foreach (var date in Horizon)
+            for (var date = first; date <= last; date = date.PlusDays(1))
             {
                 if (!block.Days.Contains(date.DayOfWeek))
                 {

@@ -121,6 +121,93 @@ public static class RandomProblems
         return problem with { Fixed = [.. closure.Values] };
     }
 
+    private static readonly string[] FarPatientZones =
+        ["Pacific/Kiritimati", "Pacific/Tongatapu", "Pacific/Auckland", "Pacific/Chatham", "Pacific/Pago_Pago", "Asia/Kolkata", "Asia/Kathmandu", "Etc/GMT+12"];
+
+    private static readonly string[] TinyFacilityZones = ["America/New_York", "Asia/Singapore", "America/Phoenix", "Europe/London", "Pacific/Auckland"];
+
+    // Mostly December; two horizons end on the eve of Auckland's April and September changes, so a patient there
+    // changes offset on the patient-local date after the horizon's last date.
+    private static readonly string[] TinyHorizonStarts = ["2026-12-07", "2026-12-10", "2026-04-03", "2026-09-25", "2026-12-05"];
+
+    /// <summary>
+    /// A tiny problem (2 to 6 requests, 1 to 3 days, whole and half hours) whose exact optimum
+    /// <see cref="ExhaustiveSearch"/> can find: far-zone patients whose hours fall on the horizon's first or last
+    /// facility date, contention for one or two providers and rooms, sometimes a link, a series, a shared room, an
+    /// equipment pool or a fixed booking.
+    /// </summary>
+    public static Problem Tiny(int seed)
+    {
+        var rng = new Random(seed);
+        var start = Date(TinyHorizonStarts[rng.Next(TinyHorizonStarts.Length)]);
+        var end = start.PlusDays(rng.Next(0, 3));
+        var facilities = Enumerable.Range(0, rng.Next(1, 3))
+            .Select(i => Facility($"f{i}", TinyFacilityZones[rng.Next(TinyFacilityZones.Length)], Block(rng, 6, 10, 15, 25, allowWeekends: true)))
+            .ToList();
+        var rooms = facilities.SelectMany(f => Enumerable.Range(0, rng.Next(1, 3))
+            .Select(i => new Room($"{f.Id}-room{i}", f.Id, [i == 0 ? "exam" : Features[rng.Next(2)]], [], rng.Next(5) == 0 ? 2 : 1))).ToList();
+        var providers = Enumerable.Range(0, rng.Next(1, 3)).Select(i => new Provider(
+            $"dr{i}", [Skills[rng.Next(2)]],
+            [new ProviderAvailability(facilities[rng.Next(facilities.Count)].Id, rng.Next(3) == 0 ? new WeeklyHours(EveryDay, LocalTime.Midnight, LocalTime.Midnight) : Block(rng, 5, 12, 14, 25, allowWeekends: true))],
+            [])).ToList();
+        var skills = providers.SelectMany(p => p.Skills).Distinct().Order().ToList();
+        var pools = facilities.Select(f => new EquipmentPool($"{f.Id}-ultrasound", f.Id, "ultrasound", 1)).Where(_ => rng.Next(3) != 0).ToList();
+
+        var patients = Enumerable.Range(0, rng.Next(1, 4)).Select(i =>
+        {
+            if (rng.Next(4) == 0)
+            {
+                return Patient($"p{i}");
+            }
+
+            // Hours on the patient's clock that fall on the horizon's first or last date at some facility.
+            var facility = facilities[rng.Next(facilities.Count)];
+            var zone = Zone(FarPatientZones[rng.Next(FarPatientZones.Length)]);
+            var edge = facility.Zone.AtStartOfDay(rng.Next(2) == 0 ? start : end).ToInstant() + Duration.FromMinutes(30 * rng.Next(16, 32));
+            var from = edge.InZone(zone).LocalDateTime;
+            var to = from.PlusHours(rng.Next(1, 5));
+            var block = new WeeklyHours([from.DayOfWeek], from.TimeOfDay, to.Date == from.Date ? to.TimeOfDay : LocalTime.Midnight);
+            return new Patient($"p{i}", zone, [block], []);
+        }).ToList();
+
+        var types = new List<AppointmentType>
+        {
+            Type("t0", 30 * rng.Next(1, 4), skills[rng.Next(skills.Count)], rng.Next(2) == 0 ? [] : ["exam"], buffer: rng.Next(4) == 0 ? 30 : 0),
+            Type("t1", 30 * rng.Next(1, 4), rng.Next(3) == 0 ? null : skills[rng.Next(skills.Count)], ["exam"]) with { Equipment = rng.Next(3) == 0 ? ["ultrasound"] : null },
+        };
+
+        var requests = new List<AppointmentRequest>();
+        var count = rng.Next(3, 8);
+        for (var i = 0; i < count; i++)
+        {
+            var patient = patients[rng.Next(patients.Count)].Id;
+            var window = rng.Next(5);
+            var request = new AppointmentRequest($"r{i}", patient, types[rng.Next(types.Count)].Id,
+                window == 0 ? end : null, window == 1 ? start : null, rng.Next(1, 11));
+            var earlier = requests.Where(r => r.PatientId == patient).ToList();
+            if (earlier.Count > 0 && rng.Next(3) == 0)
+            {
+                request = request with { After = [new RequestLink(earlier[rng.Next(earlier.Count)].Id, 30 * rng.Next(2), rng.Next(2) == 0 ? null : 240)] };
+            }
+
+            requests.Add(request);
+        }
+
+        var problem = new Problem(new DateInterval(start, end), facilities, rooms, providers, patients, types, requests, [], Equipment: pools);
+        var free = requests.Where(r => r.Links.Count == 0 && requests.All(o => o.Links.All(l => l.RequestId != r.Id))).ToList();
+        if (end > start && free.Count >= 2 && rng.Next(4) == 0)
+        {
+            problem = problem with { Series = [new RequestSeries("s0", [free[0].Id, free[1].Id], 1, 30 * rng.Next(2))] };
+        }
+
+        if (rng.Next(4) == 0 && FirstFit.Schedule(problem).FirstOrDefault(a => free.Any(r => r.Id == a.RequestId) && problem.AllSeries.All(x => !x.RequestIds.Contains(a.RequestId))) is { } witness)
+        {
+            problem = problem with { Fixed = [new FixedBooking(witness.RequestId, witness.ProviderId, witness.RoomId, witness.Start.ToInstant(), witness.FacilityId)] };
+        }
+
+        return problem;
+    }
+
     /// <summary>
     /// Some rooms that hold several appointments at once, and a pool of portable ultrasound machines at some facilities
     /// that some types need. Drawn from a generator of their own, so the rest of a seed's problem stays as it was.

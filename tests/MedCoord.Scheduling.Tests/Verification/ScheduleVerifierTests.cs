@@ -105,3 +105,45 @@ public sealed class ScheduleVerifierTests
         Assert.Empty(ScheduleVerifier.Violations(sameRoom, With(Book("a", "p1", "r1", 0), Book("b", "p2", "r1", 40) with { ProviderId = "dr2" })));
     }
 }
+
+/// <summary>The verifier reads a patient's hours on every patient-local date that overlaps the horizon's facility dates.</summary>
+public sealed class WallClockTests
+{
+    private static Problem Edge(string from, string to) => Problem("2026-12-07", "2026-12-11",
+        [Facility("nyc", "America/New_York", Week("09:00", "17:00"))], [], [Provider("dr", "gp", "nyc", Week("09:00", "17:00"))],
+        [new Patient("p", Zone("Pacific/Auckland"), [Week(from, to, IsoDayOfWeek.Saturday)], [])],
+        [Type("tele", 60, "gp")], [Request("r", "p", "tele")]);
+
+    private static Schedule BookedAt(string start, string end) =>
+        new(ScheduleStatus.Feasible, new ScheduleObjective(1, 1, 0),
+            [new Assignment("r", "p", "dr", null, "nyc", OffsetDateTimePatternAt(start), OffsetDateTimePatternAt(end))], [], new SolveStats(0, 1, 0));
+
+    private static OffsetDateTime OffsetDateTimePatternAt(string text) => At(text).WithOffset(Offset.FromHours(-5));
+
+    [Fact]
+    public void Violations_AucklandSaturdayOnTheLastNewYorkFriday_None()
+    {
+        Assert.Empty(ScheduleVerifier.Violations(Edge("09:00", "11:00"), BookedAt("2026-12-11T15:00:00-05:00", "2026-12-11T16:00:00-05:00")));
+    }
+
+    [Fact]
+    public void Violations_OutsideTheAucklandHoursOnTheLastDate_NamesTheRule()
+    {
+        var violations = ScheduleVerifier.Violations(Edge("10:00", "11:00"), BookedAt("2026-12-11T15:00:00-05:00", "2026-12-11T16:00:00-05:00"));
+
+        Assert.Equal("rule 5: r is outside patient p's hours", Assert.Single(violations));
+    }
+
+    [Fact]
+    public void PatientBlocks_FirstAndLastDates_ReachThePatientDatesAroundTheHorizon()
+    {
+        var clock = new WallClock(new DateInterval(Date("2026-12-07"), Date("2026-12-07")), [Zone("America/New_York")]);
+
+        var pagoPago = clock.PatientBlocks(Zone("Pacific/Pago_Pago"), [Week("18:00", "20:00")]);
+        var kiritimati = clock.PatientBlocks(Zone("Pacific/Kiritimati"), [Week("08:00", "10:00")]);
+
+        // Pago Pago (UTC-11) has Sunday evening and Monday evening in New York's Monday; Kiritimati (UTC+14) has Monday and Tuesday mornings.
+        Assert.Equal([At("2026-12-06T18:00:00-11:00"), At("2026-12-07T18:00:00-11:00")], pagoPago.Select(b => b.From));
+        Assert.Equal([At("2026-12-07T08:00:00+14:00"), At("2026-12-08T08:00:00+14:00")], kiritimati.Select(b => b.From));
+    }
+}
