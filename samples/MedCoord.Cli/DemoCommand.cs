@@ -108,7 +108,7 @@ internal sealed record DemoCommand(string DatabasePath)
 
         // The day, event by event: each patient checks in five minutes before the visit, and the visit ends fulfilled.
         var events = visits.Where(v => v.Start.InZone(Denver).Date == Monday)
-            .SelectMany(v => new[] { (At: v.Start - Duration.FromMinutes(5), Visit: v, CheckIn: true), (At: schedule.Assignments.Single(a => a.RequestId == v.Id).End.ToInstant(), Visit: v, CheckIn: false) })
+            .SelectMany(v => new[] { (At: v.Start - Duration.FromMinutes(5), Visit: v, CheckIn: true), (At: schedule.Assignments.Single(a => a.RequestId == v.BookedRequestId).End.ToInstant(), Visit: v, CheckIn: false) })
             .OrderBy(e => e.At).ThenBy(e => e.Visit.Id, StringComparer.Ordinal);
         var checkedIn = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (at, visit, checkIn) in events)
@@ -132,16 +132,25 @@ internal sealed record DemoCommand(string DatabasePath)
 
         clock.Set(At(Monday, 16, 0));
         var noShows = engine.MarkNoShows();
-        Say($"no-shows marked: {string.Join(", ", noShows.Select(v => v.Id))} (its care-plan occurrence is open again)");
+        Say($"no-shows marked: {string.Join(", ", noShows.Marked.Select(v => v.Id))} (its care-plan occurrence is open again, its reminders cancelled)");
+        foreach (var failure in noShows.Failures)
+        {
+            Say($"  {failure.VisitId} not marked: {failure.Reason}");
+        }
 
-        // pat-a's HbA1c is abnormal: an urgent review, done, then the patient is told.
+        // pat-a's HbA1c is abnormal: an urgent review, done; the provider releases it and the patient's message goes out.
         clock.Set(At(Monday, 16, 15));
         var review = engine.ReceiveResult(new IncomingResult("res-hba1c", "pat-a", "dr-lopez", "HbA1c", ResultStatus.Final, Abnormal: true), "lab");
         Say($"result res-hba1c arrives abnormal: {review.Step} (urgent)");
         clock.Set(At(Monday, 16, 30));
         var notify = engine.CompleteResultTask("res-hba1c", review.Id, "dr-lopez");
-        engine.CompleteResultTask("res-hba1c", notify!.Id, "nurse-1");
-        Say("res-hba1c reviewed and the patient notified");
+        var release = engine.ReleaseResult("res-hba1c", notify!.Id, "dr-lopez");
+        foreach (var message in engine.DueMessages().Where(m => m.Id == release.Id))
+        {
+            engine.RecordDelivery(message.Id, DeliveryResult.Delivered, "sms-gateway");
+        }
+
+        Say($"res-hba1c reviewed and released; message {release.Id} delivered, the patient notified");
 
         // A referral to cardiology goes round its whole loop.
         engine.CreateReferral(ReferralLifecycle.Draft("ref-cardio", "pat-a", "dr-lopez", "cardiology", ReferralPriority.Urgent, clock), "dr-lopez");
@@ -177,6 +186,21 @@ internal sealed record DemoCommand(string DatabasePath)
         foreach (var v in worklist.NoShows)
         {
             table.AddRow(Cells("no-show", v.Id, "not checked in", $"{v.Start.InZone(Denver):uuuu-MM-dd HH:mm}"));
+        }
+
+        foreach (var v in worklist.Visits)
+        {
+            table.AddRow(Cells("visit", v.VisitId, $"{v.Lateness} ({v.Status})", $"{v.DueAt.InZone(Denver):uuuu-MM-dd HH:mm}"));
+        }
+
+        foreach (var p in worklist.CarePlans)
+        {
+            table.AddRow(Cells("care plan", p.ActivityId is null ? p.PlanId : $"{p.PlanId}/{p.ActivityId}", p.Lateness.ToString(), $"{p.DueAt.InZone(Denver):uuuu-MM-dd HH:mm}"));
+        }
+
+        foreach (var c in worklist.Claims)
+        {
+            table.AddRow(Cells("claim", c.ClaimId, $"{c.Status} too long", $"{c.DueAt.InZone(Denver):uuuu-MM-dd HH:mm}"));
         }
 
         console.Write(table);

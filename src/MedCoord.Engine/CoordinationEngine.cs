@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedCoord.Engine.Billing;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
@@ -12,23 +13,32 @@ using NodaTime;
 
 namespace MedCoord.Engine;
 
-/// <summary>Everything waiting on a coordinator: what is late, by kind.</summary>
+/// <summary>
+/// Everything waiting on a coordinator: what is late, by kind. Every status of every lifecycle that waits on someone
+/// lands here once its limit has passed; only final statuses never do.
+/// </summary>
 /// <param name="CareActivities">Care-plan activities past their last acceptable date.</param>
-/// <param name="Referrals">Referrals not accepted, not scheduled or without a report past their limits.</param>
-/// <param name="ResultTasks">Result reviews and patient notifications open past their age limit.</param>
+/// <param name="Referrals">Referrals not sent, not accepted, not scheduled, without a report, or not closed past their limits.</param>
+/// <param name="ResultTasks">Result reviews and patient notifications (released or not) open past their age limit.</param>
 /// <param name="NoShows">Visits marked no-show, most recent first.</param>
+/// <param name="Visits">Visits booked past their start and grace, arrived and not checked in, or checked in and not fulfilled, past their limits.</param>
+/// <param name="CarePlans">Plans in draft or on hold, and activities on hold, past their limits.</param>
+/// <param name="Claims">Claims waiting in a status other than Closed past its limit.</param>
 public sealed record CoordinatorWorklist(
     IReadOnlyList<OverdueActivity> CareActivities,
     IReadOnlyList<OverdueReferral> Referrals,
     IReadOnlyList<RelayTask> ResultTasks,
-    IReadOnlyList<Visit> NoShows);
+    IReadOnlyList<Visit> NoShows,
+    IReadOnlyList<StalledVisit> Visits,
+    IReadOnlyList<StalledCarePlan> CarePlans,
+    IReadOnlyList<StalledClaim> Claims);
 
 /// <summary>
 /// The care-coordination engine as a host uses it: each operation reads what it needs from the store, applies the
 /// domain rules (care plans, visits and check-in, results relay, referrals, outbox), and commits every changed record
-/// with its audit entries in one transaction, based on the versions it read (a concurrent change makes the operation
-/// fail with <see cref="StoreConcurrencyException"/>, nothing saved, safe to retry). Time comes from the injected
-/// clock. Thread safe.
+/// with its audit entries in one transaction, based on the versions of every record it read — the ones it changes and
+/// the ones its decision rests on (a concurrent change makes the operation fail with
+/// <see cref="StoreConcurrencyException"/>, nothing saved, safe to retry). Time comes from the injected clock. Thread safe.
 /// </summary>
 public sealed class CoordinationEngine
 {
@@ -100,8 +110,11 @@ public sealed class CoordinationEngine
     // ----- Bookings and visits -----
 
     /// <summary>
-    /// Takes in a schedule: each booked appointment not yet a visit becomes one (booked), care-plan requests mark their
-    /// activity scheduled, and reminders and follow-ups are planned in each patient's zone — all in one commit.
+    /// Takes in a schedule: each booked appointment whose request has no visit that is open or fulfilled becomes a
+    /// visit (booked) — the request's id for its first booking, <c>request#2</c>, <c>request#3</c>… when earlier
+    /// visits for it were cancelled or missed (a care-plan occurrence emitted again), each linked to its request —
+    /// care-plan requests mark their activity scheduled, and reminders and follow-ups are planned in each patient's zone,
+    /// all in one commit. Booking the same schedule again adds nothing.
     /// </summary>
     /// <param name="problem">The problem the schedule solves (for appointment types and patients' zones).</param>
     /// <param name="schedule">The schedule.</param>
@@ -113,13 +126,32 @@ public sealed class CoordinationEngine
         ArgumentNullException.ThrowIfNull(schedule);
         var requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var zones = problem.Patients.Where(p => p.Zone is not null).ToDictionary(p => p.Id, p => p.Zone!, StringComparer.Ordinal);
+        var existing = _store.List<Visit>();
+        var takenIds = existing.Select(v => v.Value.Id).ToHashSet(StringComparer.Ordinal);
+        var byRequest = existing.ToLookup(v => v.Value.BookedRequestId, StringComparer.Ordinal);
         var changes = new List<StoreChange>();
+        var reads = new List<StoreRead>();
         var visits = new List<Visit>();
         var plans = new Dictionary<string, Stored<CarePlan>>(StringComparer.Ordinal);
         var planned = new Dictionary<string, CarePlan>(StringComparer.Ordinal);
-        foreach (var a in schedule.Assignments.Where(a => _store.Find<Visit>(a.RequestId) is null))
+        foreach (var a in schedule.Assignments)
         {
-            var visit = new Visit(a.RequestId, a.PatientId, requests[a.RequestId].TypeId, a.Start.ToInstant(), VisitStatus.Booked, []);
+            // The decision rests on every earlier visit for the request: one still open or fulfilled means it is booked.
+            var earlier = byRequest[a.RequestId].ToList();
+            reads.AddRange(earlier.Select(v => StoreRead.Of(v.Value.Id, v)));
+            if (earlier.Any(v => v.Value.Status is not (VisitStatus.Cancelled or VisitStatus.NoShow)))
+            {
+                continue;
+            }
+
+            var id = a.RequestId;
+            for (var n = 2; takenIds.Contains(id); n++)
+            {
+                id = string.Create(CultureInfo.InvariantCulture, $"{a.RequestId}#{n}");
+            }
+
+            takenIds.Add(id);
+            var visit = new Visit(id, a.PatientId, requests[a.RequestId].TypeId, a.Start.ToInstant(), VisitStatus.Booked, [], a.RequestId);
             visits.Add(visit);
             changes.Add(StoreChange.Of(visit.Id, visit, 0, actor, "Visit.Booked"));
             var zone = zones.GetValueOrDefault(a.PatientId) ?? _options.Zone;
@@ -145,7 +177,7 @@ public sealed class CoordinationEngine
         changes.AddRange(planned.Select(p => PlanChange(plans[p.Key], p.Value, actor)));
         if (changes.Count > 0)
         {
-            _store.Commit(changes);
+            _store.Commit(changes, reads);
         }
 
         return visits;
@@ -177,21 +209,27 @@ public sealed class CoordinationEngine
     /// <returns>The visit.</returns>
     public Visit Arrive(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Arrived, actor);
 
-    /// <summary>Checks a visit in when the forms its type needs are complete; otherwise refuses with every reason and changes nothing.</summary>
+    /// <summary>
+    /// Checks a visit in when the forms its type needs are complete; otherwise refuses with every reason and changes
+    /// nothing. The check-in commits only if the intake response and the patient's consents it read are unchanged.
+    /// </summary>
     /// <param name="visitId">The visit.</param>
     /// <param name="actor">Who.</param>
     /// <returns>The outcome.</returns>
+    /// <exception cref="StoreConcurrencyException">The visit, its intake response or one of the patient's consents changed since they were read; nothing was saved.</exception>
     public CheckInOutcome CheckIn(string visitId, string actor)
     {
         var stored = Load<Visit>(visitId, "visit");
         var visit = stored.Value;
         var forms = _options.Forms.GetValueOrDefault(visit.AppointmentTypeId) ?? new FormRequirements(false, null);
-        var intake = _store.Find<IntakeResponse>(visit.Id) is { } i ? new[] { i.Value } : [];
-        var consents = _store.List<Consent>().Select(c => c.Value).Where(c => c.PatientId == visit.PatientId);
-        var outcome = VisitDesk.CheckIn(visit, forms, intake, consents, actor, _clock);
+        var intake = _store.Find<IntakeResponse>(visit.Id);
+        var consents = _store.List<Consent>().Where(c => c.Value.PatientId == visit.PatientId).ToList();
+        var outcome = VisitDesk.CheckIn(visit, forms, intake is null ? [] : [intake.Value], consents.Select(c => c.Value), actor, _clock);
         if (outcome.CheckedIn)
         {
-            _store.Commit([StoreChange.Of(visit.Id, outcome.Visit, stored.Version, actor, "Visit.CheckedIn")]);
+            _store.Commit(
+                [StoreChange.Of(visit.Id, outcome.Visit, stored.Version, actor, "Visit.CheckedIn")],
+                [StoreRead.Of(visit.Id, intake), .. consents.Select(c => StoreRead.Of(c.Value.Id, c))]);
         }
 
         return outcome;
@@ -202,37 +240,48 @@ public sealed class CoordinationEngine
     /// <param name="actor">Who.</param>
     /// <returns>The visit.</returns>
     public Visit Fulfil(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Fulfilled, actor,
-        (plan, visit) => CarePlanLifecycle.RecordFulfilled(plan, visit.Id, visit.Start.InZone(_options.Zone).Date, actor, _clock));
+        (plan, visit) => CarePlanLifecycle.RecordFulfilled(plan, visit.BookedRequestId, visit.Start.InZone(_options.Zone).Date, actor, _clock));
 
-    /// <summary>The visit is called off; a care-plan visit's occurrence is open again, in the same commit.</summary>
+    /// <summary>
+    /// The visit is called off: its pending reminders and follow-up are cancelled, and a care-plan visit's occurrence
+    /// is open again (when its activity still holds the booking), all in the same commit.
+    /// </summary>
     /// <param name="visitId">A booked or arrived visit.</param>
     /// <param name="actor">Who.</param>
     /// <returns>The visit.</returns>
-    public Visit Cancel(string visitId, string actor) => MoveVisit(visitId, VisitStatus.Cancelled, actor,
-        (plan, visit) => CarePlanLifecycle.RecordBookingCancelled(plan, visit.Id, actor, _clock));
+    public Visit Cancel(string visitId, string actor)
+    {
+        var stored = Load<Visit>(visitId, "visit");
+        var moved = VisitDesk.Move(stored.Value, VisitStatus.Cancelled, actor, _clock);
+        _store.Commit(CalledOff(stored, moved, actor, "Visit.Cancelled"));
+        return moved;
+    }
 
-    /// <summary>Marks booked visits not checked in within the grace period after their start as no-shows (a care-plan occurrence is open again).</summary>
-    /// <returns>The visits marked.</returns>
-    public IReadOnlyList<Visit> MarkNoShows()
+    /// <summary>
+    /// Marks booked visits not checked in within the grace period after their start as no-shows, each visit in its own
+    /// commit with its pending messages cancelled and its care-plan occurrence open again: a visit that cannot be marked
+    /// (changed meanwhile, or refused) is reported and the others are marked regardless.
+    /// </summary>
+    /// <returns>The visits marked and the failures, visit by visit.</returns>
+    public NoShowReport MarkNoShows()
     {
         var stored = _store.List<Visit>().ToDictionary(v => v.Value.Id, StringComparer.Ordinal);
-        var marked = VisitDesk.MarkNoShows(stored.Values.Select(v => v.Value), _options.CheckInGrace, _clock);
-        var changes = marked.Select(v => StoreChange.Of(v.Id, v, stored[v.Id].Version, "system", "Visit.NoShow")).ToList();
-        foreach (var group in marked.Where(v => CarePlanLifecycle.ParseRequestId(v.Id) is not null).GroupBy(v => CarePlanLifecycle.ParseRequestId(v.Id)!.Value.PlanId))
+        var marked = new List<Visit>();
+        var failures = new List<NoShowFailure>();
+        foreach (var visit in VisitDesk.MarkNoShows(stored.Values.Select(v => v.Value), _options.CheckInGrace, _clock))
         {
-            if (_store.Find<CarePlan>(group.Key) is { } plan)
+            try
             {
-                var reopened = group.Aggregate(plan.Value, (p, v) => CarePlanLifecycle.RecordBookingCancelled(p, v.Id, "system", _clock));
-                changes.Add(PlanChange(plan, reopened, "system"));
+                _store.Commit(CalledOff(stored[visit.Id], visit, "system", "Visit.NoShow"));
+                marked.Add(visit);
+            }
+            catch (Exception e) when (e is StoreConcurrencyException or CarePlanTransitionException or VisitTransitionException)
+            {
+                failures.Add(new NoShowFailure(visit.Id, e.Message));
             }
         }
 
-        if (changes.Count > 0)
-        {
-            _store.Commit(changes);
-        }
-
-        return marked;
+        return new NoShowReport(marked, failures);
     }
 
     // ----- Results -----
@@ -246,11 +295,17 @@ public sealed class CoordinationEngine
         ArgumentNullException.ThrowIfNull(result);
         var stored = _store.Find<ResultThread>(result.Id);
         var thread = ResultThreads.Receive(stored?.Value, result, _clock);
-        _store.Commit([StoreChange.Of(result.Id, thread, stored?.Version ?? 0, actor, $"Result.{result.Status}")]);
+
+        // A notification released for an older version is withdrawn with it: the patient is told about the new one.
+        _store.Commit([StoreChange.Of(result.Id, thread, stored?.Version ?? 0, actor, $"Result.{result.Status}"),
+            .. CancelMessages(m => m.ResultId == result.Id, actor)]);
         return thread.Tasks[^1];
     }
 
-    /// <summary>Marks a result task done; a review done opens the patient notification.</summary>
+    /// <summary>
+    /// Marks a result task done: a review done opens the patient notification (for the provider to release, see
+    /// <see cref="ReleaseResult"/>); a notification done by hand (the patient told another way) withdraws its pending message.
+    /// </summary>
     /// <param name="resultId">The result.</param>
     /// <param name="taskId">Its open task.</param>
     /// <param name="actor">Who did it.</param>
@@ -259,8 +314,39 @@ public sealed class CoordinationEngine
     {
         var stored = Load<ResultThread>(resultId, "result");
         var (thread, opened) = ResultThreads.Complete(stored.Value, taskId, actor, _clock);
-        _store.Commit([StoreChange.Of(resultId, thread, stored.Version, actor, opened is null ? "Result.PatientNotified" : "Result.Reviewed")]);
+        _store.Commit([StoreChange.Of(resultId, thread, stored.Version, actor, opened is null ? "Result.PatientNotified" : "Result.Reviewed"),
+            .. CancelMessages(m => m.TaskId == taskId, actor)]);
         return opened;
+    }
+
+    /// <summary>
+    /// The provider releases a reviewed result to the patient: its open notification task is marked released and an
+    /// outbox message (template <c>result-ready</c>, ids only) is planned now, out of the patient's quiet hours, in one
+    /// commit. The task is done when the host reports the message delivered; a rejected message leaves it open (on the
+    /// worklist past its age) and it may be released again.
+    /// </summary>
+    /// <param name="resultId">The result.</param>
+    /// <param name="taskId">Its open patient-notification task.</param>
+    /// <param name="actor">Who releases it (the reviewing provider).</param>
+    /// <param name="patientZone">The patient's zone, for quiet hours; null for the clinic's.</param>
+    /// <returns>The message planned.</returns>
+    /// <exception cref="ArgumentException">The task is not an open patient notification of the result.</exception>
+    /// <exception cref="InvalidOperationException">A message for the task is already pending or delivered.</exception>
+    public OutboxMessage ReleaseResult(string resultId, string taskId, string actor, DateTimeZone? patientZone = null)
+    {
+        var stored = Load<ResultThread>(resultId, "result");
+        var (thread, released) = ResultThreads.Release(stored.Value, taskId, actor, _clock);
+        var earlier = _store.List<OutboxMessage>().Where(m => m.Value.TaskId == taskId).ToList();
+        if (earlier.FirstOrDefault(m => m.Value.IsPending || m.Value.Delivery == DeliveryResult.Delivered) is { } standing)
+        {
+            throw new InvalidOperationException($"Task '{taskId}' is already released: message '{standing.Value.Id}' is {(standing.Value.IsPending ? "pending" : "delivered")}.");
+        }
+
+        var message = Outbox.PlanResultNotification(released, thread.Latest.PatientId, earlier.Count + 1, patientZone ?? _options.Zone, _options.Outbox, _clock);
+        _store.Commit(
+            [StoreChange.Of(resultId, thread, stored.Version, actor, "Result.Released"), StoreChange.Of(message.Id, message, 0, actor, "Message.Planned")],
+            [.. earlier.Select(m => StoreRead.Of(m.Value.Id, m))]);
+        return message;
     }
 
     // ----- Referrals -----
@@ -304,8 +390,9 @@ public sealed class CoordinationEngine
     public Claim CreateClaim(string id, string visitId, Person patient, Coverage coverage, ClaimProvider billing, ClaimProvider? rendering,
         IReadOnlyList<string> diagnoses, IReadOnlyList<ServiceLine> lines, string actor)
     {
-        var claim = ClaimLifecycle.FromVisit(id, Load<Visit>(visitId, "visit").Value, patient, coverage, billing, rendering, diagnoses, lines);
-        _store.Commit([StoreChange.Of(claim.Id, claim, 0, actor, "Claim.Draft")]);
+        var visit = Load<Visit>(visitId, "visit");
+        var claim = ClaimLifecycle.FromVisit(id, visit.Value, patient, coverage, billing, rendering, diagnoses, lines) with { CreatedAt = _clock.GetCurrentInstant() };
+        _store.Commit([StoreChange.Of(claim.Id, claim, 0, actor, "Claim.Draft")], [StoreRead.Of(visitId, visit)]);
         return claim;
     }
 
@@ -326,11 +413,15 @@ public sealed class CoordinationEngine
 
     // ----- Outbox -----
 
-    /// <summary>Messages due to be sent now.</summary>
+    /// <summary>
+    /// Messages due to be sent now: pending, and still true — a reminder only while its visit is booked, a follow-up
+    /// only once its visit was fulfilled, a result notification only while its task is open and released.
+    /// </summary>
     /// <returns>The messages.</returns>
-    public IReadOnlyList<OutboxMessage> DueMessages() => Outbox.Due(_store.List<OutboxMessage>().Select(m => m.Value), _clock);
+    public IReadOnlyList<OutboxMessage> DueMessages() => Outbox.Due(
+        _store.List<OutboxMessage>().Select(m => m.Value), _store.List<Visit>().Select(v => v.Value), _store.List<ResultThread>().Select(t => t.Value), _clock);
 
-    /// <summary>Records the host's delivery result for a message.</summary>
+    /// <summary>Records the host's delivery result for a message; a result notification delivered closes its task in the same commit.</summary>
     /// <param name="messageId">The message.</param>
     /// <param name="result">What happened.</param>
     /// <param name="actor">Who reports it.</param>
@@ -339,7 +430,14 @@ public sealed class CoordinationEngine
     {
         var stored = Load<OutboxMessage>(messageId, "message");
         var message = Outbox.RecordDelivery(stored.Value, result, _clock);
-        _store.Commit([StoreChange.Of(messageId, message, stored.Version, actor, $"Message.{result}")]);
+        var changes = new List<StoreChange> { StoreChange.Of(messageId, message, stored.Version, actor, $"Message.{result}") };
+        if (result == DeliveryResult.Delivered && message.CancelledAt is null && message is { ResultId: { } resultId, TaskId: { } taskId }
+            && _store.Find<ResultThread>(resultId) is { } thread && thread.Value.Tasks.Any(t => t.Id == taskId && t.IsOpen))
+        {
+            changes.Add(StoreChange.Of(resultId, ResultThreads.Complete(thread.Value, taskId, actor, _clock).Thread, thread.Version, actor, "Result.PatientNotified"));
+        }
+
+        _store.Commit(changes);
         return message;
     }
 
@@ -347,18 +445,27 @@ public sealed class CoordinationEngine
 
     /// <summary>Everything late, as of now.</summary>
     /// <returns>The worklist.</returns>
-    public CoordinatorWorklist Worklist() => new(
-        CarePlanRequests.Overdue(_store.List<CarePlan>().Select(p => p.Value), Today),
-        ReferralWorklist.Overdue(_store.List<Referral>().Select(r => r.Value), _options.Referrals, _clock.GetCurrentInstant()),
-        ResultThreads.Overdue(_store.List<ResultThread>().Select(t => t.Value), _options.Results, _clock),
-        [.. _store.List<Visit>().Select(v => v.Value).Where(v => v.Status == VisitStatus.NoShow).OrderByDescending(v => v.Start)]);
+    public CoordinatorWorklist Worklist()
+    {
+        var now = _clock.GetCurrentInstant();
+        var plans = _store.List<CarePlan>().Select(p => p.Value).ToList();
+        var visits = _store.List<Visit>().Select(v => v.Value).ToList();
+        return new(
+            CarePlanRequests.Overdue(plans, Today),
+            ReferralWorklist.Overdue(_store.List<Referral>().Select(r => r.Value), _options.Referrals, now),
+            ResultThreads.Overdue(_store.List<ResultThread>().Select(t => t.Value), _options.Results, _clock),
+            [.. visits.Where(v => v.Status == VisitStatus.NoShow).OrderByDescending(v => v.Start)],
+            VisitDesk.Stalled(visits, _options.CheckInGrace, _options.Visits, now),
+            CarePlanRequests.Stalled(plans, _options.CarePlans, now),
+            ClaimWorklist.Stalled(_store.List<Claim>().Select(c => c.Value), _options.Claims, now));
+    }
 
     private Visit MoveVisit(string visitId, VisitStatus to, string actor, Func<CarePlan, Visit, CarePlan>? onPlan = null)
     {
         var stored = Load<Visit>(visitId, "visit");
         var moved = VisitDesk.Move(stored.Value, to, actor, _clock);
         var changes = new List<StoreChange> { StoreChange.Of(visitId, moved, stored.Version, actor, $"Visit.{to}") };
-        if (onPlan is not null && CarePlanLifecycle.ParseRequestId(visitId) is var (planId, _, _) && _store.Find<CarePlan>(planId) is { } plan)
+        if (onPlan is not null && CarePlanLifecycle.ParseRequestId(moved.BookedRequestId) is var (planId, _, _) && _store.Find<CarePlan>(planId) is { } plan)
         {
             var changed = onPlan(plan.Value, moved);
             changes.Add(PlanChange(plan, changed, actor));
@@ -367,6 +474,30 @@ public sealed class CoordinationEngine
         _store.Commit(changes);
         return moved;
     }
+
+    /// <summary>
+    /// The changes of a visit that will not take place (cancelled or a no-show): the visit, its pending messages
+    /// cancelled, and its care-plan occurrence open again when the activity still holds the booking (an activity put
+    /// on hold, cancelled or stopped let go of it already).
+    /// </summary>
+    private List<StoreChange> CalledOff(Stored<Visit> stored, Visit moved, string actor, string action)
+    {
+        var changes = new List<StoreChange> { StoreChange.Of(moved.Id, moved, stored.Version, actor, action) };
+        changes.AddRange(CancelMessages(m => m.VisitId == moved.Id, actor));
+        var requestId = moved.BookedRequestId;
+        if (CarePlanLifecycle.ParseRequestId(requestId) is var (planId, _, _) && _store.Find<CarePlan>(planId) is { } plan
+            && CarePlanLifecycle.HoldsBooking(plan.Value, requestId))
+        {
+            changes.Add(PlanChange(plan, CarePlanLifecycle.RecordBookingCancelled(plan.Value, requestId, actor, _clock), actor));
+        }
+
+        return changes;
+    }
+
+    /// <summary>The changes cancelling every pending message that matches.</summary>
+    private IEnumerable<StoreChange> CancelMessages(Func<OutboxMessage, bool> which, string actor) =>
+        _store.List<OutboxMessage>().Where(m => m.Value.IsPending && which(m.Value))
+            .Select(m => StoreChange.Of(m.Value.Id, Outbox.Cancel(m.Value, _clock), m.Version, actor, "Message.Cancelled"));
 
     private Stored<T> Load<T>(string id, string noun)
         where T : class

@@ -1,3 +1,5 @@
+using MedCoord.Engine.Billing;
+using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
 using MedCoord.Engine.Results;
@@ -20,6 +22,15 @@ public sealed class EngineOptions
     /// <summary>Gets or sets how long after a visit's start a patient may still check in before it becomes a no-show.</summary>
     /// <value>The default is 15 minutes.</value>
     public Duration CheckInGrace { get; set; } = Duration.FromMinutes(15);
+
+    /// <summary>Gets or sets how long a visit may stay arrived or checked in before it is on the worklist.</summary>
+    public VisitOptions Visits { get; set; } = new();
+
+    /// <summary>Gets or sets how long a care plan may stay in draft or on hold before it is on the worklist.</summary>
+    public CarePlanOptions CarePlans { get; set; } = new();
+
+    /// <summary>Gets or sets how long a claim may wait in each status before it is on the worklist.</summary>
+    public ClaimOptions Claims { get; set; } = new();
 
     /// <summary>Gets or sets the forms each appointment type needs before check-in; types not listed need none.</summary>
     public Dictionary<string, FormRequirements> Forms { get; set; } = new(StringComparer.Ordinal);
@@ -58,6 +69,9 @@ public sealed class EngineOptions
             problems.Add("Forms: each appointment type needs its requirements (a consent scope, when given, is not empty)");
         }
 
+        problems.AddRange((Visits?.Validate() ?? ["missing"]).Select(p => $"Visits.{p}"));
+        problems.AddRange((CarePlans?.Validate() ?? ["missing"]).Select(p => $"CarePlans.{p}"));
+        problems.AddRange((Claims?.Validate() ?? ["missing"]).Select(p => $"Claims.{p}"));
         problems.AddRange((Referrals?.Validate() ?? ["missing"]).Select(p => $"Referrals.{p}"));
         problems.AddRange((Results?.Validate() ?? ["missing"]).Select(p => $"Results.{p}"));
         problems.AddRange((Outbox?.Validate() ?? ["missing"]).Select(p => $"Outbox.{p}"));

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
 using MedCoord.Engine.Results;
 using MedCoord.Engine.Storage;
@@ -201,6 +202,82 @@ public sealed class CoordinationEngineTests : IDisposable
             var referral = engine.Store.Find<Referral>("r1")!.Value;
             Assert.False(referral.Status == ReferralStatus.Closed && worklist.Referrals.Any(r => r.ReferralId == "r1"));
             Assert.All(worklist.NoShows, v => Assert.Equal(VisitStatus.NoShow, v.Status));
+            Assert.True(engine.Store.VerifyAudit().Intact);
+        }
+    }
+
+    /// <summary>
+    /// Random care-plan operation sequences — booking what is due, cancelling, no-shows, check-in and fulfilment,
+    /// sending due messages, time passing — so that cancel → re-emit → re-book and no-show → re-book happen again and
+    /// again: no booking is lost (every booked due request has an open visit, and an activity is scheduled exactly
+    /// while one open visit holds its occurrence), no message is handed out for a visit that is not booked (or, for a
+    /// follow-up, fulfilled), none stays pending for a visit that will not happen, and the audit trail always verifies.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public void RandomCarePlanOperations_LoseNoBookingAndSendNothingForVisitsThatWillNotHappen(int[] operations)
+    {
+        using var services = Services(_ => { });
+        var engine = services.GetRequiredService<CoordinationEngine>();
+        engine.CreateCarePlan("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2027, 3, 31))], "coord-1");
+        engine.CreateCarePlan("plan-2", "pat-2", [], [new CareActivity("check", ActivityKind.Recurring, "follow-up", Every: Period.FromWeeks(1), ToleranceDays: 3, FirstDue: new LocalDate(2026, 12, 9))], "coord-1");
+        foreach (var plan in new[] { "plan-1", "plan-2" })
+        {
+            engine.ChangeCarePlan(plan, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        }
+
+        foreach (var op in (operations ?? []).Take(30))
+        {
+            var n = Math.Abs(op % 1000);
+            var open = engine.Store.List<Visit>().Select(v => v.Value).Where(v => v.IsOpen).ToList();
+            var visit = open.Count > 0 ? open[n % open.Count] : null;
+            try
+            {
+                switch (n % 6)
+                {
+                    case 0:
+                        var due = engine.DueRequests(new DateInterval(engine.Today, engine.Today.PlusDays(30)));
+                        CoordinationEngineLoopTests.BookDue(engine, _clock.GetCurrentInstant() + Duration.FromHours(1 + (n % 5)));
+                        var booked = engine.Store.List<Visit>().Select(v => v.Value).Where(v => v.IsOpen || v.Status == VisitStatus.Fulfilled).Select(v => v.BookedRequestId);
+                        Assert.All(due, d => Assert.Contains(d.Request.Id, booked)); // no lost re-booking
+                        break;
+                    case 1 when visit is not null: engine.Cancel(visit.Id, "desk-1"); break;
+                    case 2: _clock.Advance(Duration.FromHours(1 + (n % 7))); break;
+                    case 3: Assert.Empty(engine.MarkNoShows().Failures); break;
+                    case 4 when visit is not null:
+                        if (visit.Status == VisitStatus.CheckedIn)
+                        {
+                            engine.Fulfil(visit.Id, "dr-a");
+                        }
+                        else
+                        {
+                            engine.CheckIn(visit.Id, "desk-1");
+                        }
+
+                        break;
+                    case 5:
+                        foreach (var message in engine.DueMessages().Take(2))
+                        {
+                            engine.RecordDelivery(message.Id, n % 4 == 0 ? DeliveryResult.Failed : DeliveryResult.Delivered, "sms-gateway");
+                        }
+
+                        break;
+                }
+            }
+            catch (VisitTransitionException)
+            {
+            }
+
+            var visits = engine.Store.List<Visit>().Select(v => v.Value).ToDictionary(v => v.Id);
+            foreach (var activity in engine.Store.List<CarePlan>().SelectMany(p => p.Value.Activities))
+            {
+                var holding = visits.Values.Where(v => v.IsOpen && v.BookedRequestId == activity.BookedRequestId).ToList();
+                Assert.Equal(activity.Status == ActivityStatus.Scheduled ? 1 : 0, holding.Count);
+            }
+
+            var scheduled = engine.Store.List<CarePlan>().SelectMany(p => p.Value.Activities).Where(a => a.Status == ActivityStatus.Scheduled).Select(a => a.BookedRequestId).ToList();
+            Assert.All(visits.Values.Where(v => v.IsOpen), v => Assert.Contains(v.BookedRequestId, scheduled));
+            Assert.All(engine.DueMessages(), m => Assert.Equal(m.Purpose == MessagePurpose.Reminder ? VisitStatus.Booked : VisitStatus.Fulfilled, visits[m.VisitId!].Status));
+            Assert.DoesNotContain(engine.Store.List<OutboxMessage>(), m => m.Value.IsPending && visits[m.Value.VisitId!].Status is VisitStatus.Cancelled or VisitStatus.NoShow);
             Assert.True(engine.Store.VerifyAudit().Intact);
         }
     }

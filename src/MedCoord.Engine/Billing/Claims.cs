@@ -84,6 +84,7 @@ public sealed record ClaimTransition(ClaimStatus From, ClaimStatus To, string Ac
 /// <param name="Lines">1 to 50 service lines.</param>
 /// <param name="Status">Where it is.</param>
 /// <param name="History">Every change, oldest first.</param>
+/// <param name="CreatedAt">When the draft was stored; null for claims made outside the engine.</param>
 public sealed record Claim(
     string Id,
     string VisitId,
@@ -94,10 +95,69 @@ public sealed record Claim(
     IReadOnlyList<string> Diagnoses,
     IReadOnlyList<ServiceLine> Lines,
     ClaimStatus Status,
-    IReadOnlyList<ClaimTransition> History)
+    IReadOnlyList<ClaimTransition> History,
+    Instant? CreatedAt = null)
 {
     /// <summary>Gets the total charge: the sum of the lines' charges.</summary>
     public decimal TotalCharge => Lines.Sum(l => l.Charge);
+}
+
+/// <summary>A claim that has waited in one status past its limit.</summary>
+/// <param name="ClaimId">The claim.</param>
+/// <param name="Status">Where it waits.</param>
+/// <param name="Since">When it entered that status (unknown creation times count from the earliest instant).</param>
+/// <param name="DueAt">When it should have moved on.</param>
+public sealed record StalledClaim(string ClaimId, ClaimStatus Status, Instant Since, Instant DueAt);
+
+/// <summary>How long a claim may wait in each status before it is on the worklist. Mutable options, validated by <see cref="Validate"/>.</summary>
+public sealed class ClaimOptions
+{
+    /// <summary>Gets or sets the limit per status; every status but Closed needs one.</summary>
+    /// <value>
+    /// The defaults are Draft 7 days, Ready 2 days, Submitted 7 days (no acknowledgement), Accepted 30 days (no
+    /// decision), Rejected 7 days (not corrected or closed), Paid 7 days (not closed), PartiallyPaid and Denied
+    /// 30 days (not appealed or closed), Appealed 60 days.
+    /// </value>
+    public Dictionary<ClaimStatus, Duration> Limits { get; set; } = new()
+    {
+        [ClaimStatus.Draft] = Duration.FromDays(7),
+        [ClaimStatus.Ready] = Duration.FromDays(2),
+        [ClaimStatus.Submitted] = Duration.FromDays(7),
+        [ClaimStatus.Accepted] = Duration.FromDays(30),
+        [ClaimStatus.Rejected] = Duration.FromDays(7),
+        [ClaimStatus.Paid] = Duration.FromDays(7),
+        [ClaimStatus.PartiallyPaid] = Duration.FromDays(30),
+        [ClaimStatus.Denied] = Duration.FromDays(30),
+        [ClaimStatus.Appealed] = Duration.FromDays(60),
+    };
+
+    /// <summary>Every problem with the options.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate() =>
+        [.. Enum.GetValues<ClaimStatus>().Where(s => ClaimLifecycle.AllowedFrom(s).Count > 0)
+            .Where(s => Limits is null || !Limits.TryGetValue(s, out var limit) || limit <= Duration.Zero)
+            .Select(s => $"Limits[{s}]: needs a positive limit")];
+}
+
+/// <summary>Claims that have waited in a status past its limit, the longest late first. Every status but Closed waits on someone. Thread safe.</summary>
+public static class ClaimWorklist
+{
+    /// <summary>The stalled claims.</summary>
+    /// <param name="claims">Claims.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns>The worklist.</returns>
+    public static IReadOnlyList<StalledClaim> Stalled(IEnumerable<Claim> claims, ClaimOptions options, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(options);
+        return [.. claims
+            .Where(c => ClaimLifecycle.AllowedFrom(c.Status).Count > 0)
+            .Select(c => (Claim: c, Since: c.History.Count > 0 ? c.History[^1].At : c.CreatedAt ?? Instant.MinValue))
+            .Select(c => new StalledClaim(c.Claim.Id, c.Claim.Status, c.Since, c.Since == Instant.MinValue ? c.Since : c.Since + options.Limits[c.Claim.Status]))
+            .Where(c => now > c.DueAt)
+            .OrderBy(c => c.DueAt).ThenBy(c => c.ClaimId, StringComparer.Ordinal)];
+    }
 }
 
 /// <summary>Thrown when a claim is asked to make a move its lifecycle does not allow, or to become Ready while invalid.</summary>
@@ -242,9 +302,10 @@ public static class ClaimValidator
         for (var i = 0; i < diagnoses.Count; i++)
         {
             Add($"diagnoses[{i}]", Codes.CheckIcd10Cm(diagnoses[i], codeSets));
-            if (diagnoses.Take(i).Any(d => d is not null && diagnoses[i] is not null && Codes.Normalize(CodeSystem.Icd10Cm, d) == Codes.Normalize(CodeSystem.Icd10Cm, diagnoses[i])))
+            var first = diagnoses.Take(i).ToList().FindIndex(d => d is not null && diagnoses[i] is not null && Codes.Normalize(CodeSystem.Icd10Cm, d) == Codes.Normalize(CodeSystem.Icd10Cm, diagnoses[i]));
+            if (first >= 0)
             {
-                Add($"diagnoses[{i}]", $"'{diagnoses[i]}' is listed twice");
+                Add($"diagnoses[{i}]", $"the same code as diagnoses[{first}]");
             }
         }
 
@@ -335,7 +396,7 @@ public static class ClaimValidator
         add($"{path}.id", Text(person.Id, 80));
         add($"{path}.lastName", Text(person.LastName, 60));
         add($"{path}.firstName", Text(person.FirstName, 35));
-        add($"{path}.sex", person.Sex is "F" or "M" or "U" ? null : $"must be F, M or U, found '{person.Sex}'");
+        add($"{path}.sex", person.Sex is "F" or "M" or "U" ? null : "must be F, M or U");
         Address(add, $"{path}.address", person.Address);
     }
 
@@ -363,7 +424,7 @@ public static class ClaimValidator
         {
             if (line is not null && (line.DateOfService < coverage.EffectiveFrom || (coverage.EffectiveTo is { } end && line.DateOfService > end)))
             {
-                add($"lines[{i}].dateOfService", $"{line.DateOfService:uuuu-MM-dd} is outside coverage {coverage.Id} ({coverage.EffectiveFrom:uuuu-MM-dd} to {(coverage.EffectiveTo is { } e ? e.ToString("uuuu-MM-dd", null) : "open")})");
+                add($"lines[{i}].dateOfService", $"outside the effective dates of coverage '{coverage.Id}'");
             }
         }
     }
@@ -409,7 +470,7 @@ public static class ClaimValidator
         add($"{path}.name", Text(provider.Name, 60));
         if (billing)
         {
-            add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : $"the billing provider needs a 9-digit employer identification number, found '{provider.TaxId}'");
+            add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : "the billing provider needs a 9-digit employer identification number");
             Address(add, $"{path}.address", provider.Address);
         }
     }
@@ -424,8 +485,8 @@ public static class ClaimValidator
 
         add($"{path}.line1", Text(address.Line1, 55));
         add($"{path}.city", Text(address.City, 30));
-        add($"{path}.state", address.State is { Length: 2 } s && s.All(c => c is >= 'A' and <= 'Z') ? null : $"must be a two-letter code, found '{address.State}'");
-        add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : $"must be 5 or 9 digits, found '{address.PostalCode}'");
+        add($"{path}.state", address.State is { Length: 2 } s && s.All(c => c is >= 'A' and <= 'Z') ? null : "must be a two-letter upper-case code");
+        add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : "must be 5 or 9 digits");
     }
 
     private static string? Text(string? value, int maxLength, bool required = true) =>

@@ -125,12 +125,12 @@ public static class EligibilityCheck
         ArgumentNullException.ThrowIfNull(procedureCodes);
         if (dateOfService < coverage.EffectiveFrom)
         {
-            return new(EligibilityStatus.Inactive, $"coverage {coverage.Id} starts on {coverage.EffectiveFrom:uuuu-MM-dd}, after the date of service {dateOfService:uuuu-MM-dd}", []);
+            return new(EligibilityStatus.Inactive, $"coverage {coverage.Id} starts after the date of service", []);
         }
 
         if (coverage.EffectiveTo is { } end && dateOfService > end)
         {
-            return new(EligibilityStatus.Inactive, $"coverage {coverage.Id} ended on {end:uuuu-MM-dd}, before the date of service {dateOfService:uuuu-MM-dd}", []);
+            return new(EligibilityStatus.Inactive, $"coverage {coverage.Id} ended before the date of service", []);
         }
 
         var missing = procedureCodes.Distinct(StringComparer.Ordinal)
@@ -138,7 +138,7 @@ public static class EligibilityCheck
                 && !coverage.Authorizations.Any(a => a.ProcedureCode == code && a.From <= dateOfService && dateOfService <= a.To))
             .ToList();
         return missing.Count > 0
-            ? new(EligibilityStatus.NeedsAuthorization, $"{string.Join(", ", missing)} need{(missing.Count == 1 ? "s" : string.Empty)} a prior authorisation, and none on file covers {dateOfService:uuuu-MM-dd}", missing)
-            : new(EligibilityStatus.Active, $"coverage {coverage.Id} with {coverage.PayerName} is in force on {dateOfService:uuuu-MM-dd}", []);
+            ? new(EligibilityStatus.NeedsAuthorization, $"{string.Join(", ", missing)} need{(missing.Count == 1 ? "s" : string.Empty)} a prior authorisation, and none on file covers the date of service", missing)
+            : new(EligibilityStatus.Active, $"coverage {coverage.Id} is in force on the date of service", []);
     }
 }

@@ -245,6 +245,15 @@ public static class CarePlanLifecycle
         return Record(Replace(plan, done), actor, clock, activity.Id, activity.Kind == ActivityKind.Recurring ? "Activity.OccurrenceDone" : "Activity.Completed");
     }
 
+    /// <summary>Whether an activity of the plan holds <paramref name="requestId"/> as the booking of its open occurrence.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="requestId">A request id.</param>
+    /// <returns>True when a cancelled or missed visit for that request re-opens the occurrence.</returns>
+    internal static bool HoldsBooking(CarePlan plan, string requestId) =>
+        ParseRequestId(requestId) is var (planId, activityId, occurrence) && planId == plan.Id
+        && plan.Activities.FirstOrDefault(a => a.Id == activityId) is { Status: ActivityStatus.Scheduled } activity
+        && activity.BookedRequestId == requestId && activity.OpenOccurrence == occurrence;
+
     /// <summary>The request id of an activity's occurrence: <c>plan/activity/occurrence</c>, stable across edits.</summary>
     /// <param name="planId">The plan.</param>
     /// <param name="activityId">The activity.</param>
@@ -385,7 +394,7 @@ public static class CarePlanLifecycle
                 }
                 else if (a.NotBefore is { } from && from > a.DueBy)
                 {
-                    errors.Add($"{path}.notBefore: {from:uuuu-MM-dd} is after dueBy {a.DueBy:uuuu-MM-dd}");
+                    errors.Add($"{path}.notBefore: must not be after dueBy");
                 }
 
                 if (a.Every is not null)

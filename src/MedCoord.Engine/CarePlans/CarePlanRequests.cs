@@ -23,6 +23,45 @@ public sealed record DueOccurrence(string PlanId, string PatientId, string Activ
 /// <param name="BookedRequestId">The request booked for it, if one is (late, or not yet attended).</param>
 public sealed record OverdueActivity(string PlanId, string PatientId, string ActivityId, int Occurrence, LocalDate DueBy, int DaysOverdue, int Priority, string? BookedRequestId);
 
+/// <summary>What is late about a care plan that has not moved on.</summary>
+public enum CarePlanLateness
+{
+    /// <summary>A plan still in draft past the activation limit: it emits nothing.</summary>
+    NotActivated,
+
+    /// <summary>A plan on hold past the review limit: it emits nothing.</summary>
+    PlanOnHold,
+
+    /// <summary>An activity of an active plan on hold past the review limit: it emits nothing and is never overdue.</summary>
+    ActivityOnHold,
+}
+
+/// <summary>A care plan, or one of its activities, paused or unstarted past its limit.</summary>
+/// <param name="PlanId">The plan.</param>
+/// <param name="PatientId">The patient.</param>
+/// <param name="ActivityId">The activity on hold; null when the plan itself is late.</param>
+/// <param name="Lateness">What is late.</param>
+/// <param name="Since">When it entered that status.</param>
+/// <param name="DueAt">When it should have been looked at again.</param>
+public sealed record StalledCarePlan(string PlanId, string PatientId, string? ActivityId, CarePlanLateness Lateness, Instant Since, Instant DueAt);
+
+/// <summary>How long a care plan may stay unstarted or paused before it is on the worklist. Mutable options, validated by <see cref="Validate"/>.</summary>
+public sealed class CarePlanOptions
+{
+    /// <summary>Gets or sets how long a plan may stay in draft, counted from when it was written.</summary>
+    /// <value>The default is 7 days.</value>
+    public Duration ActivateWithin { get; set; } = Duration.FromDays(7);
+
+    /// <summary>Gets or sets how long a plan or an activity may stay on hold before someone looks at it again.</summary>
+    /// <value>The default is 30 days.</value>
+    public Duration ReviewHoldAfter { get; set; } = Duration.FromDays(30);
+
+    /// <summary>Every problem with the options.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate() =>
+        ActivateWithin <= Duration.Zero || ReviewHoldAfter <= Duration.Zero ? ["ActivateWithin and ReviewHoldAfter: must be positive"] : [];
+}
+
 /// <summary>
 /// What active care plans ask of the scheduler, and what they are late with. Pure and thread safe.
 /// </summary>
@@ -83,6 +122,54 @@ public static class CarePlanRequests
                 .Where(a => a.Status is ActivityStatus.NotStarted or ActivityStatus.InProgress or ActivityStatus.Scheduled && a.Window.To < today)
                 .Select(a => new OverdueActivity(p.Id, p.PatientId, a.Id, a.OpenOccurrence, a.Window.To, Period.Between(a.Window.To, today, PeriodUnits.Days).Days, a.Priority, a.BookedRequestId)))
             .OrderByDescending(o => o.Priority).ThenByDescending(o => o.DaysOverdue).ThenBy(o => o.PlanId, StringComparer.Ordinal).ThenBy(o => o.ActivityId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Plans and activities that wait on a coordinator with no due date of their own, past their limit: a plan in draft,
+    /// a plan on hold, an activity of an active plan on hold. The longest late first. (Open activities of active plans
+    /// are late by their dates, in <see cref="Overdue"/>; completed, revoked and entered-in-error plans, and completed,
+    /// cancelled, stopped and entered-in-error activities, are over.)
+    /// </summary>
+    /// <param name="plans">Care plans.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns>The worklist.</returns>
+    public static IReadOnlyList<StalledCarePlan> Stalled(IEnumerable<CarePlan> plans, CarePlanOptions options, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(options);
+        var stalled = new List<StalledCarePlan>();
+        foreach (var plan in plans)
+        {
+            Instant Since(string? activityId, string action) =>
+                plan.History.LastOrDefault(c => c.ActivityId == activityId && c.Action == action)?.At ?? (plan.History.Count > 0 ? plan.History[0].At : now);
+            void Add(string? activityId, CarePlanLateness lateness, Instant since, Duration limit)
+            {
+                if (now > since + limit)
+                {
+                    stalled.Add(new StalledCarePlan(plan.Id, plan.PatientId, activityId, lateness, since, since + limit));
+                }
+            }
+
+            switch (plan.Status)
+            {
+                case CarePlanStatus.Draft:
+                    Add(null, CarePlanLateness.NotActivated, Since(null, "Plan.Created"), options.ActivateWithin);
+                    break;
+                case CarePlanStatus.OnHold:
+                    Add(null, CarePlanLateness.PlanOnHold, Since(null, "Plan.OnHold"), options.ReviewHoldAfter);
+                    break;
+                case CarePlanStatus.Active:
+                    foreach (var a in plan.Activities.Where(a => a.Status == ActivityStatus.OnHold))
+                    {
+                        Add(a.Id, CarePlanLateness.ActivityOnHold, Since(a.Id, "Activity.OnHold"), options.ReviewHoldAfter);
+                    }
+
+                    break;
+            }
+        }
+
+        return [.. stalled.OrderBy(s => s.DueAt).ThenBy(s => s.PlanId, StringComparer.Ordinal).ThenBy(s => s.ActivityId, StringComparer.Ordinal)];
     }
 
     /// <summary>The activity's request, or null when it is not due in the horizon or waits for an activity it follows.</summary>

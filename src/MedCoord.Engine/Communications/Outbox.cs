@@ -1,3 +1,5 @@
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Visits;
 using NodaTime;
 
 namespace MedCoord.Engine.Communications;
@@ -10,6 +12,9 @@ public enum MessagePurpose
 
     /// <summary>A follow-up after the visit.</summary>
     FollowUp,
+
+    /// <summary>The patient's result is ready: sent when the provider releases it, after review.</summary>
+    ResultNotification,
 }
 
 /// <summary>What became of a message the host tried to send.</summary>
@@ -26,15 +31,33 @@ public enum DeliveryResult
 }
 
 /// <summary>One message waiting in the outbox for the host to send. Opaque ids and a template code only.</summary>
-/// <param name="Id">Opaque id: visit, purpose and offset.</param>
-/// <param name="VisitId">The visit.</param>
+/// <param name="Id">Opaque id: visit, purpose and offset; or the notification task and attempt.</param>
+/// <param name="VisitId">The visit a reminder or follow-up is for; null for a result notification.</param>
 /// <param name="PatientId">The patient.</param>
-/// <param name="Purpose">Reminder or follow-up.</param>
+/// <param name="Purpose">Reminder, follow-up or result notification.</param>
 /// <param name="Template">The host's template code, for example "reminder-48h".</param>
 /// <param name="SendAt">When to send it: outside quiet hours in the patient's zone.</param>
 /// <param name="Delivery">What became of it, once the host reports; null while pending.</param>
 /// <param name="ReportedAt">When the host reported it.</param>
-public sealed record OutboxMessage(string Id, string VisitId, string PatientId, MessagePurpose Purpose, string Template, Instant SendAt, DeliveryResult? Delivery, Instant? ReportedAt);
+/// <param name="CancelledAt">When it was withdrawn because what it announces will not happen (the visit cancelled or a no-show, the result superseded); null while it stands.</param>
+/// <param name="ResultId">The result a notification is about; null for visit messages.</param>
+/// <param name="TaskId">The patient-notification task a notification carries out; null for visit messages.</param>
+public sealed record OutboxMessage(
+    string Id,
+    string? VisitId,
+    string PatientId,
+    MessagePurpose Purpose,
+    string Template,
+    Instant SendAt,
+    DeliveryResult? Delivery,
+    Instant? ReportedAt,
+    Instant? CancelledAt = null,
+    string? ResultId = null,
+    string? TaskId = null)
+{
+    /// <summary>Gets whether the message may still go out: not cancelled, and not delivered or rejected.</summary>
+    public bool IsPending => CancelledAt is null && Delivery is null or DeliveryResult.Failed;
+}
 
 /// <summary>When messages go out. Mutable options, validated by <see cref="Validate"/>.</summary>
 public sealed class OutboxOptions
@@ -134,7 +157,54 @@ public static class Outbox
         return [.. messages.OrderBy(m => m.SendAt)];
     }
 
-    /// <summary>Records what the host reported for a message.</summary>
+    /// <summary>
+    /// The message telling a patient that a reviewed result is ready (template <c>result-ready</c>; nothing of the
+    /// result itself): due now, or when quiet hours end in the patient's zone.
+    /// </summary>
+    /// <param name="task">The open patient-notification task it carries out.</param>
+    /// <param name="patientId">The patient.</param>
+    /// <param name="attempt">Which release of the task this is, from 1 (a rejected message may be released again).</param>
+    /// <param name="patientZone">The patient's zone.</param>
+    /// <param name="options">Quiet hours.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The message.</returns>
+    /// <exception cref="ArgumentException">The task is not an open patient notification, or the attempt is not positive.</exception>
+    public static OutboxMessage PlanResultNotification(RelayTask task, string patientId, int attempt, DateTimeZone patientZone, OutboxOptions options, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        ArgumentNullException.ThrowIfNull(patientZone);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (task.Step != RelayStep.PatientNotification || !task.IsOpen)
+        {
+            throw new ArgumentException($"Task '{task.Id}' is not an open patient notification.", nameof(task));
+        }
+
+        var sendAt = OutsideQuietHours(clock.GetCurrentInstant(), patientZone, options, mustBeBefore: null)!.Value;
+        return new OutboxMessage($"{task.Id}/message-{attempt}", null, patientId, MessagePurpose.ResultNotification, "result-ready", sendAt, null, null,
+            ResultId: task.ResultId, TaskId: task.Id);
+    }
+
+    /// <summary>Withdraws a pending or failed message: what it announces will not happen. It is never due again.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The message, cancelled.</returns>
+    /// <exception cref="InvalidOperationException">It is no longer pending (delivered, rejected or cancelled).</exception>
+    public static OutboxMessage Cancel(OutboxMessage message, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!message.IsPending)
+        {
+            throw new InvalidOperationException($"Message '{message.Id}' is no longer pending; only a pending or failed message can be cancelled.");
+        }
+
+        return message with { CancelledAt = clock.GetCurrentInstant() };
+    }
+
+    /// <summary>Records what the host reported for a message (a cancelled one too: the host may have sent it before it was cancelled; it stays cancelled).</summary>
     /// <param name="message">A pending or failed message.</param>
     /// <param name="result">What happened.</param>
     /// <param name="clock">The clock.</param>
@@ -152,16 +222,33 @@ public static class Outbox
         return message with { Delivery = result, ReportedAt = clock.GetCurrentInstant() };
     }
 
-    /// <summary>Messages the host should send now: pending or failed, due by now.</summary>
+    /// <summary>
+    /// Messages the host should send now: pending or failed, not cancelled, due by now, and still true — a reminder
+    /// only while its visit is booked, a follow-up only once its visit was fulfilled, a result notification only while
+    /// its task is open and released.
+    /// </summary>
     /// <param name="messages">The outbox.</param>
+    /// <param name="visits">The visits the messages are for.</param>
+    /// <param name="results">The result threads the notifications are for.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>Due messages in send order.</returns>
-    public static IReadOnlyList<OutboxMessage> Due(IEnumerable<OutboxMessage> messages, IClock clock)
+    public static IReadOnlyList<OutboxMessage> Due(IEnumerable<OutboxMessage> messages, IEnumerable<Visit> visits, IEnumerable<ResultThread> results, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(visits);
+        ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetCurrentInstant();
-        return [.. messages.Where(m => m.SendAt <= now && m.Delivery is null or DeliveryResult.Failed).OrderBy(m => m.SendAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+        var status = visits.ToDictionary(v => v.Id, v => v.Status, StringComparer.Ordinal);
+        var tasks = results.SelectMany(t => t.Tasks).ToDictionary(t => t.Id, StringComparer.Ordinal);
+        bool StillTrue(OutboxMessage m) => m.Purpose switch
+        {
+            MessagePurpose.Reminder => m.VisitId is { } v && status.GetValueOrDefault(v, VisitStatus.Cancelled) == VisitStatus.Booked,
+            MessagePurpose.FollowUp => m.VisitId is { } v && status.GetValueOrDefault(v, VisitStatus.Cancelled) == VisitStatus.Fulfilled,
+            _ => m.TaskId is { } t && tasks.TryGetValue(t, out var task) && task.IsOpen && task.ReleasedAt is not null,
+        };
+
+        return [.. messages.Where(m => m.SendAt <= now && m.IsPending && StillTrue(m)).OrderBy(m => m.SendAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -21,11 +21,24 @@ public sealed class ReferralOptions
         [ReferralPriority.Stat] = new(Duration.FromHours(4), Duration.FromDays(1), Duration.FromDays(2)),
     };
 
+    /// <summary>Gets or sets how long a draft may wait to be sent, counted from when it was written.</summary>
+    /// <value>The default is 1 day.</value>
+    public Duration SendWithin { get; set; } = Duration.FromDays(1);
+
+    /// <summary>Gets or sets how long a declined referral, or one whose report came back, may wait to be closed by the referrer.</summary>
+    /// <value>The default is 3 days.</value>
+    public Duration CloseWithin { get; set; } = Duration.FromDays(3);
+
     /// <summary>Every problem with the options: a missing priority, a non-positive limit, or limits out of order.</summary>
     /// <returns>One message per problem; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (SendWithin <= Duration.Zero || CloseWithin <= Duration.Zero)
+        {
+            problems.Add("SendWithin and CloseWithin: must be positive");
+        }
+
         foreach (var priority in Enum.GetValues<ReferralPriority>())
         {
             if (Limits is null || !Limits.TryGetValue(priority, out var l) || l is null)
@@ -51,6 +64,9 @@ public sealed class ReferralOptions
 /// <summary>What is late about a referral.</summary>
 public enum ReferralLateness
 {
+    /// <summary>A draft not sent within the send limit.</summary>
+    NotSent,
+
     /// <summary>Sent, not answered within the accept limit.</summary>
     NotAccepted,
 
@@ -59,6 +75,9 @@ public enum ReferralLateness
 
     /// <summary>No report within the report limit (the due date).</summary>
     NoReport,
+
+    /// <summary>Declined, or its report received, and not closed by the referrer within the close limit.</summary>
+    NotClosed,
 }
 
 /// <summary>One overdue referral on the coordinator's worklist.</summary>
@@ -67,7 +86,11 @@ public enum ReferralLateness
 /// <param name="DueAt">When it was due.</param>
 public sealed record OverdueReferral(string ReferralId, ReferralLateness Lateness, Instant DueAt);
 
-/// <summary>The referrals past their limits, most overdue first. Thread safe.</summary>
+/// <summary>
+/// The referrals past their limits, most overdue first: a draft not sent, a sent one not answered, an accepted one not
+/// booked, a booked or completed one without its report, a declined one or one with its report not closed. Closed,
+/// cancelled and expired referrals are over. Thread safe.
+/// </summary>
 public static class ReferralWorklist
 {
     /// <summary>The referral's due date: sent time plus its priority's report limit; null until sent.</summary>
@@ -93,22 +116,21 @@ public static class ReferralWorklist
         var list = new List<OverdueReferral>();
         foreach (var r in referrals)
         {
-            if (r.SentAt is not { } sent)
-            {
-                continue;
-            }
-
             var limits = options.Limits[r.Priority];
-            var late = r.Status switch
+            var sent = r.SentAt ?? r.CreatedAt;
+            var since = r.History.Count > 0 ? r.History[^1].At : r.CreatedAt;
+            (ReferralLateness Lateness, Instant DueAt)? late = r.Status switch
             {
-                ReferralStatus.Sent when now > sent + limits.Accept => new OverdueReferral(r.Id, ReferralLateness.NotAccepted, sent + limits.Accept),
-                ReferralStatus.Accepted when now > sent + limits.Schedule => new OverdueReferral(r.Id, ReferralLateness.NotScheduled, sent + limits.Schedule),
-                ReferralStatus.Scheduled or ReferralStatus.Completed when now > sent + limits.Report => new OverdueReferral(r.Id, ReferralLateness.NoReport, sent + limits.Report),
+                ReferralStatus.Draft => (ReferralLateness.NotSent, r.CreatedAt + options.SendWithin),
+                ReferralStatus.Sent => (ReferralLateness.NotAccepted, sent + limits.Accept),
+                ReferralStatus.Accepted => (ReferralLateness.NotScheduled, sent + limits.Schedule),
+                ReferralStatus.Scheduled or ReferralStatus.Completed => (ReferralLateness.NoReport, sent + limits.Report),
+                ReferralStatus.Declined or ReferralStatus.ReportReceived => (ReferralLateness.NotClosed, since + options.CloseWithin),
                 _ => null,
             };
-            if (late is not null)
+            if (late is { } l && now > l.DueAt)
             {
-                list.Add(late);
+                list.Add(new OverdueReferral(r.Id, l.Lateness, l.DueAt));
             }
         }
 

@@ -45,7 +45,21 @@ public enum RelayStep
 /// <param name="DoneAt">When it was done; null while open.</param>
 /// <param name="DoneBy">Who did it.</param>
 /// <param name="Superseded">True when a newer version of the result replaced it before it was done.</param>
-public sealed record RelayTask(string Id, string ResultId, int Version, RelayStep Step, bool Urgent, string AssignedTo, Instant CreatedAt, Instant? DoneAt, string? DoneBy, bool Superseded)
+/// <param name="ReleasedAt">A patient notification: when the provider released the result to the patient (its outbox message planned); null until then.</param>
+/// <param name="ReleasedBy">Who released it.</param>
+public sealed record RelayTask(
+    string Id,
+    string ResultId,
+    int Version,
+    RelayStep Step,
+    bool Urgent,
+    string AssignedTo,
+    Instant CreatedAt,
+    Instant? DoneAt,
+    string? DoneBy,
+    bool Superseded,
+    Instant? ReleasedAt = null,
+    string? ReleasedBy = null)
 {
     /// <summary>Gets whether the task still needs doing.</summary>
     public bool IsOpen => DoneAt is null && !Superseded;
@@ -93,8 +107,10 @@ public sealed record ResultThread(IncomingResult Latest, int Version, IReadOnlyL
 
 /// <summary>
 /// Results relay rules on one result's thread: a result (or a new version) opens a provider review, urgent when
-/// abnormal, and supersedes the open tasks of older versions; a review done opens the patient notification; open
-/// tasks past their age limit are overdue. Pure and thread safe: threads are immutable.
+/// abnormal, and supersedes the open tasks of older versions; a review done opens the patient notification, which the
+/// provider releases (the engine then plans its outbox message) and which is done when the message is delivered or
+/// someone records telling the patient another way; open tasks past their age limit are overdue. Pure and thread
+/// safe: threads are immutable.
 /// </summary>
 public static class ResultThreads
 {
@@ -149,12 +165,7 @@ public static class ResultThreads
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(clock);
-        var task = thread.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new ArgumentException($"unknown task '{taskId}'", nameof(taskId));
-        if (!task.IsOpen)
-        {
-            throw new ArgumentException($"task '{taskId}' is {(task.Superseded ? "superseded by a newer version of its result" : "already done")}", nameof(taskId));
-        }
-
+        var task = OpenTask(thread, taskId);
         var tasks = thread.Tasks.Select(t => t.Id == taskId ? t with { DoneAt = clock.GetCurrentInstant(), DoneBy = actor } : t).ToList();
         RelayTask? opened = null;
         if (task.Step == RelayStep.ProviderReview)
@@ -164,6 +175,28 @@ public static class ResultThreads
         }
 
         return (thread with { Tasks = tasks }, opened);
+    }
+
+    /// <summary>The provider releases a reviewed result to the patient: the open notification task is marked released.</summary>
+    /// <param name="thread">The result's thread.</param>
+    /// <param name="taskId">Its open patient-notification task.</param>
+    /// <param name="actor">Who releases it.</param>
+    /// <param name="clock">The clock.</param>
+    /// <returns>The thread after it, and the released task.</returns>
+    /// <exception cref="ArgumentException">The task is unknown, not a patient notification, done or superseded.</exception>
+    public static (ResultThread Thread, RelayTask Released) Release(ResultThread thread, string taskId, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(thread);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(clock);
+        var task = OpenTask(thread, taskId);
+        if (task.Step != RelayStep.PatientNotification)
+        {
+            throw new ArgumentException($"task '{taskId}' is a {task.Step}; only a patient notification is released", nameof(taskId));
+        }
+
+        var released = task with { ReleasedAt = clock.GetCurrentInstant(), ReleasedBy = actor };
+        return (thread with { Tasks = [.. thread.Tasks.Select(t => t.Id == taskId ? released : t)] }, released);
     }
 
     /// <summary>Open tasks past their age limit, urgent first, then oldest first.</summary>
@@ -180,6 +213,14 @@ public static class ResultThreads
         return [.. threads.SelectMany(t => t.Tasks)
             .Where(t => t.IsOpen && now - t.CreatedAt > (t.Urgent ? options.UrgentWithin : options.NormalWithin))
             .OrderByDescending(t => t.Urgent).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id, StringComparer.Ordinal)];
+    }
+
+    private static RelayTask OpenTask(ResultThread thread, string taskId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        var task = thread.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new ArgumentException($"unknown task '{taskId}'", nameof(taskId));
+        return task.IsOpen ? task
+            : throw new ArgumentException($"task '{taskId}' is {(task.Superseded ? "superseded by a newer version of its result" : "already done")}", nameof(taskId));
     }
 
     private static RelayTask Open(IncomingResult result, int version, RelayStep step, string assignedTo, IClock clock) =>

@@ -40,6 +40,24 @@ public sealed record StoreChange(string Kind, string Id, object Value, long Expe
         where T : class => new(StoreKinds.Of(typeof(T)), id, value, expectedVersion, actor, actions);
 }
 
+/// <summary>
+/// A record a commit's decision was based on without changing it: the commit goes through only if the record is still
+/// at this version (0: it must still not exist), so a decision never stands on a record changed since it was read.
+/// </summary>
+/// <param name="Kind">The kind of record (see <see cref="StoreKinds"/>).</param>
+/// <param name="Id">Its opaque id.</param>
+/// <param name="Version">The version it was read at; 0 when it was not there.</param>
+public sealed record StoreRead(string Kind, string Id, long Version)
+{
+    /// <summary>A record read at its stored version.</summary>
+    /// <typeparam name="T">The record's type.</typeparam>
+    /// <param name="id">Its id.</param>
+    /// <param name="stored">What was read; null when there was no such record.</param>
+    /// <returns>The read.</returns>
+    public static StoreRead Of<T>(string id, Stored<T>? stored)
+        where T : class => new(StoreKinds.Of(typeof(T)), id, stored?.Version ?? 0);
+}
+
 /// <summary>Thrown when a record was changed by someone else since it was read: nothing of the commit was saved; read again and retry.</summary>
 public sealed class StoreConcurrencyException : InvalidOperationException
 {
@@ -92,6 +110,16 @@ public interface IEngineStore
     /// <exception cref="StoreConcurrencyException">A record was saved by someone else since it was read (or exists when it was new).</exception>
     /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
     void Commit(IReadOnlyList<StoreChange> changes);
+
+    /// <summary>
+    /// Saves every change and appends its audit entries, all in one transaction, or nothing — and only if every record
+    /// in <paramref name="reads"/> is still at the version it was read at (the records the decision was based on).
+    /// </summary>
+    /// <param name="changes">The changes.</param>
+    /// <param name="reads">Records read but not changed; their versions are checked in the same transaction.</param>
+    /// <exception cref="StoreConcurrencyException">A changed or read record was saved by someone else since it was read.</exception>
+    /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
+    void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads);
 
     /// <summary>The audit trail, oldest first.</summary>
     /// <returns>The entries.</returns>

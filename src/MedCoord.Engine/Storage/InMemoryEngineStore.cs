@@ -47,12 +47,25 @@ public sealed class InMemoryEngineStore : IEngineStore
     }
 
     /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes)
+    public void Commit(IReadOnlyList<StoreChange> changes) => Commit(changes, []);
+
+    /// <inheritdoc />
+    public void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(reads);
         var bodies = changes.Select(StoreKinds.Serialize).ToList();
         lock (_gate)
         {
+            foreach (var read in reads)
+            {
+                var stored = _records.TryGetValue((read.Kind, read.Id), out var r) ? r.Version : 0;
+                if (stored != read.Version)
+                {
+                    throw new StoreConcurrencyException(read.Kind, read.Id, read.Version, stored);
+                }
+            }
+
             var versions = new Dictionary<(string, string), long>();
             foreach (var change in changes)
             {

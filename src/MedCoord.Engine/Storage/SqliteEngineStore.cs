@@ -36,21 +36,29 @@ public sealed class SqliteEngineStore : IEngineStore
         where T : class => Read<T>(null);
 
     /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes)
+    public void Commit(IReadOnlyList<StoreChange> changes) => Commit(changes, []);
+
+    /// <inheritdoc />
+    public void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(reads);
         var bodies = changes.Select(StoreKinds.Serialize).ToList();
         using var connection = _database.Connect();
         using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var read in reads)
+        {
+            var stored = StoredVersion(connection, transaction, read.Kind, read.Id);
+            if (stored != read.Version)
+            {
+                throw new StoreConcurrencyException(read.Kind, read.Id, read.Version, stored);
+            }
+        }
+
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
-            using var version = connection.CreateCommand();
-            version.Transaction = transaction;
-            version.CommandText = "SELECT version FROM records WHERE kind = $kind AND id = $id";
-            version.Parameters.AddWithValue("$kind", change.Kind);
-            version.Parameters.AddWithValue("$id", change.Id);
-            var stored = version.ExecuteScalar() is long v ? v : 0;
+            var stored = StoredVersion(connection, transaction, change.Kind, change.Id);
             if (stored != change.ExpectedVersion)
             {
                 throw new StoreConcurrencyException(change.Kind, change.Id, change.ExpectedVersion, stored);
@@ -81,6 +89,16 @@ public sealed class SqliteEngineStore : IEngineStore
 
     /// <inheritdoc />
     public AuditVerification VerifyAudit() => _audit.Verify();
+
+    private static long StoredVersion(SqliteConnection connection, SqliteTransaction transaction, string kind, string id)
+    {
+        using var version = connection.CreateCommand();
+        version.Transaction = transaction;
+        version.CommandText = "SELECT version FROM records WHERE kind = $kind AND id = $id";
+        version.Parameters.AddWithValue("$kind", kind);
+        version.Parameters.AddWithValue("$id", id);
+        return version.ExecuteScalar() is long v ? v : 0;
+    }
 
     private List<Stored<T>> Read<T>(string? id)
         where T : class

@@ -32,13 +32,24 @@ public enum VisitStatus
 public sealed record VisitTransition(VisitStatus From, VisitStatus To, string Actor, Instant At);
 
 /// <summary>A booked appointment on the day.</summary>
-/// <param name="Id">Opaque visit id (the scheduling request's id works).</param>
+/// <param name="Id">Opaque visit id: the scheduling request's id for its first booking, <c>request#2</c>, <c>request#3</c>… for re-bookings.</param>
 /// <param name="PatientId">Opaque patient id.</param>
 /// <param name="AppointmentTypeId">Its appointment type, which decides the forms it needs.</param>
 /// <param name="Start">When it starts.</param>
 /// <param name="Status">Where it stands.</param>
 /// <param name="History">Every change, oldest first.</param>
-public sealed record Visit(string Id, string PatientId, string AppointmentTypeId, Instant Start, VisitStatus Status, IReadOnlyList<VisitTransition> History);
+/// <param name="RequestId">The scheduling request it books (for a care plan, the occurrence); null for visits stored before it was kept, whose id is the request's.</param>
+public sealed record Visit(string Id, string PatientId, string AppointmentTypeId, Instant Start, VisitStatus Status, IReadOnlyList<VisitTransition> History, string? RequestId = null)
+{
+    /// <summary>Gets the scheduling request the visit books: <see cref="RequestId"/>, or the visit id when none was kept.</summary>
+    public string BookedRequestId => RequestId ?? Id;
+
+    /// <summary>Gets whether the visit may still take place: booked, arrived or checked in.</summary>
+    public bool IsOpen => Status is VisitStatus.Booked or VisitStatus.Arrived or VisitStatus.CheckedIn;
+
+    /// <summary>Gets when the visit entered its status: its last transition, or its start while it has none.</summary>
+    public Instant StatusSince => History.Count > 0 ? History[^1].At : Start;
+}
 
 /// <summary>The forms an appointment type needs before check-in.</summary>
 /// <param name="IntakeQuestionnaire">An intake questionnaire response for the visit.</param>
@@ -74,6 +85,67 @@ public sealed record CheckInOutcome(Visit Visit, IReadOnlyList<string> Refusals)
     /// <summary>Gets whether the visit is checked in.</summary>
     public bool CheckedIn => Refusals.Count == 0;
 }
+
+/// <summary>What is late about a visit that has not moved on.</summary>
+public enum VisitLateness
+{
+    /// <summary>Booked, past its start and the check-in grace, neither checked in nor marked a no-show.</summary>
+    NotCheckedIn,
+
+    /// <summary>The patient arrived but was not checked in within the arrival limit.</summary>
+    ArrivedNotCheckedIn,
+
+    /// <summary>Checked in but not recorded as fulfilled within the fulfilment limit.</summary>
+    NotFulfilled,
+}
+
+/// <summary>A visit stuck in an open status past its limit.</summary>
+/// <param name="VisitId">The visit.</param>
+/// <param name="PatientId">Opaque patient id.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Lateness">What is late.</param>
+/// <param name="DueAt">When it should have moved on.</param>
+public sealed record StalledVisit(string VisitId, string PatientId, VisitStatus Status, VisitLateness Lateness, Instant DueAt);
+
+/// <summary>How long a visit may stay in an open status before it is on the worklist. Mutable options, validated by <see cref="Validate"/>.</summary>
+public sealed class VisitOptions
+{
+    /// <summary>Gets or sets how long after arriving a patient may wait to be checked in.</summary>
+    /// <value>The default is 30 minutes.</value>
+    public Duration CheckInAfterArrival { get; set; } = Duration.FromMinutes(30);
+
+    /// <summary>Gets or sets how long after check-in a visit may stay open before it is recorded as fulfilled.</summary>
+    /// <value>The default is 12 hours.</value>
+    public Duration FulfilAfterCheckIn { get; set; } = Duration.FromHours(12);
+
+    /// <summary>Every problem with the options.</summary>
+    /// <returns>One message per problem; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (CheckInAfterArrival <= Duration.Zero)
+        {
+            problems.Add("CheckInAfterArrival: must be positive");
+        }
+
+        if (FulfilAfterCheckIn <= Duration.Zero)
+        {
+            problems.Add("FulfilAfterCheckIn: must be positive");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>One visit <see cref="CoordinationEngine.MarkNoShows"/> could not mark, and why (ids only).</summary>
+/// <param name="VisitId">The visit.</param>
+/// <param name="Reason">Why: the refusal or conflict, naming records by id.</param>
+public sealed record NoShowFailure(string VisitId, string Reason);
+
+/// <summary>What marking no-shows did, visit by visit.</summary>
+/// <param name="Marked">The visits marked no-show, each committed on its own.</param>
+/// <param name="Failures">The visits that could not be marked; the others were marked regardless.</param>
+public sealed record NoShowReport(IReadOnlyList<Visit> Marked, IReadOnlyList<NoShowFailure> Failures);
 
 /// <summary>Thrown when a visit is asked to make a move its lifecycle does not allow.</summary>
 public sealed class VisitTransitionException : InvalidOperationException
@@ -178,8 +250,8 @@ public static class VisitDesk
                 refusals.Add(lapsed switch
                 {
                     null => $"no '{scope}' consent is on file",
-                    { RevokedAt: { } revoked } when revoked <= now => $"the '{scope}' consent was revoked on {revoked}",
-                    { ExpiresAt: { } expired } => $"the '{scope}' consent expired on {expired}",
+                    { RevokedAt: { } revoked } when revoked <= now => $"the '{scope}' consent was revoked",
+                    { ExpiresAt: not null } => $"the '{scope}' consent expired",
                     _ => $"no '{scope}' consent is active",
                 });
             }
@@ -188,6 +260,39 @@ public static class VisitDesk
         return refusals.Count > 0
             ? new CheckInOutcome(visit, refusals)
             : new CheckInOutcome(visit with { Status = VisitStatus.CheckedIn, History = [.. visit.History, new VisitTransition(visit.Status, VisitStatus.CheckedIn, actor, now)] }, []);
+    }
+
+    /// <summary>
+    /// Visits stuck in an open status past their limit, the longest late first: booked and past their start plus
+    /// <paramref name="grace"/> (no-shows not yet marked), arrived and not checked in, checked in and not fulfilled.
+    /// Fulfilled and cancelled visits are over; no-shows are listed on their own.
+    /// </summary>
+    /// <param name="visits">Visits.</param>
+    /// <param name="grace">How long after the start a patient may still check in.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns>The stalled visits.</returns>
+    public static IReadOnlyList<StalledVisit> Stalled(IEnumerable<Visit> visits, Duration grace, VisitOptions options, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(visits);
+        ArgumentNullException.ThrowIfNull(options);
+        var stalled = new List<StalledVisit>();
+        foreach (var v in visits)
+        {
+            (VisitLateness Lateness, Instant DueAt)? late = v.Status switch
+            {
+                VisitStatus.Booked => (VisitLateness.NotCheckedIn, v.Start + grace),
+                VisitStatus.Arrived => (VisitLateness.ArrivedNotCheckedIn, v.StatusSince + options.CheckInAfterArrival),
+                VisitStatus.CheckedIn => (VisitLateness.NotFulfilled, v.StatusSince + options.FulfilAfterCheckIn),
+                _ => null,
+            };
+            if (late is { } l && now > l.DueAt)
+            {
+                stalled.Add(new StalledVisit(v.Id, v.PatientId, v.Status, l.Lateness, l.DueAt));
+            }
+        }
+
+        return [.. stalled.OrderBy(s => s.DueAt).ThenBy(s => s.VisitId, StringComparer.Ordinal)];
     }
 
     /// <summary>Booked visits not checked in within <paramref name="grace"/> after their start, marked no-show now.</summary>

@@ -84,9 +84,9 @@ public sealed class ResponsibilityTests
         var authorized = EligibilityCheck.Check(Coverage(new Authorization("AUTH-9", "93306", new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 31))), new LocalDate(2026, 12, 7), ["93306"]);
 
         Assert.Equal(EligibilityStatus.Inactive, before.Status);
-        Assert.Contains("starts on 2026-01-01", before.Reason);
+        Assert.Equal("coverage cov-1 starts after the date of service", before.Reason);
         Assert.Equal(EligibilityStatus.Inactive, after.Status);
-        Assert.Contains("ended on 2026-12-31", after.Reason);
+        Assert.Equal("coverage cov-1 ended before the date of service", after.Reason);
         Assert.Equal((EligibilityStatus.NeedsAuthorization, "93306"), (unauthorized.Status, Assert.Single(unauthorized.Unauthorized)));
         Assert.Equal(EligibilityStatus.Active, authorized.Status);
     }

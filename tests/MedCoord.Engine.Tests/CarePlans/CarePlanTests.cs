@@ -48,7 +48,7 @@ public sealed class CarePlanTests
         Assert.Contains("activities[2].priority: must be from 1 to 100, found 101", error.Message);
         Assert.Contains("activities[2].after[0].activityId: unknown activity 'zzz'", error.Message);
         Assert.Contains("activities[3].id: duplicate activity id 'a'", error.Message);
-        Assert.Contains("activities[3].notBefore: 2026-11-03 is after dueBy 2026-11-02", error.Message);
+        Assert.Contains("activities[3].notBefore: must not be after dueBy", error.Message);
     }
 
     [Fact]

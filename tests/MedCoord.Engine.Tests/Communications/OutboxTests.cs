@@ -1,4 +1,6 @@
 using MedCoord.Engine.Communications;
+using MedCoord.Engine.Results;
+using MedCoord.Engine.Visits;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -73,13 +75,55 @@ public sealed class OutboxTests
         var clock = new FakeClock(At(NewYork, 12, 8, 9));
         var messages = Outbox.Plan("visit-1", "pat-1", start, start + Duration.FromMinutes(30), NewYork, new OutboxOptions(), LongBefore).ToList();
 
-        var due = Outbox.Due(messages, clock);
+        Visit[] booked = [Visit(VisitStatus.Booked, start)];
+        var due = Outbox.Due(messages, booked, [], clock);
         var failed = Outbox.RecordDelivery(due[0], DeliveryResult.Failed, clock);
         var delivered = Outbox.RecordDelivery(due[1], DeliveryResult.Delivered, clock);
 
         Assert.Equal(["reminder-48h", "reminder-2h"], due.Select(m => m.Template));
-        Assert.Equal([failed.Id], Outbox.Due([failed, delivered, messages[2]], clock).Select(m => m.Id));
+        Assert.Equal([failed.Id], Outbox.Due([failed, delivered, messages[2]], booked, [], clock).Select(m => m.Id));
         Assert.Contains("already Delivered", Assert.Throws<InvalidOperationException>(() => Outbox.RecordDelivery(delivered, DeliveryResult.Failed, clock)).Message);
+    }
+
+    private static Visit Visit(VisitStatus status, Instant start) => new("visit-1", "pat-1", "new-patient", start, status, []);
+
+    /// <summary>A due message goes out only while it is still true: reminders for a booked visit, follow-ups for a fulfilled one.</summary>
+    [Theory]
+    [InlineData(VisitStatus.Booked, "reminder-48h reminder-2h")]
+    [InlineData(VisitStatus.Arrived, "")]
+    [InlineData(VisitStatus.CheckedIn, "")]
+    [InlineData(VisitStatus.Fulfilled, "follow-up")]
+    [InlineData(VisitStatus.Cancelled, "")]
+    [InlineData(VisitStatus.NoShow, "")]
+    public void Due_OnlyWhileTheVisitMakesTheMessageTrue(VisitStatus status, string expected)
+    {
+        var start = At(NewYork, 12, 8, 10);
+        var messages = Outbox.Plan("visit-1", "pat-1", start, start + Duration.FromMinutes(30), NewYork, new OutboxOptions(), LongBefore);
+        var afterEverything = new FakeClock(At(NewYork, 12, 10, 12));
+
+        var due = Outbox.Due(messages, [Visit(status, start)], [], afterEverything);
+
+        Assert.Equal(expected, string.Join(" ", due.Select(m => m.Template)));
+        Assert.Empty(Outbox.Due(messages, [], [], afterEverything)); // no such visit: nothing goes out
+        Assert.Empty(Outbox.Due([.. messages.Select(m => Outbox.Cancel(m, afterEverything))], [Visit(status, start)], [], afterEverything));
+    }
+
+    [Fact]
+    public void Due_ResultNotification_OnlyWhileItsTaskIsOpenAndReleased()
+    {
+        var clock = new FakeClock(At(NewYork, 12, 8, 22));
+        var reviewed = ResultThreads.Complete(ResultThreads.Receive(null, new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), clock),
+            "res-1/v1/ProviderReview", "dr-a", clock).Thread;
+        var (released, task) = ResultThreads.Release(reviewed, "res-1/v1/PatientNotification", "dr-a", clock);
+        var message = Outbox.PlanResultNotification(task, "pat-1", 1, NewYork, new OutboxOptions(), clock);
+        var superseded = ResultThreads.Receive(released, new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Amended, false), clock);
+        clock.Reset(At(NewYork, 12, 9, 8));
+
+        Assert.Equal(("res-1/v1/PatientNotification/message-1", "result-ready", "2026-12-09 08:00"), (message.Id, message.Template, Local(message, NewYork)));
+        Assert.Equal([message.Id], Outbox.Due([message], [], [released], clock).Select(m => m.Id));
+        Assert.Empty(Outbox.Due([message], [], [reviewed], clock)); // not released
+        Assert.Empty(Outbox.Due([message], [], [superseded], clock));
+        Assert.Throws<ArgumentException>(() => Outbox.PlanResultNotification(superseded.Tasks[1], "pat-1", 1, NewYork, new OutboxOptions(), clock));
     }
 
     [Fact]

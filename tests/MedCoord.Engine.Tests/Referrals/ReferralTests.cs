@@ -113,7 +113,8 @@ public sealed class ReferralTests : IDisposable
 
         Assert.Equal(referrals.Values.OrderBy(r => r.Id), engine.Store.List<Referral>().Select(r => r.Value));
         var overdue = ReferralWorklist.Overdue(engine.Store.List<Referral>().Select(r => r.Value), new ReferralOptions(), clock.GetCurrentInstant() + Duration.FromDays(400));
-        Assert.DoesNotContain(overdue, o => referrals[o.ReferralId].Status is S.Closed or S.Cancelled or S.Expired or S.Draft);
+        Assert.Equal(referrals.Values.Where(r => ReferralLifecycle.AllowedFrom(r.Status).Count > 0).Select(r => r.Id).Order(), overdue.Select(o => o.ReferralId).Order());
+        Assert.All(overdue.Where(o => referrals[o.ReferralId].Status == S.Draft), o => Assert.Equal(ReferralLateness.NotSent, o.Lateness));
         Assert.True(engine.Store.VerifyAudit().Intact);
         Assert.Equal(3 + referrals.Values.Sum(r => r.History.Count), engine.Store.AuditTrail().Count);
     }

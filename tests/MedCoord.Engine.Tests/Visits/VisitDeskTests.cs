@@ -43,7 +43,7 @@ public sealed class VisitDeskTests
         Assert.Equal(VisitStatus.Booked, outcome.Visit.Status);
         Assert.Equal(2, outcome.Refusals.Count);
         Assert.Contains("intake questionnaire", outcome.Refusals[0]);
-        Assert.Contains("'treatment' consent expired on", outcome.Refusals[1]);
+        Assert.Equal("the 'treatment' consent expired", outcome.Refusals[1]);
     }
 
     /// <summary>Every move, allowed or refused (check-in only through <see cref="VisitDesk.CheckIn"/>).</summary>
