@@ -113,14 +113,20 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
     /// <inheritdoc />
     public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock)).Schedule;
+        Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock), cancellationToken).Schedule;
 
     /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule (the time limit allows 0.5 s past it).</summary>
     private static readonly TimeSpan MinimumConflictSearchTime = TimeSpan.FromSeconds(0.3);
 
-    /// <summary>Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule.</summary>
+    /// <summary>Once a solve is cancelled, the most time explanations and the conflict search may still take.</summary>
+    private static readonly TimeSpan AfterCancellation = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>
+    /// Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule. After a
+    /// cancellation, what follows the search keeps to <see cref="AfterCancellation"/>.
+    /// </summary>
     private (Calendar Calendar, Schedule Schedule) Run(Problem problem, SolveOptions? options,
-        Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search)
+        Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var errors = ProblemValidator.Validate(problem);
@@ -134,15 +140,16 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
         var result = Complete(candidates, search(calendar, candidates, settings, clock), settings);
+        var until = cancellationToken.IsCancellationRequested ? clock.Elapsed + AfterCancellation : settings.TimeLimit.ToTimeSpan();
         if (result.Status == ScheduleStatus.Infeasible)
         {
-            var left = settings.TimeLimit.ToTimeSpan() - clock.Elapsed;
+            var left = until - clock.Elapsed;
             result = result with { Conflict = FixedConflict.Find(candidates, left > MinimumConflictSearchTime ? left : MinimumConflictSearchTime, settings) };
         }
 
         var schedule = ScheduleBuilder.Build(calendar, candidates, result, SoftRules.From(calendar, settings.SoftRules),
             () => new SolveStats(Math.Round(clock.Elapsed.TotalSeconds, 3), settings.Workers, settings.Seed) { DroppedSolutions = settings.Monitor.DroppedSolutions },
-            settings.TimeLimit.ToTimeSpan(), () => clock.Elapsed, settings);
+            until, () => clock.Elapsed, settings);
         Log.SolveFinished(_logger, schedule.Status.ToString(), schedule.Assignments.Count, candidates.Count, schedule.Stats.DroppedSolutions, schedule.Stats.WallSeconds);
         return (calendar, schedule);
     }
@@ -232,7 +239,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             return FirstFitHeuristic.PlaceKeepingLinks(candidates, kept) is { } book
                 ? new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock, anchors).Improve(book)
                 : Search(calendar, candidates, settings, progress, cancellationToken, clock);
-        });
+        }, cancellationToken);
         return new ReplanResult(schedule, Replanning.Changes(previous, schedule, displaced, calendar.Requests.Keys.ToHashSet(StringComparer.Ordinal)));
     }
 
