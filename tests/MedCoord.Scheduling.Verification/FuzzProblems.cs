@@ -51,7 +51,8 @@ public static class FuzzProblems
     /// <param name="maxRequests">Largest size drawn (sizes are log-uniform from 5).</param>
     public static Problem Create(int seed, int index, int maxRequests = 600)
     {
-        var rng = new Random(HashCode.Combine(seed, index, 0x5eed));
+        // A fixed mix of seed and index (HashCode.Combine differs from process to process).
+        var rng = new Random(unchecked((seed * 1_000_003) + (index * 7_919) + 17));
         var size = (int)Math.Round(Math.Exp(Math.Log(5) + (rng.NextDouble() * (Math.Log(Math.Max(5, maxRequests)) - Math.Log(5)))));
         return Create(rng, Math.Clamp(size, 5, Math.Max(5, maxRequests)));
     }
