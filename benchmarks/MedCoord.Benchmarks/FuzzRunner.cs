@@ -6,6 +6,7 @@ using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Validation;
 using MedCoord.Scheduling.Verification;
 using NodaTime;
 
@@ -64,14 +65,24 @@ internal static class FuzzRunner
     public static FuzzRow RunCase(Problem generated, string name, string folder, double seconds, double? cancelAfterSeconds = null, int workers = 1, bool verifyOnly = false)
     {
         Directory.CreateDirectory(folder);
-        var json = ProblemFile.Serialize(generated);
+        string json;
+        try
+        {
+            json = ProblemFile.Serialize(generated);
+        }
+        catch (ProblemValidationException e)
+        {
+            return new FuzzRow(name, string.Empty, generated.Requests.Count, null, "GeneratorInvalid", 0, 0, 0, 0, null, 0, 0, null,
+                new FuzzFindings(0, 0, 0, 0, 0, 0, [.. e.Errors.Take(5).Select(x => $"generator: {x}")]), ["the library rejects a generated problem"]);
+        }
+
         var problemPath = Path.Combine(folder, "problem.json");
         File.WriteAllText(problemPath, json);
         var errors = ProblemFile.TryParse(json, out var problem);
         if (errors.Count > 0 || problem is null)
         {
             return new FuzzRow(name, json, generated.Requests.Count, null, "GeneratorInvalid", 0, 0, 0, 0, null, 0, 0, null,
-                new FuzzFindings(0, 0, 0, 0, 0, 0, [.. errors.Take(5).Select(e => $"generator: {e}")]), ["the generator wrote a problem the library rejects"]);
+                new FuzzFindings(0, 0, 0, 0, 0, 0, [.. errors.Take(5).Select(e => $"generator: {e}")]), ["the library rejects a generated problem"]);
         }
 
         var schedulePath = Path.Combine(folder, "schedule.json");
@@ -96,7 +107,14 @@ internal static class FuzzRunner
 
     private static int Replay(string path, ScaleOptions o)
     {
-        var problem = ProblemFile.Parse(File.ReadAllText(path));
+        var errors = ProblemFile.TryParse(File.ReadAllText(path), out var problem);
+        if (problem is null || errors.Count > 0)
+        {
+            Console.WriteLine($"{path}: the library rejects the problem");
+            errors.ToList().ForEach(e => Console.WriteLine($"  {e}"));
+            return 2;
+        }
+
         var work = Directory.CreateTempSubdirectory("medcoord-replay-");
         var row = RunCase(problem, path, work.FullName, o.Double("seconds", 2), workers: o.Int("workers", 1));
         work.Delete(recursive: true);

@@ -234,12 +234,15 @@ public static class FuzzProblems
         return new Patient(id, zone, [new WeeklyHours([there.DayOfWeek, there.PlusDays(-1).DayOfWeek, there.PlusDays(-3).DayOfWeek], LocalTime.FromMinutesSinceMidnight(fromMinute), toMinute == 1440 ? LocalTime.Midnight : LocalTime.FromMinutesSinceMidnight(toMinute))], unavailable);
     }
 
-    /// <summary>About 3 % of requests outside series become fixed, where a first-fit schedule put them (with their predecessors, also as placed), so they are legal together.</summary>
+    /// <summary>About 3 % of requests outside series, of patients without hours of their own, become fixed, where a first-fit schedule put them (with their predecessors, also as placed), so they are legal together.</summary>
     private static List<FixedBooking> FixedBookings(Problem problem, HashSet<string> inSeries, Random rng)
     {
         var requests = problem.Requests.ToDictionary(r => r.Id);
         bool TouchesSeries(string id) => inSeries.Contains(id) || requests[id].Links.Any(l => TouchesSeries(l.RequestId));
-        var plain = problem with { Requests = [.. problem.Requests.Where(r => !TouchesSeries(r.Id))], Series = [] };
+        // Patients with hours of their own are left out: a fixed booking is a commitment the problem states, not a test of the edges.
+        var patients = problem.Patients.ToDictionary(p => p.Id);
+        bool Plain(string id) => !TouchesSeries(id) && patients[requests[id].PatientId].Hours is null && requests[id].Links.All(l => Plain(l.RequestId));
+        var plain = problem with { Requests = [.. problem.Requests.Where(r => Plain(r.Id))], Series = [] };
         var witness = FirstFit.Schedule(plain).ToDictionary(a => a.RequestId);
         var chosen = witness.Keys.Order(StringComparer.Ordinal).Where(_ => rng.Next(33) == 0).ToList();
         var closure = new Dictionary<string, FixedBooking>();
