@@ -51,10 +51,20 @@ public static class FuzzProblems
     /// <param name="maxRequests">Largest size drawn (sizes are log-uniform from 5).</param>
     public static Problem Create(int seed, int index, int maxRequests = 600)
     {
-        // A fixed mix of seed and index (HashCode.Combine differs from process to process).
-        var rng = new Random(unchecked((seed * 1_000_003) + (index * 7_919) + 17));
+        var rng = Random(seed, index);
+        return Create(rng, Size(rng, maxRequests));
+    }
+
+    /// <summary>The number of requests <see cref="Create"/> gives the same arguments, without building the problem.</summary>
+    public static int SizeOf(int seed, int index, int maxRequests = 600) => Size(Random(seed, index), maxRequests);
+
+    /// <summary>A fixed mix of seed and index (HashCode.Combine differs from process to process).</summary>
+    private static Random Random(int seed, int index) => new(unchecked((seed * 1_000_003) + (index * 7_919) + 17));
+
+    private static int Size(Random rng, int maxRequests)
+    {
         var size = (int)Math.Round(Math.Exp(Math.Log(5) + (rng.NextDouble() * (Math.Log(Math.Max(5, maxRequests)) - Math.Log(5)))));
-        return Create(rng, Math.Clamp(size, 5, Math.Max(5, maxRequests)));
+        return Math.Clamp(size, 5, Math.Max(5, maxRequests));
     }
 
     /// <summary>
