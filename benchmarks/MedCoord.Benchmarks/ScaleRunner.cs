@@ -20,7 +20,7 @@ public static class ScaleRunner
 
     public static int Run(string[] args)
     {
-        var options = Options.Parse(args.Skip(1));
+        var options = ScaleOptions.Parse(args.Skip(1));
         return args.FirstOrDefault() switch
         {
             "jssp" => JobShopTable(options),
@@ -29,6 +29,10 @@ public static class ScaleRunner
             "recommend" => OperationsRunner.Recommend(options.Int),
             "replan" => OperationsRunner.Replan(options.Int),
             "features" => FeaturesRunner.Run(options.Int),
+            "fuzz" => FuzzRunner.Fuzz(options),
+            "solve-one" => FuzzRunner.SolveOne(options),
+            "timing" => TimingRunner.Run(options),
+            "concurrent" => ConcurrencyRunner.Run(options),
             _ => Usage(),
         };
     }
@@ -40,10 +44,14 @@ public static class ScaleRunner
         Console.Error.WriteLine("       scale replan [--size 2000] [--solve-seconds 30] [--seconds 5] [--seed 1]");
         Console.Error.WriteLine("       scale recommend [--book 10000] [--providers 100] [--weeks 8] [--calls 1000] [--seconds 20] [--seed 1]");
         Console.Error.WriteLine("       scale features [--size 2000] [--seconds 30] [--workers 2] [--seed 1]");
+        Console.Error.WriteLine("       scale fuzz [--count 200] [--seed 1] [--jobs 2] [--seconds 2] [--max-requests 600] [--csv fuzz.csv] [--failures fuzz-failures]");
+        Console.Error.WriteLine("       scale fuzz --replay fuzz-failures/seed1-00042/problem.json [--seconds 2] [--workers 1]");
+        Console.Error.WriteLine("       scale timing [--sizes 200,1000,2000] [--seconds 5] [--fuzz 20] [--fuzz-seconds 2] [--seed 1] [--csv timing.csv]");
+        Console.Error.WriteLine("       scale concurrent [--size 300] [--at-once 16] [--rounds 3] [--seconds 10] [--seed 1]");
         return 2;
     }
 
-    private static int JobShopTable(Options o)
+    private static int JobShopTable(ScaleOptions o)
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "jssp-data");
         using var optima = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "optima.json")));
@@ -95,7 +103,7 @@ public static class ScaleRunner
         return 0;
     }
 
-    private static int ClinicTable(Options o)
+    private static int ClinicTable(ScaleOptions o)
     {
         var sizes = (o.Get("sizes") ?? "500,2000,10000").Split(',').Select(s => int.Parse(s, Inv)).ToList();
         var seconds = o.Double("seconds", 30);
@@ -130,7 +138,7 @@ public static class ScaleRunner
 
     private static string SecondsFor(int size, double seconds) => (size >= 10_000 ? Math.Max(seconds, 120) : seconds).ToString(Inv);
 
-    private static int ClinicOne(Options o)
+    private static int ClinicOne(ScaleOptions o)
     {
         var size = o.Int("size", 500);
         var seed = o.Int("seed", 1);
@@ -167,34 +175,6 @@ public static class ScaleRunner
     {
         public void Report(SolveProgress value) => report(value);
     }
-
-    private sealed class Options
-    {
-        private readonly Dictionary<string, string> _values = [];
-
-        public static Options Parse(IEnumerable<string> args)
-        {
-            var o = new Options();
-            var list = args.ToList();
-            for (var i = 0; i + 1 < list.Count; i += 2)
-            {
-                if (!list[i].StartsWith("--", StringComparison.Ordinal))
-                {
-                    throw new ArgumentException($"expected an option, found '{list[i]}'", nameof(args));
-                }
-
-                o._values[list[i][2..]] = list[i + 1];
-            }
-
-            return o;
-        }
-
-        public string? Get(string name) => _values.GetValueOrDefault(name);
-
-        public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, Inv) : fallback;
-
-        public double Double(string name, double fallback) => Get(name) is { } v ? double.Parse(v, Inv) : fallback;
-    }
 }
 
 /// <summary>One clinic-scale measurement.</summary>
@@ -228,4 +208,34 @@ public sealed record ClinicResult(
 
     public string TableRow() => string.Create(Inv,
         $"{Requests,8} {Facilities,3} {Providers,5} {AskedPriority,7} {FirstScheduleSeconds,7:0.00} {Priority,8} {Bound,7} {GapPercent,6:0.00} {WithinOnePercentSeconds,7:0.0} {Waiting,8} {Status,-9} {PeakMegabytes,8:0} {FirstFitPriority,8} {FirstFitWaiting,8} {Ratio,6:0.000}{(Violations > 0 ? $"  {Violations} VIOLATIONS" : "")}");
+}
+
+/// <summary>The scale runner's <c>--name value</c> options.</summary>
+internal sealed class ScaleOptions
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private readonly Dictionary<string, string> _values = [];
+
+    public static ScaleOptions Parse(IEnumerable<string> args)
+    {
+        var o = new ScaleOptions();
+        var list = args.ToList();
+        for (var i = 0; i + 1 < list.Count; i += 2)
+        {
+            if (!list[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"expected an option, found '{list[i]}'", nameof(args));
+            }
+
+            o._values[list[i][2..]] = list[i + 1];
+        }
+
+        return o;
+    }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, Inv) : fallback;
+
+    public double Double(string name, double fallback) => Get(name) is { } v ? double.Parse(v, Inv) : fallback;
 }
