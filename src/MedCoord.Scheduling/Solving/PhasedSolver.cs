@@ -72,6 +72,9 @@ internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, 
     int? NeighbourhoodSize = null)
 {
     public const long DefaultWholeModelLimit = 30_000;
+
+    /// <summary>Gets whether every CP-SAT call runs with conservative parameters (presolve off); see <see cref="SolveOptions.Conservative"/>.</summary>
+    public bool Conservative { get; init; }
 }
 
 /// <summary>What the phased search produced.</summary>
