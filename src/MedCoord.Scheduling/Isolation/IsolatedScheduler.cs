@@ -357,7 +357,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
         {
             SolverWorkerFailure.CouldNotStart => $"could not start '{_program}': {r.Detail}",
             SolverWorkerFailure.NotAWorker => $"did not answer as a MedCoord solver worker ('{WorkerProtocol.Hello}') and ended with {exit}; check {nameof(IsolationOptions.WorkerPath)} '{_program}' and {nameof(IsolationOptions.WorkerArguments)}",
-            SolverWorkerFailure.RefusedInput => "refused the problem as bad input (exit code 2): the worker's MedCoord version reads the format differently from this library",
+            SolverWorkerFailure.RefusedInput => "refused its input as bad input (exit code 2): the problem or the previous schedule does not read back from the file format, or the worker's MedCoord version reads the format differently from this library's",
             SolverWorkerFailure.DidNotStop => string.Create(CultureInfo.InvariantCulture,
                 $"gave no schedule within {_stopTimeout.TotalSeconds} s of being asked to stop ({r.Detail}) and its process tree was killed"),
             _ => r.ExitCode == 0 ? "exited with code 0 without a schedule" : $"died with {exit} without a schedule",

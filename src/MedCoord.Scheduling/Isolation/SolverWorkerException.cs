@@ -17,7 +17,7 @@ public enum SolverWorkerFailure
     /// </summary>
     Died,
 
-    /// <summary>The worker refused the problem as bad input (exit code 2): the worker's MedCoord version reads the format differently.</summary>
+    /// <summary>The worker refused its input as bad input (exit code 2): the problem or previous schedule does not read back from the file format, or the worker's MedCoord version reads it differently.</summary>
     RefusedInput,
 
     /// <summary>Asked to stop (cancellation, or the time limit plus grace), the worker gave no schedule in time; its process tree was killed.</summary>

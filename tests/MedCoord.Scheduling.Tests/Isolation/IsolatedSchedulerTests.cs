@@ -241,6 +241,45 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Solve_WorkerFileIsNoProgram_ThrowsCouldNotStartWithoutRetrying()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, [0, 1, 2, 3]);
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(new IsolationOptions { WorkerPath = file }).Solve(Example(), Limit(2)));
+
+            Assert.Equal((SolverWorkerFailure.CouldNotStart, 1, null), (ex.Failure, ex.Attempt, ex.ExitCode));
+            Assert.StartsWith($"Solving in a worker process failed: attempt 1 could not start '{file}': ", ex.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Replan_PreviousScheduleTheFormatCannotHold_ThrowsRefusedInputWithoutRetrying()
+    {
+        var problem = Example();
+        var previous = SolveVerified(problem, Quick(3));
+        var broken = previous with { Assignments = [previous.Assignments[0] with { RequestId = " " }, .. previous.Assignments.Skip(1)] };
+        var launches = new List<WorkerLaunch>();
+
+        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(WorkerProcess.Options()) { Launched = launches.Add }.Replan(problem, broken, Limit(2)));
+
+        Assert.Equal((SolverWorkerFailure.RefusedInput, 1, 2), (ex.Failure, ex.Attempt, ex.ExitCode));
+        Assert.Single(launches);
+    }
+
+    [Fact]
     public void Solve_InvalidProblem_ThrowsTheValidationErrorsWithoutStartingAWorker()
     {
         var launches = new List<WorkerLaunch>();
