@@ -184,7 +184,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
             process.BeginErrorReadLine();
             var input = process.StandardInput;
             new Thread(() => Feed(input, problemLine, job.PreviousLine, stopInput)) { IsBackground = true, Name = "medcoord worker input" }.Start();
-            (killed, stopCause) = Supervise(process, session, stopInput, pid, attempt, limit.ToTimeSpan() + _grace, progress, cancellationToken);
+            (killed, stopCause) = Supervise(process, session, job.Previous is not null, stopInput, pid, attempt, limit.ToTimeSpan() + _grace, progress, cancellationToken);
         }
         finally
         {
@@ -209,9 +209,10 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
     /// <summary>
     /// Waits for the worker, passing its progress on; at cancellation or at <paramref name="deadline"/> asks it to stop,
     /// and kills its process tree when it has not answered <see cref="IsolationOptions.StopTimeout"/> later (counted
-    /// from when it has read its input). Returns whether it was killed and why it was asked to stop.
+    /// from when it has read its input), or has not exited that long after its answer. Returns whether it was killed
+    /// and why it was asked to stop.
     /// </summary>
-    private (bool Killed, string? StopCause) Supervise(Process process, WorkerSession session, ManualResetEventSlim stopInput, int pid, int attempt,
+    private (bool Killed, string? StopCause) Supervise(Process process, WorkerSession session, bool replan, ManualResetEventSlim stopInput, int pid, int attempt,
         TimeSpan deadline, IProgress<SolveProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -235,7 +236,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
                 stopInput.Set();
             }
 
-            if (cause is not null && killAt is null && (session.IsReady || now >= deadline))
+            if (killAt is null && (session.HasAnswered(replan) || (cause is not null && (session.IsReady || now >= deadline))))
             {
                 killAt = now + _stopTimeout;
             }
@@ -309,9 +310,10 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
     private static AttemptResult Classify(WorkerSession session, WorkerJob job, int attempt, int pid, int exitCode, bool killed, string? stopCause)
     {
         AttemptResult Failure(SolverWorkerFailure failure, string? detail = null) => new(attempt, pid, null, failure, exitCode, session.ErrorLines, detail);
-        if (killed)
+        var answered = session.HasAnswered(job.Previous is not null);
+        if (killed && !answered)
         {
-            return Failure(SolverWorkerFailure.DidNotStop, stopCause);
+            return Failure(SolverWorkerFailure.DidNotStop, stopCause ?? "it had not exited after its answer");
         }
 
         if (!session.SaidHello)
@@ -319,7 +321,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
             return Failure(SolverWorkerFailure.NotAWorker);
         }
 
-        if (exitCode == 0 && session.ScheduleLine is { } line && ScheduleFile.TryParse(line, out var schedule).Count == 0)
+        // A worker killed after its whole answer (it hung on the way out) still gave a schedule.
+        if ((exitCode == 0 || killed) && session.ScheduleLine is { } line && ScheduleFile.TryParse(line, out var schedule).Count == 0)
         {
             if (job.Previous is null)
             {
@@ -412,6 +415,15 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
         public string? ScheduleLine { get { lock (_gate) { return _scheduleLine; } } }
 
         public string? ChangesLine { get { lock (_gate) { return _changesLine; } } }
+
+        /// <summary>Whether the whole answer is in: the schedule and, to re-plan, the changes.</summary>
+        public bool HasAnswered(bool replan)
+        {
+            lock (_gate)
+            {
+                return _scheduleLine is not null && (!replan || _changesLine is not null);
+            }
+        }
 
         public void Accept(string? line)
         {

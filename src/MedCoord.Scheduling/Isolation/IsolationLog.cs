@@ -14,7 +14,7 @@ internal static partial class IsolationLog
     public static partial void WorkerStopRequested(ILogger logger, int processId, int attempt, string cause);
 
     [LoggerMessage(EventId = 3103, EventName = "WorkerKilled", Level = LogLevel.Warning,
-        Message = "Solver worker {ProcessId} gave no schedule within {StopTimeoutSeconds} s of being asked to stop; its process tree was killed (attempt {Attempt})")]
+        Message = "Solver worker {ProcessId} did not exit within {StopTimeoutSeconds} s of a stop request or of its answer; its process tree was killed (attempt {Attempt})")]
     public static partial void WorkerKilled(ILogger logger, int processId, int attempt, double stopTimeoutSeconds);
 
     [LoggerMessage(EventId = 3104, EventName = "WorkerExited", Level = LogLevel.Information,

@@ -222,6 +222,27 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Solve_WorkerHangsAfterItsAnswer_IsKilledAndItsScheduleKept()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var options = WorkerProcess.Script("""echo 'medcoord-worker 1'; read line; echo ready; echo 'schedule {"formatVersion":1,"status":"Feasible","assignments":[]}'; sleep 120 & wait""");
+        options.StopTimeout = TimeSpan.FromMilliseconds(300);
+        var log = new RecordingLogger<IsolatedScheduler>();
+        var clock = Stopwatch.StartNew();
+
+        var schedule = new IsolatedScheduler(options, logger: log).Solve(Example(), Limit(60));
+
+        Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
+        Assert.Empty(schedule.Assignments);
+        Assert.Equal(["WorkerStarted", "WorkerKilled", "WorkerExited"], log.Events);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}");
+    }
+
+    [Fact]
     public void Solve_ProgramIsNotAWorker_ThrowsNamingTheWorkerPathWithoutRetrying()
     {
         if (OperatingSystem.IsWindows())
