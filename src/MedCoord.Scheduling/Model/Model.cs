@@ -133,7 +133,15 @@ public sealed record RequestSeries(string Id, IReadOnlyList<string> RequestIds, 
 /// <param name="Workers">CP-SAT worker threads; 0 means the machine's core count.</param>
 /// <param name="Seed">Random seed; with one worker the same seed gives the same schedule.</param>
 /// <param name="SoftRules">Weights of the soft rules clinics ask for (format v1.1); <see langword="null"/> for none.</param>
-public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null, SoftRuleWeights? SoftRules = null);
+public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null, SoftRuleWeights? SoftRules = null)
+{
+    /// <summary>
+    /// Gets whether every CP-SAT call runs with conservative parameters (presolve off): slower, but clear of the
+    /// presolve faults some CP-SAT releases have; <see langword="null"/> falls back to the next level, and to
+    /// <see langword="false"/> at the end. The isolated scheduler's retry after a worker died sets it.
+    /// </summary>
+    public bool? Conservative { get; init; }
+}
 
 /// <summary>
 /// Soft rules and their weights. Each counts, per unit, its weight into the second objective level next to waiting

@@ -359,7 +359,7 @@ internal sealed class ProblemJsonReader
 
     private SolveOptions? ReadOptions(JsonElement element, string path)
     {
-        if (JsonObjectReader.Open(element, path, _errors, "timeLimitSeconds", "workers", "seed", "softRules") is not { } o)
+        if (JsonObjectReader.Open(element, path, _errors, "timeLimitSeconds", "workers", "seed", "softRules", "conservative") is not { } o)
         {
             return null;
         }
@@ -385,7 +385,7 @@ internal sealed class ProblemJsonReader
             soft = new SoftRuleWeights(r.Int("continuityWeight") ?? 0, r.Int("dailyCapWeight") ?? 0, r.Int("dailyCap"), r.Int("balanceWeight") ?? 0);
         }
 
-        return new SolveOptions(limit, o.Int("workers"), o.Int("seed"), soft);
+        return new SolveOptions(limit, o.Int("workers"), o.Int("seed"), soft) { Conservative = o.Bool("conservative") };
     }
 }
 

@@ -208,6 +208,11 @@ internal static class ProblemWriter
                     w.WriteEndObject();
                 }
 
+                if (options.Conservative is { } conservative)
+                {
+                    w.WriteBoolean("conservative", conservative);
+                }
+
                 w.WriteEndObject();
             }
 

@@ -243,7 +243,8 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         return new ReplanResult(schedule, Replanning.Changes(previous, schedule, displaced, calendar.Requests.Keys.ToHashSet(StringComparer.Ordinal)));
     }
 
-    private SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)
+    /// <summary>Resolves the settings of a solve: the call's options, then the problem's, then the configured defaults; throws on a bad value.</summary>
+    internal SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)
     {
         var limit = call?.TimeLimit ?? problem?.TimeLimit ?? Duration.FromTimeSpan(_defaults.TimeLimit);
         var workers = call?.Workers ?? problem?.Workers ?? _defaults.Workers;
@@ -263,6 +264,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules, NeighbourhoodSize)
         {
             Monitor = new SolveMonitor(_logger),
+            Conservative = call?.Conservative ?? problem?.Conservative ?? false,
         };
     }
 }

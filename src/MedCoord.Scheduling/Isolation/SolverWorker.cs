@@ -1,0 +1,121 @@
+using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Serialization;
+using MedCoord.Scheduling.Solving;
+
+namespace MedCoord.Scheduling.Isolation;
+
+/// <summary>
+/// The worker side of <see cref="IsolatedScheduler"/>: reads a problem file (and, to re-plan, the previous schedule
+/// file) from its input, one line of JSON each, solves it with <see cref="AppointmentScheduler"/>, and writes progress
+/// and the schedule to its output. The line <c>stop</c> or the end of its input stops the search, and the best
+/// schedule so far is written. <c>medcoord worker</c> runs it; a host that ships its own worker program calls
+/// <see cref="Run"/> from its entry point with the process's standard streams.
+/// </summary>
+public static class SolverWorker
+{
+    /// <summary>Runs one solve or re-plan.</summary>
+    /// <param name="input">The host's lines: the problem, the previous schedule when re-planning, then <c>stop</c> or the end of input.</param>
+    /// <param name="output">The worker's lines to the host (progress, schedule); flushed line by line.</param>
+    /// <param name="error">Where bad input is reported, one line per error naming its JSON path.</param>
+    /// <param name="replan">Whether to re-plan around a previous schedule (a second input line) instead of solving.</param>
+    /// <param name="conservative">Whether every CP-SAT call runs with conservative parameters (<see cref="SolveOptions.Conservative"/>).</param>
+    /// <returns>The exit code: 0 with a schedule written, 2 for bad input, 1 for anything else.</returns>
+    public static int Run(TextReader input, TextWriter output, TextWriter error, bool replan = false, bool conservative = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var gate = new Lock();
+        void Send(string line)
+        {
+            lock (gate)
+            {
+                output.WriteLine(line);
+                output.Flush();
+            }
+        }
+
+        try
+        {
+            Send(WorkerProtocol.Hello);
+            if (Read(input, error, "problem", json => (ProblemFile.TryParse(json, out var problem), problem)) is not { } problem)
+            {
+                return 2;
+            }
+
+            Schedule? previous = null;
+            if (replan && (previous = Read(input, error, "previous schedule", json => (ScheduleFile.TryParse(json, out var schedule), schedule))) is null)
+            {
+                return 2;
+            }
+
+            Send(WorkerProtocol.Ready);
+            var stop = new CancellationTokenSource();
+            new Thread(() => WatchForStop(input, stop)) { IsBackground = true, Name = "medcoord worker stop watch" }.Start();
+            var progress = new LineProgress(p => Send(WorkerProtocol.FormatProgress(p)));
+            var options = conservative ? new SolveOptions { Conservative = true } : null;
+            var scheduler = new AppointmentScheduler();
+            if (previous is null)
+            {
+                var schedule = scheduler.Solve(problem, options, progress, stop.Token);
+                Send($"{WorkerProtocol.Schedule} {WorkerProtocol.Compact(ScheduleFile.Serialize(schedule))}");
+            }
+            else
+            {
+                var result = scheduler.Replan(problem, previous, options, progress, stop.Token);
+                Send($"{WorkerProtocol.Schedule} {WorkerProtocol.Compact(ScheduleFile.Serialize(result.Schedule))}");
+                Send($"{WorkerProtocol.Changes} {WorkerProtocol.FormatChanges(result.Changes, previous, result.Schedule)}");
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error.WriteLine($"error: {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Reads one input line and parses it; on errors writes each (its JSON path and message) and returns null.</summary>
+    private static T? Read<T>(TextReader input, TextWriter error, string what, Func<string, (IReadOnlyList<Validation.ValidationError> Errors, T? Value)> parse)
+        where T : class
+    {
+        if (input.ReadLine() is not { } line)
+        {
+            error.WriteLine($"{what}: missing; the input ended first");
+            return null;
+        }
+
+        var (errors, value) = parse(line);
+        foreach (var e in errors)
+        {
+            error.WriteLine($"{what}: {e}");
+        }
+
+        return errors.Count == 0 ? value : null;
+    }
+
+    /// <summary>Cancels the search at the line <c>stop</c> or at the end of input (the host closed it, or died).</summary>
+    private static void WatchForStop(TextReader input, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (input.ReadLine() is { } line && !string.Equals(line.Trim(), WorkerProtocol.Stop, StringComparison.Ordinal))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // A broken input is the host gone: stop as at its end.
+        }
+
+        stop.Cancel();
+    }
+
+    /// <summary>Reports on the solver's thread, as soon as the solver reports.</summary>
+    private sealed class LineProgress(Action<SolveProgress> report) : IProgress<SolveProgress>
+    {
+        public void Report(SolveProgress value) => report(value);
+    }
+}

@@ -1,0 +1,130 @@
+using MedCoord.Scheduling.Isolation;
+using static MedCoord.Scheduling.Tests.TestProblems;
+
+namespace MedCoord.Scheduling.Tests.Isolation;
+
+public sealed class SolverWorkerTests
+{
+    private static string Line(string json) => WorkerProtocol.Compact(json);
+
+    [Fact]
+    public void Run_ProblemThenEndOfInput_WritesHelloReadyProgressAndTheSchedule()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(5), 1, 0) };
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader(Line(ProblemFile.Serialize(problem)) + "\n"), output, error);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error.ToString());
+        Assert.Equal(["medcoord-worker 1", "ready"], lines[..2]);
+        Assert.All(lines[2..^1], l => Assert.NotNull(WorkerProtocol.ParseProgress(WorkerProtocol.Split(l).Payload)));
+        Assert.StartsWith("schedule {", lines[^1]);
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(lines[^1]).Payload);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+        Assert.Equal(problem.Requests.Count, schedule.Assignments.Count + schedule.Unscheduled.Count);
+    }
+
+    [Fact]
+    public void Run_Replan_WritesTheScheduleAndChangesThatPointIntoBothSchedules()
+    {
+        var problem = Example();
+        var previous = SolveVerified(problem, Quick(3));
+        var gone = problem.Requests.First(r => r.Links.Count == 0 && !problem.Requests.Any(o => o.Links.Any(a => a.RequestId == r.Id))
+            && problem.Fixed.All(f => f.RequestId != r.Id) && previous.Assignments.Any(a => a.RequestId == r.Id)).Id;
+        var changed = problem with { Requests = [.. problem.Requests.Where(r => r.Id != gone)] };
+        var output = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader($"{Line(ProblemFile.Serialize(changed))}\n{Line(ScheduleFile.Serialize(previous))}\nstop\n"), output, TextWriter.Null, replan: true);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(0, code);
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(lines[^2]).Payload);
+        var changes = WorkerProtocol.ParseChanges(WorkerProtocol.Split(lines[^1]).Payload, previous, schedule);
+        Assert.NotNull(changes);
+        var dropped = Assert.Single(changes, c => c.RequestId == gone);
+        Assert.Equal((AppointmentChangeKind.Dropped, "the request is no longer in the problem"), (dropped.Kind, dropped.Reason));
+        Assert.Same(previous.Assignments.Single(a => a.RequestId == gone), dropped.Before);
+    }
+
+    [Fact]
+    public void Run_BadProblem_ExitsTwoListingEachErrorAndWritesNoSchedule()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader("{\"formatVersion\": 1}\n"), output, error);
+
+        Assert.Equal(2, code);
+        Assert.Equal("medcoord-worker 1\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Contains("problem: horizon: required field is missing", error.ToString());
+    }
+
+    [Fact]
+    public void Run_NoInput_ExitsTwoSayingTheProblemIsMissing()
+    {
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader(string.Empty), TextWriter.Null, error);
+
+        Assert.Equal(2, code);
+        Assert.Equal("problem: missing; the input ended first", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void ParseChanges_IndexOfAnotherRequest_IsRefused()
+    {
+        var previous = SolveVerified(Example(), Quick(3));
+
+        var changes = WorkerProtocol.ParseChanges($"[{{\"request\":\"{previous.Assignments[1].RequestId}\",\"kind\":\"Dropped\",\"before\":0,\"after\":null,\"reason\":\"x\"}}]", previous, previous);
+
+        Assert.Null(changes);
+    }
+
+    [Fact]
+    public void Progress_FormattedAndParsed_RoundTrips()
+    {
+        var report = new SolveProgress(Duration.FromTicks(123_456_789), 41, 57, 2);
+
+        var parsed = WorkerProtocol.ParseProgress(WorkerProtocol.Split(WorkerProtocol.FormatProgress(report)).Payload);
+
+        Assert.Equal(report, parsed);
+    }
+
+    [Fact]
+    public void ConservativeOption_FromTheCallOrTheProblem_ReachesTheSolveSettings()
+    {
+        var scheduler = new AppointmentScheduler();
+
+        Assert.False(scheduler.Resolve(null, null).Conservative);
+        Assert.True(scheduler.Resolve(new SolveOptions { Conservative = true }, null).Conservative);
+        Assert.True(scheduler.Resolve(null, new SolveOptions { Conservative = true }).Conservative);
+        Assert.False(scheduler.Resolve(new SolveOptions { Conservative = false }, new SolveOptions { Conservative = true }).Conservative);
+    }
+
+    [Fact]
+    public void ConservativeOption_InTheProblemFile_IsReadAndWrittenBack()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(4)) { Conservative = true } };
+
+        var text = ProblemFile.Serialize(problem);
+        var read = ProblemFile.Parse(text);
+
+        Assert.Contains("\"conservative\": true", text);
+        Assert.True(read.Options!.Conservative);
+        Assert.Null(ProblemFile.Parse(ProblemFile.Serialize(problem with { Options = new SolveOptions(Duration.FromSeconds(4)) })).Options!.Conservative);
+    }
+
+    [Fact]
+    public void ConservativeOption_NotABoolean_IsAnErrorAtItsPath()
+    {
+        var text = ProblemFile.Serialize(Example() with { Options = new SolveOptions(Duration.FromSeconds(4)) { Conservative = true } })
+            .Replace("\"conservative\": true", "\"conservative\": \"yes\"", StringComparison.Ordinal);
+
+        var errors = ProblemFile.TryParse(text, out _);
+
+        Assert.Equal("options.conservative: expected true or false, found a string", Assert.Single(errors).ToString());
+    }
+}
