@@ -30,7 +30,7 @@ public sealed record CoordinatorWorklist(
 /// fail with <see cref="StoreConcurrencyException"/>, nothing saved, safe to retry). Time comes from the injected
 /// clock. Thread safe.
 /// </summary>
-public sealed class CoordinationEngine
+public sealed partial class CoordinationEngine
 {
     private readonly IEngineStore _store;
     private readonly IClock _clock;
