@@ -11,12 +11,7 @@ public sealed class OperationsCommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await SolverCommandLine.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => ConsoleRun.Run(args);
 
     /// <summary>The shipped example solved, with one appointment taken out of the book and listed as waiting.</summary>
     private string BookWithout(string request, out Assignment removed)
