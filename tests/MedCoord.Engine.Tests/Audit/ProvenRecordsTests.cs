@@ -139,7 +139,7 @@ public sealed class ProvenRecordsTests : IDisposable
 
         Sql(path, tamper switch
         {
-            "edit" => "UPDATE records SET body = substr(body, 1, 10) || 'A' || substr(body, 12)",
+            "edit" => "UPDATE records SET body = substr(body, 1, 10) || (CASE substr(body, 11, 1) WHEN 'A' THEN 'B' ELSE 'A' END) || substr(body, 12)",
             "delete" => "DELETE FROM records",
             "insert" => "INSERT INTO records (kind, id, version, key_id, body) SELECT kind, 'consent-9', version, key_id, body FROM records",
             _ => "UPDATE records SET body = $old",

@@ -91,7 +91,7 @@ public sealed class AuditCommandLineTests(DemoDatabase demo) : IClassFixture<Dem
     }
 
     [Theory]
-    [InlineData("edit record", "UPDATE records SET body = 'A' || substr(body, 2) WHERE kind = 'claim'", "the claim 'CLM-DEMO-0001' is not what entry")]
+    [InlineData("edit record", "UPDATE records SET body = (CASE substr(body, 1, 1) WHEN 'A' THEN 'B' ELSE 'A' END) || substr(body, 2) WHERE kind = 'claim'", "the claim 'CLM-DEMO-0001' is not what entry")]
     [InlineData("delete record", "DELETE FROM records WHERE kind = 'consent'", "the consent 'consent-a' that entry")]
     [InlineData("insert record", "INSERT INTO records (kind, id, version, key_id, body) SELECT kind, 'CLM-DEMO-0002', version, key_id, body FROM records WHERE kind = 'claim'", "audit log broken: the claim 'CLM-DEMO-0002' was written by no audit entry: added outside the engine")]
     [InlineData("edit entry", "UPDATE audit_log SET actor = 'someone-else' WHERE sequence = 5", "audit log broken at entry 5: entry 5 does not match its hash: edited")]
