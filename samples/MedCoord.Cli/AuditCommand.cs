@@ -1,70 +1,142 @@
+using System.Globalization;
 using MedCoord.Engine.Audit;
 using MedCoord.Engine.Storage;
-using Microsoft.Data.Sqlite;
 using NodaTime;
 using Spectre.Console;
 
 namespace MedCoord.Cli;
 
-/// <summary>One run of <c>medcoord audit verify</c>: 0 when the chain is intact, 1 naming the first bad entry, 2 when there is no database.</summary>
-internal sealed record AuditVerifyCommand(string DatabasePath)
+/// <summary>
+/// <c>medcoord audit verify --db FILE [--expect-head SEQ:HASH]</c> and <c>medcoord audit checkpoint --db FILE</c>. The
+/// database is opened read-only and never migrated: verifying changes nothing. Verify exits 0 when the chain and every
+/// record are proven intact, 1 naming the first bad entry or record (or a checkpoint the log no longer reaches), 2 for
+/// bad input (no such file, not an engine database, a bad flag, a wrong key), and 3 when the chain is keyed and no
+/// audit key was given: its structure, order and records were checked and hold, but its HMACs could not be.
+/// Checkpoint verifies the same way and prints the chain's head, <c>SEQ:HASH</c>, as its last line.
+/// </summary>
+internal sealed record AuditCommand(string DatabasePath, string? ExpectHead, string? DataKeyFile, string? AuditKeyFile, bool Checkpoint)
 {
-    /// <summary>Exit code: the chain is broken.</summary>
+    /// <summary>Exit code: the chain or a record is broken.</summary>
     public const int Broken = 1;
 
-    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
+    /// <summary>Exit code: nothing is broken, but keyed entries could not be checked without the audit key.</summary>
+    public const int Unproven = 3;
+
+    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr, Func<string, string?> environment)
     {
+        var (keys, errors) = EngineKeys.Read(DataKeyFile, AuditKeyFile, environment);
+        var head = ParseHead(ExpectHead, errors);
         if (!File.Exists(DatabasePath))
         {
-            await stderr.WriteLineAsync($"--db: no database file at {DatabasePath}");
+            errors.Insert(0, $"--db: no database file at {DatabasePath}");
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync(error);
+            }
+
             return SolverCommandLine.BadInput;
         }
 
-        if (NotTheEngines(DatabasePath) is { } why)
+        SqliteDatabase database;
+        try
         {
-            await stderr.WriteLineAsync($"--db: cannot verify '{DatabasePath}': {why}");
+            database = SqliteDatabase.OpenReadOnly(DatabasePath);
+        }
+        catch (InvalidDataException ex)
+        {
+            await stderr.WriteLineAsync($"--db: cannot verify '{DatabasePath}': {ex.Message}");
             return SolverCommandLine.BadInput;
         }
 
         // Verifying reads only; the clock is never asked.
-        var log = new SqliteAuditLog(SqliteDatabase.Open(DatabasePath), SystemClock.Instance);
-        var result = log.Verify();
-        if (result.Intact)
+        var log = new SqliteAuditLog(database, SystemClock.Instance, keys.Audit);
+        AuditVerification result;
+        try
         {
-            console.MarkupLine(Markup.Escape($"audit log intact: {result.Entries} entries, every hash chained"));
-            return SolverCommandLine.Success;
+            result = log.Verify();
+        }
+        catch (EngineKeyException ex)
+        {
+            await stderr.WriteLineAsync($"{EngineKeys.AuditVariable}: {ex.Message}");
+            return SolverCommandLine.BadInput;
         }
 
-        await stderr.WriteLineAsync($"audit log broken at entry {result.FirstBadSequence}: {result.Problem}");
-        return Broken;
-    }
-
-    /// <summary>
-    /// Why the file is not an engine database, or null when it is one: it is looked at read-only first, because opening
-    /// it as the engine's database would create the engine's tables in any file it were given.
-    /// </summary>
-    private static string? NotTheEngines(string path)
-    {
-        var header = new byte[16];
-        using (var file = File.OpenRead(path))
+        if (!result.Intact)
         {
-            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual("SQLite format 3\0"u8))
+            await stderr.WriteLineAsync(result.FirstBadSequence is { } at ? $"audit log broken at entry {at}: {result.Problem}" : $"audit log broken: {result.Problem}");
+            return Broken;
+        }
+
+        if (head is var (sequence, hash) && AuditChain.CheckHead(log.Read(), sequence, hash) is { } truncated)
+        {
+            await stderr.WriteLineAsync($"audit log broken at entry {Math.Min(sequence, result.Entries + 1)}: {truncated}");
+            return Broken;
+        }
+
+        var encrypted = 0;
+        if (keys.Data is not null)
+        {
+            try
             {
-                return "it is not a SQLite database";
+                encrypted = new SqliteEngineStore(database, log, keys.Data).CheckDataKeys();
+            }
+            catch (EngineKeyException ex)
+            {
+                await stderr.WriteLineAsync($"{EngineKeys.DataVariable}: {ex.Message}");
+                return SolverCommandLine.BadInput;
             }
         }
 
-        try
+        var keyed = log.Read().Count(e => e.KeyId is not null);
+        console.MarkupLine(Markup.Escape($"audit log intact: {result.Entries} entries, every hash chained; {Describe(result, keyed, keys.Data is null ? null : encrypted)}"));
+        if (result.UncheckedEntries > 0)
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using var query = connection.CreateCommand();
-            query.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('audit_log', 'audit_tip')";
-            return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 2 ? null : "it has no audit trail (not a MedCoord engine database)";
+            var note = $"structure only: {result.UncheckedEntries} keyed entries were not checked against their HMAC (no audit key: set {EngineKeys.AuditVariable} or --audit-key-file)";
+            await stderr.WriteLineAsync(note);
         }
-        catch (SqliteException ex)
+
+        if (Checkpoint)
         {
-            return $"it cannot be read as a SQLite database (SQLite error {ex.SqliteErrorCode})";
+            console.WriteLine(result.Head);
+            return SolverCommandLine.Success;
         }
+
+        return result.UncheckedEntries > 0 ? Unproven : SolverCommandLine.Success;
+    }
+
+    private static string Describe(AuditVerification result, int keyedEntries, int? encrypted)
+    {
+        var records = $"{result.Records - result.UnprovenRecords} records match the entries that wrote them";
+        if (result.UnprovenRecords > 0)
+        {
+            records += $", {result.UnprovenRecords} written before entries committed to content are present but not proven";
+        }
+
+        var keyed = keyedEntries == 0 ? "no keyed entries"
+            : result.UncheckedEntries > 0 ? $"{keyedEntries} keyed entries, HMACs not checked"
+            : $"{keyedEntries} keyed entries checked with the audit key";
+        return $"{records}; {keyed}{(encrypted is { } n ? $"; {n} encrypted records open with the data key" : string.Empty)}";
+    }
+
+    private static (long Sequence, string Hash)? ParseHead(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split(':');
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            && parts[1].Length == 64 && parts[1].All(char.IsAsciiHexDigitLower))
+        {
+            return (sequence, parts[1]);
+        }
+
+        errors.Add($"--expect-head: must be SEQ:HASH (a sequence and 64 lower-case hex digits, as 'medcoord audit checkpoint' prints), found '{text}'");
+        return null;
     }
 }

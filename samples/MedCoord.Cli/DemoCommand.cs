@@ -1,4 +1,5 @@
 using MedCoord.Engine;
+using MedCoord.Engine.Billing;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
@@ -17,25 +18,47 @@ namespace MedCoord.Cli;
 /// <summary>
 /// <c>medcoord demo --db FILE</c>: a coordinator's Monday at a Denver clinic, run into a new SQLite file on a simulated
 /// clock. Care plans emit requests, the scheduler books them, patients check in (one is refused for a missing consent
-/// and becomes a no-show), results arrive, one referral's loop is closed and one is overdue; the worklist is printed.
+/// and becomes a no-show), results arrive, one referral's loop is closed and one is overdue, the fulfilled new-patient
+/// visit is billed (a claim with the patient's name, birth date and address); the worklist is printed. With the data key
+/// (<c>MEDCOORD_DATA_KEY</c> or <c>--data-key-file</c>) the records are encrypted at rest and with the audit key
+/// (<c>MEDCOORD_AUDIT_KEY</c> or <c>--audit-key-file</c>) the audit chain is keyed; without them the day still runs,
+/// with a warning for each on stderr (records in clear, a chain anyone who can write the file could recompute).
 /// </summary>
-internal sealed record DemoCommand(string DatabasePath)
+internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, string? AuditKeyFile)
 {
     private static readonly DateTimeZone Denver = DateTimeZoneProviders.Tzdb["America/Denver"];
     private static readonly LocalDate Monday = new(2026, 12, 7);
 
-    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
+    public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr, Func<string, string?> environment)
     {
+        var (keys, errors) = EngineKeys.Read(DataKeyFile, AuditKeyFile, environment);
         if (File.Exists(DatabasePath))
         {
-            await stderr.WriteLineAsync($"--db: {DatabasePath} already exists; the demo writes a new database (choose another file or remove it)");
+            errors.Insert(0, $"--db: {DatabasePath} already exists; the demo writes a new database (choose another file or remove it)");
+        }
+        else if (OutputFile.Check(("--db", DatabasePath)) is [var unwritable, ..])
+        {
+            errors.Insert(0, unwritable.ToString());
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync(error);
+            }
+
             return SolverCommandLine.BadInput;
         }
 
-        if (OutputFile.Check(("--db", DatabasePath)) is [var unwritable, ..])
+        if (keys.Data is null)
         {
-            await stderr.WriteLineAsync(unwritable.ToString());
-            return SolverCommandLine.BadInput;
+            await stderr.WriteLineAsync($"warning: no data key ({EngineKeys.DataVariable} or --data-key-file): the records, patient names included, are stored in clear");
+        }
+
+        if (keys.Audit is null)
+        {
+            await stderr.WriteLineAsync($"warning: no audit key ({EngineKeys.AuditVariable} or --audit-key-file): the audit chain is not keyed; anyone who can write the file could recompute it");
         }
 
         var clock = new DemoClock(At(Monday.PlusDays(-21), 9, 0));
@@ -45,6 +68,8 @@ internal sealed record DemoCommand(string DatabasePath)
             .AddMedCoordEngine(o =>
             {
                 o.DatabasePath = DatabasePath;
+                o.DataKey = keys.Data;
+                o.AuditKey = keys.Audit;
                 o.ClinicZone = Denver.Id;
                 o.Forms["new-patient"] = new FormRequirements(IntakeQuestionnaire: true, ConsentScope: "treatment");
                 o.Forms["eye-exam"] = new FormRequirements(IntakeQuestionnaire: false, ConsentScope: "treatment");
@@ -82,7 +107,7 @@ internal sealed record DemoCommand(string DatabasePath)
         }
 
         var horizon = new DateInterval(Monday, Monday.PlusDays(4));
-        var due = engine.DueRequests(horizon);
+        var due = engine.DueRequests(horizon, "coord-1");
         Say($"care plans: {plans.Length} active, {due.Count} appointments due this week ({due.Count(d => d.Overdue)} overdue)");
 
         var problem = Clinic(horizon, [.. due.Select(d => d.Request)]);
@@ -130,6 +155,14 @@ internal sealed record DemoCommand(string DatabasePath)
             }
         }
 
+        if (visits.FirstOrDefault(v => v.AppointmentTypeId == "new-patient" && checkedIn.Contains(v.Id)) is { } billed)
+        {
+            var claim = engine.CreateClaim("CLM-DEMO-0001", billed.Id, AnaRivera, Coverage(AnaRivera), BillingProvider, new ClaimProvider("1245319599", "Lopez, Maria", IsOrganization: false),
+                ["E11.9", "I10"], [new ServiceLine("99204", [], 1, 245.00m, [1, 2], "11", billed.Start.InZone(Denver).Date, "office-visit")], "billing-1");
+            engine.MoveClaim(claim.Id, ClaimStatus.Ready, "billing-1", "coded");
+            Say($"claim {claim.Id} for {billed.Id}: ready to submit");
+        }
+
         clock.Set(At(Monday, 16, 0));
         var noShows = engine.MarkNoShows();
         Say($"no-shows marked: {string.Join(", ", noShows.Marked.Select(v => v.Id))} (its care-plan occurrence is open again, its reminders cancelled)");
@@ -166,7 +199,7 @@ internal sealed record DemoCommand(string DatabasePath)
         Say("referral ref-cardio: sent, accepted, booked, seen, report received, closed");
         clock.Set(At(Monday, 17, 0));
 
-        var worklist = engine.Worklist();
+        var worklist = engine.Worklist("coord-1");
         var table = new Table().Title("Worklist").AddColumns("kind", "item", "what is late", "due or open since");
         foreach (var a in worklist.CareActivities)
         {
@@ -206,8 +239,17 @@ internal sealed record DemoCommand(string DatabasePath)
         console.Write(table);
         var audit = engine.Store.VerifyAudit();
         Say($"audit trail: {audit.Entries} entries, {(audit.Intact ? "intact" : $"BROKEN at {audit.FirstBadSequence}")}; database {DatabasePath}");
-        return audit.Intact ? SolverCommandLine.Success : AuditVerifyCommand.Broken;
+        return audit.Intact ? SolverCommandLine.Success : AuditCommand.Broken;
     }
+
+    /// <summary>The new patient the demo bills: identifying data the database must protect.</summary>
+    private static Person AnaRivera { get; } = new("pat-a", "Rivera", "Ana", new LocalDate(1968, 4, 12), "F", new Address("120 Elm St", "Denver", "CO", "80202"));
+
+    private static ClaimProvider BillingProvider { get; } = new("1234567893", "Riverside Family Clinic", IsOrganization: true, "841234567", new Address("400 River Rd", "Denver", "CO", "802021234"));
+
+    private static Coverage Coverage(Person subscriber) => new("cov-a", "ACMEHLTH", "Acme Health Plan", "GRP-5501", "ACM123456789", subscriber, SubscriberRelationship.Self,
+        new LocalDate(2026, 1, 1), null,
+        new Benefits(new Dictionary<string, decimal> { ["office-visit"] = 30.00m }, new Accumulator(1000.00m, 800.00m), 20, new Accumulator(4000.00m, 1200.00m), []), []);
 
     private static Instant At(LocalDate date, int hour, int minute) => Denver.AtStrictly(date.At(new LocalTime(hour, minute))).ToInstant();
 

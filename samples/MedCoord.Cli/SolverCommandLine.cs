@@ -27,7 +27,10 @@ public static class SolverCommandLine
     /// <param name="stdout">Where the summary goes.</param>
     /// <param name="stderr">Where errors go, one per line.</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) => RunAsync(args, stdout, stderr, Environment.GetEnvironmentVariable);
+
+    /// <summary>Runs the command line with the environment variables (the keys) read from <paramref name="environment"/>.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
         var problemArgument = new Argument<string>("problem") { Description = "The problem file (format v1)." };
         var outOption = new Option<string?>("--out") { Description = "Write the schedule file (format v1) here." };
@@ -74,11 +77,25 @@ public static class SolverCommandLine
             replanProblem, previousOption, replanOut, replanTime, replanWorkers, replanSeed,
         };
 
-        var dbOption = new Option<string>("--db") { Description = "The engine's SQLite database file.", Required = true };
-        var verifyAudit = new Command("verify", "Check the audit trail's hash chain; exit 1 naming the first bad entry.") { dbOption };
-        var audit = new Command("audit", "The engine's audit trail.") { verifyAudit };
+        Option<string?> DataKeyFile() => new("--data-key-file") { Description = $"A file holding the data key (32 bytes, base64); overrides {EngineKeys.DataVariable}." };
+        Option<string?> AuditKeyFile() => new("--audit-key-file") { Description = $"A file holding the audit key (32 bytes, base64); overrides {EngineKeys.AuditVariable}." };
+        var dbOption = new Option<string>("--db") { Description = "The engine's SQLite database file (opened read-only).", Required = true };
+        var expectHeadOption = new Option<string?>("--expect-head") { Description = "A head printed by 'audit checkpoint' (SEQ:HASH): exit 1 if the log no longer reaches it." };
+        var (verifyDataKey, verifyAuditKey) = (DataKeyFile(), AuditKeyFile());
+        var verifyAudit = new Command("verify", "Check the audit chain and every record against it; exit 1 naming the first bad entry or record, 3 when keyed entries could not be checked without the audit key.")
+        {
+            dbOption, expectHeadOption, verifyDataKey, verifyAuditKey,
+        };
+        var checkpointDb = new Option<string>("--db") { Description = "The engine's SQLite database file (opened read-only).", Required = true };
+        var (checkpointDataKey, checkpointAuditKey) = (DataKeyFile(), AuditKeyFile());
+        var checkpoint = new Command("checkpoint", "Verify the audit chain and print its head, SEQ:HASH, as the last line, for an external witness.") { checkpointDb, checkpointDataKey, checkpointAuditKey };
+        var audit = new Command("audit", "The engine's audit trail.") { verifyAudit, checkpoint };
         var demoDb = new Option<string>("--db") { Description = "A new SQLite database file to run the day into.", Required = true };
-        var demo = new Command("demo", "Run a coordinator's sample day (care plans, bookings, check-in, results, referrals) into a new database and print the worklist.") { demoDb };
+        var (demoDataKey, demoAuditKey) = (DataKeyFile(), AuditKeyFile());
+        var demo = new Command("demo", "Run a coordinator's sample day (care plans, bookings, check-in, results, referrals, a claim) into a new database and print the worklist.")
+        {
+            demoDb, demoDataKey, demoAuditKey,
+        };
         var claimFile = new Argument<string>("claims") { Description = "The claim file (docs/claim-format.md)." };
         var x12Option = new Option<string>("--x12") { Description = "Write the X12 837P file here.", Required = true };
         var claim = new Command("claim", "Check claims, print each patient's responsibility estimate, and write the X12 837P file.") { claimFile, x12Option };
@@ -134,12 +151,19 @@ public static class SolverCommandLine
 
             if (parse.CommandResult.Command == demo)
             {
-                return await new DemoCommand(parse.GetValue(demoDb)!).RunAsync(console, stderr);
+                return await new DemoCommand(parse.GetValue(demoDb)!, parse.GetValue(demoDataKey), parse.GetValue(demoAuditKey)).RunAsync(console, stderr, environment);
             }
 
             if (parse.CommandResult.Command == verifyAudit)
             {
-                return await new AuditVerifyCommand(parse.GetValue(dbOption)!).RunAsync(console, stderr);
+                return await new AuditCommand(parse.GetValue(dbOption)!, parse.GetValue(expectHeadOption), parse.GetValue(verifyDataKey), parse.GetValue(verifyAuditKey), Checkpoint: false)
+                    .RunAsync(console, stderr, environment);
+            }
+
+            if (parse.CommandResult.Command == checkpoint)
+            {
+                return await new AuditCommand(parse.GetValue(checkpointDb)!, null, parse.GetValue(checkpointDataKey), parse.GetValue(checkpointAuditKey), Checkpoint: true)
+                    .RunAsync(console, stderr, environment);
             }
 
             if (parse.CommandResult.Command == replan)

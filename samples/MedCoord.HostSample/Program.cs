@@ -4,8 +4,11 @@
 //   dotnet run --project samples/MedCoord.HostSample -- [engine.db]
 //
 // With a file name the engine keeps its records in that SQLite file (created or migrated on start); without one, in memory.
+// MEDCOORD_DATA_KEY (records encrypted at rest) and MEDCOORD_AUDIT_KEY (the audit chain's HMAC), each 32 bytes in base64,
+// are read from the environment when set; without them records are stored in clear and the chain is not keyed.
 using MedCoord.Engine;
 using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Storage;
 using MedCoord.Engine.Visits;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Solving;
@@ -19,6 +22,8 @@ builder.Services.AddMedCoordScheduling(o => o.TimeLimit = TimeSpan.FromSeconds(5
 builder.Services.AddMedCoordEngine(o =>
 {
     o.DatabasePath = args.FirstOrDefault();
+    o.DataKey = Environment.GetEnvironmentVariable("MEDCOORD_DATA_KEY") is { Length: > 0 } dataKey ? EngineKey.FromBase64(dataKey) : null;
+    o.AuditKey = Environment.GetEnvironmentVariable("MEDCOORD_AUDIT_KEY") is { Length: > 0 } auditKey ? EngineKey.FromBase64(auditKey) : null;
     o.ClinicZone = "Europe/Dublin";
     o.Forms["physio"] = new FormRequirements(IntakeQuestionnaire: true, ConsentScope: "treatment");
 });
@@ -37,7 +42,7 @@ engine.CreateCarePlan(planId, "pat-1", [new CarePlanGoal("g1", "walk 2 km")],
 engine.ChangeCarePlan(planId, (plan, clock) => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Active, "coord-1", clock), "coord-1");
 
 var horizon = new DateInterval(today, today.PlusDays(13));
-var due = engine.DueRequests(horizon);
+var due = engine.DueRequests(horizon, "coord-1");
 var dublin = DateTimeZoneProviders.Tzdb["Europe/Dublin"];
 IsoDayOfWeek[] weekdays = [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday];
 var problem = new Problem(horizon,
@@ -56,6 +61,6 @@ foreach (var a in schedule.Assignments)
     Console.WriteLine($"booked {a.RequestId} with {a.ProviderId} in {a.RoomId} at {a.Start:uuuu-MM-dd HH:mm}");
 }
 
-Console.WriteLine($"{visits.Count} visit(s), {engine.DueMessages().Count} message(s) due now, worklist: {engine.Worklist().CareActivities.Count} overdue activities");
+Console.WriteLine($"{visits.Count} visit(s), {engine.DueMessages("outbox").Count} message(s) due now, worklist: {engine.Worklist("coord-1").CareActivities.Count} overdue activities");
 Console.WriteLine($"audit trail: {engine.Store.VerifyAudit().Entries} entries, intact: {engine.Store.VerifyAudit().Intact}");
 await host.StopAsync();

@@ -40,7 +40,7 @@ public sealed record CoordinatorWorklist(
 /// the ones its decision rests on (a concurrent change makes the operation fail with
 /// <see cref="StoreConcurrencyException"/>, nothing saved, safe to retry). Time comes from the injected clock. Thread safe.
 /// </summary>
-public sealed class CoordinationEngine
+public sealed partial class CoordinationEngine
 {
     private readonly IEngineStore _store;
     private readonly IClock _clock;

@@ -3,6 +3,7 @@ using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
 using MedCoord.Engine.Results;
+using MedCoord.Engine.Storage;
 using MedCoord.Engine.Visits;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -14,6 +15,28 @@ public sealed class EngineOptions
 {
     /// <summary>Gets or sets the SQLite database file; null keeps records in memory (tests and trials only).</summary>
     public string? DatabasePath { get; set; }
+
+    /// <summary>
+    /// Gets or sets the data key: record bodies are encrypted with it at rest (AES-256-GCM, its id stored with each
+    /// record). Null stores record contents (names, birth dates, addresses) as JSON in clear.
+    /// </summary>
+    /// <value>The default is null: records in clear.</value>
+    public EngineKey? DataKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets earlier data keys, kept only to read records still encrypted with them: to rotate, make the new key
+    /// <see cref="DataKey"/> and list the old one here; each record is re-encrypted with the new key when it is next written.
+    /// </summary>
+    /// <value>The default is empty.</value>
+    public List<EngineKey> PreviousDataKeys { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets the audit key: every audit entry's hash is an HMAC-SHA256 under it, so recomputing the chain needs the
+    /// key. It must differ from the data key. Null writes unkeyed (SHA-256) entries, which anyone who can write the database could recompute;
+    /// a database whose chain is keyed refuses writes without its key.
+    /// </summary>
+    /// <value>The default is null: an unkeyed chain.</value>
+    public EngineKey? AuditKey { get; set; }
 
     /// <summary>Gets or sets the tzdb zone whose dates are "today" for care plans (the clinic's zone).</summary>
     /// <value>The default is Etc/UTC.</value>
@@ -72,6 +95,17 @@ public sealed class EngineOptions
         problems.AddRange((Visits?.Validate() ?? ["missing"]).Select(p => $"Visits.{p}"));
         problems.AddRange((CarePlans?.Validate() ?? ["missing"]).Select(p => $"CarePlans.{p}"));
         problems.AddRange((Claims?.Validate() ?? ["missing"]).Select(p => $"Claims.{p}"));
+
+        if (PreviousDataKeys is null || PreviousDataKeys.Any(k => k is null))
+        {
+            problems.Add("PreviousDataKeys: must be a list of keys (empty when there are none)");
+        }
+
+        if (AuditKey is not null && (AuditKey.Id == DataKey?.Id || PreviousDataKeys?.Any(k => k?.Id == AuditKey.Id) == true))
+        {
+            problems.Add($"AuditKey: must differ from the data keys (key {AuditKey.Id} is both)");
+        }
+
         problems.AddRange((Referrals?.Validate() ?? ["missing"]).Select(p => $"Referrals.{p}"));
         problems.AddRange((Results?.Validate() ?? ["missing"]).Select(p => $"Results.{p}"));
         problems.AddRange((Outbox?.Validate() ?? ["missing"]).Select(p => $"Outbox.{p}"));

@@ -12,8 +12,9 @@ public static class EngineServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="CoordinationEngine"/>, its options (validated at start) and its store: SQLite at
-    /// <see cref="EngineOptions.DatabasePath"/> (schema created or migrated when first used), or in memory when no path is
-    /// set. The host registers a NodaTime <see cref="IClock"/> (NodaTime's system clock in production). Safe to call more than once.
+    /// <see cref="EngineOptions.DatabasePath"/> (schema created or migrated when first used; records encrypted with
+    /// <see cref="EngineOptions.DataKey"/> and the audit chain keyed with <see cref="EngineOptions.AuditKey"/> when they
+    /// are set), or in memory when no path is set. The host registers a NodaTime <see cref="IClock"/> (NodaTime's system clock in production). Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configuration of the options.</param>
@@ -39,7 +40,7 @@ public static class EngineServiceCollectionExtensions
             }
 
             var database = SqliteDatabase.Open(options.DatabasePath);
-            return new SqliteEngineStore(database, new SqliteAuditLog(database, clock));
+            return new SqliteEngineStore(database, new SqliteAuditLog(database, clock, options.AuditKey), options.DataKey, options.PreviousDataKeys);
         });
         services.TryAddSingleton<CoordinationEngine>();
         return services;

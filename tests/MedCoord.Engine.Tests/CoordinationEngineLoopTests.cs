@@ -328,6 +328,8 @@ public sealed class CoordinationEngineLoopTests : IDisposable
             inner.Commit(changes, reads);
         }
 
+        public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records) => inner.RecordAccess(actor, operation, records);
+
         public IReadOnlyList<AuditEntry> AuditTrail() => inner.AuditTrail();
 
         public AuditVerification VerifyAudit() => inner.VerifyAudit();

@@ -121,13 +121,64 @@ public interface IEngineStore
     /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
     void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads);
 
+    /// <summary>
+    /// Records that someone read records: one audit entry for the whole operation (actor <paramref name="actor"/>,
+    /// action <c>Read.</c><paramref name="operation"/>, entity type <c>read</c>, the patient or <c>*</c> for several)
+    /// committing to the ids read, so that who looked at a patient has an answer.
+    /// </summary>
+    /// <param name="actor">Who read: an opaque id.</param>
+    /// <param name="operation">What was read, as a code (for example <c>Worklist</c>).</param>
+    /// <param name="records">The records returned (an empty read is recorded too).</param>
+    /// <exception cref="ArgumentException">The actor or the operation is blank.</exception>
+    void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records);
+
     /// <summary>The audit trail, oldest first.</summary>
     /// <returns>The entries.</returns>
     IReadOnlyList<AuditEntry> AuditTrail();
 
-    /// <summary>Checks the audit trail's hash chain.</summary>
-    /// <returns>Whether it is intact, and the first bad entry when it is not.</returns>
+    /// <summary>Checks the audit trail's hash chain, and every record against the entry that last wrote it.</summary>
+    /// <returns>Whether it is intact, and the first bad entry or record when it is not.</returns>
     AuditVerification VerifyAudit();
+}
+
+/// <summary>A record a read handed out, and whose it is: what the read's audit entry names.</summary>
+/// <param name="Kind">The kind of record (see <see cref="StoreKinds"/>).</param>
+/// <param name="Id">Its opaque id.</param>
+/// <param name="PatientId">The patient it is about.</param>
+public sealed record AccessedRecord(string Kind, string Id, string PatientId)
+{
+    /// <summary>A record of a known type.</summary>
+    /// <typeparam name="T">The record's type.</typeparam>
+    /// <param name="id">Its id.</param>
+    /// <param name="patientId">Its patient.</param>
+    /// <returns>The accessed record.</returns>
+    public static AccessedRecord Of<T>(string id, string patientId)
+        where T : class => new(StoreKinds.Of(typeof(T)), id, patientId);
+
+    /// <summary>The patients a read entry names (empty for any other entry).</summary>
+    /// <param name="entry">An audit entry.</param>
+    /// <returns>The patient ids.</returns>
+    public static IReadOnlyList<string> PatientsOf(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.EntityType == AuditEntry.ReadEntityType && entry.Content is { } content && JsonSerializer.Deserialize<ReadContent>(content) is { } read
+            ? read.Patients
+            : [];
+    }
+
+    /// <summary>The entity id and content of the audit entry of a read.</summary>
+    internal static (string Subject, string Content) Describe(string actor, string operation, IReadOnlyList<AccessedRecord> records)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        ArgumentNullException.ThrowIfNull(records);
+        var patients = records.Select(r => r.PatientId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var ids = records.Select(r => $"{r.Kind}:{r.Id}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var subject = patients.Length switch { 0 => "-", 1 => patients[0], _ => "*" };
+        return (subject, JsonSerializer.Serialize(new ReadContent(patients, ids)));
+    }
+
+    private sealed record ReadContent([property: JsonPropertyName("patients")] string[] Patients, [property: JsonPropertyName("records")] string[] Records);
 }
 
 /// <summary>The kinds of record the engine stores, and how they are written (JSON, NodaTime values as ISO text).</summary>

@@ -6,13 +6,13 @@ namespace MedCoord.Engine.Storage;
 /// <summary>
 /// The engine's records in memory, for tests and trials: the same contract as <see cref="SqliteEngineStore"/> (records
 /// kept as the same JSON, so nothing is shared with callers; versions; all-or-nothing commits; a hash-chained audit
-/// trail). Thread safe. Nothing survives the process.
+/// trail whose entries commit to the records they wrote, unkeyed). Thread safe. Nothing survives the process.
 /// </summary>
 public sealed class InMemoryEngineStore : IEngineStore
 {
     private readonly object _gate = new();
     private readonly IClock _clock;
-    private readonly Dictionary<(string Kind, string Id), (string Body, long Version)> _records = [];
+    private readonly Dictionary<(string Kind, string Id), RecordRow> _records = [];
     private readonly List<AuditEntry> _audit = [];
 
     /// <summary>Creates an empty store.</summary>
@@ -82,16 +82,23 @@ public sealed class InMemoryEngineStore : IEngineStore
             for (var i = 0; i < changes.Count; i++)
             {
                 var change = changes[i];
-                _records[(change.Kind, change.Id)] = (bodies[i], change.ExpectedVersion + 1);
+                var row = RecordProtection.Clear.Seal(change.Kind, change.Id, change.ExpectedVersion + 1, bodies[i]);
+                _records[(change.Kind, change.Id)] = row;
                 foreach (var action in change.Actions)
                 {
-                    var sequence = _audit.Count + 1L;
-                    var previous = _audit.Count == 0 ? AuditEntry.GenesisHash : _audit[^1].Hash;
-                    var at = _clock.GetCurrentInstant();
-                    _audit.Add(new AuditEntry(sequence, at, change.Actor, change.Kind, change.Id, action, previous,
-                        AuditEntry.ComputeHash(sequence, at, change.Actor, change.Kind, change.Id, action, previous)));
+                    Append(change.Actor, change.Kind, change.Id, action, row.Commitment);
                 }
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records)
+    {
+        var (subject, content) = AccessedRecord.Describe(actor, operation, records);
+        lock (_gate)
+        {
+            Append(actor, AuditEntry.ReadEntityType, subject, $"Read.{operation}", content);
         }
     }
 
@@ -105,5 +112,14 @@ public sealed class InMemoryEngineStore : IEngineStore
     }
 
     /// <inheritdoc />
-    public AuditVerification VerifyAudit() => AuditChain.Verify(AuditTrail());
+    public AuditVerification VerifyAudit()
+    {
+        lock (_gate)
+        {
+            return AuditChain.Verify(_audit, null, null, [.. _records.Values]);
+        }
+    }
+
+    private void Append(string actor, string kind, string id, string action, string content) =>
+        _audit.Add(AuditEntry.Create(_audit.Count + 1L, _clock.GetCurrentInstant(), actor, kind, id, action, content, _audit.Count == 0 ? AuditEntry.GenesisHash : _audit[^1].Hash, null));
 }

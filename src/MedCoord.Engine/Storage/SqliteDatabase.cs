@@ -11,7 +11,8 @@ public sealed class SqliteDatabase
     /// <summary>
     /// Schema migrations in order; the database records how many it has applied. Migration 2's referral tables are no
     /// longer written (referrals are records of the engine store since migration 3); they stay so that every database's
-    /// version history means the same.
+    /// version history means the same. Migration 4 only adds columns: rows written before keep their bytes (their
+    /// entries are of format 1 and verify as they are; their records are JSON in clear).
     /// </summary>
     private static readonly string[] Migrations =
     [
@@ -59,14 +60,30 @@ public sealed class SqliteDatabase
             body TEXT NOT NULL,
             PRIMARY KEY (kind, id));
         """,
+        """
+        ALTER TABLE records ADD COLUMN key_id TEXT;
+        ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE audit_log ADD COLUMN content TEXT;
+        ALTER TABLE audit_log ADD COLUMN key_id TEXT;
+        """,
     ];
+
+    /// <summary>The tables every engine database has from schema version 3 on.</summary>
+    private static readonly string[] EngineTables = ["audit_log", "audit_tip", "records", "schema_version"];
 
     private readonly string _connectionString;
 
-    private SqliteDatabase(string connectionString) => _connectionString = connectionString;
+    private SqliteDatabase(string connectionString, int schemaVersion, bool readOnly) =>
+        (_connectionString, SchemaVersion, IsReadOnly) = (connectionString, schemaVersion, readOnly);
 
     /// <summary>Gets the schema version this code writes.</summary>
     public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Gets the schema version of the file when it was opened.</summary>
+    public int SchemaVersion { get; }
+
+    /// <summary>Gets whether the database was opened read-only (<see cref="OpenReadOnly"/>).</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>Opens (creating if needed) the database file and brings its schema to the current version.</summary>
     /// <param name="path">The database file.</param>
@@ -75,9 +92,59 @@ public sealed class SqliteDatabase
     public static SqliteDatabase Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var database = new SqliteDatabase(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
-        database.Migrate();
-        return database;
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        new SqliteDatabase(connectionString, 0, false).Migrate();
+        return new SqliteDatabase(connectionString, Migrations.Length, false);
+    }
+
+    /// <summary>
+    /// Opens an existing engine database to read it, changing nothing: no table is created, no migration runs, and
+    /// every connection is read-only. For verifying a file as it is.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <returns>The database, at the schema version it has.</returns>
+    /// <exception cref="InvalidDataException">The file is missing, not SQLite, not an engine database (schema version 3 or later), or newer than this code; the message says which.</exception>
+    public static SqliteDatabase OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException("there is no such file");
+        }
+
+        var header = new byte[16];
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual("SQLite format 3\0"u8))
+            {
+                throw new InvalidDataException("it is not a SQLite database");
+            }
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        try
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var tables = connection.CreateCommand();
+            tables.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ({string.Join(", ", EngineTables.Select(t => $"'{t}'"))})";
+            if (Convert.ToInt32(tables.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != EngineTables.Length)
+            {
+                throw new InvalidDataException("it is not a MedCoord engine database (its tables are missing)");
+            }
+
+            var version = Version(connection);
+            if (version < 3 || version > Migrations.Length)
+            {
+                throw new InvalidDataException($"its schema version is {version}; this code reads versions 3 to {Migrations.Length}");
+            }
+
+            return new SqliteDatabase(connectionString, version, true);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidDataException($"it cannot be read as a SQLite database (SQLite error {ex.SqliteErrorCode})", ex);
+        }
     }
 
     /// <summary>Opens a connection, with a busy timeout so that concurrent writers wait their turn.</summary>
@@ -86,9 +153,36 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+        pragma.CommandText = IsReadOnly ? "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;" : "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
         pragma.ExecuteNonQuery();
         return connection;
+    }
+
+    /// <summary>The rows of the records table, by kind and id; of one kind, or one record, when given.</summary>
+    internal List<RecordRow> ReadRows(SqliteConnection connection, SqliteTransaction? transaction, string? kind = null, string? id = null)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        var where = kind is null ? string.Empty : id is null ? "WHERE kind = $kind" : "WHERE kind = $kind AND id = $id";
+        read.CommandText = $"SELECT kind, id, version, {(SchemaVersion >= 4 ? "key_id" : "NULL")}, body FROM records {where} ORDER BY kind, id";
+        if (kind is not null)
+        {
+            read.Parameters.AddWithValue("$kind", kind);
+        }
+
+        if (id is not null)
+        {
+            read.Parameters.AddWithValue("$id", id);
+        }
+
+        using var reader = read.ExecuteReader();
+        var rows = new List<RecordRow>();
+        while (reader.Read())
+        {
+            rows.Add(new RecordRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
+        }
+
+        return rows;
     }
 
     private void Migrate()

@@ -5,22 +5,27 @@ namespace MedCoord.Engine.Storage;
 
 /// <summary>
 /// The engine's records in its SQLite database (table <c>records</c>, audit in <c>audit_log</c>). A commit takes the
-/// write lock, checks every version, writes every record and its audit entries, and commits once. Thread safe; two
-/// processes on one file are safe too (SQLite's locking, with a busy timeout).
+/// write lock, checks every version, writes every record and its audit entries (each committing to the row it wrote),
+/// and commits once. With a data key, record bodies are encrypted at rest (AES-256-GCM, the key's id stored in
+/// <c>records.key_id</c>); without one they are JSON in clear. Thread safe; two processes on one file are safe too
+/// (SQLite's locking, with a busy timeout).
 /// </summary>
 public sealed class SqliteEngineStore : IEngineStore
 {
     private readonly SqliteDatabase _database;
     private readonly SqliteAuditLog _audit;
+    private readonly RecordProtection _protection;
 
     /// <summary>Creates the store.</summary>
     /// <param name="database">The database.</param>
     /// <param name="audit">The audit trail changes are recorded in.</param>
-    public SqliteEngineStore(SqliteDatabase database, SqliteAuditLog audit)
+    /// <param name="dataKey">The key new record versions are encrypted with; null stores them in clear.</param>
+    /// <param name="previousDataKeys">Earlier data keys, kept to read records written under them (key rotation).</param>
+    public SqliteEngineStore(SqliteDatabase database, SqliteAuditLog audit, EngineKey? dataKey = null, IEnumerable<EngineKey>? previousDataKeys = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(audit);
-        (_database, _audit) = (database, audit);
+        (_database, _audit, _protection) = (database, audit, new RecordProtection(dataKey, previousDataKeys));
     }
 
     /// <inheritdoc />
@@ -64,23 +69,35 @@ public sealed class SqliteEngineStore : IEngineStore
                 throw new StoreConcurrencyException(change.Kind, change.Id, change.ExpectedVersion, stored);
             }
 
+            var row = _protection.Seal(change.Kind, change.Id, stored + 1, bodies[i]);
             using var write = connection.CreateCommand();
             write.Transaction = transaction;
             write.CommandText = """
-                INSERT INTO records (kind, id, version, body) VALUES ($kind, $id, $version, $body)
-                ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, body = excluded.body
+                INSERT INTO records (kind, id, version, key_id, body) VALUES ($kind, $id, $version, $keyId, $body)
+                ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id, body = excluded.body
                 """;
-            write.Parameters.AddWithValue("$kind", change.Kind);
-            write.Parameters.AddWithValue("$id", change.Id);
-            write.Parameters.AddWithValue("$version", stored + 1);
-            write.Parameters.AddWithValue("$body", bodies[i]);
+            write.Parameters.AddWithValue("$kind", row.Kind);
+            write.Parameters.AddWithValue("$id", row.Id);
+            write.Parameters.AddWithValue("$version", row.Version);
+            write.Parameters.AddWithValue("$keyId", (object?)row.KeyId ?? DBNull.Value);
+            write.Parameters.AddWithValue("$body", row.Body);
             write.ExecuteNonQuery();
             foreach (var action in change.Actions)
             {
-                _audit.Append(connection, transaction, change.Actor, change.Kind, change.Id, action);
+                _audit.Append(connection, transaction, change.Actor, change.Kind, change.Id, action, row.Commitment);
             }
         }
 
+        transaction.Commit();
+    }
+
+    /// <inheritdoc />
+    public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records)
+    {
+        var (subject, content) = AccessedRecord.Describe(actor, operation, records);
+        using var connection = _database.Connect();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        _audit.Append(connection, transaction, actor, AuditEntry.ReadEntityType, subject, $"Read.{operation}", content);
         transaction.Commit();
     }
 
@@ -100,25 +117,25 @@ public sealed class SqliteEngineStore : IEngineStore
         return version.ExecuteScalar() is long v ? v : 0;
     }
 
+    /// <summary>Opens every record with the store's data keys, changing nothing: shows that the keys given open the database.</summary>
+    /// <returns>How many records are encrypted (all of them opened).</returns>
+    /// <exception cref="EngineKeyException">A record is encrypted with a key that was not given, or does not open with its key (named by id).</exception>
+    public int CheckDataKeys()
+    {
+        using var connection = _database.Connect();
+        var rows = _database.ReadRows(connection, null);
+        foreach (var row in rows)
+        {
+            _protection.Open(row);
+        }
+
+        return rows.Count(r => r.KeyId is not null);
+    }
+
     private List<Stored<T>> Read<T>(string? id)
         where T : class
     {
         using var connection = _database.Connect();
-        using var read = connection.CreateCommand();
-        read.CommandText = $"SELECT body, version FROM records WHERE kind = $kind {(id is null ? string.Empty : "AND id = $id")} ORDER BY id";
-        read.Parameters.AddWithValue("$kind", StoreKinds.Of(typeof(T)));
-        if (id is not null)
-        {
-            read.Parameters.AddWithValue("$id", id);
-        }
-
-        using var reader = read.ExecuteReader();
-        var records = new List<Stored<T>>();
-        while (reader.Read())
-        {
-            records.Add(new Stored<T>(StoreKinds.Deserialize<T>(reader.GetString(0)), reader.GetInt64(1)));
-        }
-
-        return records;
+        return [.. _database.ReadRows(connection, null, StoreKinds.Of(typeof(T)), id).Select(row => new Stored<T>(StoreKinds.Deserialize<T>(_protection.Open(row)), row.Version))];
     }
 }
