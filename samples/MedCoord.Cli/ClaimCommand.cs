@@ -36,7 +36,10 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
             return await Refuse(outErrors, stderr);
         }
 
-        var problems = X12Writer.Problems(batch.Claims, batch.Envelope);
+        // The file's creation time is the only clock reading: the console is the host.
+        var createdAt = SystemClock.Instance.GetCurrentInstant().InUtc();
+        var schedules = batch.FeeSchedules ?? [];
+        var problems = X12Writer.Problems(batch.Claims, batch.Envelope, createdAt).Concat(FeeSchedules.Validate(schedules)).ToList();
         foreach (var problem in problems)
         {
             await stderr.WriteLineAsync($"{ClaimPath}: {problem}");
@@ -47,13 +50,12 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
             return await Refuse(outErrors, stderr);
         }
 
-        // The file's creation time is the only clock reading: the console is the host.
-        var x12 = X12Writer.Write(batch.Claims, batch.Envelope, SystemClock.Instance.GetCurrentInstant().InUtc());
+        var x12 = X12Writer.Write(batch.Claims, batch.Envelope, createdAt);
 
         foreach (var claim in batch.Claims)
         {
             var eligibility = EligibilityCheck.Check(claim.Coverage, claim.Lines[0].DateOfService, claim.Lines.Select(l => l.ProcedureCode));
-            var estimate = ResponsibilityEstimator.Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge))]);
+            var estimate = ResponsibilityEstimator.Estimate(claim, schedules);
             console.MarkupLine(Markup.Escape($"claim {claim.Id}: {claim.Lines.Count} lines, total charge {claim.TotalCharge:0.00}; eligibility {eligibility.Status}: {eligibility.Reason}"));
             console.WriteLine(estimate.Describe());
         }

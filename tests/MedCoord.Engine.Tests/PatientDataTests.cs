@@ -73,7 +73,7 @@ public sealed class PatientDataTests
         var problems = ClaimValidator.Validate(claim);
         messages.AddRange(problems);
         Catch(() => ClaimLifecycle.Move(claim, ClaimStatus.Ready, "biller-1", "ready", Clock));
-        messages.AddRange(X12Writer.Problems([claim], Billing.ClaimTests.Sample().Envelope));
+        messages.AddRange(X12Writer.Problems([claim], Billing.ClaimTests.Sample().Envelope, Clock.GetCurrentInstant().InUtc()));
         var visit = new Visit("visit-q", "pat-q", "new-patient", Clock.GetCurrentInstant(), VisitStatus.Booked, []);
         Catch(() => ClaimLifecycle.FromVisit("CLM-Q", visit, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines));
         Catch(() => ClaimLifecycle.FromVisit("CLM-Q", visit with { Status = VisitStatus.Fulfilled, PatientId = "pat-other" }, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines));
@@ -90,7 +90,7 @@ public sealed class PatientDataTests
         patient["address"]!["postalCode"] = "9O21X";
         patient["address"]!["line1"] = "4471 Marrowbone Lane ~ rear";
         var (batch, _) = ClaimFile.Parse(file.ToJsonString());
-        messages.AddRange(X12Writer.Problems(batch!.Claims, batch.Envelope));
+        messages.AddRange(X12Writer.Problems(batch!.Claims, batch.Envelope, Clock.GetCurrentInstant().InUtc()));
         patient["birthDate"] = "1953-07-40";
         messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors);
         patient["birthDate"] = "1953-07-19";

@@ -6,10 +6,11 @@ using NodaTime.Serialization.SystemTextJson;
 
 namespace MedCoord.Engine.Billing;
 
-/// <summary>A claim file's contents: the 837 envelope and the claims (as drafts).</summary>
+/// <summary>A claim file's contents: the 837 envelope, the claims (as drafts) and the payers' fee schedules.</summary>
 /// <param name="Envelope">Sender, receiver and control number.</param>
 /// <param name="Claims">The claims.</param>
-public sealed record ClaimBatch(X12Envelope Envelope, IReadOnlyList<Claim> Claims);
+/// <param name="FeeSchedules">The fee schedules for the responsibility estimate; null or empty when there are none.</param>
+public sealed record ClaimBatch(X12Envelope Envelope, IReadOnlyList<Claim> Claims, IReadOnlyList<FeeSchedule>? FeeSchedules = null);
 
 /// <summary>
 /// Reads the claim input file (<c>docs/claim-format.md</c>): JSON, camelCase, unknown fields refused; a structural
@@ -64,8 +65,9 @@ public static class ClaimFile
         }
 
         var claims = file.Claims.Select(c => new Claim(c.Id, c.VisitId, c.Patient, c.Coverage.ToCoverage(), c.BillingProvider, c.RenderingProvider,
-            c.Diagnoses, [.. c.Lines.Select(l => l.ToLine())], ClaimStatus.Draft, [])).ToList();
-        return (new ClaimBatch(file.Envelope, claims), []);
+            c.Diagnoses, [.. c.Lines.Select(l => l.ToLine())], ClaimStatus.Draft, [], null, c.Frequency, c.PayerClaimNumber, c.PriorPayers?.Select(p => p.ToPriorPayer()).ToList())).ToList();
+        var schedules = (file.FeeSchedules ?? []).Select(f => new FeeSchedule(f.PayerId, f.PlanId, [.. f.Entries.Select(e => new FeeScheduleEntry(e.ProcedureCode, e.Modifiers ?? [], e.Allowed))])).ToList();
+        return (new ClaimBatch(file.Envelope, claims, schedules), []);
     }
 
     /// <summary>What a deserialization error means for the file, without the reader's type names.</summary>
@@ -96,7 +98,31 @@ public static class ClaimFile
         return ex.LineNumber is { } line ? $"malformed JSON at line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}" : what;
     }
 
-    private sealed record FileDto(int FormatVersion, X12Envelope Envelope, IReadOnlyList<ClaimDto> Claims);
+    private sealed record FileDto(int FormatVersion, X12Envelope Envelope, IReadOnlyList<ClaimDto> Claims, IReadOnlyList<FeeScheduleDto>? FeeSchedules = null);
+
+    private sealed record FeeScheduleDto(string PayerId, IReadOnlyList<FeeEntryDto> Entries, string? PlanId = null);
+
+    private sealed record FeeEntryDto(string ProcedureCode, decimal Allowed, IReadOnlyList<string>? Modifiers = null);
+
+    private sealed record PriorPayerDto(
+        string PayerId,
+        string PayerName,
+        string MemberId,
+        Person Subscriber,
+        SubscriberRelationship Relationship,
+        string ClaimFilingIndicator,
+        LocalDate AdjudicatedOn,
+        decimal Paid,
+        string? PlanId = null,
+        IReadOnlyList<PayerAdjustment>? Adjustments = null,
+        IReadOnlyList<PriorLineDto>? Lines = null,
+        string? PayerClaimNumber = null)
+    {
+        public PriorPayer ToPriorPayer() => new(PayerId, PayerName, MemberId, PlanId, Subscriber, Relationship, ClaimFilingIndicator, AdjudicatedOn, Paid,
+            Adjustments ?? [], [.. (Lines ?? []).Select(l => new PriorLineAdjudication(l.Line, l.Paid, l.Adjustments ?? []))], PayerClaimNumber);
+    }
+
+    private sealed record PriorLineDto(int Line, decimal Paid, IReadOnlyList<PayerAdjustment>? Adjustments = null);
 
     private sealed record ClaimDto(
         string Id,
@@ -106,7 +132,10 @@ public static class ClaimFile
         ClaimProvider BillingProvider,
         IReadOnlyList<string> Diagnoses,
         IReadOnlyList<LineDto> Lines,
-        ClaimProvider? RenderingProvider = null);
+        ClaimProvider? RenderingProvider = null,
+        ClaimFrequency Frequency = ClaimFrequency.Original,
+        string? PayerClaimNumber = null,
+        IReadOnlyList<PriorPayerDto>? PriorPayers = null);
 
     private sealed record CoverageDto(
         string Id,
@@ -119,9 +148,10 @@ public static class ClaimFile
         LocalDate EffectiveFrom,
         BenefitsDto Benefits,
         LocalDate? EffectiveTo = null,
-        IReadOnlyList<Authorization>? Authorizations = null)
+        IReadOnlyList<Authorization>? Authorizations = null,
+        string ClaimFilingIndicator = "CI")
     {
-        public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? []);
+        public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? [], ClaimFilingIndicator);
     }
 
     private sealed record BenefitsDto(

@@ -85,6 +85,9 @@ public sealed record ClaimTransition(ClaimStatus From, ClaimStatus To, string Ac
 /// <param name="Status">Where it is.</param>
 /// <param name="History">Every change, oldest first.</param>
 /// <param name="CreatedAt">When the draft was stored; null for claims made outside the engine.</param>
+/// <param name="Frequency">Original, or a replacement or void of a claim the payer has (CLM05-3).</param>
+/// <param name="PayerClaimNumber">The payer's claim control number of the claim replaced or voided (REF*F8); null for an original.</param>
+/// <param name="PriorPayers">Payers that adjudicated the claim before the one it is sent to, primary first (coordination of benefits); null or empty when it goes to the primary.</param>
 public sealed record Claim(
     string Id,
     string VisitId,
@@ -96,7 +99,10 @@ public sealed record Claim(
     IReadOnlyList<ServiceLine> Lines,
     ClaimStatus Status,
     IReadOnlyList<ClaimTransition> History,
-    Instant? CreatedAt = null)
+    Instant? CreatedAt = null,
+    ClaimFrequency Frequency = ClaimFrequency.Original,
+    string? PayerClaimNumber = null,
+    IReadOnlyList<PriorPayer>? PriorPayers = null)
 {
     /// <summary>Gets the total charge: the sum of the lines' charges.</summary>
     public decimal TotalCharge => Lines.Sum(l => l.Charge);
@@ -266,8 +272,6 @@ public static class ClaimValidator
     /// <summary>Most service lines on a claim.</summary>
     public const int MaxLines = 50;
 
-    private static readonly char[] Delimiters = ['*', '~', ':', '^'];
-
     /// <summary>Every problem of the claim; empty when it is valid.</summary>
     /// <param name="claim">The claim.</param>
     /// <param name="codeSets">Loaded code tables, if any.</param>
@@ -320,6 +324,7 @@ public static class ClaimValidator
             Line(Add, $"lines[{i}]", lines[i], diagnoses.Count, codeSets);
         }
 
+        SubmissionRules.Check(Add, claim);
         return errors;
     }
 
@@ -385,7 +390,7 @@ public static class ClaimValidator
         add($"{path}.category", string.IsNullOrWhiteSpace(line.Category) ? "a benefit category is required" : null);
     }
 
-    private static void Person(Action<string, string?> add, string path, Person? person)
+    internal static void Person(Action<string, string?> add, string path, Person? person)
     {
         if (person is null)
         {
@@ -393,7 +398,7 @@ public static class ClaimValidator
             return;
         }
 
-        add($"{path}.id", Text(person.Id, 80));
+        add($"{path}.id", string.IsNullOrWhiteSpace(person.Id) ? "required" : person.Id.Length > 80 ? $"at most 80 characters, found {person.Id.Length}" : null);
         add($"{path}.lastName", Text(person.LastName, 60));
         add($"{path}.firstName", Text(person.FirstName, 35));
         add($"{path}.sex", person.Sex is "F" or "M" or "U" ? null : "must be F, M or U");
@@ -409,9 +414,9 @@ public static class ClaimValidator
             return;
         }
 
-        add("coverage.payerId", Text(coverage.PayerId, 80));
+        add("coverage.payerId", Text(coverage.PayerId, 80, minLength: 2));
         add("coverage.payerName", Text(coverage.PayerName, 60));
-        add("coverage.memberId", Text(coverage.MemberId, 80));
+        add("coverage.memberId", Text(coverage.MemberId, 80, minLength: 2));
         add("coverage.planId", coverage.PlanId is null ? null : Text(coverage.PlanId, 50, required: false));
         Person(add, "coverage.subscriber", coverage.Subscriber);
         if (coverage.Relationship == SubscriberRelationship.Self && coverage.Subscriber is not null && claim.Patient is not null && coverage.Subscriber.Id != claim.Patient.Id)
@@ -449,7 +454,8 @@ public static class ClaimValidator
             }
 
             add($"coverage.benefits.{name}.amount", accumulator.Amount < 0 ? "must not be negative" : null);
-            add($"coverage.benefits.{name}.met", accumulator.Met < 0 ? "must not be negative" : null);
+            add($"coverage.benefits.{name}.met", accumulator.Met < 0 ? "must not be negative"
+                : accumulator.Met > accumulator.Amount ? string.Create(CultureInfo.InvariantCulture, $"must not be above the amount {accumulator.Amount}, found {accumulator.Met}") : null);
         }
 
         foreach (var (category, copay) in benefits.Copays ?? new Dictionary<string, decimal>())
@@ -471,11 +477,11 @@ public static class ClaimValidator
         if (billing)
         {
             add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : "the billing provider needs a 9-digit employer identification number");
-            Address(add, $"{path}.address", provider.Address);
+            Address(add, $"{path}.address", provider.Address, billing: true);
         }
     }
 
-    private static void Address(Action<string, string?> add, string path, Address? address)
+    private static void Address(Action<string, string?> add, string path, Address? address, bool billing = false)
     {
         if (address is null)
         {
@@ -484,14 +490,48 @@ public static class ClaimValidator
         }
 
         add($"{path}.line1", Text(address.Line1, 55));
-        add($"{path}.city", Text(address.City, 30));
+        add($"{path}.city", Text(address.City, 30, minLength: 2));
         add($"{path}.state", address.State is { Length: 2 } s && s.All(c => c is >= 'A' and <= 'Z') ? null : "must be a two-letter upper-case code");
-        add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : "must be 5 or 9 digits");
+        if (billing)
+        {
+            // 837P 2010AA: a street address with the full ZIP+4 (post office boxes go to the pay-to address).
+            add($"{path}.postalCode", address.PostalCode is { Length: 9 } z && z.All(char.IsAsciiDigit) ? null : "the billing provider's ZIP code must have all 9 digits (ZIP+4)");
+            add($"{path}.line1", address.Line1 is { } street && IsPostOfficeBox(street) ? "the billing provider's address must be a street address, not a post office box" : null);
+        }
+        else
+        {
+            add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : "must be 5 or 9 digits");
+        }
     }
 
-    private static string? Text(string? value, int maxLength, bool required = true) =>
-        string.IsNullOrWhiteSpace(value) ? (required ? "required" : null)
-        : value.Length > maxLength ? $"at most {maxLength} characters, found {value.Length}"
-        : value.IndexOfAny(Delimiters) >= 0 ? $"must not contain the X12 delimiters * ~ : ^"
-        : null;
+    private static bool IsPostOfficeBox(string street)
+    {
+        var letters = new string([.. street.Where(char.IsAsciiLetterOrDigit).Select(char.ToUpperInvariant)]);
+        return letters.StartsWith("POBOX", StringComparison.Ordinal) || letters.StartsWith("POSTOFFICEBOX", StringComparison.Ordinal) || letters.StartsWith("LOCKBOX", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What is wrong with a text the 837P carries: required, its length, and only the X12 basic character set — letters
+    /// (lower case too: names and addresses are written in upper case, identifiers as given), digits, space and
+    /// <c>! " &amp; ' ( ) + , - . / ; ? =</c>. The position of a character outside it is named, not the text.
+    /// </summary>
+    internal static string? Text(string? value, int maxLength, bool required = true, int minLength = 1)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return required ? "required" : null;
+        }
+
+        if (value.Length > maxLength || value.Trim().Length < minLength)
+        {
+            return $"{(minLength > 1 ? $"{minLength} to {maxLength}" : $"at most {maxLength}")} characters, found {value.Length}";
+        }
+
+        var bad = value.AsSpan().IndexOfAnyExcept(X12BasicCharacters);
+        return bad < 0 ? null
+            : string.Create(CultureInfo.InvariantCulture, $"character {bad + 1} (U+{(int)value[bad]:X4}) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)");
+    }
+
+    private static readonly System.Buffers.SearchValues<char> X12BasicCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 !\"&'()+,-./;?=");
 }

@@ -79,6 +79,7 @@ public sealed record Benefits(
 /// <param name="EffectiveTo">Last covered date; null while it runs.</param>
 /// <param name="Benefits">The benefits.</param>
 /// <param name="Authorizations">Prior authorisations on file.</param>
+/// <param name="ClaimFilingIndicator">The kind of plan, as the 837P's claim filing indicator (SBR09): one of <see cref="ClaimFilingIndicators.All"/>, for example <c>CI</c> commercial insurance, <c>MB</c> Medicare Part B, <c>MC</c> Medicaid, <c>BL</c> Blue Cross/Blue Shield, <c>HM</c> HMO.</param>
 public sealed record Coverage(
     string Id,
     string PayerId,
@@ -90,7 +91,8 @@ public sealed record Coverage(
     LocalDate EffectiveFrom,
     LocalDate? EffectiveTo,
     Benefits Benefits,
-    IReadOnlyList<Authorization> Authorizations);
+    IReadOnlyList<Authorization> Authorizations,
+    string ClaimFilingIndicator = "CI");
 
 /// <summary>The answer of an eligibility check.</summary>
 public enum EligibilityStatus

@@ -3,11 +3,12 @@ using System.Text;
 
 namespace MedCoord.Engine.Billing;
 
-/// <summary>One service line to estimate: its number, its benefit category and its charge.</summary>
+/// <summary>One service line to estimate: its number, its benefit category, its charge and the fee schedule's amount.</summary>
 /// <param name="Line">The line number (1-based, as on the claim).</param>
 /// <param name="Category">The benefit category, which decides its copay (for example <c>office-visit</c>, <c>lab</c>).</param>
 /// <param name="Charge">The charge, in currency units with at most two decimals.</param>
-public sealed record ChargeLine(int Line, string Category, decimal Charge);
+/// <param name="FeeScheduleAmount">The payer's fee schedule amount for the line (all units); null when no entry prices it, and the charge is the allowed amount.</param>
+public sealed record ChargeLine(int Line, string Category, decimal Charge, decimal? FeeScheduleAmount = null);
 
 /// <summary>What the patient owes for one line, and why.</summary>
 /// <param name="Line">The line number.</param>
@@ -16,13 +17,18 @@ public sealed record ChargeLine(int Line, string Category, decimal Charge);
 /// <param name="Deductible">The part that goes to the deductible.</param>
 /// <param name="Coinsurance">The patient's coinsurance share of the rest.</param>
 /// <param name="CappedBy">How much the out-of-pocket maximum took off what the patient would otherwise owe.</param>
-public sealed record LineResponsibility(int Line, decimal Charge, decimal Copay, decimal Deductible, decimal Coinsurance, decimal CappedBy)
+/// <param name="Allowed">The allowed amount the shares are computed on.</param>
+/// <param name="Source">Whether the allowed amount came from a fee schedule or fell back to the charge.</param>
+public sealed record LineResponsibility(int Line, decimal Charge, decimal Copay, decimal Deductible, decimal Coinsurance, decimal CappedBy, decimal Allowed, AllowedSource Source)
 {
     /// <summary>Gets what the patient owes for the line.</summary>
     public decimal Patient => Copay + Deductible + Coinsurance;
 
     /// <summary>Gets what the plan pays for the line.</summary>
-    public decimal Plan => Charge - Patient;
+    public decimal Plan => Allowed - Patient;
+
+    /// <summary>Gets the part of the charge above the allowed amount, which neither the plan nor the patient pays.</summary>
+    public decimal NotAllowed => Charge - Allowed;
 }
 
 /// <summary>What the patient owes for a claim, line by line, and where the accumulators stand afterwards.</summary>
@@ -34,27 +40,30 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
     /// <summary>Gets the total charge.</summary>
     public decimal Charge => Lines.Sum(l => l.Charge);
 
+    /// <summary>Gets the total allowed amount.</summary>
+    public decimal Allowed => Lines.Sum(l => l.Allowed);
+
     /// <summary>Gets what the patient owes in all.</summary>
     public decimal Patient => Lines.Sum(l => l.Patient);
 
     /// <summary>Gets what the plan pays in all.</summary>
     public decimal Plan => Lines.Sum(l => l.Plan);
 
-    /// <summary>A breakdown for a billing clerk: one row per line, then the totals and the accumulators left.</summary>
+    /// <summary>A breakdown for a billing clerk: one row per line (its allowed amount marked <c>fee schedule</c> or <c>charge</c>), then the totals and the accumulators left.</summary>
     /// <returns>The text.</returns>
     public string Describe()
     {
         static string M(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.AppendLine("line     charge      copay  deductible  coinsurance   patient      plan");
+        text.AppendLine("line     charge    allowed  allowed from      copay  deductible  coinsurance   patient      plan");
         foreach (var l in Lines)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{l.Line,4} {M(l.Charge),10} {M(l.Copay),10} {M(l.Deductible),11} {M(l.Coinsurance),12} {M(l.Patient),9} {M(l.Plan),9}{(l.CappedBy > 0 ? $"  (out-of-pocket maximum reached: {M(l.CappedBy)} less)" : string.Empty)}");
+                $"{l.Line,4} {M(l.Charge),10} {M(l.Allowed),10}  {(l.Source == AllowedSource.FeeSchedule ? "fee schedule" : "charge"),-12} {M(l.Copay),10} {M(l.Deductible),11} {M(l.Coinsurance),12} {M(l.Patient),9} {M(l.Plan),9}{(l.CappedBy > 0 ? $"  (out-of-pocket maximum reached: {M(l.CappedBy)} less)" : string.Empty)}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"total {M(Charge),9} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Patient),9} {M(Plan),9}");
+            $"total {M(Charge),9} {M(Allowed),10}  {string.Empty,-12} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Patient),9} {M(Plan),9}");
         text.AppendLine(CultureInfo.InvariantCulture, $"deductible left {M(DeductibleRemaining)}, out-of-pocket maximum left {M(OutOfPocketRemaining)}");
         return text.ToString();
     }
@@ -65,8 +74,9 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
 /// far from line to line: first the category's copay (at most the charge); the rest of the charge goes to the deductible
 /// left, and the patient pays the plan's coinsurance percentage of what remains. Deductible and coinsurance together
 /// never take the out-of-pocket maximum past its amount; copays count toward the deductible and toward (and are capped
-/// by) the maximum as the plan says. The charge is taken as the allowed amount. Coinsurance is rounded to the cent,
-/// halves away from zero, per line. Thread safe.
+/// by) the maximum as the plan says. Shares are computed on the allowed amount: the lesser of the fee schedule's amount
+/// and the charge, or the charge when no fee schedule entry prices the line. Coinsurance is rounded to the cent, halves
+/// away from zero, per line. Thread safe.
 /// </summary>
 public static class ResponsibilityEstimator
 {
@@ -95,7 +105,13 @@ public static class ResponsibilityEstimator
                 throw new ArgumentException($"line {line.Line}: charge {line.Charge} must be a non-negative amount with at most two decimals", nameof(lines));
             }
 
-            var copay = Math.Min(benefits.Copays.GetValueOrDefault(line.Category), line.Charge);
+            if (line.FeeScheduleAmount is { } scheduled && (scheduled < 0 || decimal.Round(scheduled, 2) != scheduled))
+            {
+                throw new ArgumentException($"line {line.Line}: fee schedule amount {scheduled} must be a non-negative amount with at most two decimals", nameof(lines));
+            }
+
+            var allowed = Math.Min(line.FeeScheduleAmount ?? line.Charge, line.Charge);
+            var copay = Math.Min(benefits.Copays.GetValueOrDefault(line.Category), allowed);
             var copayCapped = 0m;
             if (benefits.CopayCountsTowardOutOfPocket)
             {
@@ -109,7 +125,7 @@ public static class ResponsibilityEstimator
                 deductibleLeft = Math.Max(0, deductibleLeft - copay);
             }
 
-            var rest = line.Charge - copay - copayCapped;
+            var rest = allowed - copay - copayCapped;
             var toDeductible = Math.Min(deductibleLeft, rest);
             var coinsurance = decimal.Round((rest - toDeductible) * benefits.CoinsurancePercent / 100m, 2, MidpointRounding.AwayFromZero);
             var uncapped = toDeductible + coinsurance;
@@ -117,9 +133,22 @@ public static class ResponsibilityEstimator
             coinsurance = Math.Min(coinsurance, outOfPocketLeft - deductible);
             deductibleLeft -= deductible;
             outOfPocketLeft -= deductible + coinsurance;
-            result.Add(new LineResponsibility(line.Line, line.Charge, copay, deductible, coinsurance, copayCapped + uncapped - deductible - coinsurance));
+            result.Add(new LineResponsibility(line.Line, line.Charge, copay, deductible, coinsurance, copayCapped + uncapped - deductible - coinsurance,
+                allowed, line.FeeScheduleAmount is null ? AllowedSource.Charge : AllowedSource.FeeSchedule));
         }
 
         return new ClaimResponsibility(result, deductibleLeft, outOfPocketLeft);
+    }
+
+    /// <summary>The estimate of a claim, its lines priced by the fee schedule of its payer and plan where one has an entry.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="feeSchedules">Every fee schedule (the claim's payer's is found by <see cref="FeeSchedules.For"/>).</param>
+    /// <returns>The breakdown.</returns>
+    /// <exception cref="ArgumentException">A charge or the benefits are out of range.</exception>
+    public static ClaimResponsibility Estimate(Claim claim, IReadOnlyList<FeeSchedule> feeSchedules)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var schedule = FeeSchedules.For(feeSchedules, claim.Coverage);
+        return Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge, FeeSchedules.Allowed(schedule, l)))]);
     }
 }

@@ -8,6 +8,7 @@ namespace MedCoord.Engine.Tests.Billing;
 public sealed class ClaimFileTests
 {
     private static readonly byte[] Sample = File.ReadAllBytes(ClaimTests.SamplePath);
+    private static readonly NodaTime.ZonedDateTime Created = NodaTime.Instant.FromUtc(2026, 12, 8, 16, 0).InUtc();
 
     [Fact]
     public void Parse_InvalidUtf8InAName_ReportsTheOffsetNotTheName()
@@ -39,7 +40,7 @@ public sealed class ClaimFileTests
         var (batch, errors) = ClaimFile.Parse(Encoding.UTF8.GetString(Sample).Replace(from, to, StringComparison.Ordinal));
         Assert.Empty(errors);
 
-        Assert.Contains(expected, X12Writer.Problems(batch!.Claims, batch.Envelope));
+        Assert.Contains(expected, X12Writer.Problems(batch!.Claims, batch.Envelope, Created));
     }
 
     [Theory]
