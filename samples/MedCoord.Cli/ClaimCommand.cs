@@ -56,7 +56,7 @@ internal sealed record ClaimCommand(string ClaimPath, string X12Path)
         {
             var eligibility = EligibilityCheck.Check(claim.Coverage, claim.Lines[0].DateOfService, claim.Lines.Select(l => l.ProcedureCode));
             var estimate = ResponsibilityEstimator.Estimate(claim, schedules);
-            console.MarkupLine(Markup.Escape($"claim {claim.Id}: {claim.Lines.Count} lines, total charge {claim.TotalCharge:0.00}; eligibility {eligibility.Status}: {eligibility.Reason}"));
+            console.MarkupLine(Markup.Escape($"claim {claim.Id}: {claim.Lines.Count} line{(claim.Lines.Count == 1 ? string.Empty : "s")}, total charge {claim.TotalCharge:0.00}; eligibility {eligibility.Status}: {eligibility.Reason}"));
             console.WriteLine(estimate.Describe());
         }
 

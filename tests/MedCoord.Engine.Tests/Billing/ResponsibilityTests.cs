@@ -90,4 +90,101 @@ public sealed class ResponsibilityTests
         Assert.Equal((EligibilityStatus.NeedsAuthorization, "93306"), (unauthorized.Status, Assert.Single(unauthorized.Unauthorized)));
         Assert.Equal(EligibilityStatus.Active, authorized.Status);
     }
+    private static ServiceLine Line(string code, decimal charge, decimal units = 1, params string[] modifiers) =>
+        new(code, modifiers, units, charge, [1], "11", new LocalDate(2026, 11, 16), "imaging");
+
+    private static readonly FeeSchedule PayerWide = new("ACME", null,
+    [
+        new FeeScheduleEntry("93306", [], 310m),
+        new FeeScheduleEntry("93306", ["26"], 96m),
+        new FeeScheduleEntry("93306", ["26", "59"], 90m),
+        new FeeScheduleEntry("A4550", [], 7.25m),
+    ]);
+
+    private static readonly FeeSchedule PlanOnly = new("ACME", "GRP-1", [new FeeScheduleEntry("93306", [], 280m)]);
+
+    [Fact]
+    public void FeeSchedule_PlanScheduleBeforeThePayers_AndNoneForAnotherPayer()
+    {
+        var coverage = Coverage();
+
+        Assert.Same(PlanOnly, FeeSchedules.For([PayerWide, PlanOnly], coverage with { PayerId = "ACME" }));
+        Assert.Same(PayerWide, FeeSchedules.For([PayerWide, PlanOnly], coverage with { PayerId = "ACME", PlanId = "GRP-2" }));
+        Assert.Null(FeeSchedules.For([PayerWide, PlanOnly], coverage with { PayerId = "OTHER" }));
+    }
+
+    [Theory]
+    [InlineData("93306", 1, new string[0], 310)]            // the code's default price
+    [InlineData("93306", 1, new[] { "26" }, 96)]            // the professional component
+    [InlineData("93306", 1, new[] { "59", "26" }, 90)]      // both modifiers priced, in any order: the most specific entry
+    [InlineData("93306", 1, new[] { "26", "RT" }, 96)]      // RT is not priced: the entry with 26
+    [InlineData("93306", 1, new[] { "TC" }, 310)]           // TC is not priced: the default
+    [InlineData("A4550", 3, new string[0], 21.75)]          // per unit times the units
+    [InlineData("A4550", 1.5, new string[0], 10.88)]        // 10.875 rounds half away from zero
+    public void FeeSchedule_Allowed_CodeAndModifiersTimesUnits(string code, double units, string[] modifiers, double allowed) =>
+        Assert.Equal((decimal)allowed, FeeSchedules.Allowed(PayerWide, Line(code, 500m, (decimal)units, modifiers)));
+
+    [Fact]
+    public void FeeSchedule_NoEntryOrNoSchedule_IsNull()
+    {
+        Assert.Null(FeeSchedules.Allowed(PayerWide, Line("99213", 120m)));
+        Assert.Null(FeeSchedules.Allowed(null, Line("93306", 120m)));
+    }
+
+    [Fact]
+    public void Estimate_FeeScheduleAmount_IsTheAllowedAmountAndTheRestIsNotAllowed()
+    {
+        // Allowed $310 of a $500 charge, deductible $100 left, 20 %: $100 + 20 % of $210 = $142; the plan pays $168; $190 is not allowed.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(500, 400, 20, 5000, 0), [new ChargeLine(1, "imaging", 500m, 310m), new ChargeLine(2, "lab", 40m)]);
+
+        var (scheduled, charged) = (estimate.Lines[0], estimate.Lines[1]);
+        Assert.Equal((310m, AllowedSource.FeeSchedule, 100m, 42m, 142m, 168m, 190m), (scheduled.Allowed, scheduled.Source, scheduled.Deductible, scheduled.Coinsurance, scheduled.Patient, scheduled.Plan, scheduled.NotAllowed));
+        Assert.Equal((40m, AllowedSource.Charge, 8m, 32m, 0m), (charged.Allowed, charged.Source, charged.Patient, charged.Plan, charged.NotAllowed));
+        Assert.Equal(350m, estimate.Allowed);
+        var text = estimate.Describe();
+        Assert.Contains("   1     500.00     310.00  fee schedule       0.00      100.00        42.00    142.00    168.00", text);
+        Assert.Contains("   2      40.00      40.00  charge             0.00        0.00         8.00      8.00     32.00", text);
+    }
+
+    [Fact]
+    public void Estimate_ChargeBelowTheFeeSchedule_TheChargeIsAllowed()
+    {
+        var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0, officeCopay: 30), [new ChargeLine(1, "office-visit", 25m, 98m)]);
+
+        Assert.Equal((25m, AllowedSource.FeeSchedule, 25m, 0m), (estimate.Lines[0].Allowed, estimate.Lines[0].Source, estimate.Lines[0].Copay, estimate.Lines[0].Plan));
+    }
+
+    [Fact]
+    public void Estimate_Claim_PricesEachLineFromItsPayersSchedule()
+    {
+        var sample = ClaimTests.Sample();
+
+        var first = ResponsibilityEstimator.Estimate(sample.Claims[0], sample.FeeSchedules!);
+        var child = ResponsibilityEstimator.Estimate(sample.Claims[1], sample.FeeSchedules!);
+
+        Assert.Equal([(142.50m, AllowedSource.FeeSchedule), (28.40m, AllowedSource.FeeSchedule), (0.01m, AllowedSource.Charge)], first.Lines.Select(l => (l.Allowed, l.Source)));
+        Assert.Equal([(98m, AllowedSource.FeeSchedule), (14.50m, AllowedSource.FeeSchedule)], child.Lines.Select(l => (l.Allowed, l.Source)));
+    }
+
+    [Fact]
+    public void FeeSchedules_Validate_NamesEachProblemsPath()
+    {
+        var problems = FeeSchedules.Validate(
+        [
+            new FeeSchedule("ACME", null, [new FeeScheduleEntry("9330", [], 10m), new FeeScheduleEntry("93306", ["26", "26"], -1m), new FeeScheduleEntry("93306", [], 1.005m)]),
+            new FeeSchedule("", null, [new FeeScheduleEntry("99213", [], 90m), new FeeScheduleEntry("99213", [], 95m)]),
+            new FeeSchedule("ACME", null, []),
+        ]);
+
+        Assert.Equal(
+        [
+            "feeSchedules[0].entries[0].procedureCode: procedure '9330': must have 5 characters, found 4",
+            "feeSchedules[0].entries[1].modifiers: a modifier is listed twice",
+            "feeSchedules[0].entries[1].allowed: must be a non-negative amount with at most two decimals, found -1",
+            "feeSchedules[0].entries[2].allowed: must be a non-negative amount with at most two decimals, found 1.005",
+            "feeSchedules[1].payerId: required",
+            "feeSchedules[1].entries[1]: the same code and modifiers as an earlier entry",
+            "feeSchedules[2]: a second schedule for the same payer and plan",
+        ], problems);
+    }
 }

@@ -118,7 +118,8 @@ internal static class X12Check
                     {
                         problems.Add($"SE does not match ST {segments[i][2]} (control number or segment count {se - i + 1})");
                     }
-                    else
+
+                    if (se > i)
                     {
                         if (segments[i].Length != 4 || segments[i][1] != "837" || segments[i][2].Length is < 4 or > 9 || segments[i][3] != "005010X222A1")
                         {

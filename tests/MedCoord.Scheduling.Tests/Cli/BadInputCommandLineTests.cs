@@ -325,6 +325,29 @@ public sealed class BadInputCommandLineTests : IDisposable
         AssertNothingWritten(claims);
     }
 
+    /// <summary>Claim files that parse but carry what an 837P must not: each exits 2 naming the path (never the patient's text) and writes nothing.</summary>
+    [Theory]
+    [InlineData("\"met\": 800.00", "\"met\": 1000.01", "claims[0].coverage.benefits.deductible.met: must not be above the amount 1000.00, found 1000.01")]
+    [InlineData("\"lastName\": \"Chen\", \"firstName\": \"Leo\"", "\"lastName\": \"Ch\u00e9n\", \"firstName\": \"Leo\"", "claims[1].patient.lastName: character 3 (U+00E9) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)")]
+    [InlineData("\"authorizations\": [ { \"number\": \"AUTH-77\", \"procedureCode\": \"93306\", \"from\": \"2026-11-01\", \"to\": \"2026-12-31\" } ]", "\"authorizations\": []", "claims[2].lines[0].procedureCode: 93306 needs a prior authorisation and none is on file")]
+    [InlineData("\"claimFilingIndicator\": \"12\"", "\"claimFilingIndicator\": \"PPO\"", "claims[2].coverage.claimFilingIndicator: must be one of 11, 12, 13, 14, 15, 16, 17, AM, BL, CH, CI, DS, FI, HM, LM, MA, MB, MC, OF, TV, VA, WC, ZZ")]
+    [InlineData("\"charge\": 0.01, \"diagnosisPointers\": [1], \"placeOfService\": \"11\", \"dateOfService\": \"2026-11-16\"", "\"charge\": 0.01, \"diagnosisPointers\": [1], \"placeOfService\": \"11\", \"dateOfService\": \"2099-11-16\"", "claims[0].lines[2].dateOfService: after the file's creation date")]
+    [InlineData("{ \"procedureCode\": \"99213\", \"allowed\": 98.00 }", "{ \"procedureCode\": \"99213\", \"allowed\": -98.00 }", "feeSchedules[1].entries[0].allowed: must be a non-negative amount with at most two decimals, found -98.00")]
+    public async Task Claim_ValueAn837PMustNotCarry_ExitsTwoNamingThePath(string from, string to, string expected)
+    {
+        var sample = File.ReadAllText(TestData("claims.json"));
+        Assert.Contains(from, sample);
+        var claims = Write("claims.json", sample.Replace(from, to, StringComparison.Ordinal));
+
+        var (code, stdout, stderr) = await Run("claim", claims, "--x12", Out("out.837"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(Lines($"{claims}: {expected}"), stderr);
+        Assert.Empty(stdout);
+        Assert.DoesNotContain("Ch\u00e9n", stderr);
+        AssertNothingWritten(claims);
+    }
+
     private static async Task<(int Code, string Err)> Codes(params string[] args)
     {
         var (code, _, stderr) = await Run(args);

@@ -260,12 +260,16 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
         Assert.Contains("claim CLM-2026-0001: 3 lines, total charge 230.01; eligibility Active", stdout);
-        Assert.Contains("total    230.01      30.00      200.00         0.00    230.00      0.01", stdout);
-        Assert.Contains("(out-of-pocket maximum reached: 110.00 less)", stdout);
+        Assert.Contains("   1     185.00     142.50  fee schedule      30.00      112.50         0.00    142.50      0.00", stdout);
+        Assert.Contains("   3       0.01       0.01  charge             0.00        0.01         0.00      0.01      0.00", stdout);
+        Assert.Contains("total    230.01     170.91                    30.00      140.91         0.00    170.91      0.00", stdout);
+        Assert.Contains("(out-of-pocket maximum reached: 88.00 less)", stdout);
+        Assert.Contains("claim CLM-2026-0003: 1 line, total charge 410.00; eligibility Active", stdout);
         var x12 = File.ReadAllText(outPath);
         Assert.StartsWith("ISA*00*", x12);
         Assert.EndsWith("IEA*1*000000042~\n", x12);
-        Assert.Equal(2, x12.Split("~\n").Count(s => s.StartsWith("CLM*", StringComparison.Ordinal)));
+        Assert.Equal(3, x12.Split("~\n").Count(s => s.StartsWith("CLM*", StringComparison.Ordinal)));
+        Assert.Contains("~\nSBR*S*18*SM-100******12~\n", x12);
     }
 
     [Fact]
@@ -284,8 +288,9 @@ public sealed class OperationsCommandLineTests : IDisposable
         var lines = stderr.Trim().Split('\n');
         Assert.Contains($"{bad}: claims[0].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
         Assert.Contains($"{bad}: claims[1].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
+        Assert.Contains($"{bad}: claims[2].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
         Assert.Contains(lines, l => l.StartsWith($"{bad}: claims[0].diagnoses[2]: ICD-10-CM 'E78.'", StringComparison.Ordinal));
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.Equal(2, typo);
         Assert.Contains("horizon", typoErr);
         Assert.DoesNotContain("   at ", stderr + typoErr);
