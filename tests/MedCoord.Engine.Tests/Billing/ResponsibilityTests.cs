@@ -152,6 +152,8 @@ public sealed class ResponsibilityTests
         var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0, officeCopay: 30), [new ChargeLine(1, "office-visit", 25m, 98m)]);
 
         Assert.Equal((25m, AllowedSource.FeeSchedule, 25m, 0m), (estimate.Lines[0].Allowed, estimate.Lines[0].Source, estimate.Lines[0].Copay, estimate.Lines[0].Plan));
+        Assert.Equal("line 1: fee schedule amount -1 must be a non-negative amount with at most two decimals (Parameter 'lines')",
+            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 25m, -1m)])).Message);
     }
 
     [Fact]

@@ -309,12 +309,12 @@ public sealed class X12GuideTests
     [Fact]
     public void Write_TertiaryClaim_SequencesThePayers()
     {
-        var second = Primary() with { PayerId = "SECOND01", PayerName = "Second Mutual", Relationship = SubscriberRelationship.Self, ClaimFilingIndicator = "12" };
+        var second = Primary() with { PayerId = "SECOND01", PayerName = "Second Mutual", Relationship = SubscriberRelationship.Spouse, ClaimFilingIndicator = "12" };
         var claim = Small() with { PriorPayers = [Primary(), second] };
 
         var segments = Segments(Write(claim));
 
-        Assert.Equal(["SBR*T*18*GRP-1******MB", "SBR*P*18*PG-9******CI", "SBR*S*18*PG-9******12"], segments.Where(s => s.StartsWith("SBR", StringComparison.Ordinal)));
+        Assert.Equal(["SBR*T*18*GRP-1******MB", "SBR*P*18*PG-9******CI", "SBR*S*01*PG-9******12"], segments.Where(s => s.StartsWith("SBR", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -349,6 +349,16 @@ public sealed class X12GuideTests
         var claim = Small() with { PriorPayers = [Primary() with { AdjudicatedOn = new LocalDate(2026, 12, 9) }] };
 
         Assert.Equal(["claims[0].priorPayers[0].adjudicatedOn: after the file's creation date"], Problems(claim));
+    }
+
+    [Fact]
+    public void Problems_IdsShorterThanTheGuideAllows_AreRefused()
+    {
+        var claim = Small() with { Coverage = Small().Coverage with { MemberId = "M", PayerId = "A" } };
+
+        Assert.Equal(["envelope.senderId: 2 to 15 characters, found 1", "envelope.receiverName: character 6 (U+00C9) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)",
+            "claims[0].coverage.payerId: 2 to 80 characters, found 1", "claims[0].coverage.memberId: 2 to 80 characters, found 1"],
+            X12Writer.Problems([claim], Envelope with { SenderId = "M", ReceiverName = "Acme É" }, Created));
     }
 
     [Fact]
