@@ -165,11 +165,12 @@ public static class Acknowledgements
             var level = string.Empty;
             (X12Segment Trn, List<ClaimStatusCode> Statuses, List<LineStatus> Lines, string PayerClaim)? claim = null;
             LineStatus? line = null;
+            var sawStatus = false;
             void Flush()
             {
                 if (claim is { } c)
                 {
-                    if (c.Statuses.Count == 0)
+                    if (!sawStatus)
                     {
                         errors.Add(c.Trn.Error("the claim has no STC (its status)"));
                     }
@@ -195,9 +196,11 @@ public static class Acknowledgements
                         }
 
                         claim = (s, [], [], string.Empty);
+                        sawStatus = false;
                         X12Transactions.Required(s, 2, errors);
                         break;
                     case "STC" when claim is { } c:
+                        sawStatus |= line is null;
                         var codes = Statuses(s, errors);
                         if (line is not null)
                         {

@@ -17,7 +17,8 @@ public sealed record EligibilityInquiry(Coverage Coverage, Person Patient, Claim
 /// Writes a 270 eligibility inquiry (005010X279A1): ISA/GS*HS/ST … SE/GE/IEA; 2100A payer (NM1*PR with PI), 2100B
 /// information receiver (NM1*1P with the NPI), 2000C subscriber with TRN*1 (the coverage id as trace number, so that
 /// the 271 comes back to it), NM1*IL with the member id, DMG, DTP*291 and one EQ per service type — or, when the
-/// patient is a dependent, the subscriber without EQ and a 2000D dependent loop (NM1*03, DMG, DTP*291, EQ).
+/// patient is a dependent, the subscriber's name and member id only, and a 2000D dependent loop (TRN, NM1*03, DMG,
+/// DTP*291, EQ).
 /// Thread safe.
 /// </summary>
 public static class EligibilityInquiryWriter
@@ -146,7 +147,11 @@ public static class EligibilityInquiryWriter
         var (last, first) = provider.IsOrganization ? (provider.Name, string.Empty) : Split(provider.Name);
         set.Add("NM1", "1P", provider.IsOrganization ? "2" : "1", Up(last), Up(first), string.Empty, string.Empty, string.Empty, "XX", provider.Npi);
         set.Add("HL", "3", "2", "22", dependent ? "1" : "0");
-        set.Add("TRN", "1", coverage.Id, "1" + provider.TaxId);
+        if (!dependent)
+        {
+            set.Add("TRN", "1", coverage.Id, "1" + provider.TaxId);
+        }
+
         set.Add("NM1", "IL", "1", Up(coverage.Subscriber.LastName), Up(coverage.Subscriber.FirstName), string.Empty, string.Empty, string.Empty, "MI", coverage.MemberId);
         if (!dependent)
         {

@@ -153,16 +153,11 @@ public static class X12Reader
             var elements = trimmed.Split(delimiters.Element);
             if (elements[0].Length is < 2 or > 3 || !elements[0].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
             {
-                errors.Add(new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits); is the segment terminator '{delimiters.Segment}' right?"));
-                continue;
+                // The first such segment names the cause (usually a delimiter the ISA does not declare); the rest would repeat it.
+                return (null, [new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
             }
 
             segments.Add(new(position, elements, delimiters));
-        }
-
-        if (errors.Count > 0)
-        {
-            return (null, errors);
         }
 
         var interchange = Envelopes(segments, delimiters, errors);
@@ -282,6 +277,7 @@ public static class X12Reader
     {
         var gs = segments[i++];
         var transactions = new List<X12Transaction>();
+        var broken = 0;
         while (i < segments.Count && segments[i].Id == "ST")
         {
             var st = segments[i];
@@ -294,6 +290,7 @@ public static class X12Reader
             if (end >= segments.Count || segments[end].Id != "SE")
             {
                 errors.Add(st.Error($"transaction set {st[2]} has no SE trailer"));
+                broken++;
                 i = end;
                 continue;
             }
@@ -331,9 +328,9 @@ public static class X12Reader
         }
 
         var ge = segments[i++];
-        if (!int.TryParse(ge[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sets) || sets != transactions.Count)
+        if (!int.TryParse(ge[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sets) || sets != transactions.Count + broken)
         {
-            errors.Add(ge.Error($"GE01 says {(ge[1].Length == 0 ? "nothing" : $"'{ge[1]}'")}; the group has {transactions.Count} transaction set{(transactions.Count == 1 ? string.Empty : "s")}"));
+            errors.Add(ge.Error($"GE01 says {(ge[1].Length == 0 ? "nothing" : $"'{ge[1]}'")}; the group has {transactions.Count + broken} transaction set{(transactions.Count + broken == 1 ? string.Empty : "s")}"));
         }
 
         if (ge[2] != gs[6])
