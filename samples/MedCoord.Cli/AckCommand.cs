@@ -40,7 +40,9 @@ internal sealed record AckCommand(string InPath, string ClaimsPath, string? Data
             }
             else
             {
-                result = new([], [], [new("segment 3 (ST)", $"is a {kind ?? "missing"} transaction set; expected a 999 or a 277 (277CA)")]);
+                result = new([], [], [kind is null
+                    ? new("segment 1 (ISA)", "the interchange holds no transaction set; expected a 999 or a 277 (277CA)")
+                    : new("segment 3 (ST)", $"is transaction set {kind}; expected a 999 or a 277 (277CA)")]);
             }
 
             if (await X12Input.RefuseAsync(InPath, result.Errors, stderr))
@@ -100,12 +102,14 @@ internal sealed class ClaimLedger : IDisposable
 {
     public const string Actor = "x12-inbound";
 
-    private readonly ServiceProvider? _services;
+    private readonly string? _databasePath;
+    private readonly EngineKeys? _keys;
     private readonly Dictionary<string, Stored<Claim>> _stored = new(StringComparer.Ordinal);
+    private ServiceProvider? _services;
 
-    private ClaimLedger(IReadOnlyList<Claim> claims, int controlNumber, ServiceProvider? services)
+    private ClaimLedger(IReadOnlyList<Claim> claims, int controlNumber, string? databasePath, EngineKeys? keys)
     {
-        (Claims, ControlNumber, _services) = (claims, controlNumber, services);
+        (Claims, ControlNumber, _databasePath, _keys) = (claims, controlNumber, databasePath, keys);
     }
 
     /// <summary>Gets the claims as they stand.</summary>
@@ -114,7 +118,23 @@ internal sealed class ClaimLedger : IDisposable
     /// <summary>Gets the 837P's envelope control number.</summary>
     public int ControlNumber { get; }
 
-    private IEngineStore? Store => _services?.GetRequiredService<CoordinationEngine>().Store;
+    /// <summary>Gets the engine's store (opening the database, created if missing), or null without a database.</summary>
+    private IEngineStore? Store
+    {
+        get
+        {
+            if (_databasePath is null)
+            {
+                return null;
+            }
+
+            _services ??= new ServiceCollection()
+                .AddSingleton<IClock>(SystemClock.Instance)
+                .AddMedCoordEngine(o => (o.DatabasePath, o.DataKey, o.AuditKey) = (_databasePath, _keys!.Data, _keys.Audit))
+                .BuildServiceProvider();
+            return _services.GetRequiredService<CoordinationEngine>().Store;
+        }
+    }
 
     public static async Task<ClaimLedger?> OpenAsync(string claimsPath, string? databasePath, Func<string, string?> environment, TextWriter stderr)
     {
@@ -143,7 +163,7 @@ internal sealed class ClaimLedger : IDisposable
         var claims = batch.Claims.Select(c => c with { Status = ClaimStatus.Submitted }).ToList();
         if (databasePath is null)
         {
-            return new ClaimLedger(claims, batch.Envelope.ControlNumber, null);
+            return new ClaimLedger(claims, batch.Envelope.ControlNumber, null, null);
         }
 
         var (keys, keyErrors) = EngineKeys.Read(null, null, environment);
@@ -162,12 +182,14 @@ internal sealed class ClaimLedger : IDisposable
             return null;
         }
 
-        var services = new ServiceCollection()
-            .AddSingleton<IClock>(SystemClock.Instance)
-            .AddMedCoordEngine(o => (o.DatabasePath, o.DataKey, o.AuditKey) = (databasePath, keys.Data, keys.Audit))
-            .BuildServiceProvider();
-        var ledger = new ClaimLedger(claims, batch.Envelope.ControlNumber, services);
-        ledger.Claims = [.. claims.Select(c => ledger.Store!.Find<Claim>(c.Id) is { } stored ? ledger.Keep(stored) : c)];
+        var ledger = new ClaimLedger(claims, batch.Envelope.ControlNumber, databasePath, keys);
+
+        // A database that does not exist yet holds no claims: it is created only when something is saved.
+        if (File.Exists(databasePath))
+        {
+            ledger.Claims = [.. claims.Select(c => ledger.Store!.Find<Claim>(c.Id) is { } stored ? ledger.Keep(stored) : c)];
+        }
+
         return ledger;
     }
 

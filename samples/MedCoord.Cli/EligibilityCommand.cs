@@ -106,7 +106,7 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
             var who = $"{(r.Trace.Length > 0 ? $"coverage {r.Trace}" : "inquiry")}{(r.IsDependent ? " (dependent)" : string.Empty)}";
             var state = r.Active switch { true => "active", false => "inactive", null => "no coverage answer" };
             console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{who}: {state}; deductible {b.Deductible.Amount:0.00} ({b.Deductible.Remaining:0.00} left), out-of-pocket maximum {b.OutOfPocketMaximum.Amount:0.00} ({b.OutOfPocketMaximum.Remaining:0.00} left), coinsurance {b.CoinsurancePercent:0.##} %, copays {(b.Copays.Count == 0 ? "none" : string.Join(", ", b.Copays.Select(c => $"{c.Key} {c.Value:0.00}")))}")));
+                $"{who}: {state}; deductible {b.Deductible.Amount:0.00} ({b.Deductible.Remaining:0.00} left), out-of-pocket maximum {b.OutOfPocketMaximum.Amount:0.00} ({b.OutOfPocketMaximum.Remaining:0.00} left), coinsurance {b.CoinsurancePercent:0.##} %, copays {(b.Copays.Count == 0 ? "none" : string.Join(", ", b.Copays.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.00}")))}")));
             if (r.AuthorizationRequired.Count > 0)
             {
                 console.MarkupLine(Markup.Escape($"  prior authorisation required: {string.Join(", ", r.AuthorizationRequired)}"));

@@ -351,7 +351,7 @@ internal static class X12Transactions
         var sets = interchange.Transactions.ToList();
         foreach (var other in sets.Where(t => t.Id != id))
         {
-            errors.Add(other.Segments[0].Error($"is a {other.Id} transaction set; expected {what} ({id})"));
+            errors.Add(other.Segments[0].Error($"is transaction set {other.Id}; expected {what} ({id})"));
         }
 
         if (sets.Count == 0)

@@ -138,6 +138,6 @@ public sealed class AcknowledgementTests
     {
         var (_, errors) = Acknowledgements.Read277(X12Files.Read("accepted.999"));
 
-        Assert.Equal(["segment 3 (ST): is a 999 transaction set; expected a claim acknowledgement (277)"], errors.Select(e => e.ToString()));
+        Assert.Equal(["segment 3 (ST): is transaction set 999; expected a claim acknowledgement (277)"], errors.Select(e => e.ToString()));
     }
 }
