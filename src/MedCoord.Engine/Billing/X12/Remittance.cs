@@ -84,7 +84,7 @@ public sealed record ProviderAdjustment(int Position, string ProviderId, string 
 
 /// <summary>
 /// Reads 835 remittances (005010X221A1): BPR, TRN, CLP, CAS, MOA, AMT*AU, SVC, DTM*472/150, AMT*B6, LQ*HE and PLB. A
-/// file is refused when it does not balance: BPR02 must equal Σ CLP04 − Σ PLB amounts; each claim's CLP03 less its
+/// file is refused when it does not balance: BPR02 must equal Σ CLP04 − Σ PLB amounts (minus BPR02 for a debit); each claim's CLP03 less its
 /// adjustments (claim and line) must equal CLP04; each line's SVC02 less its adjustments must equal SVC03. Thread safe.
 /// </summary>
 public static class RemittanceReader
@@ -187,10 +187,11 @@ public static class RemittanceReader
         }
 
         var claims = builders.Select(b => b.Build(errors)).ToList();
+        // A debit (BPR03 D) takes BPR02 back from the provider: the claims and adjustments come to minus BPR02.
         var net = claims.Sum(c => c.Paid) - plbs.Sum(p => p.Amount);
-        if (net != total)
+        if (net != (bpr[3] == "D" ? -total : total))
         {
-            errors.Add(bpr.Error($"the file does not balance: BPR02 is {M(total)}, but the claims pay {M(claims.Sum(c => c.Paid))} and the provider adjustments (PLB) take {M(plbs.Sum(p => p.Amount))}, which makes {M(net)}"));
+            errors.Add(bpr.Error($"the file does not balance: BPR02 is {M(total)}{(bpr[3] == "D" ? " (a debit)" : string.Empty)}, but the claims pay {M(claims.Sum(c => c.Paid))} and the provider adjustments (PLB) take {M(plbs.Sum(p => p.Amount))}, which makes {M(net)}"));
         }
 
         return errors.Count > before ? null : new Remittance(bpr.Position, trace, payerId, bpr[1], total, bpr[3], bpr[4], paid, claims, plbs);

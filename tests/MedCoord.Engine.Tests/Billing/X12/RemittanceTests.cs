@@ -112,6 +112,17 @@ public sealed class RemittanceTests
     }
 
     [Fact]
+    public void Read_Debit_BalancesAgainstMinusBpr02()
+    {
+        // A recovery larger than the claims' payments: the payer takes 4.20 back.
+        var text = X12Files.Text("paid.835").Replace("BPR*C*165.8*C*", "BPR*D*4.2*D*", StringComparison.Ordinal).Replace("WO:PREVCLM99*10~", "WO:PREVCLM99*180~", StringComparison.Ordinal);
+
+        var remittance = Assert.Single(Remittances(text));
+
+        Assert.Equal(("D", 4.2m), (remittance.CreditDebit, remittance.TotalPaid));
+    }
+
+    [Fact]
     public void Read_AmountNotANumber_NamesTheElement()
     {
         var errors = RemittanceReader.Read(X12Files.Read("bad-number.835")).Errors;
