@@ -160,6 +160,17 @@ internal sealed class ClaimLedger : IDisposable
             return null;
         }
 
+        // Acknowledgements and remittances find claims by id: the ids must be unique.
+        foreach (var duplicate in batch.Claims.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            await stderr.WriteLineAsync($"{claimsPath}: claims: id '{duplicate.Key}' is used by {duplicate.Count()} claims");
+        }
+
+        if (batch.Claims.GroupBy(c => c.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            return null;
+        }
+
         var claims = batch.Claims.Select(c => c with { Status = ClaimStatus.Submitted }).ToList();
         if (databasePath is null)
         {

@@ -95,6 +95,18 @@ public sealed class X12CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Remit_ClaimIdsNotUnique_ExitsTwo()
+    {
+        var claims = Temp("claims.json");
+        File.WriteAllText(claims, File.ReadAllText(TestData("claims.json")).Replace("\"CLM-2026-0002\"", "\"CLM-2026-0001\"", StringComparison.Ordinal));
+
+        var (code, _, stderr) = await Run("remit", X12("paid.835"), "--claims", claims, "--out", Temp("posting.json"));
+
+        Assert.Equal(2, code);
+        Assert.Equal($"{claims}: claims: id 'CLM-2026-0001' is used by 2 claims{Environment.NewLine}", stderr);
+    }
+
+    [Fact]
     public async Task Ack_999Accepted_MovesEveryClaimToAccepted()
     {
         var (code, stdout, stderr) = await Run("ack", X12("accepted.999"), "--claims", TestData("claims.json"));
