@@ -99,7 +99,8 @@ public static class SolverCommandLine
         var claimFile = new Argument<string>("claims") { Description = "The claim file (docs/claim-format.md)." };
         var x12Option = new Option<string>("--x12") { Description = "Write the X12 837P file here.", Required = true };
         var claim = new Command("claim", "Check claims, print each patient's responsibility estimate, and write the X12 837P file.") { claimFile, x12Option };
-        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit, demo, claim };
+        var x12 = new X12Commands();
+        var root = new RootCommand("MedCoord appointment solver.") { solve, validate, recommend, fill, replan, audit, demo, claim, x12.Eligibility, x12.Ack, x12.Remit };
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -147,6 +148,11 @@ public static class SolverCommandLine
             if (parse.CommandResult.Command == claim)
             {
                 return await new ClaimCommand(parse.GetValue(claimFile)!, parse.GetValue(x12Option)!).RunAsync(console, stderr);
+            }
+
+            if (x12.Find(parse, environment) is { } x12Command)
+            {
+                return await x12Command(console, stderr);
             }
 
             if (parse.CommandResult.Command == demo)

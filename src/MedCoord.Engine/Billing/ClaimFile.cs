@@ -19,7 +19,7 @@ public sealed record ClaimBatch(X12Envelope Envelope, IReadOnlyList<Claim> Claim
 /// </summary>
 public static class ClaimFile
 {
-    private static readonly JsonSerializerOptions Options = new JsonSerializerOptions
+    internal static readonly JsonSerializerOptions Options = new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -71,7 +71,7 @@ public static class ClaimFile
     }
 
     /// <summary>What a deserialization error means for the file, without the reader's type names.</summary>
-    private static string Describe(JsonException ex)
+    internal static string Describe(JsonException ex)
     {
         var what = ex.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
         if (what.Contains("doesn't allow null values", StringComparison.Ordinal))
@@ -137,7 +137,7 @@ public static class ClaimFile
         string? PayerClaimNumber = null,
         IReadOnlyList<PriorPayerDto>? PriorPayers = null);
 
-    private sealed record CoverageDto(
+    internal sealed record CoverageDto(
         string Id,
         string PayerId,
         string PayerName,
@@ -154,7 +154,7 @@ public static class ClaimFile
         public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? [], ClaimFilingIndicator);
     }
 
-    private sealed record BenefitsDto(
+    internal sealed record BenefitsDto(
         Accumulator Deductible,
         decimal CoinsurancePercent,
         Accumulator OutOfPocketMaximum,

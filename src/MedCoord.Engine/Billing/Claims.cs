@@ -106,6 +106,9 @@ public sealed record Claim(
 {
     /// <summary>Gets the total charge: the sum of the lines' charges.</summary>
     public decimal TotalCharge => Lines.Sum(l => l.Charge);
+
+    /// <summary>Gets the payments posted from remittances (835), oldest first.</summary>
+    public IReadOnlyList<ClaimPayment> Payments { get; init; } = [];
 }
 
 /// <summary>A claim that has waited in one status past its limit.</summary>
@@ -190,7 +193,7 @@ public static class ClaimLifecycle
         [ClaimStatus.Draft] = [ClaimStatus.Ready],
         [ClaimStatus.Ready] = [ClaimStatus.Submitted, ClaimStatus.Draft],
         [ClaimStatus.Submitted] = [ClaimStatus.Accepted, ClaimStatus.Rejected],
-        [ClaimStatus.Accepted] = [ClaimStatus.Paid, ClaimStatus.PartiallyPaid, ClaimStatus.Denied],
+        [ClaimStatus.Accepted] = [ClaimStatus.Paid, ClaimStatus.PartiallyPaid, ClaimStatus.Denied, ClaimStatus.Rejected],
         [ClaimStatus.Rejected] = [ClaimStatus.Draft, ClaimStatus.Closed],
         [ClaimStatus.Paid] = [ClaimStatus.Closed],
         [ClaimStatus.PartiallyPaid] = [ClaimStatus.Appealed, ClaimStatus.Closed],

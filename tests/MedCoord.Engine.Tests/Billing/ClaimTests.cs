@@ -73,7 +73,7 @@ public sealed class ClaimTests
             (ClaimStatus.Draft, ClaimStatus.Ready) => true,
             (ClaimStatus.Ready, ClaimStatus.Submitted or ClaimStatus.Draft) => true,
             (ClaimStatus.Submitted, ClaimStatus.Accepted or ClaimStatus.Rejected) => true,
-            (ClaimStatus.Accepted, ClaimStatus.Paid or ClaimStatus.PartiallyPaid or ClaimStatus.Denied) => true,
+            (ClaimStatus.Accepted, ClaimStatus.Paid or ClaimStatus.PartiallyPaid or ClaimStatus.Denied or ClaimStatus.Rejected) => true,
             (ClaimStatus.Rejected, ClaimStatus.Draft or ClaimStatus.Closed) => true,
             (ClaimStatus.Paid, ClaimStatus.Closed) => true,
             (ClaimStatus.PartiallyPaid or ClaimStatus.Denied, ClaimStatus.Appealed or ClaimStatus.Closed) => true,
