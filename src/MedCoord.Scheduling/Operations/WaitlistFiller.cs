@@ -90,15 +90,25 @@ public static class WaitlistFiller
             .Where(x => !bookedIds.Contains(x.Request.Id) && !inSeries.Contains(x.Request.Id))
             .OrderByDescending(x => x.Request.Priority).ThenBy(x => x.Request.Earliest ?? problem.Horizon.Start).ThenBy(x => x.Index)
             .Select(x => x.Request);
+        // Pass after pass until nothing more is filled: a request whose predecessor was filled later in a pass may fit now.
         var filled = new List<Assignment>();
-        foreach (var request in waiting)
+        var left = waiting.ToList();
+        bool more;
+        do
         {
-            if (recommender.Recommend(request.Id, 1, stepMinutes, UsesFreedTime).Slots is [var slot])
+            more = false;
+            foreach (var request in left.ToList())
             {
-                recommender.Book(request.Id, slot);
-                filled.Add(new Assignment(request.Id, request.PatientId, slot.ProviderId, slot.RoomId, slot.FacilityId, slot.Start, slot.End));
+                if (recommender.Recommend(request.Id, 1, stepMinutes, UsesFreedTime).Slots is [var slot])
+                {
+                    recommender.Book(request.Id, slot);
+                    filled.Add(new Assignment(request.Id, request.PatientId, slot.ProviderId, slot.RoomId, slot.FacilityId, slot.Start, slot.End));
+                    left.Remove(request);
+                    more = true;
+                }
             }
         }
+        while (more);
 
         var released = freed.Where(a => a.RequestId != cancelledRequestId).Select(a => gone[a.RequestId]).ToList();
         var filledIds = filled.Select(a => a.RequestId).ToHashSet(StringComparer.Ordinal);

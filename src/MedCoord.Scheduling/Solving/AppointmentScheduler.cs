@@ -135,7 +135,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             throw new ProblemValidationException(errors);
         }
 
-        var settings = Resolve(options, problem.Options);
+        var settings = Resolve(options, problem.Options) with { Cancellation = cancellationToken };
         var clock = Stopwatch.StartNew();
         var calendar = new Calendar(problem);
         var candidates = RequestCandidates.Build(calendar);
@@ -167,15 +167,17 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         }
 
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        var trivialBound = candidates.Where(c => c.CanBeScheduled).Sum(c => (long)c.Request.Priority);
         if (PlacementCheck.FirstViolation(byId, placements) is { } why)
         {
             settings.Monitor.PlacementsDropped("the search", why);
             placements = PlacementCheck.KeepValid(byId, placements);
-            result = result with { Status = ScheduleStatus.Feasible, Placements = placements, PriorityBound = candidates.Where(c => c.CanBeScheduled).Sum(c => (long)c.Request.Priority) };
+            result = result with { Status = ScheduleStatus.Feasible, Placements = placements, PriorityBound = trivialBound };
         }
 
+        // In start order, so that each booking joins the end of its resources' lists.
         var book = new Book();
-        foreach (var (id, placement) in placements)
+        foreach (var (id, placement) in placements.OrderBy(p => p.Value.Start))
         {
             book.Add(byId[id], placement);
         }
@@ -187,14 +189,14 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             return result;
         }
 
-        // A request that still fits adds priority: a search that called its schedule optimal without it was wrong.
+        // A request that still fits adds priority: a search that called its schedule optimal without it, or proved a
+        // bound below what the book now holds, was wrong, and only the trivial bound is left.
+        var priority = book.Placements.Keys.Sum(id => (long)byId[id].Request.Priority);
         return result with
         {
             Status = result.Status == ScheduleStatus.Optimal ? ScheduleStatus.Feasible : result.Status,
             Placements = book.Placements,
-            PriorityBound = result.Status == ScheduleStatus.Optimal
-                ? candidates.Where(c => c.CanBeScheduled).Sum(c => (long)c.Request.Priority)
-                : Math.Max(result.PriorityBound, book.Placements.Keys.Sum(id => (long)byId[id].Request.Priority)),
+            PriorityBound = result.Status == ScheduleStatus.Optimal || priority > result.PriorityBound ? trivialBound : result.PriorityBound,
         };
     }
 
@@ -216,7 +218,25 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         }
 
         var capacityBound = CapacityBound.Compute(calendar, candidates, settings.TimeLimit.ToTimeSpan() * CapacityBound.TimeShare);
-        return new PhasedSolver(new ScheduleModel(candidates, soft: SoftRules.From(calendar, settings.SoftRules)), capacityBound, settings, progress, cancellationToken, clock).Solve();
+        var whole = new PhasedSolver(new ScheduleModel(candidates, soft: SoftRules.From(calendar, settings.SoftRules)), capacityBound, settings, progress, cancellationToken, clock).Solve();
+        if (whole is not { Status: ScheduleStatus.Feasible, Placements: { } placements } || whole.PriorityBound <= placements.Keys.Sum(id => (long)calendar.Requests[id].Priority)
+            || cancellationToken.IsCancellationRequested || clock.Elapsed.TotalSeconds >= settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare)
+        {
+            return whole;
+        }
+
+        // Level 1 is not proven: improve its schedule neighbourhood by neighbourhood for the rest of the time. Both
+        // bounds hold, so the lower one is kept.
+        var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
+        var start = new Book();
+        foreach (var (id, placement) in placements)
+        {
+            start.Add(byId[id], placement);
+        }
+
+        var improved = new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock).Improve(start);
+        var priority = improved.Placements!.Keys.Sum(id => (long)calendar.Requests[id].Priority);
+        return improved with { PriorityBound = Math.Max(priority, Math.Min(improved.PriorityBound, whole.PriorityBound)) };
     }
 
     /// <inheritdoc />

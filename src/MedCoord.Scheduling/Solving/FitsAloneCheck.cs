@@ -17,7 +17,7 @@ internal static class FitsAloneCheck
     /// <returns>True when it fits, false when it provably cannot, null when the check ran out of time.</returns>
     public static bool? FitsWithPredecessors(RequestCandidates request, IReadOnlyDictionary<string, RequestCandidates> all, TimeSpan timeLimit, SolveSettings settings)
     {
-        if (timeLimit <= TimeSpan.Zero)
+        if (timeLimit <= TimeSpan.Zero || settings.Cancellation.IsCancellationRequested)
         {
             return null;
         }
@@ -42,7 +42,7 @@ internal static class FitsAloneCheck
 
         var model = new ScheduleModel([.. chain.Values]);
         model.Model.Add(model.Requests[request.Request.Id].Scheduled == 1);
-        return CpSatRunner.Solve(model.Model, settings.CpSat(timeLimit.TotalSeconds, workers: 1), CpSatCall.FitsAlone, settings.Monitor).Status switch
+        return CpSatRunner.Solve(model.Model, settings.CpSat(timeLimit.TotalSeconds, workers: 1), CpSatCall.FitsAlone, settings.Monitor, cancellationToken: settings.Cancellation).Status switch
         {
             CpSolverStatus.Optimal or CpSolverStatus.Feasible => true,
             CpSolverStatus.Infeasible => false,

@@ -52,7 +52,7 @@ internal static class FixedConflict
 
             m.Model.ClearAssumptions();
             m.Model.AddAssumptions(assumed.Select(id => (ILiteral)m.FixedLiterals[id]));
-            var answer = CpSatRunner.Solve(m.Model, settings.CpSat(seconds, workers: 1), CpSatCall.FixedConflict, settings.Monitor);
+            var answer = CpSatRunner.Solve(m.Model, settings.CpSat(seconds, workers: 1), CpSatCall.FixedConflict, settings.Monitor, cancellationToken: settings.Cancellation);
             return answer.Status == CpSolverStatus.Infeasible
                 ? [.. answer.Solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()]
                 : null;

@@ -280,7 +280,6 @@ internal sealed class NeighbourhoodSearch
     private Score? Finish(Book book, Job job, SubResult result)
     {
         var stale = job.Version != _version;
-        _proven = result.Status == CpSolverStatus.Optimal && job.Free.Count == _movable.Count && !stale;
         _size = _settings.NeighbourhoodSize ?? (result.Status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5));
         if (result.Placements is not { } placements)
         {
@@ -330,6 +329,9 @@ internal sealed class NeighbourhoodSearch
             }
         }
 
+        // A neighbourhood holding every movable request, solved to optimality from the book as it stands, proves the
+        // schedule optimal: only once its result has passed every check and been kept.
+        _proven |= result.Status == CpSolverStatus.Optimal && job.Free.Count == _movable.Count && !stale;
         _version++;
         return after.Minus(before);
     }

@@ -76,6 +76,9 @@ internal sealed record SolveSettings(Duration TimeLimit, int Workers, int Seed, 
     /// <summary>Gets whether every CP-SAT call runs with presolve off.</summary>
     public bool Conservative { get; init; }
 
+    /// <summary>Gets the solve's cancellation, which every CP-SAT call after the search (explanations, conflicts) honours too.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Gets what counts and logs the answers this solve dropped.</summary>
     public SolveMonitor Monitor { get; init; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
@@ -128,6 +131,13 @@ internal sealed class PhasedSolver
 
     /// <summary>The share of the time limit the search may use; the rest is kept for explaining unscheduled requests.</summary>
     public const double SearchShare = 0.95;
+
+    /// <summary>
+    /// The share of the time limit level 1 may take as one model: where it is not proven by then, the schedule is
+    /// improved neighbourhood by neighbourhood for the rest of the search's share, which moves on where one model's
+    /// search (above all with one worker) stays at its first-fit hint.
+    /// </summary>
+    public const double PhaseOneShare = 0.6;
 
     public PhasedResult Solve()
     {
@@ -194,7 +204,8 @@ internal sealed class PhasedSolver
 
     private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) RunPhase(int phase, long priority, long priorityBound)
     {
-        var remaining = (_settings.TimeLimit.TotalSeconds * SearchShare) - _clock.Elapsed.TotalSeconds;
+        var until = _settings.TimeLimit.TotalSeconds * (phase == 1 ? PhaseOneShare : SearchShare);
+        var remaining = until - _clock.Elapsed.TotalSeconds;
         if (remaining <= 0 || _cancellation.IsCancellationRequested)
         {
             return (CpSolverStatus.Unknown, null, 0, 0);

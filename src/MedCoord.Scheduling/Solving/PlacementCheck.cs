@@ -42,15 +42,10 @@ internal static class PlacementCheck
                 return $"request '{id}' {why}";
             }
 
-            var facility = c.Facilities.First(f => f.FacilityId == p.Facility.FacilityId);
-            var room = p.Room is null ? null : facility.Rooms.First(r => r.RoomId == p.Room.RoomId);
-            var booking = Booking.Of(c, facility, p.Provider?.ProviderId, room?.RoomId, p.Start);
-            if (!book.Fits(booking, room?.Capacity ?? 1, facility.Pools))
+            if (!TryBook(book, c, p))
             {
                 return $"request '{id}' overlaps another booking of its patient, provider, room or equipment";
             }
-
-            book.Add(c, p);
         }
 
         foreach (var (id, p) in placements)
@@ -85,6 +80,20 @@ internal static class PlacementCheck
         }
 
         return null;
+    }
+
+    /// <summary>Adds a placement (one of the request's options) to the book if it fits what the book holds; whether it did.</summary>
+    private static bool TryBook(Book book, RequestCandidates c, Placement p)
+    {
+        var facility = c.Facilities.First(f => f.FacilityId == p.Facility.FacilityId);
+        var room = p.Room is null ? null : facility.Rooms.First(r => r.RoomId == p.Room.RoomId);
+        if (!book.Fits(Booking.Of(c, facility, p.Provider?.ProviderId, room?.RoomId, p.Start), room?.Capacity ?? 1, facility.Pools))
+        {
+            return false;
+        }
+
+        book.Add(c, p);
+        return true;
     }
 
     /// <summary>Why a placement is not one of the request's options (or not where it is fixed); null when it is.</summary>
@@ -134,12 +143,7 @@ internal static class PlacementCheck
         {
             if (candidates.TryGetValue(id, out var c) && OptionViolation(c, p) is null)
             {
-                var facility = c.Facilities.First(f => f.FacilityId == p.Facility.FacilityId);
-                var room = p.Room is null ? null : facility.Rooms.First(r => r.RoomId == p.Room.RoomId);
-                if (book.Fits(Booking.Of(c, facility, p.Provider?.ProviderId, room?.RoomId, p.Start), room?.Capacity ?? 1, facility.Pools))
-                {
-                    book.Add(c, p);
-                }
+                TryBook(book, c, p);
             }
         }
 

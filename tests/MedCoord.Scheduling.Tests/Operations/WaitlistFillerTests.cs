@@ -64,6 +64,22 @@ public sealed class WaitlistFillerTests
     }
 
     [Fact]
+    public void Fill_HigherPriorityRequestFollowingALowerOne_IsFilledOnceItsPredecessorIs()
+    {
+        var problem = Hour(
+            Request("lab", "p1", "visit"), Request("consult", "p1", "visit") with { After = [new RequestLink("lab", 0, null)] },
+            Request("w1", "p2", "visit"), Request("w2", "p2", "visit", priority: 5) with { After = [new RequestLink("w1", 0, null)] });
+        var book = BookOf(
+            [At("lab", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("consult", "p1", "2026-12-07T09:30:00-05:00", "2026-12-07T10:00:00-05:00")],
+            ["w1", "w2"]);
+
+        var result = WaitlistFiller.Fill(problem, book, "lab");
+
+        Assert.Equal(["w1", "w2"], result.Filled.Select(a => a.RequestId));
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+    }
+
+    [Fact]
     public void Fill_CancelledPredecessor_ReleasesItsFollowerAndFillsBothSlots()
     {
         var problem = Hour(

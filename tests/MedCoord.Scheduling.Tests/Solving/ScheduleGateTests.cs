@@ -54,6 +54,19 @@ public sealed class ScheduleGateTests
     }
 
     [Fact]
+    public void Monitor_DroppedSolution_LogsTheConstraintByIndexOnlyAndCountsIt()
+    {
+        var logger = new ListLogger();
+        var monitor = new SolveMonitor(logger);
+
+        monitor.Dropped(CpSatCall.Neighbourhood, "constraint 7 (NoOverlap): intervals 2 [14400, 14430) and 5 [14410, 14440) overlap");
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((1001, "A CP-SAT solution of the Neighbourhood call broke its model and was dropped: constraint 7 (NoOverlap)"), (entry.Id.Id, entry.Message));
+        Assert.Equal(1, monitor.DroppedSolutions);
+    }
+
+    [Fact]
     public void Complete_ARequestThatStillFits_IsInsertedAndAnOptimalClaimWithoutItIsWithdrawn()
     {
         var (all, byId) = Candidates();

@@ -90,7 +90,7 @@ internal static class CpSatRunner
                 : answer;
         }
 
-        if (answer.Status == CpSolverStatus.Infeasible && !limits.Conservative)
+        if (answer.Status == CpSolverStatus.Infeasible && !limits.Conservative && !cancellationToken.IsCancellationRequested)
         {
             // Presolve's reductions could have cut every solution: confirm with presolve off before anything relies on it.
             var left = limits.Seconds - started.Elapsed.TotalSeconds;
@@ -109,6 +109,12 @@ internal static class CpSatRunner
         CancellationToken cancellationToken)
     {
         var solver = new CpSolver { StringParameters = Parameters(limits) };
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // StopSearch has no effect before the solve starts: a call made after a cancellation does not start.
+            return new CpSatAnswer(CpSolverStatus.Unknown, null, double.NaN, solver);
+        }
+
         CpSolverStatus status;
         using (cancellationToken.Register(solver.StopSearch))
         {
@@ -118,7 +124,7 @@ internal static class CpSatRunner
 
         if (status == CpSolverStatus.ModelInvalid)
         {
-            throw new InvalidOperationException($"The {call} model is invalid: {model.Validate()}");
+            throw new InvalidOperationException($"The {call} model is invalid (a fault of the library, not of the problem).");
         }
 
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -162,11 +168,11 @@ internal sealed class SolveMonitor
     /// <summary>Gets how many solutions or placements were dropped.</summary>
     public int DroppedSolutions => Volatile.Read(ref _dropped);
 
-    /// <summary>A CP-SAT solution broke its model and was dropped.</summary>
+    /// <summary>A CP-SAT solution broke its model and was dropped; the log names the constraint or variable by index only (values are times of appointments).</summary>
     public void Dropped(CpSatCall call, string violation)
     {
         Interlocked.Increment(ref _dropped);
-        Log.SolutionDropped(_logger, call, violation);
+        Log.SolutionDropped(_logger, call, violation.Split(':')[0]);
     }
 
     /// <summary>Placements broke a rule of the problem and were dropped.</summary>

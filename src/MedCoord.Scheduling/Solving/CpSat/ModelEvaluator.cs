@@ -26,7 +26,7 @@ internal static class ModelEvaluator
         {
             if (!InDomain(model.Variables[i].Domain, values[i]))
             {
-                return $"variable {Name(model, i)} = {values[i]} is outside its domain";
+                return $"variable {i}: {values[i]} is outside its domain";
             }
         }
 
@@ -41,7 +41,15 @@ internal static class ModelEvaluator
             var why = Violation(model, constraint, values);
             if (why is not null)
             {
-                return $"constraint {c}{(constraint.Name.Length > 0 ? $" '{constraint.Name}'" : string.Empty)} ({constraint.ConstraintCase}): {why}";
+                return $"constraint {c} ({constraint.ConstraintCase}): {why}";
+            }
+        }
+
+        foreach (var literal in model.Assumptions)
+        {
+            if (!IsTrue(values, literal))
+            {
+                return $"assumption {literal}: it is false";
             }
         }
 
@@ -107,16 +115,31 @@ internal static class ModelEvaluator
 
             case ConstraintProto.ConstraintOneofCase.Cumulative:
             {
+                // A sweep over starts and ends (an end frees its demand before a start at the same minute takes it).
                 var capacity = Value(c.Cumulative.Capacity, values);
-                var uses = c.Cumulative.Intervals
-                    .Select((interval, i) => (Interval: interval, Demand: Value(c.Cumulative.Demands[i], values)))
-                    .Where(u => IsPresent(model, u.Interval, values))
-                    .Select(u => (Start: Value(model.Constraints[u.Interval].Interval.Start, values), End: Value(model.Constraints[u.Interval].Interval.End, values), u.Demand))
-                    .Where(u => u.End > u.Start)
-                    .ToList();
-                foreach (var at in uses.Select(u => u.Start).Distinct())
+                var events = new List<(long At, long Change)>();
+                for (var i = 0; i < c.Cumulative.Intervals.Count; i++)
                 {
-                    var load = uses.Where(u => u.Start <= at && at < u.End).Sum(u => u.Demand);
+                    var interval = c.Cumulative.Intervals[i];
+                    if (!IsPresent(model, interval, values))
+                    {
+                        continue;
+                    }
+
+                    var (start, end) = (Value(model.Constraints[interval].Interval.Start, values), Value(model.Constraints[interval].Interval.End, values));
+                    if (end > start)
+                    {
+                        var demand = Value(c.Cumulative.Demands[i], values);
+                        events.Add((start, demand));
+                        events.Add((end, -demand));
+                    }
+                }
+
+                events.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Change.CompareTo(b.Change));
+                var load = 0L;
+                foreach (var (at, change) in events)
+                {
+                    load = checked(load + change);
                     if (load > capacity)
                     {
                         return $"demand {load} at {at} exceeds capacity {capacity}";
@@ -184,7 +207,4 @@ internal static class ModelEvaluator
 
         return false;
     }
-
-    private static string Name(CpModelProto model, int variable) =>
-        model.Variables[variable].Name is { Length: > 0 } name ? $"{variable} '{name}'" : variable.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

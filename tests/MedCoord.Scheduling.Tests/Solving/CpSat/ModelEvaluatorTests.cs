@@ -16,7 +16,7 @@ public sealed class ModelEvaluatorTests
         model.NewIntVarFromDomain(Google.OrTools.Util.Domain.FromValues([1, 5, 9]), "start[r-1]");
 
         Assert.Null(Check(model, 5));
-        Assert.Equal("variable 0 'start[r-1]' = 6 is outside its domain", Check(model, 6));
+        Assert.Equal("variable 0: 6 is outside its domain", Check(model, 6));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class ModelEvaluatorTests
         model.NewIntervalVar(start, size, end, "i");
 
         Assert.Null(Check(model, 3, 4, 7));
-        Assert.Equal("constraint 0 'i' (Interval): start 3 + size 4 != end 8", Check(model, 3, 4, 8));
+        Assert.Equal("constraint 0 (Interval): start 3 + size 4 != end 8", Check(model, 3, 4, 8));
     }
 
     [Fact]
@@ -147,6 +147,32 @@ public sealed class ModelEvaluatorTests
         Assert.Null(Check(model, 3, 4, 12, 4));
         Assert.Equal("constraint 0 (IntProd): the target is not the product 12", Check(model, 3, 4, 11, 4));
         Assert.Equal("constraint 1 (LinMax): the target is not the maximum 4", Check(model, 3, 4, 12, 3));
+    }
+
+    [Fact]
+    public void FirstViolation_Cumulative_AnEndFreesItsDemandForAStartAtTheSameMinute()
+    {
+        var model = new CpModel();
+        var starts = Enumerable.Range(0, 2).Select(i => model.NewIntVar(0, 100, $"s{i}")).ToList();
+        var cumulative = model.AddCumulative(1);
+        foreach (var interval in starts.Select((s, i) => model.NewFixedSizeIntervalVar(s, 10, $"i{i}")))
+        {
+            cumulative.AddDemand(interval, 1);
+        }
+
+        Assert.Null(Check(model, 0, 10));
+        Assert.Equal("constraint 0 (Cumulative): demand 2 at 9 exceeds capacity 1", Check(model, 0, 9));
+    }
+
+    [Fact]
+    public void FirstViolation_AssumptionThatIsFalse_IsAViolation()
+    {
+        var model = new CpModel();
+        var (a, b) = (model.NewBoolVar("a"), model.NewBoolVar("b"));
+        model.AddAssumptions([a, b.Not()]);
+
+        Assert.Null(Check(model, 1, 0));
+        Assert.Equal("assumption -2: it is false", Check(model, 1, 1));
     }
 
     [Fact]
