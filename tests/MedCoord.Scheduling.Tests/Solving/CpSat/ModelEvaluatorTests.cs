@@ -73,6 +73,7 @@ public sealed class ModelEvaluatorTests
         var amo = Enumerable.Range(0, 3).Select(i => amoModel.NewBoolVar($"m{i}")).ToList();
         amoModel.AddAtMostOne(amo);
         Assert.Null(Check(amoModel, 0, 0, 0));
+        Assert.Null(Check(amoModel, 0, 1, 0));
         Assert.Equal("constraint 0 (AtMostOne): more than one literal is true", Check(amoModel, 1, 0, 1));
 
         var exactlyModel = new CpModel();
@@ -101,11 +102,13 @@ public sealed class ModelEvaluatorTests
     public void FirstViolation_IntervalWhoseEndIsNotStartPlusSize_IsAViolation()
     {
         var model = new CpModel();
-        var (start, size, end) = (model.NewIntVar(0, 20, "start"), model.NewIntVar(0, 20, "size"), model.NewIntVar(0, 40, "end"));
+        var (start, size, end) = (model.NewIntVar(0, 20, "start"), model.NewIntVar(-5, 20, "size"), model.NewIntVar(0, 40, "end"));
         model.NewIntervalVar(start, size, end, "i");
 
         Assert.Null(Check(model, 3, 4, 7));
+        Assert.Null(Check(model, 3, 0, 3));
         Assert.Equal("constraint 0 (Interval): start 3 + size 4 != end 8", Check(model, 3, 4, 8));
+        Assert.Equal("constraint 0 (Interval): its size is -1", Check(model, 3, -1, 2));
     }
 
     [Fact]
@@ -134,6 +137,11 @@ public sealed class ModelEvaluatorTests
         Assert.Null(Check(model, 1, 2000));
         Assert.Null(Check(model, 0, -100));
         Assert.Equal("constraint 0 (IntDiv): 2 != 2000 / 1440", Check(model, 2, 2000));
+
+        var byZero = new CpModel();
+        var (q, n, d) = (byZero.NewIntVar(-5, 5, "q"), byZero.NewIntVar(-5, 5, "n"), byZero.NewIntVar(-5, 5, "d"));
+        byZero.AddDivisionEquality(q, n, d);
+        Assert.Equal("constraint 0 (IntDiv): division by zero", Check(byZero, 0, 3, 0));
     }
 
     [Fact]
@@ -173,6 +181,30 @@ public sealed class ModelEvaluatorTests
 
         Assert.Null(Check(model, 1, 0));
         Assert.Equal("assumption -2: it is false", Check(model, 1, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_SumBeyondLong_Overflows()
+    {
+        var model = new CpModel();
+        var (x, y) = (model.NewIntVar(0, long.MaxValue / 2, "x"), model.NewIntVar(0, long.MaxValue / 2, "y"));
+        model.Add((4 * x) + y <= 10);
+
+        Assert.Throws<OverflowException>(() => Check(model, long.MaxValue / 2, 0));
+    }
+
+    [Fact]
+    public void Objective_OfAMinimisationWithoutScaling_EqualsWhatTheSolverReports()
+    {
+        var model = new CpModel();
+        var x = model.NewIntVar(0, 10, "x");
+        model.Add(x >= 4);
+        model.Minimize((3 * x) + 2);
+        var solver = new CpSolver { StringParameters = "num_workers:1" };
+
+        Assert.Equal(CpSolverStatus.Optimal, solver.Solve(model));
+        Assert.Equal(14, ModelEvaluator.Objective(model.Model, solver.Response!.Solution.ToArray()));
+        Assert.Equal(8, ModelEvaluator.Objective(model.Model, [2]));
     }
 
     [Fact]
