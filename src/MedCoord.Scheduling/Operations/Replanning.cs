@@ -98,9 +98,7 @@ internal static class Replanning
                 }
 
                 var c = byId[id];
-                var broken = c.Request.Links.FirstOrDefault(l => !book.Bookings.TryGetValue(l.RequestId, out var before)
-                    || book.Bookings[id].Start - before.End < l.MinGapMinutes
-                    || (l.MaxGapMinutes is { } max && book.Bookings[id].Start - before.End > max));
+                var broken = LinkRule.FirstBroken(c.Request, book.Bookings[id].Start, book.Bookings);
                 if (broken is not null)
                 {
                     book.Remove(id);
@@ -108,7 +106,7 @@ internal static class Replanning
                     displaced[id] = $"its link to request '{broken.RequestId}' no longer holds where it was";
                     changed = true;
                 }
-                else if (c.Series is { } place && !SeriesStands(place.Series, book))
+                else if (c.Series is { } place && !SeriesRule.Stands(place.Series, book.Placements))
                 {
                     // A series is booked whole and at its cadence: one visit that cannot stay unsettles the rest.
                     foreach (var visit in place.Series.RequestIds.Where(anchors.ContainsKey))
@@ -126,9 +124,6 @@ internal static class Replanning
 
         return (book, anchors, displaced);
     }
-
-    private static bool SeriesStands(Model.RequestSeries series, Book book) =>
-        series.RequestIds.All(book.Placements.ContainsKey) && SeriesRule.Holds(series, [.. series.RequestIds.Select(id => book.Placements[id])]);
 
     private static (Placement? Placement, string? Why) StillStands(Calendar calendar, Book book, RequestCandidates c, Assignment a, long start)
     {
@@ -161,28 +156,14 @@ internal static class Replanning
             return (null, "that time is no longer open for it");
         }
 
-        var at = MinuteSet.Of(start, start + 1);
-        if (provider is not null && !book.ProviderBlocked(provider.ProviderId, c.Duration, at).IsEmpty)
+        var placement = new Placement(facility, provider, room, start);
+        return ResourceRule.Clash(book, c, placement) switch
         {
-            return (null, $"provider '{provider.ProviderId}' is now taken then by a fixed booking or a higher-priority appointment");
-        }
-
-        if (room is not null && !book.RoomBlocked(room, c.Duration + c.Type.BufferMinutes, at).IsEmpty)
-        {
-            return (null, $"room '{room.RoomId}' is now taken then by a fixed booking or a higher-priority appointment");
-        }
-
-        if (facility.Pools.FirstOrDefault(pool => !book.PoolBlocked(pool, c.Duration, at).IsEmpty) is { } full)
-        {
-            return (null, $"every unit of equipment pool '{full.PoolId}' is now taken then by a fixed booking or a higher-priority appointment");
-        }
-
-        if (!book.PatientBlocked(c.Request.PatientId, c.Duration, at).IsEmpty)
-        {
-            return (null, "the patient now has a fixed booking or a higher-priority appointment then");
-        }
-
-        return (new Placement(facility, provider, room, start), null);
+            null => (placement, null),
+            ("patient", _) => (null, "the patient now has a fixed booking or a higher-priority appointment then"),
+            ("equipment", var pool) => (null, $"every unit of equipment pool '{pool}' is now taken then by a fixed booking or a higher-priority appointment"),
+            var (kind, id) => (null, $"{kind} '{id}' is now taken then by a fixed booking or a higher-priority appointment"),
+        };
     }
 
     /// <summary>Every previous appointment the new schedule moved or dropped, with why.</summary>

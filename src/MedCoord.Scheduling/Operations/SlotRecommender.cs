@@ -201,9 +201,7 @@ public sealed class SlotRecommender
         {
             if (_book.Bookings.TryGetValue(successor.Id, out var next))
             {
-                var latestEnd = next.Start - link.MinGapMinutes;
-                var earliestEnd = link.MaxGapMinutes is { } max ? next.Start - max : MinuteSet.Lowest + alone.Duration;
-                window = window.Intersect(MinuteSet.Of(earliestEnd - alone.Duration, latestEnd - alone.Duration + 1));
+                window = window.Intersect(LinkRule.WindowBefore(link, next.Start, alone.Duration));
             }
         }
 

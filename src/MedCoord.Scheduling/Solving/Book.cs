@@ -100,25 +100,18 @@ internal sealed class Book
     /// </summary>
     public RequestCandidates? Restrict(RequestCandidates c, IReadOnlySet<string> ignoring, MinuteSet? within = null)
     {
-        var window = within ?? MinuteSet.All;
-        foreach (var link in c.Request.Links.Where(l => !ignoring.Contains(l.RequestId)))
+        var kept = c.Request.Links.Where(l => !ignoring.Contains(l.RequestId)).ToList();
+        if (kept.Any(l => !Bookings.ContainsKey(l.RequestId)))
         {
-            if (!Bookings.TryGetValue(link.RequestId, out var previous))
-            {
-                return null;
-            }
-
-            window = window.Intersect(LinkRule.Window(link, previous.End));
+            return null;
         }
+
+        var window = (within ?? MinuteSet.All).Intersect(LinkRule.Window(kept, Bookings));
 
         var options = new List<FacilityOption>();
         foreach (var facility in c.Facilities)
         {
-            var starts = Free(facility.Starts.Intersect(window), s => PatientBlocked(c.Request.PatientId, c.Duration, s, ignoring));
-            foreach (var pool in facility.Pools)
-            {
-                starts = Free(starts, s => PoolBlocked(pool, c.Duration, s, ignoring));
-            }
+            var starts = ResourceRule.FreeOfPatientAndPools(this, c, facility, facility.Starts.Intersect(window), ignoring);
 
             if (starts.IsEmpty)
             {
@@ -126,10 +119,10 @@ internal sealed class Book
             }
 
             var providers = facility.Providers
-                .Select(p => p with { Starts = Free(starts.Intersect(p.Starts), s => ProviderBlocked(p.ProviderId, c.Duration, s, ignoring)) })
+                .Select(p => p with { Starts = ResourceRule.FreeWith(this, c, p, starts, ignoring) })
                 .Where(p => !p.Starts.IsEmpty).ToList();
             var rooms = facility.Rooms
-                .Select(r => r with { Starts = Free(starts.Intersect(r.Starts), s => RoomBlocked(r, c.Duration + c.Type.BufferMinutes, s, ignoring)) })
+                .Select(r => r with { Starts = ResourceRule.FreeIn(this, c, r, starts, ignoring) })
                 .Where(r => !r.Starts.IsEmpty).ToList();
             if (c.Type.BooksProvider)
             {
@@ -165,20 +158,6 @@ internal sealed class Book
             Facilities = options,
             Series = c.Series,
         };
-    }
-
-    /// <summary>
-    /// Whether a booking not in the book could join it: its patient and provider free, its room with a place left
-    /// through its buffer (a room of <paramref name="roomCapacity"/> places), and a unit of each of its pools free.
-    /// </summary>
-    public bool Fits(Booking b, int roomCapacity, IEnumerable<PoolUse> pools)
-    {
-        // The blocked sets reach past the one start asked about: ask whether they hold it.
-        var at = MinuteSet.Of(b.Start, b.Start + 1);
-        return !PatientBlocked(b.PatientId, b.End - b.Start, at).Contains(b.Start)
-            && (b.ProviderId is not { } provider || !ProviderBlocked(provider, b.End - b.Start, at).Contains(b.Start))
-            && (b.RoomId is not { } room || !RoomBlocked(new RoomOption(room, at, roomCapacity), b.RoomEnd - b.Start, at).Contains(b.Start))
-            && pools.All(pool => !PoolBlocked(pool, b.End - b.Start, at).Contains(b.Start));
     }
 
     /// <summary>Starts inside <paramref name="within"/> at which the provider is busy for a booking of <paramref name="length"/> minutes.</summary>

@@ -53,7 +53,7 @@ internal static class FirstFitHeuristic
                     decided.UnionWith(inSeries);
                     if (visits.All(v => v is { CanBeScheduled: true } && !placed.ContainsKey(v.Request.Id)) && outside.All(l => placed.ContainsKey(l.RequestId)))
                     {
-                        SeriesPlacement.TryPlace(visits!, book, v => LinkWindow(v, book, byId));
+                        SeriesPlacement.TryPlace(visits!, book, v => LinkRule.Window(v.Request.Links, book.Bookings));
                     }
 
                     continue;
@@ -71,7 +71,7 @@ internal static class FirstFitHeuristic
                     continue;
                 }
 
-                var linkWindow = LinkWindow(c, book, byId);
+                var linkWindow = LinkRule.Window(c.Request.Links, book.Bookings);
 
                 // The earliest start wins, so options that cannot start before the best found so far are skipped.
                 Placement? best = null;
@@ -90,11 +90,7 @@ internal static class FirstFitHeuristic
                         continue;
                     }
 
-                    var starts = Book.Free(window, s => book.PatientBlocked(c.Request.PatientId, c.Duration, s));
-                    foreach (var pool in facility.Pools)
-                    {
-                        starts = Book.Free(starts, s => book.PoolBlocked(pool, c.Duration, s));
-                    }
+                    var starts = ResourceRule.FreeOfPatientAndPools(book, c, facility, window);
 
                     if (starts.IsEmpty)
                     {
@@ -106,7 +102,7 @@ internal static class FirstFitHeuristic
                         ? [(Room: (RoomOption?)null, Free: starts)]
                         : facility.Rooms
                             .Where(room => best is null || room.Starts.Ranges[0].Start < best.Start)
-                            .Select(room => (Room: (RoomOption?)room, Free: Book.Free(starts.Intersect(room.Starts), within => book.RoomBlocked(room, c.Duration + c.Type.BufferMinutes, within))))
+                            .Select(room => (Room: (RoomOption?)room, Free: ResourceRule.FreeIn(book, c, room, starts)))
                             .Where(r => !r.Free.IsEmpty)
                             .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())
@@ -116,7 +112,7 @@ internal static class FirstFitHeuristic
                             continue;
                         }
 
-                        var withProvider = provider is null ? starts : Book.Free(starts.Intersect(provider.Starts), within => book.ProviderBlocked(provider.ProviderId, c.Duration, within));
+                        var withProvider = provider is null ? starts : ResourceRule.FreeWith(book, c, provider, starts);
                         if (withProvider.IsEmpty)
                         {
                             continue;
@@ -144,43 +140,11 @@ internal static class FirstFitHeuristic
         return book;
     }
 
-    /// <summary>The starts the gaps after the request's booked predecessors allow (predecessors not booked are not counted).</summary>
-    private static MinuteSet LinkWindow(RequestCandidates c, Book book, Dictionary<string, RequestCandidates> byId)
-    {
-        var window = MinuteSet.All;
-        foreach (var link in c.Request.Links)
-        {
-            if (book.Placements.TryGetValue(link.RequestId, out var previous))
-            {
-                var previousEnd = previous.Start + byId[link.RequestId].Duration;
-                window = window.Intersect(LinkRule.Window(link, previousEnd));
-            }
-        }
-
-        return window;
-    }
-
     /// <summary>The first-fit book, or null where it breaks a link of a fixed booking (whose predecessor it placed too late or not at all).</summary>
     public static Book? PlaceKeepingLinks(IReadOnlyList<RequestCandidates> candidates, Book? start = null)
     {
         var book = Place(candidates, start);
         var byId = candidates.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
-        foreach (var (id, placement) in book.Placements)
-        {
-            foreach (var link in byId[id].Request.Links)
-            {
-                if (!book.Placements.TryGetValue(link.RequestId, out var previous))
-                {
-                    return null;
-                }
-
-                if (!LinkRule.Holds(link, previous.Start + byId[link.RequestId].Duration, placement.Start))
-                {
-                    return null;
-                }
-            }
-        }
-
-        return book;
+        return book.Placements.Any(p => LinkRule.FirstBroken(byId[p.Key].Request, p.Value.Start, book.Bookings) is not null) ? null : book;
     }
 }

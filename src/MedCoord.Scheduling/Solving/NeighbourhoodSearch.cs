@@ -289,8 +289,8 @@ internal sealed class NeighbourhoodSearch
         // The sub-solve's placements must be among the freed requests' options and keep their series whole; whether
         // they fit the rest of the book and keep every link is checked as they are applied.
         var restricted = job.Restricted.ToDictionary(r => r.Request.Id, StringComparer.Ordinal);
-        var why = placements.Select(p => restricted.TryGetValue(p.Key, out var r) ? PlacementCheck.OptionViolation(r, p.Value) : "is not freed").FirstOrDefault(v => v is not null)
-            ?? PlacementCheck.SeriesViolation(job.Restricted.Select(r => r.Series?.Series).OfType<Model.RequestSeries>().Distinct(), placements);
+        var why = placements.Select(p => restricted.TryGetValue(p.Key, out var r) ? OptionRule.Violation(r, p.Value) : "is not freed").FirstOrDefault(v => v is not null)
+            ?? SeriesRule.Violation(job.Restricted.Select(r => r.Series?.Series).OfType<Model.RequestSeries>().Distinct(), placements);
         if (why is not null)
         {
             _settings.Monitor.PlacementsDropped("a neighbourhood", why);
@@ -342,17 +342,9 @@ internal sealed class NeighbourhoodSearch
         foreach (var r in requests)
         {
             var id = r.Request.Id;
-            var links = _byId[id].Request.Links.Select(l => (Link: l, Before: l.RequestId, After: id))
-                .Concat((_successors.GetValueOrDefault(id) ?? []).SelectMany(s => s.Request.Links.Where(l => l.RequestId == id)
-                    .Select(l => (Link: l, Before: id, After: s.Request.Id))));
-            foreach (var (link, previous, following) in links)
+            foreach (var following in (_successors.GetValueOrDefault(id) ?? []).Select(s => s.Request).Prepend(_byId[id].Request))
             {
-                if (!book.Bookings.TryGetValue(following, out var then))
-                {
-                    continue;
-                }
-
-                if (!book.Bookings.TryGetValue(previous, out var first) || !LinkRule.Holds(link, first.End, then.Start))
+                if (book.Bookings.TryGetValue(following.Id, out var then) && LinkRule.FirstBroken(following, then.Start, book.Bookings) is not null)
                 {
                     return false;
                 }
@@ -379,8 +371,7 @@ internal sealed class NeighbourhoodSearch
         {
             var original = _byId[id];
             var placement = Translate(p, original);
-            if (check && !book.Fits(Booking.Of(original, placement.Facility, placement.Provider?.ProviderId, placement.Room?.RoomId, placement.Start),
-                placement.Room?.Capacity ?? 1, placement.Facility.Pools))
+            if (check && !ResourceRule.Fits(book, original, placement))
             {
                 return false;
             }

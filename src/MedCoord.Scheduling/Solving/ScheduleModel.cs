@@ -64,10 +64,9 @@ internal sealed class ScheduleModel
             Requests.Add(candidate.Request.Id, AddRequest(candidate));
         }
 
-        AddNoOverlapRule();
-        AddSharedCapacityRule(around, ignoring ?? new HashSet<string>());
-        AddLinkRule();
-        AddSeriesRule();
+        ResourceRule.AddTo(this, around, ignoring ?? new HashSet<string>());
+        LinkRule.AddTo(this);
+        SeriesRule.AddTo(this);
 
         PriorityObjective = LinearExpr.WeightedSum(Requests.Values.Select(v => v.Scheduled), Requests.Values.Select(v => (long)v.Candidates.Request.Priority));
         WaitingObjective = LinearExpr.WeightedSum(_waitingTerms.Select(t => t.Literal), _waitingTerms.Select(t => t.Weight))
@@ -104,6 +103,24 @@ internal sealed class ScheduleModel
 
     /// <summary>Level 3: preferred providers honoured (maximised).</summary>
     public LinearExpr PreferenceObjective { get; }
+
+    /// <summary>Gets the time each provider would be taken, by provider id: one optional interval per way to book it.</summary>
+    public IReadOnlyDictionary<string, List<IntervalVar>> ProviderIntervals => _providerIntervals;
+
+    /// <summary>Gets the time each room would be taken (buffers included), by room id.</summary>
+    public IReadOnlyDictionary<string, List<IntervalVar>> RoomIntervals => _roomIntervals;
+
+    /// <summary>Gets the time each patient would be taken, by patient id.</summary>
+    public IReadOnlyDictionary<string, List<IntervalVar>> PatientIntervals => _patientIntervals;
+
+    /// <summary>Gets the time a unit of each equipment pool would be taken, by pool id.</summary>
+    public IReadOnlyDictionary<string, List<IntervalVar>> PoolIntervals => _poolIntervals;
+
+    /// <summary>Gets how many appointments each modelled room holds at once.</summary>
+    public IReadOnlyDictionary<string, int> RoomCapacity => _roomCapacity;
+
+    /// <summary>Gets how many units each modelled equipment pool holds.</summary>
+    public IReadOnlyDictionary<string, int> PoolCount => _poolCount;
 
     /// <summary>Every decision variable, for carrying a solution over as the next phase's hint.</summary>
     public IReadOnlyList<IntVar> Decisions => _decisions;
@@ -305,163 +322,6 @@ internal sealed class ScheduleModel
         }
 
         return literals;
-    }
-
-    /// <summary>Rule 6: no overlap per provider, per patient, and per room of capacity 1 counting the buffer.</summary>
-    private void AddNoOverlapRule()
-    {
-        var oneAtATimeRooms = _roomIntervals.Where(r => _roomCapacity[r.Key] == 1).Select(r => r.Value);
-        foreach (var intervals in _providerIntervals.Values.Concat(oneAtATimeRooms).Concat(_patientIntervals.Values))
-        {
-            if (intervals.Count > 1)
-            {
-                Model.AddNoOverlap(intervals);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Rules 6 and 9 where places are shared: a room of capacity <c>c</c> holds at most <c>c</c> appointments at any
-    /// minute (buffers included), a pool lends at most its count of units; bookings held around the model count too.
-    /// </summary>
-    private void AddSharedCapacityRule(Book? around, IReadOnlySet<string> ignoring)
-    {
-        var shared = _roomIntervals.Where(r => _roomCapacity[r.Key] > 1).Select(r => (Pool: false, r.Key, Capacity: _roomCapacity[r.Key], Intervals: r.Value))
-            .Concat(_poolIntervals.Select(p => (Pool: true, p.Key, Capacity: _poolCount[p.Key], Intervals: p.Value)));
-        foreach (var (pool, id, capacity, intervals) in shared)
-        {
-            var held = around is null ? [] : Held(around, pool, id, ignoring);
-            if (intervals.Count + held.Count <= capacity)
-            {
-                continue;
-            }
-
-            var cumulative = Model.AddCumulative(capacity);
-            foreach (var interval in intervals.Concat(held))
-            {
-                cumulative.AddDemand(interval, 1);
-            }
-        }
-    }
-
-    /// <summary>Fixed intervals for the bookings of <paramref name="around"/> on a room or pool within reach of the modelled requests' starts.</summary>
-    private List<IntervalVar> Held(Book around, bool pool, string id, IReadOnlySet<string> ignoring)
-    {
-        var users = Requests.Values.Where(v => pool
-            ? v.Candidates.Facilities.Any(f => f.Pools.Any(p => p.PoolId == id))
-            : v.Candidates.Facilities.Any(f => f.Rooms.Any(r => r.RoomId == id))).ToList();
-        var from = users.Min(v => v.Candidates.AllStarts.Ranges[0].Start);
-        var to = users.Max(v => v.Candidates.AllStarts.Ranges[^1].End + v.Candidates.Duration + v.Candidates.Type.BufferMinutes);
-        return [.. around.Occupying(pool, id, from, to, ignoring)
-            .Select((b, i) => Model.NewFixedSizeIntervalVar(b.Start, b.End - b.Start, $"held[{id},{i}]"))];
-    }
-
-    /// <summary>Rule 7: a scheduled request's predecessors are scheduled, and it starts within the link's gaps after each ends.</summary>
-    private void AddLinkRule()
-    {
-        foreach (var v in Requests.Values)
-        {
-            foreach (var link in v.Candidates.Request.Links)
-            {
-                var previous = Requests[link.RequestId];
-                Model.AddImplication(v.Scheduled, previous.Scheduled);
-                var gap = v.Start - previous.Start - previous.Candidates.Duration;
-                Model.Add(gap >= link.MinGapMinutes).OnlyEnforceIf(v.Scheduled);
-                if (link.MaxGapMinutes is { } max)
-                {
-                    Model.Add(gap <= max).OnlyEnforceIf(v.Scheduled);
-                }
-            }
-        }
-
-    }
-
-    /// <summary>
-    /// Rule 10: a series' visits are booked together or not at all; visit <c>k</c> starts on the first visit's local
-    /// date plus <c>k × intervalDays</c>, within the tolerance of its local time of day; with one provider where asked.
-    /// A series with a visit missing from the model (nowhere left for it) is not booked.
-    /// </summary>
-    private void AddSeriesRule()
-    {
-        foreach (var group in Requests.Values.Where(v => v.Candidates.Series is not null).GroupBy(v => v.Candidates.Series!.Series.Id, StringComparer.Ordinal))
-        {
-            var series = group.First().Candidates.Series!.Series;
-            var visits = group.OrderBy(v => v.Candidates.Series!.Position).ToList();
-            if (visits.Count < series.RequestIds.Count)
-            {
-                visits.ForEach(v => Model.Add(v.Scheduled == 0));
-                continue;
-            }
-
-            var first = visits[0];
-            var (firstDay, firstTime) = LocalDayAndTime(first);
-            for (var k = 1; k < visits.Count; k++)
-            {
-                var v = visits[k];
-                Model.Add(v.Scheduled == first.Scheduled);
-                var (day, time) = LocalDayAndTime(v);
-                Model.Add(day == firstDay + ((long)k * series.IntervalDays)).OnlyEnforceIf(first.Scheduled);
-                Model.Add(time - firstTime <= series.ToleranceMinutes).OnlyEnforceIf(first.Scheduled);
-                Model.Add(firstTime - time <= series.ToleranceMinutes).OnlyEnforceIf(first.Scheduled);
-            }
-
-            if (series.SameProvider)
-            {
-                AddSameProvider(visits.Where(v => v.Candidates.Type.BooksProvider).ToList());
-            }
-        }
-    }
-
-    /// <summary>Every visit books the provider the first of them books.</summary>
-    private void AddSameProvider(List<RequestVars> visits)
-    {
-        if (visits.Count < 2)
-        {
-            return;
-        }
-
-        LinearExpr Uses(RequestVars v, string provider) => LinearExpr.Sum(v.Providers.Where(p => p.Option.ProviderId == provider).Select(p => (LinearExpr)p.Chosen));
-        var reference = visits[0];
-        foreach (var v in visits.Skip(1))
-        {
-            foreach (var provider in v.Providers.Select(p => p.Option.ProviderId).Distinct(StringComparer.Ordinal))
-            {
-                Model.Add(Uses(v, provider) <= Uses(reference, provider));
-            }
-        }
-    }
-
-    /// <summary>The request's start on its facility's wall clock, as a local day number and a minute of that day.</summary>
-    private (IntVar Day, LinearExpr Time) LocalDayAndTime(RequestVars v)
-    {
-        var id = v.Candidates.Request.Id;
-        var stretches = v.Facilities.SelectMany(f => f.Option.Segments.Select(s => (f.Option, f.Chosen, Segment: s))).ToList();
-        var local = Model.NewIntVar(
-            stretches.Min(x => x.Segment.From + x.Segment.Shift),
-            stretches.Max(x => x.Segment.To - 1 + x.Segment.Shift),
-            $"local-start[{id}]");
-        if (stretches.Count == 1)
-        {
-            Model.Add(local == v.Start + stretches[0].Segment.Shift);
-        }
-        else
-        {
-            var chosen = new List<BoolVar>();
-            foreach (var (_, facilityChosen, segment) in stretches)
-            {
-                var literal = Model.NewBoolVar($"local-stretch[{id},{segment.From}]");
-                chosen.Add(literal);
-                Model.AddImplication(literal, facilityChosen);
-                Model.AddLinearConstraint(v.Start, segment.From, segment.To - 1).OnlyEnforceIf(literal);
-                Model.Add(local == v.Start + segment.Shift).OnlyEnforceIf(literal);
-            }
-
-            Model.Add(LinearExpr.Sum(chosen.Select(l => (LinearExpr)l)) == v.Scheduled);
-        }
-
-        var day = Model.NewIntVar(stretches.Min(x => x.Segment.From + x.Segment.Shift) / 1440, stretches.Max(x => x.Segment.To - 1 + x.Segment.Shift) / 1440, $"local-day[{id}]");
-        Model.AddDivisionEquality(day, local, 1440);
-        return (day, local - (day * 1440));
     }
 
     /// <summary>About how many choice literals the whole model of these requests would have.</summary>

@@ -1,4 +1,5 @@
 using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Solving;
 using MedCoord.Scheduling.Time;
 using NodaTime;
 
@@ -246,12 +247,12 @@ internal sealed class FixedBookingRules
             {
                 var (index, visit) = byRequest[series.RequestIds[k]];
                 var local = calendar.Timeline.ToInstant(visit.Start).InZone(calendar.Facilities[visit.FacilityId].Zone).LocalDateTime;
-                // Every fixed visit lies in the horizon: a cadence that reaches past the horizon's end is broken
-                // without computing a date that may lie past the last supported one.
+                // The rule decides; the date it names is computed only where it lies in the horizon (a cadence that reaches
+                // past the horizon's end is broken by every fixed visit, which lies in it).
                 var days = (long)k * series.IntervalDays;
                 var date = days <= Period.Between(firstLocal.Date, _problem.Horizon.End, PeriodUnits.Days).Days ? firstLocal.Date.PlusDays((int)days) : (LocalDate?)null;
-                var drift = Math.Abs((local.TimeOfDay - firstLocal.TimeOfDay).ToDuration().TotalMinutes);
-                if (local.Date != date || drift > series.ToleranceMinutes)
+                var (from, to) = SeriesRule.WindowOf(series, SeriesRule.LocalMinute(firstLocal), k);
+                if (SeriesRule.LocalMinute(local) is var minute && (minute < from || minute > to))
                 {
                     var when = date is { } d ? $"on {d:uuuu-MM-dd}" : $"{days} days after its first visit, past the horizon,";
                     Add($"{_path("fixed", index)}.start",
@@ -277,11 +278,10 @@ internal sealed class FixedBookingRules
                     continue;
                 }
 
-                var gap = placement.Start - previous.Placement.End;
-                if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))
+                if (!LinkRule.Holds(link, previous.Placement.End, placement.Start))
                 {
                     Add($"{_path("fixed", index)}.start",
-                        $"starts {gap} minutes after fixed request '{link.RequestId}' ends; its link allows {link.MinGapMinutes} to {(link.MaxGapMinutes is { } m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "any")}");
+                        $"starts {placement.Start - previous.Placement.End} minutes after fixed request '{link.RequestId}' ends; its link allows {LinkRule.Allowed(link)}");
                 }
             }
         }

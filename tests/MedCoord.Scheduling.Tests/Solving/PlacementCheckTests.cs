@@ -143,8 +143,8 @@ public sealed class PlacementCheckTests
         var (byId, _) = Candidates();
         var p1 = At(byId["r1"], "d1", 480);
 
-        Assert.Null(PlacementCheck.SeriesViolation([series], new Dictionary<string, Placement>()));
-        Assert.Equal("series 's' is not booked whole at its cadence", PlacementCheck.SeriesViolation([series], new Dictionary<string, Placement> { ["r1"] = p1 }));
+        Assert.Null(SeriesRule.Violation([series], new Dictionary<string, Placement>()));
+        Assert.Equal("series 's' is not booked whole at its cadence", SeriesRule.Violation([series], new Dictionary<string, Placement> { ["r1"] = p1 }));
     }
 
     [Fact]

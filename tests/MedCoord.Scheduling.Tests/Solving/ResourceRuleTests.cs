@@ -1,0 +1,103 @@
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Time;
+
+namespace MedCoord.Scheduling.Tests.Solving;
+
+/// <summary>
+/// Rules 6 and 9 against a book: "could this placement join, and if not, what holds it?", which decides whether a
+/// neighbourhood's result may still be kept, whether a re-planned appointment stands, and the last check of a schedule.
+/// </summary>
+public sealed class ResourceRuleTests
+{
+    private static RequestCandidates Request(string id, string patient, int duration, int buffer = 0) => new()
+    {
+        Index = 0,
+        Request = new AppointmentRequest(id, patient, "visit"),
+        Type = new AppointmentType("visit", duration, "gp", ["exam"], buffer),
+        Duration = duration,
+        Facilities = [],
+    };
+
+    private static Placement At(long start, string? provider, string? room, int places = 1, params PoolUse[] pools) =>
+        new(new FacilityOption("f", MinuteSet.All, [], [], [], [], 0) { Pools = pools },
+            provider is null ? null : new ProviderOption(provider, MinuteSet.All),
+            room is null ? null : new RoomOption(room, MinuteSet.All, places),
+            start);
+
+    private static Book With(params (RequestCandidates Request, Placement At)[] bookings)
+    {
+        var book = new Book();
+        foreach (var (c, p) in bookings)
+        {
+            book.Add(c, p);
+        }
+
+        return book;
+    }
+
+    [Fact]
+    public void Clash_ProviderOrPatientAlreadyBusy_NamesWhatHoldsIt()
+    {
+        var book = With((Request("a", "p1", 30), At(60, "dr", "r1")));
+
+        Assert.Equal(("provider", "dr"), ResourceRule.Clash(book, Request("b", "p2", 30), At(75, "dr", "r2")));
+        Assert.Equal(("patient", "p1"), ResourceRule.Clash(book, Request("b", "p1", 30), At(45, "other", "r2")));
+        Assert.Null(ResourceRule.Clash(book, Request("b", "p1", 30), At(90, "dr", "r2")));
+        Assert.True(ResourceRule.Fits(book, Request("b", "p1", 30), At(30, "dr", "r2")));
+        Assert.False(ResourceRule.Fits(book, Request("b", "p1", 30), At(31, "dr", "r2")));
+    }
+
+    [Fact]
+    public void Clash_RoomTakenThroughItsBuffer_UntilTheBufferEnds()
+    {
+        var book = With((Request("a", "p1", 30, buffer: 10), At(60, "d1", "r1")));
+
+        Assert.Equal(("room", "r1"), ResourceRule.Clash(book, Request("b", "p2", 30), At(99, "d2", "r1")));
+        Assert.Null(ResourceRule.Clash(book, Request("b", "p2", 30), At(100, "d2", "r1")));
+
+        // A booking whose own buffer would run into the next one does not fit either.
+        Assert.Equal(("room", "r1"), ResourceRule.Clash(book, Request("b", "p2", 40, buffer: 5), At(20, "d2", "r1")));
+        Assert.Null(ResourceRule.Clash(book, Request("b", "p2", 35, buffer: 5), At(20, "d2", "r1")));
+        Assert.Equal(75, ResourceRule.RoomMinutes(Request("b", "p2", 60, buffer: 15)));
+    }
+
+    [Fact]
+    public void Clash_SharedRoom_HoldsAsManyAsItsPlaces()
+    {
+        var book = With((Request("a", "p1", 60), At(0, null, "bay", places: 2)), (Request("b", "p2", 60), At(30, null, "bay", places: 2)));
+
+        Assert.Equal(("room", "bay"), ResourceRule.Clash(book, Request("c", "p3", 30), At(45, null, "bay", places: 2)));
+        Assert.Null(ResourceRule.Clash(book, Request("c", "p3", 30), At(45, null, "bay", places: 3)));
+        Assert.Null(ResourceRule.Clash(book, Request("c", "p3", 30), At(60, null, "bay", places: 2)));
+    }
+
+    [Fact]
+    public void Clash_EquipmentPool_LendsAtMostItsUnits()
+    {
+        var pump = new PoolUse("pumps", 1);
+        var book = With((Request("a", "p1", 60), At(0, "d1", "r1", pools: pump)));
+
+        Assert.Equal(("equipment", "pumps"), ResourceRule.Clash(book, Request("b", "p2", 30), At(30, "d2", "r2", pools: pump)));
+        Assert.Null(ResourceRule.Clash(book, Request("b", "p2", 30), At(30, "d2", "r2", pools: pump with { Count = 2 })));
+        Assert.Null(ResourceRule.Clash(book, Request("b", "p2", 30), At(60, "d2", "r2", pools: pump)));
+    }
+
+    [Fact]
+    public void FreeStarts_KeepsClearOfPatientProviderRoomAndPool()
+    {
+        var pump = new PoolUse("pumps", 1);
+        var book = With((Request("a", "p1", 30, buffer: 10), At(60, "d1", "r1")), (Request("b", "p2", 30), At(200, "d2", "r2", pools: pump)));
+        var c = Request("c", "p1", 30);
+        var facility = new FacilityOption("f", MinuteSet.All, [new ProviderOption("d1", MinuteSet.All)], [new RoomOption("r1", MinuteSet.All)], [], [], 0) { Pools = [pump] };
+        var window = MinuteSet.Of(0, 300);
+
+        // The patient is busy 60–90 (starts 31–89 clash), the pool 200–230 (starts 171–229).
+        Assert.Equal(MinuteSet.FromRanges([(0, 31), (90, 171), (230, 300)]).Ranges, ResourceRule.FreeOfPatientAndPools(book, c, facility, window).Ranges);
+
+        // The room is taken 60–100 with its buffer (starts 31–99 clash); with the provider and room, both clashes apply.
+        Assert.Equal(MinuteSet.FromRanges([(0, 31), (100, 300)]).Ranges, ResourceRule.FreeIn(book, c, facility.Rooms[0], window).Ranges);
+        Assert.Equal(MinuteSet.FromRanges([(0, 31), (100, 171), (230, 300)]).Ranges, ResourceRule.FreeStarts(book, c, facility, facility.Providers[0], window).Ranges);
+        Assert.Null(ResourceRule.FreeRoom(book, c, facility, 99));
+        Assert.Equal("r1", ResourceRule.FreeRoom(book, c, facility, 100)?.RoomId);
+    }
+}
