@@ -226,7 +226,7 @@ public sealed class SlotRecommender
     {
         var request = open.Request;
         var days = open.Facilities
-            .SelectMany(f => f.Days.Select(d => (Facility: f, Day: d, Cost: (long)request.Priority * d.WaitingDays)))
+            .SelectMany(f => f.Days.Select(d => (Facility: f, Day: d, Cost: Objective.Waiting(request, d.WaitingDays))))
             .OrderBy(x => x.Cost).ThenBy(x => x.Day.From)
             .ToList();
         var found = new List<Slot>();
@@ -243,7 +243,7 @@ public sealed class SlotRecommender
             foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.OrderBy(p => p.ProviderId, StringComparer.Ordinal).Cast<ProviderOption?>())
             {
                 var withProvider = provider is null ? inDay : inDay.Intersect(provider.Starts);
-                var preferred = provider is not null && provider.ProviderId == request.PreferredProviderId ? 1 : 0;
+                var preferred = Objective.Preferred(request, provider?.ProviderId) ? 1 : 0;
                 var soft = softCost(provider, day);
                 foreach (var room in facility.Rooms.Count == 0 ? [null] : facility.Rooms.OrderBy(r => r.RoomId, StringComparer.Ordinal).Cast<RoomOption?>())
                 {

@@ -1,4 +1,5 @@
 using MedCoord.Scheduling.Model;
+using MedCoord.Scheduling.Solving;
 using MedCoord.Scheduling.Time;
 using NodaTime;
 
@@ -76,7 +77,7 @@ public static class ScheduleAnalysis
         var rows = problem.Requests.Select(r =>
         {
             booked.TryGetValue(r.Id, out var a);
-            var waiting = a is null ? 0 : (long)r.Priority * Period.Between(r.Earliest ?? problem.Horizon.Start, a.Start.Date, PeriodUnits.Days).Days;
+            var waiting = a is null ? 0 : Objective.Waiting(problem, r, a.Start.Date);
             return (Request: r, Assignment: a, Waiting: waiting);
         }).ToList();
 
@@ -84,9 +85,9 @@ public static class ScheduleAnalysis
         {
             var list = group.ToList();
             return new ObjectiveContribution(dimension, id, list.Count, list.Count(x => x.Assignment is not null),
-                list.Sum(x => (long)x.Request.Priority), list.Where(x => x.Assignment is not null).Sum(x => (long)x.Request.Priority),
+                Objective.Priority(list.Select(x => x.Request)), Objective.Priority(list.Where(x => x.Assignment is not null).Select(x => x.Request)),
                 list.Sum(x => x.Waiting), list.Count(x => x.Request.PreferredProviderId is not null),
-                list.Count(x => x.Request.PreferredProviderId is { } p && x.Assignment?.ProviderId == p));
+                list.Count(x => Objective.Preferred(x.Request, x.Assignment?.ProviderId)));
         }
 
         var result = problem.AppointmentTypes.Select(t => Row("type", t.Id, rows.Where(x => x.Request.TypeId == t.Id))).ToList();

@@ -224,7 +224,7 @@ internal sealed class RequestCandidates
         var starts = MinuteSet.Of(placement.Start, placement.Start + 1);
         var zone = calendar.Facilities[placement.FacilityId].Zone;
         var date = calendar.Timeline.LocalDateOf(zone, placement.Start);
-        var day = new DayOption(date, placement.Start, placement.Start + 1, Period.Between(calendar.WaitingFrom(request), date, PeriodUnits.Days).Days);
+        var day = new DayOption(date, placement.Start, placement.Start + 1, Objective.WaitingDays(calendar.WaitingFrom(request), date));
         var option = new FacilityOption(
             placement.FacilityId,
             starts,
@@ -256,7 +256,7 @@ internal sealed class RequestCandidates
             var to = calendar.DayStart(zone, date.PlusDays(1));
             if (starts.Overlaps(from, to))
             {
-                days.Add(new DayOption(date, from, to, Period.Between(waitingFrom, date, PeriodUnits.Days).Days));
+                days.Add(new DayOption(date, from, to, Objective.WaitingDays(waitingFrom, date)));
             }
         }
 

@@ -442,8 +442,8 @@ internal sealed class NeighbourhoodSearch
             }
 
             priority += c.Request.Priority;
-            waiting += (long)c.Request.Priority * p!.Facility.Days.First(d => d.From <= p.Start && p.Start < d.To).WaitingDays;
-            preference += p.Provider is { } provider && provider.ProviderId == c.Request.PreferredProviderId ? 1 : 0;
+            waiting += Objective.Waiting(c.Request, p!.Facility.Days.First(d => d.From <= p.Start && p.Start < d.To).WaitingDays);
+            preference += Objective.Preferred(c.Request, p.Provider?.ProviderId) ? 1 : 0;
         }
 
         return new Score(priority, moved, waiting, preference);

@@ -57,12 +57,8 @@ internal static class ScheduleBuilder
             .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
-        var priority = assignments.Sum(a => (long)calendar.Requests[a.RequestId].Priority);
-        var waiting = assignments.Sum(a =>
-        {
-            var request = calendar.Requests[a.RequestId];
-            return (long)request.Priority * Period.Between(calendar.WaitingFrom(request), a.Start.Date, PeriodUnits.Days).Days;
-        });
+        var priority = Objective.Priority(assignments.Select(a => calendar.Requests[a.RequestId]));
+        var waiting = assignments.Sum(a => Objective.Waiting(calendar.Problem, calendar.Requests[a.RequestId], a.Start.Date));
         var bound = result.Status == ScheduleStatus.Optimal ? priority : Math.Max(priority, result.PriorityBound);
 
         return new Schedule(

@@ -76,7 +76,7 @@ internal sealed class ScheduleModel
             : soft.Terms(Model, Requests.Values, around?.Placements.Where(p => !freed.Contains(p.Key) && !Requests.ContainsKey(p.Key)) ?? []);
         CostObjective = WaitingObjective + SoftObjective;
         PreferenceObjective = LinearExpr.Sum(Requests.Values.SelectMany(v => v.Providers
-            .Where(p => p.Option.ProviderId == v.Candidates.Request.PreferredProviderId)
+            .Where(p => Objective.Preferred(v.Candidates.Request, p.Option.ProviderId))
             .Select(p => (LinearExpr)p.Chosen)));
     }
 
@@ -204,7 +204,7 @@ internal sealed class ScheduleModel
         if (facility.Days.Count == 1)
         {
             v.Days.Add((facility, facility.Days[0], facilityChosen));
-            _waitingTerms.Add((facilityChosen, (long)facility.Days[0].WaitingDays * v.Candidates.Request.Priority));
+            _waitingTerms.Add((facilityChosen, Objective.Waiting(v.Candidates.Request, facility.Days[0].WaitingDays)));
             return;
         }
 
@@ -221,7 +221,7 @@ internal sealed class ScheduleModel
             Model.AddLinearConstraint(v.Start, day.From, day.To - 1).OnlyEnforceIf(chosen);
             dayLiterals.Add(chosen);
             v.Days.Add((facility, day, chosen));
-            _waitingTerms.Add((chosen, (long)day.WaitingDays * v.Candidates.Request.Priority));
+            _waitingTerms.Add((chosen, Objective.Waiting(v.Candidates.Request, day.WaitingDays)));
         }
 
         Model.Add(LinearExpr.Sum(dayLiterals.Select(l => (LinearExpr)l)) == facilityChosen);

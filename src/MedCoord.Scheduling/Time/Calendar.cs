@@ -135,7 +135,7 @@ internal sealed class Calendar
     }
 
     /// <summary>The first acceptable date of the request, from which waiting is counted.</summary>
-    public LocalDate WaitingFrom(AppointmentRequest request) => request.Earliest ?? Problem.Horizon.Start;
+    public LocalDate WaitingFrom(AppointmentRequest request) => Solving.Objective.WaitingFrom(Problem, request);
 
     /// <summary>Start minutes allowed by the facility's hours, the patient's availability and the request's date window, for the request's duration.</summary>
     public MinuteSet FacilityStarts(AppointmentRequest request, string facility)
