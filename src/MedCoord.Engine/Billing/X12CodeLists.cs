@@ -27,9 +27,9 @@ internal static class X12CodeLists
         "DC AS FM GU MH MP PR PW VI AA AE AP");
 
     /// <summary>
-    /// Gets the service type codes a 005010X279A1 inquiry may ask about (270 EQ01): 1 medical care … 99, A0 … AR, B1 … BZ,
-    /// C1, CA … CQ, DG, DM, DS, GF, GN, GY, IC, MH, NI, ON, PT, PU, RN, RT, TC, TN and UC. Codes later versions added
-    /// (E1 …, PE, SMH) and the unused 29 and 31 are not on it.
+    /// Gets the service type codes a 005010X279A1 inquiry may ask about (270 EQ01): 1 medical care to 99 but 29 and 31,
+    /// A0 to A9, AA to AR but AP, B1 to B3, BA to BZ but BO, C1, CA to CQ, DG, DM, DS, GF, GN, GY, IC, MH, NI, ON, PT, PU,
+    /// RN, RT, TC, TN and UC (187 codes). Codes later versions added (E1 …, PE, SMH) are not on it.
     /// </summary>
     public static FrozenSet<string> ServiceTypes { get; } = Codes(
         "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 30 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 " +
