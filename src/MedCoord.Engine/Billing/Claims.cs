@@ -389,7 +389,8 @@ public static class ClaimValidator
             }
         }
 
-        add($"{path}.placeOfService", line.PlaceOfService is { Length: 2 } pos && pos.All(char.IsAsciiDigit) ? null : $"must be a two-digit place-of-service code, found '{line.PlaceOfService}'");
+        add($"{path}.placeOfService", line.PlaceOfService is not { Length: 2 } pos || !pos.All(char.IsAsciiDigit) ? $"must be a two-digit place-of-service code, found '{line.PlaceOfService}'"
+            : X12CodeLists.PlacesOfService.Contains(pos) ? null : $"'{pos}' is not a CMS place-of-service code");
         add($"{path}.category", string.IsNullOrWhiteSpace(line.Category) ? "a benefit category is required" : null);
     }
 
@@ -476,7 +477,7 @@ public static class ClaimValidator
         }
 
         add($"{path}.npi", IsValidNpi(provider.Npi) ? null : $"'{provider.Npi}' is not a valid NPI (ten digits with a Luhn check digit)");
-        add($"{path}.name", Text(provider.Name, 60));
+        add($"{path}.name", Text(provider.Name, 60) ?? (provider.IsOrganization ? null : PersonNameProblem(provider.Name)));
         if (billing)
         {
             add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : "the billing provider needs a 9-digit employer identification number");
@@ -494,7 +495,8 @@ public static class ClaimValidator
 
         add($"{path}.line1", Text(address.Line1, 55));
         add($"{path}.city", Text(address.City, 30, minLength: 2));
-        add($"{path}.state", address.State is { Length: 2 } s && s.All(c => c is >= 'A' and <= 'Z') ? null : "must be a two-letter upper-case code");
+        add($"{path}.state", address.State is not { Length: 2 } s || !s.All(c => c is >= 'A' and <= 'Z') ? "must be a two-letter upper-case code"
+            : X12CodeLists.States.Contains(s) ? null : "must be the postal code of a US state, territory or armed forces area");
         if (billing)
         {
             // 837P 2010AA: a street address with the full ZIP+4 (post office boxes go to the pay-to address).
@@ -506,6 +508,20 @@ public static class ClaimValidator
             add($"{path}.postalCode", address.PostalCode is { Length: 5 or 9 } z && z.All(char.IsAsciiDigit) ? null : "must be 5 or 9 digits");
         }
     }
+
+    /// <summary>A person's name as the 837P and 270 write it: "Last, First" (the first name optional), each part trimmed.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The last name (NM103) and the first name (NM104), empty when there is none.</returns>
+    internal static (string Last, string First) SplitPersonName(string name) =>
+        name.Split(',', 2, StringSplitOptions.TrimEntries) is [var last, var first] ? (last, first) : (name.Trim(), string.Empty);
+
+    /// <summary>What keeps a person's "Last, First" name from NM103 (1 to 60 characters) and NM104 (at most 35), or null.</summary>
+    internal static string? PersonNameProblem(string name) => SplitPersonName(name) switch
+    {
+        ({ Length: 0 }, _) => "a person's name needs a last name before the comma",
+        (_, { Length: > 35 } first) => $"a person's first name (after the comma) is at most 35 characters, found {first.Length}",
+        _ => null,
+    };
 
     private static bool IsPostOfficeBox(string street)
     {

@@ -261,8 +261,8 @@ public static class X12Writer
             return X12Segments.Segment("NM1", entity, "2", Up(provider.Name), string.Empty, string.Empty, string.Empty, string.Empty, "XX", provider.Npi);
         }
 
-        var parts = provider.Name.Split(',', 2, StringSplitOptions.TrimEntries);
-        return X12Segments.Segment("NM1", entity, "1", Up(parts[0]), parts.Length > 1 ? Up(parts[1]) : string.Empty, string.Empty, string.Empty, string.Empty, "XX", provider.Npi);
+        var (last, first) = ClaimValidator.SplitPersonName(provider.Name);
+        return X12Segments.Segment("NM1", entity, "1", Up(last), Up(first), string.Empty, string.Empty, string.Empty, "XX", provider.Npi);
     }
 
     /// <summary>The payer responsibility sequence (SBR01) of the payer in a position: primary, secondary, tertiary.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using MedCoord.Scheduling.Validation;
 using NodaTime;
 
@@ -23,8 +21,6 @@ public sealed record EligibilityInquiry(Coverage Coverage, Person Patient, Claim
 /// </summary>
 public static class EligibilityInquiryWriter
 {
-    private static readonly char[] Delimiters = ['*', '~', ':', '^'];
-
     /// <summary>Every problem that keeps the inquiry from a 270, each naming its path; empty when none.</summary>
     /// <param name="inquiry">The inquiry.</param>
     /// <param name="envelope">Sender, receiver and control number.</param>
@@ -34,16 +30,20 @@ public static class EligibilityInquiryWriter
         ArgumentNullException.ThrowIfNull(inquiry);
         ArgumentNullException.ThrowIfNull(envelope);
         var errors = new List<ValidationError>();
-        void Text(string path, string? value, int max)
+        void Add(string path, string? problem)
         {
-            if (string.IsNullOrWhiteSpace(value) || value.Length > max || value.IndexOfAny(Delimiters) >= 0 || !value.All(char.IsAscii))
+            if (problem is not null)
             {
-                errors.Add(new(path, $"required, at most {max} ASCII characters, without * ~ : ^"));
+                errors.Add(new(path, problem));
             }
         }
 
-        Text("envelope.senderId", envelope.SenderId, 15);
-        Text("envelope.receiverId", envelope.ReceiverId, 15);
+        // The lengths of the elements each value fills (ISA06/GS02 2 to 15, NM109 2 to 80, TRN02 at most 50, NM103 60,
+        // NM104 35) and the claim file's character set: the X12 basic set and lower-case letters, no control characters.
+        void Text(string path, string? value, int max, int min = 1) => Add(path, ClaimValidator.Text(value, max, minLength: min));
+
+        Text("envelope.senderId", envelope.SenderId, 15, 2);
+        Text("envelope.receiverId", envelope.ReceiverId, 15, 2);
         if (envelope.ControlNumber is < 1 or > 999_999_999)
         {
             errors.Add(new("envelope.controlNumber", $"must be from 1 to 999999999, found {envelope.ControlNumber}"));
@@ -57,9 +57,15 @@ public static class EligibilityInquiryWriter
         }
 
         Text("coverage.id", coverage.Id, 50);
-        Text("coverage.payerId", coverage.PayerId, 80);
+        if (coverage.Id is { Length: > 0 } trace && trace.Trim().Length != trace.Length)
+        {
+            // TRN02 is the trace number the 271 echoes: it is sent as it is, so it may not begin or end with a space.
+            errors.Add(new("coverage.id", "must not begin or end with a space (it is the trace number, TRN02)"));
+        }
+
+        Text("coverage.payerId", coverage.PayerId, 80, 2);
         Text("coverage.payerName", coverage.PayerName, 60);
-        Text("coverage.memberId", coverage.MemberId, 80);
+        Text("coverage.memberId", coverage.MemberId, 80, 2);
         foreach (var (path, person) in new[] { ("coverage.subscriber", coverage.Subscriber), ("patient", inquiry.Patient) })
         {
             if (person is null)
@@ -87,7 +93,7 @@ public static class EligibilityInquiryWriter
         }
         else
         {
-            Text("provider.name", inquiry.Provider.Name, 60);
+            Add("provider.name", ClaimValidator.Text(inquiry.Provider.Name, 60) ?? (inquiry.Provider.IsOrganization ? null : ClaimValidator.PersonNameProblem(inquiry.Provider.Name)));
             if (!ClaimValidator.IsValidNpi(inquiry.Provider.Npi))
             {
                 errors.Add(new("provider.npi", $"'{inquiry.Provider.Npi}' is not a valid NPI (ten digits with a Luhn check digit)"));
@@ -111,6 +117,10 @@ public static class EligibilityInquiryWriter
             {
                 errors.Add(new($"serviceTypes[{i}]", "a service type code is 1 or 2 upper-case letters or digits (for example 30 or 98)"));
             }
+            else if (!X12CodeLists.ServiceTypes.Contains(code))
+            {
+                errors.Add(new($"serviceTypes[{i}]", $"'{code}' is not a service type code of 005010X279A1 (EQ01)"));
+            }
         }
 
         return errors;
@@ -130,82 +140,50 @@ public static class EligibilityInquiryWriter
         }
 
         var at = createdAt.LocalDateTime;
-        var (date, time) = (at.ToString("yyyyMMdd", CultureInfo.InvariantCulture), at.ToString("HHmm", CultureInfo.InvariantCulture));
-        var control = envelope.ControlNumber.ToString("000000000", CultureInfo.InvariantCulture);
-        var setControl = (envelope.ControlNumber % 10000).ToString("0000", CultureInfo.InvariantCulture);
-        var group = envelope.ControlNumber.ToString(CultureInfo.InvariantCulture);
         var coverage = inquiry.Coverage;
         var dependent = coverage.Relationship != SubscriberRelationship.Self;
-        var service = inquiry.DateOfService.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var set = new SegmentList();
-        set.Add("ST", "270", setControl, "005010X279A1");
-        set.Add("BHT", "0022", "13", control, date, time);
-        set.Add("HL", "1", string.Empty, "20", "1");
-        set.Add("NM1", "PR", "2", Up(coverage.PayerName), string.Empty, string.Empty, string.Empty, string.Empty, "PI", coverage.PayerId);
-        set.Add("HL", "2", "1", "21", "1");
+        var service = X12Segments.Date(inquiry.DateOfService);
         var provider = inquiry.Provider;
-        var (last, first) = provider.IsOrganization ? (provider.Name, string.Empty) : Split(provider.Name);
-        set.Add("NM1", "1P", provider.IsOrganization ? "2" : "1", Up(last), Up(first), string.Empty, string.Empty, string.Empty, "XX", provider.Npi);
-        set.Add("HL", "3", "2", "22", dependent ? "1" : "0");
+        var (last, first) = provider.IsOrganization ? (provider.Name, string.Empty) : ClaimValidator.SplitPersonName(provider.Name);
+        var body = new List<string>
+        {
+            X12Segments.Segment("BHT", "0022", "13", X12Segments.ControlNumber(envelope.ControlNumber), X12Segments.Date(at.Date), X12Segments.Time(at)),
+            X12Segments.Segment("HL", "1", string.Empty, "20", "1"),
+            X12Segments.Segment("NM1", "PR", "2", Up(coverage.PayerName), string.Empty, string.Empty, string.Empty, string.Empty, "PI", coverage.PayerId),
+            X12Segments.Segment("HL", "2", "1", "21", "1"),
+            X12Segments.Segment("NM1", "1P", provider.IsOrganization ? "2" : "1", Up(last), Up(first), string.Empty, string.Empty, string.Empty, "XX", provider.Npi),
+            X12Segments.Segment("HL", "3", "2", "22", dependent ? "1" : "0"),
+        };
+        var trace = X12Segments.Segment("TRN", "1", coverage.Id, "1" + provider.TaxId);
         if (!dependent)
         {
-            set.Add("TRN", "1", coverage.Id, "1" + provider.TaxId);
+            body.Add(trace);
         }
 
-        set.Add("NM1", "IL", "1", Up(coverage.Subscriber.LastName), Up(coverage.Subscriber.FirstName), string.Empty, string.Empty, string.Empty, "MI", coverage.MemberId);
+        body.Add(X12Segments.Segment("NM1", "IL", "1", Up(coverage.Subscriber.LastName), Up(coverage.Subscriber.FirstName), string.Empty, string.Empty, string.Empty, "MI", coverage.MemberId));
         if (!dependent)
         {
-            Patient(set, coverage.Subscriber, service, inquiry.ServiceTypes);
+            Patient(body, coverage.Subscriber, service, inquiry.ServiceTypes);
         }
         else
         {
-            set.Add("HL", "4", "3", "23", "0");
-            set.Add("TRN", "1", coverage.Id, "1" + provider.TaxId);
-            set.Add("NM1", "03", "1", Up(inquiry.Patient.LastName), Up(inquiry.Patient.FirstName));
-            Patient(set, inquiry.Patient, service, inquiry.ServiceTypes);
+            body.Add(X12Segments.Segment("HL", "4", "3", "23", "0"));
+            body.Add(trace);
+            body.Add(X12Segments.Segment("NM1", "03", "1", Up(inquiry.Patient.LastName), Up(inquiry.Patient.FirstName)));
+            Patient(body, inquiry.Patient, service, inquiry.ServiceTypes);
         }
 
-        set.Add("SE", (set.Count + 1).ToString(CultureInfo.InvariantCulture), setControl);
-        var file = new StringBuilder();
-        file.Append(string.Join("*", "ISA", "00", new string(' ', 10), "00", new string(' ', 10), "ZZ", envelope.SenderId.PadRight(15), "ZZ", envelope.ReceiverId.PadRight(15),
-            at.ToString("yyMMdd", CultureInfo.InvariantCulture), time, "^", "00501", control, "0", envelope.Production ? "P" : "T", ":")).Append("~\n");
-        file.Append(SegmentList.Join("GS", "HS", envelope.SenderId, envelope.ReceiverId, date, time, group, "X", "005010X279A1")).Append("~\n");
-        foreach (var segment in set.Segments)
-        {
-            file.Append(segment).Append("~\n");
-        }
-
-        file.Append(SegmentList.Join("GE", "1", group)).Append("~\n");
-        file.Append(SegmentList.Join("IEA", "1", control)).Append("~\n");
-        return file.ToString();
+        return X12Segments.Interchange(envelope.SenderId, envelope.ReceiverId, envelope.ControlNumber, envelope.Production, at, "HS", "270", "005010X279A1", body);
     }
 
-    private static void Patient(SegmentList set, Person person, string service, IReadOnlyList<string> serviceTypes)
+    private static void Patient(List<string> body, Person person, string service, IReadOnlyList<string> serviceTypes)
     {
-        set.Add("DMG", "D8", person.BirthDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture), person.Sex);
-        set.Add("DTP", "291", "D8", service);
-        foreach (var type in serviceTypes)
-        {
-            set.Add("EQ", type);
-        }
+        body.Add(X12Segments.Segment("DMG", "D8", X12Segments.Date(person.BirthDate), person.Sex));
+        body.Add(X12Segments.Segment("DTP", "291", "D8", service));
+        body.AddRange(serviceTypes.Select(type => X12Segments.Segment("EQ", type)));
     }
-
-    private static (string Last, string First) Split(string name) => name.Split(',', 2, StringSplitOptions.TrimEntries) is [var l, var f] ? (l, f) : (name, string.Empty);
 
     private static string Up(string value) => value.ToUpperInvariant();
-
-    /// <summary>The segments of one transaction set, each its id and elements joined by <c>*</c>, trailing empty elements dropped.</summary>
-    private sealed class SegmentList
-    {
-        public List<string> Segments { get; } = [];
-
-        public int Count => Segments.Count;
-
-        public static string Join(string id, params string[] elements) =>
-            string.Join("*", elements.Reverse().SkipWhile(e => e.Length == 0).Reverse().Prepend(id));
-
-        public void Add(string id, params string[] elements) => Segments.Add(Join(id, elements));
-    }
 }
 
 /// <summary>An AAA rejection in a 271: the request could not be answered, and why.</summary>
