@@ -152,8 +152,8 @@ public static class ClinicGenerator
     /// <summary>About 2 % of unlinked requests become fixed bookings, placed where a first-fit booking put them, so they are legal together.</summary>
     private static List<FixedBooking> FixedFromFirstFit(Problem problem, Random rng)
     {
-        var linked = problem.Requests.Where(r => r.Links.Count > 0).SelectMany(r => r.Links.Select(l => l.RequestId)).ToHashSet();
-        var candidates = problem.Requests.Where(r => r.Links.Count == 0 && !linked.Contains(r.Id) && rng.Next(50) == 0).Select(r => r.Id).ToHashSet();
+        var linked = problem.Requests.Where(r => r.After.Count > 0).SelectMany(r => r.After.Select(l => l.RequestId)).ToHashSet();
+        var candidates = problem.Requests.Where(r => r.After.Count == 0 && !linked.Contains(r.Id) && rng.Next(50) == 0).Select(r => r.Id).ToHashSet();
         var sample = problem with { Requests = [.. problem.Requests.Where(r => candidates.Contains(r.Id))] };
         return [.. MedCoord.Scheduling.Verification.FirstFit.Schedule(sample)
             .Select(a => new FixedBooking(a.RequestId, a.ProviderId, a.RoomId, a.Start.ToInstant(), a.FacilityId))];

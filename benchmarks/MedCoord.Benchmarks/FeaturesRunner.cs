@@ -30,11 +30,11 @@ public static class FeaturesRunner
         var violations = ScheduleVerifier.Violations(problem, schedule).Count;
         var checker = SoftRuleChecker.Costs(problem, schedule, weights);
         var booked = schedule.Assignments.Select(a => a.RequestId).ToHashSet();
-        var wholeSeries = problem.AllSeries.Count(x => x.RequestIds.All(booked.Contains));
+        var wholeSeries = problem.Series.Count(x => x.RequestIds.All(booked.Contains));
         var reported = schedule.Objective.SoftRules!;
         Console.WriteLine("requests,series,seriesBooked,priority,bound,waiting,continuity,dailyCap,balance,checkerAgrees,status,wallSeconds,violations");
         Console.WriteLine(string.Create(Inv,
-            $"{problem.Requests.Count},{problem.AllSeries.Count},{wholeSeries},{schedule.Objective.ScheduledPriority},{schedule.Objective.UpperBound},{schedule.Objective.WaitingCost},{reported.Continuity},{reported.DailyCap},{reported.Balance},{checker == reported},{schedule.Status},{wall:0.00},{violations}"));
+            $"{problem.Requests.Count},{problem.Series.Count},{wholeSeries},{schedule.Objective.ScheduledPriority},{schedule.Objective.UpperBound},{schedule.Objective.WaitingCost},{reported.Continuity},{reported.DailyCap},{reported.Balance},{checker == reported},{schedule.Status},{wall:0.00},{violations}"));
         return violations == 0 && checker == reported ? 0 : 1;
     }
 

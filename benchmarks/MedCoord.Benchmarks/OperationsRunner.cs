@@ -28,7 +28,7 @@ public static class OperationsRunner
         var solved = new AppointmentScheduler().Solve(problem, new SolveOptions(Duration.FromSeconds(option("seconds", 20)), 2, 0));
         var fixedIds = problem.Fixed.Select(f => f.RequestId).ToHashSet();
         var rng = new Random(7);
-        var movable = solved.Assignments.Where(a => !fixedIds.Contains(a.RequestId) && !problem.Requests.Any(r => r.Links.Any(l => l.RequestId == a.RequestId)))
+        var movable = solved.Assignments.Where(a => !fixedIds.Contains(a.RequestId) && !problem.Requests.Any(r => r.After.Any(l => l.RequestId == a.RequestId)))
             .OrderBy(_ => rng.Next()).ToList();
         var cut = movable.Take(Math.Max(0, solved.Assignments.Count - bookSize)).Select(a => a.RequestId).ToHashSet();
         var book = solved with { Assignments = [.. solved.Assignments.Where(a => !cut.Contains(a.RequestId))] };

@@ -34,7 +34,7 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
         {
             flagErrors.Add(new("--request", $"request '{RequestId}' is already booked in {BookPath}"));
         }
-        else if (problem?.AllSeries.FirstOrDefault(x => x.RequestIds.Contains(RequestId)) is { } series)
+        else if (problem?.Series.FirstOrDefault(x => x.RequestIds.Contains(RequestId)) is { } series)
         {
             flagErrors.Add(new("--request", $"request '{RequestId}' is a visit of series '{series.Id}', which is booked whole by solve or replan, not one slot at a time"));
         }

@@ -89,7 +89,7 @@ public static class ExhaustiveSearch
             _requests = problem.Requests.ToDictionary(r => r.Id);
             _types = problem.AppointmentTypes.ToDictionary(t => t.Id);
             _rooms = problem.Rooms.ToDictionary(r => r.Id);
-            _pools = problem.EquipmentPools.ToDictionary(p => p.Id);
+            _pools = problem.Equipment.ToDictionary(p => p.Id);
             _fixed = problem.Fixed.Select(f => f.RequestId).ToHashSet();
         }
 
@@ -158,8 +158,8 @@ public static class ExhaustiveSearch
             instants.AddRange(_problem.Fixed.Select(f => f.Start));
             values.AddRange(_problem.AppointmentTypes.SelectMany(t => new long[] { t.DurationMinutes, t.BufferMinutes }));
             values.AddRange(_problem.Requests.Where(r => r.DurationMinutes is not null).Select(r => (long)r.DurationMinutes!.Value));
-            values.AddRange(_problem.Requests.SelectMany(r => r.Links).SelectMany(l => new long[] { l.MinGapMinutes, l.MaxGapMinutes ?? 0 }));
-            values.AddRange(_problem.AllSeries.Select(s => (long)s.ToleranceMinutes));
+            values.AddRange(_problem.Requests.SelectMany(r => r.After).SelectMany(l => new long[] { l.MinGapMinutes, l.MaxGapMinutes ?? 0 }));
+            values.AddRange(_problem.Series.Select(s => (long)s.ToleranceMinutes));
 
             var clock = new WallClock(_problem);
             var span = new Interval(clock.SpanStart - Duration.FromDays(3), clock.SpanEnd + Duration.FromDays(3));
@@ -224,7 +224,7 @@ public static class ExhaustiveSearch
             var allDay = new WeeklyHours([.. Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)], LocalTime.Midnight, LocalTime.Midnight);
             foreach (var facility in _problem.Facilities)
             {
-                var pools = type.EquipmentKinds.Select(k => _problem.EquipmentPools.FirstOrDefault(e => e.FacilityId == facility.Id && e.Kind == k)?.Id).ToList();
+                var pools = type.Equipment.Select(k => _problem.Equipment.FirstOrDefault(e => e.FacilityId == facility.Id && e.Kind == k)?.Id).ToList();
                 if (pools.Any(p => p is null))
                 {
                     continue;
@@ -345,13 +345,13 @@ public static class ExhaustiveSearch
                     }
                 }
 
-                foreach (var link in r.Links)
+                foreach (var link in r.After)
                 {
                     Union(r.Id, link.RequestId);
                 }
             }
 
-            foreach (var series in _problem.AllSeries)
+            foreach (var series in _problem.Series)
             {
                 foreach (var id in series.RequestIds.Skip(1))
                 {
@@ -478,7 +478,7 @@ public static class ExhaustiveSearch
             var order = new List<string>();
             while (rest.Count > 0)
             {
-                var next = rest.FirstOrDefault(id => _requests[id].Links.All(l => order.Contains(l.RequestId) || !rest.Contains(l.RequestId))) ?? rest[0];
+                var next = rest.FirstOrDefault(id => _requests[id].After.All(l => order.Contains(l.RequestId) || !rest.Contains(l.RequestId))) ?? rest[0];
                 order.Add(next);
                 rest.Remove(next);
             }
@@ -509,8 +509,8 @@ public static class ExhaustiveSearch
 
         /// <summary>Whether request <paramref name="id"/> cannot be booked without <paramref name="other"/>: it follows it, or they share a series.</summary>
         private bool Needs(string id, string other) =>
-            _requests[id].Links.Any(l => l.RequestId == other)
-            || _problem.AllSeries.Any(s => s.RequestIds.Contains(id) && s.RequestIds.Contains(other));
+            _requests[id].After.Any(l => l.RequestId == other)
+            || _problem.Series.Any(s => s.RequestIds.Contains(id) && s.RequestIds.Contains(other));
 
         private bool CanLeaveOut(string id, Dictionary<string, Placement?> decided) =>
             !decided.Any(d => d.Value is not null && Needs(d.Key, id));
@@ -564,7 +564,7 @@ public static class ExhaustiveSearch
                 return false;
             }
 
-            foreach (var series in _problem.AllSeries)
+            foreach (var series in _problem.Series)
             {
                 var k = IndexOf(series, id);
                 var j = IndexOf(series, otherId);
@@ -590,7 +590,7 @@ public static class ExhaustiveSearch
         /// <summary>Whether <paramref name="x"/> keeps the gaps of the request's links to <paramref name="previousId"/>.</summary>
         private static bool Gaps(AppointmentRequest request, Placement x, string previousId, Placement previous)
         {
-            foreach (var link in request.Links.Where(l => l.RequestId == previousId))
+            foreach (var link in request.After.Where(l => l.RequestId == previousId))
             {
                 var gap = (x.Start - previous.End).TotalMinutes;
                 if (gap < link.MinGapMinutes || (link.MaxGapMinutes is { } max && gap > max))

@@ -79,13 +79,13 @@ public static class FirstFit
             progress = false;
             foreach (var r in order.Where(r => !done.ContainsKey(r.Id)))
             {
-                if (r.Links.Any(l => !done.ContainsKey(l.RequestId)))
+                if (r.After.Any(l => !done.ContainsKey(l.RequestId)))
                 {
                     continue;
                 }
 
                 progress = true;
-                if (r.Links.Any(l => done[l.RequestId] is null))
+                if (r.After.Any(l => done[l.RequestId] is null))
                 {
                     done[r.Id] = null;
                     continue;
@@ -117,7 +117,7 @@ public static class FirstFit
                     var windowEnd = zone.AtStartOfDay(latest.PlusDays(1)).ToInstant();
                     var lower = windowStart;
                     var upper = windowEnd;
-                    foreach (var link in r.Links)
+                    foreach (var link in r.After)
                     {
                         var prevEnd = done[link.RequestId]!.End.ToInstant();
                         lower = Max(lower, prevEnd + Duration.FromMinutes(link.MinGapMinutes));

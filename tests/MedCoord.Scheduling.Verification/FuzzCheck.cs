@@ -127,10 +127,10 @@ public static class FuzzCheck
     /// <summary>Test-side first fit on the problem without its series and the requests linked after them.</summary>
     public static IReadOnlyList<Assignment>? FirstFitWithoutSeries(Problem problem)
     {
-        var inSeries = problem.AllSeries.SelectMany(s => s.RequestIds).ToHashSet();
+        var inSeries = problem.Series.SelectMany(s => s.RequestIds).ToHashSet();
         var requests = problem.Requests.ToDictionary(r => r.Id);
         var memo = new Dictionary<string, bool>();
-        bool Touches(string id) => memo.TryGetValue(id, out var t) ? t : memo[id] = inSeries.Contains(id) || requests[id].Links.Any(l => Touches(l.RequestId));
+        bool Touches(string id) => memo.TryGetValue(id, out var t) ? t : memo[id] = inSeries.Contains(id) || requests[id].After.Any(l => Touches(l.RequestId));
         if (problem.Fixed.Any(f => Touches(f.RequestId)))
         {
             return null;
@@ -156,7 +156,7 @@ public static class FuzzCheck
         {
             Requests = [.. problem.Requests.Where(r => ids.Contains(r.Id))],
             Fixed = [.. problem.Fixed.Where(f => ids.Contains(f.RequestId))],
-            Series = [.. problem.AllSeries.Where(s => s.RequestIds.Any(ids.Contains))],
+            Series = [.. problem.Series.Where(s => s.RequestIds.Any(ids.Contains))],
         };
         var ok = Confirmed(sub, AsSchedule(sub, alone), details);
         if (!ok)

@@ -82,7 +82,7 @@ public static class FuzzProblems
             var request = requests[f.RequestId];
             var away = new Interval(f.Start - Duration.FromHours(12), f.Start);
             var patientFixed = problem.Fixed.Where(g => requests[g.RequestId].PatientId == request.PatientId && g.RequestId != f.RequestId);
-            if (request.Links.Count > 0 || patientFixed.Any(g => g.Start < away.End && away.Start < g.Start + Length(g.RequestId)))
+            if (request.After.Count > 0 || patientFixed.Any(g => g.Start < away.End && away.Start < g.Start + Length(g.RequestId)))
             {
                 continue;
             }
@@ -248,10 +248,10 @@ public static class FuzzProblems
     private static List<FixedBooking> FixedBookings(Problem problem, HashSet<string> inSeries, Random rng)
     {
         var requests = problem.Requests.ToDictionary(r => r.Id);
-        bool TouchesSeries(string id) => inSeries.Contains(id) || requests[id].Links.Any(l => TouchesSeries(l.RequestId));
+        bool TouchesSeries(string id) => inSeries.Contains(id) || requests[id].After.Any(l => TouchesSeries(l.RequestId));
         // Patients with hours of their own are left out: a fixed booking is a commitment the problem states, not a test of the edges.
         var patients = problem.Patients.ToDictionary(p => p.Id);
-        bool Plain(string id) => !TouchesSeries(id) && patients[requests[id].PatientId].Hours is null && requests[id].Links.All(l => Plain(l.RequestId));
+        bool Plain(string id) => !TouchesSeries(id) && patients[requests[id].PatientId].Hours is null && requests[id].After.All(l => Plain(l.RequestId));
         var plain = problem with { Requests = [.. problem.Requests.Where(r => Plain(r.Id))], Series = [] };
         var witness = FirstFit.Schedule(plain).ToDictionary(a => a.RequestId);
         var chosen = witness.Keys.Order(StringComparer.Ordinal).Where(_ => rng.Next(33) == 0).ToList();
@@ -262,7 +262,7 @@ public static class FuzzProblems
             var a = witness[id];
             if (closure.TryAdd(id, new FixedBooking(id, a.ProviderId, a.RoomId, a.Start.ToInstant(), a.RoomId is not null && rng.Next(2) == 0 ? null : a.FacilityId)))
             {
-                foreach (var link in requests[id].Links)
+                foreach (var link in requests[id].After)
                 {
                     pending.Push(link.RequestId);
                 }

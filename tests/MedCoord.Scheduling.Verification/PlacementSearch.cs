@@ -40,7 +40,7 @@ public sealed class PlacementSearch
         _facilities = problem.Facilities.ToDictionary(f => f.Id);
         _patients = problem.Patients.ToDictionary(p => p.Id);
         _rooms = problem.Rooms.ToDictionary(r => r.Id);
-        foreach (var series in problem.AllSeries)
+        foreach (var series in problem.Series)
         {
             foreach (var id in series.RequestIds)
             {
@@ -122,7 +122,7 @@ public sealed class PlacementSearch
                 continue;
             }
 
-            foreach (var link in _requests[id].Links)
+            foreach (var link in _requests[id].After)
             {
                 pending.Push(link.RequestId);
             }
@@ -169,7 +169,7 @@ public sealed class PlacementSearch
 
     private IEnumerable<string> Before(string id)
     {
-        foreach (var link in _requests[id].Links)
+        foreach (var link in _requests[id].After)
         {
             yield return link.RequestId;
         }
@@ -240,7 +240,7 @@ public sealed class PlacementSearch
         // Links to booked or placed predecessors bound the start.
         var lower = long.MinValue;
         var upper = long.MaxValue;
-        foreach (var link in request.Links)
+        foreach (var link in request.After)
         {
             if (Known(link.RequestId) is not { } previous)
             {
@@ -459,7 +459,7 @@ public sealed class PlacementSearch
                         continue;
                     }
 
-                    var pools = type.EquipmentKinds.Select(k => _problem.EquipmentPools.FirstOrDefault(e => e.FacilityId == facility && e.Kind == k)).ToList();
+                    var pools = type.Equipment.Select(k => _problem.Equipment.FirstOrDefault(e => e.FacilityId == facility && e.Kind == k)).ToList();
                     if (pools.Any(p => p is null))
                     {
                         continue;
@@ -484,7 +484,7 @@ public sealed class PlacementSearch
             ?? (f.RoomId is not null ? _rooms[f.RoomId].FacilityId : null)
             ?? _problem.Providers.First(p => p.Id == f.ProviderId).Availability.Select(a => a.FacilityId).Distinct()
                 .FirstOrDefault(x => Inside(_providerHours[(f.ProviderId!, x)]) && Inside(_open[x])
-                    && type.EquipmentKinds.All(k => _problem.EquipmentPools.Any(e => e.FacilityId == x && e.Kind == k)));
+                    && type.Equipment.All(k => _problem.Equipment.Any(e => e.FacilityId == x && e.Kind == k)));
         if (facility is null)
         {
             return null;
@@ -637,9 +637,9 @@ public sealed class PlacementSearch
                 change(Busy(Rooms, a.RoomId), span with { To = span.To + type.BufferMinutes });
             }
 
-            foreach (var kind in type.EquipmentKinds)
+            foreach (var kind in type.Equipment)
             {
-                if (_search._problem.EquipmentPools.FirstOrDefault(e => e.FacilityId == a.FacilityId && e.Kind == kind) is { } pool)
+                if (_search._problem.Equipment.FirstOrDefault(e => e.FacilityId == a.FacilityId && e.Kind == kind) is { } pool)
                 {
                     change(Busy(Pools, pool.Id), span);
                 }

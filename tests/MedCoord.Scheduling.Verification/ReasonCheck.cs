@@ -37,7 +37,7 @@ public static class ReasonCheck
                 claims.Add($"{u.RequestId}: {u.Reason}, but alone it fits at {witness.Start:uuuu-MM-dd'T'HH:mm:sso<G>} at {witness.FacilityId} (provider {witness.ProviderId ?? "none"}, room {witness.RoomId ?? "none"})");
             }
 
-            if (u.Reason == UnscheduledReason.PredecessorUnscheduled && request.Links.All(l => booked.Contains(l.RequestId)))
+            if (u.Reason == UnscheduledReason.PredecessorUnscheduled && request.After.All(l => booked.Contains(l.RequestId)))
             {
                 claims.Add($"{u.RequestId}: PredecessorUnscheduled, but every request it follows is booked");
             }
@@ -62,7 +62,7 @@ public static class ReasonCheck
         var bare = problem with { Requests = [request with { After = null }], Fixed = [], Series = null };
         var witness = FirstFit.Schedule(bare).SingleOrDefault();
         var series = (problem.Series ?? []).ToList();
-        if (witness is null || (request.Links.Count == 0 && !series.Any(s => s.RequestIds.Contains(request.Id))))
+        if (witness is null || (request.After.Count == 0 && !series.Any(s => s.RequestIds.Contains(request.Id))))
         {
             return witness;
         }
@@ -73,7 +73,7 @@ public static class ReasonCheck
         var pending = new Stack<string>(companions);
         while (pending.TryPop(out var id))
         {
-            var next = requests[id].Links.Select(l => l.RequestId)
+            var next = requests[id].After.Select(l => l.RequestId)
                 .Concat(series.Where(s => s.RequestIds.Contains(id)).SelectMany(s => s.RequestIds));
             foreach (var other in next.Where(companions.Add))
             {

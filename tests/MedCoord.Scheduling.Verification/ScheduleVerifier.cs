@@ -179,7 +179,7 @@ public static class ScheduleVerifier
             }
 
             // Rule 7.
-            foreach (var link in r.Links)
+            foreach (var link in r.After)
             {
                 if (!assigned.TryGetValue(link.RequestId, out var previous))
                 {

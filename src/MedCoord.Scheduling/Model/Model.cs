@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using NodaTime;
 
 namespace MedCoord.Scheduling.Model;
@@ -67,8 +68,9 @@ public sealed record Patient(string Id, DateTimeZone? Zone, IReadOnlyList<Weekly
 /// <param name="Equipment">Kinds of equipment the appointment takes one unit of, from its facility's pools; <see langword="null"/> for none.</param>
 public sealed record AppointmentType(string Id, int DurationMinutes, string? ProviderSkill, IReadOnlyList<string> RoomFeatures, int BufferMinutes = 0, IReadOnlyList<string>? Equipment = null)
 {
-    /// <summary>Gets the equipment kinds the type needs, never <see langword="null"/>.</summary>
-    public IReadOnlyList<string> EquipmentKinds => Equipment ?? [];
+    /// <summary>Gets the kinds of equipment the type needs; never <see langword="null"/> (<see langword="null"/> is read as none).</summary>
+    [AllowNull]
+    public IReadOnlyList<string> Equipment { get; init => field = value ?? []; } = Equipment ?? [];
 
     /// <summary>Gets whether this type books a provider.</summary>
     public bool BooksProvider => ProviderSkill is not null;
@@ -104,8 +106,9 @@ public sealed record AppointmentRequest(
     string? PreferredProviderId = null,
     IReadOnlyList<RequestLink>? After = null)
 {
-    /// <summary>Gets the links to predecessors, never <see langword="null"/>.</summary>
-    public IReadOnlyList<RequestLink> Links => After ?? [];
+    /// <summary>Gets the links to the requests this one follows; never <see langword="null"/> (<see langword="null"/> is read as none).</summary>
+    [AllowNull]
+    public IReadOnlyList<RequestLink> After { get; init => field = value ?? []; } = After ?? [];
 }
 
 /// <summary>A commitment already made, kept exactly by the solver.</summary>
@@ -183,9 +186,11 @@ public sealed record Problem(
     IReadOnlyList<EquipmentPool>? Equipment = null,
     IReadOnlyList<RequestSeries>? Series = null)
 {
-    /// <summary>Gets the series, never <see langword="null"/>.</summary>
-    public IReadOnlyList<RequestSeries> AllSeries => Series ?? [];
+    /// <summary>Gets the equipment pools; never <see langword="null"/> (<see langword="null"/> is read as none).</summary>
+    [AllowNull]
+    public IReadOnlyList<EquipmentPool> Equipment { get; init => field = value ?? []; } = Equipment ?? [];
 
-    /// <summary>Gets the equipment pools, never <see langword="null"/>.</summary>
-    public IReadOnlyList<EquipmentPool> EquipmentPools => Equipment ?? [];
+    /// <summary>Gets the series; never <see langword="null"/> (<see langword="null"/> is read as none).</summary>
+    [AllowNull]
+    public IReadOnlyList<RequestSeries> Series { get; init => field = value ?? []; } = Series ?? [];
 }

@@ -68,7 +68,7 @@ public sealed class SlotRecommender
         _calendar = new Calendar(problem);
 
         _book = BookReader.Load(_calendar, book);
-        _successors = problem.Requests.SelectMany(r => r.Links.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
+        _successors = problem.Requests.SelectMany(r => r.After.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
         _tally = SoftRules.From(_calendar, problem.Options?.SoftRules)?.NewTally();
         foreach (var a in book.Assignments)
         {
@@ -170,7 +170,7 @@ public sealed class SlotRecommender
             throw new ArgumentException($"unknown request '{requestId}'", nameof(requestId));
         }
 
-        if (_calendar.Problem.AllSeries.FirstOrDefault(x => x.RequestIds.Contains(requestId, StringComparer.Ordinal)) is { } series)
+        if (_calendar.Problem.Series.FirstOrDefault(x => x.RequestIds.Contains(requestId, StringComparer.Ordinal)) is { } series)
         {
             throw new ArgumentException(
                 $"request '{requestId}' is a visit of series '{series.Id}', which is booked whole (by a solve or a re-plan), not one slot at a time", nameof(requestId));
@@ -190,7 +190,7 @@ public sealed class SlotRecommender
             return (null, alone.StaticReason, alone.StaticMessage);
         }
 
-        if (request.Links.FirstOrDefault(l => !_book.Bookings.ContainsKey(l.RequestId)) is { } missing)
+        if (request.After.FirstOrDefault(l => !_book.Bookings.ContainsKey(l.RequestId)) is { } missing)
         {
             return (null, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not booked");
         }

@@ -54,12 +54,12 @@ public static class WaitlistFiller
             grew = false;
             foreach (var r in problem.Requests.Where(r => bookedIds.Contains(r.Id) && !gone.ContainsKey(r.Id)))
             {
-                if (r.Links.FirstOrDefault(l => gone.ContainsKey(l.RequestId)) is { } link)
+                if (r.After.FirstOrDefault(l => gone.ContainsKey(l.RequestId)) is { } link)
                 {
                     gone[r.Id] = new(r.Id, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{link.RequestId}', whose appointment was cancelled");
                     grew = true;
                 }
-                else if (problem.AllSeries.FirstOrDefault(x => x.RequestIds.Contains(r.Id, StringComparer.Ordinal) && x.RequestIds.Any(gone.ContainsKey)) is { } series)
+                else if (problem.Series.FirstOrDefault(x => x.RequestIds.Contains(r.Id, StringComparer.Ordinal) && x.RequestIds.Any(gone.ContainsKey)) is { } series)
                 {
                     gone[r.Id] = new(r.Id, UnscheduledReason.SeriesIncomplete,
                         $"request '{series.RequestIds.First(gone.ContainsKey)}' of its series '{series.Id}' lost its appointment, and a series is booked whole");
@@ -84,7 +84,7 @@ public static class WaitlistFiller
             || (f.PoolIds.Intersect(b.PoolIds, StringComparer.Ordinal).Any() && Overlaps(f.Start, f.End, b)));
 
         // A waiting series is booked whole by a solve or a re-plan, not into one freed slot.
-        var inSeries = problem.AllSeries.SelectMany(x => x.RequestIds).ToHashSet(StringComparer.Ordinal);
+        var inSeries = problem.Series.SelectMany(x => x.RequestIds).ToHashSet(StringComparer.Ordinal);
         var waiting = problem.Requests
             .Select((r, index) => (Request: r, Index: index))
             .Where(x => !bookedIds.Contains(x.Request.Id) && !inSeries.Contains(x.Request.Id))

@@ -40,9 +40,9 @@ internal static class ProblemWriter
                     w.WriteNumber("capacity", r.Capacity);
                 }
             });
-            if (problem.EquipmentPools.Count > 0)
+            if (problem.Equipment.Count > 0)
             {
-                Array(w, "equipment", problem.EquipmentPools, e =>
+                Array(w, "equipment", problem.Equipment, e =>
                 {
                     w.WriteString("id", e.Id);
                     w.WriteString("facility", e.FacilityId);
@@ -104,9 +104,9 @@ internal static class ProblemWriter
                     w.WriteNumber("bufferMinutes", t.BufferMinutes);
                 }
 
-                if (t.EquipmentKinds.Count > 0)
+                if (t.Equipment.Count > 0)
                 {
-                    Strings(w, "equipment", t.EquipmentKinds);
+                    Strings(w, "equipment", t.Equipment);
                 }
             });
             Array(w, "requests", problem.Requests, r =>
@@ -135,9 +135,9 @@ internal static class ProblemWriter
                     w.WriteString("preferredProvider", r.PreferredProviderId);
                 }
 
-                if (r.Links.Count > 0)
+                if (r.After.Count > 0)
                 {
-                    Array(w, "after", r.Links, l =>
+                    Array(w, "after", r.After, l =>
                     {
                         w.WriteString("request", l.RequestId);
                         w.WriteNumber("minGapMinutes", l.MinGapMinutes);
@@ -152,9 +152,9 @@ internal static class ProblemWriter
                     });
                 }
             });
-            if (problem.AllSeries.Count > 0)
+            if (problem.Series.Count > 0)
             {
-                Array(w, "series", problem.AllSeries, x =>
+                Array(w, "series", problem.Series, x =>
                 {
                     w.WriteString("id", x.Id);
                     Strings(w, "requests", x.RequestIds);

@@ -100,7 +100,7 @@ internal sealed class Book
     /// </summary>
     public RequestCandidates? Restrict(RequestCandidates c, IReadOnlySet<string> ignoring, MinuteSet? within = null)
     {
-        var kept = c.Request.Links.Where(l => !ignoring.Contains(l.RequestId)).ToList();
+        var kept = c.Request.After.Where(l => !ignoring.Contains(l.RequestId)).ToList();
         if (kept.Any(l => !Bookings.ContainsKey(l.RequestId)))
         {
             return null;
@@ -152,7 +152,7 @@ internal sealed class Book
         return options.Count == 0 ? null : new RequestCandidates
         {
             Index = c.Index,
-            Request = c.Request with { After = [.. c.Request.Links.Where(l => ignoring.Contains(l.RequestId))] },
+            Request = c.Request with { After = [.. c.Request.After.Where(l => ignoring.Contains(l.RequestId))] },
             Type = c.Type,
             Duration = c.Duration,
             Facilities = options,

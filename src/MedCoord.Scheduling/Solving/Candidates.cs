@@ -100,7 +100,7 @@ internal sealed class RequestCandidates
         }
 
         var result = analysed.ToList();
-        var series = calendar.Problem.AllSeries
+        var series = calendar.Problem.Series
             .SelectMany(x => x.RequestIds.Select((id, position) => (id, Place: new SeriesPlace(x, position))))
             .ToDictionary(m => m.id, m => m.Place, StringComparer.Ordinal);
         for (var i = 0; i < result.Count; i++)
@@ -138,12 +138,12 @@ internal sealed class RequestCandidates
             return Impossible(UnscheduledReason.NoQualifiedRoom, $"no room has all of the features {string.Join(", ", type.RoomFeatures.Select(f => $"'{f}'"))}");
         }
 
-        if (type.EquipmentKinds.Count > 0
+        if (type.Equipment.Count > 0
             && !rooms.Select(r => r.FacilityId).Concat(providers.SelectMany(p => calendar.ProviderFacilities(p.Id)))
                 .Any(f => calendar.PoolsFor(type, f) is not null))
         {
             return Impossible(UnscheduledReason.NoEquipment,
-                $"no facility where it could take place has all of the equipment {string.Join(", ", type.EquipmentKinds.Select(k => $"'{k}'"))}");
+                $"no facility where it could take place has all of the equipment {string.Join(", ", type.Equipment.Select(k => $"'{k}'"))}");
         }
 
         if (calendar.Window(request) is not { } window)
@@ -293,7 +293,7 @@ internal sealed class RequestCandidates
             changed = false;
             foreach (var candidate in all.Where(c => c.CanBeScheduled))
             {
-                var blocked = candidate.Request.Links.FirstOrDefault(l => !byId[l.RequestId].CanBeScheduled);
+                var blocked = candidate.Request.After.FirstOrDefault(l => !byId[l.RequestId].CanBeScheduled);
                 var sibling = candidate.Series?.Series.RequestIds.FirstOrDefault(id => !byId[id].CanBeScheduled);
                 if (blocked is not null)
                 {

@@ -43,7 +43,7 @@ internal static class FirstFitHeuristic
                     // A series is placed whole, once every request its visits follow outside it is decided.
                     var inSeries = place.Series.RequestIds.ToHashSet(StringComparer.Ordinal);
                     var visits = place.Series.RequestIds.Select(id => byId.GetValueOrDefault(id)).ToList();
-                    var outside = visits.OfType<RequestCandidates>().SelectMany(v => v.Request.Links).Where(l => !inSeries.Contains(l.RequestId)).ToList();
+                    var outside = visits.OfType<RequestCandidates>().SelectMany(v => v.Request.After).Where(l => !inSeries.Contains(l.RequestId)).ToList();
                     if (outside.Any(l => !decided.Contains(l.RequestId)))
                     {
                         continue;
@@ -53,25 +53,25 @@ internal static class FirstFitHeuristic
                     decided.UnionWith(inSeries);
                     if (visits.All(v => v is { CanBeScheduled: true } && !placed.ContainsKey(v.Request.Id)) && outside.All(l => placed.ContainsKey(l.RequestId)))
                     {
-                        SeriesPlacement.TryPlace(visits!, book, v => LinkRule.Window(v.Request.Links, book.Bookings));
+                        SeriesPlacement.TryPlace(visits!, book, v => LinkRule.Window(v.Request.After, book.Bookings));
                     }
 
                     continue;
                 }
 
-                if (c.Request.Links.Any(l => !decided.Contains(l.RequestId)))
+                if (c.Request.After.Any(l => !decided.Contains(l.RequestId)))
                 {
                     continue;
                 }
 
                 progress = true;
                 decided.Add(c.Request.Id);
-                if (c.Request.Links.Any(l => !placed.ContainsKey(l.RequestId)))
+                if (c.Request.After.Any(l => !placed.ContainsKey(l.RequestId)))
                 {
                     continue;
                 }
 
-                var linkWindow = LinkRule.Window(c.Request.Links, book.Bookings);
+                var linkWindow = LinkRule.Window(c.Request.After, book.Bookings);
 
                 // The earliest start wins, so options that cannot start before the best found so far are skipped.
                 Placement? best = null;

@@ -28,7 +28,7 @@ internal static class FitsAloneCheck
         {
             if (chain.TryAdd(next.Request.Id, next))
             {
-                foreach (var link in next.Request.Links)
+                foreach (var link in next.Request.After)
                 {
                     pending.Push(all[link.RequestId]);
                 }

@@ -70,7 +70,7 @@ internal sealed class NeighbourhoodSearch
         _byId = _all.ToDictionary(c => c.Request.Id, StringComparer.Ordinal);
         foreach (var c in _all)
         {
-            foreach (var link in c.Request.Links)
+            foreach (var link in c.Request.After)
             {
                 (_successors.TryGetValue(link.RequestId, out var list) ? list : _successors[link.RequestId] = []).Add(c);
             }
@@ -240,7 +240,7 @@ internal sealed class NeighbourhoodSearch
         do
         {
             var left = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
-            dropped = restricted.RemoveAll(r => r.Request.Links.Any(l => !left.Contains(l.RequestId)));
+            dropped = restricted.RemoveAll(r => r.Request.After.Any(l => !left.Contains(l.RequestId)));
         }
         while (dropped > 0);
 

@@ -175,13 +175,13 @@ internal static class ScheduleBuilder
                     $"its series '{series.Id}' ({series.RequestIds.Count} visits every {series.IntervalDays} days within {series.ToleranceMinutes} minutes of the first visit's time{(series.SameProvider ? ", one provider" : string.Empty)}) cannot be booked whole in its visits' windows and links, even with the calendar free");
             }
         }
-        else if (c.Request.Links.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit, settings) == false)
+        else if (c.Request.After.Count > 0 && FitsAloneCheck.FitsWithPredecessors(c, all, checkLimit, settings) == false)
         {
             return new(id, UnscheduledReason.NoAvailabilityInWindow,
                 "no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free");
         }
 
-        var missing = c.Request.Links.FirstOrDefault(l => !scheduled.Contains(l.RequestId) && c.Series?.Series.RequestIds.Contains(l.RequestId, StringComparer.Ordinal) != true);
+        var missing = c.Request.After.FirstOrDefault(l => !scheduled.Contains(l.RequestId) && c.Series?.Series.RequestIds.Contains(l.RequestId, StringComparer.Ordinal) != true);
         return missing is not null
             ? new(id, UnscheduledReason.PredecessorUnscheduled, $"it follows request '{missing.RequestId}', which is not scheduled")
             : c.Series is { } inSeries

@@ -33,8 +33,8 @@ internal sealed class Calendar
         Patients = problem.Patients.ToDictionary(p => p.Id, StringComparer.Ordinal);
         Types = problem.AppointmentTypes.ToDictionary(t => t.Id, StringComparer.Ordinal);
         Requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        Pools = problem.EquipmentPools.ToDictionary(e => e.Id, StringComparer.Ordinal);
-        _poolsByKind = problem.EquipmentPools.ToDictionary(e => (e.FacilityId, e.Kind));
+        Pools = problem.Equipment.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        _poolsByKind = problem.Equipment.ToDictionary(e => (e.FacilityId, e.Kind));
 
         // The timeline spans the horizon's dates in the facilities' zones; a patient's hours are read on every local
         // date of theirs that overlaps it.
@@ -95,8 +95,8 @@ internal sealed class Calendar
     /// <summary>The pools an appointment of this type takes a unit from at a facility, or null when the facility lacks one of its kinds.</summary>
     public IReadOnlyList<EquipmentPool>? PoolsFor(AppointmentType type, string facility)
     {
-        var pools = new List<EquipmentPool>(type.EquipmentKinds.Count);
-        foreach (var kind in type.EquipmentKinds)
+        var pools = new List<EquipmentPool>(type.Equipment.Count);
+        foreach (var kind in type.Equipment)
         {
             if (!_poolsByKind.TryGetValue((facility, kind), out var pool))
             {

@@ -128,7 +128,7 @@ internal sealed class FixedBookingRules
 
         if (calendar.PoolsFor(type, p.FacilityId) is null)
         {
-            Add($"{path}.start", $"facility '{p.FacilityId}' has no pool of every equipment kind type '{type.Id}' needs ({string.Join(", ", type.EquipmentKinds.Select(k => $"'{k}'"))})");
+            Add($"{path}.start", $"facility '{p.FacilityId}' has no pool of every equipment kind type '{type.Id}' needs ({string.Join(", ", type.Equipment.Select(k => $"'{k}'"))})");
         }
 
         if (!calendar.PatientFree(p.Request.PatientId).ContainsRange(p.Start, p.End))
@@ -218,9 +218,9 @@ internal sealed class FixedBookingRules
     {
         var byRequest = placements.ToDictionary(p => p.Placement.Request.Id, StringComparer.Ordinal);
         var fixedIds = _problem.Fixed.Select(f => f.RequestId).ToHashSet(StringComparer.Ordinal);
-        for (var i = 0; i < _problem.AllSeries.Count; i++)
+        for (var i = 0; i < _problem.Series.Count; i++)
         {
-            var series = _problem.AllSeries[i];
+            var series = _problem.Series[i];
             var isFixed = series.RequestIds.Where(fixedIds.Contains).ToList();
             if (isFixed.Count == 0)
             {
@@ -271,7 +271,7 @@ internal sealed class FixedBookingRules
         var byRequest = placements.ToDictionary(p => p.Placement.Request.Id, StringComparer.Ordinal);
         foreach (var (index, placement) in placements)
         {
-            foreach (var link in placement.Request.Links)
+            foreach (var link in placement.Request.After)
             {
                 if (!byRequest.TryGetValue(link.RequestId, out var previous))
                 {

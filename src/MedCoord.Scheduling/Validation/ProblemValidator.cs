@@ -189,7 +189,7 @@ internal sealed class ProblemValidator
     /// <summary>Series: unique ids, at least two known requests each, no request twice or in two series, a sane cadence.</summary>
     private void CheckSeries(KnownIds requests)
     {
-        var all = _problem.AllSeries;
+        var all = _problem.Series;
         UniqueIds("series", all, x => x.Id, "series");
         var member = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < all.Count; i++)
@@ -239,7 +239,7 @@ internal sealed class ProblemValidator
     /// <summary>Equipment pools: unique ids, a known facility, a kind, a count, and one pool per kind at a facility.</summary>
     private void CheckEquipment(KnownIds facilities)
     {
-        var pools = _problem.EquipmentPools;
+        var pools = _problem.Equipment;
         UniqueIds("equipment", pools, e => e.Id, "equipment pool");
         var kinds = new Dictionary<(string Facility, string Kind), int>();
         for (var i = 0; i < pools.Count; i++)
@@ -371,7 +371,7 @@ internal sealed class ProblemValidator
 
         for (var i = 0; i < _problem.Requests.Count; i++)
         {
-            Items($"{Path("requests", i)}.after", _problem.Requests[i].Links);
+            Items($"{Path("requests", i)}.after", _problem.Requests[i].After);
         }
 
         return _errors.Count == before;
@@ -521,9 +521,9 @@ internal sealed class ProblemValidator
             Add($"{path}.preferredProvider", $"unknown provider '{preferred}'");
         }
 
-        for (var j = 0; j < request.Links.Count; j++)
+        for (var j = 0; j < request.After.Count; j++)
         {
-            var link = request.Links[j];
+            var link = request.After[j];
             var linkPath = $"{path}.after[{j}]";
             Reference($"{linkPath}.request", link.RequestId, requests, "request");
             if (link.MinGapMinutes is < 0 or > MaxMinutes)
@@ -572,7 +572,7 @@ internal sealed class ProblemValidator
             while (stack.Count > 0)
             {
                 var (node, next) = stack[^1];
-                var links = _problem.Requests[node].Links;
+                var links = _problem.Requests[node].After;
                 if (next == links.Count)
                 {
                     state[node] = 2;

@@ -127,7 +127,7 @@ public sealed class CarePlanTests
         var r = first.Request;
         Assert.Equal(("plan-1/eye-exam/1", "pat-1", "eye-exam", (LocalDate?)new LocalDate(2026, 12, 1), (LocalDate?)new LocalDate(2027, 6, 30), 2),
             (r.Id, r.PatientId, r.TypeId, r.Earliest, r.Latest, r.Priority));
-        Assert.Empty(r.Links);
+        Assert.Empty(r.After);
         Assert.Equal("plan-1/eye-exam/1", again.Request.Id);
         Assert.Equal((null, new LocalDate(2027, 3, 31), 9), (again.Request.Earliest, again.Request.Latest, again.Request.Priority));
         Assert.False(first.Overdue);
@@ -179,9 +179,9 @@ public sealed class CarePlanTests
         var labLater = Active(LabPanel(notBefore: new LocalDate(2026, 12, 20)), Consult());
 
         Assert.Equal(["plan-1/lab-panel/1", "plan-1/consult/1"], both.Select(d => d.Request.Id));
-        Assert.Equal(new RequestLink("plan-1/lab-panel/1", 120), Assert.Single(both[1].Request.Links));
-        Assert.Equal(new RequestLink("plan-1/lab-panel/1", 120), Assert.Single(Assert.Single(CarePlanRequests.Due([labBooked], December)).Request.Links));
-        Assert.Empty(Assert.Single(CarePlanRequests.Due([labDone], December)).Request.Links);
+        Assert.Equal(new RequestLink("plan-1/lab-panel/1", 120), Assert.Single(both[1].Request.After));
+        Assert.Equal(new RequestLink("plan-1/lab-panel/1", 120), Assert.Single(Assert.Single(CarePlanRequests.Due([labBooked], December)).Request.After));
+        Assert.Empty(Assert.Single(CarePlanRequests.Due([labDone], December)).Request.After);
         Assert.Empty(CarePlanRequests.Due([labLater], December));
     }
 

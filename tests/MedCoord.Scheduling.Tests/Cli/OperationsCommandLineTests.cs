@@ -62,7 +62,7 @@ public sealed class OperationsCommandLineTests : IDisposable
         var problem = ProblemFile.Parse(File.ReadAllText(TestData("day-unit.json")));
         var schedule = ScheduleFile.Parse(File.ReadAllText(outPath));
         Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
-        Assert.All(problem.AllSeries.SelectMany(x => x.RequestIds), id => Assert.Contains(schedule.Assignments, a => a.RequestId == id));
+        Assert.All(problem.Series.SelectMany(x => x.RequestIds), id => Assert.Contains(schedule.Assignments, a => a.RequestId == id));
         Assert.Equal(SoftRuleChecker.Costs(problem, schedule, problem.Options!.SoftRules!), schedule.Objective.SoftRules);
         var infusions = schedule.Assignments.Where(a => a.RoomId == "infusion-bay").ToList();
         Assert.Contains(infusions, a => infusions.Count(o => o.Start.ToInstant() <= a.Start.ToInstant() && a.Start.ToInstant() < o.End.ToInstant()) == 3);

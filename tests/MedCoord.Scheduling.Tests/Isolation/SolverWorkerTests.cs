@@ -32,7 +32,7 @@ public sealed class SolverWorkerTests
     {
         var problem = Example();
         var previous = SolveVerified(problem, Quick(3));
-        var gone = problem.Requests.First(r => r.Links.Count == 0 && !problem.Requests.Any(o => o.Links.Any(a => a.RequestId == r.Id))
+        var gone = problem.Requests.First(r => r.After.Count == 0 && !problem.Requests.Any(o => o.After.Any(a => a.RequestId == r.Id))
             && problem.Fixed.All(f => f.RequestId != r.Id) && previous.Assignments.Any(a => a.RequestId == r.Id)).Id;
         var changed = problem with { Requests = [.. problem.Requests.Where(r => r.Id != gone)] };
         var output = new StringWriter();

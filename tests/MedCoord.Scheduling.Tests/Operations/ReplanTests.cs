@@ -123,7 +123,7 @@ public sealed class ReplanTests
         var stale = ScheduleVerifier.Violations(changed, previous);
         var standing = previous.Assignments
             .Select(a => problem.Requests.First(r => r.Id == a.RequestId))
-            .Where(r => r.Links.Count == 0 && !stale.Any(v => v.Contains($" {r.Id} ", StringComparison.Ordinal) || v.EndsWith($" {r.Id}", StringComparison.Ordinal)))
+            .Where(r => r.After.Count == 0 && !stale.Any(v => v.Contains($" {r.Id} ", StringComparison.Ordinal) || v.EndsWith($" {r.Id}", StringComparison.Ordinal)))
             .Sum(r => (long)r.Priority);
         Assert.True(result.Schedule.Objective.ScheduledPriority >= standing, $"{result.Schedule.Objective.ScheduledPriority} < {standing}");
     }

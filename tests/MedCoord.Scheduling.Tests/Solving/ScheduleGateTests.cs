@@ -107,7 +107,7 @@ public sealed class ScheduleGateTests
 
         var schedule = SolveVerified(problem, new SolveOptions(NodaTime.Duration.FromSeconds(0.4), 1, seed.Get % 5), scheduler);
 
-        var series = problem.AllSeries.SelectMany(s => s.RequestIds).ToHashSet(StringComparer.Ordinal);
+        var series = problem.Series.SelectMany(s => s.RequestIds).ToHashSet(StringComparer.Ordinal);
         var recommender = new SlotRecommender(problem, schedule);
         foreach (var unscheduled in schedule.Unscheduled.Where(u => !series.Contains(u.RequestId)))
         {

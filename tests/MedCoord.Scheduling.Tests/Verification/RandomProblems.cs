@@ -107,7 +107,7 @@ public static class RandomProblems
         var pending = new Stack<string>(closure.Keys);
         while (pending.TryPop(out var id))
         {
-            foreach (var link in requests.First(r => r.Id == id).Links)
+            foreach (var link in requests.First(r => r.Id == id).After)
             {
                 if (!closure.ContainsKey(link.RequestId))
                 {
@@ -194,13 +194,13 @@ public static class RandomProblems
         }
 
         var problem = new Problem(new DateInterval(start, end), facilities, rooms, providers, patients, types, requests, [], Equipment: pools);
-        var free = requests.Where(r => r.Links.Count == 0 && requests.All(o => o.Links.All(l => l.RequestId != r.Id))).ToList();
+        var free = requests.Where(r => r.After.Count == 0 && requests.All(o => o.After.All(l => l.RequestId != r.Id))).ToList();
         if (end > start && free.Count >= 2 && rng.Next(4) == 0)
         {
             problem = problem with { Series = [new RequestSeries("s0", [free[0].Id, free[1].Id], 1, 30 * rng.Next(2))] };
         }
 
-        if (rng.Next(4) == 0 && FirstFit.Schedule(problem).FirstOrDefault(a => free.Any(r => r.Id == a.RequestId) && problem.AllSeries.All(x => !x.RequestIds.Contains(a.RequestId))) is { } witness)
+        if (rng.Next(4) == 0 && FirstFit.Schedule(problem).FirstOrDefault(a => free.Any(r => r.Id == a.RequestId) && problem.Series.All(x => !x.RequestIds.Contains(a.RequestId))) is { } witness)
         {
             problem = problem with { Fixed = [new FixedBooking(witness.RequestId, witness.ProviderId, witness.RoomId, witness.Start.ToInstant(), witness.FacilityId)] };
         }

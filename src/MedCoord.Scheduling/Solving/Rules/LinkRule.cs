@@ -54,7 +54,7 @@ internal static class LinkRule
     /// or booked at the wrong gap); null when every link holds.
     /// </summary>
     public static RequestLink? FirstBroken(AppointmentRequest request, long start, IReadOnlyDictionary<string, Booking> bookings) =>
-        request.Links.FirstOrDefault(l => !bookings.TryGetValue(l.RequestId, out var previous) || !Holds(l, previous.End, start));
+        request.After.FirstOrDefault(l => !bookings.TryGetValue(l.RequestId, out var previous) || !Holds(l, previous.End, start));
 
     /// <summary>Why a broken <paramref name="link"/> does not hold: a sentence naming the predecessor's id.</summary>
     public static string Explain(RequestLink link, IReadOnlyDictionary<string, Booking> bookings) =>
@@ -71,7 +71,7 @@ internal static class LinkRule
     {
         foreach (var v in model.Requests.Values)
         {
-            foreach (var link in v.Candidates.Request.Links)
+            foreach (var link in v.Candidates.Request.After)
             {
                 var previous = model.Requests[link.RequestId];
                 model.Model.AddImplication(v.Scheduled, previous.Scheduled);
