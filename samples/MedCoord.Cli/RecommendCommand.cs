@@ -26,7 +26,7 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
         flagErrors.AddRange(OutputFile.Check(("--out", OutPath)));
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         var book = await BookLoader.LoadAsync(BookPath, stderr);
-        if (problem is not null && !problem.Requests.Any(r => r.Id == RequestId))
+        if (problem is not null && !problem.Problem.Requests.Any(r => r.Id == RequestId))
         {
             flagErrors.Add(new("--request", $"unknown request '{RequestId}'"));
         }
@@ -34,7 +34,7 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
         {
             flagErrors.Add(new("--request", $"request '{RequestId}' is already booked in {BookPath}"));
         }
-        else if (problem?.Series.FirstOrDefault(x => x.RequestIds.Contains(RequestId)) is { } series)
+        else if (problem?.Problem.Series.FirstOrDefault(x => x.RequestIds.Contains(RequestId)) is { } series)
         {
             flagErrors.Add(new("--request", $"request '{RequestId}' is a visit of series '{series.Id}', which is booked whole by solve or replan, not one slot at a time"));
         }

@@ -217,7 +217,7 @@ public static class SolverCommandLine
             return BadInput;
         }
 
-        console.MarkupLine($"[green]valid[/]: {Markup.Escape(path)} has {problem.Requests.Count} requests, {problem.Providers.Count} providers, {problem.Rooms.Count} rooms, {problem.Facilities.Count} facilities");
+        console.MarkupLine($"[green]valid[/]: {Markup.Escape(path)} has {problem.Problem.Requests.Count} requests, {problem.Problem.Providers.Count} providers, {problem.Problem.Rooms.Count} rooms, {problem.Problem.Facilities.Count} facilities");
         return Success;
     }
 }
@@ -225,8 +225,8 @@ public static class SolverCommandLine
 /// <summary>Reads a problem file, printing one line per error (each naming its JSON path).</summary>
 internal static class ProblemLoader
 {
-    public static Task<Problem?> LoadAsync(string path, TextWriter stderr) =>
-        InputFile.LoadAsync(path, "problem file", bytes => (ProblemFile.TryParse(bytes, out var problem), problem), nameFile: false, stderr);
+    public static Task<ValidatedProblem?> LoadAsync(string path, TextWriter stderr) =>
+        InputFile.LoadAsync(path, "problem file", bytes => (ProblemFile.TryRead(bytes, out var problem), problem), nameFile: false, stderr);
 }
 
 /// <summary>Reads an input file and parses it, printing one line per problem; nothing on success.</summary>
@@ -320,10 +320,10 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
 
         if (HtmlPath is not null)
         {
-            OutputFile.WriteAtomically("--html", HtmlPath, ScheduleHtml.Render(problem, schedule));
+            OutputFile.WriteAtomically("--html", HtmlPath, ScheduleHtml.Render(problem.Problem, schedule));
         }
 
-        ScheduleReport.Write(console, problem, schedule, OutPath);
+        ScheduleReport.Write(console, problem.Problem, schedule, OutPath);
         return SolverCommandLine.Success;
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using MedCoord.Scheduling.Model;
@@ -72,29 +73,40 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
 
     /// <inheritdoc />
     /// <exception cref="SolverWorkerException">No worker gave a schedule; the message names the exit and the attempt.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Solve(ValidatedProblem.Create(problem), options, progress, cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="SolverWorkerException">No worker gave a schedule; the message names the exit and the attempt.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public Schedule Solve(ValidatedProblem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(problem, null, options, progress, cancellationToken).Schedule;
 
     /// <inheritdoc />
     /// <exception cref="SolverWorkerException">No worker gave a schedule; the message names the exit and the attempt.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     public ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return Replan(ValidatedProblem.Create(problem), previous, options, progress, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SolverWorkerException">No worker gave a schedule; the message names the exit and the attempt.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public ReplanResult Replan(ValidatedProblem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(previous);
         var answer = Run(problem, previous, options, progress, cancellationToken);
         return new ReplanResult(answer.Schedule, answer.Changes!);
     }
 
-    private WorkerAnswer Run(Problem problem, Schedule? previous, SolveOptions? call, IProgress<SolveProgress>? progress, CancellationToken cancellationToken)
+    private WorkerAnswer Run(ValidatedProblem problem, Schedule? previous, SolveOptions? call, IProgress<SolveProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var errors = _local.Validate(problem);
-        if (errors.Count > 0)
-        {
-            throw new ProblemValidationException(errors);
-        }
-
-        var settings = _local.Resolve(call, problem.Options);
-        var job = new WorkerJob(problem, previous, settings);
+        var settings = _local.Resolve(call, problem.Problem.Options);
+        var job = new WorkerJob(problem.Problem, previous, settings);
         var clock = Stopwatch.StartNew();
         var first = Attempt(job, 1, settings.Conservative, settings.TimeLimit, progress, cancellationToken);
         if (first.Answer is { } answer)

@@ -118,13 +118,12 @@ internal static class BookReader
     /// instead (they explain the book's).
     /// </summary>
     /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
-    public static void ThrowIfInvalid(Problem problem, Schedule book, bool previous)
+    public static void ThrowIfInvalid(ValidatedProblem problem, Schedule book, bool previous)
     {
-        var errors = Validate(problem, book, previous);
+        var errors = Validate(problem.Problem, book, previous);
         if (errors.Count > 0)
         {
-            var problemErrors = ProblemValidator.Validate(problem);
-            throw problemErrors.Count > 0 ? new ProblemValidationException(problemErrors) : new ProblemValidationException(errors, "book");
+            throw new ProblemValidationException(errors, "book");
         }
     }
 

@@ -50,26 +50,24 @@ public sealed class SlotRecommender
     /// <param name="book">The current book: its assignments are the appointments that must not move.</param>
     /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
     public SlotRecommender(Problem problem, Schedule book)
+        : this(ValidatedProblem.Create(problem), book)
+    {
+    }
+
+    /// <summary>Checks the book against a problem validated once already, and indexes the book.</summary>
+    /// <param name="problem">The validated problem the book belongs to.</param>
+    /// <param name="book">The current book: its assignments are the appointments that must not move.</param>
+    /// <exception cref="ProblemValidationException">The book is bad input.</exception>
+    public SlotRecommender(ValidatedProblem problem, Schedule book)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(book);
-        var problemErrors = ProblemValidator.Validate(problem);
-        if (problemErrors.Count > 0)
-        {
-            throw new ProblemValidationException(problemErrors);
-        }
-
-        var bookErrors = BookReader.Validate(problem, book);
-        if (bookErrors.Count > 0)
-        {
-            throw new ProblemValidationException(bookErrors, "book");
-        }
-
-        _calendar = new Calendar(problem);
+        BookReader.ThrowIfInvalid(problem, book, previous: false);
+        _calendar = problem.Calendar;
 
         _book = BookReader.Load(_calendar, book);
-        _successors = problem.Requests.SelectMany(r => r.After.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
-        _tally = SoftRules.From(_calendar, problem.Options?.SoftRules)?.NewTally();
+        _successors = problem.Problem.Requests.SelectMany(r => r.After.Select(l => (Successor: r, Link: l))).ToLookup(x => x.Link.RequestId, StringComparer.Ordinal);
+        _tally = SoftRules.From(_calendar, problem.Problem.Options?.SoftRules)?.NewTally();
         foreach (var a in book.Assignments)
         {
             Tally(a.RequestId, a.ProviderId, LocalDateAt(a.FacilityId, a.Start));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Solving;
@@ -27,12 +28,26 @@ public static class WaitlistFiller
     /// <returns>The new book and what changed.</returns>
     /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
     /// <exception cref="ArgumentException">The request is unknown, not booked, or a fixed booking.</exception>
-    public static FillResult Fill(Problem problem, Schedule book, string cancelledRequestId, int stepMinutes = 5)
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public static FillResult Fill(Problem problem, Schedule book, string cancelledRequestId, int stepMinutes = 5) =>
+        Fill(ValidatedProblem.Create(problem), book, cancelledRequestId, stepMinutes);
+
+    /// <summary>As <see cref="Fill(Problem, Schedule, string, int)"/>, for a problem validated once already.</summary>
+    /// <param name="validated">The validated problem the book belongs to.</param>
+    /// <param name="book">The current book.</param>
+    /// <param name="cancelledRequestId">The booked request whose appointment is cancelled.</param>
+    /// <param name="stepMinutes">Spacing of the starts tried on the local clock (as for recommendations).</param>
+    /// <returns>The new book and what changed.</returns>
+    /// <exception cref="ProblemValidationException">The book is bad input.</exception>
+    /// <exception cref="ArgumentException">The request is unknown, not booked, or a fixed booking.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public static FillResult Fill(ValidatedProblem validated, Schedule book, string cancelledRequestId, int stepMinutes = 5)
     {
-        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(validated);
         ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(cancelledRequestId);
-        var recommender = new SlotRecommender(problem, book);
+        var problem = validated.Problem;
+        var recommender = new SlotRecommender(validated, book);
         var cancelled = book.Assignments.FirstOrDefault(a => a.RequestId == cancelledRequestId)
             ?? throw new ArgumentException(problem.Requests.Any(r => r.Id == cancelledRequestId)
                 ? $"request '{cancelledRequestId}' is not booked" : $"unknown request '{cancelledRequestId}'", nameof(cancelledRequestId));

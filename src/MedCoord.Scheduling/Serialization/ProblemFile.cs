@@ -6,11 +6,11 @@ namespace MedCoord.Scheduling.Serialization;
 /// <summary>Reads and writes problem files (format v1). Thread safe.</summary>
 public static class ProblemFile
 {
-    /// <summary>Reads and validates a problem file's text.</summary>
+    /// <summary>Reads and validates a problem file's text, once: what solving, re-planning, recommending and filling take.</summary>
     /// <param name="json">The file's text.</param>
-    /// <param name="problem">The problem, when there are no errors.</param>
+    /// <param name="problem">The validated problem, when there are no errors.</param>
     /// <returns>Every error found (syntax, kinds, references, rules), each with its JSON path; empty when valid.</returns>
-    public static IReadOnlyList<ValidationError> TryParse(string json, out Problem? problem)
+    public static IReadOnlyList<ValidationError> TryRead(string json, out ValidatedProblem? problem)
     {
         ArgumentNullException.ThrowIfNull(json);
         var (parsed, map, readErrors) = ProblemJsonReader.Read(json);
@@ -22,7 +22,8 @@ public static class ProblemFile
 
         var errors = new List<ValidationError>(readErrors);
         var reported = new HashSet<string>(readErrors.Select(e => e.Path), StringComparer.Ordinal);
-        foreach (var error in ProblemValidator.Validate(parsed, map, structureAlreadyBroken: readErrors.Count > 0))
+        var ruleErrors = ProblemValidator.Validate(parsed, out var calendar, map, structureAlreadyBroken: readErrors.Count > 0);
+        foreach (var error in ruleErrors)
         {
             if (!reported.Any(path => error.Path == path || error.Path.StartsWith(path + ".", StringComparison.Ordinal) || error.Path.StartsWith(path + "[", StringComparison.Ordinal)))
             {
@@ -32,9 +33,38 @@ public static class ProblemFile
 
         if (errors.Count == 0)
         {
-            problem = parsed;
+            problem = ValidatedProblem.Read(parsed, calendar);
         }
 
+        return errors;
+    }
+
+    /// <summary>
+    /// Reads and validates a problem file's bytes: UTF-8 (a byte order mark is allowed), checked strictly; an invalid
+    /// byte is reported at <c>$</c> with its offset, not replaced.
+    /// </summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="problem">The validated problem, when there are no errors.</param>
+    /// <returns>Every error found, each with its JSON path; empty when valid.</returns>
+    public static IReadOnlyList<ValidationError> TryRead(ReadOnlySpan<byte> utf8Json, out ValidatedProblem? problem)
+    {
+        if (Utf8Text.Decode(utf8Json, out var error) is { } json)
+        {
+            return TryRead(json, out problem);
+        }
+
+        problem = null;
+        return [new ValidationError("$", error!)];
+    }
+
+    /// <summary>Reads and validates a problem file's text.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="problem">The problem, when there are no errors.</param>
+    /// <returns>Every error found (syntax, kinds, references, rules), each with its JSON path; empty when valid.</returns>
+    public static IReadOnlyList<ValidationError> TryParse(string json, out Problem? problem)
+    {
+        var errors = TryRead(json, out var validated);
+        problem = validated?.Problem;
         return errors;
     }
 
@@ -47,13 +77,9 @@ public static class ProblemFile
     /// <returns>Every error found, each with its JSON path; empty when valid.</returns>
     public static IReadOnlyList<ValidationError> TryParse(ReadOnlySpan<byte> utf8Json, out Problem? problem)
     {
-        if (Utf8Text.Decode(utf8Json, out var error) is { } json)
-        {
-            return TryParse(json, out problem);
-        }
-
-        problem = null;
-        return [new ValidationError("$", error!)];
+        var errors = TryRead(utf8Json, out var validated);
+        problem = validated?.Problem;
+        return errors;
     }
 
     /// <summary>Reads and validates a problem file's text.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Operations;
 using MedCoord.Scheduling.Results;
@@ -27,12 +28,22 @@ public interface IAppointmentScheduler
     /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
     /// <returns>The schedule.</returns>
     /// <exception cref="ProblemValidationException">The problem is bad input; the exception lists every error.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Solves a problem validated once already (<see cref="Serialization.ProblemFile.TryRead(string, out ValidatedProblem?)"/>, <see cref="ValidatedProblem.TryCreate"/>), without validating it again.</summary>
+    /// <param name="problem">The validated problem.</param>
+    /// <param name="options">Overrides of the problem's own options and the configured defaults.</param>
+    /// <param name="progress">Receives each improved schedule and the bound.</param>
+    /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
+    /// <returns>The schedule.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    Schedule Solve(ValidatedProblem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Re-plans after a change (time off, a closure, new requests): every appointment of the previous schedule that
     /// still obeys every rule stays where it was unless moving it books strictly more priority; then waiting and
-    /// preference as in <see cref="Solve"/>. Every moved or dropped appointment is reported with the reason.
+    /// preference as in <see cref="Solve(Problem, SolveOptions?, IProgress{SolveProgress}?, CancellationToken)"/>. Every moved or dropped appointment is reported with the reason.
     /// </summary>
     /// <param name="problem">The changed problem.</param>
     /// <param name="previous">The schedule made before the change.</param>
@@ -41,12 +52,24 @@ public interface IAppointmentScheduler
     /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
     /// <returns>The new schedule and the changes.</returns>
     /// <exception cref="ProblemValidationException">The problem or the previous schedule is bad input (see <c>docs/problem-format.md</c>: a previous book).</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Re-plans a problem validated once already, without validating it again (the previous schedule is still checked against it).</summary>
+    /// <param name="problem">The changed problem, validated.</param>
+    /// <param name="previous">The schedule made before the change.</param>
+    /// <param name="options">Overrides of the problem's own options and the configured defaults.</param>
+    /// <param name="progress">Receives each improved schedule.</param>
+    /// <param name="cancellationToken">Stops the search; the best schedule so far is returned.</param>
+    /// <returns>The new schedule and the changes.</returns>
+    /// <exception cref="ProblemValidationException">The previous schedule does not fit the problem.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    ReplanResult Replan(ValidatedProblem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// The CP-SAT appointment scheduler. Thread safety: an instance holds only its options and may be shared; each call
-/// to <see cref="Solve"/> builds its own model.
+/// to <see cref="Solve(Problem, SolveOptions?, IProgress{SolveProgress}?, CancellationToken)"/> builds its own model.
 /// </summary>
 public sealed class AppointmentScheduler : IAppointmentScheduler
 {
@@ -112,7 +135,13 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     }
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     public Schedule Solve(Problem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Solve(ValidatedProblem.Create(problem), options, progress, cancellationToken);
+
+    /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public Schedule Solve(ValidatedProblem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock), cancellationToken).Schedule;
 
     /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule (the time limit allows 0.5 s past it).</summary>
@@ -122,22 +151,16 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     private static readonly TimeSpan AfterCancellation = TimeSpan.FromSeconds(0.5);
 
     /// <summary>
-    /// Validates, expands the calendar and candidates, runs <paramref name="search"/> and builds the schedule. After a
+    /// Expands the validated problem's candidates, runs <paramref name="search"/> and builds the schedule. After a
     /// cancellation, what follows the search keeps to <see cref="AfterCancellation"/>.
     /// </summary>
-    private (Calendar Calendar, Schedule Schedule) Run(Problem problem, SolveOptions? options,
+    private (Calendar Calendar, Schedule Schedule) Run(ValidatedProblem problem, SolveOptions? options,
         Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var errors = ProblemValidator.Validate(problem);
-        if (errors.Count > 0)
-        {
-            throw new ProblemValidationException(errors);
-        }
-
-        var settings = Resolve(options, problem.Options) with { Cancellation = cancellationToken };
+        var settings = Resolve(options, problem.Problem.Options) with { Cancellation = cancellationToken };
         var clock = Stopwatch.StartNew();
-        var calendar = new Calendar(problem);
+        var calendar = problem.Calendar;
         var candidates = RequestCandidates.Build(calendar);
         var result = Complete(candidates, search(calendar, candidates, settings, clock), settings);
         var until = cancellationToken.IsCancellationRequested ? clock.Elapsed + AfterCancellation : settings.TimeLimit.ToTimeSpan();
@@ -240,7 +263,17 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     }
 
     /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
     public ReplanResult Replan(Problem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(previous);
+        return Replan(ValidatedProblem.Create(problem), previous, options, progress, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
+    public ReplanResult Replan(ValidatedProblem problem, Schedule previous, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(previous);

@@ -59,11 +59,12 @@ internal sealed class FixedBookingRules
         return new FixedPlacement(booking, request, facility, start, start + duration, start + duration + calendar.TypeOf(request).BufferMinutes);
     }
 
-    public void Check()
+    /// <summary>Checks every fixed booking; the calendar built for it, or null when there are none.</summary>
+    public Calendar? Check()
     {
         if (_problem.Fixed.Count == 0)
         {
-            return;
+            return null;
         }
 
         var calendar = new Calendar(_problem);
@@ -81,6 +82,7 @@ internal sealed class FixedBookingRules
         CheckSharedCapacity(calendar, placements);
         CheckLinks(placements);
         CheckSeries(calendar, placements);
+        return calendar;
     }
 
     private bool CheckAlone(Calendar calendar, string path, FixedPlacement p)

@@ -28,14 +28,19 @@ internal sealed class ProblemValidator
     }
 
     /// <summary>Validates a problem; <paramref name="map"/> translates list positions to the file's positions.</summary>
-    public static IReadOnlyList<ValidationError> Validate(Problem problem, ProblemSourceMap? map = null, bool structureAlreadyBroken = false)
+    public static IReadOnlyList<ValidationError> Validate(Problem problem, ProblemSourceMap? map = null, bool structureAlreadyBroken = false) =>
+        Validate(problem, out _, map, structureAlreadyBroken);
+
+    /// <summary>Validates, and hands out the calendar the fixed-booking checks built (null when they built none).</summary>
+    public static IReadOnlyList<ValidationError> Validate(Problem problem, out Calendar? calendar, ProblemSourceMap? map = null, bool structureAlreadyBroken = false)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var validator = new ProblemValidator(problem, map ?? ProblemSourceMap.Identity);
         validator.CheckStructure();
+        calendar = null;
         if (validator._errors.Count == 0 && !structureAlreadyBroken)
         {
-            new FixedBookingRules(problem, validator.Path, validator._errors).Check();
+            calendar = new FixedBookingRules(problem, validator.Path, validator._errors).Check();
         }
 
         return validator._errors;
