@@ -29,7 +29,8 @@ internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, st
         ReplanResult result;
         try
         {
-            result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed)));
+            using var cancel = new CtrlC();
+            result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed), cancellationToken: cancel.Token));
         }
         catch (ProblemValidationException ex)
         {

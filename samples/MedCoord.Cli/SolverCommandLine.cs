@@ -291,27 +291,13 @@ internal sealed record SolveCommand(string ProblemPath, string? OutPath, double?
 
         var options = SolveFlags.Options(TimeLimitSeconds, Workers, Seed);
         var scheduler = new AppointmentScheduler();
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var cancel = new CtrlC();
+        var schedule = await console.Status().StartAsync("solving…", async ctx =>
         {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        Schedule schedule;
-        try
-        {
-            schedule = await console.Status().StartAsync("solving…", async ctx =>
-            {
-                var progress = new Progress<SolveProgress>(p => ctx.Status(Markup.Escape(
-                    $"solving… {p.Elapsed.TotalSeconds:0.0}s  best priority {p.ScheduledPriority}  bound {p.UpperBound}  (level {p.Phase} of 3)")));
-                return await Task.Run(() => scheduler.Solve(problem, options, progress, cancel.Token));
-            });
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            var progress = new Progress<SolveProgress>(p => ctx.Status(Markup.Escape(
+                $"solving… {p.Elapsed.TotalSeconds:0.0}s  best priority {p.ScheduledPriority}  bound {p.UpperBound}  (level {p.Phase} of 3)")));
+            return await Task.Run(() => scheduler.Solve(problem, options, progress, cancel.Token));
+        });
 
         if (OutPath is not null)
         {
