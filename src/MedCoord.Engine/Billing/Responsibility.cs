@@ -35,14 +35,18 @@ public sealed record LineResponsibility(int Line, decimal Charge, decimal Copay,
 /// What the patient owes for a claim, line by line, and where the accumulators stand afterwards. The lines are the plan's
 /// own benefit calculation, as if it were billed first; when earlier payers paid on the claim (coordination of
 /// benefits), <see cref="Plan"/> and <see cref="Patient"/> are what is left after them: the plan pays its own benefit
-/// at most up to the balance (its allowed amount less what the earlier payers paid), and the patient owes the rest of
-/// that balance.
+/// at most up to the <see cref="Balance"/>, and the patient owes the rest of that balance.
 /// </summary>
 /// <param name="Lines">Each line.</param>
 /// <param name="DeductibleRemaining">Deductible left after the claim.</param>
 /// <param name="OutOfPocketRemaining">Out-of-pocket maximum left after the claim.</param>
 /// <param name="EarlierPayersPaid">What the payers that decided before this plan paid on the claim (their AMT*D); 0 when the claim goes to the primary.</param>
-public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines, decimal DeductibleRemaining, decimal OutOfPocketRemaining, decimal EarlierPayersPaid = 0)
+/// <param name="EarlierPayersContractual">
+/// The largest contractual write-off (adjustment group CO, claim and line level) of one earlier payer: the provider may
+/// not collect it from anyone; 0 when there is none.
+/// </param>
+public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines, decimal DeductibleRemaining, decimal OutOfPocketRemaining, decimal EarlierPayersPaid = 0,
+    decimal EarlierPayersContractual = 0)
 {
     /// <summary>Gets the total charge.</summary>
     public decimal Charge => Lines.Sum(l => l.Charge);
@@ -50,8 +54,12 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
     /// <summary>Gets the total allowed amount.</summary>
     public decimal Allowed => Lines.Sum(l => l.Allowed);
 
-    /// <summary>Gets the balance left for this plan and the patient: the allowed amount less what earlier payers paid, never below zero.</summary>
-    public decimal Balance => Math.Max(0, Allowed - EarlierPayersPaid);
+    /// <summary>
+    /// Gets the balance left for this plan and the patient after the earlier payers: what may be collected at all — this
+    /// plan's allowed amount, or the charge less an earlier payer's contractual write-off when that is lower — less what
+    /// the earlier payers paid, never below zero. Without earlier payers it is the allowed amount.
+    /// </summary>
+    public decimal Balance => Math.Max(0, Math.Min(Allowed, Charge - EarlierPayersContractual) - EarlierPayersPaid);
 
     /// <summary>Gets what the plan pays in all: its own benefit (the lines' plan amounts), at most the <see cref="Balance"/>.</summary>
     public decimal Plan => Math.Min(Lines.Sum(l => l.Plan), Balance);
@@ -77,7 +85,7 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
         if (EarlierPayersPaid > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"earlier payers paid {M(EarlierPayersPaid)}, leaving {M(Balance)} of the allowed amount: the plan pays {M(Plan)}, the patient owes {M(Patient)}");
+                $"earlier payers paid {M(EarlierPayersPaid)}{(EarlierPayersContractual > 0 ? $" (contractual write-off {M(EarlierPayersContractual)})" : string.Empty)}, leaving a balance of {M(Balance)}: the plan pays {M(Plan)}, the patient owes {M(Patient)}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"deductible left {M(DeductibleRemaining)}, out-of-pocket maximum left {M(OutOfPocketRemaining)}");
@@ -170,6 +178,14 @@ public static class ResponsibilityEstimator
         ArgumentNullException.ThrowIfNull(claim);
         var schedule = FeeSchedules.For(feeSchedules, claim.Coverage);
         return Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge, FeeSchedules.Allowed(schedule, l)))])
-            with { EarlierPayersPaid = (claim.PriorPayers ?? []).Sum(p => p.Paid) };
+            with
+            {
+                EarlierPayersPaid = (claim.PriorPayers ?? []).Sum(p => p.Paid),
+                EarlierPayersContractual = (claim.PriorPayers ?? []).Select(Contractual).DefaultIfEmpty(0).Max(),
+            };
     }
+
+    /// <summary>An earlier payer's contractual write-off: its CO adjustments, claim and line level.</summary>
+    private static decimal Contractual(PriorPayer prior) =>
+        (prior.Adjustments ?? []).Concat((prior.Lines ?? []).SelectMany(l => l.Adjustments ?? [])).Where(a => a.Group == "CO").Sum(a => a.Amount);
 }
