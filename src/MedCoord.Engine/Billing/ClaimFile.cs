@@ -116,10 +116,11 @@ public static class ClaimFile
         string? PlanId = null,
         IReadOnlyList<PayerAdjustment>? Adjustments = null,
         IReadOnlyList<PriorLineDto>? Lines = null,
-        string? PayerClaimNumber = null)
+        string? PayerClaimNumber = null,
+        string? MedicareSecondaryType = null)
     {
         public PriorPayer ToPriorPayer() => new(PayerId, PayerName, MemberId, PlanId, Subscriber, Relationship, ClaimFilingIndicator, AdjudicatedOn, Paid,
-            Adjustments ?? [], [.. (Lines ?? []).Select(l => new PriorLineAdjudication(l.Line, l.Paid, l.Adjustments ?? []))], PayerClaimNumber);
+            Adjustments ?? [], [.. (Lines ?? []).Select(l => new PriorLineAdjudication(l.Line, l.Paid, l.Adjustments ?? []))], PayerClaimNumber, MedicareSecondaryType);
     }
 
     private sealed record PriorLineDto(int Line, decimal Paid, IReadOnlyList<PayerAdjustment>? Adjustments = null);
@@ -149,9 +150,11 @@ public static class ClaimFile
         BenefitsDto Benefits,
         LocalDate? EffectiveTo = null,
         IReadOnlyList<Authorization>? Authorizations = null,
-        string ClaimFilingIndicator = "CI")
+        string ClaimFilingIndicator = "CI",
+        string? MedicareSecondaryType = null)
     {
-        public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? [], ClaimFilingIndicator);
+        public Coverage ToCoverage() => new(Id, PayerId, PayerName, PlanId, MemberId, Subscriber, Relationship, EffectiveFrom, EffectiveTo, Benefits.ToBenefits(), Authorizations ?? [], ClaimFilingIndicator,
+            MedicareSecondaryType);
     }
 
     internal sealed record BenefitsDto(

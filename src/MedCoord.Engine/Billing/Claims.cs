@@ -291,7 +291,7 @@ public static class ClaimValidator
             }
         }
 
-        Add("id", Text(claim.Id, 38));
+        Add("id", Text(claim.Id, 38) ?? (claim.Id != claim.Id.Trim() ? "must not begin or end with a space: the 837P trims CLM01, and the payer's 999, 277CA and 835 would not match the claim" : null));
         Person(Add, "patient", claim.Patient);
         Coverage(Add, claim);
         Provider(Add, "billingProvider", claim.BillingProvider, billing: true);

@@ -80,6 +80,14 @@ public sealed record Benefits(
 /// <param name="Benefits">The benefits.</param>
 /// <param name="Authorizations">Prior authorisations on file.</param>
 /// <param name="ClaimFilingIndicator">The kind of plan, as the 837P's claim filing indicator (SBR09): one of <see cref="ClaimFilingIndicators.All"/>, for example <c>CI</c> commercial insurance, <c>MB</c> Medicare Part B, <c>MC</c> Medicaid, <c>BL</c> Blue Cross/Blue Shield, <c>HM</c> HMO.</param>
+/// <param name="MedicareSecondaryType">
+/// Why Medicare is not the primary payer, as the 837P's insurance type code (2000B SBR05): <c>12</c> working aged
+/// (employer group health plan), <c>13</c> end-stage renal disease in the coordination period, <c>14</c> no-fault or auto
+/// insurance, <c>15</c> workers' compensation, <c>16</c> Public Health Service or another federal agency, <c>41</c> black
+/// lung, <c>42</c> Veterans Administration, <c>43</c> disabled under 65 with a large group health plan, <c>47</c> other
+/// liability insurance. Required exactly when this coverage is Medicare (claim filing indicator
+/// <c>MA</c> or <c>MB</c>) and the claim is billed to it after an earlier payer; null otherwise.
+/// </param>
 public sealed record Coverage(
     string Id,
     string PayerId,
@@ -92,7 +100,8 @@ public sealed record Coverage(
     LocalDate? EffectiveTo,
     Benefits Benefits,
     IReadOnlyList<Authorization> Authorizations,
-    string ClaimFilingIndicator = "CI");
+    string ClaimFilingIndicator = "CI",
+    string? MedicareSecondaryType = null);
 
 /// <summary>The answer of an eligibility check.</summary>
 public enum EligibilityStatus

@@ -31,11 +31,22 @@ public sealed record LineResponsibility(int Line, decimal Charge, decimal Copay,
     public decimal NotAllowed => Charge - Allowed;
 }
 
-/// <summary>What the patient owes for a claim, line by line, and where the accumulators stand afterwards.</summary>
+/// <summary>
+/// What the patient owes for a claim, line by line, and where the accumulators stand afterwards. The lines are the plan's
+/// own benefit calculation, as if it were billed first; when earlier payers paid on the claim (coordination of
+/// benefits), <see cref="Plan"/> and <see cref="Patient"/> are what is left after them: the plan pays its own benefit
+/// at most up to the <see cref="Balance"/>, and the patient owes the rest of that balance.
+/// </summary>
 /// <param name="Lines">Each line.</param>
 /// <param name="DeductibleRemaining">Deductible left after the claim.</param>
 /// <param name="OutOfPocketRemaining">Out-of-pocket maximum left after the claim.</param>
-public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines, decimal DeductibleRemaining, decimal OutOfPocketRemaining)
+/// <param name="EarlierPayersPaid">What the payers that decided before this plan paid on the claim (their AMT*D); 0 when the claim goes to the primary.</param>
+/// <param name="EarlierPayersContractual">
+/// The largest contractual write-off (adjustment group CO, claim and line level) of one earlier payer: the provider may
+/// not collect it from anyone; 0 when there is none.
+/// </param>
+public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines, decimal DeductibleRemaining, decimal OutOfPocketRemaining, decimal EarlierPayersPaid = 0,
+    decimal EarlierPayersContractual = 0)
 {
     /// <summary>Gets the total charge.</summary>
     public decimal Charge => Lines.Sum(l => l.Charge);
@@ -43,11 +54,18 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
     /// <summary>Gets the total allowed amount.</summary>
     public decimal Allowed => Lines.Sum(l => l.Allowed);
 
-    /// <summary>Gets what the patient owes in all.</summary>
-    public decimal Patient => Lines.Sum(l => l.Patient);
+    /// <summary>
+    /// Gets the balance left for this plan and the patient after the earlier payers: what may be collected at all — this
+    /// plan's allowed amount, or the charge less an earlier payer's contractual write-off when that is lower — less what
+    /// the earlier payers paid, never below zero. Without earlier payers it is the allowed amount.
+    /// </summary>
+    public decimal Balance => Math.Max(0, Math.Min(Allowed, Charge - EarlierPayersContractual) - EarlierPayersPaid);
 
-    /// <summary>Gets what the plan pays in all.</summary>
-    public decimal Plan => Lines.Sum(l => l.Plan);
+    /// <summary>Gets what the plan pays in all: its own benefit (the lines' plan amounts), at most the <see cref="Balance"/>.</summary>
+    public decimal Plan => Math.Min(Lines.Sum(l => l.Plan), Balance);
+
+    /// <summary>Gets what the patient owes in all: the rest of the <see cref="Balance"/> after the plan's payment (the lines' patient amounts when no earlier payer paid).</summary>
+    public decimal Patient => Balance - Plan;
 
     /// <summary>A breakdown for a billing clerk: one row per line (its allowed amount marked <c>fee schedule</c> or <c>charge</c>), then the totals and the accumulators left.</summary>
     /// <returns>The text.</returns>
@@ -63,7 +81,13 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"total {M(Charge),9} {M(Allowed),10}  {string.Empty,-12} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Patient),9} {M(Plan),9}");
+            $"total {M(Charge),9} {M(Allowed),10}  {string.Empty,-12} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Lines.Sum(l => l.Patient)),9} {M(Lines.Sum(l => l.Plan)),9}");
+        if (EarlierPayersPaid > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"earlier payers paid {M(EarlierPayersPaid)}{(EarlierPayersContractual > 0 ? $" (contractual write-off {M(EarlierPayersContractual)})" : string.Empty)}, leaving a balance of {M(Balance)}: the plan pays {M(Plan)}, the patient owes {M(Patient)}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"deductible left {M(DeductibleRemaining)}, out-of-pocket maximum left {M(OutOfPocketRemaining)}");
         return text.ToString();
     }
@@ -76,7 +100,8 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
 /// never take the out-of-pocket maximum past its amount; copays count toward the deductible and toward (and are capped
 /// by) the maximum as the plan says. Shares are computed on the allowed amount: the lesser of the fee schedule's amount
 /// and the charge, or the charge when no fee schedule entry prices the line. Coinsurance is rounded to the cent, halves
-/// away from zero, per line. Thread safe.
+/// away from zero, per line. A claim billed after earlier payers is estimated by coordination of benefits: see
+/// <see cref="ClaimResponsibility"/>. Thread safe.
 /// </summary>
 public static class ResponsibilityEstimator
 {
@@ -140,7 +165,10 @@ public static class ResponsibilityEstimator
         return new ClaimResponsibility(result, deductibleLeft, outOfPocketLeft);
     }
 
-    /// <summary>The estimate of a claim, its lines priced by the fee schedule of its payer and plan where one has an entry.</summary>
+    /// <summary>
+    /// The estimate of a claim, its lines priced by the fee schedule of its payer and plan where one has an entry; when
+    /// earlier payers decided the claim, what they paid is taken off first (coordination of benefits).
+    /// </summary>
     /// <param name="claim">The claim.</param>
     /// <param name="feeSchedules">Every fee schedule (the claim's payer's is found by <see cref="FeeSchedules.For"/>).</param>
     /// <returns>The breakdown.</returns>
@@ -149,6 +177,15 @@ public static class ResponsibilityEstimator
     {
         ArgumentNullException.ThrowIfNull(claim);
         var schedule = FeeSchedules.For(feeSchedules, claim.Coverage);
-        return Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge, FeeSchedules.Allowed(schedule, l)))]);
+        return Estimate(claim.Coverage.Benefits, [.. claim.Lines.Select((l, i) => new ChargeLine(i + 1, l.Category, l.Charge, FeeSchedules.Allowed(schedule, l)))])
+            with
+            {
+                EarlierPayersPaid = (claim.PriorPayers ?? []).Sum(p => p.Paid),
+                EarlierPayersContractual = (claim.PriorPayers ?? []).Select(Contractual).DefaultIfEmpty(0).Max(),
+            };
     }
+
+    /// <summary>An earlier payer's contractual write-off: its CO adjustments, claim and line level.</summary>
+    private static decimal Contractual(PriorPayer prior) =>
+        (prior.Adjustments ?? []).Concat((prior.Lines ?? []).SelectMany(l => l.Adjustments ?? [])).Where(a => a.Group == "CO").Sum(a => a.Amount);
 }

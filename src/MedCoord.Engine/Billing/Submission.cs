@@ -63,6 +63,11 @@ public sealed record PriorLineAdjudication(int Line, decimal Paid, IReadOnlyList
 /// <param name="Adjustments">Its claim-level adjustments (2320 CAS).</param>
 /// <param name="Lines">Its line-level decisions (2430); empty when it decided at claim level only.</param>
 /// <param name="PayerClaimNumber">Its claim control number, when known (2330B REF*F8).</param>
+/// <param name="MedicareSecondaryType">
+/// Why Medicare was not that payer's turn first, as the insurance type code (2320 SBR05): required exactly when that
+/// payer is Medicare (claim filing indicator <c>MA</c> or <c>MB</c>) and not the primary (it is not the first prior
+/// payer); null otherwise. The codes are those of <see cref="Coverage.MedicareSecondaryType"/>.
+/// </param>
 public sealed record PriorPayer(
     string PayerId,
     string PayerName,
@@ -75,7 +80,8 @@ public sealed record PriorPayer(
     decimal Paid,
     IReadOnlyList<PayerAdjustment> Adjustments,
     IReadOnlyList<PriorLineAdjudication> Lines,
-    string? PayerClaimNumber = null);
+    string? PayerClaimNumber = null,
+    string? MedicareSecondaryType = null);
 
 /// <summary>The checks of what a claim carries for its submission: frequency, authorisations and earlier payers.</summary>
 internal static class SubmissionRules
@@ -105,6 +111,7 @@ internal static class SubmissionRules
         if (claim.Coverage is { } coverage)
         {
             add("coverage.claimFilingIndicator", ClaimFilingIndicators.IsValid(coverage.ClaimFilingIndicator) ? null : $"must be one of {string.Join(", ", ClaimFilingIndicators.All)}");
+            add("coverage.medicareSecondaryType", MedicareSecondaryType(coverage.MedicareSecondaryType, coverage.ClaimFilingIndicator, secondary: (claim.PriorPayers ?? []).Count > 0));
             Authorizations(add, claim, coverage);
         }
 
@@ -117,11 +124,37 @@ internal static class SubmissionRules
         for (var k = 0; k < priors.Count; k++)
         {
             Prior(add, $"priorPayers[{k}]", priors[k], claim);
+            if (priors[k] is { } prior)
+            {
+                add($"priorPayers[{k}].medicareSecondaryType", MedicareSecondaryType(prior.MedicareSecondaryType, prior.ClaimFilingIndicator, secondary: k > 0));
+            }
+
             if (priors[k] is not null && priors.Take(k).Any(p => p is not null && p.PayerId == priors[k].PayerId))
             {
                 add($"priorPayers[{k}].payerId", "the same payer as an earlier entry");
             }
         }
+    }
+
+    /// <summary>
+    /// SBR05 of 2000B (the payer billed) or 2320 (an earlier payer): the guide requires the insurance type code when that
+    /// payer is Medicare (SBR09 MA or MB) and not the primary (SBR01 not P), and does not send it otherwise.
+    /// </summary>
+    private static string? MedicareSecondaryType(string? type, string? filingIndicator, bool secondary)
+    {
+        var required = secondary && filingIndicator is "MA" or "MB";
+        var codes = string.Join(", ", X12CodeLists.MedicareSecondaryTypes);
+        if (type is null)
+        {
+            return required ? $"required when Medicare ({filingIndicator}) is not the primary payer: why Medicare is secondary (SBR05), one of {codes}" : null;
+        }
+
+        if (!X12CodeLists.MedicareSecondaryTypes.Contains(type, StringComparer.Ordinal))
+        {
+            return $"'{type}' is not a Medicare secondary payer type (SBR05); one of {codes}";
+        }
+
+        return required ? null : "only for Medicare (claim filing indicator MA or MB) when it is not the primary payer; the 837P does not send it otherwise";
     }
 
     private static void Authorizations(Action<string, string?> add, Claim claim, Coverage coverage)

@@ -38,5 +38,15 @@ internal static class X12CodeLists
         "B1 B2 B3 BA BB BC BD BE BF BG BH BI BJ BK BL BM BN BP BQ BR BS BT BU BV BW BX BY BZ " +
         "C1 CA CB CC CD CE CF CG CH CI CJ CK CL CM CN CO CP CQ DG DM DS GF GN GY IC MH NI ON PT PU RN RT TC TN UC");
 
+    /// <summary>
+    /// Gets the insurance type codes that say why Medicare is not the primary payer (837P SBR05 in loops 2000B and 2320):
+    /// 12 working aged beneficiary or spouse with an employer group health plan, 13 end-stage renal disease beneficiary in
+    /// the coordination period with an employer's group health plan, 14 no-fault insurance (auto included) is primary,
+    /// 15 workers' compensation, 16 Public Health Service or other federal agency, 41 black lung, 42 Veterans
+    /// Administration, 43 disabled beneficiary under 65 with a large group health plan, 47 other liability insurance is
+    /// primary.
+    /// </summary>
+    public static IReadOnlyList<string> MedicareSecondaryTypes { get; } = ["12", "13", "14", "15", "16", "41", "42", "43", "47"];
+
     private static FrozenSet<string> Codes(string list) => list.Split(' ').ToFrozenSet(StringComparer.Ordinal);
 }

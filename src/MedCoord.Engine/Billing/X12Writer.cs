@@ -72,7 +72,7 @@ public static class X12Writer
                 var subscriberHl = Number(++hl);
                 body.Add(X12Segments.Segment("HL", subscriberHl, billingHl, "22", patientIsSubscriber ? "0" : "1"));
                 body.Add(X12Segments.Segment("SBR", Sequence((claim.PriorPayers ?? []).Count), patientIsSubscriber ? "18" : string.Empty, coverage.PlanId ?? string.Empty,
-                    string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, coverage.ClaimFilingIndicator));
+                    string.Empty, coverage.MedicareSecondaryType ?? string.Empty, string.Empty, string.Empty, string.Empty, coverage.ClaimFilingIndicator));
                 body.Add(PersonName("IL", coverage.Subscriber, "MI", coverage.MemberId));
                 if (patientIsSubscriber)
                 {
@@ -215,7 +215,7 @@ public static class X12Writer
     private static IEnumerable<string> PriorPayerSegments(PriorPayer prior, string sequence)
     {
         yield return X12Segments.Segment("SBR", sequence, OtherRelationship(prior.Relationship), prior.PlanId ?? string.Empty,
-            string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, prior.ClaimFilingIndicator);
+            string.Empty, prior.MedicareSecondaryType ?? string.Empty, string.Empty, string.Empty, string.Empty, prior.ClaimFilingIndicator);
         foreach (var segment in AdjustmentSegments(prior.Adjustments))
         {
             yield return segment;

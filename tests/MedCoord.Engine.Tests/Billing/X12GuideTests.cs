@@ -33,6 +33,9 @@ public sealed class X12GuideTests
         ClaimStatus.Draft,
         []);
 
+    /// <summary>The small claim billed to Medicare after another payer: SBR05 says why Medicare is secondary (12, working aged).</summary>
+    private static Claim MedicareSecondary() => Small() with { Coverage = Small().Coverage with { MedicareSecondaryType = "12" } };
+
     private static PriorPayer Primary(params PriorLineAdjudication[] lines) => new("PRIME01", "Prime Health", "PH-778", "PG-9",
         Jo, SubscriberRelationship.Self, "CI", new LocalDate(2026, 11, 27), 250m,
         lines.Length == 0 ? [new PayerAdjustment("CO", "45", 220m), new PayerAdjustment("PR", "2", 60m)] : [], lines);
@@ -255,7 +258,7 @@ public sealed class X12GuideTests
     [Fact]
     public void Write_SecondaryWithLineDecisions_CarriesThePrimarysAdjudication()
     {
-        var claim = Small() with
+        var claim = MedicareSecondary() with
         {
             PriorPayers =
             [
@@ -290,13 +293,13 @@ public sealed class X12GuideTests
             "CAS*PR*1*70",
             "DTP*573*D8*20261127",
         ], segments.GetRange(start, 19));
-        Assert.Contains("SBR*S*18*GRP-1******MB", segments);
+        Assert.Contains("SBR*S*18*GRP-1**12****MB", segments);
     }
 
     [Fact]
     public void Write_SecondaryDecidedAtClaimLevel_CarriesClaimAdjustmentsAndTheDateIn2330B()
     {
-        var claim = Small() with { PriorPayers = [Primary() with { PayerClaimNumber = "PH-CLAIM-5" }] };
+        var claim = MedicareSecondary() with { PriorPayers = [Primary() with { PayerClaimNumber = "PH-CLAIM-5" }] };
 
         var segments = Segments(Write(claim));
 
@@ -310,17 +313,17 @@ public sealed class X12GuideTests
     public void Write_TertiaryClaim_SequencesThePayers()
     {
         var second = Primary() with { PayerId = "SECOND01", PayerName = "Second Mutual", Relationship = SubscriberRelationship.Spouse, ClaimFilingIndicator = "12" };
-        var claim = Small() with { PriorPayers = [Primary(), second] };
+        var claim = MedicareSecondary() with { PriorPayers = [Primary(), second] };
 
         var segments = Segments(Write(claim));
 
-        Assert.Equal(["SBR*T*18*GRP-1******MB", "SBR*P*18*PG-9******CI", "SBR*S*01*PG-9******12"], segments.Where(s => s.StartsWith("SBR", StringComparison.Ordinal)));
+        Assert.Equal(["SBR*T*18*GRP-1**12****MB", "SBR*P*18*PG-9******CI", "SBR*S*01*PG-9******12"], segments.Where(s => s.StartsWith("SBR", StringComparison.Ordinal)));
     }
 
     [Fact]
     public void Problems_EarlierPayerThatDoesNotBalance_IsRefusedWithItsPath()
     {
-        var claim = Small() with
+        var claim = MedicareSecondary() with
         {
             PriorPayers =
             [
@@ -346,7 +349,7 @@ public sealed class X12GuideTests
     [Fact]
     public void Problems_EarlierPayerDecidingAfterTheFileIsCreated_IsRefused()
     {
-        var claim = Small() with { PriorPayers = [Primary() with { AdjudicatedOn = new LocalDate(2026, 12, 9) }] };
+        var claim = MedicareSecondary() with { PriorPayers = [Primary() with { AdjudicatedOn = new LocalDate(2026, 12, 9) }] };
 
         Assert.Equal(["claims[0].priorPayers[0].adjudicatedOn: after the file's creation date"], Problems(claim));
     }
@@ -466,7 +469,7 @@ public sealed class X12GuideTests
     [InlineData("NM1*IL*1*DOE*JO****MI*PH-778~\n", "", "2320 needs 2330A and 2330B")]
     public void Check_CoordinationBrokenByHand_IsReported(string find, string replace, string expected)
     {
-        var good = Write(Small() with
+        var good = Write(MedicareSecondary() with
         {
             PriorPayers = [Primary(new PriorLineAdjudication(1, 200m, [new PayerAdjustment("CO", "45", 210m)]), new PriorLineAdjudication(2, 50m, [new PayerAdjustment("PR", "1", 70m)]))],
         });

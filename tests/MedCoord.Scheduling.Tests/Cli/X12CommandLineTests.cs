@@ -136,7 +136,7 @@ public sealed class X12CommandLineTests : IDisposable
         var (code, stdout, stderr) = await Run("ack", X12("rejected.999"), "--claims", TestData("claims.json"));
 
         Assert.Equal((0, string.Empty), (code, stderr));
-        Assert.Contains("claim CLM-2026-0002: Rejected: 999 set 0042 IK5 R (I5); IK3 N3 at 23 in loop 2010BA I4 implementation not-used segment present", stdout);
+        Assert.Contains("claim CLM-2026-0002: Rejected: 999 set 0042 IK5 R (I5); IK3 N3 at 23 in loop 2010 I4 implementation not-used segment present", stdout);
         Assert.DoesNotContain("ACM98765432X", stdout, StringComparison.Ordinal);
     }
 

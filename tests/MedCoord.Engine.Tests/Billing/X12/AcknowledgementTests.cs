@@ -40,8 +40,8 @@ public sealed class AcknowledgementTests
         Assert.All(result.Claims, c => Assert.Equal(ClaimStatus.Rejected, c.Status));
         Assert.Equal("999 set 0042 IK5 R (I5); AK9 R 1/1/0", result.Claims[0].History.Single().Reason);
         Assert.Equal(
-            "999 set 0042 IK5 R (I5); IK3 N3 at 23 in loop 2010BA I4 implementation not-used segment present; "
-            + "IK3 NM1 at 22 in loop 2010BA 8 segment has data element errors, IK4 element 9 (ref 67) I12 implementation pattern match failure; AK9 R 1/1/0",
+            "999 set 0042 IK5 R (I5); IK3 N3 at 23 in loop 2010 I4 implementation not-used segment present; "
+            + "IK3 NM1 at 22 in loop 2010 8 segment has data element errors, IK4 element 9 (ref 67) I12 implementation pattern match failure; AK9 R 1/1/0",
             result.Claims[1].History.Single().Reason);
         // IK404 carries a copy of the bad data (here a member id): it never reaches the history.
         Assert.DoesNotContain("ACM98765432X", result.Claims[1].History.Single().Reason, StringComparison.Ordinal);

@@ -92,8 +92,8 @@ public sealed class RemittanceTests
         var text = X12Files.Text("denied.835")
             .Replace("NOPAY20261216", "CORR20261220", StringComparison.Ordinal)
             .Replace("BPR*H*0*C*NON", "BPR*C*100*C*CHK", StringComparison.Ordinal)
-            .Replace("NM1*QC*1*CHEN*LEO****MI*ACM987654321~\n", "NM1*QC*1*CHEN*LEO****MI*ACM987654321~\nCLP*CLM-2026-0002*22*-138.5*0*0*12*ACM2026120002*11*1~\nCAS*CO*29*-138.5~\nCLP*CLM-2026-0002*1*138.5*100*0*12*ACM2026120003*11*1~\nCAS*CO*45*38.5~\n", StringComparison.Ordinal)
-            .Replace("SE*11*0001", "SE*15*0001", StringComparison.Ordinal);
+            .Replace("MOA***MA130~\n", "MOA***MA130~\nCLP*CLM-2026-0002*22*-138.5*0*0*12*ACM2026120002*11*1~\nCAS*CO*29*-138.5~\nCLP*CLM-2026-0002*1*138.5*100*0*12*ACM2026120003*11*1~\nCAS*CO*45*38.5~\n", StringComparison.Ordinal)
+            .Replace("SE*14*0001", "SE*18*0001", StringComparison.Ordinal);
 
         // Denied may only go to Appealed or Closed: an appealed claim takes the corrected payment.
         var appealed = paid.Select(c => c.Status == ClaimStatus.Denied ? ClaimLifecycle.Move(c, ClaimStatus.Appealed, "biller", "appeal", X12Files.Clock()) : c).ToList();
@@ -188,7 +188,7 @@ public sealed class RemittanceTests
 
         var result = RemittancePosting.Post(Remittances(X12Files.Text("denied.835")), drafts, "biller", X12Files.Clock());
 
-        Assert.Equal(["segment 9 (CLP): claim 'CLM-2026-0002' is Draft; only a submitted or adjudicated claim takes a remittance"], result.Errors.Select(e => e.ToString()));
+        Assert.Equal(["segment 12 (CLP): claim 'CLM-2026-0002' is Draft; only a submitted or adjudicated claim takes a remittance"], result.Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class RemittanceTests
 
         var result = RemittancePosting.Post(Remittances(X12Files.Text("denied.835")), paid, "biller", X12Files.Clock());
 
-        Assert.Equal(["segment 9 (CLP): claim 'CLM-2026-0002' is Paid; this remittance would make it Denied, which its lifecycle does not allow (from Paid: Closed)"], result.Errors.Select(e => e.ToString()));
+        Assert.Equal(["segment 12 (CLP): claim 'CLM-2026-0002' is Paid; this remittance would make it Denied, which its lifecycle does not allow (from Paid: Closed)"], result.Errors.Select(e => e.ToString()));
         Assert.Same(paid, result.Claims);
     }
 }

@@ -18,7 +18,7 @@ public sealed class X12ReaderTests
         var group = Assert.Single(interchange.Groups);
         Assert.Equal(("HP", "101", "005010X221A1"), (group.FunctionalId, group.ControlNumber, group.Version));
         var set = Assert.Single(group.Transactions);
-        Assert.Equal(("835", "0001", "005010X221A1", 40), (set.Id, set.ControlNumber, set.Reference, set.Segments.Count));
+        Assert.Equal(("835", "0001", string.Empty, 40), (set.Id, set.ControlNumber, set.Reference, set.Segments.Count));
         var clp = set.Segments.First(s => s.Id == "CLP");
         Assert.Equal(("segment 13 (CLP)", "CLM-2026-0001", "230.01"), (clp.Where, clp[1], clp[3]));
         var svc = set.Segments.First(s => s.Id == "SVC");
