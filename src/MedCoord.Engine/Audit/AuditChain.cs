@@ -153,7 +153,7 @@ public static class AuditChain
             expected++;
         }
 
-        if (last is { } tip && (tip.Sequence != expected - 1 || (tip.Sequence > 0 && tip.Hash != previous)))
+        if (last is { } tip && (tip.Sequence != expected - 1 || tip.Hash != previous))
         {
             return new(false, expected - 1, Math.Min(tip.Sequence, expected), $"the log ends at entry {expected - 1} but entry {tip.Sequence} was written last: entries at the end were deleted or replaced");
         }

@@ -78,12 +78,16 @@ public sealed partial class CoordinationEngine
         var worklist = Worklist();
         var referrals = _store.List<Referral>().ToDictionary(r => r.Value.Id, r => r.Value.PatientId, StringComparer.Ordinal);
         var results = _store.List<ResultThread>().ToDictionary(r => r.Value.Id, r => r.Value.Latest.PatientId, StringComparer.Ordinal);
+        var claims = _store.List<Claim>().ToDictionary(c => c.Value.Id, c => c.Value.Patient.Id, StringComparer.Ordinal);
         return Disclose(actor, "Worklist", worklist,
         [
             .. worklist.CareActivities.Select(a => AccessedRecord.Of<CarePlan>(a.PlanId, a.PatientId)),
             .. worklist.Referrals.Select(r => AccessedRecord.Of<Referral>(r.ReferralId, referrals.GetValueOrDefault(r.ReferralId, "?"))),
             .. worklist.ResultTasks.Select(t => AccessedRecord.Of<ResultThread>(t.ResultId, results.GetValueOrDefault(t.ResultId, "?"))),
             .. worklist.NoShows.Select(v => AccessedRecord.Of<Visit>(v.Id, v.PatientId)),
+            .. worklist.Visits.Select(v => AccessedRecord.Of<Visit>(v.VisitId, v.PatientId)),
+            .. worklist.CarePlans.Select(p => AccessedRecord.Of<CarePlan>(p.PlanId, p.PatientId)),
+            .. worklist.Claims.Select(c => AccessedRecord.Of<Claim>(c.ClaimId, claims.GetValueOrDefault(c.ClaimId, "?"))),
         ]);
     }
 

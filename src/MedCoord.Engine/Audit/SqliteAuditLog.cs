@@ -125,8 +125,9 @@ public sealed class SqliteAuditLog
         {
             records = _database.ReadRows(connection, transaction);
         }
-        catch (InvalidCastException)
+        catch (InvalidOperationException)
         {
+            // A NULL where the table requires a value: only someone editing the file can put one there.
             return new AuditVerification(false, entries.Count, null, "a row of the records table has a missing or mistyped column: edited outside the engine");
         }
 
@@ -148,7 +149,7 @@ public sealed class SqliteAuditLog
         var entries = new List<AuditEntry>();
         while (reader.Read())
         {
-            var sequence = reader.IsDBNull(0) ? entries.Count + 1 : reader.GetInt64(0);
+            var sequence = reader.GetInt64(0);
             try
             {
                 var at = InstantPattern.ExtendedIso.Parse(reader.GetString(1));
@@ -164,8 +165,9 @@ public sealed class SqliteAuditLog
                     KeyId = reader.IsDBNull(10) ? null : reader.GetString(10),
                 });
             }
-            catch (Exception ex) when (ex is InvalidCastException or OverflowException or FormatException)
+            catch (Exception ex) when (ex is InvalidOperationException or OverflowException)
             {
+                // SQLite hands out NULL (InvalidOperationException) or a format past int (OverflowException): the row was edited.
                 return (entries, $"entry {sequence} has a missing or mistyped column: edited");
             }
         }
