@@ -89,4 +89,139 @@ public sealed class ClaimFileTests
     public void Parse_UnknownFrequency_NamesItsPath() =>
         Assert.StartsWith("claims[0].frequency:", Assert.Single(ClaimFile.Parse(Encoding.UTF8.GetString(Sample)
             .Replace("\"id\": \"CLM-2026-0001\",", "\"id\": \"CLM-2026-0001\", \"frequency\": \"corrected\",", StringComparison.Ordinal)).Errors));
+
+    private const string Person = """{ "id": "pat-1", "lastName": "Doe", "firstName": "Jo", "birthDate": "1980-01-02", "sex": "F", "address": { "line1": "1 Main St", "city": "Denver", "state": "CO", "postalCode": "80202" } }""";
+
+    /// <summary>A claim file with only the required fields, written by hand.</summary>
+    private static readonly string Minimal = $$"""
+        {
+          "formatVersion": 1,
+          "envelope": { "senderId": "MEDCOORD01", "senderName": "Riverside", "contactName": "Billing", "contactPhone": "3035550100", "receiverId": "ACMEHLTH", "receiverName": "Acme", "controlNumber": 9, "production": true },
+          "claims": [
+            {
+              "id": "C-1", "visitId": "v-1", "patient": {{Person}},
+              "coverage": {
+                "id": "cov-1", "payerId": "ACME", "payerName": "Acme", "planId": "G-1", "memberId": "M-1", "subscriber": {{Person}}, "relationship": "self", "effectiveFrom": "2026-01-01",
+                "benefits": { "deductible": { "amount": 100, "met": 10 }, "coinsurancePercent": 20, "outOfPocketMaximum": { "amount": 1000, "met": 50 } }
+              },
+              "billingProvider": { "npi": "1234567893", "name": "Riverside", "isOrganization": true },
+              "diagnoses": ["I10"],
+              "lines": [ { "procedureCode": "99213", "units": 1, "charge": 120, "diagnosisPointers": [1], "placeOfService": "11", "dateOfService": "2026-11-16", "category": "office-visit" } ],
+              "priorPayers": [ { "payerId": "PRIME", "payerName": "Prime", "memberId": "PM-1", "subscriber": {{Person}}, "relationship": "spouse", "claimFilingIndicator": "MC", "adjudicatedOn": "2026-11-20", "paid": 100, "lines": [ { "line": 1, "paid": 100 } ] } ]
+            }
+          ],
+          "feeSchedules": [ { "payerId": "ACME", "entries": [ { "procedureCode": "99213", "allowed": 90 } ] } ]
+        }
+        """;
+
+    /// <summary>Every optional field left out takes its documented default.</summary>
+    [Fact]
+    public void Parse_OnlyRequiredFields_TheRestTakeTheirDefaults()
+    {
+        var (batch, errors) = ClaimFile.Parse(Minimal);
+
+        Assert.Empty(errors);
+        Assert.Equal(new X12Envelope("MEDCOORD01", "Riverside", "Billing", "3035550100", "ACMEHLTH", "Acme", 9, true), batch!.Envelope);
+        var claim = Assert.Single(batch.Claims);
+        Assert.Equal(("C-1", "v-1", ClaimStatus.Draft, null, ClaimFrequency.Original, null), (claim.Id, claim.VisitId, claim.Status, claim.CreatedAt, claim.Frequency, claim.PayerClaimNumber));
+        Assert.Null(claim.RenderingProvider);
+        Assert.Empty(claim.History);
+        Assert.Equal(new Address("1 Main St", "Denver", "CO", "80202"), claim.Patient.Address);
+        Assert.Equal((null, "CI", SubscriberRelationship.Self), (claim.Coverage.EffectiveTo, claim.Coverage.ClaimFilingIndicator, claim.Coverage.Relationship));
+        Assert.Empty(claim.Coverage.Authorizations);
+        var benefits = claim.Coverage.Benefits;
+        Assert.Empty(benefits.Copays);
+        Assert.Empty(benefits.PriorAuthorization);
+        Assert.Equal((new Accumulator(100, 10), 20m, new Accumulator(1000, 50), false, true),
+            (benefits.Deductible, benefits.CoinsurancePercent, benefits.OutOfPocketMaximum, benefits.CopayCountsTowardDeductible, benefits.CopayCountsTowardOutOfPocket));
+        Assert.Empty(Assert.Single(claim.Lines).Modifiers);
+        var prior = Assert.Single(claim.PriorPayers!);
+        Assert.Equal(("PRIME", "Prime", "PM-1", null, SubscriberRelationship.Spouse, "MC", new NodaTime.LocalDate(2026, 11, 20), 100m, null),
+            (prior.PayerId, prior.PayerName, prior.MemberId, prior.PlanId, prior.Relationship, prior.ClaimFilingIndicator, prior.AdjudicatedOn, prior.Paid, prior.PayerClaimNumber));
+        Assert.Empty(prior.Adjustments);
+        var decision = Assert.Single(prior.Lines);
+        Assert.Equal((1, 100m), (decision.Line, decision.Paid));
+        Assert.Empty(decision.Adjustments);
+        var schedule = Assert.Single(batch.FeeSchedules!);
+        Assert.Equal(("ACME", null), (schedule.PayerId, schedule.PlanId));
+        var entry = Assert.Single(schedule.Entries);
+        Assert.Equal(("99213", 90m), (entry.ProcedureCode, entry.Allowed));
+        Assert.Empty(entry.Modifiers);
+    }
+
+    /// <summary>Every optional field given is read into the claim, not its default.</summary>
+    [Fact]
+    public void Parse_OptionalFieldsGiven_AreRead()
+    {
+        var json = Minimal
+            .Replace("\"effectiveFrom\": \"2026-01-01\",", "\"effectiveFrom\": \"2026-01-01\", \"effectiveTo\": \"2026-12-31\", \"claimFilingIndicator\": \"BL\", \"authorizations\": [ { \"number\": \"A-1\", \"procedureCode\": \"93306\", \"from\": \"2026-11-01\", \"to\": \"2026-11-30\" } ],", StringComparison.Ordinal)
+            .Replace("\"coinsurancePercent\": 20,", "\"coinsurancePercent\": 20, \"copays\": { \"lab\": 15 }, \"priorAuthorization\": [\"93306\"], \"copayCountsTowardDeductible\": true, \"copayCountsTowardOutOfPocket\": false,", StringComparison.Ordinal)
+            .Replace("\"category\": \"office-visit\" }", "\"category\": \"office-visit\", \"modifiers\": [\"25\"] }", StringComparison.Ordinal)
+            .Replace("\"paid\": 100, \"lines\": [ { \"line\": 1, \"paid\": 100 } ]", "\"paid\": 100, \"planId\": \"PG-2\", \"payerClaimNumber\": \"PCN-2\", \"adjustments\": [ { \"group\": \"CO\", \"reason\": \"45\", \"amount\": 5 } ], \"lines\": [ { \"line\": 1, \"paid\": 100, \"adjustments\": [ { \"group\": \"PR\", \"reason\": \"1\", \"amount\": 15 } ] } ]", StringComparison.Ordinal)
+            .Replace("\"entries\": [ { \"procedureCode\": \"99213\", \"allowed\": 90 } ]", "\"planId\": \"G-1\", \"entries\": [ { \"procedureCode\": \"99213\", \"allowed\": 90, \"modifiers\": [\"25\"] } ]", StringComparison.Ordinal)
+            .Replace("\"diagnoses\"", "\"renderingProvider\": { \"npi\": \"1245319599\", \"name\": \"Lopez, Maria\", \"isOrganization\": false }, \"frequency\": \"void\", \"payerClaimNumber\": \"PCN-1\", \"diagnoses\"", StringComparison.Ordinal);
+
+        var (batch, errors) = ClaimFile.Parse(json);
+
+        Assert.Empty(errors);
+        var claim = Assert.Single(batch!.Claims);
+        Assert.Equal(new ClaimProvider("1245319599", "Lopez, Maria", false), claim.RenderingProvider);
+        Assert.Equal((ClaimFrequency.Void, "PCN-1"), (claim.Frequency, claim.PayerClaimNumber));
+        Assert.Equal((new NodaTime.LocalDate(2026, 12, 31), "BL"), (claim.Coverage.EffectiveTo, claim.Coverage.ClaimFilingIndicator));
+        Assert.Equal(new Authorization("A-1", "93306", new NodaTime.LocalDate(2026, 11, 1), new NodaTime.LocalDate(2026, 11, 30)), Assert.Single(claim.Coverage.Authorizations));
+        var benefits = claim.Coverage.Benefits;
+        Assert.Equal(15m, Assert.Single(benefits.Copays, c => c.Key == "lab").Value);
+        Assert.Equal(["93306"], benefits.PriorAuthorization);
+        Assert.Equal((true, false), (benefits.CopayCountsTowardDeductible, benefits.CopayCountsTowardOutOfPocket));
+        Assert.Equal(["25"], Assert.Single(claim.Lines).Modifiers);
+        var prior = Assert.Single(claim.PriorPayers!);
+        Assert.Equal(("PG-2", "PCN-2"), (prior.PlanId, prior.PayerClaimNumber));
+        Assert.Equal([new PayerAdjustment("CO", "45", 5m)], prior.Adjustments);
+        Assert.Equal([new PayerAdjustment("PR", "1", 15m)], Assert.Single(prior.Lines).Adjustments);
+        var schedule = Assert.Single(batch.FeeSchedules!);
+        Assert.Equal("G-1", schedule.PlanId);
+        Assert.Equal(["25"], Assert.Single(schedule.Entries).Modifiers);
+    }
+
+    [Fact]
+    public void Parse_NoPriorPayersOrFeeSchedules_AreNullAndEmpty()
+    {
+        var json = Minimal.Replace("""
+            ,
+                  "priorPayers": [ { "payerId": "PRIME", "payerName": "Prime", "memberId": "PM-1", "subscriber": {{Person}}, "relationship": "spouse", "claimFilingIndicator": "MC", "adjudicatedOn": "2026-11-20", "paid": 100, "lines": [ { "line": 1, "paid": 100 } ] } ]
+            """.Replace("{{Person}}", Person, StringComparison.Ordinal).ReplaceLineEndings("\n"), string.Empty, StringComparison.Ordinal)
+            .Replace("""
+            ,
+              "feeSchedules": [ { "payerId": "ACME", "entries": [ { "procedureCode": "99213", "allowed": 90 } ] } ]
+            """.ReplaceLineEndings("\n"), string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("priorPayers", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("feeSchedules", json, StringComparison.Ordinal);
+
+        var (batch, errors) = ClaimFile.Parse(json);
+
+        Assert.Empty(errors);
+        Assert.Null(Assert.Single(batch!.Claims).PriorPayers);
+        Assert.Empty(batch.FeeSchedules!);
+    }
+
+    /// <summary>Each kind of structural problem: its JSON path (without the leading <c>$.</c>) and a message without the reader's type names.</summary>
+    [Theory]
+    [InlineData("null", "$: the file is empty (null)")]
+    [InlineData("   ", "$: the file is empty")]
+    [InlineData("{ not json", "$: malformed JSON at line 1, position 3")]
+    [InlineData("{\n  \"formatVersion\": 1,\n  \"envelope\": {\n    x", "envelope: malformed JSON at line 4, position 5")]
+    [InlineData("{ \"formatVersion\": 2, \"envelope\": null, \"claims\": [] }", "envelope: must not be null")]
+    [InlineData("{ \"formatVersion\": \"one\" }", "formatVersion: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
+    [InlineData("{ \"formatVersion\": 1, \"claims\": [] }", "$: required fields are missing: 'envelope'")]
+    [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\" }, \"claims\": [] }", "envelope: required fields are missing: 'controlNumber', 'production'")]
+    public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors));
+
+    [Fact]
+    public void Parse_UnsupportedVersion_SaysWhichIsSupported() =>
+        Assert.Equal(["formatVersion: unsupported format version 2; only 1 is supported"], ClaimFile.Parse(Minimal.Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal)).Errors);
+
+    [Fact]
+    public void Parse_ValueOfTheWrongKindDeepInAClaim_NamesItsPath() =>
+        Assert.Equal(["claims[0].lines[0].charge: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
+            ClaimFile.Parse(Minimal.Replace("\"charge\": 120", "\"charge\": \"120\"", StringComparison.Ordinal)).Errors);
 }

@@ -112,4 +112,110 @@ public sealed class CodesTests
     [InlineData("12345678931", false)]
     [InlineData("12345A7893", false)]
     public void IsValidNpi_ChecksTheLuhnDigit(string npi, bool valid) => Assert.Equal(valid, ClaimValidator.IsValidNpi(npi));
+
+    /// <summary>Each ICD-10-CM shape rule's whole message, the code quoted as given.</summary>
+    [Theory]
+    [InlineData("E1", "ICD-10-CM 'E1': must have 3 to 7 characters (not counting the dot), found 2")]
+    [InlineData("E11.9Ab", "ICD-10-CM 'E11.9Ab': letters must be upper case")]
+    [InlineData("E1.19", "ICD-10-CM 'E1.19': a dot may only come after the third character, followed by at least one more")]
+    [InlineData(".E119", "ICD-10-CM '.E119': a dot may only come after the third character, followed by at least one more")]
+    [InlineData("E11.9.", "ICD-10-CM 'E11.9.': a dot may only come after the third character, followed by at least one more")]
+    [InlineData("E11.", "ICD-10-CM 'E11.': a dot may only come after the third character, followed by at least one more")]
+    [InlineData("1E1.9", "ICD-10-CM '1E1.9': the first character must be a letter")]
+    [InlineData("@11.9", "ICD-10-CM '@11.9': the first character must be a letter")]
+    [InlineData("[11.9", "ICD-10-CM '[11.9': the first character must be a letter")]
+    [InlineData("EE1.9", "ICD-10-CM 'EE1.9': the second character must be a digit")]
+    [InlineData("E1@.9", "ICD-10-CM 'E1@.9': characters after the second must be letters or digits")]
+    [InlineData("E11.[", "ICD-10-CM 'E11.[': characters after the second must be letters or digits")]
+    [InlineData("T81.4XX", "ICD-10-CM 'T81.4XX': an X placeholder at character 5 must lead to a 7th-character extension")]
+    [InlineData("T36.0AX", "ICD-10-CM 'T36.0AX': an X placeholder at character 6 must lead to a 7th-character extension")]
+    [InlineData("T36.0AXAA", "ICD-10-CM 'T36.0AXAA': must have 3 to 7 characters (not counting the dot), found 8")]
+    [InlineData(null, "an ICD-10-CM code is required")]
+    public void CheckIcd10Cm_InvalidCodes_WholeMessage(string? code, string expected) => Assert.Equal(expected, Codes.CheckIcd10Cm(code));
+
+    /// <summary>Codes at the edges of the rules that are well formed: an X at the 4th or 7th character is not a placeholder, a code without a dot.</summary>
+    [Theory]
+    [InlineData("Z3A.00")]   // a letter third, then digits
+    [InlineData("J0X")]      // an X third is no placeholder
+    [InlineData("S0190XA")]  // no dot, an X placeholder, seven characters
+    [InlineData("M84.48XA")] // the placeholder sixth
+    [InlineData("V00.011X")] // an X seventh is an extension, not a placeholder
+    [InlineData("Z99.89")]
+    public void CheckIcd10Cm_EdgesOfTheRules_AreWellFormed(string code) => Assert.Null(Codes.CheckIcd10Cm(code));
+
+    [Theory]
+    [InlineData("9921", "procedure '9921': must have 5 characters, found 4")]
+    [InlineData("", "a procedure code is required")]
+    [InlineData("a4550", "procedure 'a4550': letters must be upper case")]
+    [InlineData("1234X", "procedure '1234X': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("A455F", "procedure 'A455F': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("@4550", "procedure '@4550': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("[4550", "procedure '[4550': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("F1234", null)]
+    [InlineData("Z9999", null)]
+    public void CheckProcedure_WholeMessage(string code, string? expected) => Assert.Equal(expected, Codes.CheckProcedure(code));
+
+    [Theory]
+    [InlineData("1234Y")]
+    [InlineData("12A45")]
+    [InlineData("A12B4")]
+    [InlineData("1234")]
+    public void SystemOf_NeitherCptNorHcpcs_IsNull(string code) => Assert.Null(Codes.SystemOf(code));
+
+    [Fact]
+    public void CheckModifiers_WholeMessages()
+    {
+        Assert.Null(Codes.CheckModifiers(null));
+        Assert.Equal("at most 4 modifiers per line, found 5", Codes.CheckModifiers(["RT", "59", "GT", "76", "25"]));
+        Assert.Equal("modifier '': must be two upper-case letters or digits", Codes.CheckModifiers(["25", null!]));
+        Assert.Equal("modifier '2@': must be two upper-case letters or digits", Codes.CheckModifiers(["2@"]));
+        Assert.Equal("modifier 'R[': must be two upper-case letters or digits", Codes.CheckModifiers(["R["]));
+        Assert.Equal("modifier '259': must be two upper-case letters or digits", Codes.CheckModifiers(["259"]));
+        Assert.Equal("a modifier is listed twice", Codes.CheckModifiers(["25", "59", "25"]));
+        Assert.Null(Codes.CheckModifiers(["AZ", "09"]));
+    }
+
+    [Fact]
+    public void CodeSetProvider_EachSystemIsNamedInItsMessage_AndOnlyItsOwnTableIsUsed()
+    {
+        var tables = new InMemoryCodeSetProvider()
+            .Load(CodeSystem.Hcpcs, ["A4550"])
+            .Load(CodeSystem.Cpt, ["99213"])
+            .Load(CodeSystem.Icd10Cm, [" E11.9 "])
+            .Load(CodeSystem.Modifier, ["25", "RT"]);
+
+        Assert.Equal("HCPCS 'A4551': well formed but not in the loaded HCPCS table", Codes.CheckProcedure("A4551", tables));
+        Assert.Null(Codes.CheckProcedure("A4550", tables));
+        Assert.Null(Codes.CheckProcedure("99213", tables));
+        Assert.Equal("CPT '99214': well formed but not in the loaded CPT table", Codes.CheckProcedure("99214", tables));
+        Assert.Null(Codes.CheckIcd10Cm("E11.9", tables));
+        Assert.Null(Codes.CheckIcd10Cm("E119", tables));
+        Assert.Equal("modifier '59': well formed but not in the loaded modifier table", Codes.CheckModifiers(["25", "59"], tables));
+        Assert.Null(Codes.CheckModifiers(["RT", "25"], tables));
+        Assert.True(tables.Has(CodeSystem.Hcpcs));
+        Assert.True(tables.Contains(CodeSystem.Icd10Cm, "E11.9"));
+        Assert.False(tables.Contains(CodeSystem.Cpt, "A4550"));
+
+        var empty = new InMemoryCodeSetProvider();
+        Assert.False(empty.Has(CodeSystem.Cpt));
+        Assert.False(empty.Contains(CodeSystem.Cpt, "99213"));
+        Assert.Null(Codes.CheckProcedure("99214", empty));
+    }
+
+    [Fact]
+    public void CodeSetProvider_LoadingASystemAgain_ReplacesItsTable()
+    {
+        var tables = new InMemoryCodeSetProvider().Load(CodeSystem.Cpt, ["99213"]).Load(CodeSystem.Cpt, ["99214"]);
+
+        Assert.Equal("CPT '99213': well formed but not in the loaded CPT table", Codes.CheckProcedure("99213", tables));
+        Assert.Null(Codes.CheckProcedure("99214", tables));
+    }
+
+    [Theory]
+    [InlineData(CodeSystem.Icd10Cm, " E11.9 ", "E119")]
+    [InlineData(CodeSystem.Icd10Cm, "I10", "I10")]
+    [InlineData(CodeSystem.Cpt, " 99213 ", "99213")]
+    [InlineData(CodeSystem.Hcpcs, "A45.50", "A45.50")]
+    [InlineData(CodeSystem.Modifier, "2.5", "2.5")]
+    public void Normalize_RemovesTheDotOfIcd10CmOnlyAndTrims(CodeSystem system, string code, string expected) => Assert.Equal(expected, Codes.Normalize(system, code));
 }

@@ -189,4 +189,161 @@ public sealed class ResponsibilityTests
             "feeSchedules[2]: a second schedule for the same payer and plan",
         ], problems);
     }
+
+    /// <summary>The whole breakdown of a small estimate, worked by hand: a $30 copay, the $100 deductible, then 20 %.</summary>
+    [Fact]
+    public void Describe_TwoLines_IsExactlyThisTable()
+    {
+        // Line 1: $150 office visit: copay $30, $100 to the deductible, 20 % of $20 = $4; the plan pays $16.
+        // Line 2: a $50 lab line the fee schedule allows at $40: 20 % of $40 = $8; the plan pays $32. Out of pocket left: 1000 − 134 − 8 = 858.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(100, 0, 20, 1000, 0, officeCopay: 30), [new ChargeLine(1, "office-visit", 150m), new ChargeLine(2, "lab", 50m, 40m)]);
+
+        Assert.Equal(
+            """
+            line     charge    allowed  allowed from      copay  deductible  coinsurance   patient      plan
+               1     150.00     150.00  charge            30.00      100.00         4.00    134.00     16.00
+               2      50.00      40.00  fee schedule       0.00        0.00         8.00      8.00     32.00
+            total    200.00     190.00                    30.00      100.00        12.00    142.00     48.00
+            deductible left 0.00, out-of-pocket maximum left 858.00
+
+            """.ReplaceLineEndings(Environment.NewLine),
+            estimate.Describe());
+        Assert.Equal((200m, 190m, 142m, 48m, 0m, 858m), (estimate.Charge, estimate.Allowed, estimate.Patient, estimate.Plan, estimate.DeductibleRemaining, estimate.OutOfPocketRemaining));
+        Assert.Equal(new LineResponsibility(1, 150m, 30m, 100m, 4m, 0m, 150m, AllowedSource.Charge), estimate.Lines[0]);
+        Assert.Equal(new LineResponsibility(2, 50m, 0m, 0m, 8m, 0m, 40m, AllowedSource.FeeSchedule), estimate.Lines[1]);
+        Assert.Equal(10m, estimate.Lines[1].NotAllowed);
+    }
+
+    [Theory]
+    [InlineData(-0.01, 0, 0, 0, 0, 0)]
+    [InlineData(100.01, 0, 0, 0, 0, 0)]
+    [InlineData(20, -1, 0, 0, 0, 0)]
+    [InlineData(20, 0, -1, 0, 0, 0)]
+    [InlineData(20, 0, 0, -1, 0, 0)]
+    [InlineData(20, 0, 0, 0, -1, 0)]
+    [InlineData(20, 0, 0, 0, 0, -1)]
+    public void Estimate_BenefitsOutOfRange_AreRefused(double coinsurance, double deductible, double deductibleMet, double oop, double oopMet, double copay)
+    {
+        var benefits = new Benefits(new Dictionary<string, decimal> { ["office-visit"] = (decimal)copay }, new Accumulator((decimal)deductible, (decimal)deductibleMet), (decimal)coinsurance,
+            new Accumulator((decimal)oop, (decimal)oopMet), []);
+
+        Assert.Equal("benefits: coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative (Parameter 'benefits')",
+            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(benefits, [new ChargeLine(1, "lab", 10m)])).Message);
+    }
+
+    [Theory]
+    [InlineData(0, 100)]
+    [InlineData(100, 0)]
+    public void Estimate_CoinsuranceAtItsLimits_IsTaken(double coinsurance, double plan)
+    {
+        var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, (decimal)coinsurance, 5000, 0), [new ChargeLine(1, "lab", 100m)]);
+
+        Assert.Equal(((decimal)plan, 100m - (decimal)plan), (estimate.Plan, estimate.Patient));
+    }
+
+    [Fact]
+    public void Estimate_ChargeOutOfRange_NamesTheLine()
+    {
+        Assert.Equal("line 2: charge -1 must be a non-negative amount with at most two decimals (Parameter 'lines')",
+            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 1m), new ChargeLine(2, "lab", -1m)])).Message);
+        Assert.Equal("line 1: fee schedule amount 1.001 must be a non-negative amount with at most two decimals (Parameter 'lines')",
+            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 5m, 1.001m)])).Message);
+        var free = ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 0m, 0m)]);
+        Assert.Equal(new LineResponsibility(1, 0m, 0m, 0m, 0m, 0m, 0m, AllowedSource.FeeSchedule), Assert.Single(free.Lines));
+    }
+
+    [Fact]
+    public void Estimate_CopayAboveTheAllowedAmount_IsTheAllowedAmount()
+    {
+        // A $30 copay on a visit the fee schedule allows at $20: the patient owes $20, and nothing goes to the deductible.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(500, 0, 20, 5000, 0, officeCopay: 30), [new ChargeLine(1, "office-visit", 80m, 20m)]);
+
+        Assert.Equal(new LineResponsibility(1, 80m, 20m, 0m, 0m, 0m, 20m, AllowedSource.FeeSchedule), Assert.Single(estimate.Lines));
+        Assert.Equal((500m, 4980m), (estimate.DeductibleRemaining, estimate.OutOfPocketRemaining));
+    }
+
+    [Fact]
+    public void Estimate_CopayPastTheOutOfPocketMaximum_IsCappedAndTheCapIsReported()
+    {
+        // $10 left of the maximum: of a $30 copay the patient owes $10; the cap takes off the other $20 and the $10 of coinsurance, and the plan pays $70 of the $80.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, 20, 1000, 990, officeCopay: 30), [new ChargeLine(1, "office-visit", 80m)]);
+
+        Assert.Equal(new LineResponsibility(1, 80m, 10m, 0m, 0m, 30m, 80m, AllowedSource.Charge), Assert.Single(estimate.Lines));
+        Assert.Equal((70m, 0m), (estimate.Plan, estimate.OutOfPocketRemaining));
+        Assert.Contains("(out-of-pocket maximum reached: 30.00 less)", estimate.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Estimate_CopayTowardTheDeductible_NeverTakesItBelowZero()
+    {
+        // $20 of deductible left and a $30 copay that counts toward it: the deductible is used up, not negative; 10 % of the other $70 is $7.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(100, 80, 10, 5000, 0, copayTowardDeductible: true, officeCopay: 30), [new ChargeLine(1, "office-visit", 100m)]);
+
+        Assert.Equal(new LineResponsibility(1, 100m, 30m, 0m, 7m, 0m, 100m, AllowedSource.Charge), Assert.Single(estimate.Lines));
+        Assert.Equal((0m, 4963m), (estimate.DeductibleRemaining, estimate.OutOfPocketRemaining));
+    }
+
+    [Fact]
+    public void Estimate_DeductibleAloneReachesTheMaximum_IsCappedToo()
+    {
+        // $50 left of the maximum and $300 of deductible left on a $200 line: the patient pays $50; the deductible takes only those $50.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(300, 0, 20, 1000, 950), [new ChargeLine(1, "lab", 200m)]);
+
+        Assert.Equal(new LineResponsibility(1, 200m, 0m, 50m, 0m, 150m, 200m, AllowedSource.Charge), Assert.Single(estimate.Lines));
+        Assert.Equal((250m, 0m), (estimate.DeductibleRemaining, estimate.OutOfPocketRemaining));
+    }
+
+    [Fact]
+    public void Estimate_ClaimWithoutAScheduleForItsPayer_TakesEveryCharge()
+    {
+        var claim = ClaimTests.Sample().Claims[0];
+
+        var estimate = ResponsibilityEstimator.Estimate(claim, [PayerWide]);
+
+        Assert.Equal([1, 2, 3], estimate.Lines.Select(l => l.Line));
+        Assert.All(estimate.Lines, l => Assert.Equal((l.Charge, AllowedSource.Charge), (l.Allowed, l.Source)));
+    }
+
+    [Fact]
+    public void FeeSchedule_EntriesWithAsManyModifiers_TheFirstListedWins()
+    {
+        var schedule = new FeeSchedule("ACME", null, [new FeeScheduleEntry("93306", ["59"], 91m), new FeeScheduleEntry("93306", ["26"], 96m), new FeeScheduleEntry("93306", [], 310m)]);
+
+        Assert.Equal(91m, FeeSchedules.Allowed(schedule, Line("93306", 500m, 1, "26", "59")));
+        Assert.Equal(310m, FeeSchedules.Allowed(schedule, Line("93306", 500m) with { Modifiers = null! }));
+        Assert.Null(FeeSchedules.Allowed(new FeeSchedule("ACME", null, [new FeeScheduleEntry("93306", ["26"], 96m)]), Line("93306", 500m)));
+    }
+
+    [Fact]
+    public void FeeSchedule_CoverageWithoutAPlan_TakesThePayersSchedule()
+    {
+        var coverage = Coverage() with { PayerId = "ACME", PlanId = null! };
+
+        Assert.Same(PayerWide, FeeSchedules.For([PlanOnly, PayerWide], coverage));
+        Assert.Null(FeeSchedules.For([PlanOnly], coverage));
+        Assert.Null(FeeSchedules.For([], coverage));
+    }
+
+    [Fact]
+    public void FeeSchedules_Validate_NullsLimitsAndDuplicates()
+    {
+        var problems = FeeSchedules.Validate(
+        [
+            null!,
+            new FeeSchedule("ACME", "GRP-1", null!),
+            new FeeSchedule("ACME", null, [null!, new FeeScheduleEntry("93306", ["26", "59"], 0m), new FeeScheduleEntry("93306", ["59", "26"], 99_999_999m), new FeeScheduleEntry("93306", null!, 100_000_000m)]),
+            new FeeSchedule("ACME", "GRP-2", [new FeeScheduleEntry("93306", null!, 1m), new FeeScheduleEntry("93306", [], 2m), new FeeScheduleEntry("93307", [], 2m)]),
+            new FeeSchedule(" ", "GRP-1", []),
+        ]);
+
+        Assert.Equal(
+        [
+            "feeSchedules[0]: must not be null",
+            "feeSchedules[2].entries[0]: must not be null",
+            "feeSchedules[2].entries[2]: the same code and modifiers as an earlier entry",
+            "feeSchedules[2].entries[3].allowed: must be a non-negative amount with at most two decimals, found 100000000",
+            "feeSchedules[3].entries[1]: the same code and modifiers as an earlier entry",
+            "feeSchedules[4].payerId: required",
+        ], problems);
+    }
 }

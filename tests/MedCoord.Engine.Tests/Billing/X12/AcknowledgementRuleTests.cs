@@ -1,0 +1,210 @@
+using MedCoord.Engine.Billing;
+using MedCoord.Engine.Billing.X12;
+using Xunit;
+
+namespace MedCoord.Engine.Tests.Billing.X12;
+
+/// <summary>
+/// 999 and 277CA reading rule by rule on small hand-written transaction sets (the body starts at segment 4: ISA, GS
+/// and ST come first), each error compared whole; and what the acknowledgements do to claims.
+/// </summary>
+public sealed class AcknowledgementRuleTests
+{
+    private const string Isa = "ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261208*0900*^*00501*000000201*0*P*:~\n";
+
+    private static X12Interchange Wrap(string functional, string set, params string[] body) =>
+        X12Files.ReadText(Isa + $"GS*{functional}*ACMEHLTH*MEDCOORD01*20261208*0900*201*X~\nST*{set}*0001~\n" + string.Concat(body.Select(b => b + "~\n"))
+            + $"SE*{body.Length + 2}*0001~\nGE*1*201~\nIEA*1*000000201~\n");
+
+    private static List<string> Errors999(params string[] body) => [.. Acknowledgements.Read999(Wrap("FA", "999", body)).Errors.Select(e => e.ToString())];
+
+    private static List<string> Errors277(params string[] body) => [.. Acknowledgements.Read277(Wrap("HN", "277", body)).Errors.Select(e => e.ToString())];
+
+    private static IReadOnlyList<Claim> Claims() => [.. X12Files.Submitted().Take(2)];
+
+    [Fact]
+    public void Read999_EverySegment_IsRead()
+    {
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999",
+            "AK1*HC*42*005010X222A1", "AK2*837*0042", "IK3*CLM*10*2300*8", "CTX*SITUATIONAL TRIGGER*CLM*43", "CTX*CLM01:CLM-2026-0001", "IK4*5:3*1325*7", "IK4*2**8", "IK5*E*I5*3",
+            "AK2*837*0043", "IK5*R", "AK9*P*2*2*1*4*5"));
+
+        Assert.Empty(errors);
+        var ack = Assert.Single(acks);
+        Assert.Equal((4, "HC", "42", "P", 2, 2, 1), (ack.Position, ack.FunctionalId, ack.GroupControlNumber, ack.Code, ack.Included, ack.Received, ack.AcceptedCount));
+        Assert.Equal(["4", "5"], ack.Errors);
+        Assert.Equal(2, ack.Sets.Count);
+        var (first, second) = (ack.Sets[0], ack.Sets[1]);
+        Assert.Equal(("837", "0042", "E", true), (first.SetId, first.ControlNumber, first.Code, first.Accepted));
+        Assert.Equal(["I5", "3"], first.Errors);
+        var segment = Assert.Single(first.Segments);
+        Assert.Equal(("CLM", "10", "2300", "8", "CLM-2026-0001"), (segment.SegmentId, segment.Position, segment.Loop, segment.Code, segment.ClaimId));
+        Assert.Equal([new ElementError("5:3", "1325", "7"), new ElementError("2", string.Empty, "8")], segment.Elements);
+        Assert.Equal(("0043", "R", false), (second.ControlNumber, second.Code, second.Accepted));
+        Assert.Empty(second.Errors);
+        Assert.Empty(second.Segments);
+    }
+
+    [Theory]
+    [InlineData("", "segment 3 (ST): a 999 starts with AK1 (the group acknowledged) and ends with AK9 (its acknowledgement)")]
+    [InlineData("AK2*837*0042|IK5*A|AK9*A*1*1*1", "segment 4 (AK2): a 999 starts with AK1 (the group acknowledged) and ends with AK9 (its acknowledgement)")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK5*A", "segment 4 (AK1): a 999 starts with AK1 (the group acknowledged) and ends with AK9 (its acknowledgement)")]
+    [InlineData("AK1*HC|AK9*A*0*0*0", "segment 4 (AK1): AK102 is required")]
+    [InlineData("AK1*HC*42|IK3*N3*23|AK9*A*0*0*0", "segment 5 (IK3): expected AK2 (a transaction set acknowledged) or AK9")]
+    [InlineData("AK1*HC*42|AK9*Q*0*0*0", "segment 5 (AK9): AK901 must be A, E, P, M, R, W or X")]
+    [InlineData("AK1*HC*42|AK9*A*one*0", "segment 5 (AK9): AK902 is not a number|segment 5 (AK9): AK904 is required")]
+    [InlineData("AK1*HC*42|AK2*837|IK5*A|AK9*A*1*1*1", "segment 5 (AK2): AK202 is required")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK3|IK5*A|AK9*A*1*1*1", "segment 6 (IK3): IK301 is required|segment 6 (IK3): IK302 is required")]
+    [InlineData("AK1*HC*42|AK2*837*0042|CTX*CLM01:C1|IK5*A|AK9*A*1*1*1", "segment 6 (CTX): comes before any IK3 (the segment in error)")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK4*1**7|IK5*A|AK9*A*1*1*1", "segment 6 (IK4): comes before any IK3 (the segment in error)")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK3*N3*23|IK4|IK5*A|AK9*A*1*1*1", "segment 7 (IK4): IK401 is required|segment 7 (IK4): IK403 is required")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK5*Q|AK9*A*1*1*1", "segment 6 (IK5): IK501 must be A, E, M, R, W or X")]
+    [InlineData("AK1*HC*42|AK2*837*0042|AK9*A*1*1*1", "segment 6 (AK9): the AK2 loop has no IK5 (the transaction set's acknowledgement)")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK3*N3*23|AK9*A*1*1*1", "segment 7 (AK9): the AK2 loop has no IK5 (the transaction set's acknowledgement)")]
+    public void Read999_RuleBroken_NamesTheSegment(string body, string expected)
+    {
+        var segments = body.Length == 0 ? [] : body.Split('|');
+
+        Assert.Equal(expected.Split('|'), Errors999(segments));
+    }
+
+    [Theory]
+    [InlineData("A")]
+    [InlineData("E")]
+    [InlineData("M")]
+    [InlineData("R")]
+    [InlineData("W")]
+    [InlineData("X")]
+    [InlineData("P")]
+    public void Read999_EachAk9Code_IsAccepted(string code) => Assert.Empty(Errors999("AK1*HC*42", "AK2*837*0042", code == "P" ? "IK5*A" : $"IK5*{code}", $"AK9*{code}*1*1*1"));
+
+    [Fact]
+    public void Apply999_SegmentErrorsOfOneClaim_AreInThatClaimsReasonOnly()
+    {
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999",
+            "AK1*HC*000000042", "AK2*837*0042", "IK3*NM1*22", "CTX*CLM01:CLM-2026-0002", "IK4*9**Z9", "IK3*SV1*40*2400*Z8", "IK4*1*234*7", "IK5*R*5", "AK9*R*1*1*0*2*3"));
+        Assert.Empty(errors);
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(
+        [
+            new AcknowledgedClaim("CLM-2026-0001", ClaimStatus.Rejected, true, "999 set 0042 IK5 R (5); IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value; AK9 R 1/1/0 (2 3)"),
+            new AcknowledgedClaim("CLM-2026-0002", ClaimStatus.Rejected, true,
+                "999 set 0042 IK5 R (5); IK3 NM1 at 22, IK4 element 9 Z9 error; IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value; AK9 R 1/1/0 (2 3)"),
+        ], result.Outcomes);
+        Assert.Equal(result.Outcomes.Select(o => o.Reason), result.Claims.Select(c => c.History.Single().Reason));
+    }
+
+    [Theory]
+    [InlineData("A", ClaimStatus.Accepted)]
+    [InlineData("E", ClaimStatus.Accepted)]
+    [InlineData("R", ClaimStatus.Rejected)]
+    [InlineData("P", ClaimStatus.Rejected)]
+    public void Apply999_SetNotAcknowledged_TheGroupsCodeDecides(string code, ClaimStatus expected)
+    {
+        var (acks, _) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", "AK2*837*0043", "IK5*A", $"AK9*{code}*1*1*0"));
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal([(expected, $"999 AK9 {code} 1/1/0"), (expected, $"999 AK9 {code} 1/1/0")], result.Outcomes.Select(o => (o.Status, o.Reason)));
+    }
+
+    [Theory]
+    [InlineData("AK1*FA*42", "segment 4 (AK1): acknowledges functional group FA 42; the claims were sent as group HC 10042")]
+    [InlineData("AK1*HC*42", "segment 4 (AK1): acknowledges functional group HC 42; the claims were sent as group HC 10042")]
+    public void Apply999_OtherGroup_NamesBoth(string ak1, string expected)
+    {
+        var (acks, _) = Acknowledgements.Read999(Wrap("FA", "999", ak1, "AK2*837*0042", "IK5*A", "AK9*A*1*1*1"));
+
+        var result = Acknowledgements.Apply999(acks, 10042, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal([expected], result.Errors.Select(e => e.ToString()));
+        Assert.Empty(result.Outcomes);
+    }
+
+    [Fact]
+    public void Apply999_ClaimItsLifecycleCannotMove_IsRefusedAndNothingMoves()
+    {
+        var (acks, _) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", "AK2*837*0042", "IK5*A", "AK9*A*1*1*1"));
+        var claims = Claims();
+        var mixed = new[] { claims[0], claims[1] with { Status = ClaimStatus.Draft } };
+
+        var result = Acknowledgements.Apply999(acks, 42, mixed, "clearinghouse", X12Files.Clock());
+
+        Assert.Equal(["segment 4 (AK1): claim 'CLM-2026-0002' is Draft; the acknowledgement would make it Accepted, which its lifecycle does not allow"], result.Errors.Select(e => e.ToString()));
+        Assert.Same(mixed, result.Claims);
+        Assert.Empty(result.Outcomes);
+    }
+
+    [Fact]
+    public void Read277_EveryStatusOfAClaimAndItsLines_IsRead()
+    {
+        var (reports, errors) = Acknowledgements.Read277(Wrap("HN", "277",
+            "HL*1**20*1", "TRN*1*IGNORED", "HL*2*1*21*1", "HL*3*2*19*1", "HL*4*3*PT", "TRN*2*CLM-2026-0001", "STC*A7:21:85*20261208*U*100******A7:128*A6:35:IL", "REF*1K*PCN-9",
+            "SVC*HC:99214:25*185", "STC*A3:21", "REF*1K*LINE-REF", "STC*A3:122", "TRN*2*CLM-2026-0002", "STC*A2:20"));
+
+        Assert.Empty(errors);
+        Assert.Equal(2, reports.Count);
+        var first = reports[0];
+        Assert.Equal((9, "CLM-2026-0001", "PCN-9"), (first.Position, first.ClaimId, first.PayerClaimNumber));
+        Assert.Equal([new ClaimStatusCode("A7", "21", "85"), new ClaimStatusCode("A7", "128", string.Empty), new ClaimStatusCode("A6", "35", "IL")], first.Statuses);
+        var line = Assert.Single(first.Lines);
+        Assert.Equal("99214", line.ProcedureCode);
+        Assert.Equal([new ClaimStatusCode("A3", "21", string.Empty), new ClaimStatusCode("A3", "122", string.Empty)], line.Statuses);
+        Assert.Equal((16, "CLM-2026-0002", string.Empty), (reports[1].Position, reports[1].ClaimId, reports[1].PayerClaimNumber));
+        Assert.Equal(["A7:21:85", "A2:20"], reports.Select(r => r.Statuses[0].ToString()));
+
+        var result = Acknowledgements.Apply277(reports, Claims(), "clearinghouse", X12Files.Clock());
+        Assert.Equal(
+        [
+            new AcknowledgedClaim("CLM-2026-0001", ClaimStatus.Rejected, true, "277CA STC A7:21:85 A7:128 A6:35:IL, payer claim PCN-9; line 99214 STC A3:21 A3:122"),
+            new AcknowledgedClaim("CLM-2026-0002", ClaimStatus.Accepted, true, "277CA STC A2:20"),
+        ], result.Outcomes);
+    }
+
+    [Theory]
+    [InlineData("HL*4*3*PT|TRN*2*C1|SVC*HC:99213*100|STC*A3:21", "segment 5 (TRN): the claim has no STC (its status)")]
+    [InlineData("HL*4*3*PT|TRN*2|STC*A2:20", "segment 5 (TRN): TRN02 is required")]
+    [InlineData("HL*4*3*PT|TRN*2*C1|STC*:20", "segment 6 (STC): STC01 needs a status category code and a status code (for example A7:21)")]
+    [InlineData("HL*4*3*PT|TRN*2*C1|HL*5*3*PT|TRN*2*C2|STC*A2:20", "segment 5 (TRN): the claim has no STC (its status)")]
+    [InlineData("HL*4*3*PT|TRN*2*C1|TRN*2*C2|STC*A2:20", "segment 5 (TRN): the claim has no STC (its status)")]
+    public void Read277_RuleBroken_NamesTheSegment(string body, string expected) => Assert.Equal([expected], Errors277(body.Split('|')));
+
+    [Theory]
+    [InlineData("A5", ClaimStatus.Accepted)]
+    [InlineData("A3", ClaimStatus.Rejected)]
+    [InlineData("A4", ClaimStatus.Rejected)]
+    [InlineData("A6", ClaimStatus.Rejected)]
+    [InlineData("A8", ClaimStatus.Rejected)]
+    [InlineData("A0", ClaimStatus.Submitted)]
+    public void Apply277_EachCategory_MovesTheClaimAsTheGuideSays(string category, ClaimStatus expected)
+    {
+        var report = new ClaimStatusReport(7, "CLM-2026-0001", string.Empty, [new ClaimStatusCode(category, "20", string.Empty)], []);
+
+        var result = Acknowledgements.Apply277([report], Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal([new AcknowledgedClaim("CLM-2026-0001", expected, expected != ClaimStatus.Submitted, $"277CA STC {category}:20")], result.Outcomes);
+        Assert.Equal([expected, ClaimStatus.Submitted], result.Claims.Select(c => c.Status));
+    }
+
+    [Fact]
+    public void Apply277_ClaimWithoutAStatus_IsRefused()
+    {
+        var result = Acknowledgements.Apply277([new ClaimStatusReport(7, "CLM-2026-0001", string.Empty, [], [])], Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal(["segment 7 (TRN): the claim's status category '' is not an acknowledgement category (A0 to A8)"], result.Errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Apply277_ClaimItsLifecycleCannotMove_IsRefused()
+    {
+        var claims = new[] { Claims()[0] with { Status = ClaimStatus.Paid } };
+
+        var result = Acknowledgements.Apply277([new ClaimStatusReport(7, "CLM-2026-0001", string.Empty, [new ClaimStatusCode("A7", "21", string.Empty)], [])], claims, "clearinghouse", X12Files.Clock());
+
+        Assert.Equal(["segment 7 (TRN): claim 'CLM-2026-0001' is Paid; the acknowledgement would make it Rejected, which its lifecycle does not allow"], result.Errors.Select(e => e.ToString()));
+        Assert.Same(claims, result.Claims);
+    }
+}

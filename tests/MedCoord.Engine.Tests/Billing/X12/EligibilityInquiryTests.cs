@@ -1,0 +1,108 @@
+using MedCoord.Engine.Billing;
+using MedCoord.Engine.Billing.X12;
+using NodaTime;
+using Xunit;
+
+namespace MedCoord.Engine.Tests.Billing.X12;
+
+/// <summary>The 270 writer: a whole inquiry written by hand from the 005010X279A1 guide, and every problem that keeps an inquiry from a file.</summary>
+public sealed class EligibilityInquiryTests
+{
+    private static readonly Person Jo = new("pat-1", "Doe", "Jo", new LocalDate(1980, 1, 2), "F", new Address("1 Main St", "Denver", "CO", "80202"));
+    private static readonly X12Envelope Envelope = new("MEDCOORD01", "Riverside Family Clinic", "Billing Office", "3035550100", "ACMEHLTH", "Acme Health Plan", 123456, true);
+
+    private static EligibilityInquiry Inquiry() => new(
+        new Coverage("cov-1", "ACMEHLTH", "Acme Health Plan", "GRP-1", "M123456", Jo, SubscriberRelationship.Self, new LocalDate(2026, 1, 1), null,
+            new Benefits(new Dictionary<string, decimal>(), new Accumulator(0, 0), 20, new Accumulator(1000, 0), []), []),
+        Jo,
+        new ClaimProvider("1003000126", "Nguyen, An", false, "990000001"),
+        ["30", "98", "AL"],
+        new LocalDate(2026, 12, 7));
+
+    [Fact]
+    public void Write_SubscriberInquiryFromAPerson_IsExactlyTheseSegments()
+    {
+        var x12 = EligibilityInquiryWriter.Write(Inquiry(), Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc());
+
+        Assert.Equal(
+            """
+            ISA*00*          *00*          *ZZ*MEDCOORD01     *ZZ*ACMEHLTH       *261201*1005*^*00501*000123456*0*P*:~
+            GS*HS*MEDCOORD01*ACMEHLTH*20261201*1005*123456*X*005010X279A1~
+            ST*270*3456*005010X279A1~
+            BHT*0022*13*000123456*20261201*1005~
+            HL*1**20*1~
+            NM1*PR*2*ACME HEALTH PLAN*****PI*ACMEHLTH~
+            HL*2*1*21*1~
+            NM1*1P*1*NGUYEN*AN****XX*1003000126~
+            HL*3*2*22*0~
+            TRN*1*cov-1*1990000001~
+            NM1*IL*1*DOE*JO****MI*M123456~
+            DMG*D8*19800102*F~
+            DTP*291*D8*20261207~
+            EQ*30~
+            EQ*98~
+            EQ*AL~
+            SE*15*3456~
+            GE*1*123456~
+            IEA*1*000123456~
+
+            """.ReplaceLineEndings("\n"),
+            x12);
+    }
+
+    [Fact]
+    public void Write_ProviderNamedWithoutAComma_IsItsLastName()
+    {
+        var inquiry = Inquiry() with { Provider = Inquiry().Provider with { Name = "Nguyen" } };
+
+        Assert.Contains("~\nNM1*1P*1*NGUYEN*****XX*1003000126~\n", EligibilityInquiryWriter.Write(inquiry, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_EveryFieldWrong_NamesEachPath()
+    {
+        var inquiry = Inquiry() with
+        {
+            Coverage = Inquiry().Coverage with { Id = "", PayerId = new string('P', 81), PayerName = "Acme~", MemberId = "M:1", Subscriber = Jo with { LastName = "Dö", FirstName = new string('J', 36), Sex = "X" } },
+            Patient = Jo with { Id = "pat-2", LastName = "A^B" },
+            Provider = new ClaimProvider("1003000126", "Clinic*", true, "99000000A"),
+            ServiceTypes = ["30", "abc", "3$", ""],
+        };
+
+        Assert.Equal(
+        [
+            "envelope.senderId: required, at most 15 ASCII characters, without * ~ : ^",
+            "envelope.receiverId: required, at most 15 ASCII characters, without * ~ : ^",
+            "envelope.controlNumber: must be from 1 to 999999999, found 1000000000",
+            "coverage.id: required, at most 50 ASCII characters, without * ~ : ^",
+            "coverage.payerId: required, at most 80 ASCII characters, without * ~ : ^",
+            "coverage.payerName: required, at most 60 ASCII characters, without * ~ : ^",
+            "coverage.memberId: required, at most 80 ASCII characters, without * ~ : ^",
+            "coverage.subscriber.lastName: required, at most 60 ASCII characters, without * ~ : ^",
+            "coverage.subscriber.firstName: required, at most 35 ASCII characters, without * ~ : ^",
+            "coverage.subscriber.sex: must be F, M or U",
+            "patient.lastName: required, at most 60 ASCII characters, without * ~ : ^",
+            "patient: the patient must be the subscriber exactly when the coverage's relationship is self",
+            "provider.name: required, at most 60 ASCII characters, without * ~ : ^",
+            "provider.taxId: a 9-digit employer identification number is required (it identifies who assigned the trace number, TRN03)",
+            "serviceTypes[1]: a service type code is 1 or 2 upper-case letters or digits (for example 30 or 98)",
+            "serviceTypes[2]: a service type code is 1 or 2 upper-case letters or digits (for example 30 or 98)",
+            "serviceTypes[3]: a service type code is 1 or 2 upper-case letters or digits (for example 30 or 98)",
+        ], EligibilityInquiryWriter.Problems(inquiry, Envelope with { SenderId = " ", ReceiverId = "ABCDEFGHIJKLMNOP", ControlNumber = 1_000_000_000 }).Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void Problems_MissingParts_AreRequired()
+    {
+        Assert.Equal(["envelope.controlNumber: must be from 1 to 999999999, found 0", "coverage: required"],
+            EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = null! }, Envelope with { ControlNumber = 0 }).Select(p => p.ToString()));
+        Assert.Equal(["coverage.subscriber: required", "patient: required", "provider: required", "serviceTypes: 1 to 99 service type codes, found 0"],
+            EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Subscriber = null! }, Patient = null!, Provider = null!, ServiceTypes = null! }, Envelope).Select(p => p.ToString()));
+        Assert.Equal(["serviceTypes: 1 to 99 service type codes, found 100"],
+            EligibilityInquiryWriter.Problems(Inquiry() with { ServiceTypes = [.. Enumerable.Repeat("30", 100)] }, Envelope).Select(p => p.ToString()));
+        Assert.Empty(EligibilityInquiryWriter.Problems(Inquiry() with { ServiceTypes = [.. Enumerable.Repeat("A", 99)] }, Envelope with { ControlNumber = 999_999_999, SenderId = "ABCDEFGHIJKLMNO" }));
+        Assert.Equal(["patient: the patient must be the subscriber exactly when the coverage's relationship is self"],
+            EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Relationship = SubscriberRelationship.Child } }, Envelope).Select(p => p.ToString()));
+        Assert.Equal("inquiry", Assert.Throws<ArgumentException>(() => EligibilityInquiryWriter.Write(Inquiry() with { ServiceTypes = [] }, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc())).ParamName);
+    }
+}

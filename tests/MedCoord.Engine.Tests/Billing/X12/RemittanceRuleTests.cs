@@ -1,0 +1,118 @@
+using MedCoord.Engine.Billing;
+using MedCoord.Engine.Billing.X12;
+using NodaTime;
+using Xunit;
+
+namespace MedCoord.Engine.Tests.Billing.X12;
+
+/// <summary>835 reading rule by rule on small hand-written transaction sets (the body starts at segment 4), each error compared whole.</summary>
+public sealed class RemittanceRuleTests
+{
+    private const string Isa = "ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261215*1200*^*00501*000000101*0*P*:~\n";
+
+    private static X12Interchange Wrap(params string[] body) =>
+        X12Files.ReadText(Isa + "GS*HP*ACMEHLTH*MEDCOORD01*20261215*1200*101*X~\nST*835*0001~\n" + string.Concat(body.Select(b => b + "~\n"))
+            + $"SE*{body.Length + 2}*0001~\nGE*1*101~\nIEA*1*000000101~\n");
+
+    private static List<string> Errors(params string[] body) => [.. RemittanceReader.Read(Wrap(body)).Errors.Select(e => e.ToString())];
+
+    [Fact]
+    public void Read_EveryPartOfAClaimPayment_IsRead()
+    {
+        var (remittances, errors) = RemittanceReader.Read(Wrap(
+            "BPR*I*80*C*CHK************20261215",
+            "TRN*1*CHK-77*1999999999",
+            "LX*1",
+            "CLP*C1*2*150*80**12*PCN-1",
+            "CAS*OA*23*10",
+            "MOA***MA01*MA02**MA03*MA04*MA05",
+            "AMT*AU*140",
+            "SVC*HC:99213:25:59:GT:95:XX*100*60**1*HC:99212",
+            "DTM*150*20261116",
+            "CAS*CO*45*10*1*253*5",
+            "CAS*PR*1*25",
+            "AMT*AU*1",
+            "AMT*B6*85",
+            "LQ*HE*N130",
+            "LQ*RX*IGNORED",
+            "SVC*HC:81002*50*30",
+            "DTM*036*20261231",
+            "CAS*PR*2*20"));
+
+        Assert.Empty(errors);
+        var remittance = Assert.Single(remittances);
+        Assert.Equal((4, "CHK-77", "1999999999", "I", 80m, "C", "CHK", (LocalDate?)new LocalDate(2026, 12, 15)),
+            (remittance.Position, remittance.Trace, remittance.PayerId, remittance.HandlingCode, remittance.TotalPaid, remittance.CreditDebit, remittance.PaymentMethod, remittance.PaymentDate));
+        var claim = Assert.Single(remittance.Claims);
+        Assert.Equal((7, "C1", "2", 150m, 80m, 45m, "PCN-1", (decimal?)140m), (claim.Position, claim.ClaimId, claim.StatusCode, claim.Charge, claim.Paid, claim.PatientResponsibility, claim.PayerClaimNumber, claim.CoverageAmount));
+        Assert.Equal([new ClaimAdjustment("OA", "23", 10m)], claim.Adjustments);
+        Assert.Equal(["MA01", "MA02", "MA03", "MA04"], claim.RemarkCodes);
+        Assert.Equal(2, claim.Lines.Count);
+        var (first, second) = (claim.Lines[0], claim.Lines[1]);
+        Assert.Equal((11, "99213", "99212", 100m, 60m, (LocalDate?)new LocalDate(2026, 11, 16), (decimal?)85m), (first.Position, first.ProcedureCode, first.SubmittedProcedureCode, first.Charge, first.Paid, first.DateOfService, first.Allowed));
+        Assert.Equal(["25", "59", "GT", "95"], first.Modifiers);
+        Assert.Equal([new ClaimAdjustment("CO", "45", 10m), new ClaimAdjustment("CO", "253", 5m), new ClaimAdjustment("PR", "1", 25m)], first.Adjustments);
+        Assert.Equal(["N130"], first.RemarkCodes);
+        Assert.Equal((null, null, null), (second.SubmittedProcedureCode, second.DateOfService, second.Allowed));
+        Assert.Empty(second.Modifiers);
+        Assert.Empty(second.RemarkCodes);
+    }
+
+    [Fact]
+    public void Read_PatientResponsibilityGiven_IsClp05()
+    {
+        var (remittances, errors) = RemittanceReader.Read(Wrap("BPR*C*80*C*ACH", "TRN*1*T*P", "CLP*C1*1*100*80*7", "CAS*PR*1*20"));
+
+        Assert.Empty(errors);
+        Assert.Equal(7m, remittances.Single().Claims.Single().PatientResponsibility);
+        Assert.Null(remittances.Single().PaymentDate);
+    }
+
+    [Theory]
+    [InlineData("", "segment 3 (ST): an 835 starts with BPR (the payment) and TRN (its trace number)")]
+    [InlineData("BPR*C*0*C*NON", "segment 4 (BPR): an 835 starts with BPR (the payment) and TRN (its trace number)")]
+    [InlineData("TRN*1*T*P|BPR*C*0*C*NON", "segment 4 (TRN): an 835 starts with BPR (the payment) and TRN (its trace number)")]
+    [InlineData("BPR*C*0*C*NON|CLP*C1*1*0*0", "segment 4 (BPR): an 835 starts with BPR (the payment) and TRN (its trace number)")]
+    [InlineData("BPR*C**C*NON|TRN*1", "segment 4 (BPR): BPR02 is required|segment 5 (TRN): TRN02 is required|segment 5 (TRN): TRN03 is required")]
+    [InlineData("BPR*C*0*C*NON************2026121|TRN*1*T*P", "segment 4 (BPR): BPR16 is not a CCYYMMDD date")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|SVC*HC:99213*10*10", "segment 6 (SVC): is outside a claim payment (CLP) loop")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|LX*2|CAS*CO*45*1", "segment 9 (CAS): is outside a claim payment (CLP) loop")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|TS3*1|SVC*HC:99213*10*10", "segment 9 (SVC): is outside a claim payment (CLP) loop")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO", "segment 7 (CAS): CAS02 (the first adjustment reason code) is required")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45", "segment 7 (CAS): CAS03 is required")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*ten", "segment 7 (CAS): CAS03 is not a number")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*5***5", "segment 7 (CAS): CAS05 (the adjustment reason code) is required with its amount CAS06")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CR*45*10", "segment 7 (CAS): CAS01 must be a claim adjustment group code: CO, OA, PI or PR")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP**9*x*y*z", "segment 6 (CLP): CLP01 is required|segment 6 (CLP): CLP02 must be a claim status code: 1, 2, 3, 4, 19, 20, 21, 22, 23, 25|segment 6 (CLP): CLP03 is not a number|segment 6 (CLP): CLP04 is not a number|segment 6 (CLP): CLP05 is not a number")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC*10*0|CAS*CO*45*10", "segment 7 (SVC): SVC01 needs a qualifier and a procedure code (for example HC:99213)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0|DTM*472*20261131|CAS*CO*45*10", "segment 8 (DTM): DTM02 is not a CCYYMMDD date")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0|LQ*HE|CAS*CO*45*10", "segment 8 (LQ): LQ02 is required")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|AMT*AU|CAS*CO*45*10", "segment 7 (AMT): AMT02 is required")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0|AMT*B6*x|CAS*CO*45*10", "segment 8 (AMT): AMT02 is not a number")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0|CAS*CO*45*9", "segment 7 (SVC): the line does not balance: SVC02 10.00 less its adjustments 9.00 is 1.00, but SVC03 pays 0.00|segment 6 (CLP): the claim does not balance: CLP03 10.00 less its adjustments 9.00 is 1.00, but CLP04 pays 0.00")]
+    [InlineData("BPR*C*5*C*ACH|TRN*1*T*P|CLP*C1*1*10*10|PLB*P1*20261231*WO*2", "segment 4 (BPR): the file does not balance: BPR02 is 5.00, but the claims pay 10.00 and the provider adjustments (PLB) take 2.00, which makes 8.00")]
+    [InlineData("BPR*C*10*D*ACH|TRN*1*T*P|CLP*C1*22*10*10", "segment 4 (BPR): the file does not balance: BPR02 is 10.00 (a debit), but the claims pay 10.00 and the provider adjustments (PLB) take 0.00, which makes 10.00")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|PLB", "segment 6 (PLB): PLB01 is required|segment 6 (PLB): PLB03 (the first adjustment) is required")]
+    [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1*2026123*WO", "segment 6 (PLB): PLB02 is not a CCYYMMDD date|segment 6 (PLB): PLB04 is required")]
+    [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1**WO*1**4", "segment 6 (PLB): PLB05 is required")]
+    public void Read_RuleBroken_NamesTheSegment(string body, string expected) =>
+        Assert.Equal(expected.Split('|'), Errors(body.Length == 0 ? [] : body.Split('|')));
+
+    [Fact]
+    public void Read_ProviderAdjustments_EachPairAndTheBalance()
+    {
+        var (remittances, errors) = RemittanceReader.Read(Wrap("BPR*C*85*C*ACH", "TRN*1*T*P", "CLP*C1*1*100*100", "PLB*P1*20261231*WO:PREV1*20*L6*-5"));
+
+        Assert.Empty(errors);
+        Assert.Equal([new ProviderAdjustment(7, "P1", "WO", "PREV1", 20m), new ProviderAdjustment(7, "P1", "L6", string.Empty, -5m)], remittances.Single().ProviderAdjustments);
+    }
+
+    [Fact]
+    public void Read_Debit_BalancesAgainstMinusBpr02()
+    {
+        var (remittances, errors) = RemittanceReader.Read(Wrap("BPR*H*10*D*NON", "TRN*1*T*P", "CLP*C1*22*-10*-10"));
+
+        Assert.Empty(errors);
+        Assert.Equal(("D", -10m), (remittances.Single().CreditDebit, remittances.Single().Claims.Single().Paid));
+    }
+}
