@@ -544,4 +544,23 @@ public sealed class CoordinationEngineOperationTests
         Assert.Equal((ReferralStatus.Sent, (Instant?)Now, 2L), (sent.Status, sent.SentAt, engine.Store.Find<Referral>("ref-1")!.Version));
         Assert.Throws<ArgumentNullException>(() => engine.CreateReferral(null!, "dr-a"));
     }
+
+    [Fact]
+    public void Constructor_InvalidOptionsOrMissingParts_AreRefused()
+    {
+        var store = new InMemoryEngineStore(_clock);
+        var bad = new EngineOptions { CheckInGrace = -Duration.FromMinutes(1), ClinicZone = "Nowhere/Town" };
+
+        var refused = Assert.Throws<ArgumentException>(() => new CoordinationEngine(store, _clock, Options.Create(bad)));
+
+        Assert.Equal("options", refused.ParamName);
+        Assert.StartsWith(string.Join("; ", bad.Validate()), refused.Message, StringComparison.Ordinal);
+        Assert.Equal(2, bad.Validate().Count);
+        Assert.Equal("store", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(null!, _clock, Options.Create(new EngineOptions()))).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(store, null!, Options.Create(new EngineOptions()))).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(store, _clock, null!)).ParamName);
+        Assert.Same(store, Engine(store).Store);
+        Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => Engine(store).Book(null!, Schedule([]).Schedule, "scheduler")).ParamName);
+        Assert.Equal("schedule", Assert.Throws<ArgumentNullException>(() => Engine(store).Book(Schedule([]).Problem, null!, "scheduler")).ParamName);
+    }
 }
