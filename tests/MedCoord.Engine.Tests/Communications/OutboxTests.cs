@@ -438,4 +438,28 @@ public sealed class OutboxTests
         Assert.Equal("message", Assert.Throws<ArgumentNullException>(() => Outbox.RecordDelivery(null!, DeliveryResult.Failed, LongBefore)).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => Outbox.RecordDelivery(Message(), DeliveryResult.Failed, null!)).ParamName);
     }
+
+    [Fact]
+    public void Plan_TwoRemindersMovedToTheSameInstant_LongerOneFirst()
+    {
+        // 06:30 and 07:30 are both quiet: both reminders go out at 08:00, the three-hour one listed first.
+        var start = At(NewYork, 12, 8, 9, 30);
+        var options = new OutboxOptions { RemindersBefore = [Duration.FromHours(2), Duration.FromHours(3)], FollowUpAfter = null };
+
+        var messages = Outbox.Plan("visit-1", "pat-1", start, start, NewYork, options, LongBefore);
+
+        Assert.Equal(["reminder-3h 2026-12-08 08:00", "reminder-2h 2026-12-08 08:00"], messages.Select(m => $"{m.Template} {Local(m, NewYork)}"));
+    }
+
+    [Fact]
+    public void Plan_QuietHoursBeginningInTheSpringGap_NoReminderAtOrAfterTheVisit()
+    {
+        // Quiet from 02:30, a time New York skips on 8 March 2026 (02:00 EST becomes 03:00 EDT): the quiet stretch is taken
+        // to begin at 03:30 EDT. A visit at 03:20 EDT with a ten-minute reminder (03:10, counted as quiet): quiet hours end
+        // at 05:00, after the visit, and the minute before they began is 03:29, after it too, so no reminder is planned.
+        var options = new OutboxOptions { RemindersBefore = [Duration.FromMinutes(10)], FollowUpAfter = null, QuietFrom = new LocalTime(2, 30), QuietUntil = new LocalTime(5, 0) };
+        var start = At(NewYork, 3, 8, 3, 20);
+
+        Assert.Empty(Outbox.Plan("visit-1", "pat-1", start, start, NewYork, options, LongBefore));
+    }
 }
