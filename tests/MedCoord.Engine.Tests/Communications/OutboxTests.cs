@@ -295,6 +295,9 @@ public sealed class OutboxTests
         Assert.Equal(("end", "the visit ends before it starts (Parameter 'end')"), (backwards.ParamName, backwards.Message));
         var invalid = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { QuietUntil = new LocalTime(21, 0) }, LongBefore));
         Assert.Equal(("options", "QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none) (Parameter 'options')"), (invalid.ParamName, invalid.Message));
+        var twoProblems = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { RemindersBefore = [Duration.Zero], QuietUntil = new LocalTime(21, 0) }, LongBefore));
+        Assert.Equal("RemindersBefore: every reminder must be a positive time before the visit; QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none) (Parameter 'options')",
+            twoProblems.Message);
     }
 
     [Fact]
