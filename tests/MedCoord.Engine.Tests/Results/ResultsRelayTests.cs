@@ -333,7 +333,8 @@ public sealed class ResultsRelayTests
         Assert.Equal("unknown task 'res-a/v1/PatientNotification' (Parameter 'taskId')",
             Assert.Throws<ArgumentException>(() => relay.Complete("res-a/v1/PatientNotification", "dr-a")).Message);
         Assert.Equal("taskId", Assert.Throws<ArgumentException>(() => relay.Complete(" ", "dr-a")).ParamName);
-        Assert.Throws<ArgumentNullException>(() => relay.Receive(Lab("res-c", ResultStatus.Final, false) with { Id = null! }));
+        Assert.Equal("result.Id", Assert.Throws<ArgumentNullException>(() => relay.Receive(Lab("res-c", ResultStatus.Final, false) with { Id = null! })).ParamName);
+        Assert.Equal("taskId", Assert.Throws<ArgumentNullException>(() => relay.Complete(null!, "dr-a")).ParamName);
         Assert.Equal("result", Assert.Throws<ArgumentNullException>(() => relay.Receive(null!)).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => new ResultsRelay(null!, new ResultsRelayOptions())).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new ResultsRelay(clock, null!)).ParamName);
