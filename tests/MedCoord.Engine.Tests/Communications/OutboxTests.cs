@@ -454,15 +454,32 @@ public sealed class OutboxTests
         Assert.Equal(["reminder-3h 2026-12-08 08:00", "reminder-2h 2026-12-08 08:00"], messages.Select(m => $"{m.Template} {Local(m, NewYork)}"));
     }
 
-    [Fact]
-    public void Plan_QuietHoursBeginningInTheSpringGap_NoReminderAtOrAfterTheVisit()
+    [Theory]
+    [InlineData(20)]
+    [InlineData(29)] // the minute before quiet hours began would be the visit's own start
+    public void Plan_QuietHoursBeginningInTheSpringGap_NoReminderAtOrAfterTheVisit(int minute)
     {
         // Quiet from 02:30, a time New York skips on 8 March 2026 (02:00 EST becomes 03:00 EDT): the quiet stretch is taken
         // to begin at 03:30 EDT. A visit at 03:20 EDT with a ten-minute reminder (03:10, counted as quiet): quiet hours end
         // at 05:00, after the visit, and the minute before they began is 03:29, after it too, so no reminder is planned.
         var options = new OutboxOptions { RemindersBefore = [Duration.FromMinutes(10)], FollowUpAfter = null, QuietFrom = new LocalTime(2, 30), QuietUntil = new LocalTime(5, 0) };
-        var start = At(NewYork, 3, 8, 3, 20);
+        var start = At(NewYork, 3, 8, 3, minute);
 
         Assert.Empty(Outbox.Plan("visit-1", "pat-1", start, start, NewYork, options, LongBefore));
+    }
+
+    [Theory]
+    [InlineData(23, 0)] // quiet 23:00-01:30, across midnight
+    [InlineData(0, 30)] // quiet 00:30-01:30, within the day
+    public void Plan_FollowUpAtTheSecondOneThirtyOfTheAutumnChange_IsOutsideQuietHoursAndStays(int fromHour, int fromMinute)
+    {
+        // 01:30 happens twice on 1 November 2026 in New York; quiet hours end at the first (01:30 EDT, 05:30 UTC).
+        // A follow-up due at the second (01:30 EST, 06:30 UTC) is past their end and goes out as planned.
+        var options = new OutboxOptions { RemindersBefore = [], FollowUpAfter = Duration.FromHours(1), QuietFrom = new LocalTime(fromHour, fromMinute), QuietUntil = new LocalTime(1, 30) };
+        var end = Instant.FromUtc(2026, 11, 1, 5, 30);
+
+        var followUp = Outbox.Plan("visit-1", "pat-1", end, end, NewYork, options, LongBefore).Single();
+
+        Assert.Equal(Instant.FromUtc(2026, 11, 1, 6, 30), followUp.SendAt);
     }
 }
