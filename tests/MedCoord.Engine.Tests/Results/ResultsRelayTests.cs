@@ -79,8 +79,8 @@ public sealed class ResultsRelayTests
 
         var refused = Assert.Throws<ArgumentException>(() => new ResultsRelay(new FakeClock(Start), options));
 
-        Assert.Contains("NormalWithin", refused.Message);
-        Assert.Contains("UrgentWithin", refused.Message);
+        Assert.Equal($"NormalWithin: must be positive, found {Duration.Zero}; UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromDays(5)} (Parameter 'options')",
+            refused.Message);
         Assert.Equal("options", refused.ParamName);
     }
 
