@@ -162,7 +162,6 @@ public static class ResultThreads
     public static (ResultThread Thread, RelayTask? Opened) Complete(ResultThread thread, string taskId, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(thread);
-        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(clock);
         var task = OpenTask(thread, taskId);

@@ -251,8 +251,9 @@ public static class VisitDesk
                 {
                     null => $"no '{scope}' consent is on file",
                     { RevokedAt: { } revoked } when revoked <= now => $"the '{scope}' consent was revoked",
-                    { ExpiresAt: not null } => $"the '{scope}' consent expired",
-                    _ => $"no '{scope}' consent is active",
+
+                    // Given by now, not in force and not revoked by now: it expired.
+                    _ => $"the '{scope}' consent expired",
                 });
             }
         }

@@ -48,4 +48,54 @@ public sealed class FacilityDirectoryTests
         Assert.Contains("needs at least one specialty", refused.Message);
         Assert.Contains("needs a referral phone line", refused.Message);
     }
+
+    [Fact]
+    public void Create_EachKindOfBadEntry_IsNamedByItsIndex()
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new FacilityDirectory(
+        [
+            null!,
+            new DirectoryFacility(" ", "No id", ["x"], "1", null, false),
+            new DirectoryFacility("b", "B", null!, "1", null, false),
+            new DirectoryFacility("c", "C", ["x", " "], "1", null, false),
+            new DirectoryFacility("d", "D", ["x"], "", null, false),
+            new DirectoryFacility("b", "B again", ["x"], "1", null, false),
+        ]));
+
+        Assert.Equal(
+            "facilities[0]: needs an id; facilities[1]: needs an id; facilities[2] ('b'): needs at least one specialty, none empty; "
+            + "facilities[3] ('c'): needs at least one specialty, none empty; facilities[4] ('d'): needs a referral phone line; "
+            + "facilities[5]: id 'b' is used twice (Parameter 'facilities')",
+            refused.Message);
+        Assert.Equal("facilities", Assert.Throws<ArgumentNullException>(() => new FacilityDirectory(null!)).ParamName);
+    }
+
+    [Fact]
+    public void Facilities_OrderedByIdOrdinally_AndOfferingIgnoresCase()
+    {
+        var directory = new FacilityDirectory(
+        [
+            new DirectoryFacility("b", "B", ["Cardiology"], "1", null, false),
+            new DirectoryFacility("B", "B upper", ["cardiology"], "2", null, true),
+            new DirectoryFacility("a", "A", ["dermatology"], "3", null, false),
+        ]);
+
+        Assert.Equal(["B", "a", "b"], directory.Facilities.Select(f => f.Id));
+        Assert.Equal(["B", "b"], directory.Offering("CARDIOLOGY").Select(f => f.Id));
+        Assert.Empty(directory.Offering("cardio"));
+        Assert.Empty(new FacilityDirectory([]).Facilities);
+    }
+
+    [Theory]
+    [InlineData("", "the target is empty")]
+    [InlineData("  ", "the target is empty")]
+    [InlineData("facility:", "no facility '' in the directory")]
+    [InlineData("facility:Main", "no facility 'Main' in the directory")]
+    [InlineData("Facility:main", "no facility in the directory accepts 'Facility:main' referrals")]
+    [InlineData("facility:main", null)]
+    [InlineData("DERMATOLOGY", null)]
+    public void CheckTarget_SpecialtyOrFacilityPrefix(string target, string? problem)
+    {
+        Assert.Equal(problem, Directory.CheckTarget(target));
+    }
 }

@@ -79,8 +79,8 @@ public sealed class ResultsRelayTests
 
         var refused = Assert.Throws<ArgumentException>(() => new ResultsRelay(new FakeClock(Start), options));
 
-        Assert.Contains("NormalWithin", refused.Message);
-        Assert.Contains("UrgentWithin", refused.Message);
+        Assert.Equal($"NormalWithin: must be positive, found {Duration.Zero}; UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromDays(5)} (Parameter 'options')",
+            refused.Message);
         Assert.Equal("options", refused.ParamName);
     }
 
@@ -112,5 +112,233 @@ public sealed class ResultsRelayTests
             var review = byResult.Single(t => t.Version == latest && t.Step == RelayStep.ProviderReview);
             Assert.Equal(review.DoneAt is not null, byResult.Any(t => t.Version == latest && t.Step == RelayStep.PatientNotification));
         }
+    }
+
+    private static RelayTask Task(string id, RelayStep step, bool urgent, Instant createdAt, string assignedTo = "dr-a") =>
+        new(id, "res-1", 1, step, urgent, assignedTo, createdAt, null, null, false);
+
+    [Fact]
+    public void Receive_NewResult_OpensVersionOneReviewForTheOrderingProvider()
+    {
+        var clock = new FakeClock(Start);
+
+        var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Preliminary, abnormal: true), clock);
+
+        Assert.Equal(("res-1", 1, Lab("res-1", ResultStatus.Preliminary, abnormal: true)), (thread.Id, thread.Version, thread.Latest));
+        Assert.Equal([new RelayTask("res-1/v1/ProviderReview", "res-1", 1, RelayStep.ProviderReview, true, "dr-a", Start, null, null, false)], thread.Tasks);
+    }
+
+    [Fact]
+    public void Receive_NewVersion_SupersedesOnlyOpenTasksAndKeepsDoneOnesAsTheyWere()
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, abnormal: false), clock);
+        clock.AdvanceHours(1);
+        thread = ResultThreads.Complete(thread, "res-1/v1/ProviderReview", "dr-a", clock).Thread;
+        clock.AdvanceHours(1);
+
+        var amended = ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Amended, abnormal: true), clock);
+
+        Assert.Equal((2, ResultStatus.Amended), (amended.Version, amended.Latest.Status));
+        Assert.Equal(
+            [
+                new RelayTask("res-1/v1/ProviderReview", "res-1", 1, RelayStep.ProviderReview, false, "dr-a", Start, Start + Duration.FromHours(1), "dr-a", false),
+                new RelayTask("res-1/v1/PatientNotification", "res-1", 1, RelayStep.PatientNotification, false, "pat-1", Start + Duration.FromHours(1), null, null, true),
+                new RelayTask("res-1/v2/ProviderReview", "res-1", 2, RelayStep.ProviderReview, true, "dr-a", Start + Duration.FromHours(2), null, null, false),
+            ],
+            amended.Tasks);
+    }
+
+    [Theory]
+    [InlineData(ResultStatus.Preliminary, ResultStatus.Preliminary, true)]
+    [InlineData(ResultStatus.Preliminary, ResultStatus.Final, true)]
+    [InlineData(ResultStatus.Final, ResultStatus.Final, true)]
+    [InlineData(ResultStatus.Final, ResultStatus.Amended, true)]
+    [InlineData(ResultStatus.Amended, ResultStatus.Amended, true)]
+    [InlineData(ResultStatus.Amended, ResultStatus.Final, true)]
+    [InlineData(ResultStatus.Final, ResultStatus.Preliminary, false)]
+    [InlineData(ResultStatus.Amended, ResultStatus.Preliminary, false)]
+    public void Receive_APreliminaryVersionOnlyFollowsAPreliminaryOne(ResultStatus first, ResultStatus second, bool accepted)
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Receive(null, Lab("res-1", first, abnormal: false), clock);
+
+        if (accepted)
+        {
+            Assert.Equal(2, ResultThreads.Receive(thread, Lab("res-1", second, abnormal: false), clock).Version);
+        }
+        else
+        {
+            var refused = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", second, abnormal: false), clock));
+            Assert.Equal(($"Result 'res-1' is already {first}; a preliminary version cannot follow it. (Parameter 'result')", "result"), (refused.Message, refused.ParamName));
+        }
+    }
+
+    [Fact]
+    public void Receive_AnotherResultPatientOrProvider_IsRefusedNamingIdsOnly()
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, abnormal: false), clock);
+
+        var other = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-2", ResultStatus.Final, abnormal: false), clock));
+        var patient = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { PatientId = "pat-2" }, clock));
+        var provider = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { OrderingProviderId = "dr-b" }, clock));
+
+        Assert.Equal("Result 'res-2' does not belong to the thread of result 'res-1'. (Parameter 'result')", other.Message);
+        Assert.Equal("Result 'res-1' arrived for a different patient or ordering provider than before. (Parameter 'result')", patient.Message);
+        Assert.Equal(patient.Message, provider.Message);
+        Assert.Equal("result", Assert.Throws<ArgumentNullException>(() => ResultThreads.Receive(null, null!, clock)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, false), null!)).ParamName);
+        Assert.Throws<ArgumentException>(() => ResultThreads.Receive(null, Lab(" ", ResultStatus.Final, false), clock));
+    }
+
+    [Fact]
+    public void Complete_Review_OpensTheUrgentNotificationOfTheLatestVersionForThePatient()
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Preliminary, abnormal: false), clock);
+        thread = ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, abnormal: true), clock);
+        clock.AdvanceMinutes(20);
+
+        var (after, opened) = ResultThreads.Complete(thread, "res-1/v2/ProviderReview", "dr-c", clock);
+
+        var expected = new RelayTask("res-1/v2/PatientNotification", "res-1", 2, RelayStep.PatientNotification, true, "pat-1", Start + Duration.FromMinutes(20), null, null, false);
+        Assert.Equal(expected, opened);
+        Assert.Equal(expected, after.Tasks[^1]);
+        Assert.Equal(3, after.Tasks.Count);
+        Assert.Equal((Start + Duration.FromMinutes(20), "dr-c"), (after.Tasks[1].DoneAt, after.Tasks[1].DoneBy));
+        Assert.Equal(thread.Tasks[0], after.Tasks[0]); // the superseded review is left alone
+    }
+
+    [Fact]
+    public void Complete_Notification_OpensNothingAndRecordsWhoAndWhen()
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Complete(ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, false), clock), "res-1/v1/ProviderReview", "dr-a", clock).Thread;
+        clock.AdvanceHours(3);
+
+        var (after, opened) = ResultThreads.Complete(thread, "res-1/v1/PatientNotification", "nurse-1", clock);
+
+        Assert.Null(opened);
+        Assert.Equal(2, after.Tasks.Count);
+        Assert.Equal((Start + Duration.FromHours(3), "nurse-1", false), (after.Tasks[1].DoneAt, after.Tasks[1].DoneBy, after.Tasks[1].IsOpen));
+    }
+
+    [Fact]
+    public void CompleteAndRelease_UnknownDoneOrSupersededTasks_AreRefusedSayingWhich()
+    {
+        var clock = new FakeClock(Start);
+        var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, false), clock);
+        var reviewed = ResultThreads.Complete(thread, "res-1/v1/ProviderReview", "dr-a", clock).Thread;
+        var amended = ResultThreads.Receive(reviewed, Lab("res-1", ResultStatus.Amended, false), clock);
+
+        Assert.Equal("unknown task 'res-1/v9/ProviderReview' (Parameter 'taskId')",
+            Assert.Throws<ArgumentException>(() => ResultThreads.Complete(thread, "res-1/v9/ProviderReview", "dr-a", clock)).Message);
+        Assert.Equal("task 'res-1/v1/ProviderReview' is already done (Parameter 'taskId')",
+            Assert.Throws<ArgumentException>(() => ResultThreads.Complete(reviewed, "res-1/v1/ProviderReview", "dr-a", clock)).Message);
+        Assert.Equal("task 'res-1/v1/PatientNotification' is superseded by a newer version of its result (Parameter 'taskId')",
+            Assert.Throws<ArgumentException>(() => ResultThreads.Release(amended, "res-1/v1/PatientNotification", "dr-a", clock)).Message);
+        Assert.Equal("task 'res-1/v1/ProviderReview' is a ProviderReview; only a patient notification is released (Parameter 'taskId')",
+            Assert.Throws<ArgumentException>(() => ResultThreads.Release(thread, "res-1/v1/ProviderReview", "dr-a", clock)).Message);
+        Assert.Equal("unknown task 'nope' (Parameter 'taskId')", Assert.Throws<ArgumentException>(() => ResultThreads.Release(thread, "nope", "dr-a", clock)).Message);
+        Assert.Equal("taskId", Assert.Throws<ArgumentException>(() => ResultThreads.Complete(thread, " ", "dr-a", clock)).ParamName);
+        Assert.Equal("taskId", Assert.Throws<ArgumentException>(() => ResultThreads.Release(thread, " ", "dr-a", clock)).ParamName);
+        Assert.Equal("taskId", Assert.Throws<ArgumentNullException>(() => ResultThreads.Release(thread, null!, "dr-a", clock)).ParamName);
+        Assert.Equal("actor", Assert.Throws<ArgumentException>(() => ResultThreads.Complete(thread, "res-1/v1/ProviderReview", "", clock)).ParamName);
+        Assert.Equal("actor", Assert.Throws<ArgumentException>(() => ResultThreads.Release(reviewed, "res-1/v1/PatientNotification", "", clock)).ParamName);
+        Assert.Equal("thread", Assert.Throws<ArgumentNullException>(() => ResultThreads.Complete(null!, "res-1/v1/ProviderReview", "dr-a", clock)).ParamName);
+        Assert.Equal("thread", Assert.Throws<ArgumentNullException>(() => ResultThreads.Release(null!, "res-1/v1/PatientNotification", "dr-a", clock)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => ResultThreads.Complete(thread, "res-1/v1/ProviderReview", "dr-a", null!)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => ResultThreads.Release(reviewed, "res-1/v1/PatientNotification", "dr-a", null!)).ParamName);
+    }
+
+    [Fact]
+    public void Release_MarksOnlyTheNotificationReleasedByWhomAndWhen()
+    {
+        var clock = new FakeClock(Start);
+        var reviewed = ResultThreads.Complete(ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, false), clock), "res-1/v1/ProviderReview", "dr-a", clock).Thread;
+        clock.AdvanceMinutes(45);
+
+        var (after, released) = ResultThreads.Release(reviewed, "res-1/v1/PatientNotification", "dr-b", clock);
+
+        Assert.Equal(reviewed.Tasks[1] with { ReleasedAt = Start + Duration.FromMinutes(45), ReleasedBy = "dr-b" }, released);
+        Assert.Equal([reviewed.Tasks[0], released], after.Tasks);
+        Assert.True(released.IsOpen);
+        Assert.Equal(reviewed.Latest, after.Latest);
+    }
+
+    [Theory]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(true, true, false)]
+    public void IsOpen_UntilDoneOrSuperseded(bool done, bool superseded, bool open)
+    {
+        var task = Task("t", RelayStep.ProviderReview, false, Start) with { DoneAt = done ? Start : null, Superseded = superseded };
+
+        Assert.Equal(open, task.IsOpen);
+    }
+
+    [Fact]
+    public void Overdue_NormalTaskAtAndPastThreeDays_UrgentFirstThenOldestThenId()
+    {
+        var options = new ResultsRelayOptions();
+        var threads = new[]
+        {
+            new ResultThread(Lab("res-1", ResultStatus.Final, false), 1,
+            [
+                Task("n-old", RelayStep.ProviderReview, false, Start),
+                Task("n-B", RelayStep.ProviderReview, false, Start + Duration.FromHours(1)),
+                Task("n-a", RelayStep.PatientNotification, false, Start + Duration.FromHours(1), "pat-1"),
+                Task("u-late", RelayStep.ProviderReview, true, Start + Duration.FromDays(2)),
+                Task("done", RelayStep.ProviderReview, false, Start) with { DoneAt = Start + Duration.FromHours(1) },
+                Task("superseded", RelayStep.ProviderReview, true, Start) with { Superseded = true },
+            ]),
+        };
+        var threeDays = Start + Duration.FromDays(3);
+
+        Assert.Equal(["u-late"], ResultThreads.Overdue(threads, options, new FakeClock(threeDays)).Select(t => t.Id));
+        Assert.Equal(["u-late", "n-old"], ResultThreads.Overdue(threads, options, new FakeClock(threeDays + Duration.FromSeconds(1))).Select(t => t.Id));
+        Assert.Equal(["u-late", "n-old", "n-B", "n-a"], ResultThreads.Overdue(threads, options, new FakeClock(threeDays + Duration.FromHours(2))).Select(t => t.Id));
+        Assert.Equal("threads", Assert.Throws<ArgumentNullException>(() => ResultThreads.Overdue(null!, options, new FakeClock(Start))).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => ResultThreads.Overdue(threads, null!, new FakeClock(Start))).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => ResultThreads.Overdue(threads, options, null!)).ParamName);
+    }
+
+    [Fact]
+    public void Options_Validate_BoundariesAndMessages()
+    {
+        Assert.Equal((Duration.FromDays(3), Duration.FromHours(4)), (new ResultsRelayOptions().NormalWithin, new ResultsRelayOptions().UrgentWithin));
+        Assert.Empty(new ResultsRelayOptions().Validate());
+        Assert.Empty(new ResultsRelayOptions { NormalWithin = Duration.FromHours(4), UrgentWithin = Duration.FromHours(4) }.Validate());
+        Assert.Equal([$"UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromHours(5)}"],
+            new ResultsRelayOptions { NormalWithin = Duration.FromHours(4) + Duration.FromMinutes(59), UrgentWithin = Duration.FromHours(5) }.Validate());
+        Assert.Equal([$"UrgentWithin: must be positive and at most NormalWithin, found {Duration.Zero}"], new ResultsRelayOptions { UrgentWithin = Duration.Zero }.Validate());
+        Assert.Equal([$"NormalWithin: must be positive, found {-Duration.FromDays(1)}", $"UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromHours(4)}"],
+            new ResultsRelayOptions { NormalWithin = -Duration.FromDays(1) }.Validate());
+    }
+
+    [Fact]
+    public void Relay_TasksInCreationOrderAcrossResults_AndUnknownOrMissingIdsRefused()
+    {
+        var clock = new FakeClock(Start);
+        var relay = new ResultsRelay(clock, new ResultsRelayOptions());
+        var first = relay.Receive(Lab("res-b", ResultStatus.Final, false));
+        clock.AdvanceMinutes(1);
+        var second = relay.Receive(Lab("res-a", ResultStatus.Final, false));
+        clock.AdvanceMinutes(1);
+        var notify = relay.Complete(first.Id, "dr-a")!;
+
+        Assert.Equal([first.Id, second.Id, notify.Id], relay.Tasks.Select(t => t.Id));
+        Assert.Equal("unknown task 'res-a/v1/PatientNotification' (Parameter 'taskId')",
+            Assert.Throws<ArgumentException>(() => relay.Complete("res-a/v1/PatientNotification", "dr-a")).Message);
+        Assert.Equal("taskId", Assert.Throws<ArgumentException>(() => relay.Complete(" ", "dr-a")).ParamName);
+        Assert.Equal("result.Id", Assert.Throws<ArgumentNullException>(() => relay.Receive(Lab("res-c", ResultStatus.Final, false) with { Id = null! })).ParamName);
+        Assert.Equal("taskId", Assert.Throws<ArgumentNullException>(() => relay.Complete(null!, "dr-a")).ParamName);
+        Assert.Equal("result", Assert.Throws<ArgumentNullException>(() => relay.Receive(null!)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => new ResultsRelay(null!, new ResultsRelayOptions())).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new ResultsRelay(clock, null!)).ParamName);
+        Assert.Null(relay.Complete(notify.Id, "nurse-1"));
+        Assert.Equal(3, relay.Tasks.Count);
     }
 }

@@ -145,4 +145,325 @@ public sealed class VisitDeskTests
             Assert.True(intakeDone && consentActive);
         }
     }
+
+    [Theory]
+    [InlineData(VisitStatus.Booked, "Arrived, CheckedIn, Cancelled, NoShow")]
+    [InlineData(VisitStatus.Arrived, "CheckedIn, Cancelled")]
+    [InlineData(VisitStatus.CheckedIn, "Fulfilled")]
+    [InlineData(VisitStatus.Fulfilled, "")]
+    [InlineData(VisitStatus.Cancelled, "")]
+    [InlineData(VisitStatus.NoShow, "")]
+    public void AllowedFrom_EachStatus_ListsItsNextStatusesInOrder(VisitStatus from, string expected)
+    {
+        Assert.Equal(expected, string.Join(", ", VisitDesk.AllowedFrom(from)));
+    }
+
+    [Fact]
+    public void TransitionException_NamesTheVisitBothStatusesAndWhatIsAllowed()
+    {
+        var clock = new FakeClock(Start);
+        var arrived = Booked() with { Status = VisitStatus.Arrived };
+
+        var refused = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(arrived, VisitStatus.Fulfilled, "desk-1", clock));
+        var final = new VisitTransitionException("visit-9", VisitStatus.NoShow, VisitStatus.Booked);
+
+        Assert.Equal("Visit 'visit-1' cannot go from Arrived to Fulfilled; from Arrived it may go to CheckedIn, Cancelled.", refused.Message);
+        Assert.Equal(("visit-1", VisitStatus.Arrived, VisitStatus.Fulfilled), (refused.VisitId, refused.From, refused.To));
+        Assert.Equal("Visit 'visit-9' cannot go from NoShow to Booked; from NoShow it may go to nothing (it is final).", final.Message);
+        Assert.Equal(("visit-9", VisitStatus.NoShow, VisitStatus.Booked), (final.VisitId, final.From, final.To));
+    }
+
+    [Fact]
+    public void Move_CheckInThroughMove_IsRefusedEvenWhereTheLifecycleAllowsIt()
+    {
+        var clock = new FakeClock(Start);
+        var arrived = Booked() with { Status = VisitStatus.Arrived };
+
+        var refused = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(arrived, VisitStatus.CheckedIn, "desk-1", clock));
+
+        Assert.Equal((VisitStatus.Arrived, VisitStatus.CheckedIn), (refused.From, refused.To));
+    }
+
+    [Fact]
+    public void Move_KeepsEarlierHistoryAndAppendsTheNewStep()
+    {
+        var clock = new FakeClock(Start - Duration.FromMinutes(20));
+        var arrived = VisitDesk.Move(Booked(), VisitStatus.Arrived, "desk-1", clock);
+        clock.AdvanceMinutes(5);
+
+        var cancelled = VisitDesk.Move(arrived, VisitStatus.Cancelled, "desk-2", clock);
+
+        Assert.Equal(VisitStatus.Cancelled, cancelled.Status);
+        Assert.Equal(
+            [
+                new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(20)),
+                new VisitTransition(VisitStatus.Arrived, VisitStatus.Cancelled, "desk-2", Start - Duration.FromMinutes(15)),
+            ],
+            cancelled.History);
+        Assert.Equal(Start - Duration.FromMinutes(15), cancelled.StatusSince);
+        Assert.Equal(Start, Booked().StatusSince); // no history yet: since its start
+    }
+
+    [Fact]
+    public void MoveAndCheckIn_MissingArguments_AreRefusedBeforeAnythingElse()
+    {
+        var clock = new FakeClock(Start);
+
+        Assert.Equal("visit", Assert.Throws<ArgumentNullException>(() => VisitDesk.Move(null!, VisitStatus.Arrived, "desk-1", clock)).ParamName);
+        Assert.Equal("actor", Assert.Throws<ArgumentException>(() => VisitDesk.Move(Booked(), VisitStatus.Arrived, " ", clock)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => VisitDesk.Move(Booked(), VisitStatus.Arrived, "desk-1", null!)).ParamName);
+        Assert.Equal("visit", Assert.Throws<ArgumentNullException>(() => VisitDesk.CheckIn(null!, Both, [], [], "desk-1", clock)).ParamName);
+        Assert.Equal("requirements", Assert.Throws<ArgumentNullException>(() => VisitDesk.CheckIn(Booked(), null!, [], [], "desk-1", clock)).ParamName);
+        Assert.Equal("intake", Assert.Throws<ArgumentNullException>(() => VisitDesk.CheckIn(Booked(), Both, null!, [], "desk-1", clock)).ParamName);
+        Assert.Equal("consents", Assert.Throws<ArgumentNullException>(() => VisitDesk.CheckIn(Booked(), Both, [], null!, "desk-1", clock)).ParamName);
+        Assert.Equal("actor", Assert.Throws<ArgumentException>(() => VisitDesk.CheckIn(Booked(), Both, [], [], "", clock)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => VisitDesk.CheckIn(Booked(), Both, [], [], "desk-1", null!)).ParamName);
+        Assert.Equal("visits", Assert.Throws<ArgumentNullException>(() => VisitDesk.Stalled(null!, Duration.Zero, new VisitOptions(), Start)).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => VisitDesk.Stalled([], Duration.Zero, null!, Start)).ParamName);
+        Assert.Equal("visits", Assert.Throws<ArgumentNullException>(() => VisitDesk.MarkNoShows(null!, Duration.Zero, clock)).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => VisitDesk.MarkNoShows([], Duration.Zero, null!)).ParamName);
+        Assert.Equal("grace", Assert.Throws<ArgumentOutOfRangeException>(() => VisitDesk.MarkNoShows([], Duration.FromSeconds(-1), clock)).ParamName);
+    }
+
+    [Fact]
+    public void CheckIn_FromArrived_RecordsArrivedAsTheStepBefore()
+    {
+        var clock = new FakeClock(Start);
+        var arrived = Booked() with { Status = VisitStatus.Arrived, History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(5))] };
+
+        var outcome = VisitDesk.CheckIn(arrived, new FormRequirements(false, null), [], [], "desk-2", clock);
+
+        Assert.True(outcome.CheckedIn);
+        Assert.Empty(outcome.Refusals);
+        Assert.Equal(new VisitTransition(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-2", Start), outcome.Visit.History[1]);
+        Assert.Equal(2, outcome.Visit.History.Count);
+    }
+
+    [Theory]
+    [InlineData(VisitStatus.CheckedIn)]
+    [InlineData(VisitStatus.Cancelled)]
+    [InlineData(VisitStatus.NoShow)]
+    public void CheckIn_NotBookedOrArrived_IsRefusedNamingBothStatuses(VisitStatus status)
+    {
+        var refused = Assert.Throws<VisitTransitionException>(() =>
+            VisitDesk.CheckIn(Booked() with { Status = status }, new FormRequirements(false, null), [], [], "desk-1", new FakeClock(Start)));
+
+        Assert.Equal(("visit-1", status, VisitStatus.CheckedIn), (refused.VisitId, refused.From, refused.To));
+    }
+
+    /// <summary>The intake must be this visit's, this patient's, and completed by the time of check-in.</summary>
+    [Theory]
+    [InlineData("visit-1", "pat-1", 0, true)] // completed at the very instant of check-in
+    [InlineData("visit-1", "pat-1", -60, true)]
+    [InlineData("visit-1", "pat-1", 1, false)] // completed a second after: not yet
+    [InlineData("visit-2", "pat-1", -60, false)]
+    [InlineData("visit-1", "pat-2", -60, false)]
+    public void CheckIn_Intake_CountsOnlyThisVisitsCompletedResponse(string visitId, string patientId, int secondsFromNow, bool checkedIn)
+    {
+        var clock = new FakeClock(Start);
+        var intake = new IntakeResponse(visitId, patientId, Start + Duration.FromSeconds(secondsFromNow));
+
+        var outcome = VisitDesk.CheckIn(Booked(), new FormRequirements(true, null), [intake], [], "desk-1", clock);
+
+        Assert.Equal(checkedIn, outcome.CheckedIn);
+        Assert.Equal(checkedIn ? Array.Empty<string>() : ["the intake questionnaire for this visit is not completed"], outcome.Refusals);
+        Assert.Equal(checkedIn ? VisitStatus.CheckedIn : VisitStatus.Booked, outcome.Visit.Status);
+        Assert.Equal(checkedIn ? 1 : 0, outcome.Visit.History.Count);
+    }
+
+    [Fact]
+    public void CheckIn_NoFormsNeeded_ChecksInWithNothingOnFile()
+    {
+        var outcome = VisitDesk.CheckIn(Booked(), new FormRequirements(false, null), [], [], "desk-1", new FakeClock(Start));
+
+        Assert.Equal((true, VisitStatus.CheckedIn), (outcome.CheckedIn, outcome.Visit.Status));
+    }
+
+    /// <summary>Which consent reason is given, and which consent counts: this patient's, this scope, the latest given by now.</summary>
+    [Theory]
+    [InlineData("given in an hour", "no 'treatment' consent is on file")]
+    [InlineData("another patient's", "no 'treatment' consent is on file")]
+    [InlineData("expires now", "the 'treatment' consent expired")]
+    [InlineData("revoked now", "the 'treatment' consent was revoked")]
+    [InlineData("expired, revoked later", "the 'treatment' consent expired")]
+    [InlineData("revoked earlier, newer expired", "the 'treatment' consent expired")]
+    [InlineData("expired earlier, newer revoked", "the 'treatment' consent was revoked")]
+    [InlineData("given now", "")]
+    [InlineData("given and expiring now", "the 'treatment' consent expired")]
+    [InlineData("expires in a second", "")]
+    [InlineData("revoked in a second", "")]
+    [InlineData("expired one, active other", "")]
+    public void CheckIn_Consents_ReasonFromTheLatestGivenOfThisPatientAndScope(string consents, string reason)
+    {
+        var now = Start;
+        var second = Duration.FromSeconds(1);
+        Consent Given(Instant at, Instant? expires = null, Instant? revoked = null, string patient = "pat-1") => new("c-" + at.ToUnixTimeSeconds(), patient, "treatment", at, expires, revoked);
+        Consent[] list = consents switch
+        {
+            "given in an hour" => [Given(now + Duration.FromHours(1))],
+            "another patient's" => [Given(now - Duration.FromDays(1), patient: "pat-2")],
+            "expires now" => [Given(now - Duration.FromDays(1), expires: now)],
+            "revoked now" => [Given(now - Duration.FromDays(1), revoked: now)],
+            "expired, revoked later" => [Given(now - Duration.FromDays(1), expires: now - second, revoked: now + Duration.FromHours(1))],
+            "revoked earlier, newer expired" => [Given(now - Duration.FromDays(9), revoked: now - Duration.FromDays(8)), Given(now - Duration.FromDays(5), expires: now - Duration.FromDays(1))],
+            "expired earlier, newer revoked" => [Given(now - Duration.FromDays(5), revoked: now - Duration.FromDays(1)), Given(now - Duration.FromDays(9), expires: now - Duration.FromDays(8))],
+            "given now" => [Given(now)],
+            "given and expiring now" => [Given(now, expires: now)],
+            "expires in a second" => [Given(now - Duration.FromDays(1), expires: now + second)],
+            "revoked in a second" => [Given(now - Duration.FromDays(1), revoked: now + second)],
+            "expired one, active other" => [Given(now - Duration.FromDays(9), expires: now - Duration.FromDays(8)), Given(now - Duration.FromDays(20))],
+            _ => throw new ArgumentOutOfRangeException(nameof(consents)),
+        };
+
+        var outcome = VisitDesk.CheckIn(Booked(), new FormRequirements(false, "treatment"), [], list, "desk-1", new FakeClock(now));
+
+        Assert.Equal(reason == "" ? Array.Empty<string>() : [reason], outcome.Refusals);
+        Assert.Equal(reason == "", outcome.CheckedIn);
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(59, true)]
+    [InlineData(60, false)] // expires at the hour
+    [InlineData(90, false)] // revoked at 90 minutes too
+    public void ActiveAt_FromGivenUntilTheEarlierOfExpiryAndRevocation(int minutes, bool active)
+    {
+        var given = Start;
+        var consent = new Consent("c-1", "pat-1", "treatment", given, given + Duration.FromMinutes(60), given + Duration.FromMinutes(90));
+        var revokedFirst = consent with { ExpiresAt = given + Duration.FromMinutes(90), RevokedAt = given + Duration.FromMinutes(60) };
+
+        Assert.Equal(active, consent.ActiveAt(given + Duration.FromMinutes(minutes)));
+        Assert.Equal(active, revokedFirst.ActiveAt(given + Duration.FromMinutes(minutes)));
+    }
+
+    [Theory]
+    [InlineData(VisitStatus.Booked, true)]
+    [InlineData(VisitStatus.Arrived, true)]
+    [InlineData(VisitStatus.CheckedIn, true)]
+    [InlineData(VisitStatus.Fulfilled, false)]
+    [InlineData(VisitStatus.Cancelled, false)]
+    [InlineData(VisitStatus.NoShow, false)]
+    public void IsOpen_WhileTheVisitMayStillTakePlace(VisitStatus status, bool open)
+    {
+        Assert.Equal(open, (Booked() with { Status = status }).IsOpen);
+    }
+
+    [Fact]
+    public void BookedRequestId_IsTheRequestOrElseTheVisitId()
+    {
+        Assert.Equal("visit-1", Booked().BookedRequestId);
+        Assert.Equal("plan-1/consult/1", (Booked("plan-1/consult/1#2") with { RequestId = "plan-1/consult/1" }).BookedRequestId);
+    }
+
+    [Fact]
+    public void VisitOptions_Validate_NamesEachLimitThatIsNotPositive()
+    {
+        Assert.Empty(new VisitOptions().Validate());
+        Assert.Equal((Duration.FromMinutes(30), Duration.FromHours(12)), (new VisitOptions().CheckInAfterArrival, new VisitOptions().FulfilAfterCheckIn));
+        Assert.Equal(["CheckInAfterArrival: must be positive", "FulfilAfterCheckIn: must be positive"],
+            new VisitOptions { CheckInAfterArrival = Duration.Zero, FulfilAfterCheckIn = Duration.Zero }.Validate());
+        Assert.Equal(["FulfilAfterCheckIn: must be positive"], new VisitOptions { FulfilAfterCheckIn = -Duration.FromHours(1) }.Validate());
+        Assert.Equal(["CheckInAfterArrival: must be positive"], new VisitOptions { CheckInAfterArrival = -Duration.FromMinutes(1) }.Validate());
+        Assert.Empty(new VisitOptions { CheckInAfterArrival = Duration.FromSeconds(1), FulfilAfterCheckIn = Duration.FromSeconds(1) }.Validate());
+    }
+
+    /// <summary>
+    /// One visit in each status, the limits 15 minutes of grace, 30 to check in after arriving, 12 hours to be fulfilled:
+    /// each open one is listed the instant after its due time (not at it), latest-due last, with what is late.
+    /// </summary>
+    [Fact]
+    public void Stalled_EachOpenStatusPastItsLimit_ExactDueTimesInOrder()
+    {
+        var grace = Duration.FromMinutes(15);
+        var options = new VisitOptions();
+        var booked = Booked("v-booked") with { Start = Start };
+        var arrived = Booked("v-arrived") with
+        {
+            Start = Start - Duration.FromHours(1),
+            Status = VisitStatus.Arrived,
+            History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(40))],
+        };
+        var checkedIn = Booked("v-checked-in") with
+        {
+            Start = Start - Duration.FromHours(12),
+            Status = VisitStatus.CheckedIn,
+            History =
+            [
+                new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromHours(13)),
+                new VisitTransition(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-1", Start - Duration.FromHours(12) + Duration.FromMinutes(5)),
+            ],
+        };
+        Visit[] over = [Booked("v-fulfilled") with { Start = Start - Duration.FromDays(2), Status = VisitStatus.Fulfilled },
+            Booked("v-cancelled") with { Start = Start - Duration.FromDays(2), Status = VisitStatus.Cancelled },
+            Booked("v-no-show") with { Start = Start - Duration.FromDays(2), Status = VisitStatus.NoShow }];
+        Visit[] all = [booked, checkedIn, .. over, arrived];
+
+        // Due: arrived at 08:20 + 30 min = 08:50; checked in at 21:05 the day before + 12 h = 09:05; booked 09:00 + 15 min = 09:15.
+        var arrivedDue = Start - Duration.FromMinutes(10);
+        var checkedInDue = Start + Duration.FromMinutes(5);
+        var bookedDue = Start + grace;
+
+        Assert.Empty(VisitDesk.Stalled(all, grace, options, arrivedDue));
+        Assert.Equal([new StalledVisit("v-arrived", "pat-1", VisitStatus.Arrived, VisitLateness.ArrivedNotCheckedIn, arrivedDue)],
+            VisitDesk.Stalled(all, grace, options, arrivedDue + Duration.FromSeconds(1)));
+        Assert.Equal(["v-arrived"], VisitDesk.Stalled(all, grace, options, checkedInDue).Select(s => s.VisitId));
+        Assert.Equal(["v-arrived", "v-checked-in"], VisitDesk.Stalled(all, grace, options, bookedDue).Select(s => s.VisitId));
+        Assert.Equal(
+            [
+                new StalledVisit("v-arrived", "pat-1", VisitStatus.Arrived, VisitLateness.ArrivedNotCheckedIn, arrivedDue),
+                new StalledVisit("v-checked-in", "pat-1", VisitStatus.CheckedIn, VisitLateness.NotFulfilled, checkedInDue),
+                new StalledVisit("v-booked", "pat-1", VisitStatus.Booked, VisitLateness.NotCheckedIn, bookedDue),
+            ],
+            VisitDesk.Stalled(all, grace, options, Start + Duration.FromDays(30)));
+    }
+
+    [Fact]
+    public void Stalled_SameDueTime_OrderedByVisitIdOrdinally()
+    {
+        Visit[] visits = [Booked("visit-b"), Booked("visit-B"), Booked("visit-a")];
+
+        var stalled = VisitDesk.Stalled(visits, Duration.Zero, new VisitOptions(), Start + Duration.FromHours(1));
+
+        Assert.Equal(["visit-B", "visit-a", "visit-b"], stalled.Select(s => s.VisitId));
+        Assert.All(stalled, s => Assert.Equal(Start, s.DueAt));
+    }
+
+    [Fact]
+    public void Stalled_ArrivedWithoutHistory_CountsFromItsStart()
+    {
+        var arrived = Booked() with { Status = VisitStatus.Arrived };
+
+        var stalled = Assert.Single(VisitDesk.Stalled([arrived], Duration.FromHours(5), new VisitOptions(), Start + Duration.FromHours(1)));
+
+        Assert.Equal(Start + Duration.FromMinutes(30), stalled.DueAt);
+    }
+
+    [Fact]
+    public void MarkNoShows_KeepsHistoryMarksEveryLateOneAndStampsNow()
+    {
+        var now = Start + Duration.FromHours(2);
+        var earlier = new VisitTransition(VisitStatus.Booked, VisitStatus.Booked, "scheduler", Start - Duration.FromDays(3));
+        Visit[] visits =
+        [
+            Booked("visit-1") with { History = [earlier] },
+            Booked("visit-2") with { Start = Start + Duration.FromMinutes(30) },
+            Booked("visit-3") with { Start = Start + Duration.FromHours(2) }, // starts now: not late
+            Booked("visit-4") with { Status = VisitStatus.Cancelled },
+        ];
+
+        var marked = VisitDesk.MarkNoShows(visits, Duration.Zero, new FakeClock(now));
+
+        Assert.Equal(["visit-1", "visit-2"], marked.Select(v => v.Id));
+        Assert.All(marked, v => Assert.Equal(VisitStatus.NoShow, v.Status));
+        Assert.Equal([earlier, new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[0].History);
+        Assert.Equal([new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[1].History);
+    }
+
+    [Fact]
+    public void CheckInOutcome_CheckedInOnlyWithoutRefusals()
+    {
+        Assert.True(new CheckInOutcome(Booked(), []).CheckedIn);
+        Assert.False(new CheckInOutcome(Booked(), ["x"]).CheckedIn);
+    }
 }
