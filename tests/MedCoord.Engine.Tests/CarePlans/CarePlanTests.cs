@@ -405,7 +405,7 @@ public sealed class CarePlanTests
     private static string Describe(DueOccurrence d)
     {
         var r = d.Request;
-        var links = string.Join(", ", r.Links.Select(l => $"{l.RequestId} {l.MinGapMinutes}-{l.MaxGapMinutes}"));
+        var links = string.Join(", ", r.After.Select(l => $"{l.RequestId} {l.MinGapMinutes}-{l.MaxGapMinutes}"));
         return $"{d.PlanId} {d.PatientId} {d.ActivityId} {d.Occurrence} {d.Overdue}: {r.Id} {r.PatientId} {r.TypeId} {r.Earliest?.ToString("yyyy-MM-dd", null) ?? "-"} "
             + $"{r.Latest?.ToString("yyyy-MM-dd", null) ?? "-"} p{r.Priority} [{links}]";
     }
@@ -416,7 +416,7 @@ public sealed class CarePlanTests
         var labCancelled = Active(Consult(), LabPanel() with { Status = ActivityStatus.Cancelled });
         var labOnHold = Active(Consult(), LabPanel() with { Status = ActivityStatus.OnHold });
 
-        Assert.Empty(Assert.Single(CarePlanRequests.Due([labCancelled], December)).Request.Links);
+        Assert.Empty(Assert.Single(CarePlanRequests.Due([labCancelled], December)).Request.After);
         Assert.Empty(CarePlanRequests.Due([labOnHold], December));
         Assert.Equal("plans", Assert.Throws<ArgumentNullException>(() => CarePlanRequests.Due(null!, December)).ParamName);
         Assert.Equal("horizon", Assert.Throws<ArgumentNullException>(() => CarePlanRequests.Due([], null!)).ParamName);
