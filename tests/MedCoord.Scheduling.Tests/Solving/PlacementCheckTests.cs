@@ -335,6 +335,25 @@ public sealed class PlacementCheckTests
     }
 
     [Fact]
+    public void KeepValid_LinksThatHoldAndASeriesAtItsCadence_AreAllKept()
+    {
+        var byId = Clinic();
+        var placements = new Dictionary<string, Placement>(StringComparer.Ordinal)
+        {
+            ["first"] = Put(byId["first"], "d1", "room", 480),
+            ["next"] = Put(byId["next"], "d1", "room", 525),            // 15 minutes after 'first' ends
+            ["blood"] = Put(byId["blood"], null, "room2", 540),
+            ["v1"] = Put(byId["v1"], "d2", "room2", 600),
+            ["v2"] = Put(byId["v2"], "d2", "room2", 1440 + 600),      // a day later, after 'blood'
+        };
+
+        var kept = PlacementCheck.KeepValid(byId, placements);
+
+        Assert.Equal(["blood", "first", "next", "v1", "v2"], kept.Keys.Order(StringComparer.Ordinal));
+        Assert.Null(PlacementCheck.FirstViolation(byId, kept));
+    }
+
+    [Fact]
     public void KeepValid_TwoBookingsOfOneRoomAtTheSameStart_KeepsTheOneWithTheEarlierId()
     {
         var byId = Clinic();
