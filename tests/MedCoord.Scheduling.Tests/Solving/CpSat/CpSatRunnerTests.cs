@@ -1,5 +1,6 @@
 using Google.OrTools.Sat;
 using MedCoord.Scheduling.Solving.CpSat;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -116,4 +117,164 @@ public sealed class CpSatRunnerTests
 
     private static int Index(Google.Protobuf.Collections.RepeatedField<IntegerVariableProto> variables, string name) =>
         Enumerable.Range(0, variables.Count).Single(i => variables[i].Name == name);
+    /// <summary>All-different is a kind the evaluator does not check, so every solution of this model is dropped.</summary>
+    private static CpModel Unchecked()
+    {
+        var model = new CpModel();
+        model.AddAllDifferent(Enumerable.Range(0, 3).Select(i => model.NewIntVar(0, 5, $"x{i}")));
+        return model;
+    }
+
+    [Fact]
+    public void Solve_SolutionThatFailsTheCheck_IsDroppedAndSolvedOnceMoreWithPresolveOff()
+    {
+        var logger = new ListLogger();
+        var monitor = new SolveMonitor(logger);
+
+        var answer = CpSatRunner.Solve(Unchecked(), new CpSatLimits(5, Seed: 3), CpSatCall.Neighbourhood, monitor);
+
+        Assert.Equal(CpSolverStatus.Unknown, answer.Status);
+        Assert.False(answer.HasSolution);
+        Assert.True(answer.Dropped);
+        Assert.True(double.IsNaN(answer.ObjectiveBound));
+        Assert.Equal(2, monitor.DroppedSolutions);
+        Assert.Equal(
+            Enumerable.Repeat("A CP-SAT solution of the Neighbourhood call broke its model and was dropped: constraint 0 (AllDiff)", 2),
+            logger.Entries.Select(e => e.Message));
+
+        // The answer is the retry's: presolve off, the same seed, in what was left of the five seconds.
+        var retry = answer.Solver.StringParameters;
+        Assert.EndsWith(" num_workers:1 random_seed:3 cp_model_probing_level:0 keep_all_feasible_solutions_in_presolve:true cp_model_presolve:false", retry, StringComparison.Ordinal);
+        var seconds = double.Parse(retry!.Split(' ')[0]["max_time_in_seconds:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 0.001, 5);
+    }
+
+    [Fact]
+    public void Solve_ConservativeCallWhoseSolutionFailsTheCheck_IsDroppedWithoutARetry()
+    {
+        var monitor = new SolveMonitor(NullLogger.Instance);
+
+        var answer = CpSatRunner.Solve(Unchecked(), new CpSatLimits(5, Conservative: true), CpSatCall.WholeModel, monitor);
+
+        Assert.Equal((CpSolverStatus.Unknown, false, true), (answer.Status, answer.HasSolution, answer.Dropped));
+        Assert.Equal(1, monitor.DroppedSolutions);
+    }
+
+    [Fact]
+    public void Solve_SolutionDroppedAfterTheTimeIsUp_IsNotRetried()
+    {
+        var monitor = new SolveMonitor(NullLogger.Instance);
+
+        // The callback holds the solver past its second, so no time is left for a retry.
+        var answer = CpSatRunner.Solve(Unchecked(), new CpSatLimits(1), CpSatCall.WholeModel, monitor, new OnSolution(() => Thread.Sleep(1100)));
+
+        Assert.Equal((CpSolverStatus.Unknown, false, true), (answer.Status, answer.HasSolution, answer.Dropped));
+        Assert.Equal(1, monitor.DroppedSolutions);
+        Assert.DoesNotContain("cp_model_presolve:false", answer.Solver.StringParameters, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Solve_SolutionDroppedAfterACancellation_IsNotRetried()
+    {
+        var monitor = new SolveMonitor(NullLogger.Instance);
+        using var cancellation = new CancellationTokenSource();
+
+        var answer = CpSatRunner.Solve(Unchecked(), new CpSatLimits(5), CpSatCall.WholeModel, monitor, new OnSolution(cancellation.Cancel), cancellation.Token);
+
+        Assert.True(cancellation.IsCancellationRequested);
+        Assert.Equal((CpSolverStatus.Unknown, false, true), (answer.Status, answer.HasSolution, answer.Dropped));
+        Assert.Equal(1, monitor.DroppedSolutions);
+        Assert.DoesNotContain("cp_model_presolve:false", answer.Solver.StringParameters, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Solve_CancelledBeforeItStarts_DoesNotSolve()
+    {
+        var model = new CpModel();
+        model.NewIntVar(0, 10, "x");
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        var calls = 0;
+
+        var answer = CpSatRunner.Solve(model, new CpSatLimits(5), CpSatCall.WholeModel, null, new OnSolution(() => calls++), cancellation.Token);
+
+        Assert.Equal((CpSolverStatus.Unknown, false, false), (answer.Status, answer.HasSolution, answer.Dropped));
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
+    public void Solve_FeasibleModel_ReturnsTheCheckedValuesAndTheBound()
+    {
+        var model = new CpModel();
+        var (x, y, big, spare) = (model.NewIntVar(0, 10, "x"), model.NewIntVar(0, 10, "y"), model.NewBoolVar("big"), model.NewBoolVar("spare"));
+        model.Add(x + y <= 12);
+        model.Add(x >= 8).OnlyEnforceIf(big);
+        model.Maximize((3 * x) + (2 * y) + big - spare);
+        var monitor = new SolveMonitor(NullLogger.Instance);
+
+        var answer = CpSatRunner.Solve(model, new CpSatLimits(5), CpSatCall.WholeModel, monitor);
+
+        Assert.Equal(CpSolverStatus.Optimal, answer.Status);
+        Assert.Equal([10L, 2L, 1L, 0L], answer.Values!);
+        Assert.Equal(10, answer[x]);
+        Assert.True(answer.IsTrue(big));
+        Assert.False(answer.IsTrue(spare));
+        Assert.Equal(35, answer.ObjectiveBound);
+        Assert.False(answer.Dropped);
+        Assert.Equal(0, monitor.DroppedSolutions);
+    }
+
+    [Fact]
+    public void Solve_InfeasibilityPresolveOffCannotConfirmInTheTimeLeft_IsNotClaimed()
+    {
+        // Presolve sees at once that an even sum cannot be odd; a search with presolve off cannot prove it in the second.
+        var model = new CpModel();
+        var xs = Enumerable.Range(0, 30).Select(i => model.NewIntVar(0, 1000, $"x{i}")).ToList();
+        model.Add(LinearExpr.WeightedSum(xs, Enumerable.Repeat(2L, xs.Count)) == 1001);
+        var logger = new ListLogger();
+        var monitor = new SolveMonitor(logger);
+
+        var answer = CpSatRunner.Solve(model, new CpSatLimits(1), CpSatCall.FixedConflict, monitor);
+
+        Assert.Equal(CpSolverStatus.Unknown, answer.Status);
+        Assert.False(answer.HasSolution);
+        Assert.Equal(1, monitor.DroppedSolutions);
+        Assert.DoesNotContain("cp_model_presolve:false", answer.Solver.StringParameters, StringComparison.Ordinal);   // the first call's answer, its claim withdrawn
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((1003, "CP-SAT called the FixedConflict model infeasible, and solving it with presolve off did not confirm it; the claim was dropped"), (entry.Id.Id, entry.Message));
+    }
+
+    [Fact]
+    public void Monitor_DroppedPlacements_AreCountedAndLoggedWithTheirSource()
+    {
+        var logger = new ListLogger();
+        var monitor = new SolveMonitor(logger);
+
+        monitor.PlacementsDropped("the search", "request 'r2' overlaps another booking");
+        monitor.PlacementsDropped("a neighbourhood", "series 's' is not booked whole at its cadence");
+
+        Assert.Equal(2, monitor.DroppedSolutions);
+        Assert.Equal(
+            [(1002, "Placements from the search broke a rule of the problem and were dropped: request 'r2' overlaps another booking"),
+             (1002, "Placements from a neighbourhood broke a rule of the problem and were dropped: series 's' is not booked whole at its cadence")],
+            logger.Entries.Select(e => (e.Id.Id, e.Message)));
+    }
+
+    private sealed class OnSolution(Action action) : CpSolverSolutionCallback
+    {
+        public override void OnSolutionCallback() => action();
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<(EventId Id, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((eventId, formatter(state, exception)));
+    }
 }

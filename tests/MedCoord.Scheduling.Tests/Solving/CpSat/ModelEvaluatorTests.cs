@@ -169,6 +169,7 @@ public sealed class ModelEvaluatorTests
         }
 
         Assert.Null(Check(model, 0, 10));
+        Assert.Null(Check(model, 10, 0));   // the start at 10 is met before the end at 10, and still sorted after it
         Assert.Equal("constraint 0 (Cumulative): demand 2 at 9 exceeds capacity 1", Check(model, 0, 9));
     }
 
@@ -229,5 +230,110 @@ public sealed class ModelEvaluatorTests
         Assert.Equal(CpSolverStatus.Optimal, solver.Solve(model));
         Assert.Equal(solver.ObjectiveValue, ModelEvaluator.Objective(model.Model, solver.Response!.Solution.ToArray()));
         Assert.Equal(39, ModelEvaluator.Objective(model.Model, [10, 2]));
+    }
+    [Fact]
+    public void FirstViolation_TwoEnforcementLiterals_ChecksOnlyWhenBothAreTrue()
+    {
+        var model = new CpModel();
+        var x = model.NewIntVar(0, 10, "x");
+        var (a, b) = (model.NewBoolVar("a"), model.NewBoolVar("b"));
+        model.Add(x == 4).OnlyEnforceIf([a, b]);
+
+        Assert.Null(Check(model, 9, 1, 0));
+        Assert.Null(Check(model, 9, 0, 1));
+        Assert.Equal("constraint 0 (Linear): the sum is 9, outside the constraint's domain", Check(model, 9, 1, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_NoOverlap_AnEmptyIntervalInsideAnotherDoesNotOverlapIt()
+    {
+        var model = new CpModel();
+        var (s1, s2, size2) = (model.NewIntVar(0, 100, "s1"), model.NewIntVar(0, 100, "s2"), model.NewIntVar(0, 10, "size2"));
+        var i1 = model.NewFixedSizeIntervalVar(s1, 10, "i1");
+        var i2 = model.NewIntervalVar(s2, size2, s2 + size2, "i2");
+        model.AddNoOverlap([i1, i2]);
+
+        Assert.Null(Check(model, 0, 5, 0));
+        Assert.Equal("constraint 2 (NoOverlap): intervals 0 [0, 10) and 1 [5, 6) overlap", Check(model, 0, 5, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_Cumulative_AnAbsentIntervalTakesNoCapacity()
+    {
+        var model = new CpModel();
+        var (s1, s2) = (model.NewIntVar(0, 100, "s1"), model.NewIntVar(0, 100, "s2"));
+        var present = model.NewBoolVar("present");
+        var cumulative = model.AddCumulative(1);
+        cumulative.AddDemand(model.NewFixedSizeIntervalVar(s1, 10, "i1"), 1);
+        cumulative.AddDemand(model.NewOptionalFixedSizeIntervalVar(s2, 10, present, "i2"), 1);
+
+        Assert.Null(Check(model, 0, 5, 0));
+        Assert.Equal("constraint 0 (Cumulative): demand 2 at 5 exceeds capacity 1", Check(model, 0, 5, 1));
+    }
+
+    [Fact]
+    public void FirstViolation_Cumulative_DemandsWhoseSumIsBeyondLong_Overflow()
+    {
+        // The capacity is the largest long, so no single step is over it: only the sum of the two demands overflows.
+        var model = new CpModel();
+        var starts = Enumerable.Range(0, 2).Select(i => model.NewIntVar(0, 100, $"s{i}")).ToList();
+        var cumulative = model.AddCumulative(long.MaxValue);
+        foreach (var interval in starts.Select((s, i) => model.NewFixedSizeIntervalVar(s, 10, $"i{i}")))
+        {
+            cumulative.AddDemand(interval, (long.MaxValue / 2) + 1);
+        }
+
+        Assert.Null(Check(model, 0, 10));
+        Assert.Throws<OverflowException>(() => Check(model, 0, 5));
+    }
+
+    [Fact]
+    public void FirstViolation_ExpressionOrProductBeyondLong_Overflows()
+    {
+        var max = new CpModel();
+        var (x, m) = (max.NewIntVar(0, long.MaxValue / 2, "x"), max.NewIntVar(0, 10, "m"));
+        max.AddMaxEquality(m, [4 * x]);
+        Assert.Equal("constraint 0 (LinMax): the target is not the maximum 8", Check(max, 2, 0));
+        Assert.Throws<OverflowException>(() => Check(max, long.MaxValue / 2, 0));
+
+        var product = new CpModel();
+        var (a, b, p) = (product.NewIntVar(0, 1L << 40, "a"), product.NewIntVar(0, 1L << 40, "b"), product.NewIntVar(0, 100, "p"));
+        product.AddMultiplicationEquality(p, a, b);
+        Assert.Null(Check(product, 5, 6, 30));
+        Assert.Throws<OverflowException>(() => Check(product, 1L << 40, 1L << 40, 0));
+    }
+
+    [Fact]
+    public void Objective_NegatedVariableAndASumBeyondLong_AreReadAsCpSatReadsThem()
+    {
+        var model = new CpModel();
+        var (x, y) = (model.NewIntVar(0, long.MaxValue / 2, "x"), model.NewIntVar(0, 10, "y"));
+        model.Minimize(3 * x);
+        model.Model.Objective.Vars.Add(-y.GetIndex() - 1);   // + 1 × (-y): a term on the reference of y's negation
+        model.Model.Objective.Coeffs.Add(1);
+
+        Assert.Equal(12 - 5, ModelEvaluator.Objective(model.Model, [4, 5]));
+        model.Model.Objective.ScalingFactor = 0;   // unset in the proto: no scaling
+        Assert.Equal(12 - 5, ModelEvaluator.Objective(model.Model, [4, 5]));
+        model.Model.Objective.ScalingFactor = 2;
+        Assert.Equal(2 * (12 - 5), ModelEvaluator.Objective(model.Model, [4, 5]));
+        Assert.Throws<OverflowException>(() => ModelEvaluator.Objective(model.Model, [long.MaxValue / 2, 0]));
+    }
+    [Fact]
+    public void FirstViolation_MaximumOfNoExpressions_IsBelowEveryTarget()
+    {
+        var model = new CpModel();
+        model.Model.Constraints.Add(new ConstraintProto { LinMax = new LinearArgumentProto { Target = new LinearExpressionProto { Offset = 5 } } });
+
+        Assert.Equal("constraint 0 (LinMax): the target is not the maximum -9223372036854775808", Check(model));
+    }
+
+    [Fact]
+    public void FirstViolation_NoModelOrNoValues_Throws()
+    {
+        var model = new CpModel();
+
+        Assert.Equal("model", Assert.Throws<ArgumentNullException>(() => ModelEvaluator.FirstViolation(null!, [])).ParamName);
+        Assert.Equal("values", Assert.Throws<ArgumentNullException>(() => ModelEvaluator.FirstViolation(model.Model, null!)).ParamName);
     }
 }
