@@ -250,8 +250,8 @@ public sealed class PlacementCheckTests
         var withProvider = new Placement(blood.Facilities[0], new ProviderOption("d1", blood.Facilities[0].Starts), blood.Facilities[0].Rooms[0], 540);
 
         Assert.Null(PlacementCheck.FirstViolation(byId, new Dictionary<string, Placement> { ["call"] = Put(call, "d1", null, 480), ["blood"] = Put(blood, null, "room", 540) }));
-        Assert.Equal("cannot start then in room 'room'", PlacementCheck.OptionViolation(call, withRoom));
-        Assert.Equal("cannot start then with provider 'd1'", PlacementCheck.OptionViolation(blood, withProvider));
+        Assert.Equal("cannot start then in room 'room'", OptionRule.Violation(call, withRoom));
+        Assert.Equal("cannot start then with provider 'd1'", OptionRule.Violation(blood, withProvider));
     }
 
     [Fact]
@@ -286,11 +286,11 @@ public sealed class PlacementCheckTests
             Fixed = new FixedPlacement(new FixedBooking("first", "d1", "room", TestProblems.At("2026-03-02T09:00:00Z")), c.Request, facilityId, 540, 570, 570),
         };
 
-        Assert.Null(PlacementCheck.OptionViolation(Pinned("f"), Put(c, "d1", "room", 540)));
-        Assert.Equal("is fixed elsewhere", PlacementCheck.OptionViolation(Pinned("f"), Put(c, "d1", "room", 510)));
-        Assert.Equal("is fixed elsewhere", PlacementCheck.OptionViolation(Pinned("f"), Put(c, "d2", "room", 540)));
-        Assert.Equal("is fixed elsewhere", PlacementCheck.OptionViolation(Pinned("f"), Put(c, "d1", "room2", 540)));
-        Assert.Equal("is fixed elsewhere", PlacementCheck.OptionViolation(Pinned("g"), Put(c, "d1", "room", 540)));
+        Assert.Null(OptionRule.Violation(Pinned("f"), Put(c, "d1", "room", 540)));
+        Assert.Equal("is fixed elsewhere", OptionRule.Violation(Pinned("f"), Put(c, "d1", "room", 510)));
+        Assert.Equal("is fixed elsewhere", OptionRule.Violation(Pinned("f"), Put(c, "d2", "room", 540)));
+        Assert.Equal("is fixed elsewhere", OptionRule.Violation(Pinned("f"), Put(c, "d1", "room2", 540)));
+        Assert.Equal("is fixed elsewhere", OptionRule.Violation(Pinned("g"), Put(c, "d1", "room", 540)));
     }
 
     [Fact]
