@@ -89,8 +89,8 @@ internal sealed class NeighbourhoodSearch
         _ideal = new Score(
             _maxPriority,
             0,
-            _all.Sum(c => (long)c.Request.Priority * c.Facilities.SelectMany(f => f.Days).Min(d => d.WaitingDays)),
-            _all.Count(c => c.Request.PreferredProviderId is { } p && c.Facilities.Any(f => f.Providers.Any(o => o.ProviderId == p))));
+            _all.Sum(c => Objective.Waiting(c.Request, c.Facilities.SelectMany(f => f.Days).Min(d => d.WaitingDays))),
+            _all.Count(c => c.Facilities.Any(f => f.Providers.Any(o => Objective.Preferred(c.Request, o.ProviderId)))));
     }
 
     /// <summary>Improves <paramref name="book"/> in place until the time share runs out, the search is cancelled, or nothing can be better.</summary>
@@ -253,7 +253,7 @@ internal sealed class NeighbourhoodSearch
         var maxPreference = restricted.Count(r => r.Request.PreferredProviderId is not null);
         // Level 2 varies by at most the waiting of every request at its latest day plus each soft rule's weight per
         // request (balance: two per request, which can move both the busiest and the least busy load).
-        var maxWaiting = restricted.Sum(r => (long)r.Request.Priority * r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays))
+        var maxWaiting = restricted.Sum(r => Objective.Waiting(r.Request, r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays)))
             + (_soft is null ? 0 : restricted.Count * (long)(_soft.Weights.Continuity + _soft.Weights.DailyCap + (2 * _soft.Weights.Balance)));
         var kept = KeptAtAnchors(model);
         var waitingWeight = maxPreference + 1L;
