@@ -113,11 +113,8 @@ internal static class BookReader
         return errors;
     }
 
-    /// <summary>
-    /// Throws when the book does not fit the problem; when the problem itself is bad input, its errors are thrown
-    /// instead (they explain the book's).
-    /// </summary>
-    /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
+    /// <summary>Throws when the book does not fit the (validated) problem, listing every error under the input "book".</summary>
+    /// <exception cref="ProblemValidationException">The book is bad input.</exception>
     public static void ThrowIfInvalid(ValidatedProblem problem, Schedule book, bool previous)
     {
         var errors = Validate(problem.Problem, book, previous);
