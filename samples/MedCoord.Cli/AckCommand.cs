@@ -31,12 +31,12 @@ internal sealed record AckCommand(string InPath, string ClaimsPath, string? Data
             if (kind == "277")
             {
                 var (reports, errors) = Acknowledgements.Read277(interchange);
-                result = errors.Count > 0 ? new([], [], errors) : Acknowledgements.Apply277(reports, ledger.Claims, ClaimLedger.Actor, SystemClock.Instance);
+                result = errors.Count > 0 ? new([], [], errors) : await ledger.Apply277Async(reports, CancellationToken.None);
             }
             else if (kind == "999")
             {
                 var (acks, errors) = Acknowledgements.Read999(interchange);
-                result = errors.Count > 0 ? new([], [], errors) : Acknowledgements.Apply999(acks, ledger.ControlNumber, ledger.Claims, ClaimLedger.Actor, SystemClock.Instance);
+                result = errors.Count > 0 ? new([], [], errors) : await ledger.Apply999Async(acks, CancellationToken.None);
             }
             else
             {
@@ -50,7 +50,6 @@ internal sealed record AckCommand(string InPath, string ClaimsPath, string? Data
                 return SolverCommandLine.BadInput;
             }
 
-            ledger.Save(result.Claims, kind == "999" ? "Claim.Acknowledged999" : "Claim.Acknowledged277");
             foreach (var outcome in result.Outcomes)
             {
                 console.MarkupLine(Markup.Escape($"claim {outcome.ClaimId}: {outcome.Status}{(outcome.Moved ? string.Empty : " (unchanged)")}: {outcome.Reason}"));
@@ -95,8 +94,8 @@ internal static class X12Input
 
 /// <summary>
 /// The claims an acknowledgement or remittance applies to: the claim file's claims, taken as submitted, or with a
-/// database the engine's stored claims (a claim it does not hold yet is added as submitted). Saving commits every
-/// changed claim in one transaction, each with its audit entry.
+/// database the engine's stored claims (a claim it does not hold yet is added as submitted): the engine's claim service
+/// applies the payer's answer and commits every changed claim in one transaction, each with its audit entry.
 /// </summary>
 internal sealed class ClaimLedger : IDisposable
 {
@@ -104,7 +103,6 @@ internal sealed class ClaimLedger : IDisposable
 
     private readonly string? _databasePath;
     private readonly EngineKeys? _keys;
-    private readonly Dictionary<string, Stored<Claim>> _stored = new(StringComparer.Ordinal);
     private ServiceProvider? _services;
 
     private ClaimLedger(IReadOnlyList<Claim> claims, int controlNumber, string? databasePath, EngineKeys? keys)
@@ -112,29 +110,11 @@ internal sealed class ClaimLedger : IDisposable
         (Claims, ControlNumber, _databasePath, _keys) = (claims, controlNumber, databasePath, keys);
     }
 
-    /// <summary>Gets the claims as they stand.</summary>
-    public IReadOnlyList<Claim> Claims { get; private set; }
+    /// <summary>Gets the claim file's claims, taken as submitted.</summary>
+    public IReadOnlyList<Claim> Claims { get; }
 
     /// <summary>Gets the 837P's envelope control number.</summary>
     public int ControlNumber { get; }
-
-    /// <summary>Gets the engine's store (opening the database, created if missing), or null without a database.</summary>
-    private IEngineStore? Store
-    {
-        get
-        {
-            if (_databasePath is null)
-            {
-                return null;
-            }
-
-            _services ??= new ServiceCollection()
-                .AddSingleton<IClock>(SystemClock.Instance)
-                .AddMedCoordEngine(o => (o.DatabasePath, o.DataKey, o.AuditKey) = (_databasePath, _keys!.Data, _keys.Audit))
-                .BuildServiceProvider();
-            return _services.GetRequiredService<CoordinationEngine>().Store;
-        }
-    }
 
     public static async Task<ClaimLedger?> OpenAsync(string claimsPath, string? databasePath, Func<string, string?> environment, TextWriter stderr)
     {
@@ -193,44 +173,44 @@ internal sealed class ClaimLedger : IDisposable
             return null;
         }
 
-        var ledger = new ClaimLedger(claims, batch.Envelope.ControlNumber, databasePath, keys);
-
-        // A database that does not exist yet holds no claims: it is created only when something is saved.
-        if (File.Exists(databasePath))
-        {
-            ledger.Claims = [.. claims.Select(c => ledger.Store!.Find<Claim>(c.Id) is { } stored ? ledger.Keep(stored) : c)];
-        }
-
-        return ledger;
+        return new ClaimLedger(claims, batch.Envelope.ControlNumber, databasePath, keys);
     }
 
-    /// <summary>Stores every claim that changed (with a database); the action names what changed it.</summary>
-    public void Save(IReadOnlyList<Claim> claims, string action)
-    {
-        var before = Claims.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        Claims = claims;
-        if (Store is not { } store)
-        {
-            return;
-        }
+    /// <summary>Applies 999 acknowledgements: to the claim file's claims, or through the engine's claim service.</summary>
+    public Task<AcknowledgementResult> Apply999Async(IReadOnlyList<FunctionalAcknowledgement> acknowledgements, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            claims => Acknowledgements.Apply999(acknowledgements, ControlNumber, claims, Actor, SystemClock.Instance), r => r.Errors,
+            service => service.ApplyAcknowledgementsAsync(acknowledgements, ControlNumber, Claims, Actor, cancellationToken));
 
-        var changes = claims
-            .Where(c => !ReferenceEquals(before[c.Id], c))
-            .Select(c => _stored.TryGetValue(c.Id, out var stored)
-                ? StoreChange.Of(c.Id, c, stored.Version, Actor, action)
-                : StoreChange.Of(c.Id, c, 0, Actor, "Claim.Submitted", action))
-            .ToList();
-        if (changes.Count > 0)
-        {
-            store.Commit(changes);
-        }
-    }
+    /// <summary>Applies 277CA acknowledgements: to the claim file's claims, or through the engine's claim service.</summary>
+    public Task<AcknowledgementResult> Apply277Async(IReadOnlyList<ClaimStatusReport> reports, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            claims => Acknowledgements.Apply277(reports, claims, Actor, SystemClock.Instance), r => r.Errors,
+            service => service.ApplyStatusReportsAsync(reports, Claims, Actor, cancellationToken));
+
+    /// <summary>Posts remittances: to the claim file's claims, or through the engine's claim service.</summary>
+    public Task<RemittancePostingResult> PostAsync(IReadOnlyList<Remittance> remittances, CancellationToken cancellationToken) =>
+        ApplyAsync(
+            claims => RemittancePosting.Post(remittances, claims, Actor, SystemClock.Instance), r => r.Errors,
+            service => service.PostRemittancesAsync(remittances, Claims, Actor, cancellationToken));
 
     public void Dispose() => _services?.Dispose();
 
-    private Claim Keep(Stored<Claim> stored)
+    /// <summary>
+    /// Without a database the answer applies to the file's claims. A database that does not exist yet holds no claims:
+    /// the answer is tried on the file's claims first, and the database is created only when that is accepted.
+    /// </summary>
+    private async Task<T> ApplyAsync<T>(Func<IReadOnlyList<Claim>, T> apply, Func<T, IReadOnlyList<ValidationError>> errors, Func<ClaimService, Task<T>> applyStored)
     {
-        _stored[stored.Value.Id] = stored;
-        return stored.Value;
+        if (_databasePath is null || (!File.Exists(_databasePath) && apply(Claims) is var tried && errors(tried).Count > 0))
+        {
+            return apply(Claims);
+        }
+
+        _services ??= new ServiceCollection()
+            .AddSingleton<IClock>(SystemClock.Instance)
+            .AddMedCoordEngine(o => (o.DatabasePath, o.DataKey, o.AuditKey) = (_databasePath, _keys!.Data, _keys.Audit))
+            .BuildServiceProvider();
+        return await applyStored(_services.GetRequiredService<ClaimService>());
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MedCoord.Engine.Audit;
 using MedCoord.Engine.Storage;
-using NodaTime;
 using Spectre.Console;
 
 namespace MedCoord.Cli;
@@ -41,23 +40,15 @@ internal sealed record AuditCommand(string DatabasePath, string? ExpectHead, str
             return SolverCommandLine.BadInput;
         }
 
-        SqliteDatabase database;
+        DatabaseVerification verification;
         try
         {
-            database = SqliteDatabase.OpenReadOnly(DatabasePath);
+            verification = await EngineDatabase.VerifyAsync(DatabasePath, keys.Audit, keys.Data);
         }
         catch (InvalidDataException ex)
         {
             await stderr.WriteLineAsync($"--db: cannot verify '{DatabasePath}': {ex.Message}");
             return SolverCommandLine.BadInput;
-        }
-
-        // Verifying reads only; the clock is never asked.
-        var log = new SqliteAuditLog(database, SystemClock.Instance, keys.Audit);
-        AuditVerification result;
-        try
-        {
-            result = log.Verify();
         }
         catch (EngineKeyException ex)
         {
@@ -65,13 +56,14 @@ internal sealed record AuditCommand(string DatabasePath, string? ExpectHead, str
             return SolverCommandLine.BadInput;
         }
 
+        var result = verification.Audit;
         if (!result.Intact)
         {
             await stderr.WriteLineAsync(result.FirstBadSequence is { } at ? $"audit log broken at entry {at}: {result.Problem}" : $"audit log broken: {result.Problem}");
             return Broken;
         }
 
-        if (head is var (sequence, hash) && AuditChain.CheckHead(log.Read(), sequence, hash) is { } truncated)
+        if (head is var (sequence, hash) && AuditChain.CheckHead(verification.Entries, sequence, hash) is { } truncated)
         {
             await stderr.WriteLineAsync($"audit log broken at entry {Math.Min(sequence, result.Entries + 1)}: {truncated}");
             return Broken;
@@ -82,7 +74,7 @@ internal sealed record AuditCommand(string DatabasePath, string? ExpectHead, str
         {
             try
             {
-                encrypted = new SqliteEngineStore(database, log, keys.Data).CheckDataKeys();
+                encrypted = await EngineDatabase.CheckDataKeysAsync(DatabasePath, keys.Data);
             }
             catch (EngineKeyException ex)
             {
@@ -91,7 +83,7 @@ internal sealed record AuditCommand(string DatabasePath, string? ExpectHead, str
             }
         }
 
-        var keyed = log.Read().Count(e => e.KeyId is not null);
+        var keyed = verification.Entries.Count(e => e.KeyId is not null);
         console.MarkupLine(Markup.Escape($"audit log intact: {result.Entries} entries, every hash chained; {Describe(result, keyed, keys.Data is null ? null : encrypted)}"));
         if (result.UncheckedEntries > 0)
         {

@@ -80,11 +80,11 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
         void Say(string text) => console.MarkupLine(Markup.Escape($"{clock.GetCurrentInstant().InZone(Denver):ddd MMM dd HH:mm}  {text}"));
 
         // Three weeks earlier: a dermatology referral is sent and never answered. Last Wednesday: a lipid panel arrives.
-        engine.CreateReferral(ReferralLifecycle.Draft("ref-derm", "pat-c", "dr-lopez", "dermatology", ReferralPriority.Routine, clock), "dr-lopez");
-        engine.MoveReferral("ref-derm", ReferralStatus.Sent, "dr-lopez", "sent");
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-derm", "pat-c", "dr-lopez", "dermatology", ReferralPriority.Routine, clock), "dr-lopez");
+        await engine.Referrals.MoveAsync("ref-derm", ReferralStatus.Sent, "dr-lopez", "sent");
         Say("referral ref-derm sent to dermatology");
         clock.Set(At(Monday.PlusDays(-5), 16, 0));
-        engine.ReceiveResult(new IncomingResult("res-lipids", "pat-c", "dr-lopez", "lipid panel", ResultStatus.Final, Abnormal: false), "lab");
+        await engine.Results.ReceiveAsync(new IncomingResult("res-lipids", "pat-c", "dr-lopez", "lipid panel", ResultStatus.Final, Abnormal: false), "lab");
         Say("result res-lipids arrives, for review");
         clock.Set(At(Monday, 7, 0));
 
@@ -92,28 +92,28 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
         // annual eye exam; a follow-up that was due last week.
         var plans = new[]
         {
-            engine.CreateCarePlan("plan-a", "pat-a", [new CarePlanGoal("g1", "HbA1c below 7%")],
+            await engine.CarePlans.CreateAsync("plan-a", "pat-a", [new CarePlanGoal("g1", "HbA1c below 7%")],
             [
                 new CareActivity("hba1c", ActivityKind.Recurring, "lab-draw", 4, Every: Period.FromMonths(3), ToleranceDays: 14, FirstDue: Monday.PlusDays(1)),
                 new CareActivity("consult", ActivityKind.OneOff, "new-patient", 5, DueBy: Monday.PlusDays(4), After: [new ActivityLink("hba1c", MinGapMinutes: 120)]),
             ], "coord-1"),
-            engine.CreateCarePlan("plan-b", "pat-b", [], [new CareActivity("eye-exam", ActivityKind.OneOff, "eye-exam", 2, DueBy: Monday.PlusMonths(6))], "coord-1"),
-            engine.CreateCarePlan("plan-c", "pat-c", [], [new CareActivity("follow-up", ActivityKind.OneOff, "follow-up", 3, DueBy: Monday.PlusDays(-3))], "coord-1"),
-            engine.CreateCarePlan("plan-d", "pat-d", [], [new CareActivity("retinal-screen", ActivityKind.OneOff, "retinal-screen", 3, DueBy: Monday.PlusDays(-20))], "coord-1"),
+            await engine.CarePlans.CreateAsync("plan-b", "pat-b", [], [new CareActivity("eye-exam", ActivityKind.OneOff, "eye-exam", 2, DueBy: Monday.PlusMonths(6))], "coord-1"),
+            await engine.CarePlans.CreateAsync("plan-c", "pat-c", [], [new CareActivity("follow-up", ActivityKind.OneOff, "follow-up", 3, DueBy: Monday.PlusDays(-3))], "coord-1"),
+            await engine.CarePlans.CreateAsync("plan-d", "pat-d", [], [new CareActivity("retinal-screen", ActivityKind.OneOff, "retinal-screen", 3, DueBy: Monday.PlusDays(-20))], "coord-1"),
         };
         foreach (var plan in plans)
         {
-            engine.ChangeCarePlan(plan.Id, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+            await engine.CarePlans.ChangeAsync(plan.Id, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
         }
 
         var horizon = new DateInterval(Monday, Monday.PlusDays(4));
-        var due = engine.DueRequests(horizon, "coord-1");
+        var due = await engine.CarePlans.DueRequestsAsync(horizon, "coord-1");
         Say($"care plans: {plans.Length} active, {due.Count} appointments due this week ({due.Count(d => d.Overdue)} overdue)");
 
         var problem = Clinic(horizon, [.. due.Select(d => d.Request)]);
         var schedule = scheduler.Solve(problem);
-        var visits = engine.Book(problem, schedule, "scheduler");
-        Say($"scheduler: {schedule.Status}, {schedule.Assignments.Count} booked, {schedule.Unscheduled.Count} not booked; {visits.Count} visits, {engine.Store.List<OutboxMessage>().Count} reminders planned");
+        var visits = await engine.Visits.BookAsync(problem, schedule, "scheduler");
+        Say($"scheduler: {schedule.Status}, {schedule.Assignments.Count} booked, {schedule.Unscheduled.Count} not booked; {visits.Count} visits, {(await engine.Outbox.PendingMessagesAsync()).Count} reminders planned");
         foreach (var a in schedule.Assignments)
         {
             Say($"  {a.RequestId,-22} {a.Start.LocalDateTime:ddd HH:mm}  {a.ProviderId ?? "-",-8} {a.RoomId}");
@@ -125,10 +125,10 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
         }
 
         // Forms: pat-a has everything; pat-b has no consent on file; pat-c needs none.
-        engine.RecordConsent(new Consent("consent-a", "pat-a", "treatment", clock.GetCurrentInstant() - Duration.FromDays(200), null, null), "desk-1");
+        await engine.Visits.RecordConsentAsync(new Consent("consent-a", "pat-a", "treatment", clock.GetCurrentInstant() - Duration.FromDays(200), null, null), "desk-1");
         foreach (var visit in visits.Where(v => v.AppointmentTypeId == "new-patient"))
         {
-            engine.RecordIntake(new IntakeResponse(visit.Id, visit.PatientId, clock.GetCurrentInstant()), "pat-a");
+            await engine.Visits.RecordIntakeAsync(new IntakeResponse(visit.Id, visit.PatientId, clock.GetCurrentInstant()), "pat-a");
         }
 
         // The day, event by event: each patient checks in five minutes before the visit, and the visit ends fulfilled.
@@ -141,7 +141,7 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
             clock.Set(at);
             if (checkIn)
             {
-                var outcome = engine.CheckIn(visit.Id, "desk-1");
+                var outcome = await engine.Visits.CheckInAsync(visit.Id, "desk-1");
                 Say(outcome.CheckedIn ? $"checked in {visit.Id}" : $"check-in refused for {visit.Id}: {string.Join("; ", outcome.Refusals)}");
                 if (outcome.CheckedIn)
                 {
@@ -150,21 +150,21 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
             }
             else if (checkedIn.Contains(visit.Id))
             {
-                engine.Fulfil(visit.Id, "clinician");
+                await engine.Visits.FulfilAsync(visit.Id, "clinician");
                 Say($"{visit.Id} fulfilled");
             }
         }
 
         if (visits.FirstOrDefault(v => v.AppointmentTypeId == "new-patient" && checkedIn.Contains(v.Id)) is { } billed)
         {
-            var claim = engine.CreateClaim("CLM-DEMO-0001", billed.Id, AnaRivera, Coverage(AnaRivera), BillingProvider, new ClaimProvider("1245319599", "Lopez, Maria", IsOrganization: false),
+            var claim = await engine.Claims.CreateAsync("CLM-DEMO-0001", billed.Id, AnaRivera, Coverage(AnaRivera), BillingProvider, new ClaimProvider("1245319599", "Lopez, Maria", IsOrganization: false),
                 ["E11.9", "I10"], [new ServiceLine("99204", [], 1, 245.00m, [1, 2], "11", billed.Start.InZone(Denver).Date, "office-visit")], "billing-1");
-            engine.MoveClaim(claim.Id, ClaimStatus.Ready, "billing-1", "coded");
+            await engine.Claims.MoveAsync(claim.Id, ClaimStatus.Ready, "billing-1", "coded");
             Say($"claim {claim.Id} for {billed.Id}: ready to submit");
         }
 
         clock.Set(At(Monday, 16, 0));
-        var noShows = engine.MarkNoShows();
+        var noShows = await engine.Visits.MarkNoShowsAsync();
         Say($"no-shows marked: {string.Join(", ", noShows.Marked.Select(v => v.Id))} (its care-plan occurrence is open again, its reminders cancelled)");
         foreach (var failure in noShows.Failures)
         {
@@ -173,33 +173,33 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
 
         // pat-a's HbA1c is abnormal: an urgent review, done; the provider releases it and the patient's message goes out.
         clock.Set(At(Monday, 16, 15));
-        var review = engine.ReceiveResult(new IncomingResult("res-hba1c", "pat-a", "dr-lopez", "HbA1c", ResultStatus.Final, Abnormal: true), "lab");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-hba1c", "pat-a", "dr-lopez", "HbA1c", ResultStatus.Final, Abnormal: true), "lab");
         Say($"result res-hba1c arrives abnormal: {review.Step} (urgent)");
         clock.Set(At(Monday, 16, 30));
-        var notify = engine.CompleteResultTask("res-hba1c", review.Id, "dr-lopez");
-        var release = engine.ReleaseResult("res-hba1c", notify!.Id, "dr-lopez");
-        foreach (var message in engine.DueMessages().Where(m => m.Id == release.Id))
+        var notify = await engine.Results.CompleteTaskAsync("res-hba1c", review.Id, "dr-lopez");
+        var release = await engine.Results.ReleaseAsync("res-hba1c", notify!.Id, "dr-lopez");
+        foreach (var message in (await engine.Outbox.DueMessagesAsync()).Where(m => m.Id == release.Id))
         {
-            engine.RecordDelivery(message.Id, DeliveryResult.Delivered, "sms-gateway");
+            await engine.Outbox.RecordDeliveryAsync(message.Id, DeliveryResult.Delivered, "sms-gateway");
         }
 
         Say($"res-hba1c reviewed and released; message {release.Id} delivered, the patient notified");
 
         // A referral to cardiology goes round its whole loop.
-        engine.CreateReferral(ReferralLifecycle.Draft("ref-cardio", "pat-a", "dr-lopez", "cardiology", ReferralPriority.Urgent, clock), "dr-lopez");
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-cardio", "pat-a", "dr-lopez", "cardiology", ReferralPriority.Urgent, clock), "dr-lopez");
         foreach (var (to, actor, reason) in new[]
         {
             (ReferralStatus.Sent, "dr-lopez", "sent"), (ReferralStatus.Accepted, "cardio-desk", "accepted"), (ReferralStatus.Scheduled, "cardio-desk", "booked"),
             (ReferralStatus.Completed, "dr-kim", "seen"), (ReferralStatus.ReportReceived, "coord-1", "report filed"), (ReferralStatus.Closed, "dr-lopez", "loop closed"),
         })
         {
-            engine.MoveReferral("ref-cardio", to, actor, reason);
+            await engine.Referrals.MoveAsync("ref-cardio", to, actor, reason);
         }
 
         Say("referral ref-cardio: sent, accepted, booked, seen, report received, closed");
         clock.Set(At(Monday, 17, 0));
 
-        var worklist = engine.Worklist("coord-1");
+        var worklist = await engine.Worklist.GetAsync("coord-1");
         var table = new Table().Title("Worklist").AddColumns("kind", "item", "what is late", "due or open since");
         foreach (var a in worklist.CareActivities)
         {
@@ -237,7 +237,7 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
         }
 
         console.Write(table);
-        var audit = engine.Store.VerifyAudit();
+        var audit = await engine.Records.VerifyAuditAsync();
         Say($"audit trail: {audit.Entries} entries, {(audit.Intact ? "intact" : $"BROKEN at {audit.FirstBadSequence}")}; database {DatabasePath}");
         return audit.Intact ? SolverCommandLine.Success : AuditCommand.Broken;
     }

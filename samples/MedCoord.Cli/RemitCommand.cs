@@ -33,7 +33,7 @@ internal sealed record RemitCommand(string InPath, string ClaimsPath, string? Da
         }
 
         var (remittances, errors) = RemittanceReader.Read(interchange);
-        var result = errors.Count > 0 ? new RemittancePostingResult([], [], errors) : RemittancePosting.Post(remittances, ledger.Claims, ClaimLedger.Actor, SystemClock.Instance);
+        var result = errors.Count > 0 ? new RemittancePostingResult([], [], errors) : await ledger.PostAsync(remittances, CancellationToken.None);
         if (await X12Input.RefuseAsync(InPath, result.Errors, stderr))
         {
             return SolverCommandLine.BadInput;
@@ -51,7 +51,6 @@ internal sealed record RemitCommand(string InPath, string ClaimsPath, string? Da
             }),
             Claims = result.Postings.Select(Describe),
         };
-        ledger.Save(result.Claims, "Claim.RemittancePosted");
         OutputFile.WriteAtomically("--out", OutPath, JsonSerializer.Serialize(posting, Json) + "\n");
         foreach (var p in result.Postings)
         {

@@ -37,12 +37,12 @@ var scheduler = host.Services.GetRequiredService<IAppointmentScheduler>();
 // A physiotherapy plan: six weekly sessions' first one due within the fortnight.
 var today = engine.Today;
 var planId = $"plan-{Guid.NewGuid():N}"[..13];
-engine.CreateCarePlan(planId, "pat-1", [new CarePlanGoal("g1", "walk 2 km")],
+await engine.CarePlans.CreateAsync(planId, "pat-1", [new CarePlanGoal("g1", "walk 2 km")],
     [new CareActivity("physio", ActivityKind.Recurring, "physio", 3, Every: Period.FromWeeks(1), ToleranceDays: 2, FirstDue: today.PlusDays(3))], "coord-1");
-engine.ChangeCarePlan(planId, (plan, clock) => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Active, "coord-1", clock), "coord-1");
+await engine.CarePlans.ChangeAsync(planId, (plan, clock) => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Active, "coord-1", clock), "coord-1");
 
 var horizon = new DateInterval(today, today.PlusDays(13));
-var due = engine.DueRequests(horizon, "coord-1");
+var due = await engine.CarePlans.DueRequestsAsync(horizon, "coord-1");
 var dublin = DateTimeZoneProviders.Tzdb["Europe/Dublin"];
 IsoDayOfWeek[] weekdays = [IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday];
 var problem = new Problem(horizon,
@@ -54,13 +54,14 @@ var problem = new Problem(horizon,
     [.. due.Select(d => d.Request)],
     []);
 var schedule = scheduler.Solve(problem);
-var visits = engine.Book(problem, schedule, "scheduler");
+var visits = await engine.Visits.BookAsync(problem, schedule, "scheduler");
 
 foreach (var a in schedule.Assignments)
 {
     Console.WriteLine($"booked {a.RequestId} with {a.ProviderId} in {a.RoomId} at {a.Start:uuuu-MM-dd HH:mm}");
 }
 
-Console.WriteLine($"{visits.Count} visit(s), {engine.DueMessages("outbox").Count} message(s) due now, worklist: {engine.Worklist("coord-1").CareActivities.Count} overdue activities");
-Console.WriteLine($"audit trail: {engine.Store.VerifyAudit().Entries} entries, intact: {engine.Store.VerifyAudit().Intact}");
+Console.WriteLine($"{visits.Count} visit(s), {(await engine.Outbox.DueMessagesAsync("outbox")).Count} message(s) due now, worklist: {(await engine.Worklist.GetAsync("coord-1")).CareActivities.Count} overdue activities");
+var audit = await engine.Records.VerifyAuditAsync();
+Console.WriteLine($"audit trail: {audit.Entries} entries, intact: {audit.Intact}");
 await host.StopAsync();

@@ -1,7 +1,10 @@
 using MedCoord.Engine;
 using MedCoord.Engine.Audit;
+using MedCoord.Engine.Services;
 using MedCoord.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -11,10 +14,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="CoordinationEngine"/>, its options (validated at start) and its store: SQLite at
-    /// <see cref="EngineOptions.DatabasePath"/> (schema created or migrated when first used; records encrypted with
-    /// <see cref="EngineOptions.DataKey"/> and the audit chain keyed with <see cref="EngineOptions.AuditKey"/> when they
-    /// are set), or in memory when no path is set. The host registers a NodaTime <see cref="IClock"/> (NodaTime's system clock in production). Safe to call more than once.
+    /// Adds the engine's services — <see cref="CarePlanService"/>, <see cref="VisitService"/>, <see cref="ResultsService"/>,
+    /// <see cref="ReferralService"/>, <see cref="ClaimService"/>, <see cref="OutboxService"/>, <see cref="WorklistService"/>,
+    /// <see cref="RecordsService"/>, and <see cref="CoordinationEngine"/> holding them all — as singletons over one store,
+    /// with its options (validated at start): SQLite at <see cref="EngineOptions.DatabasePath"/> (schema created or migrated
+    /// when first used; records encrypted with <see cref="EngineOptions.DataKey"/> and the audit chain keyed with
+    /// <see cref="EngineOptions.AuditKey"/> when they are set), or in memory when no path is set. The host registers a
+    /// NodaTime <see cref="IClock"/> (NodaTime's system clock in production); the engine logs through the host's
+    /// <see cref="ILoggerFactory"/> when there is one. Safe to call more than once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configuration of the options.</param>
@@ -30,19 +37,31 @@ public static class EngineServiceCollectionExtensions
 
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
-        services.TryAddSingleton<IEngineStore>(provider =>
+        services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<EngineOptions>>().Value;
             var clock = provider.GetRequiredService<IClock>();
+            IEngineStore store;
             if (options.DatabasePath is null)
             {
-                return new InMemoryEngineStore(clock);
+                store = new InMemoryEngineStore(clock);
+            }
+            else
+            {
+                var database = SqliteDatabase.Open(options.DatabasePath);
+                store = new SqliteEngineStore(database, new SqliteAuditLog(database, clock, options.AuditKey), options.DataKey, options.PreviousDataKeys);
             }
 
-            var database = SqliteDatabase.Open(options.DatabasePath);
-            return new SqliteEngineStore(database, new SqliteAuditLog(database, clock, options.AuditKey), options.DataKey, options.PreviousDataKeys);
+            return CoordinationEngine.Over(store, clock, Microsoft.Extensions.Options.Options.Create(options), provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
         });
-        services.TryAddSingleton<CoordinationEngine>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().CarePlans);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Visits);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Results);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Referrals);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Claims);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Outbox);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Worklist);
+        services.TryAddSingleton(provider => provider.GetRequiredService<CoordinationEngine>().Records);
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests;
 
@@ -24,7 +25,7 @@ public sealed class CoordinationEngineLoopTests : IDisposable
 
     private Instant Now => _clock.GetCurrentInstant();
 
-    private CoordinationEngine Engine(IEngineStore? store = null) => new(store ?? new InMemoryEngineStore(_clock), _clock, Options.Create(new EngineOptions
+    private CoordinationEngine Engine(IEngineStore? store = null) => CoordinationEngine.Over(store ?? new InMemoryEngineStore(_clock), _clock, Options.Create(new EngineOptions
     {
         Forms = { ["new-patient"] = new FormRequirements(IntakeQuestionnaire: true, ConsentScope: "treatment") },
     }));
@@ -40,37 +41,37 @@ public sealed class CoordinationEngineLoopTests : IDisposable
         return new SqliteEngineStore(database, new SqliteAuditLog(database, _clock));
     }
 
-    internal static void ActivePlan(CoordinationEngine engine, string planId, string patientId = "pat-1", string type = "follow-up")
+    internal static async Task ActivePlan(CoordinationEngine engine, string planId, string patientId = "pat-1", string type = "follow-up")
     {
-        engine.CreateCarePlan(planId, patientId, [], [new CareActivity("consult", ActivityKind.OneOff, type, DueBy: new LocalDate(2026, 12, 31))], "coord-1");
-        engine.ChangeCarePlan(planId, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        await engine.CarePlans.CreateAsync(planId, patientId, [], [new CareActivity("consult", ActivityKind.OneOff, type, DueBy: new LocalDate(2026, 12, 31))], "coord-1");
+        await engine.CarePlans.ChangeAsync(planId, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
     }
 
     /// <summary>Books every due care-plan request at <paramref name="start"/>, as a scheduler would.</summary>
-    internal static IReadOnlyList<Visit> BookDue(CoordinationEngine engine, Instant start)
+    internal static async Task<IReadOnlyList<Visit>> BookDue(CoordinationEngine engine, Instant start)
     {
-        var due = engine.DueRequests(Horizon);
+        var due = await engine.CarePlans.DueRequestsAsync(Horizon);
         var problem = new Problem(Horizon, [], [], [], [.. due.Select(d => d.PatientId).Distinct().Select(p => new Patient(p, null, null, []))], [], [.. due.Select(d => d.Request)], []);
         var schedule = new Schedule(ScheduleStatus.Feasible, new(due.Count, due.Count, 0),
             [.. due.Select(d => new Assignment(d.Request.Id, d.PatientId, "dr-a", "exam-1", "clinic", start.WithOffset(Offset.Zero), (start + Duration.FromMinutes(30)).WithOffset(Offset.Zero)))],
             [], new(0, due.Count, 0));
-        return engine.Book(problem, schedule, "scheduler");
+        return await engine.Visits.BookAsync(problem, schedule, "scheduler");
     }
 
     private static IReadOnlyList<OutboxMessage> MessagesOf(CoordinationEngine engine, string visitId) =>
         [.. engine.Store.List<OutboxMessage>().Select(m => m.Value).Where(m => m.VisitId == visitId)];
 
     /// <summary>Cancels the visit, or lets two hours pass and marks it a no-show.</summary>
-    private void CallOff(CoordinationEngine engine, string visitId, bool noShow)
+    private async Task CallOff(CoordinationEngine engine, string visitId, bool noShow)
     {
         if (!noShow)
         {
-            engine.Cancel(visitId, "desk-1");
+            await engine.Visits.CancelAsync(visitId, "desk-1");
             return;
         }
 
         _clock.Advance(Duration.FromHours(2));
-        Assert.Equal([visitId], engine.MarkNoShows().Marked.Select(v => v.Id));
+        Assert.Equal([visitId], (await engine.Visits.MarkNoShowsAsync()).Marked.Select(v => v.Id));
     }
 
     // ----- 1. A re-booked care-plan occurrence -----
@@ -78,17 +79,17 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Book_ReBookingAnOccurrenceEmittedAgain_IsANewVisitLinkedToItWithRemindersInOneCommit(bool noShow)
+    public async Task Book_ReBookingAnOccurrenceEmittedAgain_IsANewVisitLinkedToItWithRemindersInOneCommit(bool noShow)
     {
         var engine = Engine();
-        ActivePlan(engine, "plan-1");
-        var first = Assert.Single(BookDue(engine, Now + Duration.FromHours(1)));
-        CallOff(engine, first.Id, noShow);
-        var again = Assert.Single(engine.DueRequests(Horizon));
+        await ActivePlan(engine, "plan-1");
+        var first = Assert.Single(await BookDue(engine, Now + Duration.FromHours(1)));
+        await CallOff(engine, first.Id, noShow);
+        var again = Assert.Single(await engine.CarePlans.DueRequestsAsync(Horizon));
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var rebooked = Assert.Single(BookDue(engine, Now + Duration.FromDays(3)));
-        var repeated = BookDue(engine, Now + Duration.FromDays(3));
+        var rebooked = Assert.Single(await BookDue(engine, Now + Duration.FromDays(3)));
+        var repeated = await BookDue(engine, Now + Duration.FromDays(3));
 
         Assert.Equal("plan-1/consult/1", again.Request.Id);
         Assert.Equal(("plan-1/consult/1#2", "plan-1/consult/1", VisitStatus.Booked), (rebooked.Id, rebooked.RequestId, rebooked.Status));
@@ -98,12 +99,12 @@ public sealed class CoordinationEngineLoopTests : IDisposable
         Assert.Equal(3, MessagesOf(engine, rebooked.Id).Count(m => m.IsPending)); // two reminders and the follow-up
         Assert.Equal(["Visit.Booked", "Message.Planned", "Message.Planned", "Message.Planned", "Activity.Scheduled"],
             engine.Store.AuditTrail().Skip(auditBefore).Select(e => e.Action));
-        Assert.Empty(engine.DueRequests(Horizon));
+        Assert.Empty(await engine.CarePlans.DueRequestsAsync(Horizon));
 
         // The new visit carries the occurrence to its end.
         _clock.Advance(Duration.FromDays(3));
-        engine.CheckIn(rebooked.Id, "desk-1");
-        engine.Fulfil(rebooked.Id, "dr-a");
+        await engine.Visits.CheckInAsync(rebooked.Id, "desk-1");
+        await engine.Visits.FulfilAsync(rebooked.Id, "dr-a");
         Assert.Equal(ActivityStatus.Completed, engine.Store.Find<CarePlan>("plan-1")!.Value.Activity("consult").Status);
         Assert.True(engine.Store.VerifyAudit().Intact);
     }
@@ -113,35 +114,35 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void CancelOrNoShow_CancelsThePendingMessagesInTheSameCommitAndNoneFallsDue(bool noShow)
+    public async Task CancelOrNoShow_CancelsThePendingMessagesInTheSameCommitAndNoneFallsDue(bool noShow)
     {
         var engine = Engine();
-        ActivePlan(engine, "plan-1");
-        var visit = Assert.Single(BookDue(engine, Now + Duration.FromHours(3)));
+        await ActivePlan(engine, "plan-1");
+        var visit = Assert.Single(await BookDue(engine, Now + Duration.FromHours(3)));
         _clock.Advance(Duration.FromHours(1) + Duration.FromMinutes(30));
-        Assert.Equal(["reminder-2h"], engine.DueMessages().Select(m => m.Template)); // booked: the reminder is due
+        Assert.Equal(["reminder-2h"], (await engine.Outbox.DueMessagesAsync()).Select(m => m.Template)); // booked: the reminder is due
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        CallOff(engine, visit.Id, noShow);
+        await CallOff(engine, visit.Id, noShow);
         _clock.Advance(Duration.FromDays(3)); // past the follow-up's time too
-        Assert.Empty(engine.DueMessages());
+        Assert.Empty(await engine.Outbox.DueMessagesAsync());
         Assert.All(MessagesOf(engine, visit.Id), m => Assert.NotNull(m.CancelledAt));
         Assert.Equal([noShow ? "Visit.NoShow" : "Visit.Cancelled", "Message.Cancelled", "Message.Cancelled", "Activity.BookingCancelled"],
             engine.Store.AuditTrail().Skip(auditBefore).Select(e => e.Action));
     }
 
     [Fact]
-    public void DueMessages_VisitCancelledWithoutItsMessages_HandsOutNone()
+    public async Task DueMessages_VisitCancelledWithoutItsMessages_HandsOutNone()
     {
         // A visit cancelled by an older version left its reminders pending: they are never handed out.
         var engine = Engine();
-        ActivePlan(engine, "plan-1");
-        var visit = Assert.Single(BookDue(engine, Now + Duration.FromHours(3)));
+        await ActivePlan(engine, "plan-1");
+        var visit = Assert.Single(await BookDue(engine, Now + Duration.FromHours(3)));
         var stored = engine.Store.Find<Visit>(visit.Id)!;
         engine.Store.Commit([StoreChange.Of(visit.Id, VisitDesk.Move(stored.Value, VisitStatus.Cancelled, "desk-1", _clock), stored.Version, "desk-1", "Visit.Cancelled")]);
         _clock.Advance(Duration.FromDays(3));
 
-        Assert.Empty(engine.DueMessages());
+        Assert.Empty(await engine.Outbox.DueMessagesAsync());
         Assert.Equal(2, MessagesOf(engine, visit.Id).Count(m => m.IsPending));
     }
 
@@ -152,14 +153,14 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     [InlineData("memory", "intake")]
     [InlineData("sqlite", "consent")]
     [InlineData("sqlite", "intake")]
-    public void CheckIn_AFormChangedBetweenTheReadAndTheCommit_ConflictsAndSavesNothing(string storeKind, string changed)
+    public async Task CheckIn_AFormChangedBetweenTheReadAndTheCommit_ConflictsAndSavesNothing(string storeKind, string changed)
     {
         var store = Store(storeKind);
         var desk = Engine(store);
         var consent = new Consent("consent-1", "pat-1", "treatment", Now - Duration.FromDays(1), null, null);
         desk.Store.Commit([StoreChange.Of("v1", new Visit("v1", "pat-1", "new-patient", Now + Duration.FromMinutes(5), VisitStatus.Booked, []), 0, "scheduler", "Visit.Booked")]);
-        desk.RecordConsent(consent, "desk-1");
-        desk.RecordIntake(new IntakeResponse("v1", "pat-1", Now), "pat-1");
+        await desk.Visits.RecordConsentAsync(consent, "desk-1");
+        await desk.Visits.RecordIntakeAsync(new IntakeResponse("v1", "pat-1", Now), "pat-1");
 
         // A second engine (for SQLite on its own connection) changes the form after the check-in read it.
         var other = Engine(storeKind == "memory" ? store : Store(storeKind));
@@ -167,28 +168,28 @@ public sealed class CoordinationEngineLoopTests : IDisposable
         {
             if (changed == "consent")
             {
-                other.RecordConsent(consent with { RevokedAt = Now }, "privacy-office");
+                other.Visits.RecordConsentAsync(consent with { RevokedAt = Now }, "privacy-office").GetAwaiter().GetResult();
             }
             else
             {
-                other.RecordIntake(new IntakeResponse("v1", "pat-1", Now), "pat-1");
+                other.Visits.RecordIntakeAsync(new IntakeResponse("v1", "pat-1", Now), "pat-1").GetAwaiter().GetResult();
             }
         });
         var checkIn = Engine(interleaved);
         var auditBefore = store.AuditTrail().Count;
 
-        var error = Assert.Throws<StoreConcurrencyException>(() => checkIn.CheckIn("v1", "desk-1"));
+        var error = await Assert.ThrowsAsync<StoreConcurrencyException>(() => checkIn.Visits.CheckInAsync("v1", "desk-1"));
 
         Assert.Equal((changed == "consent" ? "consent" : "intake-response", 1L, 2L), (error.Kind, error.ExpectedVersion, error.StoredVersion));
         Assert.Equal((VisitStatus.Booked, 1L), (store.Find<Visit>("v1")!.Value.Status, store.Find<Visit>("v1")!.Version));
         Assert.Equal(auditBefore + 1, store.AuditTrail().Count); // only the other engine's change
         if (changed == "consent")
         {
-            Assert.Equal(["the 'treatment' consent was revoked"], checkIn.CheckIn("v1", "desk-1").Refusals); // the retry sees the revocation
+            Assert.Equal(["the 'treatment' consent was revoked"], (await checkIn.Visits.CheckInAsync("v1", "desk-1")).Refusals); // the retry sees the revocation
         }
         else
         {
-            Assert.True(checkIn.CheckIn("v1", "desk-1").CheckedIn);
+            Assert.True((await checkIn.Visits.CheckInAsync("v1", "desk-1")).CheckedIn);
         }
 
         Assert.True(store.VerifyAudit().Intact);
@@ -197,7 +198,7 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     // ----- 4. No-shows visit by visit -----
 
     [Fact]
-    public void MarkNoShows_AVisitChangedMeanwhile_IsReportedAndTheOthersAreMarked()
+    public async Task MarkNoShows_AVisitChangedMeanwhile_IsReportedAndTheOthersAreMarked()
     {
         var store = new InMemoryEngineStore(_clock);
         foreach (var id in new[] { "v1", "v2", "v3" })
@@ -208,8 +209,8 @@ public sealed class CoordinationEngineLoopTests : IDisposable
         _clock.Advance(Duration.FromHours(1));
 
         // Someone checks v2 in while the no-shows are being marked (before the first of them is saved).
-        var engine = Engine(new InterleavingStore(store, () => Engine(store).CheckIn("v2", "desk-1")));
-        var report = engine.MarkNoShows();
+        var engine = Engine(new InterleavingStore(store, () => Engine(store).Visits.CheckInAsync("v2", "desk-1").GetAwaiter().GetResult()));
+        var report = await engine.Visits.MarkNoShowsAsync();
 
         Assert.Equal(["v1", "v3"], report.Marked.Select(v => v.Id));
         var failure = Assert.Single(report.Failures);
@@ -219,21 +220,21 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     }
 
     [Fact]
-    public void MarkNoShowsAndCancel_ActivityPutOnHoldAfterBooking_MarkTheVisitAndLeaveThePlanAlone()
+    public async Task MarkNoShowsAndCancel_ActivityPutOnHoldAfterBooking_MarkTheVisitAndLeaveThePlanAlone()
     {
         var engine = Engine();
-        ActivePlan(engine, "plan-1");
-        ActivePlan(engine, "plan-2", "pat-2");
-        ActivePlan(engine, "plan-3", "pat-3");
-        BookDue(engine, Now + Duration.FromHours(1));
+        await ActivePlan(engine, "plan-1");
+        await ActivePlan(engine, "plan-2", "pat-2");
+        await ActivePlan(engine, "plan-3", "pat-3");
+        await BookDue(engine, Now + Duration.FromHours(1));
         foreach (var plan in new[] { "plan-2", "plan-3" })
         {
-            engine.ChangeCarePlan(plan, (p, c) => CarePlanLifecycle.SetActivityStatus(p, "consult", ActivityStatus.OnHold, "coord-1", c), "coord-1");
+            await engine.CarePlans.ChangeAsync(plan, (p, c) => CarePlanLifecycle.SetActivityStatus(p, "consult", ActivityStatus.OnHold, "coord-1", c), "coord-1");
         }
 
-        var cancelled = engine.Cancel("plan-3/consult/1", "desk-1");
+        var cancelled = await engine.Visits.CancelAsync("plan-3/consult/1", "desk-1");
         _clock.Advance(Duration.FromHours(2));
-        var report = engine.MarkNoShows();
+        var report = await engine.Visits.MarkNoShowsAsync();
 
         Assert.Equal(VisitStatus.Cancelled, cancelled.Status);
         Assert.Equal(["plan-1/consult/1", "plan-2/consult/1"], report.Marked.Select(v => v.Id));
@@ -246,19 +247,19 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     // ----- 6. A result's patient notification -----
 
     [Fact]
-    public void Result_ReviewedReleasedAndDelivered_TellsThePatientAndClosesTheTask()
+    public async Task Result_ReviewedReleasedAndDelivered_TellsThePatientAndClosesTheTask()
     {
         var engine = Engine();
         _clock.Reset(Instant.FromUtc(2026, 12, 7, 21, 30)); // 21:30 UTC: quiet hours in the clinic's zone
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        Assert.Empty(engine.DueMessages()); // reviewed, not yet released: nothing goes to the patient
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        Assert.Empty(await engine.Outbox.DueMessagesAsync()); // reviewed, not yet released: nothing goes to the patient
 
-        var message = engine.ReleaseResult("res-1", notification.Id, "dr-a");
-        var early = engine.DueMessages();
+        var message = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
+        var early = await engine.Outbox.DueMessagesAsync();
         _clock.Reset(Instant.FromUtc(2026, 12, 8, 8, 0));
-        var due = Assert.Single(engine.DueMessages());
-        engine.RecordDelivery(due.Id, DeliveryResult.Delivered, "sms-gateway");
+        var due = Assert.Single(await engine.Outbox.DueMessagesAsync());
+        await engine.Outbox.RecordDeliveryAsync(due.Id, DeliveryResult.Delivered, "sms-gateway");
         _clock.Advance(Duration.FromDays(10));
 
         Assert.Empty(early);
@@ -268,41 +269,41 @@ public sealed class CoordinationEngineLoopTests : IDisposable
         Assert.Equal(("dr-a", "sms-gateway", false), (task.ReleasedBy, task.DoneBy, task.IsOpen));
         Assert.Equal(["Result.Final", "Result.Reviewed", "Result.Released", "Message.Planned", "Message.Delivered", "Result.PatientNotified"],
             engine.Store.AuditTrail().Select(e => e.Action));
-        Assert.Empty(engine.Worklist().ResultTasks);
-        Assert.Empty(engine.DueMessages());
-        Assert.Throws<ArgumentException>(() => engine.ReleaseResult("res-1", notification.Id, "dr-a"));
+        Assert.Empty((await engine.Worklist.GetAsync()).ResultTasks);
+        Assert.Empty(await engine.Outbox.DueMessagesAsync());
+        await Assert.ThrowsAsync<ArgumentException>(() => engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a"));
     }
 
     [Fact]
-    public void Result_NotificationRejected_StaysOpenOnTheWorklistAndIsReleasedAgain()
+    public async Task Result_NotificationRejected_StaysOpenOnTheWorklistAndIsReleasedAgain()
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: true), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var first = engine.ReleaseResult("res-1", notification.Id, "dr-a");
-        var twice = Assert.Throws<InvalidOperationException>(() => engine.ReleaseResult("res-1", notification.Id, "dr-a"));
-        engine.RecordDelivery(first.Id, DeliveryResult.Rejected, "sms-gateway");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: true), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var first = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
+        var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a"));
+        await engine.Outbox.RecordDeliveryAsync(first.Id, DeliveryResult.Rejected, "sms-gateway");
         _clock.Advance(Duration.FromHours(5));
 
-        var late = engine.Worklist().ResultTasks;
-        var second = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var late = (await engine.Worklist.GetAsync()).ResultTasks;
+        var second = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
 
         Assert.Contains("already released", twice.Message);
         Assert.Equal([notification.Id], late.Select(t => t.Id));
         Assert.Equal("res-1/v1/PatientNotification/message-2", second.Id);
-        Assert.Equal([second.Id], engine.DueMessages().Select(m => m.Id));
+        Assert.Equal([second.Id], (await engine.Outbox.DueMessagesAsync()).Select(m => m.Id));
     }
 
     [Fact]
-    public void Result_NewVersionAfterRelease_WithdrawsTheMessageOfTheOldOne()
+    public async Task Result_NewVersionAfterRelease_WithdrawsTheMessageOfTheOldOne()
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
-        var released = engine.ReleaseResult("res-1", engine.CompleteResultTask("res-1", review.Id, "dr-a")!.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
+        var released = await engine.Results.ReleaseAsync("res-1", (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!.Id, "dr-a");
 
-        var newReview = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Amended, Abnormal: true), "lab");
+        var newReview = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Amended, Abnormal: true), "lab");
 
-        Assert.Empty(engine.DueMessages());
+        Assert.Empty(await engine.Outbox.DueMessagesAsync());
         Assert.NotNull(engine.Store.Find<OutboxMessage>(released.Id)!.Value.CancelledAt);
         Assert.Equal(["Result.Amended", "Message.Cancelled"], engine.Store.AuditTrail().TakeLast(2).Select(e => e.Action));
         Assert.Equal((RelayStep.ProviderReview, 2), (newReview.Step, newReview.Version));
@@ -313,25 +314,24 @@ public sealed class CoordinationEngineLoopTests : IDisposable
     {
         private Action? _pending = beforeFirstCommit;
 
-        public Stored<T>? Find<T>(string id)
-            where T : class => inner.Find<T>(id);
+        public Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
+            where T : class => inner.FindAsync<T>(id, cancellationToken);
 
-        public IReadOnlyList<Stored<T>> List<T>()
-            where T : class => inner.List<T>();
+        public Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
+            where T : class => inner.ListAsync<T>(query, cancellationToken);
 
-        public void Commit(IReadOnlyList<StoreChange> changes) => Commit(changes, []);
-
-        public void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads)
+        public Task CommitAsync(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads, CancellationToken cancellationToken)
         {
             var pending = Interlocked.Exchange(ref _pending, null);
             pending?.Invoke();
-            inner.Commit(changes, reads);
+            return inner.CommitAsync(changes, reads, cancellationToken);
         }
 
-        public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records) => inner.RecordAccess(actor, operation, records);
+        public Task RecordAccessAsync(string actor, string operation, IReadOnlyList<AccessedRecord> records, CancellationToken cancellationToken) =>
+            inner.RecordAccessAsync(actor, operation, records, cancellationToken);
 
-        public IReadOnlyList<AuditEntry> AuditTrail() => inner.AuditTrail();
+        public Task<IReadOnlyList<AuditEntry>> AuditTrailAsync(CancellationToken cancellationToken) => inner.AuditTrailAsync(cancellationToken);
 
-        public AuditVerification VerifyAudit() => inner.VerifyAudit();
+        public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken) => inner.VerifyAuditAsync(cancellationToken);
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests;
 
@@ -25,7 +26,7 @@ public sealed class CoordinationEngineOperationTests
     {
         var options = new EngineOptions();
         configure?.Invoke(options);
-        return new CoordinationEngine(store ?? new InMemoryEngineStore(_clock), _clock, Options.Create(options));
+        return CoordinationEngine.Over(store ?? new InMemoryEngineStore(_clock), _clock, Options.Create(options));
     }
 
     private static List<string> Actions(CoordinationEngine engine, int after = 0) => [.. engine.Store.AuditTrail().Skip(after).Select(e => $"{e.EntityId} {e.Action}")];
@@ -48,19 +49,19 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void Operations_OnRecordsThatDoNotExist_NameTheKindAndId()
+    public async Task Operations_OnRecordsThatDoNotExist_NameTheKindAndId()
     {
         var engine = Engine();
 
-        Assert.Equal("There is no visit 'v-9'.", Assert.Throws<KeyNotFoundException>(() => engine.Arrive("v-9", "desk-1")).Message);
-        Assert.Equal("There is no visit 'v-9'.", Assert.Throws<KeyNotFoundException>(() => engine.Cancel("v-9", "desk-1")).Message);
-        Assert.Equal("There is no visit 'v-9'.", Assert.Throws<KeyNotFoundException>(() => engine.CheckIn("v-9", "desk-1")).Message);
-        Assert.Equal("There is no care plan 'plan-9'.", Assert.Throws<KeyNotFoundException>(() => engine.ChangeCarePlan("plan-9", (p, _) => p, "coord-1")).Message);
-        Assert.Equal("There is no result 'res-9'.", Assert.Throws<KeyNotFoundException>(() => engine.CompleteResultTask("res-9", "res-9/v1/ProviderReview", "dr-a")).Message);
-        Assert.Equal("There is no result 'res-9'.", Assert.Throws<KeyNotFoundException>(() => engine.ReleaseResult("res-9", "res-9/v1/PatientNotification", "dr-a")).Message);
-        Assert.Equal("There is no referral 'ref-9'.", Assert.Throws<KeyNotFoundException>(() => engine.MoveReferral("ref-9", ReferralStatus.Sent, "dr-a", "sent")).Message);
-        Assert.Equal("There is no message 'm-9'.", Assert.Throws<KeyNotFoundException>(() => engine.RecordDelivery("m-9", DeliveryResult.Delivered, "sms")).Message);
-        Assert.Equal("id", Assert.Throws<ArgumentException>(() => engine.Arrive(" ", "desk-1")).ParamName);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.ArriveAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.CancelAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.CheckInAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no care plan 'plan-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.CarePlans.ChangeAsync("plan-9", (p, _) => p, "coord-1"))).Message);
+        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Results.CompleteTaskAsync("res-9", "res-9/v1/ProviderReview", "dr-a"))).Message);
+        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Results.ReleaseAsync("res-9", "res-9/v1/PatientNotification", "dr-a"))).Message);
+        Assert.Equal("There is no referral 'ref-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Referrals.MoveAsync("ref-9", ReferralStatus.Sent, "dr-a", "sent"))).Message);
+        Assert.Equal("There is no message 'm-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Outbox.RecordDeliveryAsync("m-9", DeliveryResult.Delivered, "sms"))).Message);
+        Assert.Equal("id", (await Assert.ThrowsAsync<ArgumentException>(() => engine.Visits.ArriveAsync(" ", "desk-1"))).ParamName);
         Assert.Empty(engine.Store.AuditTrail());
     }
 
@@ -74,27 +75,27 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void RecordConsentAndIntake_NewChangedOrRevoked_EachWithItsAuditActionAndVersion()
+    public async Task RecordConsentAndIntake_NewChangedOrRevoked_EachWithItsAuditActionAndVersion()
     {
         var engine = Engine();
         var consent = new Consent("c-1", "pat-1", "treatment", Now, null, null);
 
-        engine.RecordConsent(consent, "desk-1");
-        engine.RecordConsent(consent with { ExpiresAt = Now + Duration.FromDays(365) }, "desk-1");
-        engine.RecordConsent(consent with { RevokedAt = Now }, "privacy-1");
-        engine.RecordIntake(new IntakeResponse("v-1", "pat-1", Now), "pat-1");
-        engine.RecordIntake(new IntakeResponse("v-1", "pat-1", Now + Duration.FromMinutes(5)), "pat-1");
+        await engine.Visits.RecordConsentAsync(consent, "desk-1");
+        await engine.Visits.RecordConsentAsync(consent with { ExpiresAt = Now + Duration.FromDays(365) }, "desk-1");
+        await engine.Visits.RecordConsentAsync(consent with { RevokedAt = Now }, "privacy-1");
+        await engine.Visits.RecordIntakeAsync(new IntakeResponse("v-1", "pat-1", Now), "pat-1");
+        await engine.Visits.RecordIntakeAsync(new IntakeResponse("v-1", "pat-1", Now + Duration.FromMinutes(5)), "pat-1");
 
         Assert.Equal(["c-1 Consent.Given", "c-1 Consent.Changed", "c-1 Consent.Revoked", "v-1 Intake.Completed", "v-1 Intake.Completed"], Actions(engine));
         Assert.Equal((3L, (Instant?)Now), (engine.Store.Find<Consent>("c-1")!.Version, engine.Store.Find<Consent>("c-1")!.Value.RevokedAt));
         Assert.Equal((2L, Now + Duration.FromMinutes(5)), (engine.Store.Find<IntakeResponse>("v-1")!.Version, engine.Store.Find<IntakeResponse>("v-1")!.Value.CompletedAt));
         Assert.Equal("privacy-1", engine.Store.AuditTrail()[2].Actor);
-        Assert.Throws<ArgumentNullException>(() => engine.RecordConsent(null!, "desk-1"));
-        Assert.Throws<ArgumentNullException>(() => engine.RecordIntake(null!, "desk-1"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => engine.Visits.RecordConsentAsync(null!, "desk-1"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => engine.Visits.RecordIntakeAsync(null!, "desk-1"));
     }
 
     [Fact]
-    public void Book_RequestBookedBeforeAndCalledOffTwice_GetsTheNextFreeNumberAndKeepsTheRequest()
+    public async Task Book_RequestBookedBeforeAndCalledOffTwice_GetsTheNextFreeNumberAndKeepsTheRequest()
     {
         var engine = Engine();
         var start = Now + Duration.FromDays(2);
@@ -102,7 +103,7 @@ public sealed class CoordinationEngineOperationTests
         Put(engine, "r1#2", Booked("r1#2", start) with { Status = VisitStatus.NoShow, RequestId = "r1" });
         var (problem, schedule) = Schedule([], ("r1", "pat-1", start), ("r2", "pat-2", start));
 
-        var visits = engine.Book(problem, schedule, "scheduler");
+        var visits = await engine.Visits.BookAsync(problem, schedule, "scheduler");
 
         Assert.Equal([("r1#3", "pat-1", "follow-up", start, VisitStatus.Booked, "r1"), ("r2", "pat-2", "follow-up", start, VisitStatus.Booked, "r2")],
             visits.Select(v => (v.Id, v.PatientId, v.AppointmentTypeId, v.Start, v.Status, v.RequestId!)));
@@ -117,7 +118,7 @@ public sealed class CoordinationEngineOperationTests
     [InlineData(VisitStatus.Arrived)]
     [InlineData(VisitStatus.CheckedIn)]
     [InlineData(VisitStatus.Fulfilled)]
-    public void Book_RequestWithAVisitOpenOrFulfilled_IsNotBookedAgainAndNothingIsCommitted(VisitStatus status)
+    public async Task Book_RequestWithAVisitOpenOrFulfilled_IsNotBookedAgainAndNothingIsCommitted(VisitStatus status)
     {
         var engine = Engine();
         Put(engine, "old", Booked("old", Now) with { Status = VisitStatus.Cancelled, RequestId = "r1" });
@@ -125,53 +126,53 @@ public sealed class CoordinationEngineOperationTests
         var auditBefore = engine.Store.AuditTrail().Count;
         var (problem, schedule) = Schedule([], ("r1", "pat-1", Now + Duration.FromDays(2)));
 
-        Assert.Empty(engine.Book(problem, schedule, "scheduler"));
+        Assert.Empty(await engine.Visits.BookAsync(problem, schedule, "scheduler"));
         Assert.Equal(auditBefore, engine.Store.AuditTrail().Count);
         Assert.Equal(2, engine.Store.List<Visit>().Count);
     }
 
     [Fact]
-    public void Book_PatientWithoutAZone_RemindersInTheClinicsZone()
+    public async Task Book_PatientWithoutAZone_RemindersInTheClinicsZone()
     {
         // 09:00 in New York: two hours before is 07:00 there, quiet until 08:00 (in UTC it would be 12:00, not quiet).
         var engine = Engine(configure: o => o.ClinicZone = "America/New_York");
         var start = NewYork.AtStrictly(new LocalDateTime(2026, 12, 9, 9, 0)).ToInstant();
         var (problem, schedule) = Schedule([new Scheduling.Model.Patient("pat-1", null, null, [])], ("r1", "pat-1", start));
 
-        engine.Book(problem, schedule, "scheduler");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
 
         Assert.Equal(NewYork.AtStrictly(new LocalDateTime(2026, 12, 9, 8, 0)).ToInstant(), engine.Store.Find<OutboxMessage>("r1/reminder/120m")!.Value.SendAt);
     }
 
     [Fact]
-    public void Book_AMessageLeftUnderTheSameId_IsReplacedAtItsVersion()
+    public async Task Book_AMessageLeftUnderTheSameId_IsReplacedAtItsVersion()
     {
         var engine = Engine();
         var start = Now + Duration.FromDays(3);
         Put(engine, "r1/follow-up", new OutboxMessage("r1/follow-up", "r1", "pat-1", MessagePurpose.FollowUp, "follow-up", Now, DeliveryResult.Failed, Now));
         var (problem, schedule) = Schedule([], ("r1", "pat-1", start));
 
-        engine.Book(problem, schedule, "scheduler");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
 
         var stored = engine.Store.Find<OutboxMessage>("r1/follow-up")!;
         Assert.Equal((2L, start + Duration.FromMinutes(30) + Duration.FromHours(24), (DeliveryResult?)null), (stored.Version, stored.Value.SendAt, stored.Value.Delivery));
     }
 
     [Fact]
-    public void Book_TwoOccurrencesOfOnePlan_ScheduleBothActivitiesInOneChangeOfThePlan()
+    public async Task Book_TwoOccurrencesOfOnePlan_ScheduleBothActivitiesInOneChangeOfThePlan()
     {
         var engine = Engine();
-        engine.CreateCarePlan("plan-1", "pat-1", [],
+        await engine.CarePlans.CreateAsync("plan-1", "pat-1", [],
         [
             new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2026, 12, 31)),
             new CareActivity("labs", ActivityKind.Order, "follow-up", DueBy: new LocalDate(2026, 12, 31)),
         ], "coord-1");
-        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        await engine.CarePlans.ChangeAsync("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
         var auditBefore = engine.Store.AuditTrail().Count;
         var start = Now + Duration.FromDays(1);
         var (problem, schedule) = Schedule([], ("plan-1/consult/1", "pat-1", start), ("plan-1/labs/1", "pat-1", start + Duration.FromHours(1)), ("plan-9/x/1", "pat-1", start));
 
-        engine.Book(problem, schedule, "scheduler");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
 
         var plan = engine.Store.Find<CarePlan>("plan-1")!;
         Assert.Equal(3L, plan.Version);
@@ -182,7 +183,7 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void Book_AnEarlierVisitChangedBeforeTheCommit_Conflicts()
+    public async Task Book_AnEarlierVisitChangedBeforeTheCommit_Conflicts()
     {
         var store = new InMemoryEngineStore(_clock);
         var setup = Engine(store);
@@ -190,23 +191,23 @@ public sealed class CoordinationEngineOperationTests
         var interleaved = new CoordinationEngineLoopTests.InterleavingStore(store, () => Put(setup, "r1", Booked("r1", Now) with { Status = VisitStatus.Cancelled, PatientId = "pat-1" }));
         var (problem, schedule) = Schedule([], ("r1", "pat-1", Now + Duration.FromDays(2)));
 
-        var error = Assert.Throws<StoreConcurrencyException>(() => Engine(interleaved).Book(problem, schedule, "scheduler"));
+        var error = await Assert.ThrowsAsync<StoreConcurrencyException>(() => Engine(interleaved).Visits.BookAsync(problem, schedule, "scheduler"));
 
         Assert.Equal(("visit", "r1", 1L, 2L), (error.Kind, error.Id, error.ExpectedVersion, error.StoredVersion));
         Assert.Null(store.Find<Visit>("r1#2"));
     }
 
     [Fact]
-    public void CheckIn_TypeWithoutForms_ChecksInAndAnotherPatientsConsentChangingDoesNotConflict()
+    public async Task CheckIn_TypeWithoutForms_ChecksInAndAnotherPatientsConsentChangingDoesNotConflict()
     {
         var store = new InMemoryEngineStore(_clock);
         var setup = Engine(store);
         Put(setup, "v-1", Booked("v-1", Now + Duration.FromMinutes(10)));
-        setup.RecordConsent(new Consent("c-other", "pat-2", "treatment", Now, null, null), "desk-1");
+        await setup.Visits.RecordConsentAsync(new Consent("c-other", "pat-2", "treatment", Now, null, null), "desk-1");
         var interleaved = new CoordinationEngineLoopTests.InterleavingStore(store,
-            () => setup.RecordConsent(new Consent("c-other", "pat-2", "treatment", Now, null, Now), "privacy-1"));
+            () => setup.Visits.RecordConsentAsync(new Consent("c-other", "pat-2", "treatment", Now, null, Now), "privacy-1"));
 
-        var outcome = Engine(interleaved).CheckIn("v-1", "desk-2");
+        var outcome = await Engine(interleaved).Visits.CheckInAsync("v-1", "desk-2");
 
         Assert.True(outcome.CheckedIn);
         var stored = store.Find<Visit>("v-1")!;
@@ -216,21 +217,21 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void Fulfil_CarePlanVisit_RecordsTheOccurrenceOnTheClinicsLocalDate()
+    public async Task Fulfil_CarePlanVisit_RecordsTheOccurrenceOnTheClinicsLocalDate()
     {
         // 02:00 UTC on 9 December is still 8 December in Denver.
         var engine = Engine(configure: o => o.ClinicZone = "America/Denver");
-        engine.CreateCarePlan("plan-1", "pat-1", [],
+        await engine.CarePlans.CreateAsync("plan-1", "pat-1", [],
             [new CareActivity("hba1c", ActivityKind.Recurring, "follow-up", Every: Period.FromMonths(3), FirstDue: new LocalDate(2026, 12, 8))], "coord-1");
-        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        await engine.CarePlans.ChangeAsync("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
         var start = Instant.FromUtc(2026, 12, 9, 2, 0);
         var (problem, schedule) = Schedule([], ("plan-1/hba1c/1", "pat-1", start));
-        var visit = Assert.Single(engine.Book(problem, schedule, "scheduler"));
+        var visit = Assert.Single(await engine.Visits.BookAsync(problem, schedule, "scheduler"));
         _clock.Reset(start);
-        engine.CheckIn(visit.Id, "desk-1");
+        await engine.Visits.CheckInAsync(visit.Id, "desk-1");
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var fulfilled = engine.Fulfil(visit.Id, "dr-a");
+        var fulfilled = await engine.Visits.FulfilAsync(visit.Id, "dr-a");
 
         Assert.Equal(VisitStatus.Fulfilled, fulfilled.Status);
         var activity = engine.Store.Find<CarePlan>("plan-1")!.Value.Activity("hba1c");
@@ -239,15 +240,15 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void ArriveAndFulfil_VisitOutsideAnyPlan_ChangeOnlyTheVisit()
+    public async Task ArriveAndFulfil_VisitOutsideAnyPlan_ChangeOnlyTheVisit()
     {
         var engine = Engine();
         Put(engine, "v-1", Booked("v-1", Now));
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var arrived = engine.Arrive("v-1", "desk-1");
-        engine.CheckIn("v-1", "desk-1");
-        var fulfilled = engine.Fulfil("v-1", "dr-a");
+        var arrived = await engine.Visits.ArriveAsync("v-1", "desk-1");
+        await engine.Visits.CheckInAsync("v-1", "desk-1");
+        var fulfilled = await engine.Visits.FulfilAsync("v-1", "dr-a");
 
         Assert.Equal(VisitStatus.Arrived, arrived.Status);
         Assert.Equal([VisitStatus.Arrived, VisitStatus.CheckedIn, VisitStatus.Fulfilled], fulfilled.History.Select(h => h.To));
@@ -256,31 +257,31 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void Cancel_CheckedInVisit_IsRefusedAndNothingIsSaved()
+    public async Task Cancel_CheckedInVisit_IsRefusedAndNothingIsSaved()
     {
         var engine = Engine();
         Put(engine, "v-1", Booked("v-1", Now) with { Status = VisitStatus.CheckedIn });
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var refused = Assert.Throws<VisitTransitionException>(() => engine.Cancel("v-1", "desk-1"));
+        var refused = await Assert.ThrowsAsync<VisitTransitionException>(() => engine.Visits.CancelAsync("v-1", "desk-1"));
 
         Assert.Equal((VisitStatus.CheckedIn, VisitStatus.Cancelled), (refused.From, refused.To));
         Assert.Equal(auditBefore, engine.Store.AuditTrail().Count);
     }
 
     [Fact]
-    public void Cancel_CancelsOnlyThisVisitsPendingMessages()
+    public async Task Cancel_CancelsOnlyThisVisitsPendingMessages()
     {
         var engine = Engine();
         var start = Now + Duration.FromDays(3);
         var (problem, schedule) = Schedule([], ("r1", "pat-1", start), ("r2", "pat-2", start));
-        engine.Book(problem, schedule, "scheduler");
-        engine.RecordDelivery("r1/reminder/2880m", DeliveryResult.Delivered, "sms");
-        engine.RecordDelivery("r1/reminder/120m", DeliveryResult.Failed, "sms");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
+        await engine.Outbox.RecordDeliveryAsync("r1/reminder/2880m", DeliveryResult.Delivered, "sms");
+        await engine.Outbox.RecordDeliveryAsync("r1/reminder/120m", DeliveryResult.Failed, "sms");
         _clock.Advance(Duration.FromHours(1));
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        engine.Cancel("r1", "desk-1");
+        await engine.Visits.CancelAsync("r1", "desk-1");
 
         Assert.Equal(["r1 Visit.Cancelled", "r1/follow-up Message.Cancelled", "r1/reminder/120m Message.Cancelled"], Actions(engine, auditBefore));
         Assert.Equal(Now, engine.Store.Find<OutboxMessage>("r1/follow-up")!.Value.CancelledAt);
@@ -289,19 +290,19 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void MarkNoShows_AfterTheConfiguredGrace_EachWithItsMessagesAndTheOthersLeft()
+    public async Task MarkNoShows_AfterTheConfiguredGrace_EachWithItsMessagesAndTheOthersLeft()
     {
         var engine = Engine(configure: o => o.CheckInGrace = Duration.FromMinutes(30));
         var start = Now + Duration.FromHours(3);
         var (problem, schedule) = Schedule([], ("r1", "pat-1", start), ("r2", "pat-2", start + Duration.FromMinutes(1)), ("r3", "pat-3", start));
-        engine.Book(problem, schedule, "scheduler");
-        engine.Arrive("r3", "desk-1");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
+        await engine.Visits.ArriveAsync("r3", "desk-1");
         _clock.Reset(start + Duration.FromMinutes(30));
-        var atGrace = engine.MarkNoShows();
+        var atGrace = await engine.Visits.MarkNoShowsAsync();
         _clock.Advance(Duration.FromSeconds(1));
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var report = engine.MarkNoShows();
+        var report = await engine.Visits.MarkNoShowsAsync();
 
         Assert.Empty(atGrace.Marked);
         Assert.Equal(["r1"], report.Marked.Select(v => v.Id));
@@ -313,7 +314,7 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void MarkNoShows_AVisitChangedMeanwhile_ReportedWithTheConflict_ThePlanVisitStillReopensItsOccurrence()
+    public async Task MarkNoShows_AVisitChangedMeanwhile_ReportedWithTheConflict_ThePlanVisitStillReopensItsOccurrence()
     {
         var store = new InMemoryEngineStore(_clock);
         var setup = Engine(store);
@@ -328,7 +329,7 @@ public sealed class CoordinationEngineOperationTests
         _clock.Advance(Duration.FromHours(1));
         var engine = Engine(new CoordinationEngineLoopTests.InterleavingStore(store, () => Put(setup, "v-2", Booked("v-2", Now))));
 
-        var report = engine.MarkNoShows();
+        var report = await engine.Visits.MarkNoShowsAsync();
 
         Assert.Equal(["v-1"], report.Marked.Select(v => v.Id));
         Assert.Equal(
@@ -340,37 +341,37 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void ReceiveResult_NewVersion_ActionNamesTheStatusAndWithdrawsOnlyThisResultsMessages()
+    public async Task ReceiveResult_NewVersion_ActionNamesTheStatusAndWithdrawsOnlyThisResultsMessages()
     {
         var engine = Engine();
         foreach (var id in new[] { "res-1", "res-2" })
         {
-            var review = engine.ReceiveResult(new IncomingResult(id, "pat-1", "dr-a", "lab", ResultStatus.Preliminary, false), "lab");
-            engine.ReleaseResult(id, engine.CompleteResultTask(id, review.Id, "dr-a")!.Id, "dr-a");
+            var review = await engine.Results.ReceiveAsync(new IncomingResult(id, "pat-1", "dr-a", "lab", ResultStatus.Preliminary, false), "lab");
+            await engine.Results.ReleaseAsync(id, (await engine.Results.CompleteTaskAsync(id, review.Id, "dr-a"))!.Id, "dr-a");
         }
 
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var task = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, true), "lab");
+        var task = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, true), "lab");
 
         Assert.Equal(("res-1/v2/ProviderReview", true), (task.Id, task.Urgent));
         Assert.Equal(["res-1 Result.Final", "res-1/v1/PatientNotification/message-1 Message.Cancelled"], Actions(engine, auditBefore));
         Assert.Equal(4L, engine.Store.Find<ResultThread>("res-1")!.Version);
         Assert.Null(engine.Store.Find<OutboxMessage>("res-2/v1/PatientNotification/message-1")!.Value.CancelledAt);
         Assert.Equal(["res-1 Result.Preliminary"], Actions(engine).Take(1));
-        Assert.Throws<ArgumentNullException>(() => engine.ReceiveResult(null!, "lab"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => engine.Results.ReceiveAsync(null!, "lab"));
     }
 
     [Fact]
-    public void CompleteResultTask_NotificationByHand_WithdrawsItsMessageAndRecordsPatientNotified()
+    public async Task CompleteResultTask_NotificationByHand_WithdrawsItsMessageAndRecordsPatientNotified()
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var message = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var message = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var opened = engine.CompleteResultTask("res-1", notification.Id, "nurse-1");
+        var opened = await engine.Results.CompleteTaskAsync("res-1", notification.Id, "nurse-1");
 
         Assert.Null(opened);
         Assert.Equal(["res-1 Result.PatientNotified", $"{message.Id} Message.Cancelled"], Actions(engine, auditBefore));
@@ -381,12 +382,12 @@ public sealed class CoordinationEngineOperationTests
     [InlineData(null, "pending")]
     [InlineData(DeliveryResult.Failed, "pending")]
     [InlineData(DeliveryResult.Delivered, "delivered")]
-    public void ReleaseResult_WhileAMessageStandsForTheTask_IsRefusedSayingWhich(DeliveryResult? delivery, string state)
+    public async Task ReleaseResult_WhileAMessageStandsForTheTask_IsRefusedSayingWhich(DeliveryResult? delivery, string state)
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var message = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var message = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
         if (delivery is { } result)
         {
             // Delivered is recorded without closing the task here, as a message delivered while the task stays open.
@@ -394,26 +395,26 @@ public sealed class CoordinationEngineOperationTests
             engine.Store.Commit([StoreChange.Of(message.Id, Outbox.RecordDelivery(stored.Value, result, _clock), stored.Version, "sms", $"Message.{result}")]);
         }
 
-        var refused = Assert.Throws<InvalidOperationException>(() => engine.ReleaseResult("res-1", notification.Id, "dr-a"));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a"));
 
         Assert.Equal($"Task 'res-1/v1/PatientNotification' is already released: message 'res-1/v1/PatientNotification/message-1' is {state}.", refused.Message);
     }
 
     [Fact]
-    public void ReleaseResult_AfterARejectedAndACancelledMessage_IsTheThirdAttemptInThePatientsZone()
+    public async Task ReleaseResult_AfterARejectedAndACancelledMessage_IsTheThirdAttemptInThePatientsZone()
     {
         var engine = Engine(configure: o => o.ClinicZone = "Asia/Tokyo");
         _clock.Reset(Instant.FromUtc(2026, 12, 7, 13, 0)); // 08:00 in New York, 22:00 in Tokyo
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var first = engine.ReleaseResult("res-1", notification.Id, "dr-a");
-        engine.RecordDelivery(first.Id, DeliveryResult.Rejected, "sms");
-        var second = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var first = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
+        await engine.Outbox.RecordDeliveryAsync(first.Id, DeliveryResult.Rejected, "sms");
+        var second = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
         var stored = engine.Store.Find<OutboxMessage>(second.Id)!;
         engine.Store.Commit([StoreChange.Of(second.Id, Outbox.Cancel(stored.Value, _clock), stored.Version, "coord-1", "Message.Cancelled")]);
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var third = engine.ReleaseResult("res-1", notification.Id, "dr-b", NewYork);
+        var third = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-b", NewYork);
 
         Assert.Equal(Instant.FromUtc(2026, 12, 7, 23, 0), first.SendAt); // Tokyo's quiet hours end at 08:00 there
         Assert.Equal(("res-1/v1/PatientNotification/message-3", Now), (third.Id, third.SendAt));
@@ -426,12 +427,12 @@ public sealed class CoordinationEngineOperationTests
     [InlineData(DeliveryResult.Failed, false, false)]
     [InlineData(DeliveryResult.Rejected, false, false)]
     [InlineData(DeliveryResult.Delivered, true, false)]
-    public void RecordDelivery_OnlyADeliveredStandingNotificationClosesItsTask(DeliveryResult result, bool cancelledFirst, bool closes)
+    public async Task RecordDelivery_OnlyADeliveredStandingNotificationClosesItsTask(DeliveryResult result, bool cancelledFirst, bool closes)
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var message = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var message = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
         if (cancelledFirst)
         {
             var stored = engine.Store.Find<OutboxMessage>(message.Id)!;
@@ -441,7 +442,7 @@ public sealed class CoordinationEngineOperationTests
         _clock.Advance(Duration.FromMinutes(3));
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var recorded = engine.RecordDelivery(message.Id, result, "sms-gateway");
+        var recorded = await engine.Outbox.RecordDeliveryAsync(message.Id, result, "sms-gateway");
 
         Assert.Equal((result, (Instant?)Now), (recorded.Delivery!.Value, recorded.ReportedAt));
         var task = engine.Store.Find<ResultThread>("res-1")!.Value.Tasks.Single(t => t.Id == notification.Id);
@@ -451,38 +452,38 @@ public sealed class CoordinationEngineOperationTests
     }
 
     [Fact]
-    public void RecordDelivery_TaskAlreadyDoneByHand_OnlyTheMessageIsRecorded()
+    public async Task RecordDelivery_TaskAlreadyDoneByHand_OnlyTheMessageIsRecorded()
     {
         var engine = Engine();
-        var review = engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
-        var notification = engine.CompleteResultTask("res-1", review.Id, "dr-a")!;
-        var message = engine.ReleaseResult("res-1", notification.Id, "dr-a");
+        var review = await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lab", ResultStatus.Final, false), "lab");
+        var notification = (await engine.Results.CompleteTaskAsync("res-1", review.Id, "dr-a"))!;
+        var message = await engine.Results.ReleaseAsync("res-1", notification.Id, "dr-a");
         var thread = engine.Store.Find<ResultThread>("res-1")!;
         engine.Store.Commit([StoreChange.Of("res-1", ResultThreads.Complete(thread.Value, notification.Id, "nurse-1", _clock).Thread, thread.Version, "nurse-1", "Result.PatientNotified")]);
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        engine.RecordDelivery(message.Id, DeliveryResult.Delivered, "sms-gateway");
+        await engine.Outbox.RecordDeliveryAsync(message.Id, DeliveryResult.Delivered, "sms-gateway");
 
         Assert.Equal([$"{message.Id} Message.Delivered"], Actions(engine, auditBefore));
         Assert.Equal("nurse-1", engine.Store.Find<ResultThread>("res-1")!.Value.Tasks.Single(t => t.Id == notification.Id).DoneBy);
     }
 
     [Fact]
-    public void RecordDelivery_VisitReminder_ChangesOnlyTheMessage()
+    public async Task RecordDelivery_VisitReminder_ChangesOnlyTheMessage()
     {
         var engine = Engine();
         var (problem, schedule) = Schedule([], ("r1", "pat-1", Now + Duration.FromDays(3)));
-        engine.Book(problem, schedule, "scheduler");
+        await engine.Visits.BookAsync(problem, schedule, "scheduler");
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        engine.RecordDelivery("r1/reminder/2880m", DeliveryResult.Delivered, "sms");
+        await engine.Outbox.RecordDeliveryAsync("r1/reminder/2880m", DeliveryResult.Delivered, "sms");
 
         Assert.Equal(["r1/reminder/2880m Message.Delivered"], Actions(engine, auditBefore));
         Assert.Equal(2L, engine.Store.Find<OutboxMessage>("r1/reminder/2880m")!.Version);
     }
 
     [Fact]
-    public void Worklist_NoShowsMostRecentFirst_StalledVisitsByTheEngineLimits()
+    public async Task Worklist_NoShowsMostRecentFirst_StalledVisitsByTheEngineLimits()
     {
         var engine = Engine(configure: o =>
         {
@@ -496,71 +497,71 @@ public sealed class CoordinationEngineOperationTests
         Put(engine, "booked-late", Booked("booked-late", Now - Duration.FromMinutes(21)));
         Put(engine, "arrived", Booked("arrived", Now) with { Status = VisitStatus.Arrived, History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Now - Duration.FromMinutes(11))] });
 
-        var worklist = engine.Worklist();
+        var worklist = await engine.Worklist.GetAsync();
 
         Assert.Equal(["ns-new", "ns-mid", "ns-old"], worklist.NoShows.Select(v => v.Id));
         Assert.Equal([("arrived", Now - Duration.FromMinutes(1)), ("booked-late", Now - Duration.FromMinutes(1))], worklist.Visits.Select(v => (v.VisitId, v.DueAt)));
     }
 
     [Fact]
-    public void ChangeCarePlan_ChangeAddingNoHistory_IsAuditedAsSaved_OthersByTheirOwnActions()
+    public async Task ChangeCarePlan_ChangeAddingNoHistory_IsAuditedAsSaved_OthersByTheirOwnActions()
     {
         var engine = Engine();
-        engine.CreateCarePlan("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
+        await engine.CarePlans.CreateAsync("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
 
-        var same = engine.ChangeCarePlan("plan-1", (p, _) => p with { Goals = [new CarePlanGoal("g1", "walk daily")] }, "coord-2");
-        var twice = engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.SetActivityStatus(CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-2", c), "consult", ActivityStatus.OnHold, "coord-2", c), "coord-2");
+        var same = await engine.CarePlans.ChangeAsync("plan-1", (p, _) => p with { Goals = [new CarePlanGoal("g1", "walk daily")] }, "coord-2");
+        var twice = await engine.CarePlans.ChangeAsync("plan-1", (p, c) => CarePlanLifecycle.SetActivityStatus(CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-2", c), "consult", ActivityStatus.OnHold, "coord-2", c), "coord-2");
 
         Assert.Equal(["plan-1 Plan.Created", "plan-1 Plan.Saved", "plan-1 Plan.Active", "plan-1 Activity.OnHold"], Actions(engine));
         Assert.Equal("g1", Assert.Single(same.Goals).Id);
         Assert.Equal(CarePlanStatus.Active, twice.Status);
         Assert.Equal(3L, engine.Store.Find<CarePlan>("plan-1")!.Version);
         Assert.Equal("coord-2", engine.Store.AuditTrail()[1].Actor);
-        Assert.Throws<ArgumentNullException>(() => engine.ChangeCarePlan("plan-1", null!, "coord-2"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => engine.CarePlans.ChangeAsync("plan-1", null!, "coord-2"));
     }
 
     [Fact]
-    public void DueRequests_OfEveryStoredPlan()
+    public async Task DueRequests_OfEveryStoredPlan()
     {
         var engine = Engine();
-        CoordinationEngineLoopTests.ActivePlan(engine, "plan-1");
-        CoordinationEngineLoopTests.ActivePlan(engine, "plan-2", "pat-2");
-        engine.CreateCarePlan("plan-3", "pat-3", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
+        await CoordinationEngineLoopTests.ActivePlan(engine, "plan-1");
+        await CoordinationEngineLoopTests.ActivePlan(engine, "plan-2", "pat-2");
+        await engine.CarePlans.CreateAsync("plan-3", "pat-3", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
 
-        var due = engine.DueRequests(new DateInterval(new LocalDate(2026, 12, 7), new LocalDate(2026, 12, 31)));
+        var due = await engine.CarePlans.DueRequestsAsync(new DateInterval(new LocalDate(2026, 12, 7), new LocalDate(2026, 12, 31)));
 
         Assert.Equal(["plan-1/consult/1", "plan-2/consult/1"], due.Select(d => d.Request.Id));
     }
 
     [Fact]
-    public void Referrals_CreatedAndMoved_AuditedByStatus()
+    public async Task Referrals_CreatedAndMoved_AuditedByStatus()
     {
         var engine = Engine();
-        engine.CreateReferral(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Urgent, _clock), "dr-a");
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Urgent, _clock), "dr-a");
 
-        var sent = engine.MoveReferral("ref-1", ReferralStatus.Sent, "dr-a", "faxed");
+        var sent = await engine.Referrals.MoveAsync("ref-1", ReferralStatus.Sent, "dr-a", "faxed");
 
         Assert.Equal(["ref-1 Referral.Draft", "ref-1 Referral.Sent"], Actions(engine));
         Assert.Equal((ReferralStatus.Sent, (Instant?)Now, 2L), (sent.Status, sent.SentAt, engine.Store.Find<Referral>("ref-1")!.Version));
-        Assert.Throws<ArgumentNullException>(() => engine.CreateReferral(null!, "dr-a"));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => engine.Referrals.CreateAsync(null!, "dr-a"));
     }
 
     [Fact]
-    public void Constructor_InvalidOptionsOrMissingParts_AreRefused()
+    public async Task Constructor_InvalidOptionsOrMissingParts_AreRefused()
     {
         var store = new InMemoryEngineStore(_clock);
         var bad = new EngineOptions { CheckInGrace = -Duration.FromMinutes(1), ClinicZone = "Nowhere/Town" };
 
-        var refused = Assert.Throws<ArgumentException>(() => new CoordinationEngine(store, _clock, Options.Create(bad)));
+        var refused = Assert.Throws<ArgumentException>(() => CoordinationEngine.Over(store, _clock, Options.Create(bad)));
 
         Assert.Equal("options", refused.ParamName);
         Assert.StartsWith(string.Join("; ", bad.Validate()), refused.Message, StringComparison.Ordinal);
         Assert.Equal(2, bad.Validate().Count);
-        Assert.Equal("store", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(null!, _clock, Options.Create(new EngineOptions()))).ParamName);
-        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(store, null!, Options.Create(new EngineOptions()))).ParamName);
-        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => new CoordinationEngine(store, _clock, null!)).ParamName);
+        Assert.Equal("store", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(null!, _clock, Options.Create(new EngineOptions()))).ParamName);
+        Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(store, null!, Options.Create(new EngineOptions()))).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(store, _clock, null!)).ParamName);
         Assert.Same(store, Engine(store).Store);
-        Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => Engine(store).Book(null!, Schedule([]).Schedule, "scheduler")).ParamName);
-        Assert.Equal("schedule", Assert.Throws<ArgumentNullException>(() => Engine(store).Book(Schedule([]).Problem, null!, "scheduler")).ParamName);
+        Assert.Equal("problem", (await Assert.ThrowsAsync<ArgumentNullException>(() => Engine(store).Visits.BookAsync(null!, Schedule([]).Schedule, "scheduler"))).ParamName);
+        Assert.Equal("schedule", (await Assert.ThrowsAsync<ArgumentNullException>(() => Engine(store).Visits.BookAsync(Schedule([]).Problem, null!, "scheduler"))).ParamName);
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests;
 
@@ -50,36 +51,53 @@ public sealed class CoordinationEngineTests : IDisposable
     }
 
     [Fact]
-    public void AddMedCoordEngine_WithADatabasePath_KeepsRecordsInSqliteAcrossProviders()
+    public async Task AddMedCoordEngine_WithADatabasePath_KeepsRecordsInSqliteAcrossProviders()
     {
         using (var services = Services(o => o.DatabasePath = _path))
         {
-            Assert.IsType<SqliteEngineStore>(services.GetRequiredService<IEngineStore>());
-            services.GetRequiredService<CoordinationEngine>().RecordConsent(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
+            Assert.IsType<SqliteEngineStore>(services.GetRequiredService<CoordinationEngine>().Store);
+            await services.GetRequiredService<CoordinationEngine>().Visits.RecordConsentAsync(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
         }
 
         using var again = Services(o => o.DatabasePath = _path);
         Assert.NotNull(again.GetRequiredService<CoordinationEngine>().Store.Find<Consent>("c1"));
-        Assert.IsType<InMemoryEngineStore>(Services(_ => { }).GetRequiredService<IEngineStore>());
+        using var inMemory = Services(_ => { });
+        Assert.IsType<InMemoryEngineStore>(inMemory.GetRequiredService<CoordinationEngine>().Store);
     }
 
     [Fact]
-    public void CheckIn_Refused_ChangesNothingAndFulfilClosesTheCarePlanOccurrenceInTheSameCommit()
+    public void AddMedCoordEngine_RegistersEachServiceOnItsOwn_AllOverOneStore()
+    {
+        using var services = Services(_ => { });
+        var engine = services.GetRequiredService<CoordinationEngine>();
+
+        Assert.Same(engine.CarePlans, services.GetRequiredService<CarePlanService>());
+        Assert.Same(engine.Visits, services.GetRequiredService<VisitService>());
+        Assert.Same(engine.Results, services.GetRequiredService<ResultsService>());
+        Assert.Same(engine.Referrals, services.GetRequiredService<ReferralService>());
+        Assert.Same(engine.Claims, services.GetRequiredService<ClaimService>());
+        Assert.Same(engine.Outbox, services.GetRequiredService<OutboxService>());
+        Assert.Same(engine.Worklist, services.GetRequiredService<WorklistService>());
+        Assert.Same(engine.Records, services.GetRequiredService<RecordsService>());
+    }
+
+    [Fact]
+    public async Task CheckIn_Refused_ChangesNothingAndFulfilClosesTheCarePlanOccurrenceInTheSameCommit()
     {
         using var services = Services(o => { Forms(o); o.DatabasePath = _path; });
         var engine = services.GetRequiredService<CoordinationEngine>();
-        engine.CreateCarePlan("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "new-patient", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
-        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
-        engine.ChangeCarePlan("plan-1", (p, c) => CarePlanLifecycle.RecordBooked(p, "plan-1/consult/1", "scheduler", c), "scheduler");
+        await engine.CarePlans.CreateAsync("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "new-patient", DueBy: new LocalDate(2026, 12, 31))], "coord-1");
+        await engine.CarePlans.ChangeAsync("plan-1", (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+        await engine.CarePlans.ChangeAsync("plan-1", (p, c) => CarePlanLifecycle.RecordBooked(p, "plan-1/consult/1", "scheduler", c), "scheduler");
         engine.Store.Commit([StoreChange.Of("plan-1/consult/1", Visit("plan-1/consult/1", _clock.GetCurrentInstant() + Duration.FromMinutes(5)), 0, "scheduler", "Visit.Booked")]);
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var refused = engine.CheckIn("plan-1/consult/1", "desk-1");
+        var refused = await engine.Visits.CheckInAsync("plan-1/consult/1", "desk-1");
         var unchanged = engine.Store.Find<Visit>("plan-1/consult/1")!;
-        engine.RecordIntake(new IntakeResponse("plan-1/consult/1", "pat-1", _clock.GetCurrentInstant()), "pat-1");
-        engine.RecordConsent(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
-        var admitted = engine.CheckIn("plan-1/consult/1", "desk-1");
-        engine.Fulfil("plan-1/consult/1", "dr-a");
+        await engine.Visits.RecordIntakeAsync(new IntakeResponse("plan-1/consult/1", "pat-1", _clock.GetCurrentInstant()), "pat-1");
+        await engine.Visits.RecordConsentAsync(new Consent("c1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
+        var admitted = await engine.Visits.CheckInAsync("plan-1/consult/1", "desk-1");
+        await engine.Visits.FulfilAsync("plan-1/consult/1", "dr-a");
 
         Assert.Equal(["the intake questionnaire for this visit is not completed", "no 'treatment' consent is on file"], refused.Refusals);
         Assert.Equal((VisitStatus.Booked, 1L), (unchanged.Value.Status, unchanged.Version));
@@ -91,29 +109,29 @@ public sealed class CoordinationEngineTests : IDisposable
     }
 
     [Fact]
-    public void MoveReferral_TwoCoordinatorsOnTwoConnections_OneWinsTheOtherIsToldToRetryAndNothingIsLost()
+    public async Task MoveReferral_TwoCoordinatorsOnTwoConnections_OneWinsTheOtherIsToldToRetryAndNothingIsLost()
     {
         using var first = Services(o => o.DatabasePath = _path);
         using var second = Services(o => o.DatabasePath = _path);
         var a = first.GetRequiredService<CoordinationEngine>();
         var b = second.GetRequiredService<CoordinationEngine>();
-        a.CreateReferral(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Urgent, _clock), "dr-a");
-        a.MoveReferral("ref-1", ReferralStatus.Sent, "dr-a", "sent");
+        await a.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Urgent, _clock), "dr-a");
+        await a.Referrals.MoveAsync("ref-1", ReferralStatus.Sent, "dr-a", "sent");
 
         // Both read version 2; a saves first; b's change, based on version 2, is refused.
         var read = b.Store.Find<Referral>("ref-1")!;
-        a.MoveReferral("ref-1", ReferralStatus.Accepted, "cardio-desk", "accepted");
+        await a.Referrals.MoveAsync("ref-1", ReferralStatus.Accepted, "cardio-desk", "accepted");
         var moved = ReferralLifecycle.Move(read.Value, ReferralStatus.Declined, "other-desk", "full", _clock);
         var error = Assert.Throws<StoreConcurrencyException>(() => b.Store.Commit([StoreChange.Of("ref-1", moved, read.Version, "other-desk", "Referral.Declined")]));
 
         Assert.Equal(3, error.StoredVersion);
         Assert.Equal(ReferralStatus.Accepted, b.Store.Find<Referral>("ref-1")!.Value.Status);
-        Assert.Throws<ReferralTransitionException>(() => b.MoveReferral("ref-1", ReferralStatus.Sent, "other-desk", "again"));
+        await Assert.ThrowsAsync<ReferralTransitionException>(() => b.Referrals.MoveAsync("ref-1", ReferralStatus.Sent, "other-desk", "again"));
         Assert.True(b.Store.VerifyAudit().Intact);
     }
 
     [Fact]
-    public void Book_PlansRemindersInThePatientsZoneThatFallDueAndRecordTheirDelivery()
+    public async Task Book_PlansRemindersInThePatientsZoneThatFallDueAndRecordTheirDelivery()
     {
         using var services = Services(Forms);
         var engine = services.GetRequiredService<CoordinationEngine>();
@@ -124,11 +142,11 @@ public sealed class CoordinationEngineTests : IDisposable
         var assignment = new MedCoord.Scheduling.Results.Assignment("r1", "pat-1", "dr-a", "exam-1", "clinic", start.WithOffset(Offset.Zero), (start + Duration.FromMinutes(30)).WithOffset(Offset.Zero));
         var schedule = new MedCoord.Scheduling.Results.Schedule(MedCoord.Scheduling.Results.ScheduleStatus.Feasible, new(1, 1, 0), [assignment], [], new(0, 1, 0));
 
-        var visits = engine.Book(problem, schedule, "scheduler");
-        var again = engine.Book(problem, schedule, "scheduler");
+        var visits = await engine.Visits.BookAsync(problem, schedule, "scheduler");
+        var again = await engine.Visits.BookAsync(problem, schedule, "scheduler");
         _clock.Reset(start - Duration.FromHours(39));
-        var due = engine.DueMessages();
-        var delivered = engine.RecordDelivery(due[0].Id, MedCoord.Engine.Communications.DeliveryResult.Delivered, "sms-gateway");
+        var due = await engine.Outbox.DueMessagesAsync();
+        var delivered = await engine.Outbox.RecordDeliveryAsync(due[0].Id, MedCoord.Engine.Communications.DeliveryResult.Delivered, "sms-gateway");
 
         Assert.Equal("r1", Assert.Single(visits).Id);
         Assert.Empty(again);
@@ -136,7 +154,7 @@ public sealed class CoordinationEngineTests : IDisposable
         // The 48-hour reminder falls at 00:00 in Tokyo, inside quiet hours: it goes out when they end, 08:00 there.
         Assert.Equal(new LocalDateTime(2026, 12, 9, 8, 0), Assert.Single(due).SendAt.InZone(tokyo).LocalDateTime);
         Assert.Equal(MedCoord.Engine.Communications.DeliveryResult.Delivered, delivered.Delivery);
-        Assert.Empty(engine.DueMessages());
+        Assert.Empty(await engine.Outbox.DueMessagesAsync());
         Assert.Equal("Message.Delivered", engine.Store.AuditTrail()[^1].Action);
     }
 
@@ -146,7 +164,7 @@ public sealed class CoordinationEngineTests : IDisposable
     /// worklist, no visit is checked in without its forms as they stood at check-in, and the audit trail always verifies.
     /// </summary>
     [Property(MaxTest = 60)]
-    public void RandomOperations_KeepTheInvariants(int[] operations)
+    public async Task RandomOperations_KeepTheInvariants(int[] operations)
     {
         using var services = Services(Forms);
         var engine = services.GetRequiredService<CoordinationEngine>();
@@ -156,8 +174,8 @@ public sealed class CoordinationEngineTests : IDisposable
             engine.Store.Commit([StoreChange.Of(v, Visit(v, start + Duration.FromHours(1), v == "v3" ? "follow-up" : "new-patient"), 0, "scheduler", "Visit.Booked")]);
         }
 
-        engine.CreateReferral(ReferralLifecycle.Draft("r1", "pat-1", "dr-a", "cardiology", ReferralPriority.Stat, _clock), "dr-a");
-        engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Preliminary, true), "lab");
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("r1", "pat-1", "dr-a", "cardiology", ReferralPriority.Stat, _clock), "dr-a");
+        await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Preliminary, true), "lab");
         var statuses = Enum.GetValues<ReferralStatus>();
         foreach (var op in operations ?? [])
         {
@@ -169,26 +187,26 @@ public sealed class CoordinationEngineTests : IDisposable
             {
                 switch (n % 9)
                 {
-                    case 0: engine.MoveReferral("r1", statuses[n / 9 % statuses.Length], "c", "r"); break;
+                    case 0: await engine.Referrals.MoveAsync("r1", statuses[n / 9 % statuses.Length], "c", "r"); break;
                     case 1: _clock.Advance(Duration.FromHours(1 + (n % 30))); break;
-                    case 2: engine.RecordConsent(new Consent($"c{n % 2}", "pat-1", "treatment", _clock.GetCurrentInstant(), _clock.GetCurrentInstant() + Duration.FromHours(n % 5), null), "d"); break;
-                    case 3: engine.RecordIntake(new IntakeResponse(visit, "pat-1", _clock.GetCurrentInstant()), "p"); break;
+                    case 2: await engine.Visits.RecordConsentAsync(new Consent($"c{n % 2}", "pat-1", "treatment", _clock.GetCurrentInstant(), _clock.GetCurrentInstant() + Duration.FromHours(n % 5), null), "d"); break;
+                    case 3: await engine.Visits.RecordIntakeAsync(new IntakeResponse(visit, "pat-1", _clock.GetCurrentInstant()), "p"); break;
                     case 4:
-                        var outcome = engine.CheckIn(visit, "d");
+                        var outcome = await engine.Visits.CheckInAsync(visit, "d");
                         Assert.True(!outcome.CheckedIn || visit == "v3" || (formsBefore.Intake && formsBefore.Consent));
                         break;
-                    case 5: engine.Arrive(visit, "d"); break;
-                    case 6: engine.Fulfil(visit, "d"); break;
-                    case 7: engine.MarkNoShows(); break;
+                    case 5: await engine.Visits.ArriveAsync(visit, "d"); break;
+                    case 6: await engine.Visits.FulfilAsync(visit, "d"); break;
+                    case 7: await engine.Visits.MarkNoShowsAsync(); break;
                     default:
                         var open = engine.Store.Find<ResultThread>("res-1")!.Value.Tasks.FirstOrDefault(t => t.IsOpen);
                         if (open is null || n % 2 == 0)
                         {
-                            engine.ReceiveResult(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", n % 3 == 0 ? ResultStatus.Amended : ResultStatus.Final, n % 2 == 0), "lab");
+                            await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-1", "dr-a", "lipids", n % 3 == 0 ? ResultStatus.Amended : ResultStatus.Final, n % 2 == 0), "lab");
                         }
                         else
                         {
-                            engine.CompleteResultTask("res-1", open.Id, "dr-a");
+                            await engine.Results.CompleteTaskAsync("res-1", open.Id, "dr-a");
                         }
 
                         break;
@@ -198,7 +216,7 @@ public sealed class CoordinationEngineTests : IDisposable
             {
             }
 
-            var worklist = engine.Worklist();
+            var worklist = await engine.Worklist.GetAsync();
             var referral = engine.Store.Find<Referral>("r1")!.Value;
             Assert.False(referral.Status == ReferralStatus.Closed && worklist.Referrals.Any(r => r.ReferralId == "r1"));
             Assert.All(worklist.NoShows, v => Assert.Equal(VisitStatus.NoShow, v.Status));
@@ -214,15 +232,15 @@ public sealed class CoordinationEngineTests : IDisposable
     /// follow-up, fulfilled), none stays pending for a visit that will not happen, and the audit trail always verifies.
     /// </summary>
     [Property(MaxTest = 40)]
-    public void RandomCarePlanOperations_LoseNoBookingAndSendNothingForVisitsThatWillNotHappen(int[] operations)
+    public async Task RandomCarePlanOperations_LoseNoBookingAndSendNothingForVisitsThatWillNotHappen(int[] operations)
     {
         using var services = Services(_ => { });
         var engine = services.GetRequiredService<CoordinationEngine>();
-        engine.CreateCarePlan("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2027, 3, 31))], "coord-1");
-        engine.CreateCarePlan("plan-2", "pat-2", [], [new CareActivity("check", ActivityKind.Recurring, "follow-up", Every: Period.FromWeeks(1), ToleranceDays: 3, FirstDue: new LocalDate(2026, 12, 9))], "coord-1");
+        await engine.CarePlans.CreateAsync("plan-1", "pat-1", [], [new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: new LocalDate(2027, 3, 31))], "coord-1");
+        await engine.CarePlans.CreateAsync("plan-2", "pat-2", [], [new CareActivity("check", ActivityKind.Recurring, "follow-up", Every: Period.FromWeeks(1), ToleranceDays: 3, FirstDue: new LocalDate(2026, 12, 9))], "coord-1");
         foreach (var plan in new[] { "plan-1", "plan-2" })
         {
-            engine.ChangeCarePlan(plan, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
+            await engine.CarePlans.ChangeAsync(plan, (p, c) => CarePlanLifecycle.SetStatus(p, CarePlanStatus.Active, "coord-1", c), "coord-1");
         }
 
         foreach (var op in (operations ?? []).Take(30))
@@ -235,29 +253,29 @@ public sealed class CoordinationEngineTests : IDisposable
                 switch (n % 6)
                 {
                     case 0:
-                        var due = engine.DueRequests(new DateInterval(engine.Today, engine.Today.PlusDays(30)));
-                        CoordinationEngineLoopTests.BookDue(engine, _clock.GetCurrentInstant() + Duration.FromHours(1 + (n % 5)));
+                        var due = await engine.CarePlans.DueRequestsAsync(new DateInterval(engine.Today, engine.Today.PlusDays(30)));
+                        await CoordinationEngineLoopTests.BookDue(engine, _clock.GetCurrentInstant() + Duration.FromHours(1 + (n % 5)));
                         var booked = engine.Store.List<Visit>().Select(v => v.Value).Where(v => v.IsOpen || v.Status == VisitStatus.Fulfilled).Select(v => v.BookedRequestId);
                         Assert.All(due, d => Assert.Contains(d.Request.Id, booked)); // no lost re-booking
                         break;
-                    case 1 when visit is not null: engine.Cancel(visit.Id, "desk-1"); break;
+                    case 1 when visit is not null: await engine.Visits.CancelAsync(visit.Id, "desk-1"); break;
                     case 2: _clock.Advance(Duration.FromHours(1 + (n % 7))); break;
-                    case 3: Assert.Empty(engine.MarkNoShows().Failures); break;
+                    case 3: Assert.Empty((await engine.Visits.MarkNoShowsAsync()).Failures); break;
                     case 4 when visit is not null:
                         if (visit.Status == VisitStatus.CheckedIn)
                         {
-                            engine.Fulfil(visit.Id, "dr-a");
+                            await engine.Visits.FulfilAsync(visit.Id, "dr-a");
                         }
                         else
                         {
-                            engine.CheckIn(visit.Id, "desk-1");
+                            await engine.Visits.CheckInAsync(visit.Id, "desk-1");
                         }
 
                         break;
                     case 5:
-                        foreach (var message in engine.DueMessages().Take(2))
+                        foreach (var message in (await engine.Outbox.DueMessagesAsync()).Take(2))
                         {
-                            engine.RecordDelivery(message.Id, n % 4 == 0 ? DeliveryResult.Failed : DeliveryResult.Delivered, "sms-gateway");
+                            await engine.Outbox.RecordDeliveryAsync(message.Id, n % 4 == 0 ? DeliveryResult.Failed : DeliveryResult.Delivered, "sms-gateway");
                         }
 
                         break;
@@ -276,7 +294,7 @@ public sealed class CoordinationEngineTests : IDisposable
 
             var scheduled = engine.Store.List<CarePlan>().SelectMany(p => p.Value.Activities).Where(a => a.Status == ActivityStatus.Scheduled).Select(a => a.BookedRequestId).ToList();
             Assert.All(visits.Values.Where(v => v.IsOpen), v => Assert.Contains(v.BookedRequestId, scheduled));
-            Assert.All(engine.DueMessages(), m => Assert.Equal(m.Purpose == MessagePurpose.Reminder ? VisitStatus.Booked : VisitStatus.Fulfilled, visits[m.VisitId!].Status));
+            Assert.All(await engine.Outbox.DueMessagesAsync(), m => Assert.Equal(m.Purpose == MessagePurpose.Reminder ? VisitStatus.Booked : VisitStatus.Fulfilled, visits[m.VisitId!].Status));
             Assert.DoesNotContain(engine.Store.List<OutboxMessage>(), m => m.Value.IsPending && visits[m.Value.VisitId!].Status is VisitStatus.Cancelled or VisitStatus.NoShow);
             Assert.True(engine.Store.VerifyAudit().Intact);
         }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests;
 
@@ -58,10 +59,17 @@ public sealed class PatientDataTests
     }
 
     [Fact]
-    public void EveryValidator_OnDistinctivePatientValues_NamesFieldsAndIdsOnly()
+    public async Task EveryValidator_OnDistinctivePatientValues_NamesFieldsAndIdsOnly()
     {
         var claim = BadClaim();
         var messages = new List<string>();
+        async Task CatchAsync(Func<Task> action)
+        {
+            var error = await Record.ExceptionAsync(action);
+            Assert.NotNull(error);
+            messages.Add(error.Message);
+        }
+
         void Catch(Action action)
         {
             var error = Record.Exception(action);
@@ -108,11 +116,11 @@ public sealed class PatientDataTests
             messages.AddRange(VisitDesk.CheckIn(visit, new FormRequirements(true, "treatment"), [], [consent], "desk-1", Clock).Refusals);
         }
 
-        var engine = new CoordinationEngine(new InMemoryEngineStore(Clock), Clock, Options.Create(new EngineOptions()));
+        var engine = CoordinationEngine.Over(new InMemoryEngineStore(Clock), Clock, Options.Create(new EngineOptions()));
         engine.Store.Commit([StoreChange.Of(visit.Id, visit, 0, "scheduler", "Visit.Booked")]);
-        Catch(() => engine.CreateClaim("CLM-Q", visit.Id, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines, "biller-1"));
-        engine.CreateReferral(ReferralLifecycle.Draft("ref-q", "pat-q", "dr-a", "cardiology", ReferralPriority.Routine, Clock), "dr-a");
-        Catch(() => engine.MoveReferral("ref-q", ReferralStatus.Closed, "dr-a", "Rosalind is anxious about the Quillfeather family history"));
+        await CatchAsync(() => engine.Claims.CreateAsync("CLM-Q", visit.Id, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines, "biller-1"));
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-q", "pat-q", "dr-a", "cardiology", ReferralPriority.Routine, Clock), "dr-a");
+        await CatchAsync(() => engine.Referrals.MoveAsync("ref-q", ReferralStatus.Closed, "dr-a", "Rosalind is anxious about the Quillfeather family history"));
 
         Assert.True(problems.Count >= 12, string.Join("\n", problems)); // every field with a distinctive value was refused
         Assert.Contains(problems, p => p.StartsWith("patient.address.postalCode:", StringComparison.Ordinal));

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests;
 
@@ -128,43 +129,43 @@ public sealed class WorklistTests
 
     [Theory]
     [MemberData(nameof(VisitRows))]
-    public void Visit_EachStatus_LandsOnItsWorklistAfterItsLimit(VisitStatus status, string expected)
+    public async Task Visit_EachStatus_LandsOnItsWorklistAfterItsLimit(VisitStatus status, string expected)
     {
         var visit = new Visit("visit-1", "pat-1", "follow-up", T0 + Duration.FromHours(1), status,
             status == VisitStatus.Booked ? [] : [new VisitTransition(VisitStatus.Booked, status, "desk-1", T0)]);
-        Check(expected, "visit-1", status == VisitStatus.NoShow, StoreChange.Of(visit.Id, visit, 0, "desk-1", "Visit.Saved"));
+        await Check(expected, "visit-1", status == VisitStatus.NoShow, StoreChange.Of(visit.Id, visit, 0, "desk-1", "Visit.Saved"));
     }
 
     [Theory]
     [MemberData(nameof(ReferralRows))]
-    public void Referral_EachStatus_LandsOnItsWorklistAfterItsLimit(ReferralStatus status, string expected)
+    public async Task Referral_EachStatus_LandsOnItsWorklistAfterItsLimit(ReferralStatus status, string expected)
     {
         var draft = ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Routine, new FakeClock(T0));
         var referral = status == ReferralStatus.Draft ? draft
             : draft with { Status = status, SentAt = T0, History = [new ReferralTransition(ReferralStatus.Sent, status, "desk-1", T0, "moved")] };
-        Check(expected, "ref-1", false, StoreChange.Of(referral.Id, referral, 0, "desk-1", "Referral.Saved"));
+        await Check(expected, "ref-1", false, StoreChange.Of(referral.Id, referral, 0, "desk-1", "Referral.Saved"));
     }
 
     [Theory]
     [MemberData(nameof(PlanRows))]
-    public void CarePlan_EachStatus_LandsOnItsWorklistAfterItsLimit(CarePlanStatus status, string expected)
+    public async Task CarePlan_EachStatus_LandsOnItsWorklistAfterItsLimit(CarePlanStatus status, string expected)
     {
         var plan = Plan(ActivityStatus.NotStarted, far: true);
         plan = plan with { Status = status, History = [.. plan.History, new CarePlanChange(T0, "coord-1", null, $"Plan.{status}")] };
-        Check(expected, "plan-1", false, StoreChange.Of(plan.Id, plan, 0, "coord-1", "Plan.Saved"));
+        await Check(expected, "plan-1", false, StoreChange.Of(plan.Id, plan, 0, "coord-1", "Plan.Saved"));
     }
 
     [Theory]
     [MemberData(nameof(ActivityRows))]
-    public void CareActivity_EachStatus_LandsOnItsWorklistAfterItsLimit(ActivityStatus status, string expected)
+    public async Task CareActivity_EachStatus_LandsOnItsWorklistAfterItsLimit(ActivityStatus status, string expected)
     {
         var plan = Plan(status, far: false);
-        Check(expected, "plan-1/consult", false, StoreChange.Of(plan.Id, plan, 0, "coord-1", "Plan.Saved"));
+        await Check(expected, "plan-1/consult", false, StoreChange.Of(plan.Id, plan, 0, "coord-1", "Plan.Saved"));
     }
 
     [Theory]
     [MemberData(nameof(ClaimRows))]
-    public void Claim_EachStatus_LandsOnItsWorklistAfterItsLimit(ClaimStatus status, string expected)
+    public async Task Claim_EachStatus_LandsOnItsWorklistAfterItsLimit(ClaimStatus status, string expected)
     {
         var sample = Billing.ClaimTests.Sample().Claims[0];
         var claim = sample with
@@ -173,12 +174,12 @@ public sealed class WorklistTests
             CreatedAt = T0,
             History = status == ClaimStatus.Draft ? [] : [new ClaimTransition(ClaimStatus.Draft, status, "biller-1", T0, "moved")],
         };
-        Check(expected, claim.Id, false, StoreChange.Of(claim.Id, claim, 0, "biller-1", "Claim.Saved"));
+        await Check(expected, claim.Id, false, StoreChange.Of(claim.Id, claim, 0, "biller-1", "Claim.Saved"));
     }
 
     [Theory]
     [MemberData(nameof(ResultRows))]
-    public void ResultThread_EachState_LandsOnItsWorklistAfterItsLimit(string state, string expected)
+    public async Task ResultThread_EachState_LandsOnItsWorklistAfterItsLimit(string state, string expected)
     {
         var clock = new FakeClock(T0);
         var thread = ResultThreads.Receive(null, new IncomingResult("res-1", "pat-1", "dr-a", "lipids", ResultStatus.Final, false), clock);
@@ -207,23 +208,23 @@ public sealed class WorklistTests
         }
 
         changes.Add(StoreChange.Of(thread.Id, thread, 0, "lab", "Result.Saved"));
-        Check(expected, "res-1", false, [.. changes]);
+        await Check(expected, "res-1", false, [.. changes]);
     }
 
     /// <summary>
     /// Stores the record at <see cref="T0"/>, then checks the worklist a minute later (nothing late yet, unless
     /// <paramref name="listedAtOnce"/>) and long after every limit (on the expected list, and on no other).
     /// </summary>
-    private static void Check(string expected, string id, bool listedAtOnce, params StoreChange[] changes)
+    private static async Task Check(string expected, string id, bool listedAtOnce, params StoreChange[] changes)
     {
         var clock = new FakeClock(T0);
-        var engine = new CoordinationEngine(new InMemoryEngineStore(clock), clock, Options.Create(new EngineOptions()));
+        var engine = CoordinationEngine.Over(new InMemoryEngineStore(clock), clock, Options.Create(new EngineOptions()));
         engine.Store.Commit(changes);
 
         clock.Advance(Duration.FromMinutes(1));
-        var soon = Where(engine.Worklist(), id);
+        var soon = Where(await engine.Worklist.GetAsync(), id);
         clock.Advance(Later);
-        var later = Where(engine.Worklist(), id);
+        var later = Where(await engine.Worklist.GetAsync(), id);
 
         Assert.Equal(listedAtOnce ? new List<string> { expected } : [], soon);
         Assert.Equal(expected.StartsWith("none", StringComparison.Ordinal) ? [] : new List<string> { expected }, later);

@@ -11,7 +11,7 @@ namespace MedCoord.Engine.Audit;
 /// With an audit key every new entry's hash is an HMAC-SHA256 under it; a chain once keyed is only ever appended to
 /// with the same key. Thread safe.
 /// </summary>
-public sealed class SqliteAuditLog
+internal sealed class SqliteAuditLog
 {
     private readonly SqliteDatabase _database;
     private readonly IClock _clock;

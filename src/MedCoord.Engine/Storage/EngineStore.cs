@@ -26,7 +26,7 @@ public sealed record Stored<T>(T Value, long Version)
 /// <param name="ExpectedVersion">The version it was read at; 0 for a new record.</param>
 /// <param name="Actor">Who made the change: an opaque id.</param>
 /// <param name="Actions">What happened, as codes (no free text); at least one.</param>
-public sealed record StoreChange(string Kind, string Id, object Value, long ExpectedVersion, string Actor, IReadOnlyList<string> Actions)
+internal sealed record StoreChange(string Kind, string Id, object Value, long ExpectedVersion, string Actor, IReadOnlyList<string> Actions)
 {
     /// <summary>A change of a record of a known kind.</summary>
     /// <typeparam name="T">The record's type.</typeparam>
@@ -47,7 +47,7 @@ public sealed record StoreChange(string Kind, string Id, object Value, long Expe
 /// <param name="Kind">The kind of record (see <see cref="StoreKinds"/>).</param>
 /// <param name="Id">Its opaque id.</param>
 /// <param name="Version">The version it was read at; 0 when it was not there.</param>
-public sealed record StoreRead(string Kind, string Id, long Version)
+internal sealed record StoreRead(string Kind, string Id, long Version)
 {
     /// <summary>A record read at its stored version.</summary>
     /// <typeparam name="T">The record's type.</typeparam>
@@ -88,64 +88,50 @@ public sealed class StoreConcurrencyException : InvalidOperationException
 /// <summary>
 /// Where the engine keeps its records. A commit saves every change and its audit entries, or nothing: each record only if
 /// nobody saved it since it was read (optimistic concurrency). Implementations: <see cref="SqliteEngineStore"/> (the
-/// default) and <see cref="InMemoryEngineStore"/>, held to the same contract.
+/// default) and <see cref="InMemoryEngineStore"/>, held to the same contract. Only the engine's services write.
 /// </summary>
-public interface IEngineStore
+internal interface IEngineStore
 {
     /// <summary>The record of a kind with an id, or null.</summary>
-    /// <typeparam name="T">The record's type.</typeparam>
-    /// <param name="id">The id.</param>
-    /// <returns>The record and its version.</returns>
-    Stored<T>? Find<T>(string id)
+    Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
         where T : class;
 
-    /// <summary>Every record of a kind, by id.</summary>
-    /// <typeparam name="T">The record's type.</typeparam>
-    /// <returns>The records and their versions.</returns>
-    IReadOnlyList<Stored<T>> List<T>()
+    /// <summary>
+    /// The records of a kind that a query may select, by id. Every record the query selects is returned; a record whose
+    /// index is not written yet (a database from before the index) is returned as well, so callers still filter by the
+    /// record itself — the query narrows the read, it never decides.
+    /// </summary>
+    Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
         where T : class;
-
-    /// <summary>Saves every change and appends its audit entries, all in one transaction, or nothing.</summary>
-    /// <param name="changes">The changes.</param>
-    /// <exception cref="StoreConcurrencyException">A record was saved by someone else since it was read (or exists when it was new).</exception>
-    /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
-    void Commit(IReadOnlyList<StoreChange> changes);
 
     /// <summary>
     /// Saves every change and appends its audit entries, all in one transaction, or nothing — and only if every record
     /// in <paramref name="reads"/> is still at the version it was read at (the records the decision was based on).
     /// </summary>
-    /// <param name="changes">The changes.</param>
-    /// <param name="reads">Records read but not changed; their versions are checked in the same transaction.</param>
     /// <exception cref="StoreConcurrencyException">A changed or read record was saved by someone else since it was read.</exception>
     /// <exception cref="ArgumentException">A change names no action, an unknown kind, or a record of another type.</exception>
-    void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads);
+    Task CommitAsync(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records that someone read records: one audit entry for the whole operation (actor <paramref name="actor"/>,
     /// action <c>Read.</c><paramref name="operation"/>, entity type <c>read</c>, the patient or <c>*</c> for several)
     /// committing to the ids read, so that who looked at a patient has an answer.
     /// </summary>
-    /// <param name="actor">Who read: an opaque id.</param>
-    /// <param name="operation">What was read, as a code (for example <c>Worklist</c>).</param>
-    /// <param name="records">The records returned (an empty read is recorded too).</param>
     /// <exception cref="ArgumentException">The actor or the operation is blank.</exception>
-    void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records);
+    Task RecordAccessAsync(string actor, string operation, IReadOnlyList<AccessedRecord> records, CancellationToken cancellationToken);
 
     /// <summary>The audit trail, oldest first.</summary>
-    /// <returns>The entries.</returns>
-    IReadOnlyList<AuditEntry> AuditTrail();
+    Task<IReadOnlyList<AuditEntry>> AuditTrailAsync(CancellationToken cancellationToken);
 
-    /// <summary>Checks the audit trail's hash chain, and every record against the entry that last wrote it.</summary>
-    /// <returns>Whether it is intact, and the first bad entry or record when it is not.</returns>
-    AuditVerification VerifyAudit();
+    /// <summary>Checks the audit trail's hash chain, every record against the entry that last wrote it, and every record's index against the record.</summary>
+    Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A record a read handed out, and whose it is: what the read's audit entry names.</summary>
 /// <param name="Kind">The kind of record (see <see cref="StoreKinds"/>).</param>
 /// <param name="Id">Its opaque id.</param>
 /// <param name="PatientId">The patient it is about.</param>
-public sealed record AccessedRecord(string Kind, string Id, string PatientId)
+internal sealed record AccessedRecord(string Kind, string Id, string PatientId)
 {
     /// <summary>A record of a known type.</summary>
     /// <typeparam name="T">The record's type.</typeparam>
@@ -182,7 +168,7 @@ public sealed record AccessedRecord(string Kind, string Id, string PatientId)
 }
 
 /// <summary>The kinds of record the engine stores, and how they are written (JSON, NodaTime values as ISO text).</summary>
-public static class StoreKinds
+internal static class StoreKinds
 {
     private static readonly Dictionary<Type, string> Kinds = new()
     {

@@ -6,13 +6,13 @@ namespace MedCoord.Engine.Storage;
 /// <summary>
 /// The engine's records in memory, for tests and trials: the same contract as <see cref="SqliteEngineStore"/> (records
 /// kept as the same JSON, so nothing is shared with callers; versions; all-or-nothing commits; a hash-chained audit
-/// trail whose entries commit to the records they wrote, unkeyed). Thread safe. Nothing survives the process.
+/// trail whose entries commit to the records they wrote, unkeyed; the same index). Thread safe. Nothing survives the process.
 /// </summary>
-public sealed class InMemoryEngineStore : IEngineStore
+internal sealed class InMemoryEngineStore : IEngineStore
 {
     private readonly object _gate = new();
     private readonly IClock _clock;
-    private readonly Dictionary<(string Kind, string Id), RecordRow> _records = [];
+    private readonly Dictionary<(string Kind, string Id), (RecordRow Row, RecordIndex Index)> _records = [];
     private readonly List<AuditEntry> _audit = [];
 
     /// <summary>Creates an empty store.</summary>
@@ -24,42 +24,44 @@ public sealed class InMemoryEngineStore : IEngineStore
     }
 
     /// <inheritdoc />
-    public Stored<T>? Find<T>(string id)
+    public Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return _records.TryGetValue((StoreKinds.Of(typeof(T)), id), out var r) ? new Stored<T>(StoreKinds.Deserialize<T>(r.Body), r.Version) : null;
+            return Task.FromResult(_records.TryGetValue((StoreKinds.Of(typeof(T)), id), out var r) ? new Stored<T>(StoreKinds.Deserialize<T>(r.Row.Body), r.Row.Version) : null);
         }
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Stored<T>> List<T>()
+    public Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
         var kind = StoreKinds.Of(typeof(T));
         lock (_gate)
         {
-            return [.. _records.Where(r => r.Key.Kind == kind).OrderBy(r => r.Key.Id, StringComparer.Ordinal)
-                .Select(r => new Stored<T>(StoreKinds.Deserialize<T>(r.Value.Body), r.Value.Version))];
+            IReadOnlyList<Stored<T>> found = [.. _records.Where(r => r.Key.Kind == kind && r.Value.Index.Matches(query)).OrderBy(r => r.Key.Id, StringComparer.Ordinal)
+                .Select(r => new Stored<T>(StoreKinds.Deserialize<T>(r.Value.Row.Body), r.Value.Row.Version))];
+            return Task.FromResult(found);
         }
     }
 
     /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes) => Commit(changes, []);
-
-    /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads)
+    public Task CommitAsync(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(reads);
         var bodies = changes.Select(StoreKinds.Serialize).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             foreach (var read in reads)
             {
-                var stored = _records.TryGetValue((read.Kind, read.Id), out var r) ? r.Version : 0;
+                var stored = _records.TryGetValue((read.Kind, read.Id), out var r) ? r.Row.Version : 0;
                 if (stored != read.Version)
                 {
                     throw new StoreConcurrencyException(read.Kind, read.Id, read.Version, stored);
@@ -70,7 +72,7 @@ public sealed class InMemoryEngineStore : IEngineStore
             foreach (var change in changes)
             {
                 var key = (change.Kind, change.Id);
-                var stored = versions.TryGetValue(key, out var pending) ? pending : _records.TryGetValue(key, out var r) ? r.Version : 0;
+                var stored = versions.TryGetValue(key, out var pending) ? pending : _records.TryGetValue(key, out var r) ? r.Row.Version : 0;
                 if (stored != change.ExpectedVersion)
                 {
                     throw new StoreConcurrencyException(change.Kind, change.Id, change.ExpectedVersion, stored);
@@ -83,40 +85,47 @@ public sealed class InMemoryEngineStore : IEngineStore
             {
                 var change = changes[i];
                 var row = RecordProtection.Clear.Seal(change.Kind, change.Id, change.ExpectedVersion + 1, bodies[i]);
-                _records[(change.Kind, change.Id)] = row;
+                _records[(change.Kind, change.Id)] = (row, RecordIndex.Of(change.Value));
                 foreach (var action in change.Actions)
                 {
                     Append(change.Actor, change.Kind, change.Id, action, row.Commitment);
                 }
             }
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records)
+    public Task RecordAccessAsync(string actor, string operation, IReadOnlyList<AccessedRecord> records, CancellationToken cancellationToken)
     {
         var (subject, content) = AccessedRecord.Describe(actor, operation, records);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             Append(actor, AuditEntry.ReadEntityType, subject, $"Read.{operation}", content);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<AuditEntry> AuditTrail()
+    public Task<IReadOnlyList<AuditEntry>> AuditTrailAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return [.. _audit];
+            return Task.FromResult<IReadOnlyList<AuditEntry>>([.. _audit]);
         }
     }
 
     /// <inheritdoc />
-    public AuditVerification VerifyAudit()
+    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return AuditChain.Verify(_audit, null, null, [.. _records.Values]);
+            return Task.FromResult(AuditChain.Verify(_audit, null, null, [.. _records.Values.Select(r => r.Row)]));
         }
     }
 

@@ -60,6 +60,9 @@ internal sealed class RecordProtection
         return new RecordRow(kind, id, version, _current.Id, Convert.ToBase64String(sealedBytes));
     }
 
+    /// <summary>Whether the row is in clear or encrypted with a key of the ring (it may still fail to open if it was altered).</summary>
+    public bool CanOpen(RecordRow row) => row.KeyId is null || _ring.ContainsKey(row.KeyId);
+
     /// <summary>The JSON of a stored row.</summary>
     /// <exception cref="EngineKeyException">The row is encrypted with a key not in the ring, or does not open with it.</exception>
     public string Open(RecordRow row)

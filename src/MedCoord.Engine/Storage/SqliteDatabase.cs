@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using NodaTime;
 
 namespace MedCoord.Engine.Storage;
 
@@ -6,13 +7,15 @@ namespace MedCoord.Engine.Storage;
 /// The engine's embedded SQLite database: opening one creates its schema or migrates it to the current version, each
 /// migration in its own transaction. Thread safe: every operation opens its own connection.
 /// </summary>
-public sealed class SqliteDatabase
+internal sealed class SqliteDatabase
 {
     /// <summary>
     /// Schema migrations in order; the database records how many it has applied. Migration 2's referral tables are no
     /// longer written (referrals are records of the engine store since migration 3); they stay so that every database's
     /// version history means the same. Migration 4 only adds columns: rows written before keep their bytes (their
-    /// entries are of format 1 and verify as they are; their records are JSON in clear).
+    /// entries are of format 1 and verify as they are; their records are JSON in clear). Migration 5 adds the records'
+    /// index (<see cref="RecordIndex"/>); rows written before it are marked unindexed until the store opens them
+    /// (<see cref="SqliteEngineStore"/> indexes them when it starts).
     /// </summary>
     private static readonly string[] Migrations =
     [
@@ -65,6 +68,17 @@ public sealed class SqliteDatabase
         ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE audit_log ADD COLUMN content TEXT;
         ALTER TABLE audit_log ADD COLUMN key_id TEXT;
+        """,
+        """
+        ALTER TABLE records ADD COLUMN indexed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE records ADD COLUMN patient_id TEXT;
+        ALTER TABLE records ADD COLUMN open INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE records ADD COLUMN due_at INTEGER;
+        ALTER TABLE records ADD COLUMN ref TEXT;
+        CREATE INDEX records_open ON records (kind, open, due_at) WHERE indexed = 1;
+        CREATE INDEX records_patient ON records (kind, patient_id) WHERE indexed = 1;
+        CREATE INDEX records_ref ON records (kind, ref) WHERE indexed = 1;
+        CREATE INDEX records_unindexed ON records (kind) WHERE indexed = 0;
         """,
     ];
 
@@ -175,6 +189,109 @@ public sealed class SqliteDatabase
             read.Parameters.AddWithValue("$id", id);
         }
 
+        return Rows(read);
+    }
+
+    /// <summary>
+    /// The rows of one kind a query selects by their index, and every row of that kind not indexed yet, by id.
+    /// </summary>
+    internal async Task<List<RecordRow>> ReadRowsAsync(SqliteConnection connection, string kind, RecordQuery query, CancellationToken cancellationToken)
+    {
+        if (SchemaVersion < 5)
+        {
+            return ReadRows(connection, null, kind);
+        }
+
+        using var read = connection.CreateCommand();
+        var conditions = new List<string> { "kind = $kind", "indexed = 1" };
+        read.Parameters.AddWithValue("$kind", kind);
+        if (query.PatientId is { } patient)
+        {
+            conditions.Add("patient_id = $patient");
+            read.Parameters.AddWithValue("$patient", patient);
+        }
+
+        if (query.OpenOnly)
+        {
+            conditions.Add("open = 1");
+        }
+
+        if (query.DueBy is { } due)
+        {
+            conditions.Add("due_at IS NOT NULL AND due_at <= $due");
+            read.Parameters.AddWithValue("$due", due.ToUnixTimeTicks());
+        }
+
+        if (query.Ref is { } reference)
+        {
+            conditions.Add("ref = $ref");
+            read.Parameters.AddWithValue("$ref", reference);
+        }
+
+        read.CommandText = $"""
+            SELECT kind, id, version, key_id, body FROM records WHERE {string.Join(" AND ", conditions)}
+            UNION ALL SELECT kind, id, version, key_id, body FROM records WHERE kind = $kind AND indexed = 0
+            ORDER BY id
+            """;
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<RecordRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new RecordRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Writes a record's index next to it.</summary>
+    internal static void WriteIndex(SqliteConnection connection, SqliteTransaction? transaction, string kind, string id, RecordIndex index)
+    {
+        using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = "UPDATE records SET indexed = 1, patient_id = $patient, open = $open, due_at = $due, ref = $ref WHERE kind = $kind AND id = $id";
+        write.Parameters.AddWithValue("$kind", kind);
+        write.Parameters.AddWithValue("$id", id);
+        write.Parameters.AddWithValue("$patient", index.PatientId);
+        write.Parameters.AddWithValue("$open", index.Open ? 1 : 0);
+        write.Parameters.AddWithValue("$due", index.Due is { } due ? due.ToUnixTimeTicks() : DBNull.Value);
+        write.Parameters.AddWithValue("$ref", (object?)index.Ref ?? DBNull.Value);
+        write.ExecuteNonQuery();
+    }
+
+    /// <summary>The index columns of every indexed row (null for a row not indexed yet), by kind and id.</summary>
+    internal Dictionary<(string Kind, string Id), RecordIndex?> ReadIndexes(SqliteConnection connection)
+    {
+        var indexes = new Dictionary<(string, string), RecordIndex?>();
+        if (SchemaVersion < 5)
+        {
+            return indexes;
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT kind, id, indexed, patient_id, open, due_at, ref FROM records";
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            indexes[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2) == 0 ? null : new RecordIndex(
+                reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
+                reader.GetInt64(4) == 1,
+                reader.IsDBNull(5) ? null : Instant.FromUnixTimeTicks(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+
+        return indexes;
+    }
+
+    /// <summary>The ids of the rows not indexed yet, by kind.</summary>
+    internal List<RecordRow> UnindexedRows(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT kind, id, version, key_id, body FROM records WHERE indexed = 0 ORDER BY kind, id";
+        return Rows(read);
+    }
+
+    private static List<RecordRow> Rows(SqliteCommand read)
+    {
         using var reader = read.ExecuteReader();
         var rows = new List<RecordRow>();
         while (reader.Read())

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MedCoord.Engine.Audit;
 using Microsoft.Data.Sqlite;
 
@@ -5,18 +6,19 @@ namespace MedCoord.Engine.Storage;
 
 /// <summary>
 /// The engine's records in its SQLite database (table <c>records</c>, audit in <c>audit_log</c>). A commit takes the
-/// write lock, checks every version, writes every record and its audit entries (each committing to the row it wrote),
-/// and commits once. With a data key, record bodies are encrypted at rest (AES-256-GCM, the key's id stored in
-/// <c>records.key_id</c>); without one they are JSON in clear. Thread safe; two processes on one file are safe too
-/// (SQLite's locking, with a busy timeout).
+/// write lock, checks every version, writes every record, its index and its audit entries (each committing to the row
+/// it wrote), and commits once. With a data key, record bodies are encrypted at rest (AES-256-GCM, the key's id stored
+/// in <c>records.key_id</c>); without one they are JSON in clear. The index (<see cref="RecordIndex"/>) is kept in
+/// clear columns, ids and times only. Thread safe; two processes on one file are safe too (SQLite's locking, with a busy
+/// timeout).
 /// </summary>
-public sealed class SqliteEngineStore : IEngineStore
+internal sealed class SqliteEngineStore : IEngineStore
 {
     private readonly SqliteDatabase _database;
     private readonly SqliteAuditLog _audit;
     private readonly RecordProtection _protection;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store, and indexes the records written before the index existed that its keys open.</summary>
     /// <param name="database">The database.</param>
     /// <param name="audit">The audit trail changes are recorded in.</param>
     /// <param name="dataKey">The key new record versions are encrypted with; null stores them in clear.</param>
@@ -26,30 +28,42 @@ public sealed class SqliteEngineStore : IEngineStore
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(audit);
         (_database, _audit, _protection) = (database, audit, new RecordProtection(dataKey, previousDataKeys));
+        if (!database.IsReadOnly)
+        {
+            IndexUnindexed();
+        }
     }
 
     /// <inheritdoc />
-    public Stored<T>? Find<T>(string id)
+    public async Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return Read<T>(id).SingleOrDefault();
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = _database.Connect();
+        return _database.ReadRows(connection, null, StoreKinds.Of(typeof(T)), id).Select(Open<T>).SingleOrDefault();
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<Stored<T>> List<T>()
-        where T : class => Read<T>(null);
+    public async Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = _database.Connect();
+        var rows = await _database.ReadRowsAsync(connection, StoreKinds.Of(typeof(T)), query, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(Open<T>)];
+    }
 
     /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes) => Commit(changes, []);
-
-    /// <inheritdoc />
-    public void Commit(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads)
+    public async Task CommitAsync(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(reads);
         var bodies = changes.Select(StoreKinds.Serialize).ToList();
-        using var connection = _database.Connect();
+        var indexes = changes.Select(c => RecordIndex.Of(c.Value)).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = _database.Connect();
         using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var read in reads)
         {
@@ -82,39 +96,41 @@ public sealed class SqliteEngineStore : IEngineStore
             write.Parameters.AddWithValue("$keyId", (object?)row.KeyId ?? DBNull.Value);
             write.Parameters.AddWithValue("$body", row.Body);
             write.ExecuteNonQuery();
+            SqliteDatabase.WriteIndex(connection, transaction, change.Kind, change.Id, indexes[i]);
             foreach (var action in change.Actions)
             {
                 _audit.Append(connection, transaction, change.Actor, change.Kind, change.Id, action, row.Commitment);
             }
         }
 
+        // Past this point the commit is not cancelled: it is one statement away from done.
         transaction.Commit();
     }
 
     /// <inheritdoc />
-    public void RecordAccess(string actor, string operation, IReadOnlyList<AccessedRecord> records)
+    public async Task RecordAccessAsync(string actor, string operation, IReadOnlyList<AccessedRecord> records, CancellationToken cancellationToken)
     {
         var (subject, content) = AccessedRecord.Describe(actor, operation, records);
-        using var connection = _database.Connect();
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = _database.Connect();
         using var transaction = connection.BeginTransaction(deferred: false);
         _audit.Append(connection, transaction, actor, AuditEntry.ReadEntityType, subject, $"Read.{operation}", content);
         transaction.Commit();
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<AuditEntry> AuditTrail() => _audit.Read();
+    public Task<IReadOnlyList<AuditEntry>> AuditTrailAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_audit.Read());
+    }
 
     /// <inheritdoc />
-    public AuditVerification VerifyAudit() => _audit.Verify();
-
-    private static long StoredVersion(SqliteConnection connection, SqliteTransaction transaction, string kind, string id)
+    public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
     {
-        using var version = connection.CreateCommand();
-        version.Transaction = transaction;
-        version.CommandText = "SELECT version FROM records WHERE kind = $kind AND id = $id";
-        version.Parameters.AddWithValue("$kind", kind);
-        version.Parameters.AddWithValue("$id", id);
-        return version.ExecuteScalar() is long v ? v : 0;
+        cancellationToken.ThrowIfCancellationRequested();
+        var verification = _audit.Verify();
+        return Task.FromResult(verification.Intact ? CheckIndexes(verification) : verification);
     }
 
     /// <summary>Opens every record with the store's data keys, changing nothing: shows that the keys given open the database.</summary>
@@ -132,10 +148,72 @@ public sealed class SqliteEngineStore : IEngineStore
         return rows.Count(r => r.KeyId is not null);
     }
 
-    private List<Stored<T>> Read<T>(string? id)
-        where T : class
+    /// <summary>
+    /// Every record's index against the record itself: an index changed outside the engine could hide a record from the
+    /// worklist or the due messages, so it breaks the verification like a changed record does. Records the store's keys
+    /// do not open are left to the key check.
+    /// </summary>
+    private AuditVerification CheckIndexes(AuditVerification verification)
     {
         using var connection = _database.Connect();
-        return [.. _database.ReadRows(connection, null, StoreKinds.Of(typeof(T)), id).Select(row => new Stored<T>(StoreKinds.Deserialize<T>(_protection.Open(row)), row.Version))];
+        var indexes = _database.ReadIndexes(connection);
+        foreach (var row in _database.ReadRows(connection, null))
+        {
+            if (!indexes.TryGetValue((row.Kind, row.Id), out var stored) || stored is null || !_protection.CanOpen(row))
+            {
+                continue;
+            }
+
+            if (IndexOf(row) is { } actual && actual != stored)
+            {
+                return verification with { Intact = false, Problem = $"the index of {row.Kind} '{row.Id}' does not match the record (changed outside the engine)" };
+            }
+        }
+
+        return verification;
+    }
+
+    /// <summary>Writes the index of every row written before the index existed (each in its own small transaction).</summary>
+    private void IndexUnindexed()
+    {
+        using var connection = _database.Connect();
+        foreach (var row in _database.UnindexedRows(connection))
+        {
+            if (!_protection.CanOpen(row))
+            {
+                continue;
+            }
+
+            if (IndexOf(row) is { } index)
+            {
+                SqliteDatabase.WriteIndex(connection, null, row.Kind, row.Id, index);
+            }
+        }
+    }
+
+    /// <summary>The index of a stored row; null when the row does not open or parse (an altered row, which the chain check reports).</summary>
+    private RecordIndex? IndexOf(RecordRow row)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(_protection.Open(row), StoreKinds.TypeOf(row.Kind), StoreKinds.Json) is { } record ? RecordIndex.Of(record) : null;
+        }
+        catch (Exception e) when (e is EngineKeyException or JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private Stored<T> Open<T>(RecordRow row)
+        where T : class => new(StoreKinds.Deserialize<T>(_protection.Open(row)), row.Version);
+
+    private static long StoredVersion(SqliteConnection connection, SqliteTransaction transaction, string kind, string id)
+    {
+        using var version = connection.CreateCommand();
+        version.Transaction = transaction;
+        version.CommandText = "SELECT version FROM records WHERE kind = $kind AND id = $id";
+        version.Parameters.AddWithValue("$kind", kind);
+        version.Parameters.AddWithValue("$id", id);
+        return version.ExecuteScalar() is long v ? v : 0;
     }
 }

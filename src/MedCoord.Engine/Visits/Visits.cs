@@ -137,7 +137,7 @@ public sealed class VisitOptions
     }
 }
 
-/// <summary>One visit <see cref="CoordinationEngine.MarkNoShows"/> could not mark, and why (ids only).</summary>
+/// <summary>One visit <see cref="VisitService.MarkNoShowsAsync"/> could not mark, and why (ids only).</summary>
 /// <param name="VisitId">The visit.</param>
 /// <param name="Reason">Why: the refusal or conflict, naming records by id.</param>
 public sealed record NoShowFailure(string VisitId, string Reason);

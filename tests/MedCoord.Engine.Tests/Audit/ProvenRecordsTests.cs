@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests.Audit;
 
@@ -243,34 +244,34 @@ public sealed class ProvenRecordsTests : IDisposable
     }
 
     [Fact]
-    public void Reads_ThroughTheEngine_AreRecordedOneEntryPerOperation()
+    public async Task Reads_ThroughTheEngine_AreRecordedOneEntryPerOperation()
     {
         var path = NewPath();
-        var engine = new CoordinationEngine(Store(path), _clock, Options.Create(new EngineOptions()));
-        engine.RecordConsent(new Consent("consent-1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
-        engine.ReceiveResult(new IncomingResult("res-1", "pat-2", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
-        engine.CreateReferral(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Routine, _clock), "dr-a");
+        var engine = CoordinationEngine.Over(Store(path), _clock, Options.Create(new EngineOptions()));
+        await engine.Visits.RecordConsentAsync(new Consent("consent-1", "pat-1", "treatment", _clock.GetCurrentInstant(), null, null), "desk-1");
+        await engine.Results.ReceiveAsync(new IncomingResult("res-1", "pat-2", "dr-a", "lipids", ResultStatus.Final, Abnormal: false), "lab");
+        await engine.Referrals.CreateAsync(ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Routine, _clock), "dr-a");
         var before = engine.Store.AuditTrail().Count;
 
-        var chart = engine.PatientRecords("pat-1", "nurse-7");
-        engine.Read<ResultThread>("res-1", "dr-b");
-        engine.Worklist("coord-1");
+        var chart = await engine.Records.PatientRecordsAsync("pat-1", "nurse-7");
+        await engine.Records.ReadAsync<ResultThread>("res-1", "dr-b");
+        await engine.Worklist.GetAsync("coord-1");
 
         var reads = engine.Store.AuditTrail().Skip(before).ToList();
         Assert.Equal([("nurse-7", "pat-1", "Read.PatientRecords"), ("dr-b", "pat-2", "Read.Record.result"), ("coord-1", "-", "Read.Worklist")],
             reads.Select(e => (e.Actor, e.EntityId, e.Action)));
         Assert.Equal("""{"patients":["pat-1"],"records":["consent:consent-1","referral:ref-1"]}""", reads[0].Content);
         Assert.Equal((1, 1), (chart.Consents.Count, chart.Referrals.Count));
-        Assert.Equal(["nurse-7"], engine.ReadsOf("pat-1").Select(e => e.Actor));
+        Assert.Equal(["nurse-7"], (await engine.Records.ReadsOfAsync("pat-1")).Select(e => e.Actor));
         Assert.True(engine.Store.VerifyAudit().Intact);
     }
 
     /// <summary>Random operations through the engine: the chain always verifies; then any byte changed in any row of <c>records</c> or <c>audit_log</c> is caught.</summary>
     [Property(MaxTest = 12)]
-    public void Verify_RandomOperationsThenAnyChangedByte_IsCaught(NonEmptyArray<byte> operations, PositiveInt row, PositiveInt column, PositiveInt position, bool inRecords)
+    public async Task Verify_RandomOperationsThenAnyChangedByte_IsCaught(NonEmptyArray<byte> operations, PositiveInt row, PositiveInt column, PositiveInt position, bool inRecords)
     {
         var path = NewPath();
-        var engine = new CoordinationEngine(Store(path), _clock, Options.Create(new EngineOptions()));
+        var engine = CoordinationEngine.Over(Store(path), _clock, Options.Create(new EngineOptions()));
         var n = 0;
         foreach (var op in operations.Get.Take(8))
         {
@@ -278,20 +279,20 @@ public sealed class ProvenRecordsTests : IDisposable
             switch (op % 5)
             {
                 case 0:
-                    engine.RecordConsent(new Consent($"consent-{op % 3}", $"pat-{op % 2}", "treatment", _clock.GetCurrentInstant(), null, op % 2 == 0 ? null : _clock.GetCurrentInstant()), "desk-1");
+                    await engine.Visits.RecordConsentAsync(new Consent($"consent-{op % 3}", $"pat-{op % 2}", "treatment", _clock.GetCurrentInstant(), null, op % 2 == 0 ? null : _clock.GetCurrentInstant()), "desk-1");
                     break;
                 case 1:
-                    engine.ReceiveResult(new IncomingResult($"res-{n}", $"pat-{op % 2}", "dr-a", "lipids", ResultStatus.Final, op % 2 == 0), "lab");
+                    await engine.Results.ReceiveAsync(new IncomingResult($"res-{n}", $"pat-{op % 2}", "dr-a", "lipids", ResultStatus.Final, op % 2 == 0), "lab");
                     break;
                 case 2:
-                    engine.CreateReferral(ReferralLifecycle.Draft($"ref-{n}", $"pat-{op % 2}", "dr-a", "cardiology", ReferralPriority.Routine, _clock), "dr-a");
-                    engine.MoveReferral($"ref-{n}", ReferralStatus.Sent, "dr-a", "sent");
+                    await engine.Referrals.CreateAsync(ReferralLifecycle.Draft($"ref-{n}", $"pat-{op % 2}", "dr-a", "cardiology", ReferralPriority.Routine, _clock), "dr-a");
+                    await engine.Referrals.MoveAsync($"ref-{n}", ReferralStatus.Sent, "dr-a", "sent");
                     break;
                 case 3:
-                    engine.PatientRecords($"pat-{op % 2}", "nurse-1");
+                    await engine.Records.PatientRecordsAsync($"pat-{op % 2}", "nurse-1");
                     break;
                 default:
-                    engine.Worklist("coord-1");
+                    await engine.Worklist.GetAsync("coord-1");
                     break;
             }
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests.Audit;
 
@@ -27,7 +28,7 @@ public sealed class RecordedReadsTests
     /// </summary>
     public RecordedReadsTests()
     {
-        _engine = new CoordinationEngine(new InMemoryEngineStore(_clock), _clock, Options.Create(new EngineOptions()));
+        _engine = CoordinationEngine.Over(new InMemoryEngineStore(_clock), _clock, Options.Create(new EngineOptions()));
         var consult = new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: T0.InUtc().Date.PlusDays(30));
         var plan1 = CarePlanLifecycle.SetStatus(CarePlanLifecycle.Create("plan-1", "pat-1", [], [consult], "coord-1", _clock), CarePlanStatus.Active, "coord-1", _clock);
         var plan2 = CarePlanLifecycle.Create("plan-2", "pat-3", [], [consult with { DueBy = T0.InUtc().Date.PlusDays(1100) }], "coord-1", _clock);
@@ -55,24 +56,24 @@ public sealed class RecordedReadsTests
     private static string Content(string patients, string records) => $$"""{"patients":[{{patients}}],"records":[{{records}}]}""";
 
     [Fact]
-    public void Read_OneRecordOfEachKind_NamesItsPatient()
+    public async Task Read_OneRecordOfEachKind_NamesItsPatient()
     {
         var seen = new List<(string, string, string, string?)>();
-        void Check<T>(string id)
+        async Task Check<T>(string id)
             where T : class
         {
-            Assert.NotNull(_engine.Read<T>(id, "dr-1"));
+            Assert.NotNull(await _engine.Records.ReadAsync<T>(id, "dr-1"));
             seen.Add(LastEntry());
         }
 
-        Check<CarePlan>("plan-1");
-        Check<Visit>("visit-1");
-        Check<Consent>("consent-1");
-        Check<IntakeResponse>("visit-1");
-        Check<ResultThread>("res-1");
-        Check<Referral>("ref-1");
-        Check<OutboxMessage>("msg-1");
-        Check<Claim>("CLM-2026-0001");
+        await Check<CarePlan>("plan-1");
+        await Check<Visit>("visit-1");
+        await Check<Consent>("consent-1");
+        await Check<IntakeResponse>("visit-1");
+        await Check<ResultThread>("res-1");
+        await Check<Referral>("ref-1");
+        await Check<OutboxMessage>("msg-1");
+        await Check<Claim>("CLM-2026-0001");
 
         Assert.Equal(
             [
@@ -89,16 +90,16 @@ public sealed class RecordedReadsTests
     }
 
     [Fact]
-    public void Read_ARecordThatIsNotThere_IsRecordedAsAReadOfNothing()
+    public async Task Read_ARecordThatIsNotThere_IsRecordedAsAReadOfNothing()
     {
         var before = _engine.Store.AuditTrail().Count;
 
-        Assert.Null(_engine.Read<Consent>("consent-9", "dr-1"));
+        Assert.Null(await _engine.Records.ReadAsync<Consent>("consent-9", "dr-1"));
 
         Assert.Equal(("dr-1", "-", "Read.Record.consent", Content(string.Empty, string.Empty)), LastEntry());
         Assert.Equal(before + 1, _engine.Store.AuditTrail().Count);
-        Assert.Throws<ArgumentException>(() => _engine.Read<Consent>(" ", "dr-1"));
-        Assert.Throws<ArgumentException>(() => _engine.Read<Consent>("consent-1", " "));
+        await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.ReadAsync<Consent>(" ", "dr-1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.ReadAsync<Consent>("consent-1", " "));
         Assert.Equal(before + 1, _engine.Store.AuditTrail().Count);
     }
 
@@ -107,24 +108,24 @@ public sealed class RecordedReadsTests
     [InlineData("pat-2", "\"intake-response:visit-1\",\"result:res-1\",\"visit:visit-1\"")]
     [InlineData("pat-4", "\"outbox-message:msg-1\",\"visit:visit-2\"")]
     [InlineData("pat-a", "\"claim:CLM-2026-0001\"")]
-    public void PatientRecords_NamesEveryRecordHandedOut(string patient, string records)
+    public async Task PatientRecords_NamesEveryRecordHandedOut(string patient, string records)
     {
-        var chart = _engine.PatientRecords(patient, "nurse-1");
+        var chart = await _engine.Records.PatientRecordsAsync(patient, "nurse-1");
 
         Assert.Equal(("nurse-1", patient, "Read.PatientRecords", Content($"\"{patient}\"", records)), LastEntry());
         Assert.Equal(
             records.Split(',').Length,
             chart.CarePlans.Count + chart.Visits.Count + chart.Consents.Count + chart.Intakes.Count + chart.Results.Count + chart.Referrals.Count + chart.Messages.Count + chart.Claims.Count);
         Assert.Equal(patient, chart.PatientId);
-        Assert.Throws<ArgumentException>(() => _engine.PatientRecords(" ", "nurse-1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.PatientRecordsAsync(" ", "nurse-1"));
     }
 
     [Fact]
-    public void Worklist_NamesEveryRecordOnIt()
+    public async Task Worklist_NamesEveryRecordOnIt()
     {
         _clock.Advance(Duration.FromDays(400));
 
-        var worklist = _engine.Worklist("coord-1");
+        var worklist = await _engine.Worklist.GetAsync("coord-1");
         string[] listed =
             [.. worklist.CareActivities.Select(a => a.PlanId), .. worklist.Referrals.Select(r => r.ReferralId), .. worklist.ResultTasks.Select(t => t.ResultId), .. worklist.NoShows.Select(v => v.Id),
              .. worklist.Visits.Select(v => v.VisitId), .. worklist.CarePlans.Select(p => p.PlanId), .. worklist.Claims.Select(c => c.ClaimId)];
@@ -138,13 +139,13 @@ public sealed class RecordedReadsTests
     }
 
     [Fact]
-    public void DueMessagesAndDueRequests_NameWhatIsDue()
+    public async Task DueMessagesAndDueRequests_NameWhatIsDue()
     {
         _clock.Advance(Duration.FromMinutes(1));
 
-        var messages = _engine.DueMessages("sender");
+        var messages = await _engine.Outbox.DueMessagesAsync("sender");
         var messagesEntry = LastEntry();
-        var requests = _engine.DueRequests(new DateInterval(T0.InUtc().Date, T0.InUtc().Date.PlusDays(60)), "scheduler");
+        var requests = await _engine.CarePlans.DueRequestsAsync(new DateInterval(T0.InUtc().Date, T0.InUtc().Date.PlusDays(60)), "scheduler");
 
         Assert.Equal(["msg-1"], messages.Select(m => m.Id));
         Assert.Equal(("sender", "pat-4", "Read.DueMessages", Content("\"pat-4\"", "\"outbox-message:msg-1\"")), messagesEntry);
@@ -153,16 +154,16 @@ public sealed class RecordedReadsTests
     }
 
     [Fact]
-    public void ReadsOf_APatient_AreTheReadEntriesNamingThem_AloneOrAmongOthers()
+    public async Task ReadsOf_APatient_AreTheReadEntriesNamingThem_AloneOrAmongOthers()
     {
-        _engine.Read<Visit>("visit-1", "dr-1");
-        _engine.Read<Consent>("consent-1", "dr-2");
-        _engine.PatientRecords("pat-2", "nurse-1");
-        _engine.Worklist("coord-1");
+        await _engine.Records.ReadAsync<Visit>("visit-1", "dr-1");
+        await _engine.Records.ReadAsync<Consent>("consent-1", "dr-2");
+        await _engine.Records.PatientRecordsAsync("pat-2", "nurse-1");
+        await _engine.Worklist.GetAsync("coord-1");
 
-        Assert.Equal([("dr-1", "Read.Record.visit"), ("nurse-1", "Read.PatientRecords"), ("coord-1", "Read.Worklist")], _engine.ReadsOf("pat-2").Select(e => (e.Actor, e.Action)));
-        Assert.Equal([("dr-2", "Read.Record.consent")], _engine.ReadsOf("pat-1").Select(e => (e.Actor, e.Action)));
-        Assert.Empty(_engine.ReadsOf("pat-9"));
-        Assert.Throws<ArgumentException>(() => _engine.ReadsOf(" "));
+        Assert.Equal([("dr-1", "Read.Record.visit"), ("nurse-1", "Read.PatientRecords"), ("coord-1", "Read.Worklist")], (await _engine.Records.ReadsOfAsync("pat-2")).Select(e => (e.Actor, e.Action)));
+        Assert.Equal([("dr-2", "Read.Record.consent")], (await _engine.Records.ReadsOfAsync("pat-1")).Select(e => (e.Actor, e.Action)));
+        Assert.Empty(await _engine.Records.ReadsOfAsync("pat-9"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.ReadsOfAsync(" "));
     }
 }

@@ -165,8 +165,8 @@ public sealed class SqliteAuditLogTests : IDisposable
     public void Verify_ARecordRowWithAMissingColumn_IsNamedAsAnEdit()
     {
         var (log, path) = NewLog(null, 2);
-        Unconstrain(path, "records", "kind, id, version, body, key_id");
-        Query(path, "INSERT INTO records VALUES ('consent', 'consent-1', 1, NULL, NULL)");
+        Unconstrain(path, "records", "kind, id, version, body, key_id, indexed, patient_id, open, due_at, ref");
+        Query(path, "INSERT INTO records (kind, id, version, body, key_id) VALUES ('consent', 'consent-1', 1, NULL, NULL)");
 
         Assert.Equal(new AuditVerification(false, 2, null, "a row of the records table has a missing or mistyped column: edited outside the engine"), log.Verify());
     }

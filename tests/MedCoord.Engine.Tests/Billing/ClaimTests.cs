@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests.Billing;
 
@@ -115,17 +116,17 @@ public sealed class ClaimTests
     }
 
     [Fact]
-    public void Engine_ClaimForAFulfilledVisit_IsStoredAndEveryMoveAudited()
+    public async Task Engine_ClaimForAFulfilledVisit_IsStoredAndEveryMoveAudited()
     {
         using var services = new ServiceCollection().AddSingleton<IClock>(Clock).AddMedCoordEngine().BuildServiceProvider();
         var engine = services.GetRequiredService<CoordinationEngine>();
         var sample = Valid();
         engine.Store.Commit([StoreChange.Of(sample.VisitId, new Visit(sample.VisitId, "pat-a", "new-patient", Clock.GetCurrentInstant(), VisitStatus.Fulfilled, []), 0, "desk", "Visit.Fulfilled")]);
 
-        engine.CreateClaim(sample.Id, sample.VisitId, sample.Patient, sample.Coverage, sample.BillingProvider, sample.RenderingProvider, sample.Diagnoses, sample.Lines, "biller-1");
+        await engine.Claims.CreateAsync(sample.Id, sample.VisitId, sample.Patient, sample.Coverage, sample.BillingProvider, sample.RenderingProvider, sample.Diagnoses, sample.Lines, "biller-1");
         foreach (var to in new[] { ClaimStatus.Ready, ClaimStatus.Submitted, ClaimStatus.Accepted, ClaimStatus.PartiallyPaid, ClaimStatus.Appealed })
         {
-            engine.MoveClaim(sample.Id, to, "biller-1", "step");
+            await engine.Claims.MoveAsync(sample.Id, to, "biller-1", "step");
         }
 
         var stored = engine.Store.Find<Claim>(sample.Id)!;

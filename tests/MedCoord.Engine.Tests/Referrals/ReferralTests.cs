@@ -8,6 +8,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Xunit;
 using S = MedCoord.Engine.Referrals.ReferralStatus;
+using MedCoord.Engine.Tests.Storage;
 
 namespace MedCoord.Engine.Tests.Referrals;
 
@@ -82,7 +83,7 @@ public sealed class ReferralTests : IDisposable
 
     /// <summary>Random coordinator actions through the engine, stored in SQLite as they go: the stored state matches, closed referrals are never overdue, the audit chain verifies.</summary>
     [Property(MaxTest = 25)]
-    public void Move_RandomActionSequencesThroughTheEngine_KeepTheInvariants(NonNegativeInt[] steps)
+    public async Task Move_RandomActionSequencesThroughTheEngine_KeepTheInvariants(NonNegativeInt[] steps)
     {
         var clock = new FakeClock(Start, Duration.FromHours(9));
         var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.db");
@@ -93,7 +94,7 @@ public sealed class ReferralTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             var draft = ReferralLifecycle.Draft($"ref-{i}", $"pat-{i}", "dr-a", "dermatology", (ReferralPriority)(i % 4), clock);
-            engine.CreateReferral(draft, "dr-a");
+            await engine.Referrals.CreateAsync(draft, "dr-a");
             referrals[draft.Id] = draft;
         }
 
@@ -103,11 +104,11 @@ public sealed class ReferralTests : IDisposable
             var to = statuses[(step.Get / 3) % statuses.Length];
             if (ReferralLifecycle.AllowedFrom(referral.Status).Contains(to))
             {
-                referrals[referral.Id] = engine.MoveReferral(referral.Id, to, "coordinator-1", "step");
+                referrals[referral.Id] = await engine.Referrals.MoveAsync(referral.Id, to, "coordinator-1", "step");
             }
             else
             {
-                Assert.Throws<ReferralTransitionException>(() => engine.MoveReferral(referral.Id, to, "coordinator-1", "step"));
+                await Assert.ThrowsAsync<ReferralTransitionException>(() => engine.Referrals.MoveAsync(referral.Id, to, "coordinator-1", "step"));
             }
         }
 

@@ -16,7 +16,7 @@ public abstract class EngineStoreContractTests
 {
     protected static readonly FakeClock Clock = new(Instant.FromUtc(2026, 11, 2, 9, 0), Duration.FromSeconds(1));
 
-    protected abstract IEngineStore Store { get; }
+    private protected abstract IEngineStore Store { get; }
 
     private static Consent Consent(string id = "consent-1", Instant? revoked = null) =>
         new(id, "pat-1", "treatment", Instant.FromUtc(2026, 1, 1, 0, 0), Instant.FromUtc(2027, 1, 1, 0, 0), revoked);
@@ -216,7 +216,7 @@ public abstract class EngineStoreContractTests
 
 public sealed class InMemoryEngineStoreTests : EngineStoreContractTests
 {
-    protected override IEngineStore Store { get; } = new InMemoryEngineStore(Clock);
+    private protected override IEngineStore Store { get; } = new InMemoryEngineStore(Clock);
 
     [Fact]
     public void Create_NeedsAClock() => Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => new InMemoryEngineStore(null!)).ParamName);
@@ -232,7 +232,7 @@ public sealed class SqliteEngineStoreTests : EngineStoreContractTests, IDisposab
         Store = new SqliteEngineStore(database, new SqliteAuditLog(database, Clock));
     }
 
-    protected override IEngineStore Store { get; }
+    private protected override IEngineStore Store { get; }
 
     public void Dispose() => File.Delete(_path);
 

@@ -50,22 +50,25 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void Open_ANewFile_CreatesEveryTableAtVersionFour()
+    public void Open_ANewFile_CreatesEveryTableAtVersionFive()
     {
         var path = NewPath();
 
         var database = SqliteDatabase.Open(path);
         SqliteDatabase.Open(path);
 
-        Assert.Equal((4, 4, false), (SqliteDatabase.CurrentVersion, database.SchemaVersion, database.IsReadOnly));
-        Assert.Equal(["4"], Query(path, "SELECT version FROM schema_version"));
+        Assert.Equal((5, 5, false), (SqliteDatabase.CurrentVersion, database.SchemaVersion, database.IsReadOnly));
+        Assert.Equal(["5"], Query(path, "SELECT version FROM schema_version"));
         Assert.Equal(
             ["audit_log", "audit_tip", "records", "referral_history", "referrals", "schema_version"],
             Query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
         Assert.Equal(
             ["sequence", "at", "actor", "entity_type", "entity_id", "action", "previous_hash", "hash", "format", "content", "key_id"],
             Query(path, "SELECT name FROM pragma_table_info('audit_log') ORDER BY cid"));
-        Assert.Equal(["kind", "id", "version", "body", "key_id"], Query(path, "SELECT name FROM pragma_table_info('records') ORDER BY cid"));
+        Assert.Equal(["kind", "id", "version", "body", "key_id", "indexed", "patient_id", "open", "due_at", "ref"], Query(path, "SELECT name FROM pragma_table_info('records') ORDER BY cid"));
+        Assert.Equal(
+            ["records_open", "records_patient", "records_ref", "records_unindexed"],
+            Query(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name"));
         Assert.Throws<ArgumentException>(() => SqliteDatabase.Open(" "));
     }
 
@@ -73,11 +76,11 @@ public sealed class SqliteDatabaseTests : IDisposable
     public void Open_ASchemaNewerThanThisCode_IsRefusedAndLeftAsItIs()
     {
         var path = NewPath();
-        Sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (5)");
+        Sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (6)");
 
         var error = Assert.Throws<InvalidOperationException>(() => SqliteDatabase.Open(path));
 
-        Assert.Equal("The database schema is version 5; this code knows versions up to 4.", error.Message);
+        Assert.Equal("The database schema is version 6; this code knows versions up to 5.", error.Message);
         Assert.Equal(["schema_version"], Query(path, "SELECT name FROM sqlite_master WHERE type = 'table'"));
     }
 
@@ -91,12 +94,12 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var database = SqliteDatabase.Open(path);
 
-        Assert.Equal(4, database.SchemaVersion);
-        Assert.Equal(["4"], Query(path, "SELECT version FROM schema_version"));
+        Assert.Equal(5, database.SchemaVersion);
+        Assert.Equal(["5"], Query(path, "SELECT version FROM schema_version"));
         Assert.Equal(48, entries.Count);
         Assert.Equal(20, records.Count);
         Assert.Equal(entries.Select(e => e + "|1|NULL|NULL"), Query(path, "SELECT * FROM audit_log ORDER BY sequence"));
-        Assert.Equal(records.Select(r => r + "|NULL"), Query(path, "SELECT * FROM records ORDER BY kind, id"));
+        Assert.Equal(records.Select(r => r + "|NULL|0|NULL|1|NULL|NULL"), Query(path, "SELECT * FROM records ORDER BY kind, id"));
         Assert.Equal(tip, Query(path, "SELECT * FROM audit_tip"));
     }
 
@@ -128,7 +131,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.Equal((3, true), (database.SchemaVersion, database.IsReadOnly));
-        Assert.Equal((4, true), (SqliteDatabase.OpenReadOnly(current).SchemaVersion, SqliteDatabase.OpenReadOnly(current).IsReadOnly));
+        Assert.Equal((5, true), (SqliteDatabase.OpenReadOnly(current).SchemaVersion, SqliteDatabase.OpenReadOnly(current).IsReadOnly));
         Assert.Equal(bytes, File.ReadAllBytes(old));
     }
 
@@ -138,8 +141,8 @@ public sealed class SqliteDatabaseTests : IDisposable
     [InlineData("short", "it is not a SQLite database")]
     [InlineData("header", "it cannot be read as a SQLite database (SQLite error 26)")]
     [InlineData("three tables", "it is not a MedCoord engine database (its tables are missing)")]
-    [InlineData("version 2", "its schema version is 2; this code reads versions 3 to 4")]
-    [InlineData("version 5", "its schema version is 5; this code reads versions 3 to 4")]
+    [InlineData("version 2", "its schema version is 2; this code reads versions 3 to 5")]
+    [InlineData("version 6", "its schema version is 6; this code reads versions 3 to 5")]
     public void OpenReadOnly_AnythingElse_IsRefusedSayingWhy(string kind, string message)
     {
         var path = NewPath();
@@ -159,7 +162,7 @@ public sealed class SqliteDatabaseTests : IDisposable
                 Sql(path, "DROP TABLE audit_tip");
                 break;
             case "version 2":
-            case "version 5":
+            case "version 6":
                 SqliteDatabase.Open(path);
                 Sql(path, $"UPDATE schema_version SET version = {kind[^1]}");
                 break;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MedCoord.Cli;
+using Microsoft.Extensions.DependencyInjection;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
 namespace MedCoord.Scheduling.Tests.Cli;
@@ -182,10 +183,16 @@ public sealed class OperationsCommandLineTests : IDisposable
     public async Task AuditVerify_IntactThenEditedThenMissing_ExitsZeroOneTwo()
     {
         var db = Path.Combine(_dir, "engine.db");
-        var log = new MedCoord.Engine.Audit.SqliteAuditLog(MedCoord.Engine.Storage.SqliteDatabase.Open(db), new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 11, 27, 9, 0)));
-        foreach (var action in new[] { "Draft", "Sent", "Accepted" })
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 11, 27, 9, 0));
+        using (var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<NodaTime.IClock>(clock)
+            .AddMedCoordEngine(o => o.DatabasePath = db)
+            .BuildServiceProvider())
         {
-            log.Append("coordinator-1", "referral", "ref-7", action);
+            var referrals = services.GetRequiredService<MedCoord.Engine.ReferralService>();
+            await referrals.CreateAsync(MedCoord.Engine.Referrals.ReferralLifecycle.Draft("ref-7", "pat-7", "coordinator-1", "cardiology", MedCoord.Engine.Referrals.ReferralPriority.Routine, clock), "coordinator-1");
+            await referrals.MoveAsync("ref-7", MedCoord.Engine.Referrals.ReferralStatus.Sent, "coordinator-1", "sent");
+            await referrals.MoveAsync("ref-7", MedCoord.Engine.Referrals.ReferralStatus.Accepted, "coordinator-1", "accepted");
         }
 
         var (intact, stdout, _) = await Run("audit", "verify", "--db", db);
