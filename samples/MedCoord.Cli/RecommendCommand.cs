@@ -89,7 +89,9 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
 
         if (result.Slots.Count == 0)
         {
-            console.MarkupLine(Markup.Escape($"no slot for {RequestId}: {result.Reason} ({result.Message})"));
+            console.MarkupLine(Markup.Escape(result.Reason is null
+                ? $"no slot for {RequestId}: the search was cancelled"
+                : $"no slot for {RequestId}: {result.Reason} ({result.Message})"));
             return SolverCommandLine.Success;
         }
 

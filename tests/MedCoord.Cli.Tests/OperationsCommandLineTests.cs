@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using MedCoord.Cli;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>The coordinator's operations from the console: exit codes, files written or not, errors that name where.</summary>
 public sealed class OperationsCommandLineTests : IDisposable

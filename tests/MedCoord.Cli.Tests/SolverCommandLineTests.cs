@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedCoord.Cli;
-using MedCoord.Scheduling.Tests.Validation;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 public sealed class SolverCommandLineTests : IDisposable
 {
@@ -53,7 +52,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Solve_UnschedulableRequest_StillExitsZeroAndExplains()
     {
-        var json = BadInputTests.Mutated(p =>
+        var json = CliTestData.Mutated(p =>
         {
             p["requests"]![0]!["earliest"] = "2027-02-01";
             p["requests"]![0]!["latest"] = "2027-02-02";
@@ -72,7 +71,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Solve_BadProblem_PrintsOneLinePerErrorWritesNothingAndExitsTwo()
     {
-        var json = BadInputTests.Mutated(p =>
+        var json = CliTestData.Mutated(p =>
         {
             p["requests"]![3]!["type"] = "ech0";
             p["requests"]![0]!["priority"] = 0;
@@ -152,7 +151,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Validate_BadFile_ExitsTwoWithPaths()
     {
-        var json = BadInputTests.Mutated(p => p["facilities"]![1]!["timeZone"] = "Nowhere/Land");
+        var json = CliTestData.Mutated(p => p["facilities"]![1]!["timeZone"] = "Nowhere/Land");
 
         var (code, _, stderr) = await Run("validate", Write("bad.json", json));
 
