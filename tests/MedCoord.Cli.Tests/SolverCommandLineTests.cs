@@ -112,6 +112,8 @@ public sealed class SolverCommandLineTests : IDisposable
 
     [Theory]
     [InlineData("--time-limit", "0", "--time-limit: must be above 0 and at most 604800 seconds, found 0")]
+    [InlineData("--time-limit", "604800.5", "--time-limit: must be above 0 and at most 604800 seconds, found 604800.5")]
+    [InlineData("--workers", "257", "--workers: must be from 0 (the machine's core count) to 256, found 257")]
     [InlineData("--workers", "-3", "--workers: must be from 0 (the machine's core count) to 256, found -3")]
     [InlineData("--seed", "-1", "--seed: must not be negative, found -1")]
     public async Task Solve_BadFlagValue_ExitsTwoNamingTheFlag(string flag, string value, string expected)
