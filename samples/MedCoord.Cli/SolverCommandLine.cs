@@ -72,9 +72,10 @@ public static class SolverCommandLine
 
         try
         {
-            return table.Find(parse.CommandResult.Command) is { } run
+            // --help and --version (the only actions the parser sets) run before any command, which would miss its arguments.
+            return parse.Action is null && table.Find(parse.CommandResult.Command) is { } run
                 ? await run(parse, console, stderr, environment)
-                : await parse.InvokeAsync();
+                : await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
         }
         catch (OutputFileException ex)
         {

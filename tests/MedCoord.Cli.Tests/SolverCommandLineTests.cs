@@ -111,6 +111,21 @@ public sealed class SolverCommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("replan")]
+    [InlineData("recommend")]
+    [InlineData("audit", "verify")]
+    public async Task Help_OfACommandWithRequiredArguments_PrintsItsOptions(params string[] command)
+    {
+        var (code, stdout, stderr) = await ConsoleRun.Run([.. command, "--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", stdout);
+        Assert.Contains($" {string.Join(' ', command)} ", stdout);
+        Assert.Contains("Options:", stdout);
+        Assert.Empty(stderr);
+    }
+
+    [Theory]
     [InlineData("--time-limit", "0", "--time-limit: must be above 0 and at most 604800 seconds, found 0")]
     [InlineData("--time-limit", "604800.5", "--time-limit: must be above 0 and at most 604800 seconds, found 604800.5")]
     [InlineData("--workers", "257", "--workers: must be from 0 (the machine's core count) to 256, found 257")]
