@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using MedCoord.Engine.Billing.X12;
@@ -119,49 +118,5 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
         }
 
         return SolverCommandLine.Success;
-    }
-}
-
-/// <summary>The commands for X12 files to and from payers: <c>eligibility request|read</c>, <c>ack</c> and <c>remit</c>.</summary>
-internal sealed class X12Commands
-{
-    private readonly Argument<string> _requestFile = new("coverage") { Description = "The eligibility request file: envelope, provider, coverage, service types, date (docs/claim-format.md)." };
-    private readonly Option<string> _requestX12 = new("--x12") { Description = "Write the X12 270 file here.", Required = true };
-    private readonly Argument<string> _readFile = new("in") { Description = "The X12 271 file." };
-    private readonly Option<string?> _readOut = new("--out") { Description = "Write the answers (status, benefits, rejections) here as JSON." };
-    private readonly Argument<string> _ackFile = new("in") { Description = "The X12 999 or 277CA file." };
-    private readonly Option<string> _ackClaims = new("--claims") { Description = "The claim file whose 837P is acknowledged.", Required = true };
-    private readonly Option<string?> _ackDb = new("--db") { Description = "The engine's SQLite database holding the claims (created if missing); the moves are committed there." };
-    private readonly Argument<string> _remitFile = new("in") { Description = "The X12 835 file." };
-    private readonly Option<string> _remitClaims = new("--claims") { Description = "The claim file of the claims paid.", Required = true };
-    private readonly Option<string?> _remitDb = new("--db") { Description = "The engine's SQLite database holding the claims (created if missing); postings are committed there." };
-    private readonly Option<string> _remitOut = new("--out") { Description = "Write the posting (per claim and line: status, paid, allowed, patient responsibility, adjustments) here.", Required = true };
-    private readonly Command _request;
-    private readonly Command _read;
-
-    public X12Commands()
-    {
-        _request = new Command("request", "Write the X12 270 eligibility inquiry for a coverage and service types.") { _requestFile, _requestX12 };
-        _read = new Command("read", "Read an X12 271: active or not, benefits, prior authorisations, rejections.") { _readFile, _readOut };
-        Eligibility = new Command("eligibility", "Eligibility inquiries (270) and responses (271).") { _request, _read };
-        Ack = new Command("ack", "Read a 999 or 277CA and move the claims to Accepted or Rejected with the reasons.") { _ackFile, _ackClaims, _ackDb };
-        Remit = new Command("remit", "Post an X12 835 remittance to the claims and write the posting.") { _remitFile, _remitClaims, _remitDb, _remitOut };
-    }
-
-    public Command Eligibility { get; }
-
-    public Command Ack { get; }
-
-    public Command Remit { get; }
-
-    /// <summary>The command the parse chose, if it is one of these.</summary>
-    public Func<IAnsiConsole, TextWriter, Task<int>>? Find(ParseResult parse, Func<string, string?> environment)
-    {
-        var chosen = parse.CommandResult.Command;
-        return chosen == _request ? (c, e) => new EligibilityRequestCommand(parse.GetValue(_requestFile)!, parse.GetValue(_requestX12)!).RunAsync(c, e)
-            : chosen == _read ? (c, e) => new EligibilityReadCommand(parse.GetValue(_readFile)!, parse.GetValue(_readOut)).RunAsync(c, e)
-            : chosen == Ack ? (c, e) => new AckCommand(parse.GetValue(_ackFile)!, parse.GetValue(_ackClaims)!, parse.GetValue(_ackDb)).RunAsync(c, e, environment)
-            : chosen == Remit ? (c, e) => new RemitCommand(parse.GetValue(_remitFile)!, parse.GetValue(_remitClaims)!, parse.GetValue(_remitDb), parse.GetValue(_remitOut)!).RunAsync(c, e, environment)
-            : null;
     }
 }

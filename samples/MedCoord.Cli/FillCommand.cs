@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MedCoord.Scheduling.Operations;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Validation;
@@ -8,6 +9,17 @@ namespace MedCoord.Cli;
 /// <summary>One run of <c>medcoord fill</c>: a cancellation's freed time offered to the waiting list.</summary>
 internal sealed record FillCommand(string ProblemPath, string BookPath, string CancelId, string OutPath)
 {
+    public static Command Define(CommandTable table)
+    {
+        var problem = SharedOptions.Problem();
+        var book = SharedOptions.Book("The current book (a schedule file).");
+        var cancel = new Option<string>("--cancel") { Description = "The booked request whose appointment is cancelled.", Required = true };
+        var output = SharedOptions.RequiredOut("Write the new book (a schedule file) here.");
+        var command = new Command("fill", "Cancel one appointment and offer its time to the waiting list, moving nothing else.") { problem, book, cancel, output };
+        return table.Add(command, (parse, console, stderr, _) =>
+            new FillCommand(parse.GetValue(problem)!, parse.GetValue(book)!, parse.GetValue(cancel)!, parse.GetValue(output)!).RunAsync(console, stderr));
+    }
+
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
         var outErrors = OutputFile.Check(("--out", OutPath));
@@ -26,7 +38,8 @@ internal sealed record FillCommand(string ProblemPath, string BookPath, string C
         FillResult result;
         try
         {
-            result = WaitlistFiller.Fill(problem, book, CancelId);
+            using var cancel = new CtrlC();
+            result = await Task.Run(() => WaitlistFiller.Fill(problem, book, CancelId, cancellationToken: cancel.Token));
         }
         catch (ProblemValidationException ex)
         {
@@ -37,9 +50,9 @@ internal sealed record FillCommand(string ProblemPath, string BookPath, string C
 
             return SolverCommandLine.BadInput;
         }
-        catch (ArgumentException ex) when (ex.ParamName == "cancelledRequestId")
+        catch (RequestRefusedException ex)
         {
-            await stderr.WriteLineAsync($"--cancel: {ex.Message[..^($" (Parameter '{ex.ParamName}')".Length)]}");
+            await stderr.WriteLineAsync(ex.Refusal.At("--cancel").ToString());
             return SolverCommandLine.BadInput;
         }
 

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
 using MedCoord.Scheduling.Operations;
-using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Validation;
 using Spectre.Console;
@@ -10,6 +10,19 @@ namespace MedCoord.Cli;
 /// <summary>One run of <c>medcoord recommend</c>: the best slots for one request against a book, nothing moved.</summary>
 internal sealed record RecommendCommand(string ProblemPath, string BookPath, string RequestId, int Top, int Step, string? OutPath)
 {
+    public static Command Define(CommandTable table)
+    {
+        var problem = SharedOptions.Problem();
+        var book = SharedOptions.Book("The current book: a schedule file whose appointments stay where they are.");
+        var request = new Option<string>("--request") { Description = "The request to find slots for.", Required = true };
+        var top = new Option<int>("--top") { Description = "How many slots, best first.", DefaultValueFactory = _ => 10 };
+        var step = new Option<int>("--step") { Description = "Minutes between offered starts on the local clock.", DefaultValueFactory = _ => 15 };
+        var output = SharedOptions.Out("Write the slots file (format v1.1) here.");
+        var command = new Command("recommend", "The best slots for one request against a book, moving nothing.") { problem, book, request, top, step, output };
+        return table.Add(command, (parse, console, stderr, _) => new RecommendCommand(
+            parse.GetValue(problem)!, parse.GetValue(book)!, parse.GetValue(request)!, parse.GetValue(top), parse.GetValue(step), parse.GetValue(output)).RunAsync(console, stderr));
+    }
+
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
         var flagErrors = new List<ValidationError>();
@@ -26,17 +39,26 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
         flagErrors.AddRange(OutputFile.Check(("--out", OutPath)));
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         var book = await BookLoader.LoadAsync(BookPath, stderr);
-        if (problem is not null && !problem.Problem.Requests.Any(r => r.Id == RequestId))
+        SlotRecommender? recommender = null;
+        IReadOnlyList<ValidationError> bookErrors = [];
+        if (problem is not null && book is not null)
         {
-            flagErrors.Add(new("--request", $"unknown request '{RequestId}'"));
-        }
-        else if (book is not null && book.Assignments.Any(a => a.RequestId == RequestId))
-        {
-            flagErrors.Add(new("--request", $"request '{RequestId}' is already booked in {BookPath}"));
-        }
-        else if (problem?.Problem.Series.FirstOrDefault(x => x.RequestIds.Contains(RequestId)) is { } series)
-        {
-            flagErrors.Add(new("--request", $"request '{RequestId}' is a visit of series '{series.Id}', which is booked whole by solve or replan, not one slot at a time"));
+            try
+            {
+                recommender = new SlotRecommender(problem, book);
+            }
+            catch (ProblemValidationException ex)
+            {
+                bookErrors = ex.Errors;
+            }
+
+            // The recommender's own refusal: an unknown request, a visit of a series, a request the book holds.
+            if (recommender?.Refusal(RequestId) is { } refusal)
+            {
+                flagErrors.Add(refusal.Reason == RequestRefusalReason.AlreadyBooked
+                    ? new("--request", $"{refusal.Message} in {BookPath}")
+                    : refusal.At("--request"));
+            }
         }
 
         foreach (var error in flagErrors)
@@ -44,27 +66,22 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
             await stderr.WriteLineAsync(error.ToString());
         }
 
-        if (problem is null || book is null || flagErrors.Count > 0)
+        foreach (var error in bookErrors)
+        {
+            await stderr.WriteLineAsync($"{BookPath}: {error}");
+        }
+
+        if (recommender is null || flagErrors.Count > 0)
         {
             return SolverCommandLine.BadInput;
         }
 
-        SlotRecommender recommender;
-        try
+        SlotRecommendations result;
+        using (var cancel = new CtrlC())
         {
-            recommender = new SlotRecommender(problem, book);
-        }
-        catch (ProblemValidationException ex)
-        {
-            foreach (var error in ex.Errors)
-            {
-                await stderr.WriteLineAsync($"{BookPath}: {error}");
-            }
-
-            return SolverCommandLine.BadInput;
+            result = await Task.Run(() => recommender.Recommend(RequestId, Top, Step, cancel.Token));
         }
 
-        var result = recommender.Recommend(RequestId, Top, Step);
         if (OutPath is not null)
         {
             OutputFile.WriteAtomically("--out", OutPath, SlotsFile.Serialize(result));
@@ -72,7 +89,9 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
 
         if (result.Slots.Count == 0)
         {
-            console.MarkupLine(Markup.Escape($"no slot for {RequestId}: {result.Reason} ({result.Message})"));
+            console.MarkupLine(Markup.Escape(result.Reason is null
+                ? $"no slot for {RequestId}: the search was cancelled"
+                : $"no slot for {RequestId}: {result.Reason} ({result.Message})"));
             return SolverCommandLine.Success;
         }
 
@@ -91,129 +110,3 @@ internal sealed record RecommendCommand(string ProblemPath, string BookPath, str
 
     private static string[] Cells(params string[] values) => [.. values.Select(Markup.Escape)];
 }
-
-/// <summary>Reads a book (a schedule file), printing one line per error, each naming the file.</summary>
-internal static class BookLoader
-{
-    public static Task<Schedule?> LoadAsync(string path, TextWriter stderr) =>
-        InputFile.LoadAsync(path, "schedule file", bytes => (ScheduleFile.TryParse(bytes, out var schedule), schedule), nameFile: true, stderr);
-}
-
-/// <summary>
-/// Writes output files whole or not at all (a temporary file beside the destination, then a move), and checks every
-/// destination before any work is done, so that an unwritable one is bad input found at once, not after a solve.
-/// </summary>
-internal static class OutputFile
-{
-    /// <summary>Why each destination cannot be written, as <c>--out: cannot write 'PATH': why</c>; empty when all can.</summary>
-    /// <param name="destinations">Each output flag with its path (null when the flag is not given).</param>
-    public static List<ValidationError> Check(params (string Flag, string? Path)[] destinations)
-    {
-        var errors = new List<ValidationError>();
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (flag, path) in destinations)
-        {
-            if (path is null)
-            {
-                continue;
-            }
-
-            if (Problem(path) is { } why)
-            {
-                errors.Add(new(flag, $"cannot write '{path}': {why}"));
-            }
-            else if (!taken.TryAdd(Path.GetFullPath(path), flag))
-            {
-                errors.Add(new(flag, $"cannot write '{path}': {taken[Path.GetFullPath(path)]} writes the same file"));
-            }
-        }
-
-        return errors;
-    }
-
-    /// <summary>Writes the file whole through a temporary file in its directory.</summary>
-    /// <exception cref="OutputFileException">The file could not be written; the message names the destination, not the temporary file.</exception>
-    public static void WriteAtomically(string flag, string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temp = TempBeside(full);
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputFileException($"{flag}: cannot write '{path}': {Why(ex, temp, full)}", ex);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-
-    /// <summary>Why a file cannot be written at the path, or null when it can: its directory is tried with a temporary file.</summary>
-    private static string? Problem(string path)
-    {
-        string full;
-        try
-        {
-            full = Path.GetFullPath(path);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            return "not a valid file path";
-        }
-
-        if (path.Length == 0 || Path.EndsInDirectorySeparator(path) || Directory.Exists(full))
-        {
-            return Directory.Exists(full) ? "it is a directory" : "no file name";
-        }
-
-        var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            return File.Exists(directory) ? $"'{directory}' is a file, not a directory" : $"directory '{directory}' does not exist";
-        }
-
-        if (OperatingSystem.IsWindows() && File.Exists(full) && File.GetAttributes(full).HasFlag(FileAttributes.ReadOnly))
-        {
-            return "the file is read-only";
-        }
-
-        var temp = TempBeside(full);
-        try
-        {
-            using (File.Create(temp, 1, FileOptions.DeleteOnClose))
-            {
-            }
-
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Why(ex, temp, full);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-
-    private static string TempBeside(string full) =>
-        Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-
-    /// <summary>The reason, naming the destination where the system names the temporary file.</summary>
-    private static string Why(Exception ex, string temp, string full) => ex is UnauthorizedAccessException
-        ? "permission denied"
-        : ex.Message.Replace(temp, full, StringComparison.Ordinal).TrimEnd('.');
-}
-
-/// <summary>An output file could not be written after its destination was checked.</summary>
-internal sealed class OutputFileException(string message, Exception inner) : Exception(message, inner);

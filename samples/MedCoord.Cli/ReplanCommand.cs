@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Operations;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Solving;
@@ -8,11 +10,27 @@ using Spectre.Console;
 namespace MedCoord.Cli;
 
 /// <summary>One run of <c>medcoord replan</c>: a changed problem re-planned around the previous schedule.</summary>
-internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, string OutPath, double? TimeLimitSeconds, int? Workers, int? Seed)
+internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, string OutPath, SolveOptions Options)
 {
+    public static Command Define(CommandTable table)
+    {
+        var problem = SharedOptions.Problem("The changed problem file (format v1).");
+        var previous = new Option<string>("--previous") { Description = "The schedule made before the change.", Required = true };
+        var output = SharedOptions.RequiredOut("Write the new schedule here.");
+        var flags = new SolveFlags();
+        var command = new Command("replan", "Re-plan a changed problem, keeping every appointment that still stands where it was.") { problem, previous, output };
+        foreach (var flag in flags.All)
+        {
+            command.Add(flag);
+        }
+
+        return table.Add(command, (parse, console, stderr, _) =>
+            new ReplanCommand(parse.GetValue(problem)!, parse.GetValue(previous)!, parse.GetValue(output)!, flags.Read(parse)).RunAsync(console, stderr));
+    }
+
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr)
     {
-        var flagErrors = SolveFlags.Check(TimeLimitSeconds, Workers, Seed);
+        var flagErrors = SolveFlags.Check(Options);
         flagErrors.AddRange(OutputFile.Check(("--out", OutPath)));
         var problem = await ProblemLoader.LoadAsync(ProblemPath, stderr);
         var previous = await BookLoader.LoadAsync(PreviousPath, stderr);
@@ -30,7 +48,7 @@ internal sealed record ReplanCommand(string ProblemPath, string PreviousPath, st
         try
         {
             using var cancel = new CtrlC();
-            result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, SolveFlags.Options(TimeLimitSeconds, Workers, Seed), cancellationToken: cancel.Token));
+            result = await Task.Run(() => new AppointmentScheduler().Replan(problem, previous, Options, cancellationToken: cancel.Token));
         }
         catch (ProblemValidationException ex)
         {

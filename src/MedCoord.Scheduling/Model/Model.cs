@@ -131,21 +131,6 @@ public sealed record FixedBooking(string RequestId, string? ProviderId, string? 
 /// <param name="SameProvider">Whether every visit that books a provider books the same one.</param>
 public sealed record RequestSeries(string Id, IReadOnlyList<string> RequestIds, int IntervalDays, int ToleranceMinutes = 0, bool SameProvider = true);
 
-/// <summary>Solve settings; every value left <see langword="null"/> falls back to the next level (call, problem, configured defaults).</summary>
-/// <param name="TimeLimit">Wall-clock limit for the search.</param>
-/// <param name="Workers">CP-SAT worker threads; 0 means the machine's core count.</param>
-/// <param name="Seed">Random seed; with one worker the same seed gives the same schedule.</param>
-/// <param name="SoftRules">Weights of the soft rules clinics ask for (format v1.1); <see langword="null"/> for none.</param>
-public sealed record SolveOptions(Duration? TimeLimit = null, int? Workers = null, int? Seed = null, SoftRuleWeights? SoftRules = null)
-{
-    /// <summary>
-    /// Gets whether every CP-SAT call runs with conservative parameters (presolve off): slower, but clear of the
-    /// presolve faults some CP-SAT releases have; <see langword="null"/> falls back to the next level, and to
-    /// <see langword="false"/> at the end. The isolated scheduler's retry after a worker died sets it.
-    /// </summary>
-    public bool? Conservative { get; init; }
-}
-
 /// <summary>
 /// Soft rules and their weights. Each counts, per unit, its weight into the second objective level next to waiting
 /// (priority × days): a weight of 5 makes one unit as costly as five priority-days of waiting. A weight of 0 turns a

@@ -79,16 +79,19 @@ public sealed class SlotRecommender
     /// <param name="top">How many slots, at least 1.</param>
     /// <param name="stepMinutes">Spacing of offered starts on the local clock, 1 to 1440.</param>
     /// <returns>The slots, best first, or the reason there are none.</returns>
-    /// <exception cref="ArgumentException">The request is unknown, already booked, or a visit of a series.</exception>
+    /// <exception cref="RequestRefusedException">The request is unknown, already booked, or a visit of a series (<see cref="Refusal"/>).</exception>
+    /// <param name="cancellationToken">Stops the search of the days left: the slots are then the best of the days searched (the cheapest in waiting first).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> or <paramref name="stepMinutes"/> is out of range.</exception>
-    public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15) => Recommend(requestId, top, stepMinutes, null);
+    public SlotRecommendations Recommend(string requestId, int top = 10, int stepMinutes = 15, CancellationToken cancellationToken = default) =>
+        Recommend(requestId, top, stepMinutes, null, cancellationToken);
 
-    /// <summary>As <see cref="Recommend(string, int, int)"/>, offering only slots that <paramref name="accept"/> takes.</summary>
+    /// <summary>As <see cref="Recommend(string, int, int, CancellationToken)"/>, offering only slots that <paramref name="accept"/> takes.</summary>
     /// <param name="requestId">The request.</param>
     /// <param name="top">How many slots.</param>
     /// <param name="stepMinutes">Spacing of starts.</param>
     /// <param name="accept">Given a slot as booked (its appointment in minutes from the horizon's start), whether to offer it.</param>
-    internal SlotRecommendations Recommend(string requestId, int top, int stepMinutes, Func<Booking, bool>? accept)
+    /// <param name="cancellationToken">Stops the search of the days left.</param>
+    internal SlotRecommendations Recommend(string requestId, int top, int stepMinutes, Func<Booking, bool>? accept, CancellationToken cancellationToken = default)
     {
         var request = Unbooked(requestId);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
@@ -103,7 +106,7 @@ public sealed class SlotRecommender
         Func<Slot, bool>? keep = accept is null ? null : s => accept(ToBooking(open, s));
         Func<ProviderOption?, DayOption, long> soft = _tally is null ? (_, _) => 0 : (provider, day) => _tally.Cost(request, provider?.ProviderId, day.Date);
         var cheapest = _tally is null ? 0 : -(long)_calendar.Problem.Options!.SoftRules!.Balance;
-        return new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes, keep, soft, cheapest).Select(s => ToRecommendation(open, s))], null, null);
+        return new SlotRecommendations(requestId, [.. Best(open, top, stepMinutes, keep, soft, cheapest, cancellationToken).Select(s => ToRecommendation(open, s))], null, null);
     }
 
     /// <summary>The timeline behind this recommender, for converting minutes.</summary>
@@ -114,7 +117,8 @@ public sealed class SlotRecommender
     /// <summary>Books a slot (for example one just recommended) so that later recommendations keep clear of it.</summary>
     /// <param name="requestId">A request of the problem that the book does not hold.</param>
     /// <param name="slot">A slot recommended for it and still free.</param>
-    /// <exception cref="ArgumentException">The request is unknown or booked, or the slot is no longer free for it.</exception>
+    /// <exception cref="RequestRefusedException">The request is unknown, booked, or a visit of a series (<see cref="Refusal"/>).</exception>
+    /// <exception cref="ArgumentException">The slot is no longer free for the request.</exception>
     public void Book(string requestId, SlotRecommendation slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
@@ -160,24 +164,32 @@ public sealed class SlotRecommender
         }
     }
 
-    private AppointmentRequest Unbooked(string requestId)
+    /// <summary>
+    /// Why slots cannot be recommended for (or booked to) a request, or <see langword="null"/> when they can: the
+    /// problem has no such request, it is a visit of a series (booked whole by a solve or a re-plan), or the book holds
+    /// it already.
+    /// </summary>
+    /// <param name="requestId">The request.</param>
+    /// <returns>The refusal, or <see langword="null"/>.</returns>
+    public RequestRefusal? Refusal(string requestId)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        if (!_calendar.Requests.TryGetValue(requestId, out var request))
+        if (!_calendar.Requests.ContainsKey(requestId))
         {
-            throw new ArgumentException($"unknown request '{requestId}'", nameof(requestId));
+            return new(requestId, RequestRefusalReason.UnknownRequest, $"unknown request '{requestId}'");
         }
 
         if (_calendar.Problem.Series.FirstOrDefault(x => x.RequestIds.Contains(requestId, StringComparer.Ordinal)) is { } series)
         {
-            throw new ArgumentException(
-                $"request '{requestId}' is a visit of series '{series.Id}', which is booked whole (by a solve or a re-plan), not one slot at a time", nameof(requestId));
+            return new(requestId, RequestRefusalReason.SeriesVisit,
+                $"request '{requestId}' is a visit of series '{series.Id}', which is booked whole by solve or replan, not one slot at a time");
         }
 
-        return _book.Bookings.ContainsKey(requestId)
-            ? throw new ArgumentException($"request '{requestId}' is already booked", nameof(requestId))
-            : request;
+        return _book.Bookings.ContainsKey(requestId) ? new(requestId, RequestRefusalReason.AlreadyBooked, $"request '{requestId}' is already booked") : null;
     }
+
+    private AppointmentRequest Unbooked(string requestId) =>
+        Refusal(requestId) is { } refusal ? throw new RequestRefusedException(refusal, nameof(requestId)) : _calendar.Requests[requestId];
 
     /// <summary>The request's options with everything in the book kept clear, or why there are none.</summary>
     private (RequestCandidates? Open, UnscheduledReason? Reason, string? Message) Open(AppointmentRequest request)
@@ -220,7 +232,9 @@ public sealed class SlotRecommender
     /// <param name="keep">Which slots may be offered.</param>
     /// <param name="softCost">The soft-rule cost of booking with a provider on a day.</param>
     /// <param name="cheapestSoftCost">The least <paramref name="softCost"/> can be (negative where balance can improve).</param>
-    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step, Func<Slot, bool>? keep, Func<ProviderOption?, DayOption, long> softCost, long cheapestSoftCost)
+    /// <param name="cancellationToken">Stops the search before the next day.</param>
+    private static IEnumerable<Slot> Best(RequestCandidates open, int top, int step, Func<Slot, bool>? keep, Func<ProviderOption?, DayOption, long> softCost, long cheapestSoftCost,
+        CancellationToken cancellationToken)
     {
         var request = open.Request;
         var days = open.Facilities
@@ -231,7 +245,7 @@ public sealed class SlotRecommender
         var seen = new HashSet<(string? Provider, long Start)>();
         for (var i = 0; i < days.Count; i++)
         {
-            if (found.Count >= top && days[i].Cost + cheapestSoftCost > found.Max(s => s.Cost))
+            if (cancellationToken.IsCancellationRequested || (found.Count >= top && days[i].Cost + cheapestSoftCost > found.Max(s => s.Cost)))
             {
                 break;
             }

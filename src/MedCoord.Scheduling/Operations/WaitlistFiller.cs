@@ -25,23 +25,25 @@ public static class WaitlistFiller
     /// <param name="book">The current book.</param>
     /// <param name="cancelledRequestId">The booked request whose appointment is cancelled.</param>
     /// <param name="stepMinutes">Spacing of the starts tried on the local clock (as for recommendations).</param>
+    /// <param name="cancellationToken">Stops offering the freed time to further waiting requests: the new book then holds what was filled so far.</param>
     /// <returns>The new book and what changed.</returns>
     /// <exception cref="ProblemValidationException">The problem or the book is bad input.</exception>
-    /// <exception cref="ArgumentException">The request is unknown, not booked, or a fixed booking.</exception>
+    /// <exception cref="RequestRefusedException">The request is unknown, not booked, or a fixed booking.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
-    public static FillResult Fill(Problem problem, Schedule book, string cancelledRequestId, int stepMinutes = 5) =>
-        Fill(ValidatedProblem.Create(problem), book, cancelledRequestId, stepMinutes);
+    public static FillResult Fill(Problem problem, Schedule book, string cancelledRequestId, int stepMinutes = 5, CancellationToken cancellationToken = default) =>
+        Fill(ValidatedProblem.Create(problem), book, cancelledRequestId, stepMinutes, cancellationToken);
 
-    /// <summary>As <see cref="Fill(Problem, Schedule, string, int)"/>, for a problem validated once already.</summary>
+    /// <summary>As <see cref="Fill(Problem, Schedule, string, int, CancellationToken)"/>, for a problem validated once already.</summary>
     /// <param name="validated">The validated problem the book belongs to.</param>
     /// <param name="book">The current book.</param>
     /// <param name="cancelledRequestId">The booked request whose appointment is cancelled.</param>
     /// <param name="stepMinutes">Spacing of the starts tried on the local clock (as for recommendations).</param>
+    /// <param name="cancellationToken">Stops offering the freed time to further waiting requests: the new book then holds what was filled so far.</param>
     /// <returns>The new book and what changed.</returns>
     /// <exception cref="ProblemValidationException">The book is bad input.</exception>
-    /// <exception cref="ArgumentException">The request is unknown, not booked, or a fixed booking.</exception>
+    /// <exception cref="RequestRefusedException">The request is unknown, not booked, or a fixed booking.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]
-    public static FillResult Fill(ValidatedProblem validated, Schedule book, string cancelledRequestId, int stepMinutes = 5)
+    public static FillResult Fill(ValidatedProblem validated, Schedule book, string cancelledRequestId, int stepMinutes = 5, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(validated);
         ArgumentNullException.ThrowIfNull(book);
@@ -49,11 +51,14 @@ public static class WaitlistFiller
         var problem = validated.Problem;
         var recommender = new SlotRecommender(validated, book);
         var cancelled = book.Assignments.FirstOrDefault(a => a.RequestId == cancelledRequestId)
-            ?? throw new ArgumentException(problem.Requests.Any(r => r.Id == cancelledRequestId)
-                ? $"request '{cancelledRequestId}' is not booked" : $"unknown request '{cancelledRequestId}'", nameof(cancelledRequestId));
+            ?? throw new RequestRefusedException(problem.Requests.Any(r => r.Id == cancelledRequestId)
+                ? new(cancelledRequestId, RequestRefusalReason.NotBooked, $"request '{cancelledRequestId}' is not booked")
+                : new(cancelledRequestId, RequestRefusalReason.UnknownRequest, $"unknown request '{cancelledRequestId}'"), nameof(cancelledRequestId));
         if (problem.Fixed.Any(f => f.RequestId == cancelledRequestId))
         {
-            throw new ArgumentException($"request '{cancelledRequestId}' is a fixed booking: take it out of the problem's fixed bookings to cancel it", nameof(cancelledRequestId));
+            throw new RequestRefusedException(
+                new(cancelledRequestId, RequestRefusalReason.FixedBooking, $"request '{cancelledRequestId}' is a fixed booking: take it out of the problem's fixed bookings to cancel it"),
+                nameof(cancelledRequestId));
         }
 
         // Requests that follow the cancelled one, directly or not, cannot stay booked (rule 7), nor can the other
@@ -114,6 +119,12 @@ public static class WaitlistFiller
             more = false;
             foreach (var request in left.ToList())
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    more = false;
+                    break;
+                }
+
                 if (recommender.Recommend(request.Id, 1, stepMinutes, UsesFreedTime).Slots is [var slot])
                 {
                     recommender.Book(request.Id, slot);

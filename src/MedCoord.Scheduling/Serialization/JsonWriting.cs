@@ -5,14 +5,14 @@ namespace MedCoord.Scheduling.Serialization;
 /// <summary>Writing helpers shared by the problem, schedule and slots files.</summary>
 internal static class JsonWriting
 {
-    /// <summary>An indented file: one object that starts with <c>"formatVersion": 1</c>, then what <paramref name="body"/> writes; ends with a newline.</summary>
+    /// <summary>An indented file: one object that starts with <c>"formatVersion"</c> (<see cref="FormatVersion.Current"/>), then what <paramref name="body"/> writes; ends with a newline.</summary>
     public static string Document(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteNumber("formatVersion", 1);
+            w.WriteNumber("formatVersion", FormatVersion.Current);
             body(w);
             w.WriteEndObject();
         }

@@ -56,11 +56,7 @@ internal sealed class ProblemJsonReader
             return null;
         }
 
-        var version = o.Int("formatVersion", required: true);
-        if (version is not null and not 1)
-        {
-            o.Error("formatVersion", $"unsupported format version {version}; only 1 is supported");
-        }
+        FormatVersion.Check(o);
 
         var horizon = ReadHorizon(o);
         var facilities = Items(o, "facilities", ReadFacility, required: true);
@@ -364,19 +360,8 @@ internal sealed class ProblemJsonReader
             return null;
         }
 
-        var seconds = o.Number("timeLimitSeconds");
-        Duration? limit = null;
-        if (seconds is { } s)
-        {
-            if (s <= 0 || s > 86_400 * 7)
-            {
-                o.Error("timeLimitSeconds", $"must be above 0 and at most 604800 seconds, found {s}");
-            }
-            else
-            {
-                limit = Duration.FromMilliseconds(Math.Max(1, Math.Round(s * 1000)));
-            }
-        }
+        // Bounds are checked with the rest of the problem (SolveOptions.Validate), naming options.timeLimitSeconds.
+        var limit = o.Number("timeLimitSeconds") is { } seconds ? SolveOptions.TimeLimitFromSeconds(seconds) : (Duration?)null;
 
         SoftRuleWeights? soft = null;
         if (o.Field("softRules") is { } rules

@@ -36,11 +36,7 @@ internal static class ScheduleJsonReader
                 return (null, [errors[^1] with { Path = "$" }]);
             }
 
-            var version = o.Int("formatVersion", required: true);
-            if (version is not null and not 1)
-            {
-                o.Error("formatVersion", $"unsupported format version {version}; only 1 is supported");
-            }
+            FormatVersion.Check(o);
 
             var status = Enum(o, "status", ScheduleStatus.Feasible);
             var objective = o.Field("objective") is { } obj ? ReadObjective(obj, o.FieldPath("objective"), errors) : new ScheduleObjective(0, 0, 0);

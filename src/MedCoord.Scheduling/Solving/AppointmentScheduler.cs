@@ -73,7 +73,7 @@ public interface IAppointmentScheduler
 /// </summary>
 public sealed class AppointmentScheduler : IAppointmentScheduler
 {
-    private readonly SchedulingOptions _defaults;
+    private readonly SolveOptions _defaults;
     private readonly ILogger _logger;
 
     /// <summary>Creates a scheduler with default options.</summary>
@@ -97,13 +97,13 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
         ArgumentNullException.ThrowIfNull(defaults);
-        var errors = new SchedulingOptionsValidator().Validate(null, defaults);
-        if (errors.Failed)
+        var errors = defaults.Validate();
+        if (errors.Count > 0)
         {
-            throw new ArgumentException(errors.FailureMessage, nameof(defaults));
+            throw new ArgumentException(string.Join("; ", errors), nameof(defaults));
         }
 
-        _defaults = defaults.Clone();
+        _defaults = defaults.Defaults.Or(SolveOptions.Default);
     }
 
     /// <summary>Creates a scheduler from configured options (dependency injection, where no logging is registered).</summary>
@@ -296,28 +296,20 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         return new ReplanResult(schedule, Replanning.Changes(previous, schedule, displaced, calendar.Requests.Keys.ToHashSet(StringComparer.Ordinal)));
     }
 
-    /// <summary>Resolves the settings of a solve: the call's options, then the problem's, then the configured defaults; throws on a bad value.</summary>
+    /// <summary>Resolves the settings of a solve: the call's options, then the problem's, then the configured defaults; throws on a bad value of the call (the problem's were validated with it).</summary>
     internal SolveSettings Resolve(SolveOptions? call, SolveOptions? problem)
     {
-        var limit = call?.TimeLimit ?? problem?.TimeLimit ?? Duration.FromTimeSpan(_defaults.TimeLimit);
-        var workers = call?.Workers ?? problem?.Workers ?? _defaults.Workers;
-        var seed = call?.Seed ?? problem?.Seed ?? _defaults.Seed;
-        if (limit <= Duration.Zero)
+        if (call?.Validate(string.Empty, OptionNaming.Property) is [var first, ..] errors)
         {
-            throw new ArgumentOutOfRangeException(nameof(call), limit, "The time limit must be positive.");
+            throw new ArgumentOutOfRangeException(first.Path.Split('.')[0], string.Join("; ", errors));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(workers, nameof(SolveOptions.Workers));
-        ArgumentOutOfRangeException.ThrowIfNegative(seed, nameof(SolveOptions.Seed));
-        if (call?.SoftRules is { } soft && ProblemValidator.SoftRuleErrors(soft, nameof(SolveOptions.SoftRules)).FirstOrDefault() is { } error)
-        {
-            throw new ArgumentOutOfRangeException(nameof(call), soft, error.ToString());
-        }
-
-        return new SolveSettings(limit, workers == 0 ? Environment.ProcessorCount : workers, seed, WholeModelLimit, call?.SoftRules ?? problem?.SoftRules, NeighbourhoodSize)
+        var options = (call ?? new SolveOptions()).Or(problem).Or(_defaults);
+        var workers = options.Workers!.Value;
+        return new SolveSettings(options.TimeLimit!.Value, workers == 0 ? Environment.ProcessorCount : workers, options.Seed!.Value, WholeModelLimit, options.SoftRules, NeighbourhoodSize)
         {
             Monitor = new SolveMonitor(_logger),
-            Conservative = call?.Conservative ?? problem?.Conservative ?? false,
+            Conservative = options.Conservative!.Value,
         };
     }
 }

@@ -120,9 +120,9 @@ internal sealed class ProblemValidator
             }
 
             CheckBlocks($"{Path("providers", i)}.timeOff", provider.TimeOff);
-            if (provider.DailyCap is < 1 or > MaxSoftRuleValue)
+            if (provider.DailyCap is < 1 or > SolveOptions.MaxSoftRuleValue)
             {
-                Add($"{Path("providers", i)}.dailyCap", $"must be from 1 to {MaxSoftRuleValue}, found {provider.DailyCap}");
+                Add($"{Path("providers", i)}.dailyCap", $"must be from 1 to {SolveOptions.MaxSoftRuleValue}, found {provider.DailyCap}");
             }
         }
 
@@ -665,49 +665,9 @@ internal sealed class ProblemValidator
 
     private void CheckOptions()
     {
-        if (_problem.Options is not { } options)
+        if (_problem.Options is { } options)
         {
-            return;
-        }
-
-        if (options.TimeLimit is { } limit && limit <= Duration.Zero)
-        {
-            Add("options.timeLimitSeconds", "must be above 0");
-        }
-
-        if (options.Workers is < 0 or > 256)
-        {
-            Add("options.workers", $"must be from 0 (the machine's core count) to 256, found {options.Workers}");
-        }
-
-        if (options.Seed is < 0)
-        {
-            Add("options.seed", $"must not be negative, found {options.Seed}");
-        }
-
-        if (options.SoftRules is { } soft)
-        {
-            _errors.AddRange(SoftRuleErrors(soft, "options.softRules"));
-        }
-    }
-
-    /// <summary>Most a soft rule's weight or a daily cap may be.</summary>
-    public const int MaxSoftRuleValue = 1000;
-
-    /// <summary>What is wrong with soft-rule weights, each error at its path under <paramref name="path"/> (file names).</summary>
-    public static IEnumerable<ValidationError> SoftRuleErrors(SoftRuleWeights soft, string path)
-    {
-        foreach (var (name, value) in new[] { ("continuityWeight", soft.Continuity), ("dailyCapWeight", soft.DailyCap), ("balanceWeight", soft.Balance) })
-        {
-            if (value is < 0 or > MaxSoftRuleValue)
-            {
-                yield return new($"{path}.{name}", $"must be from 0 to {MaxSoftRuleValue}, found {value}");
-            }
-        }
-
-        if (soft.DefaultDailyCap is < 1 or > MaxSoftRuleValue)
-        {
-            yield return new($"{path}.dailyCap", $"must be from 1 to {MaxSoftRuleValue}, found {soft.DefaultDailyCap}");
+            _errors.AddRange(options.Validate("options.", OptionNaming.File));
         }
     }
 

@@ -114,10 +114,39 @@ public sealed class SlotRecommenderTests
         var next = recommender.Recommend("r2", top: 1).Slots.Single();
 
         Assert.Equal("2026-12-07 09:30", Local(next));
-        var again = Assert.Throws<ArgumentException>(() => recommender.Recommend("r1"));
+        var again = Assert.Throws<RequestRefusedException>(() => recommender.Recommend("r1"));
         Assert.Equal("requestId", again.ParamName);
         Assert.Contains("already booked", again.Message);
         Assert.Throws<ArgumentException>(() => recommender.Book("r2", first));
+    }
+
+    [Fact]
+    public void Refusal_SaysWhyARequestCannotBeRecommended_AndRecommendThrowsIt()
+    {
+        var problem = Clinic([Request("r1", "p1", "visit", "2026-12-07"), Request("r2", "p2", "visit", "2026-12-07")],
+            providers: [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))]);
+        var recommender = new SlotRecommender(problem, BookOf());
+        recommender.Book("r1", recommender.Recommend("r1", top: 1).Slots.Single());
+
+        Assert.Null(recommender.Refusal("r2"));
+        Assert.Equal(new RequestRefusal("r1", RequestRefusalReason.AlreadyBooked, "request 'r1' is already booked"), recommender.Refusal("r1"));
+        Assert.Equal(new RequestRefusal("zz", RequestRefusalReason.UnknownRequest, "unknown request 'zz'"), recommender.Refusal("zz"));
+        var thrown = Assert.Throws<RequestRefusedException>(() => recommender.Recommend("zz"));
+        Assert.Equal(recommender.Refusal("zz"), thrown.Refusal);
+        Assert.Equal(new ValidationError("--request", "unknown request 'zz'"), thrown.Refusal.At("--request"));
+    }
+
+    [Fact]
+    public void Recommend_Cancelled_SearchesNoFurtherDay()
+    {
+        var problem = Clinic([Request("r1", "p1", "visit")], providers: [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))]);
+        var recommender = new SlotRecommender(problem, BookOf());
+
+        Assert.NotEmpty(recommender.Recommend("r1", top: 3).Slots);
+        var cancelled = recommender.Recommend("r1", top: 3, cancellationToken: new CancellationToken(canceled: true));
+
+        Assert.Empty(cancelled.Slots);
+        Assert.Null(cancelled.Reason);
     }
 
     [Fact]
@@ -125,7 +154,7 @@ public sealed class SlotRecommenderTests
     {
         var recommender = new SlotRecommender(Clinic([Request("r1", "p1", "visit")]), BookOf());
 
-        Assert.Equal("requestId", Assert.Throws<ArgumentException>(() => recommender.Recommend("nope")).ParamName);
+        Assert.Equal("requestId", Assert.Throws<RequestRefusedException>(() => recommender.Recommend("nope")).ParamName);
         Assert.Equal("top", Assert.Throws<ArgumentOutOfRangeException>(() => recommender.Recommend("r1", top: 0)).ParamName);
         Assert.Equal("stepMinutes", Assert.Throws<ArgumentOutOfRangeException>(() => recommender.Recommend("r1", stepMinutes: 0)).ParamName);
     }

@@ -45,6 +45,22 @@ public sealed class WaitlistFillerTests
     }
 
     [Fact]
+    public void Fill_Cancelled_CancelsTheAppointmentButFillsNothing()
+    {
+        var problem = Hour(Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("e", "p5", "visit", priority: 3));
+        var book = BookOf(
+            [At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("b", "p2", "2026-12-07T09:30:00-05:00", "2026-12-07T10:00:00-05:00")],
+            ["e"]);
+
+        Assert.Equal("e", Assert.Single(WaitlistFiller.Fill(problem, book, "a").Filled).RequestId);
+        var result = WaitlistFiller.Fill(problem, book, "a", cancellationToken: new CancellationToken(canceled: true));
+
+        Assert.Empty(result.Filled);
+        Assert.Equal(UnscheduledReason.Cancelled, NotBooked(result.Schedule, "a").Reason);
+        Assert.Equal([book.Assignments[1]], result.Schedule.Assignments);
+    }
+
+    [Fact]
     public void Fill_PatientTimeFreed_GoesToTheSamePatientsWaitingRequestWithAnotherProvider()
     {
         // p1 waits for a visit with dr-b while busy with dr-a; cancelling the dr-a visit frees p1, not dr-b.
@@ -104,9 +120,13 @@ public sealed class WaitlistFillerTests
         var fixedProblem = problem with { Fixed = [new FixedBooking("a", "dr-a", null, At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00").Start.ToInstant())] };
         var book = BookOf([At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00")], ["b"]);
 
-        Assert.Contains("unknown request 'zz'", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(problem, book, "zz")).Message);
-        Assert.Contains("'b' is not booked", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(problem, book, "b")).Message);
-        Assert.Contains("fixed booking", Assert.Throws<ArgumentException>(() => WaitlistFiller.Fill(fixedProblem, book, "a")).Message);
+        Assert.Equal(new RequestRefusal("zz", RequestRefusalReason.UnknownRequest, "unknown request 'zz'"),
+            Assert.Throws<RequestRefusedException>(() => WaitlistFiller.Fill(problem, book, "zz")).Refusal);
+        Assert.Equal(new RequestRefusal("b", RequestRefusalReason.NotBooked, "request 'b' is not booked"),
+            Assert.Throws<RequestRefusedException>(() => WaitlistFiller.Fill(problem, book, "b")).Refusal);
+        var fixedRefusal = Assert.Throws<RequestRefusedException>(() => WaitlistFiller.Fill(fixedProblem, book, "a"));
+        Assert.Equal((RequestRefusalReason.FixedBooking, "cancelledRequestId"), (fixedRefusal.Refusal.Reason, fixedRefusal.ParamName));
+        Assert.Contains("fixed booking", fixedRefusal.Refusal.Message);
     }
 
     /// <summary>Fill never touches other bookings, books only into freed time, and leaves a schedule the verifier accepts.</summary>

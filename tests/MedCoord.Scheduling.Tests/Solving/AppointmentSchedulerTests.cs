@@ -112,8 +112,9 @@ public sealed class AppointmentSchedulerTests
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SchedulingOptions>>().Value);
 
-        Assert.Contains("TimeLimit must be positive, found 00:00:00.", ex.Failures);
-        Assert.Contains("Workers must be from 0 (the machine's core count) to 256, found -1.", ex.Failures);
+        Assert.Equal(
+            ["SchedulingOptions.TimeLimit: must be above 0 and at most 604800 seconds, found 0", "SchedulingOptions.Workers: must be from 0 (the machine's core count) to 256, found -1"],
+            ex.Failures);
     }
 
     [Fact]

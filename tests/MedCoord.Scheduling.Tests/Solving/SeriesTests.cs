@@ -202,9 +202,10 @@ public sealed class SeriesTests
         var problem = WithSeries(Physio(weeks: 2), series);
         var empty = new Schedule(ScheduleStatus.Feasible, new ScheduleObjective(0, 0, 0), [], [], new SolveStats(0, 0, 0));
 
-        var error = Assert.Throws<ArgumentException>(() => new SlotRecommender(problem, empty).Recommend("s1"));
+        var error = Assert.Throws<RequestRefusedException>(() => new SlotRecommender(problem, empty).Recommend("s1"));
 
-        Assert.Contains("series 'course'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RequestRefusalReason.SeriesVisit, error.Refusal.Reason);
+        Assert.Contains("series 'course'", error.Refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]

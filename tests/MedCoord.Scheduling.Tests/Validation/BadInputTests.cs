@@ -95,6 +95,10 @@ public sealed class BadInputTests
         ["unknown previous provider"] = (p => Obj(p, "patients", 0)["previousProvider"] = "dr-who", "patients[0].previousProvider: unknown provider 'dr-who'"),
         ["negative workers"] = (p => Obj(p, "options")["workers"] = -1, "options.workers: must be from 0 (the machine's core count) to 256, found -1"),
         ["zero time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = 0, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 0"),
+        ["time limit over a week"] = (p => Obj(p, "options")["timeLimitSeconds"] = 604800.5, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found 604800.5"),
+        ["negative time limit"] = (p => Obj(p, "options")["timeLimitSeconds"] = -3, "options.timeLimitSeconds: must be above 0 and at most 604800 seconds, found -3"),
+        ["too many workers"] = (p => Obj(p, "options")["workers"] = 257, "options.workers: must be from 0 (the machine's core count) to 256, found 257"),
+        ["negative seed"] = (p => Obj(p, "options")["seed"] = -1, "options.seed: must not be negative, found -1"),
         ["provider on type without skill"] = (p => ((JsonArray)p["fixed"]!).Add(new JsonObject { ["request"] = "r-03", ["provider"] = "dr-okafor", ["room"] = "main-exam-2", ["start"] = "2026-12-08T09:00:00-05:00" }), "fixed[1].provider: appointment type 'ecg' books no provider; provider must be null"),
     };
 

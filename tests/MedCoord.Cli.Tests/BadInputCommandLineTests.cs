@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using MedCoord.Scheduling.Tests.Validation;
-using static MedCoord.Scheduling.Tests.Cli.ConsoleRun;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.ConsoleRun;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>
 /// Bad input at the edges, command by command: each exits 2 with the exact line naming where the fault is, prints no
@@ -37,7 +36,7 @@ public sealed class BadInputCommandLineTests : IDisposable
         Assert.Equal(inputs.Select(Path.GetFileName).Order(StringComparer.Ordinal), Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
     /// <summary>The example with its horizon in 9999 (and nothing else dated, so that only the horizon is at fault).</summary>
-    private static string HorizonIn9999() => BadInputTests.Mutated(p =>
+    private static string HorizonIn9999() => CliTestData.Mutated(p =>
     {
         p["horizon"] = new JsonObject { ["start"] = "9999-12-27", ["end"] = "9999-12-31" };
         p["fixed"] = new JsonArray();
@@ -80,7 +79,7 @@ public sealed class BadInputCommandLineTests : IDisposable
     [Fact]
     public async Task Validate_FixedBookingPastTheLastInstant_ExitsTwoNamingIt()
     {
-        var problem = Write("problem.json", BadInputTests.Mutated(p => ((JsonObject)p["fixed"]![0]!)["start"] = "9999-12-31T23:30:00-05:00"));
+        var problem = Write("problem.json", CliTestData.Mutated(p => ((JsonObject)p["fixed"]![0]!)["start"] = "9999-12-31T23:30:00-05:00"));
 
         var (code, _, stderr) = await Run("validate", problem);
 
@@ -91,7 +90,7 @@ public sealed class BadInputCommandLineTests : IDisposable
     [Fact]
     public async Task Solve_TimeOffIntoYear9999_ExitsTwoBeforeSolving()
     {
-        var problem = Write("problem.json", BadInputTests.Mutated(p =>
+        var problem = Write("problem.json", CliTestData.Mutated(p =>
             ((JsonObject)p["providers"]![0]!)["timeOff"] = new JsonArray(new JsonObject { ["from"] = "2026-12-08T00:00:00-05:00", ["to"] = "9999-12-31T23:00:00-12:00" })));
 
         var (code, stdout, stderr) = await Run("solve", problem, "--out", Out("schedule.json"));

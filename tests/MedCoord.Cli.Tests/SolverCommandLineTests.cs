@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedCoord.Cli;
-using MedCoord.Scheduling.Tests.Validation;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 public sealed class SolverCommandLineTests : IDisposable
 {
@@ -53,7 +52,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Solve_UnschedulableRequest_StillExitsZeroAndExplains()
     {
-        var json = BadInputTests.Mutated(p =>
+        var json = CliTestData.Mutated(p =>
         {
             p["requests"]![0]!["earliest"] = "2027-02-01";
             p["requests"]![0]!["latest"] = "2027-02-02";
@@ -72,7 +71,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Solve_BadProblem_PrintsOneLinePerErrorWritesNothingAndExitsTwo()
     {
-        var json = BadInputTests.Mutated(p =>
+        var json = CliTestData.Mutated(p =>
         {
             p["requests"]![3]!["type"] = "ech0";
             p["requests"]![0]!["priority"] = 0;
@@ -112,7 +111,24 @@ public sealed class SolverCommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("replan")]
+    [InlineData("recommend")]
+    [InlineData("audit", "verify")]
+    public async Task Help_OfACommandWithRequiredArguments_PrintsItsOptions(params string[] command)
+    {
+        var (code, stdout, stderr) = await ConsoleRun.Run([.. command, "--help"]);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", stdout);
+        Assert.Contains($" {string.Join(' ', command)} ", stdout);
+        Assert.Contains("Options:", stdout);
+        Assert.Empty(stderr);
+    }
+
+    [Theory]
     [InlineData("--time-limit", "0", "--time-limit: must be above 0 and at most 604800 seconds, found 0")]
+    [InlineData("--time-limit", "604800.5", "--time-limit: must be above 0 and at most 604800 seconds, found 604800.5")]
+    [InlineData("--workers", "257", "--workers: must be from 0 (the machine's core count) to 256, found 257")]
     [InlineData("--workers", "-3", "--workers: must be from 0 (the machine's core count) to 256, found -3")]
     [InlineData("--seed", "-1", "--seed: must not be negative, found -1")]
     public async Task Solve_BadFlagValue_ExitsTwoNamingTheFlag(string flag, string value, string expected)
@@ -152,7 +168,7 @@ public sealed class SolverCommandLineTests : IDisposable
     [Fact]
     public async Task Validate_BadFile_ExitsTwoWithPaths()
     {
-        var json = BadInputTests.Mutated(p => p["facilities"]![1]!["timeZone"] = "Nowhere/Land");
+        var json = CliTestData.Mutated(p => p["facilities"]![1]!["timeZone"] = "Nowhere/Land");
 
         var (code, _, stderr) = await Run("validate", Write("bad.json", json));
 

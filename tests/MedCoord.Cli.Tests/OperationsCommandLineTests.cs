@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using MedCoord.Cli;
 using Microsoft.Extensions.DependencyInjection;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>The coordinator's operations from the console: exit codes, files written or not, errors that name where.</summary>
 public sealed class OperationsCommandLineTests : IDisposable
@@ -79,6 +79,22 @@ public sealed class OperationsCommandLineTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("--request: request 'pt-3' is a visit of series 'physio-course'", stderr);
+    }
+
+    [Theory]
+    [InlineData("r-01", "--request: request 'r-01' is already booked in {book}")]
+    [InlineData("r-404", "--request: unknown request 'r-404'")]
+    public async Task Recommend_RequestTheRecommenderRefuses_ExitsTwoWithItsRefusal(string request, string expected)
+    {
+        var book = BookWithout("r-09", out _);
+        var outPath = Path.Combine(_dir, "slots.json");
+
+        var (code, stdout, stderr) = await Run("recommend", TestData("clinic-small.json"), "--book", book, "--request", request, "--out", outPath);
+
+        Assert.Equal(2, code);
+        Assert.Equal(expected.Replace("{book}", book, StringComparison.Ordinal) + Environment.NewLine, stderr);
+        Assert.Empty(stdout);
+        Assert.False(File.Exists(outPath));
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using static MedCoord.Scheduling.Tests.Cli.ConsoleRun;
+using static MedCoord.Cli.Tests.ConsoleRun;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>One database written by <c>medcoord demo</c> with both keys, shared by the tests (each tampers with its own copy).</summary>
 public sealed class DemoDatabase : IDisposable

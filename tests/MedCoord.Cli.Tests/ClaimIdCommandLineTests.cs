@@ -1,8 +1,8 @@
 using System.Text;
-using static MedCoord.Scheduling.Tests.Cli.ConsoleRun;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.ConsoleRun;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary><c>medcoord claim</c> refuses a claim id with a space at either end: the 837P would trim it and the payer's answers would not match.</summary>
 public sealed class ClaimIdCommandLineTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>
 /// <c>eligibility</c>, <c>ack</c> and <c>remit</c> on hand-written X12 files for the sample claims: exit codes, the files

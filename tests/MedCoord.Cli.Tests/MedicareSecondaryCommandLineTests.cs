@@ -1,8 +1,8 @@
 using System.Text;
-using static MedCoord.Scheduling.Tests.Cli.ConsoleRun;
-using static MedCoord.Scheduling.Tests.TestProblems;
+using static MedCoord.Cli.Tests.ConsoleRun;
+using static MedCoord.Cli.Tests.CliTestData;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>
 /// <c>medcoord claim</c> with the sample's third claim (billed second, after Acme paid) sent to Medicare Part B instead:

@@ -1,6 +1,6 @@
 using MedCoord.Cli;
 
-namespace MedCoord.Scheduling.Tests.Cli;
+namespace MedCoord.Cli.Tests;
 
 /// <summary>Runs the console solver in process, capturing its output.</summary>
 internal static class ConsoleRun
