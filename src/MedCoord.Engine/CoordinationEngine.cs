@@ -275,7 +275,7 @@ public sealed partial class CoordinationEngine
                 _store.Commit(CalledOff(stored[visit.Id], visit, "system", "Visit.NoShow"));
                 marked.Add(visit);
             }
-            catch (Exception e) when (e is StoreConcurrencyException or CarePlanTransitionException or VisitTransitionException)
+            catch (Exception e) when (e is StoreConcurrencyException or TransitionException)
             {
                 failures.Add(new NoShowFailure(visit.Id, e.Message));
             }
