@@ -1,5 +1,6 @@
 using System.Text;
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using Xunit;
 
 namespace MedCoord.Engine.Tests.Billing;
@@ -214,7 +215,30 @@ public sealed class ClaimFileTests
     [InlineData("{ \"formatVersion\": \"one\" }", "formatVersion: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
     [InlineData("{ \"formatVersion\": 1, \"claims\": [] }", "$: required fields are missing: 'envelope'")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\" }, \"claims\": [] }", "envelope: required fields are missing: 'controlNumber', 'production'")]
+    [InlineData("{ \"formatVersion\": 1, \"colour\": \"red\", \"claims\": [] }", "colour: unknown field 'colour' (see docs/claim-format.md)")]
+    [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [ { \"id\": \"C-1\" } ] }",
+        "claims[0]: required fields are missing: 'visitId', 'patient', 'coverage', 'billingProvider', 'diagnoses', 'lines'")]
     public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors).ToString());
+
+    /// <summary>An unknown field deep in a claim: its JSON path and its name, never its value (it may be patient data).</summary>
+    [Fact]
+    public void Parse_UnknownFieldDeepInAClaim_NamesItsPathNotItsValue()
+    {
+        var error = Assert.Single(ClaimFile.Parse(Minimal.Replace("\"category\": \"office-visit\"", "\"category\": \"office-visit\", \"note\": \"Rosalind Quillfeather\"", StringComparison.Ordinal)).Errors);
+
+        Assert.Equal(new ValidationError("claims[0].lines[0].note", "unknown field 'note' (see docs/claim-format.md)"), error);
+    }
+
+    /// <summary>Every required field an object lacks is listed, however many (the reader's own message stops after a few).</summary>
+    [Fact]
+    public void Parse_ObjectMissingManyFields_ListsEveryOne()
+    {
+        var json = Minimal.Replace("\"billingProvider\": { \"npi\": \"1234567893\", \"name\": \"Riverside\", \"isOrganization\": true }", "\"billingProvider\": { }", StringComparison.Ordinal);
+
+        Assert.Equal(new ValidationError("claims[0].billingProvider", "required fields are missing: 'npi', 'name', 'isOrganization'"), Assert.Single(ClaimFile.Parse(json).Errors));
+        Assert.Equal(new ValidationError("claims[0].coverage.benefits", "required fields are missing: 'deductible', 'coinsurancePercent', 'outOfPocketMaximum'"),
+            Assert.Single(ClaimFile.Parse(Minimal.Replace("\"benefits\": { \"deductible\": { \"amount\": 100, \"met\": 10 }, \"coinsurancePercent\": 20, \"outOfPocketMaximum\": { \"amount\": 1000, \"met\": 50 } }", "\"benefits\": {}", StringComparison.Ordinal)).Errors));
+    }
 
     [Fact]
     public void Parse_UnsupportedVersion_SaysWhichIsSupported() =>
