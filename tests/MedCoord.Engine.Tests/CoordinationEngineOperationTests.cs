@@ -53,14 +53,14 @@ public sealed class CoordinationEngineOperationTests
     {
         var engine = Engine();
 
-        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.ArriveAsync("v-9", "desk-1"))).Message);
-        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.CancelAsync("v-9", "desk-1"))).Message);
-        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Visits.CheckInAsync("v-9", "desk-1"))).Message);
-        Assert.Equal("There is no care plan 'plan-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.CarePlans.ChangeAsync("plan-9", (p, _) => p, "coord-1"))).Message);
-        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Results.CompleteTaskAsync("res-9", "res-9/v1/ProviderReview", "dr-a"))).Message);
-        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Results.ReleaseAsync("res-9", "res-9/v1/PatientNotification", "dr-a"))).Message);
-        Assert.Equal("There is no referral 'ref-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Referrals.MoveAsync("ref-9", ReferralStatus.Sent, "dr-a", "sent"))).Message);
-        Assert.Equal("There is no message 'm-9'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => engine.Outbox.RecordDeliveryAsync("m-9", DeliveryResult.Delivered, "sms"))).Message);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Visits.ArriveAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Visits.CancelAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no visit 'v-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Visits.CheckInAsync("v-9", "desk-1"))).Message);
+        Assert.Equal("There is no care plan 'plan-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.CarePlans.ChangeAsync("plan-9", (p, _) => p, "coord-1"))).Message);
+        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Results.CompleteTaskAsync("res-9", "res-9/v1/ProviderReview", "dr-a"))).Message);
+        Assert.Equal("There is no result 'res-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Results.ReleaseAsync("res-9", "res-9/v1/PatientNotification", "dr-a"))).Message);
+        Assert.Equal("There is no referral 'ref-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Referrals.MoveAsync("ref-9", ReferralStatus.Sent, "dr-a", "sent"))).Message);
+        Assert.Equal("There is no message 'm-9'.", (await Assert.ThrowsAsync<RecordNotFoundException>(() => engine.Outbox.RecordDeliveryAsync("m-9", DeliveryResult.Delivered, "sms"))).Message);
         Assert.Equal("id", (await Assert.ThrowsAsync<ArgumentException>(() => engine.Visits.ArriveAsync(" ", "desk-1"))).ParamName);
         Assert.Empty(engine.Store.AuditTrail());
     }
@@ -263,7 +263,7 @@ public sealed class CoordinationEngineOperationTests
         Put(engine, "v-1", Booked("v-1", Now) with { Status = VisitStatus.CheckedIn });
         var auditBefore = engine.Store.AuditTrail().Count;
 
-        var refused = await Assert.ThrowsAsync<VisitTransitionException>(() => engine.Visits.CancelAsync("v-1", "desk-1"));
+        var refused = await Assert.ThrowsAsync<TransitionException>(() => engine.Visits.CancelAsync("v-1", "desk-1"));
 
         Assert.Equal((VisitStatus.CheckedIn, VisitStatus.Cancelled), (refused.From, refused.To));
         Assert.Equal(auditBefore, engine.Store.AuditTrail().Count);
@@ -307,7 +307,7 @@ public sealed class CoordinationEngineOperationTests
         Assert.Empty(atGrace.Marked);
         Assert.Equal(["r1"], report.Marked.Select(v => v.Id));
         Assert.Empty(report.Failures);
-        Assert.Equal(new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", Now), report.Marked[0].History.Single());
+        Assert.Equal(new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.NoShow, "system", Now), report.Marked[0].History.Single());
         Assert.Equal(["r1 Visit.NoShow", "r1/follow-up Message.Cancelled", "r1/reminder/120m Message.Cancelled"], Actions(engine, auditBefore)); // the 48-hour reminder was past when booked
         Assert.All(engine.Store.AuditTrail().Skip(auditBefore), e => Assert.Equal("system", e.Actor));
         Assert.Equal(VisitStatus.NoShow, engine.Store.Find<Visit>("r1")!.Value.Status);
@@ -495,7 +495,7 @@ public sealed class CoordinationEngineOperationTests
         Put(engine, "ns-mid", Booked("ns-mid", Now - Duration.FromDays(1) - Duration.FromHours(1)) with { Status = VisitStatus.NoShow });
         Put(engine, "booked", Booked("booked", Now - Duration.FromMinutes(20)));
         Put(engine, "booked-late", Booked("booked-late", Now - Duration.FromMinutes(21)));
-        Put(engine, "arrived", Booked("arrived", Now) with { Status = VisitStatus.Arrived, History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Now - Duration.FromMinutes(11))] });
+        Put(engine, "arrived", Booked("arrived", Now) with { Status = VisitStatus.Arrived, History = [new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Now - Duration.FromMinutes(11))] });
 
         var worklist = await engine.Worklist.GetAsync();
 

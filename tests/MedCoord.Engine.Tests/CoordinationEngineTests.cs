@@ -126,7 +126,7 @@ public sealed class CoordinationEngineTests : IDisposable
 
         Assert.Equal(3, error.StoredVersion);
         Assert.Equal(ReferralStatus.Accepted, b.Store.Find<Referral>("ref-1")!.Value.Status);
-        await Assert.ThrowsAsync<ReferralTransitionException>(() => b.Referrals.MoveAsync("ref-1", ReferralStatus.Sent, "other-desk", "again"));
+        await Assert.ThrowsAsync<TransitionException>(() => b.Referrals.MoveAsync("ref-1", ReferralStatus.Sent, "other-desk", "again"));
         Assert.True(b.Store.VerifyAudit().Intact);
     }
 
@@ -212,7 +212,7 @@ public sealed class CoordinationEngineTests : IDisposable
                         break;
                 }
             }
-            catch (Exception e) when (e is ReferralTransitionException or VisitTransitionException or ArgumentException)
+            catch (Exception e) when (e is TransitionException or ArgumentException)
             {
             }
 
@@ -281,7 +281,7 @@ public sealed class CoordinationEngineTests : IDisposable
                         break;
                 }
             }
-            catch (VisitTransitionException)
+            catch (TransitionException)
             {
             }
 

@@ -78,10 +78,10 @@ public sealed class PatientDataTests
         }
 
         // Claims: the validator, the lifecycle, the 837 writer's checks, eligibility on every branch.
-        var problems = ClaimValidator.Validate(claim);
+        var problems = ClaimValidator.Validate(claim).Select(p => p.ToString()).ToList();
         messages.AddRange(problems);
         Catch(() => ClaimLifecycle.Move(claim, ClaimStatus.Ready, "biller-1", "ready", Clock));
-        messages.AddRange(X12Writer.Problems([claim], Billing.ClaimTests.Sample().Envelope, Clock.GetCurrentInstant().InUtc()));
+        messages.AddRange(X12Writer.Problems([claim], Billing.ClaimTests.Sample().Envelope, Clock.GetCurrentInstant().InUtc()).Select(p => p.ToString()));
         var visit = new Visit("visit-q", "pat-q", "new-patient", Clock.GetCurrentInstant(), VisitStatus.Booked, []);
         Catch(() => ClaimLifecycle.FromVisit("CLM-Q", visit, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines));
         Catch(() => ClaimLifecycle.FromVisit("CLM-Q", visit with { Status = VisitStatus.Fulfilled, PatientId = "pat-other" }, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines));
@@ -98,14 +98,14 @@ public sealed class PatientDataTests
         patient["address"]!["postalCode"] = "9O21X";
         patient["address"]!["line1"] = "4471 Marrowbone Lane ~ rear";
         var (batch, _) = ClaimFile.Parse(file.ToJsonString());
-        messages.AddRange(X12Writer.Problems(batch!.Claims, batch.Envelope, Clock.GetCurrentInstant().InUtc()));
+        messages.AddRange(X12Writer.Problems(batch!.Claims, batch.Envelope, Clock.GetCurrentInstant().InUtc()).Select(p => p.ToString()));
         patient["birthDate"] = "1953-07-40";
-        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors);
+        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors.Select(p => p.ToString()));
         patient["birthDate"] = "1953-07-19";
         file["claims"]![0]!["lines"]![0]!["dateOfService"] = "2031-04-17T10:00";
-        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors);
+        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors.Select(p => p.ToString()));
         patient["firstName"] = 1953;
-        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors);
+        messages.AddRange(ClaimFile.Parse(file.ToJsonString()).Errors.Select(p => p.ToString()));
 
         // Care plans, check-in, referrals and the engine's own refusals.
         Catch(() => CarePlanLifecycle.Create("plan-q", "pat-q", [new CarePlanGoal("g1", "Dance at Rosalind's wedding"), new CarePlanGoal("g1", "anxious")],

@@ -132,7 +132,7 @@ public sealed class WorklistTests
     public async Task Visit_EachStatus_LandsOnItsWorklistAfterItsLimit(VisitStatus status, string expected)
     {
         var visit = new Visit("visit-1", "pat-1", "follow-up", T0 + Duration.FromHours(1), status,
-            status == VisitStatus.Booked ? [] : [new VisitTransition(VisitStatus.Booked, status, "desk-1", T0)]);
+            status == VisitStatus.Booked ? [] : [new StatusChange<VisitStatus>(VisitStatus.Booked, status, "desk-1", T0)]);
         await Check(expected, "visit-1", status == VisitStatus.NoShow, StoreChange.Of(visit.Id, visit, 0, "desk-1", "Visit.Saved"));
     }
 
@@ -142,7 +142,7 @@ public sealed class WorklistTests
     {
         var draft = ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "cardiology", ReferralPriority.Routine, new FakeClock(T0));
         var referral = status == ReferralStatus.Draft ? draft
-            : draft with { Status = status, SentAt = T0, History = [new ReferralTransition(ReferralStatus.Sent, status, "desk-1", T0, "moved")] };
+            : draft with { Status = status, SentAt = T0, History = [new StatusChange<ReferralStatus>(ReferralStatus.Sent, status, "desk-1", T0, "moved")] };
         await Check(expected, "ref-1", false, StoreChange.Of(referral.Id, referral, 0, "desk-1", "Referral.Saved"));
     }
 
@@ -172,7 +172,7 @@ public sealed class WorklistTests
         {
             Status = status,
             CreatedAt = T0,
-            History = status == ClaimStatus.Draft ? [] : [new ClaimTransition(ClaimStatus.Draft, status, "biller-1", T0, "moved")],
+            History = status == ClaimStatus.Draft ? [] : [new StatusChange<ClaimStatus>(ClaimStatus.Draft, status, "biller-1", T0, "moved")],
         };
         await Check(expected, claim.Id, false, StoreChange.Of(claim.Id, claim, 0, "biller-1", "Claim.Saved"));
     }

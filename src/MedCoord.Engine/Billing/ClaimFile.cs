@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedCoord.Scheduling.Serialization;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 
@@ -11,6 +12,15 @@ namespace MedCoord.Engine.Billing;
 /// <param name="Claims">The claims.</param>
 /// <param name="FeeSchedules">The fee schedules for the responsibility estimate; null or empty when there are none.</param>
 public sealed record ClaimBatch(X12Envelope Envelope, IReadOnlyList<Claim> Claims, IReadOnlyList<FeeSchedule>? FeeSchedules = null);
+
+/// <summary>What reading a claim file gave: the batch, or every structural problem with its JSON path.</summary>
+/// <param name="Batch">The batch; null when the file is not a claim file.</param>
+/// <param name="Errors">Every problem, each with its JSON path (<c>claims[0].lines[1].charge</c>, <c>$</c> for the whole file); empty when read.</param>
+public sealed record ClaimFileResult(ClaimBatch? Batch, IReadOnlyList<ValidationError> Errors)
+{
+    /// <summary>Gets whether the file was read.</summary>
+    public bool Succeeded => Batch is not null;
+}
 
 /// <summary>
 /// Reads the claim input file (<c>docs/claim-format.md</c>): JSON, camelCase, unknown fields refused; a structural
@@ -33,14 +43,14 @@ public static class ClaimFile
     /// reported (at <c>$</c>, with its offset) rather than replaced and written into an 837P.
     /// </summary>
     /// <param name="utf8Json">The file's bytes.</param>
-    /// <returns>The batch, or the problems (each naming its JSON path) when the file is not a claim file.</returns>
-    public static (ClaimBatch? Batch, IReadOnlyList<string> Errors) Parse(ReadOnlySpan<byte> utf8Json) =>
-        Utf8Text.Decode(utf8Json, out var error) is { } json ? Parse(json) : (null, [$"$: {error}"]);
+    /// <returns>The batch, or the problems (each with its JSON path) when the file is not a claim file.</returns>
+    public static ClaimFileResult Parse(ReadOnlySpan<byte> utf8Json) =>
+        Utf8Text.Decode(utf8Json, out var error) is { } json ? Parse(json) : Failed("$", error!);
 
     /// <summary>Reads a claim file.</summary>
     /// <param name="json">The file's text.</param>
-    /// <returns>The batch, or the problems (each naming its JSON path) when the file is not a claim file.</returns>
-    public static (ClaimBatch? Batch, IReadOnlyList<string> Errors) Parse(string json)
+    /// <returns>The batch, or the problems (each with its JSON path) when the file is not a claim file.</returns>
+    public static ClaimFileResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         FileDto? file;
@@ -50,39 +60,58 @@ public static class ClaimFile
         }
         catch (JsonException ex)
         {
-            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.');
-            return (null, [$"{path}: {Describe(ex)}"]);
+            return new ClaimFileResult(null, [Describe(ex, json)]);
         }
 
         if (file is null)
         {
-            return (null, ["$: the file is empty (null)"]);
+            return Failed("$", "the file is empty (null)");
         }
 
         if (file.FormatVersion != 1)
         {
-            return (null, [$"formatVersion: unsupported format version {file.FormatVersion}; only 1 is supported"]);
+            return Failed("formatVersion", $"unsupported format version {file.FormatVersion}; only 1 is supported");
         }
 
         var claims = file.Claims.Select(c => new Claim(c.Id, c.VisitId, c.Patient, c.Coverage.ToCoverage(), c.BillingProvider, c.RenderingProvider,
             c.Diagnoses, [.. c.Lines.Select(l => l.ToLine())], ClaimStatus.Draft, [], null, c.Frequency, c.PayerClaimNumber, c.PriorPayers?.Select(p => p.ToPriorPayer()).ToList())).ToList();
         var schedules = (file.FeeSchedules ?? []).Select(f => new FeeSchedule(f.PayerId, f.PlanId, [.. f.Entries.Select(e => new FeeScheduleEntry(e.ProcedureCode, e.Modifiers ?? [], e.Allowed))])).ToList();
-        return (new ClaimBatch(file.Envelope, claims, schedules), []);
+        return new ClaimFileResult(new ClaimBatch(file.Envelope, claims, schedules), []);
     }
 
-    /// <summary>What a deserialization error means for the file, without the reader's type names.</summary>
-    internal static string Describe(JsonException ex)
+    private static ClaimFileResult Failed(string path, string message) => new(null, [new ValidationError(path, message)]);
+
+    /// <summary>
+    /// What a deserialization error means for the file, with its JSON path and without the reader's type names: an
+    /// unknown field is named by its own path, and a missing-fields error lists every required field the object lacks.
+    /// </summary>
+    internal static ValidationError Describe(JsonException ex, string json)
     {
+        var path = JsonPaths.Relative(ex.Path);
         var what = ex.Message.Split(" Path:", 2)[0].Split(". LineNumber", 2)[0];
-        if (what.Contains("doesn't allow null values", StringComparison.Ordinal))
+        if (JsonPaths.UnmappedMember(what) is { } field)
         {
-            return "must not be null";
+            // The reader's path already ends at the field: name the field and where it is, never its value.
+            return new ValidationError(path, $"unknown field '{field}' (see docs/claim-format.md)");
         }
 
         if (what.Contains("was missing required properties", StringComparison.Ordinal))
         {
-            var fields = what[(what.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.');
-            return $"required fields are missing: {fields}";
+            var missing = JsonPaths.MissingRequired(what, ex.Path, json, Options);
+            var fields = missing is { Count: > 0 }
+                ? string.Join(", ", missing.Select(m => $"'{m}'"))
+                : what[(what.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.');
+            return new ValidationError(path, $"required fields are missing: {fields}");
+        }
+
+        return new ValidationError(path, DescribeValue(ex, what));
+    }
+
+    private static string DescribeValue(JsonException ex, string what)
+    {
+        if (what.Contains("doesn't allow null values", StringComparison.Ordinal))
+        {
+            return "must not be null";
         }
 
         if (what.Contains("could not be converted to", StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Billing;
@@ -65,14 +66,6 @@ public sealed record ServiceLine(
     LocalDate DateOfService,
     string Category);
 
-/// <summary>One change of a claim's status: who, when, why.</summary>
-/// <param name="From">Before.</param>
-/// <param name="To">After.</param>
-/// <param name="Actor">Who: an opaque id.</param>
-/// <param name="At">When.</param>
-/// <param name="Reason">Why, as a short code or phrase (no patient details).</param>
-public sealed record ClaimTransition(ClaimStatus From, ClaimStatus To, string Actor, Instant At, string Reason);
-
 /// <summary>A professional claim (what an 837P carries).</summary>
 /// <param name="Id">The patient control number (CLM01), unique per claim.</param>
 /// <param name="VisitId">The fulfilled visit it bills.</param>
@@ -98,7 +91,7 @@ public sealed record Claim(
     IReadOnlyList<string> Diagnoses,
     IReadOnlyList<ServiceLine> Lines,
     ClaimStatus Status,
-    IReadOnlyList<ClaimTransition> History,
+    IReadOnlyList<StatusChange<ClaimStatus>> History,
     Instant? CreatedAt = null,
     ClaimFrequency Frequency = ClaimFrequency.Original,
     string? PayerClaimNumber = null,
@@ -169,26 +162,11 @@ public static class ClaimWorklist
     }
 }
 
-/// <summary>Thrown when a claim is asked to make a move its lifecycle does not allow, or to become Ready while invalid.</summary>
-public sealed class ClaimTransitionException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">What was refused.</param>
-    /// <param name="problems">Every validation problem, when validation refused it.</param>
-    public ClaimTransitionException(string message, IReadOnlyList<string>? problems = null)
-        : base(problems is { Count: > 0 } ? $"{message}: {string.Join("; ", problems)}" : message)
-    {
-        Problems = problems ?? [];
-    }
-
-    /// <summary>Gets every validation problem (empty for a refused move).</summary>
-    public IReadOnlyList<string> Problems { get; }
-}
-
 /// <summary>Builds claims from fulfilled visits and moves them along their lifecycle. Pure; thread safe.</summary>
 public static class ClaimLifecycle
 {
-    private static readonly Dictionary<ClaimStatus, ClaimStatus[]> Moves = new()
+    /// <summary>The claim lifecycle.</summary>
+    internal static readonly Lifecycle<ClaimStatus> Lifecycle = new(Lifecycles.ClaimKind, new Dictionary<ClaimStatus, ClaimStatus[]>
     {
         [ClaimStatus.Draft] = [ClaimStatus.Ready],
         [ClaimStatus.Ready] = [ClaimStatus.Submitted, ClaimStatus.Draft],
@@ -200,12 +178,12 @@ public static class ClaimLifecycle
         [ClaimStatus.Denied] = [ClaimStatus.Appealed, ClaimStatus.Closed],
         [ClaimStatus.Appealed] = [ClaimStatus.Paid, ClaimStatus.PartiallyPaid, ClaimStatus.Denied, ClaimStatus.Closed],
         [ClaimStatus.Closed] = [],
-    };
+    });
 
     /// <summary>The statuses a claim in <paramref name="from"/> may move to.</summary>
     /// <param name="from">A status.</param>
     /// <returns>The allowed next statuses.</returns>
-    public static IReadOnlyList<ClaimStatus> AllowedFrom(ClaimStatus from) => Moves[from];
+    public static IReadOnlyList<ClaimStatus> AllowedFrom(ClaimStatus from) => Lifecycle.AllowedFrom(from);
 
     /// <summary>A draft claim for a fulfilled visit.</summary>
     /// <param name="id">The patient control number.</param>
@@ -217,7 +195,7 @@ public static class ClaimLifecycle
     /// <param name="diagnoses">ICD-10-CM codes, principal first.</param>
     /// <param name="lines">Service lines.</param>
     /// <returns>The draft.</returns>
-    /// <exception cref="ArgumentException">The visit is not fulfilled, or it is another patient's.</exception>
+    /// <exception cref="ValidationException">The visit is not fulfilled, or it is another patient's (path <c>visit</c> or <c>patient</c>).</exception>
     public static Claim FromVisit(string id, Visit visit, Person patient, Coverage coverage, ClaimProvider billing, ClaimProvider? rendering,
         IReadOnlyList<string> diagnoses, IReadOnlyList<ServiceLine> lines)
     {
@@ -225,12 +203,12 @@ public static class ClaimLifecycle
         ArgumentNullException.ThrowIfNull(patient);
         if (visit.Status != VisitStatus.Fulfilled)
         {
-            throw new ArgumentException($"Visit '{visit.Id}' is {visit.Status}; only a fulfilled visit is billed.", nameof(visit));
+            throw new ValidationException([new ValidationError(nameof(visit), $"visit '{visit.Id}' is {visit.Status}; only a fulfilled visit is billed")], $"claim '{id}'", nameof(visit));
         }
 
         if (visit.PatientId != patient.Id)
         {
-            throw new ArgumentException($"Visit '{visit.Id}' is not patient '{patient.Id}''s.", nameof(patient));
+            throw new ValidationException([new ValidationError(nameof(patient), $"visit '{visit.Id}' is not patient '{patient.Id}''s")], $"claim '{id}'", nameof(patient));
         }
 
         return new Claim(id, visit.Id, patient, coverage, billing, rendering, diagnoses, lines, ClaimStatus.Draft, []);
@@ -244,25 +222,21 @@ public static class ClaimLifecycle
     /// <param name="clock">The clock.</param>
     /// <param name="codeSets">Loaded code tables, if any (used when validating).</param>
     /// <returns>The claim after the move.</returns>
-    /// <exception cref="ClaimTransitionException">The lifecycle does not allow it, or the claim is invalid.</exception>
+    /// <exception cref="TransitionException">The lifecycle does not allow it.</exception>
+    /// <exception cref="ValidationException">It is to become Ready and the claim is invalid: every problem, each with its path.</exception>
     public static Claim Move(Claim claim, ClaimStatus to, string actor, string reason, IClock clock, ICodeSetProvider? codeSets = null)
     {
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentNullException.ThrowIfNull(clock);
-        if (!Moves[claim.Status].Contains(to))
+        var change = Lifecycle.Move(claim.Id, claim.Status, to, actor, clock.GetCurrentInstant(), reason);
+        if (to == ClaimStatus.Ready && ClaimValidator.Validate(claim, codeSets) is { Count: > 0 } errors)
         {
-            throw new ClaimTransitionException(
-                $"Claim '{claim.Id}' cannot go from {claim.Status} to {to}; from {claim.Status} it may go to {(Moves[claim.Status].Length == 0 ? "nothing (it is final)" : string.Join(", ", Moves[claim.Status]))}.");
+            throw new ValidationException(errors, $"claim '{claim.Id}'");
         }
 
-        if (to == ClaimStatus.Ready && ClaimValidator.Validate(claim, codeSets) is { Count: > 0 } problems)
-        {
-            throw new ClaimTransitionException($"Claim '{claim.Id}' is not valid and cannot become Ready", problems);
-        }
-
-        return claim with { Status = to, History = [.. claim.History, new ClaimTransition(claim.Status, to, actor, clock.GetCurrentInstant(), reason)] };
+        return claim with { Status = to, History = [.. claim.History, change] };
     }
 }
 
@@ -278,16 +252,16 @@ public static class ClaimValidator
     /// <summary>Every problem of the claim; empty when it is valid.</summary>
     /// <param name="claim">The claim.</param>
     /// <param name="codeSets">Loaded code tables, if any.</param>
-    /// <returns>One message per problem, each starting with its path.</returns>
-    public static IReadOnlyList<string> Validate(Claim claim, ICodeSetProvider? codeSets = null)
+    /// <returns>One error per problem, each with its path into the claim (<c>lines[2].procedureCode</c>).</returns>
+    public static IReadOnlyList<ValidationError> Validate(Claim claim, ICodeSetProvider? codeSets = null)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var errors = new List<string>();
+        var errors = new List<ValidationError>();
         void Add(string path, string? problem)
         {
             if (problem is not null)
             {
-                errors.Add($"{path}: {problem}");
+                errors.Add(new ValidationError(path, problem));
             }
         }
 

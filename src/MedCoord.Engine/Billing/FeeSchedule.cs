@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedCoord.Scheduling.Validation;
 
 namespace MedCoord.Engine.Billing;
 
@@ -58,30 +59,30 @@ public static class FeeSchedules
         return entry is null ? null : decimal.Round(entry.Allowed * line.Units, 2, MidpointRounding.AwayFromZero);
     }
 
-    /// <summary>Every problem of the schedules, each starting with its path (<c>feeSchedules[0].entries[1].allowed</c>); empty when valid.</summary>
+    /// <summary>Every problem of the schedules, each with its path (<c>feeSchedules[0].entries[1].allowed</c>); empty when valid.</summary>
     /// <param name="schedules">The schedules.</param>
     /// <returns>The problems.</returns>
-    public static IReadOnlyList<string> Validate(IReadOnlyList<FeeSchedule> schedules)
+    public static IReadOnlyList<ValidationError> Validate(IReadOnlyList<FeeSchedule> schedules)
     {
         ArgumentNullException.ThrowIfNull(schedules);
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         for (var i = 0; i < schedules.Count; i++)
         {
             var path = $"feeSchedules[{i}]";
             if (schedules[i] is not { } schedule)
             {
-                problems.Add($"{path}: must not be null");
+                problems.Add(new ValidationError(path, "must not be null"));
                 continue;
             }
 
             if (string.IsNullOrWhiteSpace(schedule.PayerId))
             {
-                problems.Add($"{path}.payerId: required");
+                problems.Add(new ValidationError($"{path}.payerId", "required"));
             }
 
             if (schedules.Take(i).Any(s => s is not null && s.PayerId == schedule.PayerId && s.PlanId == schedule.PlanId))
             {
-                problems.Add($"{path}: a second schedule for the same payer and plan");
+                problems.Add(new ValidationError(path, "a second schedule for the same payer and plan"));
             }
 
             var entries = schedule.Entries ?? [];
@@ -90,28 +91,28 @@ public static class FeeSchedules
                 var at = $"{path}.entries[{k}]";
                 if (entries[k] is not { } entry)
                 {
-                    problems.Add($"{at}: must not be null");
+                    problems.Add(new ValidationError(at, "must not be null"));
                     continue;
                 }
 
                 if (Codes.CheckProcedure(entry.ProcedureCode) is { } code)
                 {
-                    problems.Add($"{at}.procedureCode: {code}");
+                    problems.Add(new ValidationError($"{at}.procedureCode", code));
                 }
 
                 if (Codes.CheckModifiers(entry.Modifiers) is { } modifiers)
                 {
-                    problems.Add($"{at}.modifiers: {modifiers}");
+                    problems.Add(new ValidationError($"{at}.modifiers", modifiers));
                 }
 
                 if (entry.Allowed < 0 || decimal.Round(entry.Allowed, 2) != entry.Allowed || entry.Allowed > 99_999_999)
                 {
-                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"{at}.allowed: must be a non-negative amount with at most two decimals, found {entry.Allowed}"));
+                    problems.Add(new ValidationError($"{at}.allowed", string.Create(CultureInfo.InvariantCulture, $"must be a non-negative amount with at most two decimals, found {entry.Allowed}")));
                 }
 
                 if (entries.Take(k).Any(e => e is not null && e.ProcedureCode == entry.ProcedureCode && (e.Modifiers ?? []).Order().SequenceEqual((entry.Modifiers ?? []).Order())))
                 {
-                    problems.Add($"{at}: the same code and modifiers as an earlier entry");
+                    problems.Add(new ValidationError(at, "the same code and modifiers as an earlier entry"));
                 }
             }
         }

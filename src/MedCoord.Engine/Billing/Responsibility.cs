@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MedCoord.Scheduling.Validation;
 
 namespace MedCoord.Engine.Billing;
 
@@ -109,7 +110,7 @@ public static class ResponsibilityEstimator
     /// <param name="benefits">The plan's benefits, with the accumulators as they stand before the claim.</param>
     /// <param name="lines">The lines, in claim order.</param>
     /// <returns>The breakdown.</returns>
-    /// <exception cref="ArgumentException">A charge is negative or has more than two decimals, or the benefits are out of range.</exception>
+    /// <exception cref="ValidationException">A charge is negative or has more than two decimals, or the benefits are out of range (paths <c>benefits</c>, <c>lines[1].charge</c>).</exception>
     public static ClaimResponsibility Estimate(Benefits benefits, IReadOnlyList<ChargeLine> lines)
     {
         ArgumentNullException.ThrowIfNull(benefits);
@@ -117,23 +118,29 @@ public static class ResponsibilityEstimator
         if (benefits.CoinsurancePercent is < 0 or > 100 || benefits.Deductible.Amount < 0 || benefits.Deductible.Met < 0
             || benefits.OutOfPocketMaximum.Amount < 0 || benefits.OutOfPocketMaximum.Met < 0 || benefits.Copays.Values.Any(c => c < 0))
         {
-            throw new ArgumentException("benefits: coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative", nameof(benefits));
+            throw new ValidationException([new ValidationError(nameof(benefits), "coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative")], "estimate input", nameof(benefits));
         }
 
         var deductibleLeft = benefits.Deductible.Remaining;
         var outOfPocketLeft = benefits.OutOfPocketMaximum.Remaining;
         var result = new List<LineResponsibility>();
-        foreach (var line in lines)
+        var errors = new List<ValidationError>();
+        for (var k = 0; k < lines.Count; k++)
         {
-            if (line.Charge < 0 || decimal.Round(line.Charge, 2) != line.Charge)
+            if (lines[k].Charge is var charge && (charge < 0 || decimal.Round(charge, 2) != charge))
             {
-                throw new ArgumentException($"line {line.Line}: charge {line.Charge} must be a non-negative amount with at most two decimals", nameof(lines));
+                errors.Add(new ValidationError($"{nameof(lines)}[{k}].charge", string.Create(CultureInfo.InvariantCulture, $"must be a non-negative amount with at most two decimals, found {charge}")));
             }
 
-            if (line.FeeScheduleAmount is { } scheduled && (scheduled < 0 || decimal.Round(scheduled, 2) != scheduled))
+            if (lines[k].FeeScheduleAmount is { } scheduled && (scheduled < 0 || decimal.Round(scheduled, 2) != scheduled))
             {
-                throw new ArgumentException($"line {line.Line}: fee schedule amount {scheduled} must be a non-negative amount with at most two decimals", nameof(lines));
+                errors.Add(new ValidationError($"{nameof(lines)}[{k}].feeScheduleAmount", string.Create(CultureInfo.InvariantCulture, $"must be a non-negative amount with at most two decimals, found {scheduled}")));
             }
+        }
+
+        ValidationException.ThrowIfAny(errors, "estimate input", nameof(lines));
+        foreach (var line in lines)
+        {
 
             var allowed = Math.Min(line.FeeScheduleAmount ?? line.Charge, line.Charge);
             var copay = Math.Min(benefits.Copays.GetValueOrDefault(line.Category), allowed);

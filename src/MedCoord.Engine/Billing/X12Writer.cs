@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Billing;
@@ -38,13 +39,13 @@ public static class X12Writer
     /// <param name="createdAt">When the file is created (ISA09/ISA10, GS04/GS05, BHT04/BHT05): from the host's clock.</param>
     /// <param name="codeSets">Loaded code tables, if any (used when validating).</param>
     /// <returns>The file's text.</returns>
-    /// <exception cref="ArgumentException">A claim or the envelope is invalid; the message lists every problem, each naming its claim.</exception>
+    /// <exception cref="ValidationException">A claim or the envelope is invalid: every problem, each with its path (<c>claims[0].lines[1].charge</c>).</exception>
     public static string Write(IReadOnlyList<Claim> claims, X12Envelope envelope, ZonedDateTime createdAt, ICodeSetProvider? codeSets = null)
     {
         var problems = Problems(claims, envelope, createdAt, codeSets);
         if (problems.Count > 0)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(claims));
+            throw new ValidationException(problems, "837P input", nameof(claims));
         }
 
         var local = createdAt.LocalDateTime;
@@ -103,39 +104,38 @@ public static class X12Writer
     /// <param name="createdAt">When the file would be created: no date of service, decision or birth may come after its date.</param>
     /// <param name="codeSets">Loaded code tables, if any.</param>
     /// <returns>The problems.</returns>
-    public static IReadOnlyList<string> Problems(IReadOnlyList<Claim> claims, X12Envelope envelope, ZonedDateTime createdAt, ICodeSetProvider? codeSets = null)
+    public static IReadOnlyList<ValidationError> Problems(IReadOnlyList<Claim> claims, X12Envelope envelope, ZonedDateTime createdAt, ICodeSetProvider? codeSets = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(envelope);
         var problems = EnvelopeProblems(envelope).ToList();
         if (claims.Count == 0)
         {
-            problems.Add("claims: at least one claim is needed");
+            problems.Add(new ValidationError("claims", "at least one claim is needed"));
         }
 
         for (var i = 0; i < claims.Count; i++)
         {
-            problems.AddRange(ClaimValidator.Validate(claims[i], codeSets).Select(p => $"claims[{i}].{p}"));
-            problems.AddRange(DateProblems(claims[i], createdAt.Date).Select(p => $"claims[{i}].{p}"));
+            problems.AddRange(ClaimValidator.Validate(claims[i], codeSets).Concat(DateProblems(claims[i], createdAt.Date)).Select(p => p with { Path = $"claims[{i}].{p.Path}" }));
         }
 
-        problems.AddRange(claims.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"claims: id '{g.Key}' is used by {g.Count()} claims"));
+        problems.AddRange(claims.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => new ValidationError("claims", $"id '{g.Key}' is used by {g.Count()} claims")));
         return problems;
     }
 
-    private static IEnumerable<string> DateProblems(Claim claim, LocalDate created)
+    private static IEnumerable<ValidationError> DateProblems(Claim claim, LocalDate created)
     {
         const string After = "after the file's creation date";
         if (claim.Patient is { } patient && patient.BirthDate > created)
         {
-            yield return $"patient.birthDate: {After}";
+            yield return new ValidationError("patient.birthDate", After);
         }
 
         foreach (var (line, i) in (claim.Lines ?? []).Select((l, i) => (l, i)))
         {
             if (line is not null && line.DateOfService > created)
             {
-                yield return $"lines[{i}].dateOfService: {After}";
+                yield return new ValidationError($"lines[{i}].dateOfService", After);
             }
         }
 
@@ -143,7 +143,7 @@ public static class X12Writer
         {
             if (prior is not null && prior.AdjudicatedOn > created)
             {
-                yield return $"priorPayers[{k}].adjudicatedOn: {After}";
+                yield return new ValidationError($"priorPayers[{k}].adjudicatedOn", After);
             }
         }
     }
@@ -280,24 +280,24 @@ public static class X12Writer
     private static string OtherRelationship(SubscriberRelationship relationship) =>
         relationship == SubscriberRelationship.Self ? "18" : Relationship(relationship);
 
-    private static IEnumerable<string> EnvelopeProblems(X12Envelope e)
+    private static IEnumerable<ValidationError> EnvelopeProblems(X12Envelope e)
     {
         foreach (var (name, value, min, max) in new[] { ("senderId", e.SenderId, 2, 15), ("receiverId", e.ReceiverId, 2, 15), ("senderName", e.SenderName, 1, 60), ("receiverName", e.ReceiverName, 1, 60), ("contactName", e.ContactName, 1, 60) })
         {
             if (ClaimValidator.Text(value, max, minLength: min) is { } problem)
             {
-                yield return $"envelope.{name}: {problem}";
+                yield return new ValidationError($"envelope.{name}", problem);
             }
         }
 
         if (e.ContactPhone is not { Length: >= 10 and <= 15 } || !e.ContactPhone.All(char.IsAsciiDigit))
         {
-            yield return $"envelope.contactPhone: 10 to 15 digits, found '{e.ContactPhone}'";
+            yield return new ValidationError("envelope.contactPhone", $"10 to 15 digits, found '{e.ContactPhone}'");
         }
 
         if (e.ControlNumber is < 1 or > 999_999_999)
         {
-            yield return $"envelope.controlNumber: must be from 1 to 999999999, found {e.ControlNumber}";
+            yield return new ValidationError("envelope.controlNumber", $"must be from 1 to 999999999, found {e.ControlNumber}");
         }
     }
 

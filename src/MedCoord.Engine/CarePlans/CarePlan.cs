@@ -178,9 +178,10 @@ public sealed record CarePlan(
     /// <summary>The activity with an id.</summary>
     /// <param name="activityId">The id.</param>
     /// <returns>The activity.</returns>
-    /// <exception cref="KeyNotFoundException">The plan has no such activity.</exception>
+    /// <exception cref="RecordNotFoundException">The plan has no such activity (a <see cref="KeyNotFoundException"/>).</exception>
     public CareActivity Activity(string activityId) =>
-        Activities.FirstOrDefault(a => a.Id == activityId) ?? throw new KeyNotFoundException($"Care plan '{Id}' has no activity '{activityId}'.");
+        Activities.FirstOrDefault(a => a.Id == activityId)
+        ?? throw new RecordNotFoundException(Lifecycles.ActivityKind, $"{Id}/{activityId}", $"Care plan '{Id}' has no activity '{activityId}'.");
 
     /// <summary>Whether two plans hold the same values, lists compared item by item.</summary>
     /// <param name="other">The other plan.</param>

@@ -1,18 +1,8 @@
 using System.Globalization;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.CarePlans;
-
-/// <summary>Thrown when a plan or an activity is asked to make a move its lifecycle does not allow.</summary>
-public sealed class CarePlanTransitionException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">What was refused and what is allowed.</param>
-    public CarePlanTransitionException(string message)
-        : base(message)
-    {
-    }
-}
 
 /// <summary>
 /// Every change to a care plan: creation (definitions checked, each error naming its path), plan and activity status
@@ -22,7 +12,8 @@ public sealed class CarePlanTransitionException : InvalidOperationException
 /// </summary>
 public static class CarePlanLifecycle
 {
-    private static readonly Dictionary<CarePlanStatus, CarePlanStatus[]> PlanMoves = new()
+    /// <summary>The care plan lifecycle.</summary>
+    internal static readonly Lifecycle<CarePlanStatus> PlanLifecycle = new(Lifecycles.CarePlanKind, new Dictionary<CarePlanStatus, CarePlanStatus[]>
     {
         [CarePlanStatus.Draft] = [CarePlanStatus.Active, CarePlanStatus.Revoked, CarePlanStatus.EnteredInError],
         [CarePlanStatus.Active] = [CarePlanStatus.OnHold, CarePlanStatus.Completed, CarePlanStatus.Revoked, CarePlanStatus.EnteredInError],
@@ -30,10 +21,10 @@ public static class CarePlanLifecycle
         [CarePlanStatus.Completed] = [],
         [CarePlanStatus.Revoked] = [],
         [CarePlanStatus.EnteredInError] = [],
-    };
+    });
 
     /// <summary>Moves a coordinator may make by hand; booking and fulfilment go through the Record methods.</summary>
-    private static readonly Dictionary<ActivityStatus, ActivityStatus[]> ActivityMoves = new()
+    internal static readonly Lifecycle<ActivityStatus> ActivityLifecycle = new(Lifecycles.ActivityKind, new Dictionary<ActivityStatus, ActivityStatus[]>
     {
         [ActivityStatus.NotStarted] = [ActivityStatus.OnHold, ActivityStatus.Cancelled, ActivityStatus.EnteredInError],
         [ActivityStatus.Scheduled] = [ActivityStatus.OnHold, ActivityStatus.Cancelled, ActivityStatus.Stopped, ActivityStatus.EnteredInError],
@@ -43,17 +34,17 @@ public static class CarePlanLifecycle
         [ActivityStatus.Cancelled] = [],
         [ActivityStatus.Stopped] = [],
         [ActivityStatus.EnteredInError] = [],
-    };
+    });
 
     /// <summary>The plan statuses a plan in <paramref name="from"/> may move to.</summary>
     /// <param name="from">A status.</param>
     /// <returns>The allowed next statuses.</returns>
-    public static IReadOnlyList<CarePlanStatus> AllowedFrom(CarePlanStatus from) => PlanMoves[from];
+    public static IReadOnlyList<CarePlanStatus> AllowedFrom(CarePlanStatus from) => PlanLifecycle.AllowedFrom(from);
 
     /// <summary>The statuses a coordinator may move an activity in <paramref name="from"/> to.</summary>
     /// <param name="from">A status.</param>
     /// <returns>The allowed next statuses.</returns>
-    public static IReadOnlyList<ActivityStatus> AllowedFrom(ActivityStatus from) => ActivityMoves[from];
+    public static IReadOnlyList<ActivityStatus> AllowedFrom(ActivityStatus from) => ActivityLifecycle.AllowedFrom(from);
 
     /// <summary>A new plan, in draft.</summary>
     /// <param name="id">Opaque plan id (no '/').</param>
@@ -63,28 +54,28 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who writes it.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan.</returns>
-    /// <exception cref="ArgumentException">A definition is wrong; the message names each problem's path.</exception>
+    /// <exception cref="ValidationException">A definition is wrong: every problem, each with its path.</exception>
     public static CarePlan Create(string id, string patientId, IReadOnlyList<CarePlanGoal> goals, IReadOnlyList<CareActivity> activities, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(goals);
         ArgumentNullException.ThrowIfNull(activities);
         ArgumentException.ThrowIfNullOrWhiteSpace(patientId);
-        var errors = new List<string>();
+        var errors = new List<ValidationError>();
         CheckId(errors, "id", id);
         for (var i = 0; i < goals.Count; i++)
         {
             if (goals[i] is null || string.IsNullOrWhiteSpace(goals[i].Id))
             {
-                errors.Add($"goals[{i}].id: required");
+                errors.Add(new ValidationError($"goals[{i}].id", "required"));
             }
             else if (goals.Take(i).Any(g => g?.Id == goals[i].Id))
             {
-                errors.Add($"goals[{i}].id: duplicate goal id '{goals[i].Id}'");
+                errors.Add(new ValidationError($"goals[{i}].id", $"duplicate goal id '{goals[i].Id}'"));
             }
         }
 
         CheckActivities(errors, activities);
-        ThrowIfAny(errors, nameof(activities));
+        ValidationException.ThrowIfAny(errors, "care plan", nameof(activities));
         var plan = new CarePlan(id, patientId, CarePlanStatus.Draft, goals, activities, []);
         return Record(plan, actor, clock, null, "Plan.Created");
     }
@@ -95,15 +86,11 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan after the move.</returns>
-    /// <exception cref="CarePlanTransitionException">The lifecycle does not allow it.</exception>
+    /// <exception cref="TransitionException">The lifecycle does not allow it.</exception>
     public static CarePlan SetStatus(CarePlan plan, CarePlanStatus to, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (!PlanMoves[plan.Status].Contains(to))
-        {
-            throw new CarePlanTransitionException(
-                $"Care plan '{plan.Id}' cannot go from {plan.Status} to {to}; from {plan.Status} it may go to {Allowed(PlanMoves[plan.Status])}.");
-        }
+        PlanLifecycle.Check(plan.Id, plan.Status, to);
 
         return Record(plan with { Status = to }, actor, clock, null, $"Plan.{to}");
     }
@@ -114,15 +101,15 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan with the activity.</returns>
-    /// <exception cref="ArgumentException">The definition is wrong or its id is taken.</exception>
+    /// <exception cref="ValidationException">The definition is wrong or its id is taken: every problem, each with its path.</exception>
     public static CarePlan AddActivity(CarePlan plan, CareActivity activity, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(activity);
         EnsureOpen(plan);
-        var errors = new List<string>();
+        var errors = new List<ValidationError>();
         CheckActivities(errors, [.. plan.Activities, activity]);
-        ThrowIfAny(errors, nameof(activity));
+        ValidationException.ThrowIfAny(errors, "care plan", nameof(activity));
         return Record(plan with { Activities = [.. plan.Activities, activity] }, actor, clock, activity.Id, "Activity.Added");
     }
 
@@ -134,24 +121,26 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan after the edit.</returns>
-    /// <exception cref="ArgumentException">No activity has that id, or the new definition is wrong.</exception>
+    /// <exception cref="RecordNotFoundException">No activity has that id.</exception>
+    /// <exception cref="ValidationException">The new definition is wrong: every problem, each with its path.</exception>
     public static CarePlan EditActivity(CarePlan plan, CareActivity edited, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(edited);
         EnsureOpen(plan);
         var current = plan.Activities.FirstOrDefault(a => a.Id == edited.Id)
-            ?? throw new ArgumentException($"Care plan '{plan.Id}' has no activity '{edited.Id}' to edit.", nameof(edited));
+            ?? throw new RecordNotFoundException(Lifecycles.ActivityKind, $"{plan.Id}/{edited.Id}", $"Care plan '{plan.Id}' has no activity '{edited.Id}' to edit.");
         if (current.IsFinal)
         {
-            throw new CarePlanTransitionException($"Activity '{edited.Id}' of care plan '{plan.Id}' is {current.Status} and can no longer be edited.");
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, edited.Id), current.Status, current.Status, [],
+                $"Activity '{edited.Id}' of care plan '{plan.Id}' is {current.Status} and can no longer be edited.");
         }
 
         var kept = edited with { Status = current.Status, CompletedCount = current.CompletedCount, LastDoneOn = current.LastDoneOn, BookedRequestId = current.BookedRequestId };
         var activities = plan.Activities.Select(a => a.Id == edited.Id ? kept : a).ToList();
-        var errors = new List<string>();
+        var errors = new List<ValidationError>();
         CheckActivities(errors, activities);
-        ThrowIfAny(errors, nameof(edited));
+        ValidationException.ThrowIfAny(errors, "care plan", nameof(edited));
         return Record(plan with { Activities = activities }, actor, clock, edited.Id, "Activity.Edited");
     }
 
@@ -162,19 +151,18 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan after the move.</returns>
-    /// <exception cref="CarePlanTransitionException">The lifecycle does not allow it.</exception>
+    /// <exception cref="TransitionException">The lifecycle does not allow it.</exception>
     public static CarePlan SetActivityStatus(CarePlan plan, string activityId, ActivityStatus to, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var activity = plan.Activity(activityId);
         var resumeTo = activity.CompletedCount > 0 ? ActivityStatus.InProgress : ActivityStatus.NotStarted;
         var allowed = activity.Status == ActivityStatus.OnHold
-            ? ActivityMoves[ActivityStatus.OnHold].Where(s => s is not (ActivityStatus.NotStarted or ActivityStatus.InProgress) || s == resumeTo).ToArray()
-            : ActivityMoves[activity.Status];
+            ? ActivityLifecycle.AllowedFrom(ActivityStatus.OnHold).Where(s => s is not (ActivityStatus.NotStarted or ActivityStatus.InProgress) || s == resumeTo).ToArray()
+            : ActivityLifecycle.AllowedFrom(activity.Status);
         if (!allowed.Contains(to))
         {
-            throw new CarePlanTransitionException(
-                $"Activity '{activityId}' of care plan '{plan.Id}' cannot go from {activity.Status} to {to}; from {activity.Status} it may go to {Allowed(allowed)}.");
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activityId), activity.Status, to, allowed);
         }
 
         // Put on hold, cancelled or stopped: an open booking no longer belongs to the plan (the host cancels the appointment).
@@ -188,13 +176,14 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan with the activity scheduled.</returns>
-    /// <exception cref="CarePlanTransitionException">The request is not the activity's open occurrence, or the activity cannot be booked now.</exception>
+    /// <exception cref="RecordNotFoundException">The request is not the open occurrence of an activity of the plan.</exception>
+    /// <exception cref="TransitionException">The activity cannot be booked now.</exception>
     public static CarePlan RecordBooked(CarePlan plan, string requestId, string actor, IClock clock)
     {
-        var activity = OpenOccurrence(plan, requestId);
+        var activity = OpenOccurrence(plan, requestId, ActivityStatus.Scheduled);
         if (plan.Status != CarePlanStatus.Active || activity.Status is not (ActivityStatus.NotStarted or ActivityStatus.InProgress))
         {
-            throw new CarePlanTransitionException(
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activity.Id), activity.Status, ActivityStatus.Scheduled, plan.Status == CarePlanStatus.Active ? null : [],
                 $"Activity '{activity.Id}' of care plan '{plan.Id}' cannot be booked: the plan is {plan.Status} and the activity {activity.Status}.");
         }
 
@@ -207,16 +196,19 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan with the occurrence unbooked.</returns>
-    /// <exception cref="CarePlanTransitionException">No activity of the plan has that request booked.</exception>
+    /// <exception cref="RecordNotFoundException">The request is not the open occurrence of an activity of the plan.</exception>
+    /// <exception cref="TransitionException">The activity does not hold that booking.</exception>
     public static CarePlan RecordBookingCancelled(CarePlan plan, string requestId, string actor, IClock clock)
     {
-        var activity = OpenOccurrence(plan, requestId);
+        var activity = OpenOccurrence(plan, requestId, ActivityStatus.NotStarted);
+        var reopenTo = activity.CompletedCount > 0 ? ActivityStatus.InProgress : ActivityStatus.NotStarted;
         if (activity.Status != ActivityStatus.Scheduled || activity.BookedRequestId != requestId)
         {
-            throw new CarePlanTransitionException($"Activity '{activity.Id}' of care plan '{plan.Id}' has no booking '{requestId}' to cancel (it is {activity.Status}).");
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activity.Id), activity.Status, reopenTo, [],
+                $"Activity '{activity.Id}' of care plan '{plan.Id}' has no booking '{requestId}' to cancel (it is {activity.Status}).");
         }
 
-        var reopened = activity with { Status = activity.CompletedCount > 0 ? ActivityStatus.InProgress : ActivityStatus.NotStarted, BookedRequestId = null };
+        var reopened = activity with { Status = reopenTo, BookedRequestId = null };
         return Record(Replace(plan, reopened), actor, clock, activity.Id, "Activity.BookingCancelled");
     }
 
@@ -230,13 +222,15 @@ public static class CarePlanLifecycle
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The plan after it.</returns>
-    /// <exception cref="CarePlanTransitionException">The request is not the open occurrence, or the activity is on hold or over.</exception>
+    /// <exception cref="RecordNotFoundException">The request is not the open occurrence of an activity of the plan.</exception>
+    /// <exception cref="TransitionException">The activity is on hold or over.</exception>
     public static CarePlan RecordFulfilled(CarePlan plan, string requestId, LocalDate on, string actor, IClock clock)
     {
-        var activity = OpenOccurrence(plan, requestId);
+        var activity = OpenOccurrence(plan, requestId, ActivityStatus.Completed);
         if (activity.Status is not (ActivityStatus.NotStarted or ActivityStatus.Scheduled or ActivityStatus.InProgress))
         {
-            throw new CarePlanTransitionException($"Activity '{activity.Id}' of care plan '{plan.Id}' is {activity.Status}; an occurrence cannot be recorded as done.");
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activity.Id), activity.Status, activity.Kind == ActivityKind.Recurring ? ActivityStatus.InProgress : ActivityStatus.Completed, [],
+                $"Activity '{activity.Id}' of care plan '{plan.Id}' is {activity.Status}; an occurrence cannot be recorded as done.");
         }
 
         var done = activity.Kind == ActivityKind.Recurring
@@ -273,24 +267,26 @@ public static class CarePlanLifecycle
             : null;
     }
 
-    private static CareActivity OpenOccurrence(CarePlan plan, string requestId)
+    /// <summary>The activity whose open occurrence <paramref name="requestId"/> is, about to move to <paramref name="to"/>.</summary>
+    private static CareActivity OpenOccurrence(CarePlan plan, string requestId, ActivityStatus to)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (ParseRequestId(requestId) is not var (planId, activityId, occurrence) || planId != plan.Id)
         {
-            throw new CarePlanTransitionException($"Request '{requestId}' is not one care plan '{plan.Id}' emitted.");
+            throw new RecordNotFoundException("care plan request", requestId ?? string.Empty, $"Request '{requestId}' is not one care plan '{plan.Id}' emitted.");
         }
 
         var activity = plan.Activities.FirstOrDefault(a => a.Id == activityId)
-            ?? throw new CarePlanTransitionException($"Request '{requestId}' names activity '{activityId}', which care plan '{plan.Id}' does not have.");
+            ?? throw new RecordNotFoundException(Lifecycles.ActivityKind, ActivityKey(plan, activityId), $"Request '{requestId}' names activity '{activityId}', which care plan '{plan.Id}' does not have.");
         if (activity.IsFinal)
         {
-            throw new CarePlanTransitionException($"Activity '{activityId}' of care plan '{plan.Id}' is {activity.Status}; it has no open occurrence.");
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activityId), activity.Status, to, null,
+                $"Activity '{activityId}' of care plan '{plan.Id}' is {activity.Status}; it has no open occurrence.");
         }
 
         if (occurrence != activity.OpenOccurrence)
         {
-            throw new CarePlanTransitionException(
+            throw new RecordNotFoundException("care plan request", requestId,
                 $"Request '{requestId}' is occurrence {occurrence} of activity '{activityId}', but its open occurrence is {activity.OpenOccurrence}.");
         }
 
@@ -299,9 +295,9 @@ public static class CarePlanLifecycle
 
     private static void EnsureOpen(CarePlan plan)
     {
-        if (PlanMoves[plan.Status].Length == 0)
+        if (PlanLifecycle.IsFinal(plan.Status))
         {
-            throw new CarePlanTransitionException($"Care plan '{plan.Id}' is {plan.Status}; it can no longer be changed.");
+            throw PlanLifecycle.Refusal(plan.Id, plan.Status, plan.Status, null, $"Care plan '{plan.Id}' is {plan.Status}; it can no longer be changed.");
         }
     }
 
@@ -315,30 +311,23 @@ public static class CarePlanLifecycle
         return plan with { History = [.. plan.History, new CarePlanChange(clock.GetCurrentInstant(), actor, activityId, action)] };
     }
 
-    private static string Allowed<T>(IReadOnlyCollection<T> allowed) => allowed.Count == 0 ? "nothing (it is final)" : string.Join(", ", allowed);
+    /// <summary>An activity's id as <see cref="TransitionException.Id"/> names it: <c>plan/activity</c>.</summary>
+    private static string ActivityKey(CarePlan plan, string activityId) => $"{plan.Id}/{activityId}";
 
-    private static void ThrowIfAny(List<string> errors, string parameter)
-    {
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", errors), parameter);
-        }
-    }
-
-    private static void CheckId(List<string> errors, string path, string? id)
+    private static void CheckId(List<ValidationError> errors, string path, string? id)
     {
         if (string.IsNullOrWhiteSpace(id))
         {
-            errors.Add($"{path}: required");
+            errors.Add(new ValidationError(path, "required"));
         }
         else if (id.Contains('/', StringComparison.Ordinal))
         {
-            errors.Add($"{path}: '{id}' must not contain '/' (request ids are plan/activity/occurrence)");
+            errors.Add(new ValidationError(path, $"'{id}' must not contain '/' (request ids are plan/activity/occurrence)"));
         }
     }
 
     /// <summary>Each activity's definition, ids unique, links to activities of the plan and free of cycles.</summary>
-    private static void CheckActivities(List<string> errors, IReadOnlyList<CareActivity> activities)
+    private static void CheckActivities(List<ValidationError> errors, IReadOnlyList<CareActivity> activities)
     {
         for (var i = 0; i < activities.Count; i++)
         {
@@ -346,24 +335,24 @@ public static class CarePlanLifecycle
             var path = $"activities[{i}]";
             if (a is null)
             {
-                errors.Add($"{path}: must not be null");
+                errors.Add(new ValidationError(path, "must not be null"));
                 continue;
             }
 
             CheckId(errors, $"{path}.id", a.Id);
             if (activities.Take(i).Any(b => b?.Id == a.Id))
             {
-                errors.Add($"{path}.id: duplicate activity id '{a.Id}'");
+                errors.Add(new ValidationError($"{path}.id", $"duplicate activity id '{a.Id}'"));
             }
 
             if (string.IsNullOrWhiteSpace(a.AppointmentTypeId))
             {
-                errors.Add($"{path}.appointmentTypeId: required");
+                errors.Add(new ValidationError($"{path}.appointmentTypeId", "required"));
             }
 
             if (a.Priority is < 1 or > 100)
             {
-                errors.Add($"{path}.priority: must be from 1 to 100, found {a.Priority}");
+                errors.Add(new ValidationError($"{path}.priority", $"must be from 1 to 100, found {a.Priority}"));
             }
 
             if (a.Kind == ActivityKind.Recurring)
@@ -373,33 +362,33 @@ public static class CarePlanLifecycle
                     && every.Years >= 0 && every.Months >= 0 && every.Weeks >= 0 && every.Days >= 0;
                 if (!positive)
                 {
-                    errors.Add($"{path}.every: a recurring activity needs a positive cadence in days, weeks, months or years");
+                    errors.Add(new ValidationError($"{path}.every", "a recurring activity needs a positive cadence in days, weeks, months or years"));
                 }
 
                 if (a.FirstDue is null)
                 {
-                    errors.Add($"{path}.firstDue: a recurring activity needs the due date of its first occurrence");
+                    errors.Add(new ValidationError($"{path}.firstDue", "a recurring activity needs the due date of its first occurrence"));
                 }
 
                 if (a.ToleranceDays < 0)
                 {
-                    errors.Add($"{path}.toleranceDays: must not be negative, found {a.ToleranceDays}");
+                    errors.Add(new ValidationError($"{path}.toleranceDays", $"must not be negative, found {a.ToleranceDays}"));
                 }
             }
             else
             {
                 if (a.DueBy is null)
                 {
-                    errors.Add($"{path}.dueBy: a {a.Kind} activity needs the last date it may take place");
+                    errors.Add(new ValidationError($"{path}.dueBy", $"a {a.Kind} activity needs the last date it may take place"));
                 }
                 else if (a.NotBefore is { } from && from > a.DueBy)
                 {
-                    errors.Add($"{path}.notBefore: must not be after dueBy");
+                    errors.Add(new ValidationError($"{path}.notBefore", "must not be after dueBy"));
                 }
 
                 if (a.Every is not null)
                 {
-                    errors.Add($"{path}.every: only recurring activities have a cadence");
+                    errors.Add(new ValidationError($"{path}.every", "only recurring activities have a cadence"));
                 }
             }
 
@@ -408,23 +397,23 @@ public static class CarePlanLifecycle
                 var link = a.Links[k];
                 if (link.ActivityId == a.Id)
                 {
-                    errors.Add($"{path}.after[{k}].activityId: an activity cannot follow itself");
+                    errors.Add(new ValidationError($"{path}.after[{k}].activityId", "an activity cannot follow itself"));
                 }
                 else if (!activities.Any(b => b?.Id == link.ActivityId))
                 {
-                    errors.Add($"{path}.after[{k}].activityId: unknown activity '{link.ActivityId}'");
+                    errors.Add(new ValidationError($"{path}.after[{k}].activityId", $"unknown activity '{link.ActivityId}'"));
                 }
 
                 if (link.MinGapMinutes < 0 || link.MaxGapMinutes < link.MinGapMinutes)
                 {
-                    errors.Add($"{path}.after[{k}]: gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes");
+                    errors.Add(new ValidationError($"{path}.after[{k}]", "gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes"));
                 }
             }
         }
 
         if (errors.Count == 0 && Cycle(activities) is { } cycle)
         {
-            errors.Add($"activities: cycle of after links: {string.Join(" -> ", cycle)}");
+            errors.Add(new ValidationError("activities", $"cycle of after links: {string.Join(" -> ", cycle)}"));
         }
     }
 

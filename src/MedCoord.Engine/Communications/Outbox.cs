@@ -1,5 +1,6 @@
 using MedCoord.Engine.Results;
 using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Communications;
@@ -118,7 +119,8 @@ public static class Outbox
     /// <param name="options">When messages go out.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The messages.</returns>
-    /// <exception cref="ArgumentException">The options are invalid, or the visit ends before it starts.</exception>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="ValidationException">The visit ends before it starts (path <c>end</c>).</exception>
     public static IReadOnlyList<OutboxMessage> Plan(string visitId, string patientId, Instant start, Instant end, DateTimeZone patientZone, OutboxOptions options, IClock clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(visitId);
@@ -134,7 +136,7 @@ public static class Outbox
 
         if (end < start)
         {
-            throw new ArgumentException("the visit ends before it starts", nameof(end));
+            throw new ValidationException([new ValidationError(nameof(end), "the visit ends before it starts")], $"visit '{visitId}'", nameof(end));
         }
 
         var now = clock.GetCurrentInstant();

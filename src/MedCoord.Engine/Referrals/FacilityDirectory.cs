@@ -1,3 +1,5 @@
+using MedCoord.Scheduling.Validation;
+
 namespace MedCoord.Engine.Referrals;
 
 /// <summary>A facility referrals can go to: who they are, what they offer, how to reach them.</summary>
@@ -22,41 +24,38 @@ public sealed class FacilityDirectory
 
     /// <summary>Creates the directory.</summary>
     /// <param name="facilities">The facilities.</param>
-    /// <exception cref="ArgumentException">An id is empty or repeated, or a facility offers no specialty or has no phone; the message names each.</exception>
+    /// <exception cref="ValidationException">An id is empty or repeated, or a facility offers no specialty or has no phone: every problem, each with its path.</exception>
     public FacilityDirectory(IEnumerable<DirectoryFacility> facilities)
     {
         ArgumentNullException.ThrowIfNull(facilities);
         var list = facilities.ToList();
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         for (var i = 0; i < list.Count; i++)
         {
             var f = list[i];
             if (f is null || string.IsNullOrWhiteSpace(f.Id))
             {
-                problems.Add($"facilities[{i}]: needs an id");
+                problems.Add(new ValidationError($"facilities[{i}].id", "needs an id"));
                 continue;
             }
 
             if (list.Take(i).Any(o => o?.Id == f.Id))
             {
-                problems.Add($"facilities[{i}]: id '{f.Id}' is used twice");
+                problems.Add(new ValidationError($"facilities[{i}].id", $"id '{f.Id}' is used twice"));
             }
 
             if (f.Specialties is null || f.Specialties.Count == 0 || f.Specialties.Any(string.IsNullOrWhiteSpace))
             {
-                problems.Add($"facilities[{i}] ('{f.Id}'): needs at least one specialty, none empty");
+                problems.Add(new ValidationError($"facilities[{i}].specialties", $"facility '{f.Id}' needs at least one specialty, none empty"));
             }
 
             if (string.IsNullOrWhiteSpace(f.Phone))
             {
-                problems.Add($"facilities[{i}] ('{f.Id}'): needs a referral phone line");
+                problems.Add(new ValidationError($"facilities[{i}].phone", $"facility '{f.Id}' needs a referral phone line"));
             }
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", problems), nameof(facilities));
-        }
+        ValidationException.ThrowIfAny(problems, "facility directory", nameof(facilities));
 
         _byId = list.ToDictionary(f => f.Id, StringComparer.Ordinal);
     }

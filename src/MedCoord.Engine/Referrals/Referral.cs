@@ -52,14 +52,6 @@ public enum ReferralStatus
     Expired,
 }
 
-/// <summary>One change of status: who, when and why.</summary>
-/// <param name="From">Status before.</param>
-/// <param name="To">Status after.</param>
-/// <param name="Actor">Who: an opaque id.</param>
-/// <param name="At">When (from the injected clock).</param>
-/// <param name="Reason">Why, as a short code or phrase (no patient details).</param>
-public sealed record ReferralTransition(ReferralStatus From, ReferralStatus To, string Actor, Instant At, string Reason);
-
 /// <summary>A referral and its tracking: FHIR ServiceRequest (what is asked) plus Task (where it is).</summary>
 /// <param name="Id">Opaque referral id.</param>
 /// <param name="PatientId">Opaque patient id.</param>
@@ -79,7 +71,7 @@ public sealed record Referral(
     Instant CreatedAt,
     ReferralStatus Status,
     Instant? SentAt,
-    IReadOnlyList<ReferralTransition> History)
+    IReadOnlyList<StatusChange<ReferralStatus>> History)
 {
     /// <summary>Whether two referrals hold the same values, their histories compared entry by entry.</summary>
     /// <param name="other">The other referral.</param>

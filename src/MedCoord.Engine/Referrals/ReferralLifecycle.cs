@@ -1,33 +1,7 @@
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Referrals;
-
-/// <summary>Thrown when a referral is asked to make a move its lifecycle does not allow.</summary>
-public sealed class ReferralTransitionException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="referralId">The referral.</param>
-    /// <param name="from">Its status.</param>
-    /// <param name="to">The status asked for.</param>
-    /// <param name="allowed">The statuses it may move to.</param>
-    public ReferralTransitionException(string referralId, ReferralStatus from, ReferralStatus to, IReadOnlyList<ReferralStatus> allowed)
-        : base($"Referral '{referralId}' cannot go from {from} to {to}; from {from} it may go to {(allowed.Count == 0 ? "nothing (it is final)" : string.Join(", ", allowed))}.")
-    {
-        (ReferralId, From, To, Allowed) = (referralId, from, to, allowed);
-    }
-
-    /// <summary>Gets the referral.</summary>
-    public string ReferralId { get; }
-
-    /// <summary>Gets its status.</summary>
-    public ReferralStatus From { get; }
-
-    /// <summary>Gets the status asked for.</summary>
-    public ReferralStatus To { get; }
-
-    /// <summary>Gets the statuses it may move to.</summary>
-    public IReadOnlyList<ReferralStatus> Allowed { get; }
-}
 
 /// <summary>
 /// The referral loop: Draft → Sent → Accepted | Declined; Accepted → Scheduled → Completed → ReportReceived → Closed;
@@ -36,7 +10,8 @@ public sealed class ReferralTransitionException : InvalidOperationException
 /// </summary>
 public static class ReferralLifecycle
 {
-    private static readonly Dictionary<ReferralStatus, ReferralStatus[]> Moves = new()
+    /// <summary>The referral lifecycle.</summary>
+    internal static readonly Lifecycle<ReferralStatus> Lifecycle = new(Lifecycles.ReferralKind, new Dictionary<ReferralStatus, ReferralStatus[]>
     {
         [ReferralStatus.Draft] = [ReferralStatus.Sent, ReferralStatus.Cancelled],
         [ReferralStatus.Sent] = [ReferralStatus.Accepted, ReferralStatus.Declined, ReferralStatus.Cancelled, ReferralStatus.Expired],
@@ -48,12 +23,12 @@ public static class ReferralLifecycle
         [ReferralStatus.Closed] = [],
         [ReferralStatus.Cancelled] = [],
         [ReferralStatus.Expired] = [],
-    };
+    });
 
     /// <summary>The statuses a referral in <paramref name="from"/> may move to.</summary>
     /// <param name="from">A status.</param>
     /// <returns>The allowed next statuses; empty for a final one.</returns>
-    public static IReadOnlyList<ReferralStatus> AllowedFrom(ReferralStatus from) => Moves[from];
+    public static IReadOnlyList<ReferralStatus> AllowedFrom(ReferralStatus from) => Lifecycle.AllowedFrom(from);
 
     /// <summary>A new draft.</summary>
     /// <param name="id">Opaque referral id.</param>
@@ -64,7 +39,8 @@ public static class ReferralLifecycle
     /// <param name="clock">The clock.</param>
     /// <param name="directory">When given, the target must be a specialty some facility in it offers, or one of its facilities.</param>
     /// <returns>The draft, version 0 (not yet stored).</returns>
-    /// <exception cref="ArgumentException">An id is empty, or the directory does not know the target.</exception>
+    /// <exception cref="ArgumentException">An id is empty.</exception>
+    /// <exception cref="ValidationException">The directory does not know the target (path <c>target</c>).</exception>
     public static Referral Draft(string id, string patientId, string fromProviderId, string target, ReferralPriority priority, IClock clock, FacilityDirectory? directory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -74,7 +50,7 @@ public static class ReferralLifecycle
         ArgumentNullException.ThrowIfNull(clock);
         if (directory?.CheckTarget(target) is { } problem)
         {
-            throw new ArgumentException($"Referral '{id}': {problem}.", nameof(target));
+            throw new ValidationException([new ValidationError(nameof(target), problem)], $"referral '{id}'", nameof(target));
         }
 
         return new Referral(id, patientId, fromProviderId, target, priority, clock.GetCurrentInstant(), ReferralStatus.Draft, null, []);
@@ -87,24 +63,20 @@ public static class ReferralLifecycle
     /// <param name="reason">Why.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The referral after the move (same version: storing it increments the version).</returns>
-    /// <exception cref="ReferralTransitionException">The lifecycle does not allow the move.</exception>
+    /// <exception cref="TransitionException">The lifecycle does not allow the move.</exception>
     public static Referral Move(Referral referral, ReferralStatus to, string actor, string reason, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(referral);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentNullException.ThrowIfNull(clock);
-        if (!Moves[referral.Status].Contains(to))
-        {
-            throw new ReferralTransitionException(referral.Id, referral.Status, to, Moves[referral.Status]);
-        }
-
         var now = clock.GetCurrentInstant();
+        var change = Lifecycle.Move(referral.Id, referral.Status, to, actor, now, reason);
         return referral with
         {
             Status = to,
             SentAt = to == ReferralStatus.Sent ? now : referral.SentAt,
-            History = [.. referral.History, new ReferralTransition(referral.Status, to, actor, now, reason)],
+            History = [.. referral.History, change],
         };
     }
 }

@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Results;
@@ -119,7 +120,7 @@ public static class ResultThreads
     /// <param name="result">The result.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The thread with the review task last.</returns>
-    /// <exception cref="ArgumentException">It is another result, a preliminary after a final one, or for another patient or ordering provider.</exception>
+    /// <exception cref="ValidationException">It is another result, a preliminary after a final one, or for another patient or ordering provider (paths <c>result.id</c>, <c>result.status</c>, <c>result.patientId</c>, <c>result.orderingProviderId</c>).</exception>
     public static ResultThread Receive(ResultThread? thread, IncomingResult result, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -133,17 +134,17 @@ public static class ResultThreads
         var previous = thread.Latest;
         if (previous.Id != result.Id)
         {
-            throw new ArgumentException($"Result '{result.Id}' does not belong to the thread of result '{previous.Id}'.", nameof(result));
+            throw Refused("id", $"result '{result.Id}' does not belong to the thread of result '{previous.Id}'");
         }
 
         if (previous.PatientId != result.PatientId || previous.OrderingProviderId != result.OrderingProviderId)
         {
-            throw new ArgumentException($"Result '{result.Id}' arrived for a different patient or ordering provider than before.", nameof(result));
+            throw Refused(previous.PatientId != result.PatientId ? "patientId" : "orderingProviderId", $"result '{result.Id}' arrived for a different patient or ordering provider than before");
         }
 
         if (result.Status == ResultStatus.Preliminary && previous.Status != ResultStatus.Preliminary)
         {
-            throw new ArgumentException($"Result '{result.Id}' is already {previous.Status}; a preliminary version cannot follow it.", nameof(result));
+            throw Refused("status", $"result '{result.Id}' is already {previous.Status}; a preliminary version cannot follow it");
         }
 
         var version = thread.Version + 1;
@@ -224,6 +225,9 @@ public static class ResultThreads
 
     private static RelayTask Open(IncomingResult result, int version, RelayStep step, string assignedTo, IClock clock) =>
         new($"{result.Id}/v{version}/{step}", result.Id, version, step, result.Abnormal, assignedTo, clock.GetCurrentInstant(), null, null, false);
+
+    private static ValidationException Refused(string field, string message) =>
+        new([new ValidationError($"result.{field}", message)], "result", "result");
 }
 
 /// <summary>
@@ -263,7 +267,7 @@ public sealed class ResultsRelay
     /// <summary>Takes in a result or a new version of one: supersedes the older version's open tasks and opens a review.</summary>
     /// <param name="result">The result.</param>
     /// <returns>The review task.</returns>
-    /// <exception cref="ArgumentException">A preliminary result arrives after a final one, or the patient or ordering provider changed.</exception>
+    /// <exception cref="ValidationException">A preliminary result arrives after a final one, or the patient or ordering provider changed (each named by its path).</exception>
     public RelayTask Receive(IncomingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -45,7 +45,7 @@ public sealed class CarePlanService
     /// <param name="actor">Who (for the audit entry).</param>
     /// <param name="cancellationToken">Cancels the operation before it commits.</param>
     /// <returns>The plan after the change.</returns>
-    /// <exception cref="KeyNotFoundException">No such plan.</exception>
+    /// <exception cref="RecordNotFoundException">No such plan.</exception>
     public async Task<CarePlan> ChangeAsync(string planId, Func<CarePlan, IClock, CarePlan> change, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);

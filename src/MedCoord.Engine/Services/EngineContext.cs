@@ -56,12 +56,12 @@ internal sealed class EngineContext
     public Task CommitAsync(ILogger logger, IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken) => CommitAsync(logger, changes, [], cancellationToken);
 
     /// <summary>A stored record that must exist.</summary>
-    /// <exception cref="KeyNotFoundException">There is no such record.</exception>
+    /// <exception cref="RecordNotFoundException">There is no such record.</exception>
     public async Task<Stored<T>> LoadAsync<T>(string id, string noun, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        return await Store.FindAsync<T>(id, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"There is no {noun} '{id}'.");
+        return await Store.FindAsync<T>(id, cancellationToken).ConfigureAwait(false) ?? throw new RecordNotFoundException(noun, id);
     }
 
     /// <summary>

@@ -220,7 +220,7 @@ public sealed class VisitService
                 await _context.CommitAsync(_logger, changes, cancellationToken).ConfigureAwait(false);
                 marked.Add(visit);
             }
-            catch (Exception e) when (e is StoreConcurrencyException or CarePlanTransitionException or VisitTransitionException)
+            catch (Exception e) when (e is StoreConcurrencyException or TransitionException)
             {
                 failures.Add(new NoShowFailure(visit.Id, e.Message));
                 EngineLog.NoShowFailed(_logger, visit.Id, e.GetType().Name);

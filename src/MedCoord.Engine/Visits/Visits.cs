@@ -24,13 +24,6 @@ public enum VisitStatus
     NoShow,
 }
 
-/// <summary>One change of a visit's status.</summary>
-/// <param name="From">Before.</param>
-/// <param name="To">After.</param>
-/// <param name="Actor">Who (opaque id; "system" for no-shows).</param>
-/// <param name="At">When.</param>
-public sealed record VisitTransition(VisitStatus From, VisitStatus To, string Actor, Instant At);
-
 /// <summary>A booked appointment on the day.</summary>
 /// <param name="Id">Opaque visit id: the scheduling request's id for its first booking, <c>request#2</c>, <c>request#3</c>… for re-bookings.</param>
 /// <param name="PatientId">Opaque patient id.</param>
@@ -39,7 +32,7 @@ public sealed record VisitTransition(VisitStatus From, VisitStatus To, string Ac
 /// <param name="Status">Where it stands.</param>
 /// <param name="History">Every change, oldest first.</param>
 /// <param name="RequestId">The scheduling request it books (for a care plan, the occurrence); null for visits stored before it was kept, whose id is the request's.</param>
-public sealed record Visit(string Id, string PatientId, string AppointmentTypeId, Instant Start, VisitStatus Status, IReadOnlyList<VisitTransition> History, string? RequestId = null)
+public sealed record Visit(string Id, string PatientId, string AppointmentTypeId, Instant Start, VisitStatus Status, IReadOnlyList<StatusChange<VisitStatus>> History, string? RequestId = null)
 {
     /// <summary>Gets the scheduling request the visit books: <see cref="RequestId"/>, or the visit id when none was kept.</summary>
     public string BookedRequestId => RequestId ?? Id;
@@ -147,29 +140,6 @@ public sealed record NoShowFailure(string VisitId, string Reason);
 /// <param name="Failures">The visits that could not be marked; the others were marked regardless.</param>
 public sealed record NoShowReport(IReadOnlyList<Visit> Marked, IReadOnlyList<NoShowFailure> Failures);
 
-/// <summary>Thrown when a visit is asked to make a move its lifecycle does not allow.</summary>
-public sealed class VisitTransitionException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="visitId">The visit.</param>
-    /// <param name="from">Its status.</param>
-    /// <param name="to">The status asked for.</param>
-    public VisitTransitionException(string visitId, VisitStatus from, VisitStatus to)
-        : base($"Visit '{visitId}' cannot go from {from} to {to}; from {from} it may go to {(VisitDesk.AllowedFrom(from).Count == 0 ? "nothing (it is final)" : string.Join(", ", VisitDesk.AllowedFrom(from)))}.")
-    {
-        (VisitId, From, To) = (visitId, from, to);
-    }
-
-    /// <summary>Gets the visit.</summary>
-    public string VisitId { get; }
-
-    /// <summary>Gets its status.</summary>
-    public VisitStatus From { get; }
-
-    /// <summary>Gets the status asked for.</summary>
-    public VisitStatus To { get; }
-}
-
 /// <summary>
 /// The front desk: arrival, check-in (refused, with every reason, until the type's forms are complete), fulfilment,
 /// cancellation, and no-shows for booked visits not checked in within a grace period after their start — decided
@@ -177,7 +147,8 @@ public sealed class VisitTransitionException : InvalidOperationException
 /// </summary>
 public static class VisitDesk
 {
-    private static readonly Dictionary<VisitStatus, VisitStatus[]> Moves = new()
+    /// <summary>The visit lifecycle.</summary>
+    internal static readonly Lifecycle<VisitStatus> Lifecycle = new(Lifecycles.VisitKind, new Dictionary<VisitStatus, VisitStatus[]>
     {
         [VisitStatus.Booked] = [VisitStatus.Arrived, VisitStatus.CheckedIn, VisitStatus.Cancelled, VisitStatus.NoShow],
         [VisitStatus.Arrived] = [VisitStatus.CheckedIn, VisitStatus.Cancelled],
@@ -185,12 +156,12 @@ public static class VisitDesk
         [VisitStatus.Fulfilled] = [],
         [VisitStatus.Cancelled] = [],
         [VisitStatus.NoShow] = [],
-    };
+    });
 
     /// <summary>The statuses a visit in <paramref name="from"/> may move to.</summary>
     /// <param name="from">A status.</param>
     /// <returns>The allowed next statuses.</returns>
-    public static IReadOnlyList<VisitStatus> AllowedFrom(VisitStatus from) => Moves[from];
+    public static IReadOnlyList<VisitStatus> AllowedFrom(VisitStatus from) => Lifecycle.AllowedFrom(from);
 
     /// <summary>Moves a visit (arrival, fulfilment, cancellation). Check-in goes through <see cref="CheckIn"/>.</summary>
     /// <param name="visit">The visit.</param>
@@ -198,18 +169,18 @@ public static class VisitDesk
     /// <param name="actor">Who.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The visit after the move.</returns>
-    /// <exception cref="VisitTransitionException">The lifecycle does not allow it, or it is a check-in.</exception>
+    /// <exception cref="TransitionException">The lifecycle does not allow it, or it is a check-in.</exception>
     public static Visit Move(Visit visit, VisitStatus to, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(visit);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(clock);
-        if (to == VisitStatus.CheckedIn || !Moves[visit.Status].Contains(to))
+        if (to == VisitStatus.CheckedIn)
         {
-            throw new VisitTransitionException(visit.Id, visit.Status, to);
+            throw Lifecycle.Refusal(visit.Id, visit.Status, to);
         }
 
-        return visit with { Status = to, History = [.. visit.History, new VisitTransition(visit.Status, to, actor, clock.GetCurrentInstant())] };
+        return visit with { Status = to, History = [.. visit.History, Lifecycle.Move(visit.Id, visit.Status, to, actor, clock.GetCurrentInstant())] };
     }
 
     /// <summary>Checks a visit in when its forms are complete; otherwise refuses with every reason.</summary>
@@ -220,7 +191,7 @@ public static class VisitDesk
     /// <param name="actor">Who checks the patient in.</param>
     /// <param name="clock">The clock.</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="VisitTransitionException">The visit is not booked or arrived.</exception>
+    /// <exception cref="TransitionException">The visit is not booked or arrived.</exception>
     public static CheckInOutcome CheckIn(Visit visit, FormRequirements requirements, IEnumerable<IntakeResponse> intake, IEnumerable<Consent> consents, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(visit);
@@ -229,10 +200,7 @@ public static class VisitDesk
         ArgumentNullException.ThrowIfNull(consents);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentNullException.ThrowIfNull(clock);
-        if (!Moves[visit.Status].Contains(VisitStatus.CheckedIn))
-        {
-            throw new VisitTransitionException(visit.Id, visit.Status, VisitStatus.CheckedIn);
-        }
+        Lifecycle.Check(visit.Id, visit.Status, VisitStatus.CheckedIn);
 
         var now = clock.GetCurrentInstant();
         var refusals = new List<string>();
@@ -260,7 +228,7 @@ public static class VisitDesk
 
         return refusals.Count > 0
             ? new CheckInOutcome(visit, refusals)
-            : new CheckInOutcome(visit with { Status = VisitStatus.CheckedIn, History = [.. visit.History, new VisitTransition(visit.Status, VisitStatus.CheckedIn, actor, now)] }, []);
+            : new CheckInOutcome(visit with { Status = VisitStatus.CheckedIn, History = [.. visit.History, Lifecycle.Move(visit.Id, visit.Status, VisitStatus.CheckedIn, actor, now)] }, []);
     }
 
     /// <summary>
@@ -308,6 +276,6 @@ public static class VisitDesk
         ArgumentOutOfRangeException.ThrowIfLessThan(grace, Duration.Zero);
         var now = clock.GetCurrentInstant();
         return [.. visits.Where(v => v.Status == VisitStatus.Booked && now > v.Start + grace)
-            .Select(v => v with { Status = VisitStatus.NoShow, History = [.. v.History, new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)] })];
+            .Select(v => v with { Status = VisitStatus.NoShow, History = [.. v.History, Lifecycle.Move(v.Id, VisitStatus.Booked, VisitStatus.NoShow, "system", now)] })];
     }
 }

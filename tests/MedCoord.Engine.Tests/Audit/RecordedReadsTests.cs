@@ -32,7 +32,7 @@ public sealed class RecordedReadsTests
         var consult = new CareActivity("consult", ActivityKind.OneOff, "follow-up", DueBy: T0.InUtc().Date.PlusDays(30));
         var plan1 = CarePlanLifecycle.SetStatus(CarePlanLifecycle.Create("plan-1", "pat-1", [], [consult], "coord-1", _clock), CarePlanStatus.Active, "coord-1", _clock);
         var plan2 = CarePlanLifecycle.Create("plan-2", "pat-3", [], [consult with { DueBy = T0.InUtc().Date.PlusDays(1100) }], "coord-1", _clock);
-        var noShow = new Visit("visit-1", "pat-2", "follow-up", T0 + Duration.FromHours(1), VisitStatus.NoShow, [new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "desk-1", T0)]);
+        var noShow = new Visit("visit-1", "pat-2", "follow-up", T0 + Duration.FromHours(1), VisitStatus.NoShow, [new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.NoShow, "desk-1", T0)]);
         var booked = new Visit("visit-2", "pat-4", "follow-up", T0 + Duration.FromHours(1), VisitStatus.Booked, []);
         var result = ResultThreads.Receive(null, new IncomingResult("res-1", "pat-2", "dr-a", "lipids", ResultStatus.Final, false), _clock);
         var claim = ClaimTests.Sample().Claims[0] with { Status = ClaimStatus.Draft, CreatedAt = T0, History = [] };

@@ -1,5 +1,6 @@
 using System.Text;
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using Xunit;
 
 namespace MedCoord.Engine.Tests.Billing;
@@ -20,7 +21,7 @@ public sealed class ClaimFileTests
         var (batch, errors) = ClaimFile.Parse(bytes);
 
         Assert.Null(batch);
-        Assert.Equal([$"$: invalid UTF-8 at byte offset {offset} (the file must be UTF-8)"], errors);
+        Assert.Equal([$"$: invalid UTF-8 at byte offset {offset} (the file must be UTF-8)"], errors.Texts());
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class ClaimFileTests
         var (batch, errors) = ClaimFile.Parse(Encoding.UTF8.GetString(Sample).Replace(from, to, StringComparison.Ordinal));
         Assert.Empty(errors);
 
-        Assert.Contains(expected, X12Writer.Problems(batch!.Claims, batch.Envelope, Created));
+        Assert.Contains(expected, X12Writer.Problems(batch!.Claims, batch.Envelope, Created).Texts());
     }
 
     [Theory]
@@ -54,7 +55,7 @@ public sealed class ClaimFileTests
     [InlineData("{}", "$: required fields are missing: 'formatVersion', 'envelope', 'claims'")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": null, \"claims\": [] }", "envelope: must not be null")]
     public void Parse_StructuralProblems_SayWhatIsWrongWithoutTypeNames(string json, string expected) =>
-        Assert.Equal([expected], ClaimFile.Parse(json).Errors);
+        Assert.Equal([expected], ClaimFile.Parse(json).Errors.Texts());
 
     [Fact]
     public void Parse_SubmissionFieldsAndFeeSchedules_AreRead()
@@ -87,8 +88,8 @@ public sealed class ClaimFileTests
 
     [Fact]
     public void Parse_UnknownFrequency_NamesItsPath() =>
-        Assert.StartsWith("claims[0].frequency:", Assert.Single(ClaimFile.Parse(Encoding.UTF8.GetString(Sample)
-            .Replace("\"id\": \"CLM-2026-0001\",", "\"id\": \"CLM-2026-0001\", \"frequency\": \"corrected\",", StringComparison.Ordinal)).Errors));
+        Assert.Equal("claims[0].frequency", Assert.Single(ClaimFile.Parse(Encoding.UTF8.GetString(Sample)
+            .Replace("\"id\": \"CLM-2026-0001\",", "\"id\": \"CLM-2026-0001\", \"frequency\": \"corrected\",", StringComparison.Ordinal)).Errors).Path);
 
     private const string Person = """{ "id": "pat-1", "lastName": "Doe", "firstName": "Jo", "birthDate": "1980-01-02", "sex": "F", "address": { "line1": "1 Main St", "city": "Denver", "state": "CO", "postalCode": "80202" } }""";
 
@@ -214,14 +215,37 @@ public sealed class ClaimFileTests
     [InlineData("{ \"formatVersion\": \"one\" }", "formatVersion: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
     [InlineData("{ \"formatVersion\": 1, \"claims\": [] }", "$: required fields are missing: 'envelope'")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\" }, \"claims\": [] }", "envelope: required fields are missing: 'controlNumber', 'production'")]
-    public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors));
+    [InlineData("{ \"formatVersion\": 1, \"colour\": \"red\", \"claims\": [] }", "colour: unknown field 'colour' (see docs/claim-format.md)")]
+    [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [ { \"id\": \"C-1\" } ] }",
+        "claims[0]: required fields are missing: 'visitId', 'patient', 'coverage', 'billingProvider', 'diagnoses', 'lines'")]
+    public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors).ToString());
+
+    /// <summary>An unknown field deep in a claim: its JSON path and its name, never its value (it may be patient data).</summary>
+    [Fact]
+    public void Parse_UnknownFieldDeepInAClaim_NamesItsPathNotItsValue()
+    {
+        var error = Assert.Single(ClaimFile.Parse(Minimal.Replace("\"category\": \"office-visit\"", "\"category\": \"office-visit\", \"note\": \"Rosalind Quillfeather\"", StringComparison.Ordinal)).Errors);
+
+        Assert.Equal(new ValidationError("claims[0].lines[0].note", "unknown field 'note' (see docs/claim-format.md)"), error);
+    }
+
+    /// <summary>Every required field an object lacks is listed, however many (the reader's own message stops after a few).</summary>
+    [Fact]
+    public void Parse_ObjectMissingManyFields_ListsEveryOne()
+    {
+        var json = Minimal.Replace("\"billingProvider\": { \"npi\": \"1234567893\", \"name\": \"Riverside\", \"isOrganization\": true }", "\"billingProvider\": { }", StringComparison.Ordinal);
+
+        Assert.Equal(new ValidationError("claims[0].billingProvider", "required fields are missing: 'npi', 'name', 'isOrganization'"), Assert.Single(ClaimFile.Parse(json).Errors));
+        Assert.Equal(new ValidationError("claims[0].coverage.benefits", "required fields are missing: 'deductible', 'coinsurancePercent', 'outOfPocketMaximum'"),
+            Assert.Single(ClaimFile.Parse(Minimal.Replace("\"benefits\": { \"deductible\": { \"amount\": 100, \"met\": 10 }, \"coinsurancePercent\": 20, \"outOfPocketMaximum\": { \"amount\": 1000, \"met\": 50 } }", "\"benefits\": {}", StringComparison.Ordinal)).Errors));
+    }
 
     [Fact]
     public void Parse_UnsupportedVersion_SaysWhichIsSupported() =>
-        Assert.Equal(["formatVersion: unsupported format version 2; only 1 is supported"], ClaimFile.Parse(Minimal.Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal)).Errors);
+        Assert.Equal(["formatVersion: unsupported format version 2; only 1 is supported"], ClaimFile.Parse(Minimal.Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal)).Errors.Texts());
 
     [Fact]
     public void Parse_ValueOfTheWrongKindDeepInAClaim_NamesItsPath() =>
         Assert.Equal(["claims[0].lines[0].charge: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
-            ClaimFile.Parse(Minimal.Replace("\"charge\": 120", "\"charge\": \"120\"", StringComparison.Ordinal)).Errors);
+            ClaimFile.Parse(Minimal.Replace("\"charge\": 120", "\"charge\": \"120\"", StringComparison.Ordinal)).Errors.Texts());
 }

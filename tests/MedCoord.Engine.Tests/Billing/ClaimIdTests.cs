@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using Xunit;
 
 namespace MedCoord.Engine.Tests.Billing;
@@ -20,7 +21,7 @@ public sealed class ClaimIdTests
     {
         var claim = ClaimTests.Sample().Claims[0] with { Id = id };
 
-        Assert.Equal([$"id: {Untrimmed}"], ClaimValidator.Validate(claim));
+        Assert.Equal([new ValidationError("id", Untrimmed)], ClaimValidator.Validate(claim));
     }
 
     [Fact]
@@ -41,6 +42,6 @@ public sealed class ClaimIdTests
 
         var problems = X12Writer.Problems(batch!.Claims, batch.Envelope, NodaTime.Instant.FromUtc(2026, 12, 8, 16, 0).InUtc());
 
-        Assert.Equal([$"claims[1].id: {Untrimmed}"], problems);
+        Assert.Equal([new ValidationError("claims[1].id", Untrimmed)], problems);
     }
 }

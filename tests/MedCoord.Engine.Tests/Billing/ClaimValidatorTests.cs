@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -27,7 +28,7 @@ public sealed class ClaimValidatorTests
     private static PriorPayer Prior() => new("PRIME01", "Prime Health", "PH-778", "PG-9", Jo, SubscriberRelationship.Self, "CI", new LocalDate(2026, 11, 27), 100m,
         [new PayerAdjustment("PR", "2", 20m)], []);
 
-    private static IReadOnlyList<string> Problems(Claim claim) => ClaimValidator.Validate(claim);
+    private static IReadOnlyList<string> Problems(Claim claim) => ClaimValidator.Validate(claim).Texts();
 
     [Fact]
     public void Validate_ValidClaim_HasNoProblem() => Assert.Empty(Problems(Valid()));
@@ -398,7 +399,7 @@ public sealed class ClaimValidatorTests
         var t0 = Instant.FromUtc(2026, 12, 1, 9, 0);
         var options = new ClaimOptions();
         var draft = Valid() with { Id = "D", CreatedAt = t0 };
-        var ready = Valid() with { Id = "R", Status = ClaimStatus.Ready, CreatedAt = t0.Plus(Duration.FromDays(-30)), History = [new ClaimTransition(ClaimStatus.Draft, ClaimStatus.Ready, "b", t0, "ok")] };
+        var ready = Valid() with { Id = "R", Status = ClaimStatus.Ready, CreatedAt = t0.Plus(Duration.FromDays(-30)), History = [new StatusChange<ClaimStatus>(ClaimStatus.Draft, ClaimStatus.Ready, "b", t0, "ok")] };
         var closed = Valid() with { Id = "C", Status = ClaimStatus.Closed, CreatedAt = t0.Plus(Duration.FromDays(-400)) };
         var unknown = Valid() with { Id = "U", Status = ClaimStatus.Paid };
         var alsoReady = ready with { Id = "A" };
@@ -415,14 +416,13 @@ public sealed class ClaimValidatorTests
         var clock = new FakeClock(Instant.FromUtc(2026, 12, 8, 16, 0));
 
         Assert.Equal("Claim 'CLM-1' cannot go from Closed to Draft; from Closed it may go to nothing (it is final).",
-            Assert.Throws<ClaimTransitionException>(() => ClaimLifecycle.Move(Valid() with { Status = ClaimStatus.Closed }, ClaimStatus.Draft, "b", "r", clock)).Message);
-        var refused = Assert.Throws<ClaimTransitionException>(() => ClaimLifecycle.Move(Valid() with { Status = ClaimStatus.Accepted }, ClaimStatus.Closed, "b", "r", clock));
+            Assert.Throws<TransitionException>(() => ClaimLifecycle.Move(Valid() with { Status = ClaimStatus.Closed }, ClaimStatus.Draft, "b", "r", clock)).Message);
+        var refused = Assert.Throws<TransitionException>(() => ClaimLifecycle.Move(Valid() with { Status = ClaimStatus.Accepted }, ClaimStatus.Closed, "b", "r", clock));
         Assert.Equal("Claim 'CLM-1' cannot go from Accepted to Closed; from Accepted it may go to Paid, PartiallyPaid, Denied, Rejected.", refused.Message);
-        Assert.Empty(refused.Problems);
-        var invalid = Assert.Throws<ClaimTransitionException>(() => ClaimLifecycle.Move(Valid() with { Id = "", Diagnoses = [] }, ClaimStatus.Ready, "b", "r", clock));
-        Assert.Equal("Claim '' is not valid and cannot become Ready: id: required; diagnoses: a claim has 1 to 12 diagnoses, found 0; lines[0].diagnosisPointers[0]: points to diagnosis 1; the claim has 0", invalid.Message);
-        Assert.Equal(3, invalid.Problems.Count);
-        Assert.Equal("m", new ClaimTransitionException("m", []).Message);
+        Assert.Equal(("claim", "CLM-1", ClaimStatus.Accepted, ClaimStatus.Closed), (refused.Kind, refused.Id, (ClaimStatus)refused.From, (ClaimStatus)refused.To));
+        var invalid = Assert.Throws<ValidationException>(() => ClaimLifecycle.Move(Valid() with { Id = "", Diagnoses = [] }, ClaimStatus.Ready, "b", "r", clock));
+        Assert.Equal(string.Join(Environment.NewLine, "The claim '' is invalid (3 errors):", "id: required", "diagnoses: a claim has 1 to 12 diagnoses, found 0", "lines[0].diagnosisPointers[0]: points to diagnosis 1; the claim has 0"), invalid.Message);
+        Assert.Equal(["id", "diagnoses", "lines[0].diagnosisPointers[0]"], invalid.Errors.Select(e => e.Path));
         Assert.Throws<ArgumentException>(() => ClaimLifecycle.Move(Valid(), ClaimStatus.Ready, " ", "r", clock));
         Assert.Throws<ArgumentException>(() => ClaimLifecycle.Move(Valid(), ClaimStatus.Ready, "b", "", clock));
         var moved = ClaimLifecycle.Move(Valid(), ClaimStatus.Ready, "b", "r", clock);
@@ -435,8 +435,8 @@ public sealed class ClaimValidatorTests
         var visit = new MedCoord.Engine.Visits.Visit("visit-1", "pat-2", "new-patient", Instant.FromUtc(2026, 11, 16, 9, 0), MedCoord.Engine.Visits.VisitStatus.Fulfilled, []);
         var claim = Valid();
 
-        Assert.Equal("Visit 'visit-1' is not patient 'pat-1''s. (Parameter 'patient')",
-            Assert.Throws<ArgumentException>(() => ClaimLifecycle.FromVisit("c", visit, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines)).Message);
+        var refused = Assert.Throws<ValidationException>(() => ClaimLifecycle.FromVisit("c", visit, claim.Patient, claim.Coverage, claim.BillingProvider, null, claim.Diagnoses, claim.Lines));
+        Assert.Equal(("patient", "The claim 'c' is invalid: patient: visit 'visit-1' is not patient 'pat-1''s"), (refused.ParamName, refused.Message));
         var draft = ClaimLifecycle.FromVisit("c", visit with { PatientId = "pat-1" }, claim.Patient, claim.Coverage, claim.BillingProvider, claim.RenderingProvider, claim.Diagnoses, claim.Lines);
         Assert.Equal(("c", "visit-1", ClaimStatus.Draft, ClaimFrequency.Original, null), (draft.Id, draft.VisitId, draft.Status, draft.Frequency, draft.PriorPayers));
         Assert.Same(claim.Patient, draft.Patient);

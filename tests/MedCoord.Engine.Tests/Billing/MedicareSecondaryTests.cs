@@ -52,7 +52,7 @@ public sealed class MedicareSecondaryTests
         PriorPayers = [EmployerPlan(), MedicareDecided(medicareType)],
     };
 
-    private static List<string> Problems(Claim claim) => [.. X12Writer.Problems([claim], Envelope, Created)];
+    private static List<string> Problems(Claim claim) => X12Writer.Problems([claim], Envelope, Created).Texts();
 
     private static List<string> Sbr(Claim claim)
     {

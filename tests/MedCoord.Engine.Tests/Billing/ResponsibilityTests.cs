@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using Xunit;
 
@@ -67,7 +68,7 @@ public sealed class ResponsibilityTests
         var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, 15, 5000, 0), [new ChargeLine(1, "lab", 10.10m)]);
 
         Assert.Equal(1.52m, estimate.Lines[0].Coinsurance);
-        Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 15, 5000, 0), [new ChargeLine(1, "lab", 10.105m)]));
+        Assert.Equal("lines[0].charge", Assert.Single(Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 15, 5000, 0), [new ChargeLine(1, "lab", 10.105m)])).Errors).Path);
     }
 
     private static Coverage Coverage(params Authorization[] authorizations) => new("cov-1", "ACME", "Acme Health", "GRP-1", "M1",
@@ -152,8 +153,8 @@ public sealed class ResponsibilityTests
         var estimate = ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0, officeCopay: 30), [new ChargeLine(1, "office-visit", 25m, 98m)]);
 
         Assert.Equal((25m, AllowedSource.FeeSchedule, 25m, 0m), (estimate.Lines[0].Allowed, estimate.Lines[0].Source, estimate.Lines[0].Copay, estimate.Lines[0].Plan));
-        Assert.Equal("line 1: fee schedule amount -1 must be a non-negative amount with at most two decimals (Parameter 'lines')",
-            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 25m, -1m)])).Message);
+        Assert.Equal("The estimate input is invalid: lines[0].feeScheduleAmount: must be a non-negative amount with at most two decimals, found -1",
+            Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 25m, -1m)])).Message);
     }
 
     [Fact]
@@ -187,7 +188,7 @@ public sealed class ResponsibilityTests
             "feeSchedules[1].payerId: required",
             "feeSchedules[1].entries[1]: the same code and modifiers as an earlier entry",
             "feeSchedules[2]: a second schedule for the same payer and plan",
-        ], problems);
+        ], problems.Texts());
     }
 
     /// <summary>The whole breakdown of a small estimate, worked by hand: a $30 copay, the $100 deductible, then 20 %.</summary>
@@ -227,8 +228,8 @@ public sealed class ResponsibilityTests
         var benefits = new Benefits(new Dictionary<string, decimal> { ["office-visit"] = (decimal)copay }, new Accumulator((decimal)deductible, (decimal)deductibleMet), (decimal)coinsurance,
             new Accumulator((decimal)oop, (decimal)oopMet), []);
 
-        Assert.Equal("benefits: coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative (Parameter 'benefits')",
-            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(benefits, [new ChargeLine(1, "lab", 10m)])).Message);
+        Assert.Equal("The estimate input is invalid: benefits: coinsurance must be 0 to 100 %, and amounts, amounts met and copays must not be negative",
+            Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(benefits, [new ChargeLine(1, "lab", 10m)])).Message);
     }
 
     [Theory]
@@ -244,10 +245,10 @@ public sealed class ResponsibilityTests
     [Fact]
     public void Estimate_ChargeOutOfRange_NamesTheLine()
     {
-        Assert.Equal("line 2: charge -1 must be a non-negative amount with at most two decimals (Parameter 'lines')",
-            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 1m), new ChargeLine(2, "lab", -1m)])).Message);
-        Assert.Equal("line 1: fee schedule amount 1.001 must be a non-negative amount with at most two decimals (Parameter 'lines')",
-            Assert.Throws<ArgumentException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 5m, 1.001m)])).Message);
+        Assert.Equal("The estimate input is invalid: lines[1].charge: must be a non-negative amount with at most two decimals, found -1",
+            Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 1m), new ChargeLine(2, "lab", -1m)])).Message);
+        Assert.Equal("The estimate input is invalid: lines[0].feeScheduleAmount: must be a non-negative amount with at most two decimals, found 1.001",
+            Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 5m, 1.001m)])).Message);
         var free = ResponsibilityEstimator.Estimate(Plan(0, 0, 10, 5000, 0), [new ChargeLine(1, "lab", 0m, 0m)]);
         Assert.Equal(new LineResponsibility(1, 0m, 0m, 0m, 0m, 0m, 0m, AllowedSource.FeeSchedule), Assert.Single(free.Lines));
     }
@@ -344,6 +345,6 @@ public sealed class ResponsibilityTests
             "feeSchedules[2].entries[3].allowed: must be a non-negative amount with at most two decimals, found 100000000",
             "feeSchedules[3].entries[1]: the same code and modifiers as an earlier entry",
             "feeSchedules[4].payerId: required",
-        ], problems);
+        ], problems.Texts());
     }
 }

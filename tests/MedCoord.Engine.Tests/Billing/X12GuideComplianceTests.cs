@@ -40,7 +40,7 @@ public sealed class X12GuideComplianceTests
         ClaimStatus.Draft,
         []);
 
-    private static List<string> Problems(Claim claim) => [.. X12Writer.Problems([claim], Envelope, Created)];
+    private static List<string> Problems(Claim claim) => X12Writer.Problems([claim], Envelope, Created).Texts();
 
     private static List<string> Segments(Claim claim)
     {

@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using Xunit;
 
@@ -49,7 +50,7 @@ public sealed class X12GuideTests
 
     private static List<string> Segments(string x12) => [.. x12.Split("~\n", StringSplitOptions.RemoveEmptyEntries)];
 
-    private static List<string> Problems(params Claim[] claims) => [.. X12Writer.Problems(claims, Envelope, Created)];
+    private static List<string> Problems(params Claim[] claims) => X12Writer.Problems(claims, Envelope, Created).Texts();
 
     /// <summary>Every segment of a full small claim, written out by hand from the guide.</summary>
     [Fact]
@@ -157,7 +158,7 @@ public sealed class X12GuideTests
         var claim = Small() with { Coverage = Small().Coverage with { Authorizations = [] } };
 
         Assert.Equal(["claims[0].lines[0].procedureCode: 93306 needs a prior authorisation and none is on file"], Problems(claim));
-        Assert.Throws<ArgumentException>(() => X12Writer.Write([claim], Envelope, Created));
+        Assert.Throws<ValidationException>(() => X12Writer.Write([claim], Envelope, Created));
     }
 
     [Theory]
@@ -361,7 +362,7 @@ public sealed class X12GuideTests
 
         Assert.Equal(["envelope.senderId: 2 to 15 characters, found 1", "envelope.receiverName: character 6 (U+00C9) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)",
             "claims[0].coverage.payerId: 2 to 80 characters, found 1", "claims[0].coverage.memberId: 2 to 80 characters, found 1"],
-            X12Writer.Problems([claim], Envelope with { SenderId = "M", ReceiverName = "Acme É" }, Created));
+            X12Writer.Problems([claim], Envelope with { SenderId = "M", ReceiverName = "Acme É" }, Created).Texts());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using Xunit;
 
@@ -42,7 +43,7 @@ public sealed class X12WriterTests
         return Segments(x12);
     }
 
-    private static List<string> Problems(params Claim[] claims) => [.. X12Writer.Problems(claims, Envelope, Created)];
+    private static List<string> Problems(params Claim[] claims) => X12Writer.Problems(claims, Envelope, Created).Texts();
 
     /// <summary>A nine-digit control number in production: ISA13/IEA02 zero padded, GS06/GE02 as is, ST02/SE02 its last four digits.</summary>
     [Fact]
@@ -328,7 +329,7 @@ public sealed class X12WriterTests
             "envelope.contactPhone: 10 to 15 digits, found '303555010'",
             "envelope.controlNumber: must be from 1 to 999999999, found 0",
             "claims: at least one claim is needed",
-        ], X12Writer.Problems([], envelope, Created));
+        ], X12Writer.Problems([], envelope, Created).Texts());
     }
 
     [Theory]
@@ -344,15 +345,16 @@ public sealed class X12WriterTests
     [InlineData("3035550100", 1_000_000_000, "envelope.controlNumber: must be from 1 to 999999999, found 1000000000")]
     [InlineData("3035550100", -1, "envelope.controlNumber: must be from 1 to 999999999, found -1")]
     public void Problems_PhoneOrControlNumberOutOfRange_IsRefused(string phone, int control, string expected) =>
-        Assert.Equal([expected], X12Writer.Problems([Visit()], Envelope with { ContactPhone = phone, ControlNumber = control }, Created));
+        Assert.Equal([expected], X12Writer.Problems([Visit()], Envelope with { ContactPhone = phone, ControlNumber = control }, Created).Texts());
 
     [Fact]
     public void Write_InvalidClaims_ThrowWithEveryProblemOnItsOwnLine()
     {
-        var error = Assert.Throws<ArgumentException>(() => X12Writer.Write([Visit(), Visit(), Visit()], Envelope with { ContactPhone = "1" }, Created));
+        var error = Assert.Throws<ValidationException>(() => X12Writer.Write([Visit(), Visit(), Visit()], Envelope with { ContactPhone = "1" }, Created));
 
         Assert.Equal("claims", error.ParamName);
-        Assert.StartsWith($"envelope.contactPhone: 10 to 15 digits, found '1'{Environment.NewLine}claims: id 'CLM-9' is used by 3 claims", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["envelope.contactPhone: 10 to 15 digits, found '1'", "claims: id 'CLM-9' is used by 3 claims"], error.Errors.Texts());
+        Assert.Contains($"envelope.contactPhone: 10 to 15 digits, found '1'{Environment.NewLine}claims: id 'CLM-9' is used by 3 claims", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using FsCheck.Xunit;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -33,7 +34,7 @@ public sealed class CarePlanTests
     [Fact]
     public void Create_BadDefinitions_NameEveryProblemByPath()
     {
-        var error = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan/1", "pat-1", [],
+        var error = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan/1", "pat-1", [],
             [
                 new CareActivity("a", ActivityKind.OneOff, "visit"),
                 new CareActivity("b", ActivityKind.Recurring, "lab", Every: Period.FromHours(3)),
@@ -54,7 +55,7 @@ public sealed class CarePlanTests
     [Fact]
     public void Create_CycleOfLinks_IsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
+        var error = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
             [LabPanel() with { After = [new ActivityLink("consult")] }, Consult()], "coord-1", Clock));
 
         Assert.Contains("cycle of after links: lab-panel -> consult -> lab-panel", error.Message);
@@ -82,7 +83,7 @@ public sealed class CarePlanTests
         }
         else
         {
-            var error = Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetStatus(plan, to, "coord-2", Clock));
+            var error = Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetStatus(plan, to, "coord-2", Clock));
             Assert.Contains($"cannot go from {from} to {to}", error.Message);
         }
     }
@@ -110,7 +111,7 @@ public sealed class CarePlanTests
         }
         else
         {
-            var error = Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "eye-exam", to, "coord-2", Clock));
+            var error = Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "eye-exam", to, "coord-2", Clock));
             Assert.Contains($"cannot go from {from} to {to}", error.Message);
         }
     }
@@ -234,11 +235,11 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam(), HbA1c(new LocalDate(2026, 12, 9)));
         var done = CarePlanLifecycle.RecordFulfilled(plan, "plan-1/eye-exam/1", Today, "desk-1", Clock);
 
-        Assert.Contains("open occurrence is 1", Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/2", "s", Clock)).Message);
-        Assert.Contains("is Completed", Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordFulfilled(done, "plan-1/eye-exam/1", Today, "s", Clock)).Message);
-        Assert.Contains("not one care plan 'plan-1' emitted", Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-9/eye-exam/1", "s", Clock)).Message);
-        Assert.Contains("no booking", Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(plan, "plan-1/eye-exam/1", "s", Clock)).Message);
-        Assert.Contains("can no longer be edited", Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.EditActivity(done, EyeExam(), "s", Clock)).Message);
+        Assert.Contains("open occurrence is 1", Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/2", "s", Clock)).Message);
+        Assert.Contains("is Completed", Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordFulfilled(done, "plan-1/eye-exam/1", Today, "s", Clock)).Message);
+        Assert.Contains("not one care plan 'plan-1' emitted", Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-9/eye-exam/1", "s", Clock)).Message);
+        Assert.Contains("no booking", Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(plan, "plan-1/eye-exam/1", "s", Clock)).Message);
+        Assert.Contains("can no longer be edited", Assert.Throws<TransitionException>(() => CarePlanLifecycle.EditActivity(done, EyeExam(), "s", Clock)).Message);
     }
 
     /// <summary>
@@ -269,7 +270,7 @@ public sealed class CarePlanTests
                 };
                 Assert.True(ReferenceEquals(plan, before) || plan.History.Count == before.History.Count + 1);
             }
-            catch (CarePlanTransitionException)
+            catch (Exception e) when (e is TransitionException or RecordNotFoundException)
             {
                 Assert.Same(before, plan);
             }
@@ -322,7 +323,8 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam());
 
         Assert.Equal("eye-exam", plan.Activity("eye-exam").Id);
-        Assert.Equal("Care plan 'plan-1' has no activity 'nope'.", Assert.Throws<KeyNotFoundException>(() => plan.Activity("nope")).Message);
+        Assert.Equal("Care plan 'plan-1' has no activity 'nope'.", Assert.Throws<RecordNotFoundException>(() => plan.Activity("nope")).Message);
+        Assert.IsAssignableFrom<KeyNotFoundException>(Record.Exception(() => plan.Activity("nope")));
     }
 
     [Fact]
@@ -498,9 +500,9 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam());
 
         Assert.Equal("Care plan 'plan-1' cannot go from Active to Draft; from Active it may go to OnHold, Completed, Revoked, EnteredInError.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Draft, "coord-1", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Draft, "coord-1", Clock)).Message);
         Assert.Equal("Care plan 'plan-1' cannot go from Revoked to Active; from Revoked it may go to nothing (it is final).",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetStatus(plan with { Status = CarePlanStatus.Revoked }, CarePlanStatus.Active, "coord-1", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetStatus(plan with { Status = CarePlanStatus.Revoked }, CarePlanStatus.Active, "coord-1", Clock)).Message);
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.SetStatus(null!, CarePlanStatus.Active, "coord-1", Clock)).ParamName);
         Assert.Equal("actor", Assert.Throws<ArgumentException>(() => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.OnHold, " ", Clock)).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.SetStatus(plan, CarePlanStatus.OnHold, "coord-1", null!)).ParamName);
@@ -512,7 +514,7 @@ public sealed class CarePlanTests
         var plan = Active(HbA1c(new LocalDate(2026, 12, 9)) with { Status = ActivityStatus.OnHold, CompletedCount = 1, LastDoneOn = new LocalDate(2026, 12, 1) });
 
         var resumed = CarePlanLifecycle.SetActivityStatus(plan, "hba1c", ActivityStatus.InProgress, "coord-2", Clock);
-        var refused = Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "hba1c", ActivityStatus.NotStarted, "coord-2", Clock));
+        var refused = Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "hba1c", ActivityStatus.NotStarted, "coord-2", Clock));
 
         Assert.Equal(ActivityStatus.InProgress, resumed.Activity("hba1c").Status);
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "coord-2", "hba1c", "Activity.InProgress"), resumed.History[^1]);
@@ -525,9 +527,9 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam() with { Status = ActivityStatus.OnHold });
 
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' cannot go from OnHold to InProgress; from OnHold it may go to NotStarted, Cancelled, Stopped, EnteredInError.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "eye-exam", ActivityStatus.InProgress, "coord-1", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan, "eye-exam", ActivityStatus.InProgress, "coord-1", Clock)).Message);
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' cannot go from Completed to OnHold; from Completed it may go to nothing (it is final).",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan with { Activities = [EyeExam() with { Status = ActivityStatus.Completed }] }, "eye-exam", ActivityStatus.OnHold, "coord-1", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.SetActivityStatus(plan with { Activities = [EyeExam() with { Status = ActivityStatus.Completed }] }, "eye-exam", ActivityStatus.OnHold, "coord-1", Clock)).Message);
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.SetActivityStatus(null!, "eye-exam", ActivityStatus.OnHold, "coord-1", Clock)).ParamName);
     }
 
@@ -542,9 +544,9 @@ public sealed class CarePlanTests
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "coord-2", "lab-panel", "Activity.Added"), added.History[^1]);
         Assert.Equal(plan.History.Count + 1, added.History.Count);
         Assert.Equal("Care plan 'plan-1' is Completed; it can no longer be changed.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.AddActivity(plan with { Status = CarePlanStatus.Completed }, LabPanel(), "coord-2", Clock)).Message);
-        var duplicate = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.AddActivity(plan, EyeExam(), "coord-2", Clock));
-        Assert.Equal(("activity", "activities[1].id: duplicate activity id 'eye-exam' (Parameter 'activity')"), (duplicate.ParamName, duplicate.Message));
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.AddActivity(plan with { Status = CarePlanStatus.Completed }, LabPanel(), "coord-2", Clock)).Message);
+        var duplicate = Assert.Throws<ValidationException>(() => CarePlanLifecycle.AddActivity(plan, EyeExam(), "coord-2", Clock));
+        Assert.Equal(("activity", "The care plan is invalid: activities[1].id: duplicate activity id 'eye-exam'"), (duplicate.ParamName, duplicate.Message));
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.AddActivity(null!, LabPanel(), "coord-2", Clock)).ParamName);
         Assert.Equal("activity", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.AddActivity(plan, null!, "coord-2", Clock)).ParamName);
         Assert.NotNull(CarePlanLifecycle.AddActivity(plan with { Status = CarePlanStatus.Draft }, LabPanel(), "coord-2", Clock));
@@ -561,14 +563,14 @@ public sealed class CarePlanTests
         Assert.Equal(HbA1c(new LocalDate(2027, 1, 9)) with { Priority = 7, Status = ActivityStatus.Scheduled, CompletedCount = 2, LastDoneOn = new LocalDate(2026, 9, 1), BookedRequestId = "plan-1/hba1c/3" },
             edited.Activity("hba1c"));
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "coord-2", "hba1c", "Activity.Edited"), edited.History[^1]);
-        var unknown = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.EditActivity(plan, EyeExam(), "coord-2", Clock));
-        Assert.Equal(("edited", "Care plan 'plan-1' has no activity 'eye-exam' to edit. (Parameter 'edited')"), (unknown.ParamName, unknown.Message));
-        var bad = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.EditActivity(plan, HbA1c(new LocalDate(2027, 1, 9)) with { ToleranceDays = -1 }, "coord-2", Clock));
-        Assert.Equal(("edited", "activities[0].toleranceDays: must not be negative, found -1 (Parameter 'edited')"), (bad.ParamName, bad.Message));
+        var unknown = Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.EditActivity(plan, EyeExam(), "coord-2", Clock));
+        Assert.Equal(("care activity", "plan-1/eye-exam", "Care plan 'plan-1' has no activity 'eye-exam' to edit."), (unknown.Kind, unknown.Id, unknown.Message));
+        var bad = Assert.Throws<ValidationException>(() => CarePlanLifecycle.EditActivity(plan, HbA1c(new LocalDate(2027, 1, 9)) with { ToleranceDays = -1 }, "coord-2", Clock));
+        Assert.Equal(("edited", "The care plan is invalid: activities[0].toleranceDays: must not be negative, found -1"), (bad.ParamName, bad.Message));
         Assert.Equal("Activity 'hba1c' of care plan 'plan-1' is Stopped and can no longer be edited.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.EditActivity(plan with { Activities = [plan.Activities[0] with { Status = ActivityStatus.Stopped }] }, HbA1c(Today), "c", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.EditActivity(plan with { Activities = [plan.Activities[0] with { Status = ActivityStatus.Stopped }] }, HbA1c(Today), "c", Clock)).Message);
         Assert.Equal("Care plan 'plan-1' is EnteredInError; it can no longer be changed.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.EditActivity(plan with { Status = CarePlanStatus.EnteredInError }, HbA1c(Today), "c", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.EditActivity(plan with { Status = CarePlanStatus.EnteredInError }, HbA1c(Today), "c", Clock)).Message);
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.EditActivity(null!, HbA1c(Today), "c", Clock)).ParamName);
         Assert.Equal("edited", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.EditActivity(plan, null!, "c", Clock)).ParamName);
     }
@@ -583,11 +585,11 @@ public sealed class CarePlanTests
         Assert.Equal((ActivityStatus.Scheduled, "plan-1/hba1c/2", 1), (booked.Activity("hba1c").Status, booked.Activity("hba1c").BookedRequestId, booked.Activity("hba1c").CompletedCount));
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "scheduler", "hba1c", "Activity.Scheduled"), booked.History[^1]);
         Assert.Equal("Activity 'hba1c' of care plan 'plan-1' cannot be booked: the plan is Draft and the activity InProgress.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Status = CarePlanStatus.Draft }, "plan-1/hba1c/2", "s", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Status = CarePlanStatus.Draft }, "plan-1/hba1c/2", "s", Clock)).Message);
         Assert.Equal("Activity 'hba1c' of care plan 'plan-1' cannot be booked: the plan is Active and the activity Scheduled.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(booked, "plan-1/hba1c/2", "s", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(booked, "plan-1/hba1c/2", "s", Clock)).Message);
         Assert.Equal("Activity 'hba1c' of care plan 'plan-1' cannot be booked: the plan is Active and the activity OnHold.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Activities = [plan.Activities[0] with { Status = ActivityStatus.OnHold }] }, "plan-1/hba1c/2", "s", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Activities = [plan.Activities[0] with { Status = ActivityStatus.OnHold }] }, "plan-1/hba1c/2", "s", Clock)).Message);
         Assert.Equal(ActivityStatus.Scheduled, CarePlanLifecycle.RecordBooked(Active(EyeExam()), "plan-1/eye-exam/1", "s", Clock).Activity("eye-exam").Status);
     }
 
@@ -603,9 +605,9 @@ public sealed class CarePlanTests
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "desk-1", "hba1c", "Activity.BookingCancelled"), reopened.History[^1]);
         Assert.Equal(ActivityStatus.NotStarted, CarePlanLifecycle.RecordBookingCancelled(oneOff, "plan-1/eye-exam/1", "desk-1", Clock).Activity("eye-exam").Status);
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' has no booking 'plan-1/eye-exam/1' to cancel (it is Scheduled).",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(oneOff with { Activities = [oneOff.Activities[0] with { BookedRequestId = "other" }] }, "plan-1/eye-exam/1", "d", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(oneOff with { Activities = [oneOff.Activities[0] with { BookedRequestId = "other" }] }, "plan-1/eye-exam/1", "d", Clock)).Message);
         Assert.Equal("Activity 'hba1c' of care plan 'plan-1' has no booking 'plan-1/hba1c/2' to cancel (it is InProgress).",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(reopened, "plan-1/hba1c/2", "d", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(reopened, "plan-1/hba1c/2", "d", Clock)).Message);
     }
 
     [Fact]
@@ -622,7 +624,7 @@ public sealed class CarePlanTests
         Assert.Equal(EyeExam() with { Status = ActivityStatus.Completed, CompletedCount = 1, LastDoneOn = on }, completed.Activity("eye-exam"));
         Assert.Equal(new CarePlanChange(Clock.GetCurrentInstant(), "desk-2", "eye-exam", "Activity.Completed"), completed.History[^1]);
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' is OnHold; an occurrence cannot be recorded as done.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordFulfilled(Active(EyeExam() with { Status = ActivityStatus.OnHold }), "plan-1/eye-exam/1", on, "d", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordFulfilled(Active(EyeExam() with { Status = ActivityStatus.OnHold }), "plan-1/eye-exam/1", on, "d", Clock)).Message);
     }
 
     [Fact]
@@ -631,15 +633,15 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam(), HbA1c(new LocalDate(2026, 12, 9)) with { Status = ActivityStatus.InProgress, CompletedCount = 1 });
 
         Assert.Equal("Request 'plan-9/eye-exam/1' is not one care plan 'plan-1' emitted.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-9/eye-exam/1", "s", Clock)).Message);
+            Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-9/eye-exam/1", "s", Clock)).Message);
         Assert.Equal("Request 'eye-exam' is not one care plan 'plan-1' emitted.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "eye-exam", "s", Clock)).Message);
+            Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "eye-exam", "s", Clock)).Message);
         Assert.Equal("Request 'plan-1/consult/1' names activity 'consult', which care plan 'plan-1' does not have.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/consult/1", "s", Clock)).Message);
+            Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/consult/1", "s", Clock)).Message);
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' is Cancelled; it has no open occurrence.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Activities = [EyeExam() with { Status = ActivityStatus.Cancelled }] }, "plan-1/eye-exam/1", "s", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Activities = [EyeExam() with { Status = ActivityStatus.Cancelled }] }, "plan-1/eye-exam/1", "s", Clock)).Message);
         Assert.Equal("Request 'plan-1/hba1c/1' is occurrence 1 of activity 'hba1c', but its open occurrence is 2.",
-            Assert.Throws<CarePlanTransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/1", "s", Clock)).Message);
+            Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/1", "s", Clock)).Message);
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.RecordBooked(null!, "plan-1/hba1c/2", "s", Clock)).ParamName);
     }
 
@@ -690,9 +692,10 @@ public sealed class CarePlanTests
 
         Assert.Equal((CarePlanStatus.Draft, "pat-1"), (plan.Status, plan.PatientId));
         Assert.Equal([new CarePlanChange(Clock.GetCurrentInstant(), "coord-1", null, "Plan.Created")], plan.History);
-        var goals = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [null!, new CarePlanGoal(" ", "x"), new CarePlanGoal("g1", "x"), new CarePlanGoal("g1", "y")], [], "coord-1", Clock));
-        Assert.Equal(("activities", "goals[0].id: required; goals[1].id: required; goals[3].id: duplicate goal id 'g1' (Parameter 'activities')"), (goals.ParamName, goals.Message));
-        Assert.Equal("id: required (Parameter 'activities')", Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create(" ", "pat-1", [], [], "coord-1", Clock)).Message);
+        var goals = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [null!, new CarePlanGoal(" ", "x"), new CarePlanGoal("g1", "x"), new CarePlanGoal("g1", "y")], [], "coord-1", Clock));
+        Assert.Equal("activities", goals.ParamName);
+        Assert.Equal(["goals[0].id: required", "goals[1].id: required", "goals[3].id: duplicate goal id 'g1'"], goals.Errors.Texts());
+        Assert.Equal("The care plan is invalid: id: required", Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create(" ", "pat-1", [], [], "coord-1", Clock)).Message);
         Assert.Equal("patientId", Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", " ", [], [], "coord-1", Clock)).ParamName);
         Assert.Equal("goals", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", null!, [], "coord-1", Clock)).ParamName);
         Assert.Equal("activities", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [], null!, "coord-1", Clock)).ParamName);
@@ -702,7 +705,7 @@ public sealed class CarePlanTests
     [Fact]
     public void Create_EachActivityDefinitionProblem_NamedByPath()
     {
-        var error = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
+        var error = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
             [
                 null!,
                 new CareActivity("", ActivityKind.OneOff, " ", 0, DueBy: Today),
@@ -713,13 +716,15 @@ public sealed class CarePlanTests
             ], "coord-1", Clock));
 
         Assert.Equal(
-            "activities[0]: must not be null; activities[1].id: required; activities[1].appointmentTypeId: required; activities[1].priority: must be from 1 to 100, found 0; "
-            + "activities[2].every: a recurring activity needs a positive cadence in days, weeks, months or years; activities[2].toleranceDays: must not be negative, found -2; "
-            + "activities[3].every: a recurring activity needs a positive cadence in days, weeks, months or years; "
-            + "activities[4].every: only recurring activities have a cadence; activities[4].after[0].activityId: an activity cannot follow itself; "
-            + "activities[4].after[1]: gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes; activities[4].after[2]: gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes "
-            + "(Parameter 'activities')",
-            error.Message);
+            [
+                "activities[0]: must not be null", "activities[1].id: required", "activities[1].appointmentTypeId: required", "activities[1].priority: must be from 1 to 100, found 0",
+                "activities[2].every: a recurring activity needs a positive cadence in days, weeks, months or years", "activities[2].toleranceDays: must not be negative, found -2",
+                "activities[3].every: a recurring activity needs a positive cadence in days, weeks, months or years",
+                "activities[4].every: only recurring activities have a cadence", "activities[4].after[0].activityId: an activity cannot follow itself",
+                "activities[4].after[1]: gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes", "activities[4].after[2]: gaps must satisfy 0 <= minGapMinutes <= maxGapMinutes",
+            ],
+            error.Errors.Texts());
+        Assert.Equal("activities", error.ParamName);
     }
 
     [Theory]
@@ -757,15 +762,16 @@ public sealed class CarePlanTests
             _ => Period.FromDays(1) + Period.FromMinutes(1),
         };
 
-        var error = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [], [HbA1c(Today) with { Every = every }], "coord-1", Clock));
+        var error = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [], [HbA1c(Today) with { Every = every }], "coord-1", Clock));
 
-        Assert.Equal("activities[0].every: a recurring activity needs a positive cadence in days, weeks, months or years (Parameter 'activities')", error.Message);
+        Assert.Equal("The care plan is invalid: activities[0].every: a recurring activity needs a positive cadence in days, weeks, months or years", error.Message);
+        Assert.Equal(new ValidationError("activities[0].every", "a recurring activity needs a positive cadence in days, weeks, months or years"), Assert.Single(error.Errors));
     }
 
     [Fact]
     public void Create_CycleReachedPartWay_NamesOnlyTheCycle()
     {
-        var error = Assert.Throws<ArgumentException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
+        var error = Assert.Throws<ValidationException>(() => CarePlanLifecycle.Create("plan-1", "pat-1", [],
             [
                 new CareActivity("a", ActivityKind.OneOff, "visit", DueBy: Today, After: [new ActivityLink("b")]),
                 new CareActivity("b", ActivityKind.OneOff, "visit", DueBy: Today, After: [new ActivityLink("c")]),
@@ -780,7 +786,7 @@ public sealed class CarePlanTests
                 new CareActivity("d", ActivityKind.OneOff, "visit", DueBy: Today),
             ], "coord-1", Clock);
 
-        Assert.Equal("activities: cycle of after links: b -> c -> b (Parameter 'activities')", error.Message);
+        Assert.Equal(new ValidationError("activities", "cycle of after links: b -> c -> b"), Assert.Single(error.Errors));
         Assert.Equal(4, diamond.Activities.Count);
     }
 }

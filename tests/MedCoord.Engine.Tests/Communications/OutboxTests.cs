@@ -1,6 +1,7 @@
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Results;
 using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -291,8 +292,8 @@ public sealed class OutboxTests
         Assert.Equal("patientZone", Assert.Throws<ArgumentNullException>(() => Outbox.Plan("visit-1", "pat-1", start, start, null!, options, LongBefore)).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, null!, LongBefore)).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, options, null!)).ParamName);
-        var backwards = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start - Duration.FromSeconds(1), NewYork, options, LongBefore));
-        Assert.Equal(("end", "the visit ends before it starts (Parameter 'end')"), (backwards.ParamName, backwards.Message));
+        var backwards = Assert.Throws<ValidationException>(() => Outbox.Plan("visit-1", "pat-1", start, start - Duration.FromSeconds(1), NewYork, options, LongBefore));
+        Assert.Equal(("end", "The visit 'visit-1' is invalid: end: the visit ends before it starts"), (backwards.ParamName, backwards.Message));
         var invalid = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { QuietUntil = new LocalTime(21, 0) }, LongBefore));
         Assert.Equal(("options", "QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none) (Parameter 'options')"), (invalid.ParamName, invalid.Message));
         var twoProblems = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { RemindersBefore = [Duration.Zero], QuietUntil = new LocalTime(21, 0) }, LongBefore));

@@ -1,4 +1,5 @@
 using MedCoord.Engine.Referrals;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -28,7 +29,7 @@ public sealed class FacilityDirectoryTests
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 11, 27, 9, 0));
 
-        var refused = Assert.Throws<ArgumentException>(() => ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "neurology", ReferralPriority.Urgent, clock, Directory));
+        var refused = Assert.Throws<ValidationException>(() => ReferralLifecycle.Draft("ref-1", "pat-1", "dr-a", "neurology", ReferralPriority.Urgent, clock, Directory));
 
         Assert.Equal("target", refused.ParamName);
         Assert.Contains("no facility in the directory accepts 'neurology'", refused.Message);
@@ -38,13 +39,13 @@ public sealed class FacilityDirectoryTests
     [Fact]
     public void Create_BadEntries_AreRefusedNamingEach()
     {
-        var refused = Assert.Throws<ArgumentException>(() => new FacilityDirectory(
+        var refused = Assert.Throws<ValidationException>(() => new FacilityDirectory(
         [
             new DirectoryFacility("a", "A", ["x"], "1", null, false),
             new DirectoryFacility("a", "A again", [], " ", null, false),
         ]));
 
-        Assert.Contains("facilities[1]: id 'a' is used twice", refused.Message);
+        Assert.Contains("facilities[1].id: id 'a' is used twice", refused.Message);
         Assert.Contains("needs at least one specialty", refused.Message);
         Assert.Contains("needs a referral phone line", refused.Message);
     }
@@ -52,7 +53,7 @@ public sealed class FacilityDirectoryTests
     [Fact]
     public void Create_EachKindOfBadEntry_IsNamedByItsIndex()
     {
-        var refused = Assert.Throws<ArgumentException>(() => new FacilityDirectory(
+        var refused = Assert.Throws<ValidationException>(() => new FacilityDirectory(
         [
             null!,
             new DirectoryFacility(" ", "No id", ["x"], "1", null, false),
@@ -63,10 +64,13 @@ public sealed class FacilityDirectoryTests
         ]));
 
         Assert.Equal(
-            "facilities[0]: needs an id; facilities[1]: needs an id; facilities[2] ('b'): needs at least one specialty, none empty; "
-            + "facilities[3] ('c'): needs at least one specialty, none empty; facilities[4] ('d'): needs a referral phone line; "
-            + "facilities[5]: id 'b' is used twice (Parameter 'facilities')",
-            refused.Message);
+            [
+                "facilities[0].id: needs an id", "facilities[1].id: needs an id", "facilities[2].specialties: facility 'b' needs at least one specialty, none empty",
+                "facilities[3].specialties: facility 'c' needs at least one specialty, none empty", "facilities[4].phone: facility 'd' needs a referral phone line",
+                "facilities[5].id: id 'b' is used twice",
+            ],
+            refused.Errors.Texts());
+        Assert.Equal("facilities", refused.ParamName);
         Assert.Equal("facilities", Assert.Throws<ArgumentNullException>(() => new FacilityDirectory(null!)).ParamName);
     }
 

@@ -4,6 +4,7 @@ using MedCoord.Engine.Audit;
 using MedCoord.Engine.Referrals;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -48,13 +49,13 @@ public sealed class ReferralTests : IDisposable
         {
             var moved = ReferralLifecycle.Move(In(from), to, "coordinator-2", "phoned the clinic", clock);
             Assert.Equal(to, moved.Status);
-            Assert.Equal(new ReferralTransition(from, to, "coordinator-2", clock.GetCurrentInstant(), "phoned the clinic"), moved.History.Single());
+            Assert.Equal(new StatusChange<S>(from, to, "coordinator-2", clock.GetCurrentInstant(), "phoned the clinic"), moved.History.Single());
         }
         else
         {
-            var refused = Assert.Throws<ReferralTransitionException>(() => ReferralLifecycle.Move(In(from), to, "coordinator-2", "phoned the clinic", clock));
+            var refused = Assert.Throws<TransitionException>(() => ReferralLifecycle.Move(In(from), to, "coordinator-2", "phoned the clinic", clock));
             Assert.Equal((from, to), (refused.From, refused.To));
-            Assert.Equal(Allowed.Where(a => a.From == from).Select(a => a.To).Order(), refused.Allowed.Order());
+            Assert.Equal(Allowed.Where(a => a.From == from).Select(a => a.To).Order(), refused.Allowed.Cast<S>().Order());
             Assert.Contains($"cannot go from {from} to {to}", refused.Message);
         }
     }
@@ -108,7 +109,7 @@ public sealed class ReferralTests : IDisposable
             }
             else
             {
-                await Assert.ThrowsAsync<ReferralTransitionException>(() => engine.Referrals.MoveAsync(referral.Id, to, "coordinator-1", "step"));
+                await Assert.ThrowsAsync<TransitionException>(() => engine.Referrals.MoveAsync(referral.Id, to, "coordinator-1", "step"));
             }
         }
 
@@ -125,12 +126,12 @@ public sealed class ReferralTests : IDisposable
     {
         var clock = new FakeClock(Start);
 
-        var refused = Assert.Throws<ReferralTransitionException>(() => ReferralLifecycle.Move(In(S.Accepted), S.Closed, "coordinator-1", "done", clock));
-        var final = Assert.Throws<ReferralTransitionException>(() => ReferralLifecycle.Move(In(S.Expired), S.Sent, "coordinator-1", "again", clock));
+        var refused = Assert.Throws<TransitionException>(() => ReferralLifecycle.Move(In(S.Accepted), S.Closed, "coordinator-1", "done", clock));
+        var final = Assert.Throws<TransitionException>(() => ReferralLifecycle.Move(In(S.Expired), S.Sent, "coordinator-1", "again", clock));
 
         Assert.Equal("Referral 'ref-1' cannot go from Accepted to Closed; from Accepted it may go to Scheduled, Cancelled, Expired.", refused.Message);
-        Assert.Equal("ref-1", refused.ReferralId);
-        Assert.Equal([S.Scheduled, S.Cancelled, S.Expired], refused.Allowed);
+        Assert.Equal("ref-1", refused.Id);
+        Assert.Equal([S.Scheduled, S.Cancelled, S.Expired], refused.Allowed.Cast<S>());
         Assert.Equal("Referral 'ref-1' cannot go from Expired to Sent; from Expired it may go to nothing (it is final).", final.Message);
         Assert.Empty(final.Allowed);
     }
@@ -153,8 +154,8 @@ public sealed class ReferralTests : IDisposable
         Assert.Null(cancelled.SentAt);
         Assert.Equal(
             [
-                new ReferralTransition(S.Draft, S.Sent, "dr-a", Start + Duration.FromHours(2), "faxed"),
-                new ReferralTransition(S.Sent, S.Accepted, "clinic", Start + Duration.FromHours(26), "accepted"),
+                new StatusChange<S>(S.Draft, S.Sent, "dr-a", Start + Duration.FromHours(2), "faxed"),
+                new StatusChange<S>(S.Sent, S.Accepted, "clinic", Start + Duration.FromHours(26), "accepted"),
             ],
             accepted.History);
     }
@@ -183,9 +184,10 @@ public sealed class ReferralTests : IDisposable
     {
         var directory = new FacilityDirectory([new DirectoryFacility("lakeside", "Lakeside", ["cardiology"], "+1 555 0100", null, true)]);
 
-        var refused = Assert.Throws<ArgumentException>(() => ReferralLifecycle.Draft("ref-7", "pat-1", "dr-a", "facility:nowhere", ReferralPriority.Routine, new FakeClock(Start), directory));
+        var refused = Assert.Throws<ValidationException>(() => ReferralLifecycle.Draft("ref-7", "pat-1", "dr-a", "facility:nowhere", ReferralPriority.Routine, new FakeClock(Start), directory));
 
-        Assert.Equal("Referral 'ref-7': no facility 'nowhere' in the directory. (Parameter 'target')", refused.Message);
+        Assert.Equal("The referral 'ref-7' is invalid: target: no facility 'nowhere' in the directory", refused.Message);
+        Assert.Equal(("target", new ValidationError("target", "no facility 'nowhere' in the directory")), (refused.ParamName, Assert.Single(refused.Errors)));
     }
 
     [Fact]
@@ -236,7 +238,7 @@ public sealed class ReferralTests : IDisposable
             Id = id,
             Priority = ReferralPriority.Urgent,
             SentAt = status == S.Draft ? null : Start,
-            History = status == S.Draft ? [] : [new ReferralTransition(S.Sent, status, "clinic", dayLater, "moved")],
+            History = status == S.Draft ? [] : [new StatusChange<S>(S.Sent, status, "clinic", dayLater, "moved")],
         };
         Referral[] referrals = [At("r-draft", S.Draft), At("r-sent", S.Sent), At("r-accepted", S.Accepted), At("r-declined", S.Declined), At("r-scheduled", S.Scheduled),
             At("r-completed", S.Completed), At("r-report", S.ReportReceived), At("r-closed", S.Closed), At("r-cancelled", S.Cancelled), At("r-expired", S.Expired)];

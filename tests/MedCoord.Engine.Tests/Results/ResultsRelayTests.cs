@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using MedCoord.Engine.Results;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Testing;
 using Xunit;
@@ -68,8 +69,8 @@ public sealed class ResultsRelayTests
         Assert.True(relay.Tasks.Single(t => t.Step == RelayStep.PatientNotification).Superseded);
         Assert.Equal([amended.Id], relay.Tasks.Where(t => t.IsOpen).Select(t => t.Id));
         Assert.Contains("superseded", Assert.Throws<ArgumentException>(() => relay.Complete(preliminary.Id, "dr-a")).Message);
-        Assert.Throws<ArgumentException>(() => relay.Receive(Lab("res-1", ResultStatus.Preliminary, abnormal: false)));
-        Assert.Throws<ArgumentException>(() => relay.Receive(Lab("res-1", ResultStatus.Amended, abnormal: false) with { PatientId = "pat-2" }));
+        Assert.Throws<ValidationException>(() => relay.Receive(Lab("res-1", ResultStatus.Preliminary, abnormal: false)));
+        Assert.Throws<ValidationException>(() => relay.Receive(Lab("res-1", ResultStatus.Amended, abnormal: false) with { PatientId = "pat-2" }));
     }
 
     [Fact]
@@ -169,8 +170,8 @@ public sealed class ResultsRelayTests
         }
         else
         {
-            var refused = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", second, abnormal: false), clock));
-            Assert.Equal(($"Result 'res-1' is already {first}; a preliminary version cannot follow it. (Parameter 'result')", "result"), (refused.Message, refused.ParamName));
+            var refused = Assert.Throws<ValidationException>(() => ResultThreads.Receive(thread, Lab("res-1", second, abnormal: false), clock));
+            Assert.Equal(($"The result is invalid: result.status: result 'res-1' is already {first}; a preliminary version cannot follow it", "result"), (refused.Message, refused.ParamName));
         }
     }
 
@@ -180,13 +181,14 @@ public sealed class ResultsRelayTests
         var clock = new FakeClock(Start);
         var thread = ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, abnormal: false), clock);
 
-        var other = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-2", ResultStatus.Final, abnormal: false), clock));
-        var patient = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { PatientId = "pat-2" }, clock));
-        var provider = Assert.Throws<ArgumentException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { OrderingProviderId = "dr-b" }, clock));
+        var other = Assert.Throws<ValidationException>(() => ResultThreads.Receive(thread, Lab("res-2", ResultStatus.Final, abnormal: false), clock));
+        var patient = Assert.Throws<ValidationException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { PatientId = "pat-2" }, clock));
+        var provider = Assert.Throws<ValidationException>(() => ResultThreads.Receive(thread, Lab("res-1", ResultStatus.Final, false) with { OrderingProviderId = "dr-b" }, clock));
 
-        Assert.Equal("Result 'res-2' does not belong to the thread of result 'res-1'. (Parameter 'result')", other.Message);
-        Assert.Equal("Result 'res-1' arrived for a different patient or ordering provider than before. (Parameter 'result')", patient.Message);
-        Assert.Equal(patient.Message, provider.Message);
+        Assert.Equal(new ValidationError("result.id", "result 'res-2' does not belong to the thread of result 'res-1'"), Assert.Single(other.Errors));
+        Assert.Equal(new ValidationError("result.patientId", "result 'res-1' arrived for a different patient or ordering provider than before"), Assert.Single(patient.Errors));
+        Assert.Equal(new ValidationError("result.orderingProviderId", "result 'res-1' arrived for a different patient or ordering provider than before"), Assert.Single(provider.Errors));
+        Assert.Equal("result", other.ParamName);
         Assert.Equal("result", Assert.Throws<ArgumentNullException>(() => ResultThreads.Receive(null, null!, clock)).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => ResultThreads.Receive(null, Lab("res-1", ResultStatus.Final, false), null!)).ParamName);
         Assert.Throws<ArgumentException>(() => ResultThreads.Receive(null, Lab(" ", ResultStatus.Final, false), clock));

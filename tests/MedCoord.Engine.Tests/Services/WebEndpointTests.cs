@@ -36,10 +36,11 @@ public sealed class WebEndpointTests : IAsyncLifetime
             try
             {
                 var visit = await visits.ArriveAsync(id, "desk-1", cancellationToken);
-                return TypedResults.Ok(visit.Status.ToString());
+                return Microsoft.AspNetCore.Http.Results.Ok(visit.Status.ToString());
             }
-            catch (StoreConcurrencyException)
+            catch (Exception e) when (e is StoreConcurrencyException or TransitionException)
             {
+                // Someone moved it first: the client reads it again.
                 return Microsoft.AspNetCore.Http.Results.Conflict();
             }
         });
@@ -68,11 +69,12 @@ public sealed class WebEndpointTests : IAsyncLifetime
         }
 
         // Every visit but the last four is posted twice at once: one request moves it, the other finds it moved
-        // (a conflict, or a refusal of a second arrival — never two moves).
+        // (a version conflict, or a refused second arrival: 409 either way, never two moves).
         var posts = ids[..20].SelectMany(id => new[] { id, id }).Select(async id => (id, await _client.PostAsync(new Uri($"/visits/{id}/arrive", UriKind.Relative), null)));
         var answers = await Task.WhenAll(posts);
 
         Assert.All(ids[..20], id => Assert.Equal(1, answers.Count(a => a.id == id && a.Item2.StatusCode == HttpStatusCode.OK)));
+        Assert.All(ids[..20], id => Assert.Equal(1, answers.Count(a => a.id == id && a.Item2.StatusCode == HttpStatusCode.Conflict)));
         Assert.All(ids[..20], id => Assert.Equal(VisitStatus.Arrived, engine.Store.Find<Visit>(id)!.Value.Status));
         var late = await _client.GetFromJsonAsync<string[]>(new Uri("/worklist/late-visits", UriKind.Relative));
         Assert.Equal(ids[20..], late);

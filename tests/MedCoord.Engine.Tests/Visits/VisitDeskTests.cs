@@ -29,7 +29,7 @@ public sealed class VisitDeskTests
 
         Assert.True(outcome.CheckedIn);
         Assert.Equal(VisitStatus.CheckedIn, outcome.Visit.Status);
-        Assert.Equal(new VisitTransition(VisitStatus.Booked, VisitStatus.CheckedIn, "desk-2", clock.GetCurrentInstant()), outcome.Visit.History.Single());
+        Assert.Equal(new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.CheckedIn, "desk-2", clock.GetCurrentInstant()), outcome.Visit.History.Single());
     }
 
     [Fact]
@@ -64,11 +64,11 @@ public sealed class VisitDeskTests
         if (allowed)
         {
             var moved = VisitDesk.Move(visit, to, "desk-1", clock);
-            Assert.Equal(new VisitTransition(from, to, "desk-1", Start), moved.History.Single());
+            Assert.Equal(new StatusChange<VisitStatus>(from, to, "desk-1", Start), moved.History.Single());
         }
         else
         {
-            var error = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(visit, to, "desk-1", clock));
+            var error = Assert.Throws<TransitionException>(() => VisitDesk.Move(visit, to, "desk-1", clock));
             Assert.Contains($"cannot go from {from} to {to}", error.Message);
         }
     }
@@ -113,9 +113,9 @@ public sealed class VisitDeskTests
         var clock = new FakeClock(Start);
         var fulfilled = Booked() with { Status = VisitStatus.Fulfilled };
 
-        Assert.Contains("it is final", Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(fulfilled, VisitStatus.Cancelled, "desk-2", clock)).Message);
-        Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(Booked(), VisitStatus.CheckedIn, "desk-2", clock));
-        Assert.Throws<VisitTransitionException>(() => VisitDesk.CheckIn(fulfilled, Both, [], [], "desk-2", clock));
+        Assert.Contains("it is final", Assert.Throws<TransitionException>(() => VisitDesk.Move(fulfilled, VisitStatus.Cancelled, "desk-2", clock)).Message);
+        Assert.Throws<TransitionException>(() => VisitDesk.Move(Booked(), VisitStatus.CheckedIn, "desk-2", clock));
+        Assert.Throws<TransitionException>(() => VisitDesk.CheckIn(fulfilled, Both, [], [], "desk-2", clock));
         Assert.Equal(VisitStatus.Arrived, VisitDesk.Move(Booked(), VisitStatus.Arrived, "desk-2", clock).Status);
     }
 
@@ -164,13 +164,13 @@ public sealed class VisitDeskTests
         var clock = new FakeClock(Start);
         var arrived = Booked() with { Status = VisitStatus.Arrived };
 
-        var refused = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(arrived, VisitStatus.Fulfilled, "desk-1", clock));
-        var final = new VisitTransitionException("visit-9", VisitStatus.NoShow, VisitStatus.Booked);
+        var refused = Assert.Throws<TransitionException>(() => VisitDesk.Move(arrived, VisitStatus.Fulfilled, "desk-1", clock));
+        var final = new TransitionException("visit", "visit-9", VisitStatus.NoShow, VisitStatus.Booked, []);
 
         Assert.Equal("Visit 'visit-1' cannot go from Arrived to Fulfilled; from Arrived it may go to CheckedIn, Cancelled.", refused.Message);
-        Assert.Equal(("visit-1", VisitStatus.Arrived, VisitStatus.Fulfilled), (refused.VisitId, refused.From, refused.To));
+        Assert.Equal(("visit-1", VisitStatus.Arrived, VisitStatus.Fulfilled), (refused.Id, refused.From, refused.To));
         Assert.Equal("Visit 'visit-9' cannot go from NoShow to Booked; from NoShow it may go to nothing (it is final).", final.Message);
-        Assert.Equal(("visit-9", VisitStatus.NoShow, VisitStatus.Booked), (final.VisitId, final.From, final.To));
+        Assert.Equal(("visit-9", VisitStatus.NoShow, VisitStatus.Booked), (final.Id, final.From, final.To));
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class VisitDeskTests
         var clock = new FakeClock(Start);
         var arrived = Booked() with { Status = VisitStatus.Arrived };
 
-        var refused = Assert.Throws<VisitTransitionException>(() => VisitDesk.Move(arrived, VisitStatus.CheckedIn, "desk-1", clock));
+        var refused = Assert.Throws<TransitionException>(() => VisitDesk.Move(arrived, VisitStatus.CheckedIn, "desk-1", clock));
 
         Assert.Equal((VisitStatus.Arrived, VisitStatus.CheckedIn), (refused.From, refused.To));
     }
@@ -196,8 +196,8 @@ public sealed class VisitDeskTests
         Assert.Equal(VisitStatus.Cancelled, cancelled.Status);
         Assert.Equal(
             [
-                new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(20)),
-                new VisitTransition(VisitStatus.Arrived, VisitStatus.Cancelled, "desk-2", Start - Duration.FromMinutes(15)),
+                new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(20)),
+                new StatusChange<VisitStatus>(VisitStatus.Arrived, VisitStatus.Cancelled, "desk-2", Start - Duration.FromMinutes(15)),
             ],
             cancelled.History);
         Assert.Equal(Start - Duration.FromMinutes(15), cancelled.StatusSince);
@@ -229,13 +229,13 @@ public sealed class VisitDeskTests
     public void CheckIn_FromArrived_RecordsArrivedAsTheStepBefore()
     {
         var clock = new FakeClock(Start);
-        var arrived = Booked() with { Status = VisitStatus.Arrived, History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(5))] };
+        var arrived = Booked() with { Status = VisitStatus.Arrived, History = [new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(5))] };
 
         var outcome = VisitDesk.CheckIn(arrived, new FormRequirements(false, null), [], [], "desk-2", clock);
 
         Assert.True(outcome.CheckedIn);
         Assert.Empty(outcome.Refusals);
-        Assert.Equal(new VisitTransition(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-2", Start), outcome.Visit.History[1]);
+        Assert.Equal(new StatusChange<VisitStatus>(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-2", Start), outcome.Visit.History[1]);
         Assert.Equal(2, outcome.Visit.History.Count);
     }
 
@@ -245,10 +245,10 @@ public sealed class VisitDeskTests
     [InlineData(VisitStatus.NoShow)]
     public void CheckIn_NotBookedOrArrived_IsRefusedNamingBothStatuses(VisitStatus status)
     {
-        var refused = Assert.Throws<VisitTransitionException>(() =>
+        var refused = Assert.Throws<TransitionException>(() =>
             VisitDesk.CheckIn(Booked() with { Status = status }, new FormRequirements(false, null), [], [], "desk-1", new FakeClock(Start)));
 
-        Assert.Equal(("visit-1", status, VisitStatus.CheckedIn), (refused.VisitId, refused.From, refused.To));
+        Assert.Equal(("visit-1", status, VisitStatus.CheckedIn), (refused.Id, refused.From, refused.To));
     }
 
     /// <summary>The intake must be this visit's, this patient's, and completed by the time of check-in.</summary>
@@ -382,7 +382,7 @@ public sealed class VisitDeskTests
         {
             Start = Start - Duration.FromHours(1),
             Status = VisitStatus.Arrived,
-            History = [new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(40))],
+            History = [new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromMinutes(40))],
         };
         var checkedIn = Booked("v-checked-in") with
         {
@@ -390,8 +390,8 @@ public sealed class VisitDeskTests
             Status = VisitStatus.CheckedIn,
             History =
             [
-                new VisitTransition(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromHours(13)),
-                new VisitTransition(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-1", Start - Duration.FromHours(12) + Duration.FromMinutes(5)),
+                new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Arrived, "desk-1", Start - Duration.FromHours(13)),
+                new StatusChange<VisitStatus>(VisitStatus.Arrived, VisitStatus.CheckedIn, "desk-1", Start - Duration.FromHours(12) + Duration.FromMinutes(5)),
             ],
         };
         Visit[] over = [Booked("v-fulfilled") with { Start = Start - Duration.FromDays(2), Status = VisitStatus.Fulfilled },
@@ -443,7 +443,7 @@ public sealed class VisitDeskTests
     public void MarkNoShows_KeepsHistoryMarksEveryLateOneAndStampsNow()
     {
         var now = Start + Duration.FromHours(2);
-        var earlier = new VisitTransition(VisitStatus.Booked, VisitStatus.Booked, "scheduler", Start - Duration.FromDays(3));
+        var earlier = new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.Booked, "scheduler", Start - Duration.FromDays(3));
         Visit[] visits =
         [
             Booked("visit-1") with { History = [earlier] },
@@ -456,8 +456,8 @@ public sealed class VisitDeskTests
 
         Assert.Equal(["visit-1", "visit-2"], marked.Select(v => v.Id));
         Assert.All(marked, v => Assert.Equal(VisitStatus.NoShow, v.Status));
-        Assert.Equal([earlier, new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[0].History);
-        Assert.Equal([new VisitTransition(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[1].History);
+        Assert.Equal([earlier, new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[0].History);
+        Assert.Equal([new StatusChange<VisitStatus>(VisitStatus.Booked, VisitStatus.NoShow, "system", now)], marked[1].History);
     }
 
     [Fact]

@@ -131,12 +131,12 @@ public static class EligibilityInquiryWriter
     /// <param name="envelope">Sender, receiver and control number.</param>
     /// <param name="createdAt">When the file is created.</param>
     /// <returns>The file's text, one segment a line.</returns>
-    /// <exception cref="ArgumentException">The inquiry or envelope is invalid; the message lists every problem.</exception>
+    /// <exception cref="ValidationException">The inquiry or envelope is invalid: every problem, each with its path.</exception>
     public static string Write(EligibilityInquiry inquiry, X12Envelope envelope, ZonedDateTime createdAt)
     {
         if (Problems(inquiry, envelope) is { Count: > 0 } problems)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, problems), nameof(inquiry));
+            throw new ValidationException(problems, "270 input", nameof(inquiry));
         }
 
         var at = createdAt.LocalDateTime;

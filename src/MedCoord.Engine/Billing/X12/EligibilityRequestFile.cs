@@ -35,7 +35,7 @@ public static class EligibilityRequestFile
         }
         catch (JsonException ex)
         {
-            return (null, [new(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "$" : ex.Path.TrimStart('$', '.'), ClaimFile.Describe(ex))]);
+            return (null, [ClaimFile.Describe(ex, json)]);
         }
 
         if (file is null)

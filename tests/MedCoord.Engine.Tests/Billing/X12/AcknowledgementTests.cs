@@ -28,7 +28,7 @@ public sealed class AcknowledgementTests
 
         Assert.Empty(result.Errors);
         Assert.All(result.Claims, c => Assert.Equal(ClaimStatus.Accepted, c.Status));
-        Assert.All(result.Claims, c => Assert.Equal(new ClaimTransition(ClaimStatus.Submitted, ClaimStatus.Accepted, "clearinghouse", X12Files.Clock().GetCurrentInstant(), "999 set 0042 IK5 A; AK9 A 1/1/1"), Assert.Single(c.History)));
+        Assert.All(result.Claims, c => Assert.Equal(new StatusChange<ClaimStatus>(ClaimStatus.Submitted, ClaimStatus.Accepted, "clearinghouse", X12Files.Clock().GetCurrentInstant(), "999 set 0042 IK5 A; AK9 A 1/1/1"), Assert.Single(c.History)));
     }
 
     [Fact]

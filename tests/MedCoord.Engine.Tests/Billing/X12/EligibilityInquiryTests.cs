@@ -1,5 +1,6 @@
 using MedCoord.Engine.Billing;
 using MedCoord.Engine.Billing.X12;
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 using Xunit;
 
@@ -103,6 +104,6 @@ public sealed class EligibilityInquiryTests
         Assert.Empty(EligibilityInquiryWriter.Problems(Inquiry() with { ServiceTypes = [.. Enumerable.Repeat("30", 99)] }, Envelope with { ControlNumber = 999_999_999, SenderId = "ABCDEFGHIJKLMNO" }));
         Assert.Equal(["patient: the patient must be the subscriber exactly when the coverage's relationship is self"],
             EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Relationship = SubscriberRelationship.Child } }, Envelope).Select(p => p.ToString()));
-        Assert.Equal("inquiry", Assert.Throws<ArgumentException>(() => EligibilityInquiryWriter.Write(Inquiry() with { ServiceTypes = [] }, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc())).ParamName);
+        Assert.Equal("inquiry", Assert.Throws<ValidationException>(() => EligibilityInquiryWriter.Write(Inquiry() with { ServiceTypes = [] }, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc())).ParamName);
     }
 }
