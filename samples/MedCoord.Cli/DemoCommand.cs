@@ -111,7 +111,12 @@ internal sealed record DemoCommand(string DatabasePath, string? DataKeyFile, str
         Say($"care plans: {plans.Length} active, {due.Count} appointments due this week ({due.Count(d => d.Overdue)} overdue)");
 
         var problem = Clinic(horizon, [.. due.Select(d => d.Request)]);
-        var schedule = scheduler.Solve(problem);
+        MedCoord.Scheduling.Results.Schedule schedule;
+        using (var cancel = new CtrlC())
+        {
+            schedule = scheduler.Solve(problem, cancellationToken: cancel.Token);
+        }
+
         var visits = await engine.Visits.BookAsync(problem, schedule, "scheduler");
         Say($"scheduler: {schedule.Status}, {schedule.Assignments.Count} booked, {schedule.Unscheduled.Count} not booked; {visits.Count} visits, {(await engine.Outbox.PendingMessagesAsync()).Count} reminders planned");
         foreach (var a in schedule.Assignments)
