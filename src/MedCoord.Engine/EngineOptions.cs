@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using MedCoord.Engine.Billing;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
@@ -68,49 +69,53 @@ public sealed class EngineOptions
     public OutboxOptions Outbox { get; set; } = new();
 
     /// <summary>Every problem with the options, each naming its option.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         if (DatabasePath is not null && string.IsNullOrWhiteSpace(DatabasePath))
         {
-            problems.Add("DatabasePath: must name a file, or be null to keep records in memory");
+            problems.Add(new("DatabasePath", "must name a file, or be null to keep records in memory"));
         }
 
         if (ClinicZone is null || DateTimeZoneProviders.Tzdb.GetZoneOrNull(ClinicZone) is null)
         {
-            problems.Add($"ClinicZone: '{ClinicZone}' is not a tzdb zone id");
+            problems.Add(new($"ClinicZone", $"'{ClinicZone}' is not a tzdb zone id"));
         }
 
         if (CheckInGrace < Duration.Zero)
         {
-            problems.Add($"CheckInGrace: must not be negative, found {CheckInGrace}");
+            problems.Add(new($"CheckInGrace", $"must not be negative, found {CheckInGrace}"));
         }
 
         if (Forms is null || Forms.Any(f => string.IsNullOrWhiteSpace(f.Key) || f.Value is null || f.Value.ConsentScope is { Length: 0 }))
         {
-            problems.Add("Forms: each appointment type needs its requirements (a consent scope, when given, is not empty)");
+            problems.Add(new("Forms", "each appointment type needs its requirements (a consent scope, when given, is not empty)"));
         }
 
-        problems.AddRange((Visits?.Validate() ?? ["missing"]).Select(p => $"Visits.{p}"));
-        problems.AddRange((CarePlans?.Validate() ?? ["missing"]).Select(p => $"CarePlans.{p}"));
-        problems.AddRange((Claims?.Validate() ?? ["missing"]).Select(p => $"Claims.{p}"));
+        problems.AddRange(Nested("Visits", Visits?.Validate()));
+        problems.AddRange(Nested("CarePlans", CarePlans?.Validate()));
+        problems.AddRange(Nested("Claims", Claims?.Validate()));
 
         if (PreviousDataKeys is null || PreviousDataKeys.Any(k => k is null))
         {
-            problems.Add("PreviousDataKeys: must be a list of keys (empty when there are none)");
+            problems.Add(new("PreviousDataKeys", "must be a list of keys (empty when there are none)"));
         }
 
         if (AuditKey is not null && (AuditKey.Id == DataKey?.Id || PreviousDataKeys?.Any(k => k?.Id == AuditKey.Id) == true))
         {
-            problems.Add($"AuditKey: must differ from the data keys (key {AuditKey.Id} is both)");
+            problems.Add(new($"AuditKey", $"must differ from the data keys (key {AuditKey.Id} is both)"));
         }
 
-        problems.AddRange((Referrals?.Validate() ?? ["missing"]).Select(p => $"Referrals.{p}"));
-        problems.AddRange((Results?.Validate() ?? ["missing"]).Select(p => $"Results.{p}"));
-        problems.AddRange((Outbox?.Validate() ?? ["missing"]).Select(p => $"Outbox.{p}"));
+        problems.AddRange(Nested("Referrals", Referrals?.Validate()));
+        problems.AddRange(Nested("Results", Results?.Validate()));
+        problems.AddRange(Nested("Outbox", Outbox?.Validate()));
         return problems;
     }
+
+    /// <summary>The errors of a nested options object, their paths under its name; "missing" when it is null.</summary>
+    private static IEnumerable<ValidationError> Nested(string name, IReadOnlyList<ValidationError>? errors) =>
+        errors is null ? [new ValidationError(name, "missing")] : errors.Select(e => e with { Path = $"{name}.{e.Path}" });
 
     /// <summary>Gets the clinic's zone.</summary>
     internal DateTimeZone Zone => DateTimeZoneProviders.Tzdb[ClinicZone];
@@ -122,6 +127,6 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
     public ValidateOptionsResult Validate(string? name, EngineOptions options)
     {
         var problems = options.Validate();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(p => p.ToString()));
     }
 }

@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
@@ -552,11 +553,11 @@ public sealed class CoordinationEngineOperationTests
         var store = new InMemoryEngineStore(_clock);
         var bad = new EngineOptions { CheckInGrace = -Duration.FromMinutes(1), ClinicZone = "Nowhere/Town" };
 
-        var refused = Assert.Throws<ArgumentException>(() => CoordinationEngine.Over(store, _clock, Options.Create(bad)));
+        var refused = Assert.Throws<ValidationException>(() => CoordinationEngine.Over(store, _clock, Options.Create(bad)));
 
         Assert.Equal("options", refused.ParamName);
-        Assert.StartsWith(string.Join("; ", bad.Validate()), refused.Message, StringComparison.Ordinal);
-        Assert.Equal(2, bad.Validate().Count);
+        Assert.Equal([new("ClinicZone", "'Nowhere/Town' is not a tzdb zone id"), new("CheckInGrace", "must not be negative, found -0:00:01:00")], refused.Errors);
+        Assert.StartsWith("The engine configuration is invalid (2 errors):", refused.Message, StringComparison.Ordinal);
         Assert.Equal("store", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(null!, _clock, Options.Create(new EngineOptions()))).ParamName);
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(store, null!, Options.Create(new EngineOptions()))).ParamName);
         Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => CoordinationEngine.Over(store, _clock, null!)).ParamName);

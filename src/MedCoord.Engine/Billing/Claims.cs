@@ -134,11 +134,11 @@ public sealed class ClaimOptions
     };
 
     /// <summary>Every problem with the options.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate() =>
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate() =>
         [.. Enum.GetValues<ClaimStatus>().Where(s => ClaimLifecycle.AllowedFrom(s).Count > 0)
             .Where(s => Limits is null || !Limits.TryGetValue(s, out var limit) || limit <= Duration.Zero)
-            .Select(s => $"Limits[{s}]: needs a positive limit")];
+            .Select(s => new ValidationError($"Limits[{s}]", "needs a positive limit"))];
 }
 
 /// <summary>Claims that have waited in a status past its limit, the longest late first. Every status but Closed waits on someone. Thread safe.</summary>

@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using MedCoord.Scheduling.Model;
 using NodaTime;
 
@@ -57,9 +58,9 @@ public sealed class CarePlanOptions
     public Duration ReviewHoldAfter { get; set; } = Duration.FromDays(30);
 
     /// <summary>Every problem with the options.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate() =>
-        ActivateWithin <= Duration.Zero || ReviewHoldAfter <= Duration.Zero ? ["ActivateWithin and ReviewHoldAfter: must be positive"] : [];
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate() =>
+        ActivateWithin <= Duration.Zero || ReviewHoldAfter <= Duration.Zero ? [new ValidationError("ActivateWithin and ReviewHoldAfter", "must be positive")] : [];
 }
 
 /// <summary>

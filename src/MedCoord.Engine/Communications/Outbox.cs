@@ -80,23 +80,23 @@ public sealed class OutboxOptions
     public LocalTime QuietUntil { get; set; } = new(8, 0);
 
     /// <summary>Every problem with the options.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         if (RemindersBefore is null || RemindersBefore.Any(d => d <= Duration.Zero))
         {
-            problems.Add("RemindersBefore: every reminder must be a positive time before the visit");
+            problems.Add(new("RemindersBefore", "every reminder must be a positive time before the visit"));
         }
 
         if (FollowUpAfter is { } after && after < Duration.Zero)
         {
-            problems.Add($"FollowUpAfter: must not be negative, found {after}");
+            problems.Add(new($"FollowUpAfter", $"must not be negative, found {after}"));
         }
 
         if (QuietFrom == QuietUntil)
         {
-            problems.Add("QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none)");
+            problems.Add(new("QuietFrom and QuietUntil", "must differ (equal times would make every hour quiet or none)"));
         }
 
         return problems;

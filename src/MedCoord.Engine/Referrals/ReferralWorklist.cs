@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Referrals;
@@ -30,30 +31,30 @@ public sealed class ReferralOptions
     public Duration CloseWithin { get; set; } = Duration.FromDays(3);
 
     /// <summary>Every problem with the options: a missing priority, a non-positive limit, or limits out of order.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         if (SendWithin <= Duration.Zero || CloseWithin <= Duration.Zero)
         {
-            problems.Add("SendWithin and CloseWithin: must be positive");
+            problems.Add(new("SendWithin and CloseWithin", "must be positive"));
         }
 
         foreach (var priority in Enum.GetValues<ReferralPriority>())
         {
             if (Limits is null || !Limits.TryGetValue(priority, out var l) || l is null)
             {
-                problems.Add($"Limits[{priority}]: missing");
+                problems.Add(new($"Limits[{priority}]", $"missing"));
                 continue;
             }
 
             if (l.Accept <= Duration.Zero || l.Schedule <= Duration.Zero || l.Report <= Duration.Zero)
             {
-                problems.Add($"Limits[{priority}]: every limit must be positive");
+                problems.Add(new($"Limits[{priority}]", $"every limit must be positive"));
             }
             else if (!(l.Accept <= l.Schedule && l.Schedule <= l.Report))
             {
-                problems.Add($"Limits[{priority}]: accept ({l.Accept}) ≤ schedule ({l.Schedule}) ≤ report ({l.Report}) must hold");
+                problems.Add(new($"Limits[{priority}]", $"accept ({l.Accept}) ≤ schedule ({l.Schedule}) ≤ report ({l.Report}) must hold"));
             }
         }
 

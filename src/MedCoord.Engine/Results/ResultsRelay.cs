@@ -78,18 +78,18 @@ public sealed class ResultsRelayOptions
     public Duration UrgentWithin { get; set; } = Duration.FromHours(4);
 
     /// <summary>Every problem with the options.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         if (NormalWithin <= Duration.Zero)
         {
-            problems.Add($"NormalWithin: must be positive, found {NormalWithin}");
+            problems.Add(new($"NormalWithin", $"must be positive, found {NormalWithin}"));
         }
 
         if (UrgentWithin <= Duration.Zero || UrgentWithin > NormalWithin)
         {
-            problems.Add($"UrgentWithin: must be positive and at most NormalWithin, found {UrgentWithin}");
+            problems.Add(new($"UrgentWithin", $"must be positive and at most NormalWithin, found {UrgentWithin}"));
         }
 
         return problems;

@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Storage;
@@ -19,11 +20,7 @@ internal sealed class EngineContext
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", problems), nameof(options));
-        }
+        ValidationException.ThrowIfAny(options.Validate(), "engine configuration", nameof(options));
 
         (Store, Clock, Options, LoggerFactory) = (store, clock, options, loggerFactory);
     }

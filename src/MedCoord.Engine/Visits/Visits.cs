@@ -1,3 +1,4 @@
+using MedCoord.Scheduling.Validation;
 using NodaTime;
 
 namespace MedCoord.Engine.Visits;
@@ -112,18 +113,18 @@ public sealed class VisitOptions
     public Duration FulfilAfterCheckIn { get; set; } = Duration.FromHours(12);
 
     /// <summary>Every problem with the options.</summary>
-    /// <returns>One message per problem; empty when valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <returns>One error per problem, its path the option; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<ValidationError>();
         if (CheckInAfterArrival <= Duration.Zero)
         {
-            problems.Add("CheckInAfterArrival: must be positive");
+            problems.Add(new("CheckInAfterArrival", "must be positive"));
         }
 
         if (FulfilAfterCheckIn <= Duration.Zero)
         {
-            problems.Add("FulfilAfterCheckIn: must be positive");
+            problems.Add(new("FulfilAfterCheckIn", "must be positive"));
         }
 
         return problems;

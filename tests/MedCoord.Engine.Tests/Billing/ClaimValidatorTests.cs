@@ -381,12 +381,12 @@ public sealed class ClaimValidatorTests
             ["Limits[Draft]: needs a positive limit", "Limits[Ready]: needs a positive limit", "Limits[Submitted]: needs a positive limit", "Limits[Accepted]: needs a positive limit",
              "Limits[Rejected]: needs a positive limit", "Limits[Paid]: needs a positive limit", "Limits[PartiallyPaid]: needs a positive limit", "Limits[Denied]: needs a positive limit",
              "Limits[Appealed]: needs a positive limit"],
-            new ClaimOptions { Limits = null! }.Validate());
+            new ClaimOptions { Limits = null! }.Validate().Select(e => e.ToString()));
         var options = new ClaimOptions();
         options.Limits[ClaimStatus.Ready] = Duration.Zero;
         options.Limits.Remove(ClaimStatus.Denied);
         options.Limits[ClaimStatus.Draft] = Duration.FromTicks(1);
-        Assert.Equal(["Limits[Ready]: needs a positive limit", "Limits[Denied]: needs a positive limit"], options.Validate());
+        Assert.Equal(["Limits[Ready]: needs a positive limit", "Limits[Denied]: needs a positive limit"], options.Validate().Select(e => e.ToString()));
         Assert.Equal(
             [(ClaimStatus.Draft, 7), (ClaimStatus.Ready, 2), (ClaimStatus.Submitted, 7), (ClaimStatus.Accepted, 30), (ClaimStatus.Rejected, 7), (ClaimStatus.Paid, 7),
              (ClaimStatus.PartiallyPaid, 30), (ClaimStatus.Denied, 30), (ClaimStatus.Appealed, 60)],

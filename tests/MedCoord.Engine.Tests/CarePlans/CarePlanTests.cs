@@ -357,8 +357,8 @@ public sealed class CarePlanTests
     {
         Assert.Equal((Duration.FromDays(7), Duration.FromDays(30)), (new CarePlanOptions().ActivateWithin, new CarePlanOptions().ReviewHoldAfter));
         Assert.Empty(new CarePlanOptions().Validate());
-        Assert.Equal(["ActivateWithin and ReviewHoldAfter: must be positive"], new CarePlanOptions { ActivateWithin = Duration.Zero }.Validate());
-        Assert.Equal(["ActivateWithin and ReviewHoldAfter: must be positive"], new CarePlanOptions { ReviewHoldAfter = Duration.Zero }.Validate());
+        Assert.Equal(["ActivateWithin and ReviewHoldAfter: must be positive"], new CarePlanOptions { ActivateWithin = Duration.Zero }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["ActivateWithin and ReviewHoldAfter: must be positive"], new CarePlanOptions { ReviewHoldAfter = Duration.Zero }.Validate().Select(e => e.ToString()));
         Assert.Empty(new CarePlanOptions { ActivateWithin = Duration.FromSeconds(1), ReviewHoldAfter = Duration.FromSeconds(1) }.Validate());
     }
 

@@ -314,8 +314,8 @@ public sealed class OutboxTests
         var negative = -Duration.FromHours(1);
         Assert.Equal(
             ["RemindersBefore: every reminder must be a positive time before the visit", $"FollowUpAfter: must not be negative, found {negative}", "QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none)"],
-            new OutboxOptions { RemindersBefore = [Duration.FromHours(2), -Duration.FromMinutes(1)], FollowUpAfter = negative, QuietUntil = new LocalTime(21, 0) }.Validate());
-        Assert.Equal(["RemindersBefore: every reminder must be a positive time before the visit"], new OutboxOptions { RemindersBefore = null! }.Validate());
+            new OutboxOptions { RemindersBefore = [Duration.FromHours(2), -Duration.FromMinutes(1)], FollowUpAfter = negative, QuietUntil = new LocalTime(21, 0) }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["RemindersBefore: every reminder must be a positive time before the visit"], new OutboxOptions { RemindersBefore = null! }.Validate().Select(e => e.ToString()));
     }
 
     [Fact]

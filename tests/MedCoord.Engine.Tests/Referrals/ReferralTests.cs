@@ -281,17 +281,17 @@ public sealed class ReferralTests : IDisposable
     {
         static Duration Days(int n) => Duration.FromDays(n);
         Assert.Equal((Days(1), Days(3)), (new ReferralOptions().SendWithin, new ReferralOptions().CloseWithin));
-        Assert.Equal(["SendWithin and CloseWithin: must be positive"], new ReferralOptions { SendWithin = Duration.Zero }.Validate());
-        Assert.Equal(["SendWithin and CloseWithin: must be positive"], new ReferralOptions { CloseWithin = Duration.Zero }.Validate());
-        Assert.Equal(["Limits[Routine]: missing", "Limits[Urgent]: missing", "Limits[Asap]: missing", "Limits[Stat]: missing"], new ReferralOptions { Limits = null! }.Validate());
+        Assert.Equal(["SendWithin and CloseWithin: must be positive"], new ReferralOptions { SendWithin = Duration.Zero }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["SendWithin and CloseWithin: must be positive"], new ReferralOptions { CloseWithin = Duration.Zero }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["Limits[Routine]: missing", "Limits[Urgent]: missing", "Limits[Asap]: missing", "Limits[Stat]: missing"], new ReferralOptions { Limits = null! }.Validate().Select(e => e.ToString()));
         Assert.Empty(new ReferralOptions { Limits = { [ReferralPriority.Asap] = new(Days(3), Days(3), Days(3)) } }.Validate());
-        Assert.Equal(["Limits[Asap]: missing"], new ReferralOptions { Limits = { [ReferralPriority.Asap] = null! } }.Validate());
-        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Days(1), Duration.Zero, Days(3)) } }.Validate());
-        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Days(1), Days(2), -Days(3)) } }.Validate());
-        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Duration.Zero, Days(2), Days(3)) } }.Validate());
+        Assert.Equal(["Limits[Asap]: missing"], new ReferralOptions { Limits = { [ReferralPriority.Asap] = null! } }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Days(1), Duration.Zero, Days(3)) } }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Days(1), Days(2), -Days(3)) } }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["Limits[Urgent]: every limit must be positive"], new ReferralOptions { Limits = { [ReferralPriority.Urgent] = new(Duration.Zero, Days(2), Days(3)) } }.Validate().Select(e => e.ToString()));
         Assert.Equal([$"Limits[Routine]: accept ({Days(2)}) ≤ schedule ({Days(1)}) ≤ report ({Days(3)}) must hold"],
-            new ReferralOptions { Limits = { [ReferralPriority.Routine] = new(Days(2), Days(1), Days(3)) } }.Validate());
+            new ReferralOptions { Limits = { [ReferralPriority.Routine] = new(Days(2), Days(1), Days(3)) } }.Validate().Select(e => e.ToString()));
         Assert.Equal([$"Limits[Routine]: accept ({Days(1)}) ≤ schedule ({Days(3)}) ≤ report ({Days(2)}) must hold"],
-            new ReferralOptions { Limits = { [ReferralPriority.Routine] = new(Days(1), Days(3), Days(2)) } }.Validate());
+            new ReferralOptions { Limits = { [ReferralPriority.Routine] = new(Days(1), Days(3), Days(2)) } }.Validate().Select(e => e.ToString()));
     }
 }

@@ -314,10 +314,10 @@ public sealed class ResultsRelayTests
         Assert.Empty(new ResultsRelayOptions().Validate());
         Assert.Empty(new ResultsRelayOptions { NormalWithin = Duration.FromHours(4), UrgentWithin = Duration.FromHours(4) }.Validate());
         Assert.Equal([$"UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromHours(5)}"],
-            new ResultsRelayOptions { NormalWithin = Duration.FromHours(4) + Duration.FromMinutes(59), UrgentWithin = Duration.FromHours(5) }.Validate());
-        Assert.Equal([$"UrgentWithin: must be positive and at most NormalWithin, found {Duration.Zero}"], new ResultsRelayOptions { UrgentWithin = Duration.Zero }.Validate());
+            new ResultsRelayOptions { NormalWithin = Duration.FromHours(4) + Duration.FromMinutes(59), UrgentWithin = Duration.FromHours(5) }.Validate().Select(e => e.ToString()));
+        Assert.Equal([$"UrgentWithin: must be positive and at most NormalWithin, found {Duration.Zero}"], new ResultsRelayOptions { UrgentWithin = Duration.Zero }.Validate().Select(e => e.ToString()));
         Assert.Equal([$"NormalWithin: must be positive, found {-Duration.FromDays(1)}", $"UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromHours(4)}"],
-            new ResultsRelayOptions { NormalWithin = -Duration.FromDays(1) }.Validate());
+            new ResultsRelayOptions { NormalWithin = -Duration.FromDays(1) }.Validate().Select(e => e.ToString()));
     }
 
     [Fact]

@@ -362,9 +362,9 @@ public sealed class VisitDeskTests
         Assert.Empty(new VisitOptions().Validate());
         Assert.Equal((Duration.FromMinutes(30), Duration.FromHours(12)), (new VisitOptions().CheckInAfterArrival, new VisitOptions().FulfilAfterCheckIn));
         Assert.Equal(["CheckInAfterArrival: must be positive", "FulfilAfterCheckIn: must be positive"],
-            new VisitOptions { CheckInAfterArrival = Duration.Zero, FulfilAfterCheckIn = Duration.Zero }.Validate());
-        Assert.Equal(["FulfilAfterCheckIn: must be positive"], new VisitOptions { FulfilAfterCheckIn = -Duration.FromHours(1) }.Validate());
-        Assert.Equal(["CheckInAfterArrival: must be positive"], new VisitOptions { CheckInAfterArrival = -Duration.FromMinutes(1) }.Validate());
+            new VisitOptions { CheckInAfterArrival = Duration.Zero, FulfilAfterCheckIn = Duration.Zero }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["FulfilAfterCheckIn: must be positive"], new VisitOptions { FulfilAfterCheckIn = -Duration.FromHours(1) }.Validate().Select(e => e.ToString()));
+        Assert.Equal(["CheckInAfterArrival: must be positive"], new VisitOptions { CheckInAfterArrival = -Duration.FromMinutes(1) }.Validate().Select(e => e.ToString()));
         Assert.Empty(new VisitOptions { CheckInAfterArrival = Duration.FromSeconds(1), FulfilAfterCheckIn = Duration.FromSeconds(1) }.Validate());
     }
 
