@@ -202,7 +202,22 @@ internal sealed class SqliteDatabase
             return ReadRows(connection, null, kind);
         }
 
-        using var read = connection.CreateCommand();
+        using var read = QueryCommand(connection, kind, query);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<RecordRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new RecordRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
+        }
+
+        rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return rows;
+    }
+
+    /// <summary>The command reading the rows of one kind a query selects, and the rows not indexed yet (each part by an index).</summary>
+    internal static SqliteCommand QueryCommand(SqliteConnection connection, string kind, RecordQuery query)
+    {
+        var read = connection.CreateCommand();
         var conditions = new List<string> { "kind = $kind", "indexed = 1" };
         read.Parameters.AddWithValue("$kind", kind);
         if (query.PatientId is { } patient)
@@ -228,19 +243,12 @@ internal sealed class SqliteDatabase
             read.Parameters.AddWithValue("$ref", reference);
         }
 
+        // No ORDER BY in SQL: sorting there makes SQLite walk the primary key (every record of the kind) instead of the index.
         read.CommandText = $"""
             SELECT kind, id, version, key_id, body FROM records WHERE {string.Join(" AND ", conditions)}
             UNION ALL SELECT kind, id, version, key_id, body FROM records WHERE kind = $kind AND indexed = 0
-            ORDER BY id
             """;
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<RecordRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new RecordRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
-        }
-
-        return rows;
+        return read;
     }
 
     /// <summary>Writes a record's index next to it.</summary>
