@@ -431,6 +431,8 @@ public sealed class RecordIndexTests : IDisposable
         { "UPDATE records SET patient_id = NULL WHERE id = 'visit-late'", "visit", "visit-late" },
         { "UPDATE records SET ref = 'req-2' WHERE id = 'visit-late'", "visit", "visit-late" }, // would let the request be booked twice
         { "UPDATE records SET ref = 'visit-late' WHERE id = 'msg-1'", "outbox-message", "msg-1" },
+        { "UPDATE records SET due_at = 'soon' WHERE id = 'msg-1'", "outbox-message", "msg-1" }, // text sorts after every number: never due
+        { "UPDATE records SET open = 2 WHERE id = 'visit-late'", "visit", "visit-late" }, // open = 1 is what a query selects
     };
 
     [Theory]
@@ -455,6 +457,28 @@ public sealed class RecordIndexTests : IDisposable
 
         Assert.Empty((await Engine(store, new FakeClock(T0)).Worklist.GetAsync(CancellationToken.None)).Visits);
         Assert.Equal("the index of visit 'visit-late' does not match the record (changed outside the engine)", (await store.VerifyAuditAsync(CancellationToken.None)).Problem);
+    }
+
+    /// <summary>
+    /// A row whose <c>indexed</c> flag is neither 0 nor 1 is selected neither as indexed (<c>indexed = 1</c>) nor as
+    /// unindexed (<c>indexed = 0</c>): no query reads it, so it must not verify as intact.
+    /// </summary>
+    [Theory(Skip = "Known defect, left to the storage owner: SqliteDatabase.ReadIndexes (SqliteDatabase.cs:275) reads any indexed value but 0 as indexed, "
+        + "while ReadRowsAsync selects indexed = 1 or indexed = 0 only (lines 206, 233) and IndexUnindexed re-indexes indexed = 0 only (line 289): "
+        + "a row with indexed = 2 is read by no query and verifies intact. Remove this Skip with the fix.")]
+    [InlineData(2)]
+    [InlineData(-1)]
+    public async Task VerifyAudit_IndexedFlagNeitherZeroNorOne_HidesTheRecordAndIsReported(int flag)
+    {
+        var path = await Tamperable(NewPath());
+        Sql(path, $"UPDATE records SET indexed = {flag} WHERE id = 'visit-late'");
+        var store = Sqlite(path);
+
+        var hidden = (await Engine(store, new FakeClock(T0)).Worklist.GetAsync(CancellationToken.None)).Visits.Count == 0;
+        var verification = await store.VerifyAuditAsync(CancellationToken.None);
+
+        Assert.True(hidden, "the tampered visit is still read");
+        Assert.False(verification.Intact, "a record no query reads verifies as intact");
     }
 
     [Fact]
