@@ -361,4 +361,53 @@ public sealed class CancellationAndLoggingTests : IDisposable
             Assert.DoesNotContain(written, w => w.Contains(data, StringComparison.OrdinalIgnoreCase));
         }
     }
+
+    /// <summary>A store that, the first time the open visits are listed, has someone else change one of them right after.</summary>
+    private sealed class RacingStore(IEngineStore inner, string visitId) : IEngineStore
+    {
+        private bool _raced;
+
+        public Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
+            where T : class => inner.FindAsync<T>(id, cancellationToken);
+
+        public async Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
+            where T : class
+        {
+            var listed = await inner.ListAsync<T>(query, cancellationToken);
+            if (typeof(T) == typeof(Visit) && query.OpenOnly && !_raced)
+            {
+                _raced = true;
+                var visit = (await inner.FindAsync<Visit>(visitId, cancellationToken))!;
+                await inner.CommitAsync([StoreChange.Of(visitId, visit.Value, visit.Version, "desk-2", "Visit.Saved")], [], cancellationToken);
+            }
+
+            return listed;
+        }
+
+        public Task CommitAsync(IReadOnlyList<StoreChange> changes, IReadOnlyList<StoreRead> reads, CancellationToken cancellationToken) => inner.CommitAsync(changes, reads, cancellationToken);
+
+        public Task RecordAccessAsync(string actor, string operation, IReadOnlyList<AccessedRecord> records, CancellationToken cancellationToken) =>
+            inner.RecordAccessAsync(actor, operation, records, cancellationToken);
+
+        public Task<IReadOnlyList<AuditEntry>> AuditTrailAsync(CancellationToken cancellationToken) => inner.AuditTrailAsync(cancellationToken);
+
+        public Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken) => inner.VerifyAuditAsync(cancellationToken);
+    }
+
+    [Fact]
+    public async Task NoShowChangedMeanwhile_LogsTheConflictAndTheFailure_IdsOnly()
+    {
+        var log = new CapturingLoggerProvider();
+        var clinic = await Build("memory");
+        var engine = CoordinationEngine.Over(new RacingStore(clinic.Store, "req-late"), clinic.Clock, Options.Create(Settings()), log);
+
+        var report = await engine.Visits.MarkNoShowsAsync();
+
+        Assert.Empty(report.Marked);
+        Assert.Equal(["req-late"], report.Failures.Select(f => f.VisitId));
+        Assert.Equal([(4001, "CommitConflict"), (4205, "NoShowFailed"), (4204, "NoShowsMarked")], log.Entries.Select(e => (e.EventId.Id, e.EventId.Name!)));
+        Assert.Equal("Visit req-late could not be marked no-show (StoreConcurrencyException)", log.Entries[1].Message);
+        Assert.Equal("0 visits marked no-show, 1 could not be marked", log.Entries[2].Message);
+        Assert.Equal(VisitStatus.Booked, (await clinic.Store.FindAsync<Visit>("req-late", CancellationToken.None))!.Value.Status);
+    }
 }
