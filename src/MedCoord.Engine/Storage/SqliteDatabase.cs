@@ -78,7 +78,7 @@ internal sealed class SqliteDatabase
         CREATE INDEX records_open ON records (kind, open, due_at) WHERE indexed = 1;
         CREATE INDEX records_patient ON records (kind, patient_id) WHERE indexed = 1;
         CREATE INDEX records_ref ON records (kind, ref) WHERE indexed = 1;
-        CREATE INDEX records_unindexed ON records (kind) WHERE indexed = 0;
+        CREATE INDEX records_unindexed ON records (kind) WHERE indexed IS NOT 1;
         """,
     ];
 
@@ -246,7 +246,7 @@ internal sealed class SqliteDatabase
         // No ORDER BY in SQL: sorting there makes SQLite walk the primary key (every record of the kind) instead of the index.
         read.CommandText = $"""
             SELECT kind, id, version, key_id, body FROM records WHERE {string.Join(" AND ", conditions)}
-            UNION ALL SELECT kind, id, version, key_id, body FROM records WHERE kind = $kind AND indexed = 0
+            UNION ALL SELECT kind, id, version, key_id, body FROM records WHERE kind = $kind AND indexed IS NOT 1
             """;
         return read;
     }
@@ -266,10 +266,15 @@ internal sealed class SqliteDatabase
         write.ExecuteNonQuery();
     }
 
-    /// <summary>The index columns of every indexed row (null for a row not indexed yet), by kind and id.</summary>
-    internal Dictionary<(string Kind, string Id), RecordIndex?> ReadIndexes(SqliteConnection connection)
+    /// <summary>
+    /// The index columns of every row, by kind and id: null for a row not indexed yet (<c>indexed</c> 0), the index for an
+    /// indexed one (1), and in <paramref name="malformed"/> the rows whose index columns hold what the engine never
+    /// writes (another <c>indexed</c> value, a value of the wrong type).
+    /// </summary>
+    internal Dictionary<(string Kind, string Id), RecordIndex?> ReadIndexes(SqliteConnection connection, out HashSet<(string Kind, string Id)> malformed)
     {
         var indexes = new Dictionary<(string, string), RecordIndex?>();
+        malformed = [];
         if (SchemaVersion < 5)
         {
             return indexes;
@@ -280,21 +285,30 @@ internal sealed class SqliteDatabase
         using var reader = read.ExecuteReader();
         while (reader.Read())
         {
-            indexes[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2) == 0 ? null : new RecordIndex(
-                reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
-                reader.GetInt64(4) == 1,
-                reader.IsDBNull(5) ? null : Instant.FromUnixTimeTicks(reader.GetInt64(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6));
+            var key = (reader.GetString(0), reader.GetString(1));
+            switch (reader.GetValue(2))
+            {
+                case 0L:
+                    indexes[key] = null;
+                    break;
+                case 1L when reader.GetValue(3) is string patient && reader.GetValue(4) is 0L or 1L && reader.GetValue(5) is DBNull or long
+                    && reader.GetValue(6) is DBNull or string:
+                    indexes[key] = new RecordIndex(patient, reader.GetInt64(4) == 1, reader.IsDBNull(5) ? null : Instant.FromUnixTimeTicks(reader.GetInt64(5)), reader.IsDBNull(6) ? null : reader.GetString(6));
+                    break;
+                default:
+                    malformed.Add(key);
+                    break;
+            }
         }
 
         return indexes;
     }
 
-    /// <summary>The ids of the rows not indexed yet, by kind.</summary>
+    /// <summary>The rows not indexed yet (any <c>indexed</c> value but 1 counts as not indexed: such a row is never hidden), by kind and id.</summary>
     internal List<RecordRow> UnindexedRows(SqliteConnection connection)
     {
         using var read = connection.CreateCommand();
-        read.CommandText = "SELECT kind, id, version, key_id, body FROM records WHERE indexed = 0 ORDER BY kind, id";
+        read.CommandText = "SELECT kind, id, version, key_id, body FROM records WHERE indexed IS NOT 1 ORDER BY kind, id";
         return Rows(read);
     }
 

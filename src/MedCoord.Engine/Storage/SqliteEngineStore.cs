@@ -156,7 +156,12 @@ internal sealed class SqliteEngineStore : IEngineStore
     private AuditVerification CheckIndexes(AuditVerification verification)
     {
         using var connection = _database.Connect();
-        var indexes = _database.ReadIndexes(connection);
+        var indexes = _database.ReadIndexes(connection, out var malformed);
+        if (malformed.Order().FirstOrDefault() is { Kind: not null } bad)
+        {
+            return verification with { Intact = false, Problem = $"the index of {bad.Kind} '{bad.Id}' holds values the engine never writes (changed outside the engine)" };
+        }
+
         foreach (var row in _database.ReadRows(connection, null))
         {
             if (!indexes.TryGetValue((row.Kind, row.Id), out var stored) || stored is null || !_protection.CanOpen(row))

@@ -83,7 +83,7 @@ internal sealed class RecordWorld
             var id = $"{prefix}visit-{i}";
             var requestId = rng.Next(3) switch { 0 => null, 1 => $"{prefix}req-{rng.Next(3)}", _ => $"{prefix}plan-0/act-0/1" };
             world.Visits.Add(new Visit(id, Patient(), "follow-up", start, status,
-                status == VisitStatus.Booked ? [] : [new VisitTransition(VisitStatus.Booked, status, "desk-1", start + Duration.FromMinutes(rng.Next(-3 * 24 * 60, 3 * 24 * 60)))],
+                status == VisitStatus.Booked ? [] : [new StatusChange<VisitStatus>(VisitStatus.Booked, status, "desk-1", start + Duration.FromMinutes(rng.Next(-3 * 24 * 60, 3 * 24 * 60)))],
                 requestId));
         }
 
@@ -114,7 +114,7 @@ internal sealed class RecordWorld
             var status = Pick(Enum.GetValues<ReferralStatus>());
             var at = draft.CreatedAt + Duration.FromHours(rng.Next(1, 24 * 20));
             world.Referrals.Add(status == ReferralStatus.Draft ? draft
-                : draft with { Status = status, SentAt = draft.CreatedAt + Duration.FromHours(1), History = [new ReferralTransition(ReferralStatus.Sent, status, "desk-1", at, "moved")] });
+                : draft with { Status = status, SentAt = draft.CreatedAt + Duration.FromHours(1), History = [new StatusChange<ReferralStatus>(ReferralStatus.Sent, status, "desk-1", at, "moved")] });
         }
 
         for (var i = 0; i < rng.Next(1, 5); i++)
@@ -128,7 +128,7 @@ internal sealed class RecordWorld
                 Patient = sample.Patient with { Id = Patient() },
                 Status = status,
                 CreatedAt = rng.Next(8) == 0 ? null : created,
-                History = status == ClaimStatus.Draft ? [] : [new ClaimTransition(ClaimStatus.Draft, status, "biller-1", created + Duration.FromDays(rng.Next(0, 20)), "moved")],
+                History = status == ClaimStatus.Draft ? [] : [new StatusChange<ClaimStatus>(ClaimStatus.Draft, status, "biller-1", created + Duration.FromDays(rng.Next(0, 20)), "moved")],
             });
         }
 
