@@ -36,25 +36,9 @@ public sealed class OutboxService
     {
         var store = _context.Store;
         var pending = await store.ListAsync<OutboxMessage>(new RecordQuery(OpenOnly: true, DueBy: _context.Clock.GetCurrentInstant()), cancellationToken).ConfigureAwait(false);
-        var visits = new List<Visit>();
-        var results = new List<ResultThread>();
-        foreach (var visitId in pending.Select(m => m.Value.VisitId).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            if (await store.FindAsync<Visit>(visitId, cancellationToken).ConfigureAwait(false) is { } visit)
-            {
-                visits.Add(visit.Value);
-            }
-        }
-
-        foreach (var resultId in pending.Select(m => m.Value.ResultId).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            if (await store.FindAsync<ResultThread>(resultId, cancellationToken).ConfigureAwait(false) is { } thread)
-            {
-                results.Add(thread.Value);
-            }
-        }
-
-        var due = Outbox.Due(pending.Select(m => m.Value), visits, results, _context.Clock);
+        var visits = await store.FindManyAsync<Visit>([.. pending.Select(m => m.Value.VisitId).OfType<string>()], cancellationToken).ConfigureAwait(false);
+        var results = await store.FindManyAsync<ResultThread>([.. pending.Select(m => m.Value.ResultId).OfType<string>()], cancellationToken).ConfigureAwait(false);
+        var due = Outbox.Due(pending.Select(m => m.Value), visits.Select(v => v.Value), results.Select(r => r.Value), _context.Clock);
         EngineLog.MessagesDue(_logger, due.Count);
         return due;
     }

@@ -96,6 +96,10 @@ internal interface IEngineStore
     Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
         where T : class;
 
+    /// <summary>The records of a kind with any of the ids (those that exist), by id: one read for many records.</summary>
+    Task<IReadOnlyList<Stored<T>>> FindManyAsync<T>(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        where T : class;
+
     /// <summary>
     /// The records of a kind that a query may select, by id. Every record the query selects is returned; a record whose
     /// index is not written yet (a database from before the index) is returned as well, so callers still filter by the

@@ -36,6 +36,22 @@ internal sealed class InMemoryEngineStore : IEngineStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Stored<T>>> FindManyAsync<T>(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        var kind = StoreKinds.Of(typeof(T));
+        lock (_gate)
+        {
+            IReadOnlyList<Stored<T>> found = [.. ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                .Select(id => _records.TryGetValue((kind, id), out var r) ? new Stored<T>(StoreKinds.Deserialize<T>(r.Row.Body), r.Row.Version) : null)
+                .OfType<Stored<T>>()];
+            return Task.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
         where T : class
     {

@@ -214,6 +214,33 @@ internal sealed class SqliteDatabase
         return rows;
     }
 
+    /// <summary>The rows of one kind with any of the ids, by id (by the primary key, a few hundred ids a statement).</summary>
+    internal async Task<List<RecordRow>> ReadRowsAsync(SqliteConnection connection, string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var rows = new List<RecordRow>();
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            using var read = connection.CreateCommand();
+            read.Parameters.AddWithValue("$kind", kind);
+            var names = new List<string>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names.Add($"$id{i}");
+                read.Parameters.AddWithValue($"$id{i}", chunk[i]);
+            }
+
+            read.CommandText = $"SELECT kind, id, version, {(SchemaVersion >= 4 ? "key_id" : "NULL")}, body FROM records WHERE kind = $kind AND id IN ({string.Join(", ", names)})";
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new RecordRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4)));
+            }
+        }
+
+        rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return rows;
+    }
+
     /// <summary>The command reading the rows of one kind a query selects, and the rows not indexed yet (each part by an index).</summary>
     internal static SqliteCommand QueryCommand(SqliteConnection connection, string kind, RecordQuery query)
     {

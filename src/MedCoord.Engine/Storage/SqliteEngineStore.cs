@@ -45,6 +45,17 @@ internal sealed class SqliteEngineStore : IEngineStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Stored<T>>> FindManyAsync<T>(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        await using var connection = _database.Connect();
+        var rows = await _database.ReadRowsAsync(connection, StoreKinds.Of(typeof(T)), ids, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(Open<T>)];
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
         where T : class
     {

@@ -370,6 +370,9 @@ public sealed class CancellationAndLoggingTests : IDisposable
         public Task<Stored<T>?> FindAsync<T>(string id, CancellationToken cancellationToken)
             where T : class => inner.FindAsync<T>(id, cancellationToken);
 
+        public Task<IReadOnlyList<Stored<T>>> FindManyAsync<T>(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+            where T : class => inner.FindManyAsync<T>(ids, cancellationToken);
+
         public async Task<IReadOnlyList<Stored<T>>> ListAsync<T>(RecordQuery query, CancellationToken cancellationToken)
             where T : class
         {

@@ -24,6 +24,19 @@ public abstract class EngineStoreContractTests
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, StoreKinds.Json);
 
     [Fact]
+    public async Task FindMany_ReturnsTheRecordsThatExist_OncePerId_ByIdOfOneKind()
+    {
+        Store.Commit([StoreChange.Of("consent-2", Consent("consent-2"), 0, "desk-1", "Consent.Given"), StoreChange.Of("consent-1", Consent(), 0, "desk-1", "Consent.Given")]);
+        var ids = Enumerable.Range(0, 1200).Select(i => $"missing-{i}").Concat(["consent-2", "consent-1", "consent-2"]).ToList();
+
+        var found = await Store.FindManyAsync<Consent>(ids, CancellationToken.None);
+
+        Assert.Equal([("consent-1", 1L), ("consent-2", 1L)], found.Select(f => (f.Value.Id, f.Version)));
+        Assert.Empty(await Store.FindManyAsync<Visit>(["consent-1"], CancellationToken.None));
+        Assert.Empty(await Store.FindManyAsync<Consent>([], CancellationToken.None));
+    }
+
+    [Fact]
     public void Commit_NewRecords_AreFoundAtVersionOneAndListedById()
     {
         Store.Commit([StoreChange.Of("consent-2", Consent("consent-2"), 0, "desk-1", "Consent.Given"), StoreChange.Of("consent-1", Consent(), 0, "desk-1", "Consent.Given")]);
