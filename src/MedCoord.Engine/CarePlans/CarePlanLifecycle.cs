@@ -77,7 +77,7 @@ public static class CarePlanLifecycle
         CheckActivities(errors, activities);
         ValidationException.ThrowIfAny(errors, "care plan", nameof(activities));
         var plan = new CarePlan(id, patientId, CarePlanStatus.Draft, goals, activities, []);
-        return Record(plan, actor, clock, null, "Plan.Created");
+        return Record(plan, actor, clock, null, AuditActions.PlanCreated);
     }
 
     /// <summary>Moves the plan to another status.</summary>
@@ -92,7 +92,7 @@ public static class CarePlanLifecycle
         ArgumentNullException.ThrowIfNull(plan);
         PlanLifecycle.Check(plan.Id, plan.Status, to);
 
-        return Record(plan with { Status = to }, actor, clock, null, $"Plan.{to}");
+        return Record(plan with { Status = to }, actor, clock, null, AuditActions.Plan(to));
     }
 
     /// <summary>Adds an activity to a plan that is not over.</summary>
@@ -110,7 +110,7 @@ public static class CarePlanLifecycle
         var errors = new List<ValidationError>();
         CheckActivities(errors, [.. plan.Activities, activity]);
         ValidationException.ThrowIfAny(errors, "care plan", nameof(activity));
-        return Record(plan with { Activities = [.. plan.Activities, activity] }, actor, clock, activity.Id, "Activity.Added");
+        return Record(plan with { Activities = [.. plan.Activities, activity] }, actor, clock, activity.Id, AuditActions.ActivityAdded);
     }
 
     /// <summary>
@@ -141,7 +141,7 @@ public static class CarePlanLifecycle
         var errors = new List<ValidationError>();
         CheckActivities(errors, activities);
         ValidationException.ThrowIfAny(errors, "care plan", nameof(edited));
-        return Record(plan with { Activities = activities }, actor, clock, edited.Id, "Activity.Edited");
+        return Record(plan with { Activities = activities }, actor, clock, edited.Id, AuditActions.ActivityEdited);
     }
 
     /// <summary>Moves an activity by hand: on hold, resumed, cancelled, stopped, completed (a recurring one ended) or entered in error.</summary>
@@ -167,7 +167,7 @@ public static class CarePlanLifecycle
 
         // Put on hold, cancelled or stopped: an open booking no longer belongs to the plan (the host cancels the appointment).
         var changed = activity with { Status = to, BookedRequestId = to == ActivityStatus.Scheduled ? activity.BookedRequestId : null };
-        return Record(Replace(plan, changed), actor, clock, activityId, $"Activity.{to}");
+        return Record(Replace(plan, changed), actor, clock, activityId, AuditActions.Activity(to));
     }
 
     /// <summary>An appointment was booked for an activity's open occurrence.</summary>
@@ -187,7 +187,7 @@ public static class CarePlanLifecycle
                 $"Activity '{activity.Id}' of care plan '{plan.Id}' cannot be booked: the plan is {plan.Status} and the activity {activity.Status}.");
         }
 
-        return Record(Replace(plan, activity with { Status = ActivityStatus.Scheduled, BookedRequestId = requestId }), actor, clock, activity.Id, "Activity.Scheduled");
+        return Record(Replace(plan, activity with { Status = ActivityStatus.Scheduled, BookedRequestId = requestId }), actor, clock, activity.Id, AuditActions.ActivityScheduled);
     }
 
     /// <summary>The appointment booked for an activity's open occurrence was cancelled: the occurrence is open again.</summary>
@@ -209,7 +209,7 @@ public static class CarePlanLifecycle
         }
 
         var reopened = activity with { Status = reopenTo, BookedRequestId = null };
-        return Record(Replace(plan, reopened), actor, clock, activity.Id, "Activity.BookingCancelled");
+        return Record(Replace(plan, reopened), actor, clock, activity.Id, AuditActions.ActivityBookingCancelled);
     }
 
     /// <summary>
@@ -236,7 +236,7 @@ public static class CarePlanLifecycle
         var done = activity.Kind == ActivityKind.Recurring
             ? activity with { Status = ActivityStatus.InProgress, CompletedCount = activity.CompletedCount + 1, LastDoneOn = on, BookedRequestId = null }
             : activity with { Status = ActivityStatus.Completed, CompletedCount = 1, LastDoneOn = on, BookedRequestId = null };
-        return Record(Replace(plan, done), actor, clock, activity.Id, activity.Kind == ActivityKind.Recurring ? "Activity.OccurrenceDone" : "Activity.Completed");
+        return Record(Replace(plan, done), actor, clock, activity.Id, activity.Kind == ActivityKind.Recurring ? AuditActions.ActivityOccurrenceDone : AuditActions.ActivityCompleted);
     }
 
     /// <summary>Whether an activity of the plan holds <paramref name="requestId"/> as the booking of its open occurrence.</summary>

@@ -155,15 +155,15 @@ public static class CarePlanRequests
             switch (plan.Status)
             {
                 case CarePlanStatus.Draft:
-                    Add(null, CarePlanLateness.NotActivated, Since(null, "Plan.Created"), options.ActivateWithin);
+                    Add(null, CarePlanLateness.NotActivated, Since(null, AuditActions.PlanCreated), options.ActivateWithin);
                     break;
                 case CarePlanStatus.OnHold:
-                    Add(null, CarePlanLateness.PlanOnHold, Since(null, "Plan.OnHold"), options.ReviewHoldAfter);
+                    Add(null, CarePlanLateness.PlanOnHold, Since(null, AuditActions.Plan(CarePlanStatus.OnHold)), options.ReviewHoldAfter);
                     break;
                 case CarePlanStatus.Active:
                     foreach (var a in plan.Activities.Where(a => a.Status == ActivityStatus.OnHold))
                     {
-                        Add(a.Id, CarePlanLateness.ActivityOnHold, Since(a.Id, "Activity.OnHold"), options.ReviewHoldAfter);
+                        Add(a.Id, CarePlanLateness.ActivityOnHold, Since(a.Id, AuditActions.Activity(ActivityStatus.OnHold)), options.ReviewHoldAfter);
                     }
 
                     break;

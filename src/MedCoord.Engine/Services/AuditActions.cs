@@ -1,4 +1,5 @@
 using MedCoord.Engine.Billing;
+using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Communications;
 using MedCoord.Engine.Referrals;
 using MedCoord.Engine.Results;
@@ -18,6 +19,24 @@ public static class AuditActions
 
     /// <summary>A care plan was saved without a history entry of its own.</summary>
     public const string PlanSaved = "Plan.Saved";
+
+    /// <summary>An activity was added to a care plan.</summary>
+    public const string ActivityAdded = "Activity.Added";
+
+    /// <summary>A care-plan activity's terms were edited.</summary>
+    public const string ActivityEdited = "Activity.Edited";
+
+    /// <summary>A care-plan activity's occurrence was booked.</summary>
+    public const string ActivityScheduled = "Activity.Scheduled";
+
+    /// <summary>The visit booking a care-plan activity's occurrence was cancelled or missed: the occurrence is open again.</summary>
+    public const string ActivityBookingCancelled = "Activity.BookingCancelled";
+
+    /// <summary>An occurrence of a recurring activity took place (the next one falls due).</summary>
+    public const string ActivityOccurrenceDone = "Activity.OccurrenceDone";
+
+    /// <summary>A one-off activity took place.</summary>
+    public const string ActivityCompleted = "Activity.Completed";
 
     /// <summary>A visit was booked from a schedule.</summary>
     public const string VisitBooked = "Visit.Booked";
@@ -66,6 +85,16 @@ public static class AuditActions
 
     /// <summary>An 835 remittance was posted to a claim.</summary>
     public const string ClaimRemittancePosted = "Claim.RemittancePosted";
+
+    /// <summary>The code of a care plan's move.</summary>
+    /// <param name="to">The status it moved to.</param>
+    /// <returns>For example <c>Plan.Active</c>.</returns>
+    public static string Plan(CarePlanStatus to) => $"Plan.{to}";
+
+    /// <summary>The code of a care-plan activity's move.</summary>
+    /// <param name="to">The status it moved to.</param>
+    /// <returns>For example <c>Activity.OnHold</c>.</returns>
+    public static string Activity(ActivityStatus to) => $"Activity.{to}";
 
     /// <summary>The code of a visit's move.</summary>
     /// <param name="to">The status it moved to.</param>

@@ -6,6 +6,7 @@ using MedCoord.Engine.Storage;
 using MedCoord.Engine.Visits;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
+using MedCoord.Scheduling.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace MedCoord.Engine;
@@ -38,13 +39,20 @@ public sealed class VisitService
     /// <param name="actor">Who books.</param>
     /// <param name="cancellationToken">Cancels the operation before it commits.</param>
     /// <returns>The visits created.</returns>
+    /// <exception cref="ValidationException">An assignment names a request the problem does not hold, or another patient than its request's; nothing is booked.</exception>
     public async Task<IReadOnlyList<Visit>> BookAsync(Problem problem, Schedule schedule, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(schedule);
         var store = _context.Store;
         var clock = _context.Clock;
-        var requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var requests = problem.Requests.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        ValidationException.ThrowIfAny(
+            [.. schedule.Assignments.SelectMany((a, i) => requests.TryGetValue(a.RequestId, out var request)
+                ? request.PatientId == a.PatientId ? [] : new[] { new ValidationError($"assignments[{i}].patientId", $"'{a.PatientId}' is not the patient of request '{a.RequestId}'") }
+                : [new ValidationError($"assignments[{i}].requestId", $"'{a.RequestId}' is not a request of the problem")])],
+            "schedule",
+            nameof(schedule));
         var zones = problem.Patients.Where(p => p.Zone is not null).ToDictionary(p => p.Id, p => p.Zone!, StringComparer.Ordinal);
         var takenIds = new HashSet<string>(StringComparer.Ordinal);
         var changes = new List<StoreChange>();
