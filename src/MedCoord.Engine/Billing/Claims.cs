@@ -506,7 +506,8 @@ public static class ClaimValidator
     /// <summary>
     /// What is wrong with a text the 837P carries: required, its length, and only the X12 basic character set — letters
     /// (lower case too: names and addresses are written in upper case, identifiers as given), digits, space and
-    /// <c>! " &amp; ' ( ) + , - . / ; ? =</c>. The position of a character outside it is named, not the text.
+    /// <c>! " &amp; ' ( ) + , - . / ; ? =</c>. The position of a character outside it is named, not the character or the
+    /// text: names, addresses and member ids are patient data.
     /// </summary>
     internal static string? Text(string? value, int maxLength, bool required = true, int minLength = 1)
     {
@@ -522,7 +523,7 @@ public static class ClaimValidator
 
         var bad = value.AsSpan().IndexOfAnyExcept(X12BasicCharacters);
         return bad < 0 ? null
-            : string.Create(CultureInfo.InvariantCulture, $"character {bad + 1} (U+{(int)value[bad]:X4}) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)");
+            : string.Create(CultureInfo.InvariantCulture, $"character {bad + 1} is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)");
     }
 
     private static readonly System.Buffers.SearchValues<char> X12BasicCharacters =

@@ -185,10 +185,10 @@ public sealed class X12GuideComplianceTests
 
     /// <summary>A control character (here a tab) is in no X12 character set; the 270 takes the claim file's set.</summary>
     [Theory]
-    [InlineData("Chen\tX", "character 5 (U+0009)")]
-    [InlineData("Chen\nX", "character 5 (U+000A)")]
-    [InlineData("Chen#2", "character 5 (U+0023)")]
-    [InlineData("Chen*", "character 5 (U+002A)")]
+    [InlineData("Chen\tX", "character 5")]
+    [InlineData("Chen\nX", "character 5")]
+    [InlineData("Chen#2", "character 5")]
+    [InlineData("Chen*", "character 5")]
     public void Problems_InquiryNameOutsideTheCharacterSet_NamesThePositionNotTheText(string lastName, string where)
     {
         var request = Request();

@@ -360,7 +360,7 @@ public sealed class X12GuideTests
     {
         var claim = Small() with { Coverage = Small().Coverage with { MemberId = "M", PayerId = "A" } };
 
-        Assert.Equal(["envelope.senderId: 2 to 15 characters, found 1", "envelope.receiverName: character 6 (U+00C9) is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)",
+        Assert.Equal(["envelope.senderId: 2 to 15 characters, found 1", "envelope.receiverName: character 6 is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)",
             "claims[0].coverage.payerId: 2 to 80 characters, found 1", "claims[0].coverage.memberId: 2 to 80 characters, found 1"],
             X12Writer.Problems([claim], Envelope with { SenderId = "M", ReceiverName = "Acme É" }, Created).Texts());
     }
@@ -384,10 +384,10 @@ public sealed class X12GuideTests
     }
 
     [Theory]
-    [InlineData("Muñoz", "character 3 (U+00F1)")]
-    [InlineData("Doe*Smith", "character 4 (U+002A)")]
-    [InlineData("Doe~", "character 4 (U+007E)")]
-    [InlineData("O'Brien #2", "character 9 (U+0023)")]
+    [InlineData("Muñoz", "character 3")]
+    [InlineData("Doe*Smith", "character 4")]
+    [InlineData("Doe~", "character 4")]
+    [InlineData("O'Brien #2", "character 9")]
     public void Problems_TextOutsideTheBasicCharacterSet_NamesThePathAndPositionNotTheText(string lastName, string where)
     {
         var claim = Small() with { Patient = Jo with { LastName = lastName }, Coverage = Small().Coverage with { Subscriber = Jo with { LastName = lastName } } };

@@ -360,7 +360,15 @@ public static class Acknowledgements
             else if (s.Id == "IK4")
             {
                 X12Transactions.Required(s, 1, errors);
-                var position = string.Join(":", s.Components(1).Where(c => c.Length > 0));
+                // IK401 is a composite (element, component, repetition): an empty middle component keeps its place ("5::1" is
+                // repetition 1 of element 5, not component 1), only empty trailing ones are dropped.
+                var components = s.Components(1).ToList();
+                while (components.Count > 1 && components[^1].Length == 0)
+                {
+                    components.RemoveAt(components.Count - 1);
+                }
+
+                var position = string.Join(":", components);
                 segments[^1] = segments[^1] with { Elements = [.. segments[^1].Elements, new ElementError(position, s[2], X12Transactions.Required(s, 3, errors))] };
             }
         }
@@ -401,5 +409,14 @@ public static class Acknowledgements
 
     private static string Describe(SegmentError e) =>
         $"IK3 {e.SegmentId} at {e.Position}{(e.Loop.Length > 0 ? $" in loop {e.Loop}" : string.Empty)}{(e.Code.Length > 0 ? $" {e.Code} {SegmentCodes.GetValueOrDefault(e.Code, "error")}" : string.Empty)}"
-        + string.Concat(e.Elements.Select(x => $", IK4 element {x.Position}{(x.Reference.Length > 0 ? $" (ref {x.Reference})" : string.Empty)} {x.Code} {ElementCodes.GetValueOrDefault(x.Code, "error")}"));
+        + string.Concat(e.Elements.Select(x => $", IK4 element {DescribePosition(x.Position)}{(x.Reference.Length > 0 ? $" (ref {x.Reference})" : string.Empty)} {x.Code} {ElementCodes.GetValueOrDefault(x.Code, "error")}"));
+
+    /// <summary>An IK401 position in words: <c>9</c>, <c>9 component 2</c>, <c>5 repetition 1</c>, <c>9 component 2 repetition 1</c>.</summary>
+    private static string DescribePosition(string position)
+    {
+        var parts = position.Split(':');
+        return parts[0]
+            + (parts.Length > 1 && parts[1].Length > 0 ? $" component {parts[1]}" : string.Empty)
+            + (parts.Length > 2 && parts[2].Length > 0 ? $" repetition {parts[2]}" : string.Empty);
+    }
 }

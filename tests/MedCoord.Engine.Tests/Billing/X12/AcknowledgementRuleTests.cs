@@ -26,7 +26,7 @@ public sealed class AcknowledgementRuleTests
     public void Read999_EverySegment_IsRead()
     {
         var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999",
-            "AK1*HC*42*005010X222A1", "AK2*837*0042", "IK3*CLM*10*2300*8", "CTX*SITUATIONAL TRIGGER*CLM*43", "CTX*CLM01:CLM-2026-0001", "IK4*5:3*1325*7", "IK4*2**8", "IK5*E*I5*3",
+            "AK1*HC*42*005010X222A1", "AK2*837*0042", "IK3*CLM*10*2300*8", "CTX*SITUATIONAL TRIGGER*CLM*43", "CTX*CLM01:CLM-2026-0001", "IK4*5:3*1325*7", "IK4*2**8", "IK4*5::1**7", "IK4*9:2:*66*7", "IK5*E*I5*3",
             "AK2*837*0043", "IK5*R", "AK9*P*2*2*1*4*5"));
 
         Assert.Empty(errors);
@@ -39,7 +39,7 @@ public sealed class AcknowledgementRuleTests
         Assert.Equal(["I5", "3"], first.Errors);
         var segment = Assert.Single(first.Segments);
         Assert.Equal(("CLM", "10", "2300", "8", "CLM-2026-0001"), (segment.SegmentId, segment.Position, segment.Loop, segment.Code, segment.ClaimId));
-        Assert.Equal([new ElementError("5:3", "1325", "7"), new ElementError("2", string.Empty, "8")], segment.Elements);
+        Assert.Equal([new ElementError("5:3", "1325", "7"), new ElementError("2", string.Empty, "8"), new ElementError("5::1", string.Empty, "7"), new ElementError("9:2", "66", "7")], segment.Elements);
         Assert.Equal(("0043", "R", false), (second.ControlNumber, second.Code, second.Accepted));
         Assert.Empty(second.Errors);
         Assert.Empty(second.Segments);
@@ -82,7 +82,7 @@ public sealed class AcknowledgementRuleTests
     public void Apply999_SegmentErrorsOfOneClaim_AreInThatClaimsReasonOnly()
     {
         var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999",
-            "AK1*HC*000000042", "AK2*837*0042", "IK3*NM1*22", "CTX*CLM01:CLM-2026-0002", "IK4*9**Z9", "IK3*SV1*40*2400*Z8", "IK4*1*234*7", "IK5*R*5", "AK9*R*1*1*0*2*3"));
+            "AK1*HC*000000042", "AK2*837*0042", "IK3*NM1*22", "CTX*CLM01:CLM-2026-0002", "IK4*9**Z9", "IK4*3:2:1**7", "IK3*SV1*40*2400*Z8", "IK4*1*234*7", "IK4*5::1**7", "IK5*R*5", "AK9*R*1*1*0*2*3"));
         Assert.Empty(errors);
 
         var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
@@ -90,9 +90,9 @@ public sealed class AcknowledgementRuleTests
         Assert.Empty(result.Errors);
         Assert.Equal(
         [
-            new AcknowledgedClaim("CLM-2026-0001", ClaimStatus.Rejected, true, "999 set 0042 IK5 R (5); IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value; AK9 R 1/1/0 (2 3)"),
+            new AcknowledgedClaim("CLM-2026-0001", ClaimStatus.Rejected, true, "999 set 0042 IK5 R (5); IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value, IK4 element 5 repetition 1 7 invalid code value; AK9 R 1/1/0 (2 3)"),
             new AcknowledgedClaim("CLM-2026-0002", ClaimStatus.Rejected, true,
-                "999 set 0042 IK5 R (5); IK3 NM1 at 22, IK4 element 9 Z9 error; IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value; AK9 R 1/1/0 (2 3)"),
+                "999 set 0042 IK5 R (5); IK3 NM1 at 22, IK4 element 9 Z9 error, IK4 element 3 component 2 repetition 1 7 invalid code value; IK3 SV1 at 40 in loop 2400 Z8 error, IK4 element 1 (ref 234) 7 invalid code value, IK4 element 5 repetition 1 7 invalid code value; AK9 R 1/1/0 (2 3)"),
         ], result.Outcomes);
         Assert.Equal(result.Outcomes.Select(o => o.Reason), result.Claims.Select(c => c.History.Single().Reason));
     }
