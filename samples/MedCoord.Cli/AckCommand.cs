@@ -173,7 +173,23 @@ internal sealed class ClaimLedger : IDisposable
             return null;
         }
 
-        return new ClaimLedger(claims, batch.Envelope.ControlNumber, databasePath, keys);
+        var ledger = new ClaimLedger(claims, batch.Envelope.ControlNumber, databasePath, keys);
+        if (File.Exists(databasePath))
+        {
+            // An existing file must be an engine database before anything is read from it or written to it.
+            try
+            {
+                _ = ledger.Service();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+            {
+                ledger.Dispose();
+                await stderr.WriteLineAsync($"--db: cannot open '{databasePath}': {ex.Message}");
+                return null;
+            }
+        }
+
+        return ledger;
     }
 
     /// <summary>Applies 999 acknowledgements: to the claim file's claims, or through the engine's claim service.</summary>
@@ -207,10 +223,16 @@ internal sealed class ClaimLedger : IDisposable
             return apply(Claims);
         }
 
+        return await applyStored(Service());
+    }
+
+    /// <summary>The engine's claim service over the database (opened, created or migrated on first use).</summary>
+    internal ClaimService Service()
+    {
         _services ??= new ServiceCollection()
             .AddSingleton<IClock>(SystemClock.Instance)
             .AddMedCoordEngine(o => (o.DatabasePath, o.DataKey, o.AuditKey) = (_databasePath, _keys!.Data, _keys.Audit))
             .BuildServiceProvider();
-        return await applyStored(_services.GetRequiredService<ClaimService>());
+        return _services.GetRequiredService<ClaimService>();
     }
 }

@@ -130,6 +130,36 @@ public sealed class X12CommandLineTests : IDisposable
         Assert.Contains("claim CLM-2026-0002: Rejected: 277CA STC A7:164:IL; line A4550 STC A7:453", second.Out);
     }
 
+    [Theory]
+    [InlineData("text", "it is not a SQLite database")]
+    [InlineData("foreign", "it is not a MedCoord engine database (it holds another application's tables)")]
+    public async Task AckAndRemit_ADatabaseThatIsNotTheEngines_AreRefusedAndLeftAsTheyWere(string kind, string why)
+    {
+        var db = Temp("other.db");
+        if (kind == "text")
+        {
+            await File.WriteAllTextAsync(db, "appointments, not a database\n");
+        }
+        else
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE patients (id TEXT)";
+            create.ExecuteNonQuery();
+        }
+
+        var before = await File.ReadAllBytesAsync(db);
+
+        var ack = await Run("ack", X12("accepted.999"), "--claims", TestData("claims.json"), "--db", db);
+        var remit = await Run("remit", X12("paid.835"), "--claims", TestData("claims.json"), "--db", db, "--out", Temp("posting.json"));
+
+        Assert.Equal((2, $"--db: cannot open '{db}': {why}"), (ack.Code, ack.Err.Trim()));
+        Assert.Equal((2, $"--db: cannot open '{db}': {why}"), (remit.Code, remit.Err.Trim()));
+        Assert.Equal(before, await File.ReadAllBytesAsync(db));
+        Assert.False(File.Exists(Temp("posting.json")));
+    }
+
     [Fact]
     public async Task Ack_Rejected999_NamesTheCodesNeverTheBadData()
     {

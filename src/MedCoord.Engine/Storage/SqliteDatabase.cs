@@ -103,11 +103,25 @@ internal sealed class SqliteDatabase
     /// <param name="path">The database file.</param>
     /// <returns>The database.</returns>
     /// <exception cref="InvalidOperationException">The file's schema is newer than this code.</exception>
+    /// <exception cref="InvalidDataException">The file is not a SQLite database, or holds another application's tables; it is left as it is.</exception>
     public static SqliteDatabase Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        {
+            CheckHeader(path);
+        }
+
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
-        new SqliteDatabase(connectionString, 0, false).Migrate();
+        try
+        {
+            new SqliteDatabase(connectionString, 0, false).Migrate();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
+        {
+            throw new InvalidDataException($"it cannot be read as a SQLite database (SQLite error {ex.SqliteErrorCode})", ex);
+        }
+
         return new SqliteDatabase(connectionString, Migrations.Length, false);
     }
 
@@ -126,14 +140,7 @@ internal sealed class SqliteDatabase
             throw new InvalidDataException("there is no such file");
         }
 
-        var header = new byte[16];
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        {
-            if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual("SQLite format 3\0"u8))
-            {
-                throw new InvalidDataException("it is not a SQLite database");
-            }
-        }
+        CheckHeader(path);
 
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         try
@@ -351,9 +358,30 @@ internal sealed class SqliteDatabase
         return rows;
     }
 
+    /// <summary>Refuses a file that does not start as a SQLite database does.</summary>
+    private static void CheckHeader(string path)
+    {
+        var header = new byte[16];
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual("SQLite format 3\0"u8))
+        {
+            throw new InvalidDataException("it is not a SQLite database");
+        }
+    }
+
     private void Migrate()
     {
         using var connection = Connect();
+        using (var foreign = connection.CreateCommand())
+        {
+            // A database of another application is left alone: the engine's tables go only into an empty file or its own.
+            foreign.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version')";
+            if (Convert.ToInt64(foreign.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                throw new InvalidDataException("it is not a MedCoord engine database (it holds another application's tables)");
+            }
+        }
+
         using (var create = connection.CreateCommand())
         {
             create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";

@@ -72,6 +72,32 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Throws<ArgumentException>(() => SqliteDatabase.Open(" "));
     }
 
+    [Theory]
+    [InlineData("text", "it is not a SQLite database")]
+    [InlineData("foreign", "it is not a MedCoord engine database (it holds another application's tables)")]
+    [InlineData("corrupt", "it cannot be read as a SQLite database (SQLite error 26)")]
+    public void Open_AFileThatIsNotAnEngineDatabase_IsRefusedAndLeftAsItIs(string kind, string message)
+    {
+        var path = NewPath();
+        switch (kind)
+        {
+            case "text":
+                File.WriteAllText(path, "visits, not a database");
+                break;
+            case "foreign":
+                Sql(path, "CREATE TABLE patients (id TEXT)");
+                break;
+            default:
+                File.WriteAllBytes(path, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)0xA5, 1008)]);
+                break;
+        }
+
+        var before = File.ReadAllBytes(path);
+
+        Assert.Equal(message, Assert.Throws<InvalidDataException>(() => SqliteDatabase.Open(path)).Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
     [Fact]
     public void Open_ASchemaNewerThanThisCode_IsRefusedAndLeftAsItIs()
     {
