@@ -15,11 +15,11 @@ namespace MedCoord.Cli;
 /// submitted; with <c>--db</c> from the engine database where it holds them (a claim it does not hold yet is added as
 /// submitted), and the moves are committed there, audited. Bad input exits 2 naming the segment, and changes nothing.
 /// </summary>
-internal sealed record AckCommand(string InPath, string ClaimsPath, string? DatabasePath)
+internal sealed record AckCommand(string InPath, string ClaimsPath, string? DatabasePath, string? DataKeyFile = null, string? AuditKeyFile = null)
 {
     public async Task<int> RunAsync(IAnsiConsole console, TextWriter stderr, Func<string, string?> environment)
     {
-        if (await X12Input.ReadAsync(InPath, stderr) is not { } interchange || await ClaimLedger.OpenAsync(ClaimsPath, DatabasePath, environment, stderr) is not { } ledger)
+        if (await X12Input.ReadAsync(InPath, stderr) is not { } interchange || await ClaimLedger.OpenAsync(ClaimsPath, DatabasePath, (DataKeyFile, AuditKeyFile), environment, stderr) is not { } ledger)
         {
             return SolverCommandLine.BadInput;
         }
@@ -116,7 +116,7 @@ internal sealed class ClaimLedger : IDisposable
     /// <summary>Gets the 837P's envelope control number.</summary>
     public int ControlNumber { get; }
 
-    public static async Task<ClaimLedger?> OpenAsync(string claimsPath, string? databasePath, Func<string, string?> environment, TextWriter stderr)
+    public static async Task<ClaimLedger?> OpenAsync(string claimsPath, string? databasePath, (string? Data, string? Audit) keyFiles, Func<string, string?> environment, TextWriter stderr)
     {
         if (!File.Exists(claimsPath))
         {
@@ -157,7 +157,7 @@ internal sealed class ClaimLedger : IDisposable
             return new ClaimLedger(claims, batch.Envelope.ControlNumber, null, null);
         }
 
-        var (keys, keyErrors) = EngineKeys.Read(null, null, environment);
+        var (keys, keyErrors) = EngineKeys.Read(keyFiles.Data, keyFiles.Audit, environment);
         if (!File.Exists(databasePath) && OutputFile.Check(("--db", databasePath)) is [var unwritable, ..])
         {
             keyErrors.Insert(0, unwritable.ToString());

@@ -13,7 +13,7 @@ namespace MedCoord.Cli;
 /// <c>--db</c> the claims' payments and moves are committed to the engine database, so posting the same 835 again posts
 /// nothing (each claim is listed with <c>"posted": false</c>).
 /// </summary>
-internal sealed record RemitCommand(string InPath, string ClaimsPath, string? DatabasePath, string OutPath)
+internal sealed record RemitCommand(string InPath, string ClaimsPath, string? DatabasePath, string OutPath, string? DataKeyFile = null, string? AuditKeyFile = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -21,7 +21,7 @@ internal sealed record RemitCommand(string InPath, string ClaimsPath, string? Da
     {
         var outErrors = OutputFile.Check(("--out", OutPath));
         var interchange = await X12Input.ReadAsync(InPath, stderr);
-        using var ledger = interchange is null ? null : await ClaimLedger.OpenAsync(ClaimsPath, DatabasePath, environment, stderr);
+        using var ledger = interchange is null ? null : await ClaimLedger.OpenAsync(ClaimsPath, DatabasePath, (DataKeyFile, AuditKeyFile), environment, stderr);
         foreach (var error in outErrors)
         {
             await stderr.WriteLineAsync(error.ToString());

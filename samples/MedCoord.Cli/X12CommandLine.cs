@@ -29,17 +29,20 @@ internal static class X12CommandLine
         var ackFile = new Argument<string>("in") { Description = "The X12 999 or 277CA file." };
         var ackClaims = SharedOptions.Claims("The claim file whose 837P is acknowledged.");
         var ackDb = SharedOptions.OptionalDb("The engine's SQLite database holding the claims (created if missing); the moves are committed there.");
+        var (ackDataKey, ackAuditKey) = (SharedOptions.DataKeyFile(), SharedOptions.AuditKeyFile());
         yield return table.Add(
-            new Command("ack", "Read a 999 or 277CA and move the claims to Accepted or Rejected with the reasons.") { ackFile, ackClaims, ackDb },
-            (parse, console, stderr, environment) => new AckCommand(parse.GetValue(ackFile)!, parse.GetValue(ackClaims)!, parse.GetValue(ackDb)).RunAsync(console, stderr, environment));
+            new Command("ack", "Read a 999 or 277CA and move the claims to Accepted or Rejected with the reasons.") { ackFile, ackClaims, ackDb, ackDataKey, ackAuditKey },
+            (parse, console, stderr, environment) => new AckCommand(parse.GetValue(ackFile)!, parse.GetValue(ackClaims)!, parse.GetValue(ackDb), parse.GetValue(ackDataKey), parse.GetValue(ackAuditKey))
+                .RunAsync(console, stderr, environment));
 
         var remitFile = new Argument<string>("in") { Description = "The X12 835 file." };
         var remitClaims = SharedOptions.Claims("The claim file of the claims paid.");
         var remitDb = SharedOptions.OptionalDb("The engine's SQLite database holding the claims (created if missing); postings are committed there.");
+        var (remitDataKey, remitAuditKey) = (SharedOptions.DataKeyFile(), SharedOptions.AuditKeyFile());
         var remitOut = SharedOptions.RequiredOut("Write the posting (per claim and line: status, paid, allowed, patient responsibility, adjustments) here.");
         yield return table.Add(
-            new Command("remit", "Post an X12 835 remittance to the claims and write the posting.") { remitFile, remitClaims, remitDb, remitOut },
-            (parse, console, stderr, environment) => new RemitCommand(parse.GetValue(remitFile)!, parse.GetValue(remitClaims)!, parse.GetValue(remitDb), parse.GetValue(remitOut)!)
+            new Command("remit", "Post an X12 835 remittance to the claims and write the posting.") { remitFile, remitClaims, remitDb, remitDataKey, remitAuditKey, remitOut },
+            (parse, console, stderr, environment) => new RemitCommand(parse.GetValue(remitFile)!, parse.GetValue(remitClaims)!, parse.GetValue(remitDb), parse.GetValue(remitOut)!, parse.GetValue(remitDataKey), parse.GetValue(remitAuditKey))
                 .RunAsync(console, stderr, environment));
     }
 }

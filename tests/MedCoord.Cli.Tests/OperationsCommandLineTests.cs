@@ -312,7 +312,7 @@ public sealed class OperationsCommandLineTests : IDisposable
         Assert.Contains($"{bad}: claims[0].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
         Assert.Contains($"{bad}: claims[1].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
         Assert.Contains($"{bad}: claims[2].billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)", lines);
-        Assert.Contains(lines, l => l.StartsWith($"{bad}: claims[0].diagnoses[2]: ICD-10-CM 'E78.'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{bad}: claims[0].diagnoses[2]: ICD-10-CM code", StringComparison.Ordinal));
         Assert.Equal(4, lines.Length);
         Assert.Equal(2, typo);
         Assert.Contains("horizon", typoErr);

@@ -130,6 +130,28 @@ public sealed class X12CommandLineTests : IDisposable
         Assert.Contains("claim CLM-2026-0002: Rejected: 277CA STC A7:164:IL; line A4550 STC A7:453", second.Out);
     }
 
+    [Fact]
+    public async Task AckAndRemit_WithKeyFiles_WriteEncryptedKeyedRecordsThatVerifyOnlyWithThoseKeys()
+    {
+        var db = Temp("keyed.db");
+        var (dataKey, auditKey) = (Temp("data.key"), Temp("audit.key"));
+        await File.WriteAllTextAsync(dataKey, Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+        await File.WriteAllTextAsync(auditKey, Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()));
+
+        var ack = await Run("ack", X12("accepted.999"), "--claims", TestData("claims.json"), "--db", db, "--data-key-file", dataKey, "--audit-key-file", auditKey);
+        var remit = await Run("remit", X12("paid.835"), "--claims", TestData("claims.json"), "--db", db, "--data-key-file", dataKey, "--audit-key-file", auditKey, "--out", Temp("posting.json"));
+        var verified = await Run("audit", "verify", "--db", db, "--data-key-file", dataKey, "--audit-key-file", auditKey);
+        var withoutData = await Run("audit", "verify", "--db", db, "--audit-key-file", auditKey, "--data-key-file", auditKey);
+
+        Assert.Equal((0, string.Empty), (ack.Code, ack.Err));
+        Assert.Equal((0, string.Empty), (remit.Code, remit.Err));
+        Assert.Equal(0, verified.Code);
+        Assert.Contains("keyed entries checked with the audit key", verified.Out);
+        Assert.Contains("encrypted records open with the data key", verified.Out);
+        Assert.Equal(2, withoutData.Code);
+        Assert.DoesNotContain("Rivera", await File.ReadAllTextAsync(db, System.Text.Encoding.Latin1), StringComparison.Ordinal); // the patient's name is in no record in clear
+    }
+
     [Theory]
     [InlineData("text", "it is not a SQLite database")]
     [InlineData("foreign", "it is not a MedCoord engine database (it holds another application's tables)")]

@@ -363,8 +363,8 @@ public static class ClaimValidator
             }
         }
 
-        add($"{path}.placeOfService", line.PlaceOfService is not { Length: 2 } pos || !pos.All(char.IsAsciiDigit) ? $"must be a two-digit place-of-service code, found '{line.PlaceOfService}'"
-            : X12CodeLists.PlacesOfService.Contains(pos) ? null : $"'{pos}' is not a CMS place-of-service code");
+        add($"{path}.placeOfService", line.PlaceOfService is not { Length: 2 } pos || !pos.All(char.IsAsciiDigit) ? "must be a two-digit place-of-service code"
+            : X12CodeLists.PlacesOfService.Contains(pos) ? null : "is not a CMS place-of-service code");
         add($"{path}.category", string.IsNullOrWhiteSpace(line.Category) ? "a benefit category is required" : null);
     }
 

@@ -83,7 +83,7 @@ public static class Codes
 
     private static string? Icd10Shape(string code)
     {
-        var what = $"ICD-10-CM '{code}'";
+        var what = "ICD-10-CM code";
         if (code.Any(char.IsLower))
         {
             return $"{what}: letters must be upper case";
@@ -142,9 +142,9 @@ public static class Codes
         {
             CodeSystem.Cpt => Unknown(CodeSystem.Cpt, code, codeSets),
             CodeSystem.Hcpcs => Unknown(CodeSystem.Hcpcs, code, codeSets),
-            _ when code.Length != 5 => $"procedure '{code}': must have 5 characters, found {code.Length}",
-            _ when code.Any(char.IsLower) => $"procedure '{code}': letters must be upper case",
-            _ => $"procedure '{code}': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)",
+            _ when code.Length != 5 => $"procedure code: must have 5 characters, found {code.Length}",
+            _ when code.Any(char.IsLower) => $"procedure code: letters must be upper case",
+            _ => "procedure code: neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)",
         };
     }
 
@@ -183,11 +183,12 @@ public static class Codes
             return $"at most {MaxModifiers} modifiers per line, found {modifiers.Count}";
         }
 
-        foreach (var m in modifiers)
+        for (var i = 0; i < modifiers.Count; i++)
         {
+            var m = modifiers[i];
             if (m is null || m.Length != 2 || m.Any(c => !char.IsAsciiDigit(c) && c is < 'A' or > 'Z'))
             {
-                return $"modifier '{m}': must be two upper-case letters or digits";
+                return $"modifier {i + 1}: must be two upper-case letters or digits";
             }
 
             if (Unknown(CodeSystem.Modifier, m, codeSets) is { } unknown)
@@ -211,7 +212,7 @@ public static class Codes
 
     private static string? Unknown(CodeSystem system, string code, ICodeSetProvider? codeSets) =>
         codeSets is not null && codeSets.Has(system) && !codeSets.Contains(system, code)
-            ? $"{Name(system)} '{code}': well formed but not in the loaded {Name(system)} table"
+            ? $"{Name(system)} code: well formed but not in the loaded {Name(system)} table"
             : null;
 
     private static string Name(CodeSystem system) => system switch

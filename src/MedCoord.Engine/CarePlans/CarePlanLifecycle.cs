@@ -286,7 +286,8 @@ public static class CarePlanLifecycle
 
         if (occurrence != activity.OpenOccurrence)
         {
-            throw new RecordNotFoundException("care plan request", requestId,
+            // A stale request (an occurrence done or re-emitted since) is a refused move, not a missing record.
+            throw ActivityLifecycle.Refusal(ActivityKey(plan, activityId), activity.Status, to, null,
                 $"Request '{requestId}' is occurrence {occurrence} of activity '{activityId}', but its open occurrence is {activity.OpenOccurrence}.");
         }
 

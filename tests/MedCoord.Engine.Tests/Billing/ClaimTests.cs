@@ -52,13 +52,13 @@ public sealed class ClaimTests
         [
             "billingProvider.npi: '1234567890' is not a valid NPI (ten digits with a Luhn check digit)",
             "billingProvider.taxId: the billing provider needs a 9-digit employer identification number",
-            "diagnoses[1]: ICD-10-CM 'e78.5': letters must be upper case",
+            "diagnoses[1]: ICD-10-CM code: letters must be upper case",
             "diagnoses[2]: the same code as diagnoses[0]",
             "lines[0].modifiers: at most 4 modifiers per line, found 5",
             "lines[0].diagnosisPointers[1]: points to diagnosis 5; the claim has 3",
-            "lines[1].procedureCode: procedure '8303': must have 5 characters, found 4",
+            "lines[1].procedureCode: procedure code: must have 5 characters, found 4",
             "lines[1].charge: must be a positive amount with at most two decimals, found 0",
-            "lines[1].placeOfService: must be a two-digit place-of-service code, found '1'",
+            "lines[1].placeOfService: must be a two-digit place-of-service code",
             "lines[2].diagnosisPointers: a line points to 1 to 4 diagnoses, found 0",
         ], problems.Where(p => p.Path != "lines[2].dateOfService").Texts());
         Assert.Contains(new ValidationError("lines[2].dateOfService", "outside the effective dates of coverage 'cov-a'"), problems);

@@ -204,10 +204,10 @@ public sealed class ClaimValidatorTests
         Assert.Equal(["lines[0].diagnosisPointers[0]: points to diagnosis 0; the claim has 5", "lines[0].diagnosisPointers[2]: diagnosis 2 is pointed to twice"],
             Problems(valid with { Lines = [line with { DiagnosisPointers = [0, 2, 2] }] }));
         Assert.Equal(["lines[0].diagnosisPointers[1]: points to diagnosis 6; the claim has 5"], Problems(valid with { Lines = [line with { DiagnosisPointers = [5, 6] }] }));
-        Assert.Equal(["lines[0].placeOfService: must be a two-digit place-of-service code, found '1A'"], Problems(valid with { Lines = [line with { PlaceOfService = "1A" }] }));
-        Assert.Equal(["lines[0].placeOfService: must be a two-digit place-of-service code, found '011'"], Problems(valid with { Lines = [line with { PlaceOfService = "011" }] }));
+        Assert.Equal(["lines[0].placeOfService: must be a two-digit place-of-service code"], Problems(valid with { Lines = [line with { PlaceOfService = "1A" }] }));
+        Assert.Equal(["lines[0].placeOfService: must be a two-digit place-of-service code"], Problems(valid with { Lines = [line with { PlaceOfService = "011" }] }));
         Assert.Equal(["lines[0].category: a benefit category is required"], Problems(valid with { Lines = [line with { Category = " " }] }));
-        Assert.Equal(["lines[0].modifiers: modifier 'x': must be two upper-case letters or digits"], Problems(valid with { Lines = [line with { Modifiers = ["x"] }] }));
+        Assert.Equal(["lines[0].modifiers: modifier 1: must be two upper-case letters or digits"], Problems(valid with { Lines = [line with { Modifiers = ["x"] }] }));
         Assert.Equal(["lines[0].procedureCode: a procedure code is required"], Problems(valid with { Lines = [line with { ProcedureCode = string.Empty }] }));
     }
 
@@ -242,7 +242,7 @@ public sealed class ClaimValidatorTests
         [
             "coverage.authorizations[0]: must not be null",
             "coverage.authorizations[1].number: required",
-            "coverage.authorizations[1].procedureCode: procedure '9330': must have 5 characters, found 4",
+            "coverage.authorizations[1].procedureCode: procedure code: must have 5 characters, found 4",
             "coverage.authorizations[1].to: before its from date",
         ], Problems(valid with { Coverage = coverage }));
         Assert.Empty(Problems(valid with { Coverage = valid.Coverage with { Authorizations = null! } }));

@@ -44,7 +44,7 @@ public sealed class CodesTests
         Assert.Contains(reason, problem);
         if (code.Length > 0)
         {
-            Assert.StartsWith($"ICD-10-CM '{code}'", problem);
+            Assert.StartsWith($"ICD-10-CM code", problem);
         }
     }
 
@@ -81,8 +81,8 @@ public sealed class CodesTests
         Assert.Null(Codes.CheckModifiers(["RT", "59", "GT", "76"]));
         Assert.Null(Codes.CheckModifiers([]));
         Assert.Contains("at most 4 modifiers per line, found 5", Codes.CheckModifiers(["RT", "59", "GT", "76", "25"]));
-        Assert.Contains("modifier '2': must be two upper-case letters or digits", Codes.CheckModifiers(["2"]));
-        Assert.Contains("modifier 'rt'", Codes.CheckModifiers(["rt"]));
+        Assert.Contains("modifier 1: must be two upper-case letters or digits", Codes.CheckModifiers(["2"]));
+        Assert.Contains("modifier 2: must be", Codes.CheckModifiers(["25", "rt"]));
         Assert.Contains("listed twice", Codes.CheckModifiers(["25", "25"]));
     }
 
@@ -95,10 +95,10 @@ public sealed class CodesTests
             .Load(CodeSystem.Modifier, ["25"]);
 
         Assert.Null(Codes.CheckIcd10Cm("E119", tables));
-        Assert.Equal("ICD-10-CM 'E11.8': well formed but not in the loaded ICD-10-CM table", Codes.CheckIcd10Cm("E11.8", tables));
-        Assert.Contains("CPT '99214': well formed but not in the loaded CPT table", Codes.CheckProcedure("99214", tables));
+        Assert.Equal("ICD-10-CM code: well formed but not in the loaded ICD-10-CM table", Codes.CheckIcd10Cm("E11.8", tables));
+        Assert.Contains("CPT code: well formed but not in the loaded CPT table", Codes.CheckProcedure("99214", tables));
         Assert.Null(Codes.CheckProcedure("A4550", tables)); // no HCPCS table loaded: the format is all that is checked
-        Assert.Contains("modifier 'RT': well formed but not in the loaded modifier table", Codes.CheckModifiers(["RT"], tables));
+        Assert.Contains("modifier code: well formed but not in the loaded modifier table", Codes.CheckModifiers(["RT"], tables));
         Assert.Contains("letters must be upper case", Codes.CheckIcd10Cm("e11.9", tables));
     }
 
@@ -115,21 +115,21 @@ public sealed class CodesTests
 
     /// <summary>Each ICD-10-CM shape rule's whole message, the code quoted as given.</summary>
     [Theory]
-    [InlineData("E1", "ICD-10-CM 'E1': must have 3 to 7 characters (not counting the dot), found 2")]
-    [InlineData("E11.9Ab", "ICD-10-CM 'E11.9Ab': letters must be upper case")]
-    [InlineData("E1.19", "ICD-10-CM 'E1.19': a dot may only come after the third character, followed by at least one more")]
-    [InlineData(".E119", "ICD-10-CM '.E119': a dot may only come after the third character, followed by at least one more")]
-    [InlineData("E11.9.", "ICD-10-CM 'E11.9.': a dot may only come after the third character, followed by at least one more")]
-    [InlineData("E11.", "ICD-10-CM 'E11.': a dot may only come after the third character, followed by at least one more")]
-    [InlineData("1E1.9", "ICD-10-CM '1E1.9': the first character must be a letter")]
-    [InlineData("@11.9", "ICD-10-CM '@11.9': the first character must be a letter")]
-    [InlineData("[11.9", "ICD-10-CM '[11.9': the first character must be a letter")]
-    [InlineData("EE1.9", "ICD-10-CM 'EE1.9': the second character must be a digit")]
-    [InlineData("E1@.9", "ICD-10-CM 'E1@.9': characters after the second must be letters or digits")]
-    [InlineData("E11.[", "ICD-10-CM 'E11.[': characters after the second must be letters or digits")]
-    [InlineData("T81.4XX", "ICD-10-CM 'T81.4XX': an X placeholder at character 5 must lead to a 7th-character extension")]
-    [InlineData("T36.0AX", "ICD-10-CM 'T36.0AX': an X placeholder at character 6 must lead to a 7th-character extension")]
-    [InlineData("T36.0AXAA", "ICD-10-CM 'T36.0AXAA': must have 3 to 7 characters (not counting the dot), found 8")]
+    [InlineData("E1", "ICD-10-CM code: must have 3 to 7 characters (not counting the dot), found 2")]
+    [InlineData("E11.9Ab", "ICD-10-CM code: letters must be upper case")]
+    [InlineData("E1.19", "ICD-10-CM code: a dot may only come after the third character, followed by at least one more")]
+    [InlineData(".E119", "ICD-10-CM code: a dot may only come after the third character, followed by at least one more")]
+    [InlineData("E11.9.", "ICD-10-CM code: a dot may only come after the third character, followed by at least one more")]
+    [InlineData("E11.", "ICD-10-CM code: a dot may only come after the third character, followed by at least one more")]
+    [InlineData("1E1.9", "ICD-10-CM code: the first character must be a letter")]
+    [InlineData("@11.9", "ICD-10-CM code: the first character must be a letter")]
+    [InlineData("[11.9", "ICD-10-CM code: the first character must be a letter")]
+    [InlineData("EE1.9", "ICD-10-CM code: the second character must be a digit")]
+    [InlineData("E1@.9", "ICD-10-CM code: characters after the second must be letters or digits")]
+    [InlineData("E11.[", "ICD-10-CM code: characters after the second must be letters or digits")]
+    [InlineData("T81.4XX", "ICD-10-CM code: an X placeholder at character 5 must lead to a 7th-character extension")]
+    [InlineData("T36.0AX", "ICD-10-CM code: an X placeholder at character 6 must lead to a 7th-character extension")]
+    [InlineData("T36.0AXAA", "ICD-10-CM code: must have 3 to 7 characters (not counting the dot), found 8")]
     [InlineData(null, "an ICD-10-CM code is required")]
     public void CheckIcd10Cm_InvalidCodes_WholeMessage(string? code, string expected) => Assert.Equal(expected, Codes.CheckIcd10Cm(code));
 
@@ -144,13 +144,13 @@ public sealed class CodesTests
     public void CheckIcd10Cm_EdgesOfTheRules_AreWellFormed(string code) => Assert.Null(Codes.CheckIcd10Cm(code));
 
     [Theory]
-    [InlineData("9921", "procedure '9921': must have 5 characters, found 4")]
+    [InlineData("9921", "procedure code: must have 5 characters, found 4")]
     [InlineData("", "a procedure code is required")]
-    [InlineData("a4550", "procedure 'a4550': letters must be upper case")]
-    [InlineData("1234X", "procedure '1234X': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
-    [InlineData("A455F", "procedure 'A455F': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
-    [InlineData("@4550", "procedure '@4550': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
-    [InlineData("[4550", "procedure '[4550': neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("a4550", "procedure code: letters must be upper case")]
+    [InlineData("1234X", "procedure code: neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("A455F", "procedure code: neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("@4550", "procedure code: neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
+    [InlineData("[4550", "procedure code: neither CPT (five digits, or four digits then F or T) nor HCPCS Level II (a letter then four digits)")]
     [InlineData("F1234", null)]
     [InlineData("Z9999", null)]
     public void CheckProcedure_WholeMessage(string code, string? expected) => Assert.Equal(expected, Codes.CheckProcedure(code));
@@ -167,10 +167,10 @@ public sealed class CodesTests
     {
         Assert.Null(Codes.CheckModifiers(null));
         Assert.Equal("at most 4 modifiers per line, found 5", Codes.CheckModifiers(["RT", "59", "GT", "76", "25"]));
-        Assert.Equal("modifier '': must be two upper-case letters or digits", Codes.CheckModifiers(["25", null!]));
-        Assert.Equal("modifier '2@': must be two upper-case letters or digits", Codes.CheckModifiers(["2@"]));
-        Assert.Equal("modifier 'R[': must be two upper-case letters or digits", Codes.CheckModifiers(["R["]));
-        Assert.Equal("modifier '259': must be two upper-case letters or digits", Codes.CheckModifiers(["259"]));
+        Assert.Equal("modifier 2: must be two upper-case letters or digits", Codes.CheckModifiers(["25", null!]));
+        Assert.Equal("modifier 1: must be two upper-case letters or digits", Codes.CheckModifiers(["2@"]));
+        Assert.Equal("modifier 3: must be two upper-case letters or digits", Codes.CheckModifiers(["25", "59", "R["]));
+        Assert.Equal("modifier 1: must be two upper-case letters or digits", Codes.CheckModifiers(["259"]));
         Assert.Equal("a modifier is listed twice", Codes.CheckModifiers(["25", "59", "25"]));
         Assert.Null(Codes.CheckModifiers(["AZ", "09"]));
     }
@@ -184,13 +184,13 @@ public sealed class CodesTests
             .Load(CodeSystem.Icd10Cm, [" E11.9 "])
             .Load(CodeSystem.Modifier, ["25", "RT"]);
 
-        Assert.Equal("HCPCS 'A4551': well formed but not in the loaded HCPCS table", Codes.CheckProcedure("A4551", tables));
+        Assert.Equal("HCPCS code: well formed but not in the loaded HCPCS table", Codes.CheckProcedure("A4551", tables));
         Assert.Null(Codes.CheckProcedure("A4550", tables));
         Assert.Null(Codes.CheckProcedure("99213", tables));
-        Assert.Equal("CPT '99214': well formed but not in the loaded CPT table", Codes.CheckProcedure("99214", tables));
+        Assert.Equal("CPT code: well formed but not in the loaded CPT table", Codes.CheckProcedure("99214", tables));
         Assert.Null(Codes.CheckIcd10Cm("E11.9", tables));
         Assert.Null(Codes.CheckIcd10Cm("E119", tables));
-        Assert.Equal("modifier '59': well formed but not in the loaded modifier table", Codes.CheckModifiers(["25", "59"], tables));
+        Assert.Equal("modifier code: well formed but not in the loaded modifier table", Codes.CheckModifiers(["25", "59"], tables));
         Assert.Null(Codes.CheckModifiers(["RT", "25"], tables));
         Assert.True(tables.Has(CodeSystem.Hcpcs));
         Assert.True(tables.Contains(CodeSystem.Icd10Cm, "E11.9"));
@@ -207,7 +207,7 @@ public sealed class CodesTests
     {
         var tables = new InMemoryCodeSetProvider().Load(CodeSystem.Cpt, ["99213"]).Load(CodeSystem.Cpt, ["99214"]);
 
-        Assert.Equal("CPT '99213': well formed but not in the loaded CPT table", Codes.CheckProcedure("99213", tables));
+        Assert.Equal("CPT code: well formed but not in the loaded CPT table", Codes.CheckProcedure("99213", tables));
         Assert.Null(Codes.CheckProcedure("99214", tables));
     }
 

@@ -181,7 +181,7 @@ public sealed class ResponsibilityTests
 
         Assert.Equal(
         [
-            "feeSchedules[0].entries[0].procedureCode: procedure '9330': must have 5 characters, found 4",
+            "feeSchedules[0].entries[0].procedureCode: procedure code: must have 5 characters, found 4",
             "feeSchedules[0].entries[1].modifiers: a modifier is listed twice",
             "feeSchedules[0].entries[1].allowed: must be a non-negative amount with at most two decimals, found -1",
             "feeSchedules[0].entries[2].allowed: must be a non-negative amount with at most two decimals, found 1.005",

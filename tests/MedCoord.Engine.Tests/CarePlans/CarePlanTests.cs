@@ -235,7 +235,7 @@ public sealed class CarePlanTests
         var plan = Active(EyeExam(), HbA1c(new LocalDate(2026, 12, 9)));
         var done = CarePlanLifecycle.RecordFulfilled(plan, "plan-1/eye-exam/1", Today, "desk-1", Clock);
 
-        Assert.Contains("open occurrence is 1", Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/2", "s", Clock)).Message);
+        Assert.Contains("open occurrence is 1", Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/2", "s", Clock)).Message);
         Assert.Contains("is Completed", Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordFulfilled(done, "plan-1/eye-exam/1", Today, "s", Clock)).Message);
         Assert.Contains("not one care plan 'plan-1' emitted", Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-9/eye-exam/1", "s", Clock)).Message);
         Assert.Contains("no booking", Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBookingCancelled(plan, "plan-1/eye-exam/1", "s", Clock)).Message);
@@ -641,7 +641,7 @@ public sealed class CarePlanTests
         Assert.Equal("Activity 'eye-exam' of care plan 'plan-1' is Cancelled; it has no open occurrence.",
             Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan with { Activities = [EyeExam() with { Status = ActivityStatus.Cancelled }] }, "plan-1/eye-exam/1", "s", Clock)).Message);
         Assert.Equal("Request 'plan-1/hba1c/1' is occurrence 1 of activity 'hba1c', but its open occurrence is 2.",
-            Assert.Throws<RecordNotFoundException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/1", "s", Clock)).Message);
+            Assert.Throws<TransitionException>(() => CarePlanLifecycle.RecordBooked(plan, "plan-1/hba1c/1", "s", Clock)).Message);
         Assert.Equal("plan", Assert.Throws<ArgumentNullException>(() => CarePlanLifecycle.RecordBooked(null!, "plan-1/hba1c/2", "s", Clock)).ParamName);
     }
 
