@@ -72,6 +72,7 @@ internal sealed class InMemoryEngineStore : IEngineStore
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(reads);
         var bodies = changes.Select(StoreKinds.Serialize).ToList();
+        var indexes = changes.Select(c => RecordIndex.Of(c.Value)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -101,7 +102,7 @@ internal sealed class InMemoryEngineStore : IEngineStore
             {
                 var change = changes[i];
                 var row = RecordProtection.Clear.Seal(change.Kind, change.Id, change.ExpectedVersion + 1, bodies[i]);
-                _records[(change.Kind, change.Id)] = (row, RecordIndex.Of(change.Value));
+                _records[(change.Kind, change.Id)] = (row, indexes[i]);
                 foreach (var action in change.Actions)
                 {
                     Append(change.Actor, change.Kind, change.Id, action, row.Commitment);

@@ -30,11 +30,17 @@ internal sealed record RecordIndex(string PatientId, bool Open, Instant? Due, st
         Consent c => new(c.PatientId, false, null, null),
         IntakeResponse i => new(i.PatientId, false, null, null),
         ResultThread t => new(t.Latest.PatientId, t.Tasks.Any(task => task.IsOpen), null, null),
-        OutboxMessage m => new(m.PatientId, m.IsPending, m.IsPending ? m.SendAt : null, m.VisitId ?? m.ResultId),
+        OutboxMessage m => new(m.PatientId, m.IsPending, m.IsPending ? AtTick(m.SendAt) : null, m.VisitId ?? m.ResultId),
         Referral r => new(r.PatientId, r.Status is not (ReferralStatus.Closed or ReferralStatus.Cancelled or ReferralStatus.Expired), null, null),
         Claim c => new(c.Patient.Id, c.Status != ClaimStatus.Closed, null, null),
         _ => throw new ArgumentException($"The engine does not store records of type {record?.GetType().Name ?? "null"}.", nameof(record)),
     };
+
+    /// <summary>
+    /// The instant at the precision the index keeps (100 ns ticks), rounded toward the start of time: a record is never
+    /// found later than it is due, and an index read back equals the one derived again.
+    /// </summary>
+    private static Instant AtTick(Instant instant) => Instant.FromUnixTimeTicks(instant.ToUnixTimeTicks());
 
     /// <summary>Whether a query selects a record with this index.</summary>
     /// <param name="query">The query.</param>

@@ -285,12 +285,21 @@ internal sealed class SqliteDatabase
         return read;
     }
 
-    /// <summary>Writes a record's index next to it.</summary>
-    internal static void WriteIndex(SqliteConnection connection, SqliteTransaction? transaction, string kind, string id, RecordIndex index)
+    /// <summary>
+    /// Writes a record's index next to it. Given the version the index was derived from, it is written only while the row
+    /// is still that version and not indexed (a commit in between wrote the newer version's index itself).
+    /// </summary>
+    internal static void WriteIndex(SqliteConnection connection, SqliteTransaction? transaction, string kind, string id, RecordIndex index, long? ofVersion = null)
     {
         using var write = connection.CreateCommand();
         write.Transaction = transaction;
-        write.CommandText = "UPDATE records SET indexed = 1, patient_id = $patient, open = $open, due_at = $due, ref = $ref WHERE kind = $kind AND id = $id";
+        write.CommandText = "UPDATE records SET indexed = 1, patient_id = $patient, open = $open, due_at = $due, ref = $ref WHERE kind = $kind AND id = $id"
+            + (ofVersion is { } version ? " AND version = $version AND indexed IS NOT 1" : string.Empty);
+        if (ofVersion is { } v)
+        {
+            write.Parameters.AddWithValue("$version", v);
+        }
+
         write.Parameters.AddWithValue("$kind", kind);
         write.Parameters.AddWithValue("$id", id);
         write.Parameters.AddWithValue("$patient", index.PatientId);

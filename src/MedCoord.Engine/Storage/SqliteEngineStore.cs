@@ -202,7 +202,7 @@ internal sealed class SqliteEngineStore : IEngineStore
 
             if (IndexOf(row) is { } index)
             {
-                SqliteDatabase.WriteIndex(connection, null, row.Kind, row.Id, index);
+                SqliteDatabase.WriteIndex(connection, null, row.Kind, row.Id, index, row.Version);
             }
         }
     }
