@@ -128,11 +128,7 @@ public static class Outbox
         ArgumentNullException.ThrowIfNull(patientZone);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", problems), nameof(options));
-        }
+        ValidationException.ThrowIfAny(options.Validate(), "outbox options", nameof(options));
 
         if (end < start)
         {

@@ -252,11 +252,7 @@ public sealed class ResultsRelay
     {
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join("; ", problems), nameof(options));
-        }
+        ValidationException.ThrowIfAny(options.Validate(), "results relay options", nameof(options));
 
         (_clock, _options) = (clock, options);
     }

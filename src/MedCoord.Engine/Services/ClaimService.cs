@@ -3,6 +3,7 @@ using MedCoord.Engine.Billing.X12;
 using MedCoord.Engine.Services;
 using MedCoord.Engine.Storage;
 using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace MedCoord.Engine;
@@ -112,14 +113,15 @@ public sealed class ClaimService
     /// transaction based on the versions read.
     /// </summary>
     private async Task<T> ApplyAsync<T>(IReadOnlyList<Claim> submitted, Func<IReadOnlyList<Claim>, T> apply, Func<T, IReadOnlyList<Claim>> after,
-        Func<T, IReadOnlyList<Scheduling.Validation.ValidationError>> errors, string action, string actor, CancellationToken cancellationToken)
+        Func<T, IReadOnlyList<ValidationError>> errors, string action, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(submitted);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        if (submitted.Select((c, i) => (c.Id, i)).GroupBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
-        {
-            throw new ArgumentException($"submitted[{duplicate.Skip(1).First().i}].id: '{duplicate.Key}' is used by {duplicate.Count()} claims; claims are found by id.", nameof(submitted));
-        }
+        ValidationException.ThrowIfAny(
+            [.. submitted.Select((c, i) => (c.Id, i)).GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
+                .Select(g => new ValidationError($"submitted[{g.Skip(1).First().i}].id", $"'{g.Key}' is used by {g.Count()} claims; claims are found by id"))],
+            "submitted claims",
+            nameof(submitted));
 
         var stored = new Dictionary<string, Stored<Claim>>(StringComparer.Ordinal);
         var held = new List<Claim>();

@@ -137,7 +137,7 @@ public sealed class OutboxTests
 
         Assert.Equal(["reminder-2h", "follow-up"], messages.Select(m => m.Template));
         var bad = new OutboxOptions { RemindersBefore = [Duration.Zero], QuietFrom = new LocalTime(8, 0) };
-        var refused = Assert.Throws<ArgumentException>(() => Outbox.Plan("v", "p", start, start, NewYork, bad, now));
+        var refused = Assert.Throws<ValidationException>(() => Outbox.Plan("v", "p", start, start, NewYork, bad, now));
         Assert.Contains("RemindersBefore", refused.Message);
         Assert.Contains("QuietFrom and QuietUntil", refused.Message);
     }
@@ -294,11 +294,12 @@ public sealed class OutboxTests
         Assert.Equal("clock", Assert.Throws<ArgumentNullException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, options, null!)).ParamName);
         var backwards = Assert.Throws<ValidationException>(() => Outbox.Plan("visit-1", "pat-1", start, start - Duration.FromSeconds(1), NewYork, options, LongBefore));
         Assert.Equal(("end", "The visit 'visit-1' is invalid: end: the visit ends before it starts"), (backwards.ParamName, backwards.Message));
-        var invalid = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { QuietUntil = new LocalTime(21, 0) }, LongBefore));
-        Assert.Equal(("options", "QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none) (Parameter 'options')"), (invalid.ParamName, invalid.Message));
-        var twoProblems = Assert.Throws<ArgumentException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { RemindersBefore = [Duration.Zero], QuietUntil = new LocalTime(21, 0) }, LongBefore));
-        Assert.Equal("RemindersBefore: every reminder must be a positive time before the visit; QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none) (Parameter 'options')",
-            twoProblems.Message);
+        var invalid = Assert.Throws<ValidationException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { QuietUntil = new LocalTime(21, 0) }, LongBefore));
+        Assert.Equal(("options", "The outbox options is invalid: QuietFrom and QuietUntil: must differ (equal times would make every hour quiet or none)"), (invalid.ParamName, invalid.Message));
+        var twoProblems = Assert.Throws<ValidationException>(() => Outbox.Plan("visit-1", "pat-1", start, start, NewYork, new OutboxOptions { RemindersBefore = [Duration.Zero], QuietUntil = new LocalTime(21, 0) }, LongBefore));
+        Assert.Equal(
+            [new("RemindersBefore", "every reminder must be a positive time before the visit"), new("QuietFrom and QuietUntil", "must differ (equal times would make every hour quiet or none)")],
+            twoProblems.Errors);
     }
 
     [Fact]

@@ -78,10 +78,9 @@ public sealed class ResultsRelayTests
     {
         var options = new ResultsRelayOptions { NormalWithin = Duration.Zero, UrgentWithin = Duration.FromDays(5) };
 
-        var refused = Assert.Throws<ArgumentException>(() => new ResultsRelay(new FakeClock(Start), options));
+        var refused = Assert.Throws<ValidationException>(() => new ResultsRelay(new FakeClock(Start), options));
 
-        Assert.Equal($"NormalWithin: must be positive, found {Duration.Zero}; UrgentWithin: must be positive and at most NormalWithin, found {Duration.FromDays(5)} (Parameter 'options')",
-            refused.Message);
+        Assert.Equal([new("NormalWithin", $"must be positive, found {Duration.Zero}"), new("UrgentWithin", $"must be positive and at most NormalWithin, found {Duration.FromDays(5)}")], refused.Errors);
         Assert.Equal("options", refused.ParamName);
     }
 
