@@ -62,6 +62,18 @@ public sealed class MedicareSecondaryTests
     }
 
     /// <summary>The whole file: 2000B SBR*S with SBR05 12 (working aged, employer group health plan) and SBR09 MB; 2320 for the employer plan without SBR05.</summary>
+    [Theory]
+    [InlineData("SBR*S*18***12****MB~", "SBR*S*18*******MB~", "SBR: SBR05 must be a Medicare secondary payer type when Medicare is not primary")]
+    [InlineData("SBR*S*18***12****MB~", "SBR*S*18***99****MB~", "SBR: SBR05 must be a Medicare secondary payer type when Medicare is not primary")]
+    [InlineData("SBR*P*18*PG-9******12~", "SBR*P*18*PG-9**12****12~", "SBR: SBR05 is used only when Medicare is a secondary payer")]
+    public void Checker_ASbr05MissingWrongOrOutOfPlace_IsCaught(string written, string changed, string problem)
+    {
+        var x12 = X12Writer.Write([MedicareAfterEmployerPlan("12")], Envelope, Created);
+        Assert.Contains(written, x12, StringComparison.Ordinal);
+
+        Assert.Contains(X12Check.Problems(x12.Replace(written, changed, StringComparison.Ordinal)), p => p.Contains(problem, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Write_MedicareAfterTheEmployerPlan_IsExactlyTheseSegments()
     {

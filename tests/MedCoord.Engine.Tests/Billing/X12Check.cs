@@ -376,6 +376,9 @@ internal static class X12Check
             : (zip.Length is 5 or 9 && digits ? null : "N4: a ZIP code of 5 or 9 digits");
     }
 
+    /// <summary>SBR05 insurance type codes for Medicare as a secondary payer (837P TR3, 2000B SBR05).</summary>
+    private static readonly HashSet<string> MedicareSecondaryTypes = ["12", "13", "14", "15", "16", "41", "42", "43", "47"];
+
     private static string? Sbr(string loop, string[] s)
     {
         var e = (int k) => s.ElementAtOrDefault(k) ?? string.Empty;
@@ -392,6 +395,14 @@ internal static class X12Check
         if (e(3).Length > 50 || e(4).Length > 60 || e(6).Length + e(7).Length + e(8).Length > 0)
         {
             return "SBR: a group number of at most 50 characters; SBR06 to SBR08 not used";
+        }
+
+        // SBR05, the insurance type code: only for Medicare (SBR09 MA or MB), and then exactly when Medicare is not the
+        // primary payer (SBR01 other than P) — the Medicare secondary payer type from the guide's code list.
+        var medicareSecondary = e(9) is "MA" or "MB" && e(1) != "P";
+        if (medicareSecondary ? !MedicareSecondaryTypes.Contains(e(5)) : e(5).Length > 0)
+        {
+            return medicareSecondary ? "SBR: SBR05 must be a Medicare secondary payer type when Medicare is not primary" : "SBR: SBR05 is used only when Medicare is a secondary payer";
         }
 
         return FilingIndicators.Contains(e(9)) && s.Length == 10 ? null : "SBR: SBR09 must be a claim filing indicator code";
