@@ -53,7 +53,7 @@ internal sealed partial class BundleImporter
             var isOurBasic = resource is F.Basic basic && basic.Code?.Coding.Any(c => c.System == ResourceKindSystem && c.Code == ProblemCode) == true;
             if (!Accepted.Contains(resource.TypeName) || (resource is F.Basic && !isOurBasic))
             {
-                Error(entry, resource.TypeName, $"a {resource.TypeName} is not part of a scheduling problem (accepted: {string.Join(", ", Accepted.Order(StringComparer.Ordinal))}; a Basic only with code {ResourceKindSystem}|{ProblemCode})");
+                Error(entry, resource.TypeName, $"resource type {resource.TypeName} is not part of a scheduling problem (accepted: {string.Join(", ", Accepted.Order(StringComparer.Ordinal))}; a Basic only with code {ResourceKindSystem}|{ProblemCode})");
                 continue;
             }
 
