@@ -48,6 +48,16 @@ public sealed class SchedulingBundleValidationTests
         Assert.Equal(schedule.Unscheduled.Count, bundle.Entry.Select(e => e.Resource).OfType<Appointment>().Count(a => a.Status == Appointment.AppointmentStatus.Waitlist));
         Assert.Contains(bundle.Entry, e => e.Resource is Slot { Status: Slot.SlotStatus.Busy });
         AssertConforms(bundle);
+
+        // A provider's free slots never overlap its busy ones.
+        var slots = bundle.Entry.Select(e => e.Resource).OfType<Slot>().GroupBy(s => s.Schedule!.Reference).ToList();
+        Assert.Contains(slots, g => g.Any(s => s.Status == Slot.SlotStatus.Free));
+        foreach (var group in slots.Where(g => g.Key!.StartsWith("Schedule/provider-", StringComparison.Ordinal)))
+        {
+            var free = group.Where(s => s.Status == Slot.SlotStatus.Free).ToList();
+            var busy = group.Where(s => s.Status == Slot.SlotStatus.Busy).ToList();
+            Assert.DoesNotContain(free, f => busy.Any(b => f.Start < b.End && b.Start < f.End));
+        }
     }
 
     [Fact]

@@ -614,6 +614,19 @@ internal sealed class BundleExporter
             var practitioner = Ref("Practitioner", "provider", p.Id);
             var id = AddSchedule("provider", practitioner, horizon);
             var zone = TimeOffZone(p);
+            var taken = busy.Where(b => b.Provider == p.Id).Select(b => new Interval(b.Start, b.End)).Concat(p.TimeOff).ToList();
+
+            // Free: each facility's availability blocks within its opening hours, less time off and bookings.
+            foreach (var group in p.Availability.GroupBy(a => a.FacilityId, StringComparer.Ordinal))
+            {
+                var facility = _facilities[group.Key];
+                var working = Intervals.Merge(group.SelectMany(a => Intervals.Weekly(a.Hours, facility.Zone, _problem.Horizon)));
+                foreach (var free in Intervals.Subtract(Intervals.Intersect(working, Open(facility)), Intervals.Merge(taken)))
+                {
+                    AddSlot(id, F.Slot.SlotStatus.Free, free.Start, free.End, facility.Zone, overbooked: false);
+                }
+            }
+
             foreach (var b in busy.Where(b => b.Provider == p.Id).OrderBy(b => b.Start))
             {
                 AddSlot(id, F.Slot.SlotStatus.Busy, b.Start, b.End, zone, overbooked: false);
@@ -633,6 +646,13 @@ internal sealed class BundleExporter
             var held = busy.Where(b => b.Room == r.Id)
                 .Select(b => (b.Start, End: b.End + NodaTime.Duration.FromMinutes(_types[_requests[b.Request].TypeId].BufferMinutes)))
                 .OrderBy(b => b.Start).ToList();
+            // Free: opening hours less blocks and the time the room is full.
+            var full = Intervals.Full(held.Select(h => new Interval(h.Start, h.End)).ToList(), r.Capacity);
+            foreach (var free in Intervals.Subtract(Open(_facilities[r.FacilityId]), Intervals.Merge([.. r.Unavailable, .. full])))
+            {
+                AddSlot(id, F.Slot.SlotStatus.Free, free.Start, free.End, zone, overbooked: false);
+            }
+
             foreach (var b in held)
             {
                 var shared = held.Count(o => o.Start < b.End && b.Start < o.End) > 1;
@@ -649,6 +669,11 @@ internal sealed class BundleExporter
             }
         }
     }
+
+    /// <summary>When a facility is open over the horizon: its weekly hours, or every horizon date whole.</summary>
+    private List<Interval> Open(Facility f) => f.Hours is null
+        ? Intervals.Weekly(new WeeklyHours([.. Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)], LocalTime.Midnight, LocalTime.Midnight), f.Zone, _problem.Horizon)
+        : Intervals.Merge(f.Hours.SelectMany(h => Intervals.Weekly(h, f.Zone, _problem.Horizon)));
 
     private string AddSchedule(string kind, string actor, F.Period horizon)
     {
