@@ -131,6 +131,18 @@ public sealed class SchedulingBadBundleTests
     }
 
     [Fact]
+    public void Import_ABookedAppointmentWithoutItsRequest_IsRefused() =>
+        Assert.Equal(
+            ["Appointment/appt-1001 at Appointment.basedOn: a booked appointment must name its ServiceRequest"],
+            Errors(entries => Resource(entries, "appt-1001").Remove("basedOn")));
+
+    [Fact]
+    public void Import_ASlotOfAScheduleNotInTheBundle_IsRefused() =>
+        Assert.Equal(
+            ["Slot/slot-exam-1-cleaning at Slot.schedule: reference 'Schedule/elsewhere' names no resource in the bundle"],
+            Errors(entries => Resource(entries, "slot-exam-1-cleaning")["schedule"]!["reference"] = "Schedule/elsewhere"));
+
+    [Fact]
     public void Import_ManyFaults_ReportsEachOnItsOwnLine()
     {
         var errors = Errors(entries =>

@@ -142,6 +142,9 @@ public sealed class SchedulingRoundTripTests
         Assert.Equal("echo", problem.AppointmentTypes.Single(t => t.Id == request.TypeId).RoomFeatures.Single());
         Assert.Equal(30, problem.AppointmentTypes.Single(t => t.Id == "consult").DurationMinutes);
         Assert.Single(problem.Providers.Single(p => p.Id == "prac-ortiz").TimeOff);
+        Assert.Single(problem.Rooms.Single(r => r.Id == "room-exam-1").Unavailable);
+        var booked = Assert.Single(problem.Fixed);
+        Assert.Equal(("sr-consult-1", "prac-ortiz", "room-exam-1"), (booked.RequestId, booked.ProviderId, booked.RoomId));
 
         var schedule = new AppointmentScheduler().Solve(problem, new SolveOptions(Duration.FromSeconds(5), 1, 0));
 
@@ -149,5 +152,6 @@ public sealed class SchedulingRoundTripTests
         var echo = schedule.Assignments.Single(a => a.RequestId == "sr-echo");
         Assert.Equal("room-echo", echo.RoomId);
         Assert.Equal(Offset.FromHours(-7), echo.Start.Offset);
+        Assert.Equal(new LocalDateTime(2026, 12, 7, 10, 0), schedule.Assignments.Single(a => a.RequestId == "sr-consult-1").Start.LocalDateTime);
     }
 }
