@@ -81,6 +81,57 @@ public sealed class SchedulingRoundTripTests
     };
 
     [Fact]
+    public void ImportOfExport_ARoomNamedLikeItsFacility_GetsItsOwnLocationAndComesBack()
+    {
+        var problem = SchedulingTestData.Sample("clinic-small.json");
+        var room = problem.Rooms[0];
+        var facility = room.FacilityId;
+        var renamed = problem with
+        {
+            Rooms = [.. problem.Rooms.Select(r => r.Id == room.Id ? r with { Id = facility } : r)],
+            Fixed = [.. problem.Fixed.Select(f => f.RoomId == room.Id ? f with { RoomId = facility } : f)],
+        };
+
+        var bundle = SchedulingBundle.Export(renamed);
+
+        var locations = bundle.Entry.Select(e => e.Resource).OfType<Location>().ToList();
+        Assert.Equal(locations.Count, locations.Select(l => l.Id).Distinct().Count());
+        Assert.Equal(facility, Assert.Single(locations.Single(l => l.Id == "room-1").Identifier).Value);
+        Assert.Equal(SchedulingTestData.Canonical(renamed), SchedulingTestData.Canonical(RoundTrip(renamed)));
+    }
+
+    [Fact]
+    public void Import_AnEhrBundleOfUuidEntries_ReadsTheUuidsAsIds()
+    {
+        // The POST form of a transaction: no ids, each entry a urn:uuid fullUrl that the references name.
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(SchedulingTestData.Path("ehr-bundle.json")))!.AsObject();
+        var uuids = new Dictionary<string, string>();
+        foreach (var entry in root["entry"]!.AsArray())
+        {
+            var resource = entry!["resource"]!.AsObject();
+            var key = $"{resource["resourceType"]}/{resource["id"]}";
+            uuids[key] = $"urn:uuid:{Guid.NewGuid()}";
+            resource.Remove("id");
+            entry["fullUrl"] = uuids[key];
+            entry["request"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "POST", ["url"] = key.Split('/')[0] };
+        }
+
+        var json = root.ToJsonString();
+        foreach (var (key, uuid) in uuids)
+        {
+            json = json.Replace($"\"reference\":\"{key}\"", $"\"reference\":\"{uuid}\"", StringComparison.Ordinal);
+        }
+
+        Assert.Empty(FhirJson.TryParseBundle(json, out var bundle));
+        var imported = SchedulingBundle.Import(bundle!);
+
+        Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
+        var request = imported.Problem!.Requests.Single(r => $"urn:uuid:{r.Id}" == uuids["ServiceRequest/sr-echo"]);
+        Assert.Equal($"urn:uuid:{request.PatientId}", uuids["Patient/pat-2"]);
+        Assert.Equal($"urn:uuid:{Assert.Single(imported.Problem.Fixed).ProviderId}", uuids["Practitioner/prac-ortiz"]);
+    }
+
+    [Fact]
     public void Export_AnIdFhirCannotUse_GetsAFhirIdAndKeepsItsOwnAsAnIdentifier()
     {
         var problem = SchedulingTestData.Sample("clinic-small.json");

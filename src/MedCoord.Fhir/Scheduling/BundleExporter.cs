@@ -519,6 +519,7 @@ internal sealed class BundleExporter
             var r = _requests[f.RequestId];
             var zone = f.RoomId is { } room ? _facilities[_rooms[room].FacilityId].Zone
                 : f.FacilityId is { } facility ? _facilities[facility].Zone
+                : _problem.Providers.FirstOrDefault(p => p.Id == f.ProviderId) is { } provider ? TimeOffZone(provider)
                 : DateTimeZone.Utc;
             var end = f.Start + NodaTime.Duration.FromMinutes(Minutes(r));
             Add(Booked(r, f.ProviderId, f.RoomId, f.FacilityId, DateTime(f.Start, zone), DateTime(end, zone), solver: false));
