@@ -140,4 +140,28 @@ public sealed class FhirCommandLineTests : IDisposable
         Assert.Contains($"--out: cannot write '{outPath}': directory '{Path.Combine(_dir, "no-such-dir")}' does not exist", stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir, "no-such-dir")));
     }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("import")]
+    public async Task Help_PrintsTheCommandsOptions(string command)
+    {
+        var (code, stdout, stderr) = await ConsoleRun.Run("fhir", command, "--help");
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Contains($" fhir {command} ", stdout);
+        Assert.Contains("--out", stdout);
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("import")]
+    public async Task WithoutOut_ExitsTwoOnTheCommandLine(string command)
+    {
+        var (code, _, stderr) = await ConsoleRun.Run("fhir", command, TestData("clinic-small.json"));
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("command line: ", stderr);
+        Assert.Contains("--out", stderr);
+    }
 }
