@@ -39,6 +39,7 @@ public static class SolverCommandLine
             AuditCommandLine.Define(table),
             DemoCommandLine.Define(table),
             ClaimCommandLine.Define(table),
+            FhirEngineCommandLine.Define(table),
         };
         foreach (var command in X12CommandLine.Define(table))
         {
