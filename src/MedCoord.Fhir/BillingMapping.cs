@@ -8,7 +8,7 @@ namespace MedCoord.Fhir;
 /// Claims into the bundle: the Claim, its Coverage (and the earlier payers' coverages), the payers and providers, the
 /// subscriber when not the patient, and an ExplanationOfBenefit per remittance posted to it.
 /// </summary>
-internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt)
+internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, IReadOnlySet<string> visitIds)
 {
     private const string ClaimType = "http://terminology.hl7.org/CodeSystem/claim-type";
     private const string AdjudicationSystem = "http://terminology.hl7.org/CodeSystem/adjudication";
@@ -79,7 +79,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt)
             CareTeam = rendering is null ? [] : [new R4.Claim.CareTeamComponent { Sequence = 1, Provider = rendering, Role = Fhir.Concept("http://terminology.hl7.org/CodeSystem/claimcareteamrole", "primary", "Primary provider", null) }],
             Diagnosis = [.. claim.Diagnoses.Select((d, i) => new R4.Claim.DiagnosisComponent { Sequence = i + 1, Diagnosis = Fhir.Concept(Fhir.Icd10Cm, d, null, null) })],
             Insurance = insurance,
-            Item = [.. claim.Lines.Select((l, i) => Item(l, i + 1, rendering is not null))],
+            Item = [.. claim.Lines.Select((l, i) => Item(l, i + 1, rendering is not null, visitIds.Contains(claim.VisitId) ? claim.VisitId : null))],
             Total = Fhir.Money(claim.TotalCharge),
         };
         if (claim.PayerClaimNumber is { } number)
@@ -98,7 +98,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt)
         }
     }
 
-    private static R4.Claim.ItemComponent Item(ServiceLine line, int sequence, bool careTeam)
+    private static R4.Claim.ItemComponent Item(ServiceLine line, int sequence, bool careTeam, string? visitId)
     {
         var system = Codes.SystemOf(line.ProcedureCode) == CodeSystem.Hcpcs ? Fhir.Hcpcs : Fhir.Cpt;
         return new R4.Claim.ItemComponent
@@ -114,6 +114,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt)
             Quantity = new R4.Quantity { Value = line.Units },
             UnitPrice = line.Units > 0 ? Fhir.Money(decimal.Round(line.Charge / line.Units, 2)) : null,
             Net = Fhir.Money(line.Charge),
+            Encounter = visitId is null ? [] : [BundleBuilder.Ref("Encounter", visitId)],
         };
     }
 

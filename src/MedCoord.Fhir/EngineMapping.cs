@@ -79,7 +79,7 @@ internal sealed partial class EngineMapping
             Message(message);
         }
 
-        var billing = new BillingMapping(_bundle, _records.ExportedAt);
+        var billing = new BillingMapping(_bundle, _records.ExportedAt, _records.Visits.Select(v => v.Id).ToHashSet(StringComparer.Ordinal));
         foreach (var claim in _records.Claims)
         {
             billing.Claim(claim);

@@ -236,6 +236,8 @@ public sealed class EngineBundleTests
             claim.Item.Select(i => (i.ProductOrService.Coding[0].System, i.ProductOrService.Coding[0].Code, string.Join(",", i.DiagnosisSequence), string.Join(",", i.Modifier.Select(m => m.Coding[0].Code)),
                 ((CodeableConcept)i.Location).Coding[0].Code, i.Net.Value!.Value)));
         Assert.Equal(60.00m, claim.Item[1].UnitPrice.Value);
+        Assert.All(claim.Item, i => Assert.Equal("plan-1/consult/1", Resolve<Encounter>(i.Encounter.Single()).Identifier[0].Value));
+        Assert.All(One<Claim>("urn:medcoord:claim", "CLM-2").Item, i => Assert.Equal("visit-3", Resolve<Encounter>(i.Encounter.Single()).Identifier[0].Value));
         Assert.Equal(540.50m, claim.Total.Value);
         Assert.Equal(("Rivera", "Ana", "1968-04-12", AdministrativeGender.Female, "80202"), (patient.Name[0].Family, patient.Name[0].Given.Single(), patient.BirthDate, patient.Gender!.Value, patient.Address[0].PostalCode));
         Assert.Equal(["AUTH-77"], claim.Insurance.Single().PreAuthRef);
