@@ -178,7 +178,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
             Reason = Fhir.Concept("https://x12.org/codes/remittance-advice-remark-codes", r, null, null),
         });
 
-    private R4.ResourceReference CoverageOf(string key, string payerId, string payerName, string? planId, string memberId, Person subscriber, SubscriberRelationship relationship,
+    internal R4.ResourceReference CoverageOf(string key, string payerId, string payerName, string? planId, string memberId, Person subscriber, SubscriberRelationship relationship,
         LocalDate? from, LocalDate? to, string patientId, string filingIndicator, Benefits? benefits)
     {
         if (bundle.Has("Coverage", key))
@@ -256,7 +256,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
         return bundle.Add(coverage, key);
     }
 
-    private R4.ResourceReference Payer(string payerId, string? name)
+    internal R4.ResourceReference Payer(string payerId, string? name)
     {
         var key = $"payer/{payerId}";
         return bundle.Has("Organization", key)
@@ -264,7 +264,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
             : bundle.Add(new R4.Organization { Identifier = [Fhir.Id("payer", payerId)], Name = name, Type = [Fhir.Concept("http://terminology.hl7.org/CodeSystem/organization-type", "pay", "Payer", null)] }, key);
     }
 
-    private R4.ResourceReference Provider(ClaimProvider provider)
+    internal R4.ResourceReference Provider(ClaimProvider provider)
     {
         var type = provider.IsOrganization ? "Organization" : "Practitioner";
         var key = $"npi/{provider.Npi}";

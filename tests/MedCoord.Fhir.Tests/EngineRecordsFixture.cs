@@ -108,12 +108,12 @@ internal static class EngineRecordsFixture
         _ => [new(VisitStatus.Booked, to, "engine", start + Duration.FromMinutes(15))],
     };
 
-    private static Coverage CoverageOf(Person subscriber, SubscriberRelationship relationship) => new("cov-a", "ACMEHLTH", "Acme Health Plan", "GRP-5501", "ACM123456789", subscriber, relationship,
+    public static Coverage CoverageOf(Person subscriber, SubscriberRelationship relationship) => new("cov-a", "ACMEHLTH", "Acme Health Plan", "GRP-5501", "ACM123456789", subscriber, relationship,
         new LocalDate(2026, 1, 1), new LocalDate(2026, 12, 31),
         new Benefits(new Dictionary<string, decimal> { ["office-visit"] = 30.00m, ["specialist"] = 50m }, new Accumulator(1000.00m, 800.00m), 20, new Accumulator(4000.00m, 1200.00m), ["97110"]),
         [new Authorization("AUTH-77", "97110", Monday.PlusDays(-10), Monday.PlusDays(30))]);
 
-    private static ClaimProvider Clinic { get; } = new("1234567893", "Riverside Family Clinic", IsOrganization: true, "841234567", new Address("400 River Rd", "Denver", "CO", "802021234"));
+    public static ClaimProvider Clinic { get; } = new("1234567893", "Riverside Family Clinic", IsOrganization: true, "841234567", new Address("400 River Rd", "Denver", "CO", "802021234"));
 
     private static Claim Claim() => new Claim("CLM-1", "plan-1/consult/1", Ana, CoverageOf(Ana, SubscriberRelationship.Self), Clinic,
         new ClaimProvider("1245319599", "Lopez, Maria", IsOrganization: false), ["E11.9", "I10", "Z79.4"],
