@@ -47,7 +47,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
         for (var i = 0; i < prior.Count; i++)
         {
             var p = prior[i];
-            var coverage = CoverageOf($"{claim.Id}/prior/{i + 1}", p.PayerId, p.PayerName, p.PlanId, p.MemberId, p.Subscriber, p.Relationship, null, null, claim.Patient.Id, p.ClaimFilingIndicator, null);
+            var coverage = CoverageOf("prior/" + BundleBuilder.Key(claim.Id, Fhir.Invariant(i + 1)), $"{claim.Id}/prior/{i + 1}", p.PayerId, p.PayerName, p.PlanId, p.MemberId, p.Subscriber, p.Relationship, null, null, claim.Patient.Id, p.ClaimFilingIndicator, null);
             insurance.Add(new R4.Claim.InsuranceComponent { Sequence = i + 1, Focal = false, Coverage = coverage });
         }
 
@@ -58,7 +58,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
         {
             Sequence = prior.Count + 1,
             Focal = true,
-            Coverage = CoverageOf(current.Id, current.PayerId, current.PayerName, current.PlanId, current.MemberId, current.Subscriber, current.Relationship,
+            Coverage = CoverageOf("coverage/" + current.Id, current.Id, current.PayerId, current.PayerName, current.PlanId, current.MemberId, current.Subscriber, current.Relationship,
                 current.EffectiveFrom, current.EffectiveTo, claim.Patient.Id, current.ClaimFilingIndicator, current.Benefits),
             PreAuthRef = auths,
         });
@@ -135,7 +135,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
                 Claim = claimRef,
                 Outcome = R4.ClaimProcessingCodes.Complete,
                 Disposition = $"claim status code {payment.StatusCode}",
-                Insurance = [new R4.ExplanationOfBenefit.InsuranceComponent { Focal = true, Coverage = BundleBuilder.Ref("Coverage", claim.Coverage.Id) }],
+                Insurance = [new R4.ExplanationOfBenefit.InsuranceComponent { Focal = true, Coverage = BundleBuilder.Ref("Coverage", "coverage/" + claim.Coverage.Id) }],
                 Item = [.. payment.Lines.Select(l => new R4.ExplanationOfBenefit.ItemComponent
                 {
                     Sequence = l.Line,
@@ -151,7 +151,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
                     Identifier = Fhir.Id("remittance-trace", payment.Trace),
                 },
             },
-            $"{claim.Id}/payment/{number}");
+            BundleBuilder.Key(claim.Id, Fhir.Invariant(number)));
     }
 
     private static IEnumerable<R4.ExplanationOfBenefit.AdjudicationComponent> Amounts(decimal charge, decimal allowed, decimal paid, decimal patient, IReadOnlyList<ClaimAdjustment> adjustments) =>
@@ -178,7 +178,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
             Reason = Fhir.Concept("https://x12.org/codes/remittance-advice-remark-codes", r, null, null),
         });
 
-    internal R4.ResourceReference CoverageOf(string key, string payerId, string payerName, string? planId, string memberId, Person subscriber, SubscriberRelationship relationship,
+    internal R4.ResourceReference CoverageOf(string key, string coverageId, string payerId, string payerName, string? planId, string memberId, Person subscriber, SubscriberRelationship relationship,
         LocalDate? from, LocalDate? to, string patientId, string filingIndicator, Benefits? benefits)
     {
         if (bundle.Has("Coverage", key))
@@ -192,9 +192,9 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
         {
             subscriberRef = patient;
         }
-        else if (bundle.Has("RelatedPerson", $"{patientId}/{subscriber.Id}"))
+        else if (bundle.Has("RelatedPerson", BundleBuilder.Key(patientId, subscriber.Id)))
         {
-            subscriberRef = BundleBuilder.Ref("RelatedPerson", $"{patientId}/{subscriber.Id}");
+            subscriberRef = BundleBuilder.Ref("RelatedPerson", BundleBuilder.Key(patientId, subscriber.Id));
         }
         else
         {
@@ -211,12 +211,12 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
                 }, null, null)],
             };
             Describe(related, subscriber);
-            subscriberRef = bundle.Add(related, $"{patientId}/{subscriber.Id}");
+            subscriberRef = bundle.Add(related, BundleBuilder.Key(patientId, subscriber.Id));
         }
 
         var coverage = new R4.Coverage
         {
-            Identifier = [Fhir.Id("coverage", key)],
+            Identifier = [Fhir.Id("coverage", coverageId)],
             Status = R4.FinancialResourceStatusCodes.Active,
             Type = Fhir.Concept("claim-filing-indicator", filingIndicator, filingIndicator),
             Subscriber = subscriberRef,

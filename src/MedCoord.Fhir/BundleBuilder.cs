@@ -29,6 +29,9 @@ internal sealed class BundleBuilder
         return new Guid(bytes, bigEndian: true).ToString("D", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A key of several ids that no other list of ids gives (each id length-prefixed), for a resource keyed by more than one id.</summary>
+    public static string Key(params string[] parts) => string.Join('/', parts.Select(p => $"{p.Length.ToString(CultureInfo.InvariantCulture)}:{p}"));
+
     /// <summary>Gets whether the bundle already holds the resource of a type for a key.</summary>
     public bool Has(string resourceType, string key) => _keys.Contains($"{resourceType}/{key}");
 

@@ -32,7 +32,7 @@ public static class EligibilityBundle
         var billing = new BillingMapping(bundle, at, new HashSet<string>(StringComparer.Ordinal));
         var patient = bundle.Add(BillingMapping.Patient(inquiry.Patient.Id, inquiry.Patient), inquiry.Patient.Id);
         var coverage = inquiry.Coverage;
-        var coverageRef = billing.CoverageOf(coverage.Id, coverage.PayerId, coverage.PayerName, coverage.PlanId, coverage.MemberId, coverage.Subscriber, coverage.Relationship,
+        var coverageRef = billing.CoverageOf("coverage/" + coverage.Id, coverage.Id, coverage.PayerId, coverage.PayerName, coverage.PlanId, coverage.MemberId, coverage.Subscriber, coverage.Relationship,
             coverage.EffectiveFrom, coverage.EffectiveTo, inquiry.Patient.Id, coverage.ClaimFilingIndicator, coverage.Benefits);
         var payer = billing.Payer(coverage.PayerId, coverage.PayerName);
         var provider = billing.Provider(inquiry.Provider);

@@ -23,16 +23,16 @@ internal sealed partial class EngineMapping
     public EngineMapping(EngineRecords records, EngineBundleOptions options) => (_records, _options) = (records, options);
 
     /// <summary>The resource type each stored kind maps to (the audit trail's entries point at it).</summary>
-    internal static IReadOnlyDictionary<string, string> ResourceOfKind { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    internal static IReadOnlyDictionary<string, (string Type, string KeyPrefix)> ResourceOfKind { get; } = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
-        ["care-plan"] = "CarePlan",
-        ["visit"] = "Appointment",
-        ["consent"] = "Consent",
-        ["intake-response"] = "QuestionnaireResponse",
-        ["result"] = "DiagnosticReport",
-        ["outbox-message"] = "CommunicationRequest",
-        ["referral"] = "ServiceRequest",
-        ["claim"] = "Claim",
+        ["care-plan"] = ("CarePlan", string.Empty),
+        ["visit"] = ("Appointment", string.Empty),
+        ["consent"] = ("Consent", string.Empty),
+        ["intake-response"] = ("QuestionnaireResponse", string.Empty),
+        ["result"] = ("DiagnosticReport", string.Empty),
+        ["outbox-message"] = ("CommunicationRequest", string.Empty),
+        ["referral"] = ("ServiceRequest", "referral/"),
+        ["claim"] = ("Claim", string.Empty),
     };
 
     public R4.Bundle Map(IReadOnlyList<AuditEntry> trail)
@@ -121,7 +121,7 @@ internal sealed partial class EngineMapping
                 Description = new R4.CodeableConcept { Text = g.Description },
                 Subject = PatientRef(plan.PatientId),
             },
-            $"{plan.Id}/{g.Id}")).ToList();
+            BundleBuilder.Key(plan.Id, g.Id))).ToList();
         var created = plan.History.Count > 0 ? plan.History[0] : null;
         _bundle.Add(
             new R4.CarePlan
@@ -409,7 +409,7 @@ internal sealed partial class EngineMapping
                 Requester = Fhir.Provider(referral.FromProviderId),
                 PerformerType = Fhir.Concept("referral-target", referral.Target, referral.Target),
             },
-            referral.Id);
+            $"referral/{referral.Id}");
         var due = referral.SentAt is { } sent && _options.Referrals.Limits.TryGetValue(referral.Priority, out var limits) ? sent + limits.Report : (Instant?)null;
         _bundle.Add(
             new R4.Task
@@ -514,10 +514,10 @@ internal sealed partial class EngineMapping
         }
         else
         {
-            var resource = ResourceOfKind.GetValueOrDefault(entry.EntityType);
+            var found = ResourceOfKind.TryGetValue(entry.EntityType, out var resource) && _bundle.Has(resource.Type, resource.KeyPrefix + entry.EntityId);
             entities.Add(new R4.AuditEvent.EntityComponent
             {
-                What = resource is not null && _bundle.Has(resource, entry.EntityId) ? BundleBuilder.Ref(resource, entry.EntityId) : Fhir.Who(Fhir.IdSystem(entry.EntityType), entry.EntityId),
+                What = found ? BundleBuilder.Ref(resource.Type, resource.KeyPrefix + entry.EntityId) : Fhir.Who(Fhir.IdSystem(entry.EntityType), entry.EntityId),
                 Type = new R4.Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
             });
         }

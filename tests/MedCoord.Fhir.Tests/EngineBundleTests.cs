@@ -297,6 +297,29 @@ public sealed class EngineBundleTests
         Assert.Equal(("coord-1", "2026-11-08T15:00:00+00:00"), (events[1].Agent.Single().Who.Identifier.Value, events[1].Recorded!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz", null)));
     }
 
+    [Fact]
+    public void Export_IdsThatRunTogether_StillGiveOneResourceEach_AndAuditEntriesFindThem()
+    {
+        var all = EngineRecordsFixture.All();
+        var plan = all.CarePlans[0];
+        var records = all with
+        {
+            CarePlans = [plan with { Id = "a/b", Goals = [new("c", "goal one")] }, plan with { Id = "a", Goals = [new("b/c", "goal two")] }],
+            Referrals = [.. all.Referrals, all.Referrals[1] with { Id = "res-hba1c" }],
+        };
+        var trail = new List<MedCoord.Engine.Audit.AuditEntry> { new(1, T0, "dr-lopez", "referral", "res-hba1c", "Referral.Sent", new string('0', 64), new string('a', 64)) };
+
+        var bundle = EngineBundle.Export(records, trail);
+        var requests = bundle.Entry.Select(e => e.Resource).OfType<ServiceRequest>().Where(r => r.Identifier[0].Value == "res-hba1c").ToList();
+        var audit = bundle.Entry.Select(e => e.Resource).OfType<AuditEvent>().Single();
+
+        Assert.Equal(["goal one", "goal two"], bundle.Entry.Select(e => e.Resource).OfType<Goal>().Select(g => g.Description.Text));
+        Assert.Equal(["urn:medcoord:result", "urn:medcoord:referral"], requests.Select(r => r.Identifier[0].System));
+        Assert.Equal(
+            bundle.Entry.Single(e => e.Resource == requests[1]).FullUrl,
+            audit.Entity[0].What.Reference);
+    }
+
     private static IEnumerable<Base> Descendants(Base node)
     {
         foreach (var (_, value) in node.EnumerateElements())
