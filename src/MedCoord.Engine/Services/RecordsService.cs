@@ -32,6 +32,27 @@ public sealed record PatientRecords(
     IReadOnlyList<OutboxMessage> Messages,
     IReadOnlyList<Claim> Claims);
 
+/// <summary>Every record the engine stores, by kind, each list in id order: what <see cref="RecordsService.ExportAsync"/> hands out.</summary>
+/// <param name="ExportedAt">When the records were read (from the injected clock).</param>
+/// <param name="CarePlans">Care plans.</param>
+/// <param name="Visits">Visits.</param>
+/// <param name="Consents">Consents.</param>
+/// <param name="Intakes">Intake questionnaire responses.</param>
+/// <param name="Results">Results and their tasks.</param>
+/// <param name="Referrals">Referrals.</param>
+/// <param name="Messages">Reminders, follow-ups and result notifications.</param>
+/// <param name="Claims">Claims.</param>
+public sealed record EngineRecords(
+    NodaTime.Instant ExportedAt,
+    IReadOnlyList<CarePlan> CarePlans,
+    IReadOnlyList<Visit> Visits,
+    IReadOnlyList<Consent> Consents,
+    IReadOnlyList<IntakeResponse> Intakes,
+    IReadOnlyList<ResultThread> Results,
+    IReadOnlyList<Referral> Referrals,
+    IReadOnlyList<OutboxMessage> Messages,
+    IReadOnlyList<Claim> Claims);
+
 /// <summary>
 /// Reads that hand patients' records to a person, each recorded as one audit entry (actor, operation, the records and
 /// patients read), so that who looked at a patient has an answer (<see cref="ReadsOfAsync"/>); and the audit trail
@@ -84,6 +105,40 @@ public sealed class RecordsService
             .. chart.Consents.Select(r => AccessedRecord.Of<Consent>(r.Id, patientId)), .. chart.Intakes.Select(r => AccessedRecord.Of<IntakeResponse>(r.VisitId, patientId)),
             .. chart.Results.Select(r => AccessedRecord.Of<ResultThread>(r.Id, patientId)), .. chart.Referrals.Select(r => AccessedRecord.Of<Referral>(r.Id, patientId)),
             .. chart.Messages.Select(r => AccessedRecord.Of<OutboxMessage>(r.Id, patientId)), .. chart.Claims.Select(r => AccessedRecord.Of<Claim>(r.Id, patientId)),
+        ], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every stored record of every kind, read by someone (recorded as one read entry, operation <c>Export</c>, naming
+    /// every patient and every record handed out).
+    /// </summary>
+    /// <param name="actor">Who reads them.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records, each kind in id order.</returns>
+    public async Task<EngineRecords> ExportAsync(string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        async Task<List<T>> All<T>(Func<T, string> id)
+            where T : class => [.. (await _context.Store.ListAsync<T>(RecordQuery.All, cancellationToken).ConfigureAwait(false))
+                .Select(s => s.Value).OrderBy(id, StringComparer.Ordinal)];
+        var records = new EngineRecords(
+            _context.Clock.GetCurrentInstant(),
+            await All<CarePlan>(r => r.Id).ConfigureAwait(false),
+            await All<Visit>(r => r.Id).ConfigureAwait(false),
+            await All<Consent>(r => r.Id).ConfigureAwait(false),
+            await All<IntakeResponse>(r => r.VisitId).ConfigureAwait(false),
+            await All<ResultThread>(r => r.Id).ConfigureAwait(false),
+            await All<Referral>(r => r.Id).ConfigureAwait(false),
+            await All<OutboxMessage>(r => r.Id).ConfigureAwait(false),
+            await All<Claim>(r => r.Id).ConfigureAwait(false));
+        static AccessedRecord Accessed<T>(string id, T record)
+            where T : class => AccessedRecord.Of<T>(id, RecordIndex.Of(record).PatientId);
+        return await DiscloseAsync(actor, "Export", records,
+        [
+            .. records.CarePlans.Select(r => Accessed(r.Id, r)), .. records.Visits.Select(r => Accessed(r.Id, r)),
+            .. records.Consents.Select(r => Accessed(r.Id, r)), .. records.Intakes.Select(r => Accessed(r.VisitId, r)),
+            .. records.Results.Select(r => Accessed(r.Id, r)), .. records.Referrals.Select(r => Accessed(r.Id, r)),
+            .. records.Messages.Select(r => Accessed(r.Id, r)), .. records.Claims.Select(r => Accessed(r.Id, r)),
         ], cancellationToken).ConfigureAwait(false);
     }
 

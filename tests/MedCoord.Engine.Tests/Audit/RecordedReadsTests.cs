@@ -166,4 +166,44 @@ public sealed class RecordedReadsTests
         Assert.Empty(await _engine.Records.ReadsOfAsync("pat-9"));
         await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.ReadsOfAsync(" "));
     }
+
+    [Fact]
+    public async Task Export_HandsOutEveryRecordOfEveryKind_AndNamesThemAllInOneEntry()
+    {
+        var before = _engine.Store.AuditTrail().Count;
+
+        var all = await _engine.Records.ExportAsync("exporter");
+
+        Assert.Equal(T0, all.ExportedAt);
+        Assert.Equal(["plan-1", "plan-2"], all.CarePlans.Select(r => r.Id));
+        Assert.Equal(["visit-1", "visit-2"], all.Visits.Select(r => r.Id));
+        Assert.Equal(["consent-1"], all.Consents.Select(r => r.Id));
+        Assert.Equal([("visit-1", "pat-2")], all.Intakes.Select(r => (r.VisitId, r.PatientId)));
+        Assert.Equal(["res-1"], all.Results.Select(r => r.Id));
+        Assert.Equal(["ref-1"], all.Referrals.Select(r => r.Id));
+        Assert.Equal(["msg-1"], all.Messages.Select(r => r.Id));
+        Assert.Equal(["CLM-2026-0001"], all.Claims.Select(r => r.Id));
+        Assert.Equal((VisitStatus.NoShow, "pat-2"), (all.Visits[0].Status, all.Visits[0].PatientId));
+        Assert.Equal(before + 1, _engine.Store.AuditTrail().Count);
+        Assert.Equal(
+            ("exporter", "*", "Read.Export", Content(
+                "\"pat-1\",\"pat-2\",\"pat-3\",\"pat-4\",\"pat-a\"",
+                "\"care-plan:plan-1\",\"care-plan:plan-2\",\"claim:CLM-2026-0001\",\"consent:consent-1\",\"intake-response:visit-1\",\"outbox-message:msg-1\",\"referral:ref-1\",\"result:res-1\",\"visit:visit-1\",\"visit:visit-2\"")),
+            LastEntry());
+        Assert.Equal(["exporter"], (await _engine.Records.ReadsOfAsync("pat-3")).Select(e => e.Actor));
+        await Assert.ThrowsAsync<ArgumentException>(() => _engine.Records.ExportAsync(" "));
+        Assert.Equal(before + 1, _engine.Store.AuditTrail().Count);
+    }
+
+    [Fact]
+    public async Task Export_OfAnEmptyEngine_IsEmptyAndStillRecorded()
+    {
+        var clock = new FakeClock(T0);
+        var empty = CoordinationEngine.Over(new InMemoryEngineStore(clock), clock, Options.Create(new EngineOptions()));
+
+        var all = await empty.Records.ExportAsync("exporter");
+
+        Assert.Empty(all.CarePlans.Concat<object>(all.Visits).Concat(all.Consents).Concat(all.Intakes).Concat(all.Results).Concat(all.Referrals).Concat(all.Messages).Concat(all.Claims));
+        Assert.Equal(("exporter", "-", "Read.Export", Content(string.Empty, string.Empty)), empty.Store.AuditTrail()[^1] is var e ? (e.Actor, e.EntityId, e.Action, e.Content) : default);
+    }
 }

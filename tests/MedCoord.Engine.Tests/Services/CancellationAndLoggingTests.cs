@@ -173,6 +173,7 @@ public sealed class CancellationAndLoggingTests : IDisposable
             ("Worklist.Get(actor)", true, (c, ct) => c.Engine.Worklist.GetAsync("coord-1", ct)),
             ("Records.Read", true, (c, ct) => c.Engine.Records.ReadAsync<Visit>("req-done", "coord-1", ct)),
             ("Records.PatientRecords", true, (c, ct) => c.Engine.Records.PatientRecordsAsync("pat-1", "coord-1", ct)),
+            ("Records.Export", true, (c, ct) => c.Engine.Records.ExportAsync("coord-1", ct)),
             ("Records.ReadsOf", false, (c, ct) => c.Engine.Records.ReadsOfAsync("pat-1", ct)),
             ("Records.AuditTrail", false, (c, ct) => c.Engine.Records.AuditTrailAsync(ct)),
             ("Records.VerifyAudit", false, (c, ct) => c.Engine.Records.VerifyAuditAsync(ct)),
@@ -340,6 +341,7 @@ public sealed class CancellationAndLoggingTests : IDisposable
         Assert.NotEmpty(worklist.NoShows);
         Assert.NotEmpty(worklist.Referrals);
         await Logged("patient records", () => engine.Records.PatientRecordsAsync("pat-1", "coord-1"), (4801, "RecordsRead"));
+        await Logged("export", () => engine.Records.ExportAsync("coord-1"), (4801, "RecordsRead"));
         var conflict = await Logged("conflict", () => Assert.ThrowsAsync<StoreConcurrencyException>(() => engine.CarePlans.CreateAsync("plan-1", "pat-1", [new CarePlanGoal("g1", GoalText)], [Consult], "coord-1")),
             (4001, "CommitConflict"));
 

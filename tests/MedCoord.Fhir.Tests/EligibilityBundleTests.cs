@@ -1,0 +1,61 @@
+#nullable disable
+using Hl7.Fhir.Model;
+using MedCoord.Engine.Billing;
+using MedCoord.Engine.Billing.X12;
+using Xunit;
+using static MedCoord.Fhir.Tests.EngineRecordsFixture;
+
+namespace MedCoord.Fhir.Tests;
+
+/// <summary>An eligibility inquiry and the engine's answer as CoverageEligibilityRequest and Response: valid, and saying what the coverage and the check say.</summary>
+public sealed class EligibilityBundleTests
+{
+    private static EligibilityInquiry Inquiry(MedCoord.Engine.Billing.Person patient, MedCoord.Engine.Billing.Coverage coverage) => new(coverage, patient, Clinic, ["30", "98"], Monday);
+
+    private static T Single<T>(Bundle bundle)
+        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>().Single();
+
+    [Fact]
+    public void Export_AnAnswerNeedingAnAuthorization_ValidatesAndListsBenefitsUsedAndTheService()
+    {
+        var inquiry = Inquiry(Ana, CoverageOf(Ana, SubscriberRelationship.Self) with { Authorizations = [] });
+        var answer = EligibilityCheck.Check(inquiry.Coverage, Monday, ["99213", "97110"]);
+
+        var bundle = EligibilityBundle.Export("elig-1", inquiry, answer, T0);
+        var request = Single<CoverageEligibilityRequest>(bundle);
+        var response = Single<CoverageEligibilityResponse>(bundle);
+
+        var errors = FhirValidation.Errors(bundle);
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+        Assert.Equal(EligibilityStatus.NeedsAuthorization, answer.Status);
+        Assert.Equal(["30", "98"], request.Item.Select(i => i.Category.Coding[0].Code));
+        Assert.Equal("2026-12-07", ((Date)request.Serviced).Value);
+        Assert.Equal(bundle.Entry.Single(e => e.Resource == request).FullUrl, response.Request.Reference);
+        var insurance = response.Insurance.Single();
+        Assert.True(insurance.Inforce);
+        var deductible = insurance.Item[0].Benefit.Single(b => b.Type.Coding[0].Code == "deductible");
+        Assert.Equal((1000.00m, 800.00m), (((Money)deductible.Allowed).Value!.Value, ((Money)deductible.Used).Value!.Value));
+        Assert.Equal([("office-visit", 30.00m), ("specialist", 50m)], insurance.Item[0].Benefit.Where(b => b.Type.Coding[0].Code == "copay").Select(b => (b.Type.Text, ((Money)b.Allowed).Value!.Value)));
+        Assert.Equal(("97110", true), (insurance.Item[^1].ProductOrService.Coding[0].Code, insurance.Item[^1].AuthorizationRequired!.Value));
+        Assert.Equal(answer.Reason, response.Disposition);
+        Assert.Equal("ACM123456789", Single<Hl7.Fhir.Model.Coverage>(bundle).SubscriberId);
+    }
+
+    [Fact]
+    public void Export_ADependentOutOfCoverage_IsNotInForce_AndTheRequestAloneHasNoResponse()
+    {
+        var inquiry = Inquiry(Ana, CoverageOf(Luis, SubscriberRelationship.Spouse));
+        var answer = EligibilityCheck.Check(inquiry.Coverage, new NodaTime.LocalDate(2027, 2, 1), ["99213"]);
+
+        var bundle = EligibilityBundle.Export("elig-2", inquiry, answer, T0);
+        var alone = EligibilityBundle.Export("elig-2", inquiry, null, T0);
+
+        Assert.Empty(FhirValidation.Errors(bundle));
+        Assert.Equal(EligibilityStatus.Inactive, answer.Status);
+        Assert.False(Single<CoverageEligibilityResponse>(bundle).Insurance.Single().Inforce);
+        Assert.Equal("Luis", Single<RelatedPerson>(bundle).Name[0].Given.Single());
+        Assert.Empty(alone.Entry.Select(e => e.Resource).OfType<CoverageEligibilityResponse>());
+        Assert.Single(alone.Entry.Select(e => e.Resource).OfType<CoverageEligibilityRequest>());
+        Assert.Throws<ArgumentException>(() => EligibilityBundle.Export(" ", inquiry, null, T0));
+    }
+}
