@@ -37,8 +37,7 @@ public static class EngineDatabase
         cancellationToken.ThrowIfCancellationRequested();
         var database = SqliteDatabase.OpenReadOnly(path);
 
-        // Verifying reads only; the clock is never asked.
-        var log = new SqliteAuditLog(database, SystemClock.Instance, auditKey);
+        var log = new SqliteAuditLog(database, NoClock.Instance, auditKey);
         var store = new SqliteEngineStore(database, log, dataKey);
         return VerifyAsync(store, log, cancellationToken);
     }
@@ -56,7 +55,7 @@ public static class EngineDatabase
         ArgumentNullException.ThrowIfNull(dataKey);
         cancellationToken.ThrowIfCancellationRequested();
         var database = SqliteDatabase.OpenReadOnly(path);
-        var store = new SqliteEngineStore(database, new SqliteAuditLog(database, SystemClock.Instance), dataKey, previousDataKeys);
+        var store = new SqliteEngineStore(database, new SqliteAuditLog(database, NoClock.Instance), dataKey, previousDataKeys);
         return Task.FromResult(store.CheckDataKeys());
     }
 
@@ -65,4 +64,16 @@ public static class EngineDatabase
         var audit = await store.VerifyAuditAsync(cancellationToken).ConfigureAwait(false);
         return new DatabaseVerification(audit, log.Read());
     }
+}
+
+/// <summary>The clock of a read-only check: verifying writes no entry, so it never asks the time (asking is a defect).</summary>
+internal sealed class NoClock : IClock
+{
+    private NoClock()
+    {
+    }
+
+    public static NoClock Instance { get; } = new();
+
+    public Instant GetCurrentInstant() => throw new InvalidOperationException("A read-only database check reads no time.");
 }
