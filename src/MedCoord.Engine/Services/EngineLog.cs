@@ -62,4 +62,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 4801, EventName = "RecordsRead", Level = LogLevel.Information, Message = "{Operation} read by {Actor}: {Records} records")]
     public static partial void RecordsRead(ILogger logger, string operation, string actor, int records);
+
+    [LoggerMessage(EventId = 4802, EventName = "RecordsImported", Level = LogLevel.Information, Message = "{Records} records imported by {Actor}")]
+    public static partial void RecordsImported(ILogger logger, int records, string actor);
 }

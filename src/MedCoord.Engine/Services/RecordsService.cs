@@ -7,6 +7,7 @@ using MedCoord.Engine.Results;
 using MedCoord.Engine.Services;
 using MedCoord.Engine.Storage;
 using MedCoord.Engine.Visits;
+using MedCoord.Scheduling.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace MedCoord.Engine;
@@ -140,6 +141,197 @@ public sealed class RecordsService
             .. records.Results.Select(r => Accessed(r.Id, r)), .. records.Referrals.Select(r => Accessed(r.Id, r)),
             .. records.Messages.Select(r => Accessed(r.Id, r)), .. records.Claims.Select(r => Accessed(r.Id, r)),
         ], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores records written elsewhere (an EHR is their source) in one commit, all or none: new care plans (draft, or
+    /// active when <see cref="CarePlanImport.Activate"/>), new referrals (draft, or sent when <see cref="ReferralImport.Sent"/>),
+    /// and consents and intake responses, new or replacing the stored one of the same id. Each record gets its audit entry,
+    /// <paramref name="actor"/> its author. Refused, with nothing stored, when any record is wrong: a definition the
+    /// lifecycle refuses, a care plan or referral id already stored or given twice, a consent or intake response stored for
+    /// another patient, an intake response for a visit of another patient.
+    /// </summary>
+    /// <param name="records">The records.</param>
+    /// <param name="actor">Who takes them in (an opaque id: the interface or the person).</param>
+    /// <param name="cancellationToken">Cancels the import before it commits.</param>
+    /// <returns>How many records were stored.</returns>
+    /// <exception cref="ValidationException">Every problem, each with its path (<c>carePlans[0].activities[1].dueBy</c>, <c>referrals[2].id</c>); nothing stored.</exception>
+    /// <exception cref="StoreConcurrencyException">A record was written by someone else while the import ran; nothing stored.</exception>
+    public async Task<int> ImportAsync(RecordsImport records, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var errors = new List<ValidationError>();
+        var changes = new List<StoreChange>();
+        var clock = _context.Clock;
+        for (var i = 0; i < records.CarePlans.Count; i++)
+        {
+            if (await NewPlanAsync(records.CarePlans[i], $"carePlans[{i}]", actor, errors, cancellationToken).ConfigureAwait(false) is { } plan)
+            {
+                changes.Add(plan);
+            }
+        }
+
+        for (var i = 0; i < records.Referrals.Count; i++)
+        {
+            var r = records.Referrals[i];
+            var path = $"referrals[{i}]";
+            var before = errors.Count;
+            Required(errors, path, ("id", r?.Id), ("patientId", r?.PatientId), ("fromProviderId", r?.FromProviderId), ("target", r?.Target));
+            if (r is not null && !Enum.IsDefined(r.Priority))
+            {
+                errors.Add(new ValidationError($"{path}.priority", $"unknown priority {(int)r.Priority}"));
+            }
+
+            if (errors.Count > before || !await IsNewAsync<Referral>(r!.Id, records.Referrals.Take(i).Select(o => o?.Id), $"{path}.id", "referral", errors, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var referral = ReferralLifecycle.Draft(r.Id, r.PatientId, r.FromProviderId, r.Target, r.Priority, clock);
+            changes.Add(r.Sent
+                ? StoreChange.Of(r.Id, ReferralLifecycle.Move(referral, ReferralStatus.Sent, actor, "imported", clock), 0, actor, AuditActions.ReferralDraft, AuditActions.Referral(ReferralStatus.Sent))
+                : StoreChange.Of(r.Id, referral, 0, actor, AuditActions.ReferralDraft));
+        }
+
+        for (var i = 0; i < records.Consents.Count; i++)
+        {
+            var c = records.Consents[i];
+            var path = $"consents[{i}]";
+            var before = errors.Count;
+            Required(errors, path, ("id", c?.Id), ("patientId", c?.PatientId), ("scope", c?.Scope));
+            if (errors.Count > before)
+            {
+                continue;
+            }
+
+            if (c!.ExpiresAt <= c.GivenAt)
+            {
+                errors.Add(new ValidationError($"{path}.expiresAt", "must be after givenAt"));
+            }
+
+            if (c.RevokedAt < c.GivenAt)
+            {
+                errors.Add(new ValidationError($"{path}.revokedAt", "must not be before givenAt"));
+            }
+
+            Twice(errors, $"{path}.id", "consent", c.Id, records.Consents.Take(i).Select(o => o?.Id));
+            var stored = await _context.Store.FindAsync<Consent>(c.Id, cancellationToken).ConfigureAwait(false);
+            if (stored is not null && stored.Value.PatientId != c.PatientId)
+            {
+                errors.Add(new ValidationError($"{path}.patientId", $"consent '{c.Id}' is stored for another patient"));
+            }
+
+            changes.Add(StoreChange.Of(c.Id, c, stored?.Version ?? 0, actor,
+                stored is null ? AuditActions.ConsentGiven : c.RevokedAt is null ? AuditActions.ConsentChanged : AuditActions.ConsentRevoked));
+        }
+
+        for (var i = 0; i < records.Intakes.Count; i++)
+        {
+            var intake = records.Intakes[i];
+            var path = $"intakes[{i}]";
+            var before = errors.Count;
+            Required(errors, path, ("visitId", intake?.VisitId), ("patientId", intake?.PatientId));
+            if (errors.Count > before)
+            {
+                continue;
+            }
+
+            Twice(errors, $"{path}.visitId", "intake response", intake!.VisitId, records.Intakes.Take(i).Select(o => o?.VisitId));
+            var stored = await _context.Store.FindAsync<IntakeResponse>(intake.VisitId, cancellationToken).ConfigureAwait(false);
+            var visit = await _context.Store.FindAsync<Visit>(intake.VisitId, cancellationToken).ConfigureAwait(false);
+            if ((stored is not null && stored.Value.PatientId != intake.PatientId) || (visit is not null && visit.Value.PatientId != intake.PatientId))
+            {
+                errors.Add(new ValidationError($"{path}.patientId", $"visit '{intake.VisitId}' belongs to another patient"));
+            }
+
+            changes.Add(StoreChange.Of(intake.VisitId, intake, stored?.Version ?? 0, actor, AuditActions.IntakeCompleted));
+        }
+
+        ValidationException.ThrowIfAny(errors, "records import", nameof(records));
+        await _context.CommitAsync(_logger, changes, cancellationToken).ConfigureAwait(false);
+        EngineLog.RecordsImported(_logger, changes.Count, actor);
+        return changes.Count;
+    }
+
+    /// <summary>A new care plan's change, or null after adding its problems.</summary>
+    private async Task<StoreChange?> NewPlanAsync(CarePlanImport import, string path, string actor, List<ValidationError> errors, CancellationToken cancellationToken)
+    {
+        if (import is null)
+        {
+            errors.Add(new ValidationError(path, "must not be null"));
+            return null;
+        }
+
+        var before = errors.Count;
+        Required(errors, path, ("patientId", import.PatientId));
+        for (var k = 0; k < (import.Activities?.Count ?? 0); k++)
+        {
+            if (import.Activities![k] is { } a && (a.Status != ActivityStatus.NotStarted || a.CompletedCount != 0 || a.LastDoneOn is not null || a.BookedRequestId is not null))
+            {
+                errors.Add(new ValidationError($"{path}.activities[{k}].status", "a new plan's activities are not started, with nothing done or booked"));
+            }
+        }
+
+        CarePlan? plan = null;
+        try
+        {
+            plan = errors.Count > before ? null : CarePlanLifecycle.Create(import.Id, import.PatientId, import.Goals!, import.Activities!, actor, _context.Clock);
+        }
+        catch (ValidationException e)
+        {
+            errors.AddRange(e.Errors.Select(x => x with { Path = $"{path}.{x.Path}" }));
+        }
+        catch (ArgumentNullException e)
+        {
+            errors.Add(new ValidationError($"{path}.{e.ParamName}", "required"));
+        }
+
+        if (plan is null || !await IsNewAsync<CarePlan>(plan.Id, [], $"{path}.id", "care plan", errors, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return import.Activate
+            ? StoreChange.Of(plan.Id, CarePlanLifecycle.SetStatus(plan, CarePlanStatus.Active, actor, _context.Clock), 0, actor, AuditActions.PlanCreated, AuditActions.Plan(CarePlanStatus.Active))
+            : StoreChange.Of(plan.Id, plan, 0, actor, AuditActions.PlanCreated);
+    }
+
+    /// <summary>Whether a record's id is neither stored nor given earlier in the import; adds the problem when it is.</summary>
+    private async Task<bool> IsNewAsync<T>(string id, IEnumerable<string?> earlier, string path, string noun, List<ValidationError> errors, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (Twice(errors, path, noun, id, earlier))
+        {
+            return false;
+        }
+
+        if (await _context.Store.FindAsync<T>(id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            errors.Add(new ValidationError(path, $"{noun} '{id}' is already stored"));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool Twice(List<ValidationError> errors, string path, string noun, string id, IEnumerable<string?> earlier)
+    {
+        if (earlier.Contains(id, StringComparer.Ordinal))
+        {
+            errors.Add(new ValidationError(path, $"{noun} '{id}' is given twice"));
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void Required(List<ValidationError> errors, string path, params (string Field, string? Value)[] fields)
+    {
+        foreach (var (field, _) in fields.Where(f => string.IsNullOrWhiteSpace(f.Value)))
+        {
+            errors.Add(new ValidationError($"{path}.{field}", "required"));
+        }
     }
 
     /// <summary>Who read a patient's records through the engine, and when: the read entries naming the patient, oldest first.</summary>
