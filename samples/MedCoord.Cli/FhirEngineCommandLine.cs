@@ -21,4 +21,19 @@ internal static class FhirEngineCommandLine
                 .RunAsync(console, stderr, environment));
         return engine;
     }
+
+    /// <summary>The <c>records</c> subcommand of <c>fhir</c>.</summary>
+    public static Command DefineRecords(CommandTable table)
+    {
+        var bundle = new Argument<string>("bundle") { Description = "A FHIR R4 Bundle (JSON) of CarePlans, referral ServiceRequests, Consents and QuestionnaireResponses." };
+        var db = SharedOptions.Db("The engine's SQLite database file (created when missing).");
+        var (dataKey, auditKey) = (SharedOptions.DataKeyFile(), SharedOptions.AuditKeyFile());
+        return table.Add(
+            new Command("records", "Store an EHR's care plans, referrals, consents and intake responses (a FHIR R4 Bundle) in an engine database, all or none.")
+            {
+                bundle, db, dataKey, auditKey,
+            },
+            (parse, console, stderr, environment) => new FhirRecordsCommand(parse.GetValue(bundle)!, parse.GetValue(db)!, parse.GetValue(dataKey), parse.GetValue(auditKey))
+                .RunAsync(console, stderr, environment, CancellationToken.None));
+    }
 }

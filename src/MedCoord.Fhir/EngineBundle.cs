@@ -40,4 +40,21 @@ public static class EngineBundle
         ArgumentNullException.ThrowIfNull(auditTrail);
         return new EngineMapping(records, options ?? new EngineBundleOptions()).Map(auditTrail);
     }
+
+    /// <summary>
+    /// The records an EHR is the source of, read from a bundle (any type) to be stored by <see cref="RecordsService.ImportAsync"/>:
+    /// CarePlans (draft or active, with their Goals; activities not started, or over and left out), referral
+    /// ServiceRequests (category or code SNOMED CT 3457005; draft or active, active stored as sent), Consents (active,
+    /// or inactive and rejected as revoked) and completed QuestionnaireResponses as intake. References resolve by full
+    /// URL, <c>Type/id</c> and <c>#id</c>; ids come from identifiers (<c>urn:medcoord:{kind}</c> first), else resource
+    /// ids. docs/fhir.md has the table.
+    /// </summary>
+    /// <param name="bundle">The bundle.</param>
+    /// <returns>The records, or every problem with its FHIRPath.</returns>
+    /// <exception cref="ArgumentNullException">The bundle is null.</exception>
+    public static EngineImport Import(Hl7.Fhir.Model.Bundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        return EngineImportReader.Read(bundle);
+    }
 }

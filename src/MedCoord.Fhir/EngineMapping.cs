@@ -165,15 +165,43 @@ internal sealed partial class EngineMapping
         var progress = activity.CompletedCount > 0
             ? new List<R4.Annotation> { new() { Text = new R4.Markdown($"{activity.CompletedCount} occurrence(s) done{(activity.LastDoneOn is { } last ? $", the last on {Fhir.Text(last)}" : string.Empty)}") } }
             : [];
-        return new R4.CarePlan.ActivityComponent { Detail = detail, OutcomeReference = outcomes, Progress = progress };
+        return new R4.CarePlan.ActivityComponent { Detail = detail, OutcomeReference = outcomes, Progress = progress, Extension = [CareActivityExtension(activity)] };
+    }
+
+    /// <summary>What an activity is that CarePlan.activity has no element for: its id, priority, tolerance and the activities it follows.</summary>
+    private static R4.Extension CareActivityExtension(CareActivity activity)
+    {
+        var extension = new R4.Extension { Url = EngineImportReader.CareActivityUrl };
+        extension.Extension.Add(new R4.Extension("id", new R4.FhirString(activity.Id)));
+        extension.Extension.Add(new R4.Extension("priority", new R4.PositiveInt(activity.Priority)));
+        if (activity.Kind == ActivityKind.Recurring)
+        {
+            extension.Extension.Add(new R4.Extension("toleranceDays", new R4.UnsignedInt(activity.ToleranceDays)));
+        }
+
+        foreach (var link in activity.Links)
+        {
+            var follows = new R4.Extension { Url = "follows" };
+            follows.Extension.Add(new R4.Extension("activity", new R4.FhirString(link.ActivityId)));
+            follows.Extension.Add(new R4.Extension("minGapMinutes", new R4.UnsignedInt(link.MinGapMinutes)));
+            if (link.MaxGapMinutes is { } max)
+            {
+                follows.Extension.Add(new R4.Extension("maxGapMinutes", new R4.UnsignedInt(max)));
+            }
+
+            extension.Extension.Add(follows);
+        }
+
+        return extension;
     }
 
     /// <summary>A cadence as Timing.repeat's period and unit: one unit when the period is whole years, months, weeks or days; days otherwise.</summary>
     private static (decimal Count, R4.Timing.UnitsOfTime Unit) Cadence(NodaTime.Period every)
     {
-        var n = every.Normalize();
+        var n = every;
         if (n.HasTimeComponent || (n.Years != 0 ? 1 : 0) + (n.Months != 0 ? 1 : 0) + (n.Weeks != 0 ? 1 : 0) + (n.Days != 0 ? 1 : 0) != 1)
         {
+            n = every.Normalize();
             return ((decimal)(n.Years * 365.25 + n.Months * 30.4375 + n.Weeks * 7 + n.Days + n.Hours / 24.0), R4.Timing.UnitsOfTime.D);
         }
 

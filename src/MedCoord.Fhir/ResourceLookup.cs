@@ -93,6 +93,8 @@ internal sealed class ResourceLookup
             R4.Observation o => o.Identifier,
             R4.Claim c => c.Identifier,
             R4.ServiceRequest s => s.Identifier,
+            R4.Encounter e => e.Identifier,
+            R4.Appointment a => a.Identifier,
             _ => [],
         };
         var list = identifiers.Where(i => i.Value is { Length: > 0 }).ToList();

@@ -177,6 +177,7 @@ public sealed class CancellationAndLoggingTests : IDisposable
             ("Records.ReadsOf", false, (c, ct) => c.Engine.Records.ReadsOfAsync("pat-1", ct)),
             ("Records.AuditTrail", false, (c, ct) => c.Engine.Records.AuditTrailAsync(ct)),
             ("Records.VerifyAudit", false, (c, ct) => c.Engine.Records.VerifyAuditAsync(ct)),
+            ("Records.Import", true, (c, ct) => c.Engine.Records.ImportAsync(new RecordsImport([], [], [new Consent("consent-9", "pat-2", "treatment", T0, null, null)], []), "ehr-feed", ct)),
         ];
     }
 
@@ -342,6 +343,7 @@ public sealed class CancellationAndLoggingTests : IDisposable
         Assert.NotEmpty(worklist.Referrals);
         await Logged("patient records", () => engine.Records.PatientRecordsAsync("pat-1", "coord-1"), (4801, "RecordsRead"));
         await Logged("export", () => engine.Records.ExportAsync("coord-1"), (4801, "RecordsRead"));
+        await Logged("import", () => engine.Records.ImportAsync(new RecordsImport([], [], [new Consent("consent-9", "pat-2", "treatment", T0, null, null)], []), "ehr-feed"), (4802, "RecordsImported"));
         var conflict = await Logged("conflict", () => Assert.ThrowsAsync<StoreConcurrencyException>(() => engine.CarePlans.CreateAsync("plan-1", "pat-1", [new CarePlanGoal("g1", GoalText)], [Consult], "coord-1")),
             (4001, "CommitConflict"));
 
