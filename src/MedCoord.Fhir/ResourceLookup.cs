@@ -94,6 +94,7 @@ internal sealed class ResourceLookup
             R4.Claim c => c.Identifier,
             R4.ServiceRequest s => s.Identifier,
             R4.Encounter e => e.Identifier,
+            R4.Coverage c => c.Identifier,
             R4.Appointment a => a.Identifier,
             _ => [],
         };
