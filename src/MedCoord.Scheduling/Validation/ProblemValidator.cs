@@ -161,9 +161,9 @@ internal sealed class ProblemValidator
 
             for (var k = 0; type.Equipment is { } kinds && k < kinds.Count; k++)
             {
-                if (string.IsNullOrEmpty(kinds[k]))
+                if (string.IsNullOrWhiteSpace(kinds[k]))
                 {
-                    Add($"{path}.equipment[{k}]", "must be a non-empty equipment kind");
+                    Add($"{path}.equipment[{k}]", "must not be empty");
                 }
                 else if (kinds.Take(k).Contains(kinds[k], StringComparer.Ordinal))
                 {

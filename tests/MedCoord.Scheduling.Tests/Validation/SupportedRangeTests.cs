@@ -133,3 +133,49 @@ public sealed class SupportedRangeTests
     private static void TimeOff(JsonObject root, string from, string to) =>
         Obj(root, "providers", 0)["timeOff"] = new JsonArray(new JsonObject { ["from"] = from, ["to"] = to });
 }
+
+/// <summary>The edges of the supported range, and what a validation error says when thrown.</summary>
+public sealed class RangeEdgeAndMessageTests
+{
+    [Fact]
+    public void TheLastInstantAndDateTime_AreInside_AndOneTickLater_IsNot()
+    {
+        Assert.True(SupportedRange.Contains(SupportedRange.MaxInstant));
+        Assert.False(SupportedRange.Contains(SupportedRange.MaxInstant + Duration.Epsilon));
+        Assert.True(SupportedRange.Contains(SupportedRange.MinInstant));
+        Assert.False(SupportedRange.Contains(SupportedRange.MinInstant - Duration.Epsilon));
+        var last = new LocalDateTime(9999, 1, 1, 0, 0).WithOffset(Offset.Zero);
+        Assert.True(SupportedRange.Contains(last));
+        Assert.False(SupportedRange.Contains(new LocalDateTime(9999, 1, 1, 0, 1).WithOffset(Offset.Zero)));
+        // Within the range as written, past it in UTC: refused.
+        Assert.False(SupportedRange.Contains(new LocalDateTime(9998, 12, 31, 23, 0).WithOffset(Offset.FromHours(-2))));
+    }
+
+    [Fact]
+    public void SubMinuteOffsets_AreFoundAroundTheHorizon()
+    {
+        var horizon = new DateInterval(new LocalDate(2026, 12, 7), new LocalDate(2026, 12, 11));
+        Assert.Null(SupportedRange.SubMinuteOffset(DateTimeZoneProviders.Tzdb["Asia/Kathmandu"], horizon));
+        // Monrovia kept -00:44:30 until 1972-01-07; a horizon just before sees it.
+        Assert.Equal(Offset.FromSeconds(-2670), SupportedRange.SubMinuteOffset(DateTimeZoneProviders.Tzdb["Africa/Monrovia"], new DateInterval(new LocalDate(1971, 12, 20), new LocalDate(1971, 12, 24))));
+        Assert.Null(SupportedRange.SubMinuteOffset(DateTimeZoneProviders.Tzdb["Africa/Monrovia"], new DateInterval(new LocalDate(1972, 1, 11), new LocalDate(1972, 1, 14))));
+        Assert.Equal(Offset.FromSeconds(-2670), SupportedRange.SubMinuteOffset(DateTimeZoneProviders.Tzdb["Africa/Monrovia"], new DateInterval(new LocalDate(1972, 1, 9), new LocalDate(1972, 1, 14))));
+    }
+
+    [Fact]
+    public void AValidationException_SaysItsOneError_OrCountsAndListsThemAll()
+    {
+        var one = new ValidationException([new ValidationError("a.b", "wrong")], "claim 'C-1'", "claims");
+        var two = new ProblemValidationException([new ValidationError("x", "bad"), new ValidationError("y", "worse")]);
+
+        Assert.Equal("The claim 'C-1' is invalid: a.b: wrong", one.Message);
+        Assert.Equal(("claims", "claim 'C-1'"), (one.ParamName, one.Input));
+        Assert.Equal($"The problem is invalid (2 errors):{Environment.NewLine}x: bad{Environment.NewLine}y: worse", two.Message);
+        Assert.Equal("book", new ProblemValidationException([new ValidationError("x", "bad")], "book").Input);
+        ValidationException.ThrowIfAny([], "problem");
+        var thrown = Assert.Throws<ValidationException>(() => ValidationException.ThrowIfAny([new ValidationError("p", "m")], "options", "options"));
+        Assert.Equal(("options", "The options is invalid: p: m"), (thrown.ParamName, thrown.Message));
+        Assert.Throws<ArgumentNullException>(() => ValidationException.ThrowIfAny(null!, "problem"));
+        Assert.Throws<ArgumentNullException>(() => new ValidationException(null!, "problem"));
+    }
+}
