@@ -175,6 +175,33 @@ public sealed class SchedulingRoundTripTests
     }
 
     [Fact]
+    public void ExportOfImport_WithItsResourceIds_AlsoKeepsTheIdsOfRolesFixedAppointmentsAndSchedules()
+    {
+        Assert.Empty(FhirJson.TryParseBundle(File.ReadAllText(SchedulingTestData.Path("ehr-bundle.json")), out var ehr));
+        var imported = SchedulingBundle.Import(ehr!);
+        Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
+
+        var again = SchedulingBundle.Export(imported.Problem!, null, imported.ResourceIds);
+        var plain = SchedulingBundle.Export(imported.Problem!);
+
+        var derived = new[] { "PractitionerRole", "Appointment", "Schedule" };
+        string Key(Resource r) => $"{r.TypeName}/{r.Id}";
+        var before = ehr!.Entry.Select(e => e.Resource!).Where(r => derived.Contains(r.TypeName)).Select(Key).ToList();
+        Assert.Equal(["PractitionerRole/role-ortiz", "PractitionerRole/role-kim", "Appointment/appt-1001", "Schedule/sched-exam-1"], before);
+        var after = again.Entry.Select(e => e.Resource!).Select(Key).ToHashSet();
+        Assert.Superset(before.ToHashSet(), after);
+        Assert.DoesNotContain("Appointment/appt-1001", plain.Entry.Select(e => Key(e.Resource!)));
+        Assert.Equal("Schedule/sched-exam-1", again.Entry.Select(e => e.Resource).OfType<Slot>().First(s => s.Status == Slot.SlotStatus.BusyUnavailable).Schedule.Reference);
+        Assert.Empty(FhirValidation.Errors(again));
+        // The ids kept do not change the problem.
+        var back = SchedulingBundle.Import(again);
+        Assert.Empty(back.Errors);
+        Assert.Equal(ProblemFile.Serialize(imported.Problem!), ProblemFile.Serialize(back.Problem!));
+        Assert.Equal(imported.ResourceIds.Roles, back.ResourceIds.Roles);
+        Assert.Equal(imported.ResourceIds.Appointments, back.ResourceIds.Appointments);
+    }
+
+    [Fact]
     public void Import_AnEhrBundle_ReadsItsPlainResourcesAndSolves()
     {
         Assert.Empty(FhirJson.TryParseBundle(File.ReadAllText(SchedulingTestData.Path("ehr-bundle.json")), out var ehr));

@@ -18,17 +18,19 @@ internal sealed class BundleExporter
     private readonly Dictionary<string, Room> _rooms;
     private readonly Dictionary<string, AppointmentRequest> _requests;
     private readonly Dictionary<string, AppointmentType> _types;
+    private readonly SchedulingResourceIds _kept;
 
-    private BundleExporter(Problem problem)
+    private BundleExporter(Problem problem, SchedulingResourceIds kept)
     {
         _problem = problem;
+        _kept = kept;
         _facilities = problem.Facilities.ToDictionary(f => f.Id, StringComparer.Ordinal);
         _rooms = problem.Rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
         _requests = problem.Requests.ToDictionary(r => r.Id, StringComparer.Ordinal);
         _types = problem.AppointmentTypes.ToDictionary(t => t.Id, StringComparer.Ordinal);
     }
 
-    public static F.Bundle Export(Problem problem, Schedule? schedule)
+    public static F.Bundle Export(Problem problem, Schedule? schedule, SchedulingResourceIds? kept)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var errors = ValidatedProblem.TryCreate(problem, out var validated);
@@ -37,7 +39,7 @@ internal sealed class BundleExporter
             throw new ProblemValidationException(errors);
         }
 
-        var exporter = new BundleExporter(validated!.Problem);
+        var exporter = new BundleExporter(validated!.Problem, kept ?? SchedulingResourceIds.None);
         if (schedule is not null)
         {
             ValidationException.ThrowIfAny(exporter.CheckSchedule(schedule), "schedule", nameof(schedule));
@@ -346,7 +348,7 @@ internal sealed class BundleExporter
         {
             var role = new F.PractitionerRole
             {
-                Id = FreshId("PractitionerRole", groups.Count <= 1 ? id : $"{id}-{Id("Location", "facility", facility!)}"),
+                Id = FreshId("PractitionerRole", _kept.Roles.GetValueOrDefault($"{p.Id}|{facility}") ?? (groups.Count <= 1 ? id : $"{id}-{Id("Location", "facility", facility!)}")),
                 Active = true,
                 Practitioner = new F.ResourceReference($"Practitioner/{id}"),
                 Specialty = [.. p.Skills.Select(s => Concept(SkillSystem, s))],
@@ -561,7 +563,7 @@ internal sealed class BundleExporter
     {
         var appointment = new F.Appointment
         {
-            Id = FreshId("Appointment", Id("ServiceRequest", "request", r.Id)),
+            Id = FreshId("Appointment", _kept.Appointments.GetValueOrDefault(r.Id) ?? Id("ServiceRequest", "request", r.Id)),
             Status = F.Appointment.AppointmentStatus.Booked,
             Start = start,
             End = end,
@@ -613,7 +615,7 @@ internal sealed class BundleExporter
         foreach (var p in _problem.Providers)
         {
             var practitioner = Ref("Practitioner", "provider", p.Id);
-            var id = AddSchedule("provider", practitioner, horizon);
+            var id = AddSchedule("provider", p.Id, practitioner, horizon);
             var zone = TimeOffZone(p);
             var taken = busy.Where(b => b.Provider == p.Id).Select(b => new Interval(b.Start, b.End)).Concat(p.TimeOff).ToList();
 
@@ -636,7 +638,7 @@ internal sealed class BundleExporter
 
         foreach (var r in _problem.Rooms)
         {
-            var id = AddSchedule("room", Ref("Location", "room", r.Id), horizon);
+            var id = AddSchedule("room", r.Id, Ref("Location", "room", r.Id), horizon);
             var zone = _facilities[r.FacilityId].Zone;
             foreach (var block in r.Unavailable)
             {
@@ -663,7 +665,7 @@ internal sealed class BundleExporter
 
         foreach (var p in _problem.Patients.Where(p => p.Unavailable.Count > 0))
         {
-            var id = AddSchedule("patient", Ref("Patient", "patient", p.Id), horizon);
+            var id = AddSchedule("patient", p.Id, Ref("Patient", "patient", p.Id), horizon);
             foreach (var block in p.Unavailable)
             {
                 AddSlot(id, F.Slot.SlotStatus.BusyUnavailable, block.Start, block.End, p.Zone ?? DateTimeZone.Utc, overbooked: false);
@@ -676,9 +678,9 @@ internal sealed class BundleExporter
         ? Intervals.Weekly(new WeeklyHours([.. Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)], LocalTime.Midnight, LocalTime.Midnight), f.Zone, _problem.Horizon)
         : Intervals.Merge(f.Hours.SelectMany(h => Intervals.Weekly(h, f.Zone, _problem.Horizon)));
 
-    private string AddSchedule(string kind, string actor, F.Period horizon)
+    private string AddSchedule(string kind, string problemId, string actor, F.Period horizon)
     {
-        var id = FreshId("Schedule", $"{kind}-{actor[(actor.IndexOf('/', StringComparison.Ordinal) + 1)..]}");
+        var id = FreshId("Schedule", _kept.Schedules.GetValueOrDefault($"{kind}|{problemId}") ?? $"{kind}-{actor[(actor.IndexOf('/', StringComparison.Ordinal) + 1)..]}");
         Add(new F.Schedule
         {
             Id = id,

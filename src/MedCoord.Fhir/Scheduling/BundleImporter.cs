@@ -21,18 +21,23 @@ internal sealed partial class BundleImporter
     private readonly List<ValidationError> _errors = [];
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, Entry> _byReference = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _roleIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _appointmentIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _scheduleIds = new(StringComparer.Ordinal);
 
     private sealed record Entry(int Index, F.Resource Resource, string? FullUrl, string Label)
     {
         public string Type => Resource.TypeName;
     }
 
-    public static (Problem? Problem, IReadOnlyList<ValidationError> Errors) Import(F.Bundle bundle)
+    public static (Problem? Problem, SchedulingResourceIds Ids, IReadOnlyList<ValidationError> Errors) Import(F.Bundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var importer = new BundleImporter();
         var problem = importer.Read(bundle);
-        return importer._errors.Count > 0 ? (null, importer._errors) : (problem, []);
+        return importer._errors.Count > 0
+            ? (null, SchedulingResourceIds.None, importer._errors)
+            : (problem, new SchedulingResourceIds(importer._roleIds, importer._appointmentIds, importer._scheduleIds), []);
     }
 
     private void Error(Entry entry, string path, string message) => _errors.Add(new($"{entry.Label} at {path}", message));
@@ -376,6 +381,11 @@ internal sealed partial class BundleImporter
                     }
                 }
 
+                if (role.Id is { Length: > 0 } roleId && facility is not null)
+                {
+                    _roleIds.TryAdd($"{ProblemId(e, "provider")}|{facility}", roleId);
+                }
+
                 for (var i = 0; i < role.AvailableTime.Count; i++)
                 {
                     var t = role.AvailableTime[i];
@@ -384,6 +394,11 @@ internal sealed partial class BundleImporter
                         availability.Add(new ProviderAvailability(facility, hours));
                     }
                 }
+            }
+
+            else if (role.Id is { Length: > 0 } roleId)
+            {
+                _roleIds.TryAdd($"{ProblemId(e, "provider")}|", roleId);
             }
 
             for (var i = 0; i < role.NotAvailable.Count; i++)
@@ -688,9 +703,17 @@ internal sealed partial class BundleImporter
             }
         }
 
-        return request is null || appointment.Start is null
-            ? null
-            : new FixedBooking(ProblemId(request, "request"), provider, room, Instant.FromDateTimeOffset(appointment.Start.Value), facility);
+        if (request is null || appointment.Start is null)
+        {
+            return null;
+        }
+
+        if (appointment.Id is { Length: > 0 } appointmentId)
+        {
+            _appointmentIds.TryAdd(ProblemId(request, "request"), appointmentId);
+        }
+
+        return new FixedBooking(ProblemId(request, "request"), provider, room, Instant.FromDateTimeOffset(appointment.Start.Value), facility);
     }
 
     private Dictionary<Entry, List<Interval>> ReadBlockedSlots()
@@ -706,6 +729,18 @@ internal sealed partial class BundleImporter
                 if (Resolve(e, $"Schedule.actor[{i}]", schedule.Actor[i], "Practitioner", "PractitionerRole", "Location", "Patient", "HealthcareService", "Device") is { } actor)
                 {
                     actors[e].Add(actor);
+                    var target = actor.Resource is F.PractitionerRole ? RoleOf(actor) : actor;
+                    var key = target?.Resource switch
+                    {
+                        F.Practitioner => $"provider|{ProblemId(target, "provider")}",
+                        F.Location { PartOf: not null } => $"room|{ProblemId(target, "room")}",
+                        F.Patient => $"patient|{ProblemId(target, "patient")}",
+                        _ => null,
+                    };
+                    if (key is not null && schedule.Id is { Length: > 0 } scheduleId)
+                    {
+                        _scheduleIds.TryAdd(key, scheduleId);
+                    }
                 }
             }
         }
