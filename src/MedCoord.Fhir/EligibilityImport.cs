@@ -16,8 +16,8 @@ namespace MedCoord.Fhir;
 /// <c>out-of-pocket-maximum</c> (MedCoord's benefit-type code; the same two amounts), <c>copay</c> (allowed money) and
 /// <c>copay-percent</c> or <c>coinsurance-percent</c> (allowed percent) are read, others are not; an item with
 /// <c>authorizationRequired</c> and a procedure code marks that procedure as needing a prior authorisation;
-/// <c>inforce</c> says active or inactive; each error is a rejection with its code. docs/fhir.md has the table. Thread
-/// safe (no state).
+/// <c>inforce</c> says active or inactive; each error is a rejection with its code; an <c>excluded</c> item adds nothing;
+/// only an <c>active</c> response is read. docs/fhir.md has the table. Thread safe (no state).
 /// </summary>
 public static class EligibilityImport
 {
@@ -75,6 +75,11 @@ public static class EligibilityImport
             errors.Add(new ValidationError(path + "outcome", $"{name} has no outcome"));
         }
 
+        if (response.Status != R4.FinancialResourceStatusCodes.Active)
+        {
+            errors.Add(new ValidationError(path + "status", $"{name}: only an active response is an answer, found {(response.Status is { } status ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(status) : "none")}"));
+        }
+
         var rejections = response.Error.Select((e, k) => e.Code?.Coding.FirstOrDefault() is { Code: { Length: > 0 } code } coding
             ? new EligibilityRejection(position, $"error[{k}]", code, string.Empty, coding.Display ?? e.Code.Text ?? code)
             : null).ToList();
@@ -114,9 +119,13 @@ public static class EligibilityImport
                 benefits.Add(new BenefitEntry(position, inforce ? "1" : "6", string.Empty, [], string.Empty, null, null, null, string.Empty, string.Empty));
             }
 
+            // An excluded item lists what the coverage does not cover: none of its benefits apply.
             for (var k = 0; k < insurance.Item.Count; k++)
             {
-                benefits.AddRange(Item(insurance.Item[k], position, $"{insurancePath}item[{k}].", name, errors));
+                if (insurance.Item[k].Excluded != true)
+                {
+                    benefits.AddRange(Item(insurance.Item[k], position, $"{insurancePath}item[{k}].", name, errors));
+                }
             }
 
             answers.Add(new EligibilityResponse(position, coverage ?? string.Empty, payer ?? string.Empty, false,

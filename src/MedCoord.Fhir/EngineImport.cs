@@ -35,8 +35,10 @@ internal sealed class EngineImportReader
 
     private readonly ResourceLookup _lookup;
     private readonly List<ValidationError> _errors = [];
+    private readonly Instant? _written;
 
-    private EngineImportReader(R4.Bundle bundle) => _lookup = new ResourceLookup(bundle);
+    private EngineImportReader(R4.Bundle bundle) =>
+        (_lookup, _written) = (new ResourceLookup(bundle), bundle.Timestamp is { } at ? Instant.FromDateTimeOffset(at) : null);
 
     public static EngineImport Read(R4.Bundle bundle)
     {
@@ -74,6 +76,10 @@ internal sealed class EngineImportReader
         return reader._errors.Count > 0 ? new EngineImport(null, reader._errors) : new EngineImport(new RecordsImport(plans, referrals, consents, intakes), []);
     }
 
+    /// <summary>A status as its FHIR code, for messages.</summary>
+    private static string Code<T>(T? status)
+        where T : struct, Enum => status is { } value ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(value) ?? value.ToString() : "none";
+
     private static bool IsReferral(R4.ServiceRequest request) =>
         request.Category.Append(request.Code).Any(c => c?.Coding.Any(x => x.System == "http://snomed.info/sct" && x.Code == ReferralCode) == true);
 
@@ -91,9 +97,9 @@ internal sealed class EngineImportReader
     /// <summary>An engine id: the identifier of <paramref name="system"/>, else the first identifier, else the resource id.</summary>
     private string? IdOf(IEnumerable<R4.Identifier> identifiers, string? resourceId, string system, string path, string noun)
     {
-        var list = identifiers.Where(i => i.Value is { Length: > 0 }).ToList();
+        var list = identifiers.Where(i => !string.IsNullOrWhiteSpace(i.Value)).ToList();
         var id = (list.FirstOrDefault(i => i.System == system) ?? list.FirstOrDefault())?.Value ?? resourceId;
-        if (id is not { Length: > 0 })
+        if (string.IsNullOrWhiteSpace(id))
         {
             Error(path + "identifier", $"the {noun} has no identifier or id");
         }
@@ -104,7 +110,7 @@ internal sealed class EngineImportReader
     private string? Who(R4.ResourceReference? reference, R4.DomainResource container, string system, string path, string noun)
     {
         var id = _lookup.IdOf(reference, container, system);
-        if (id is null)
+        if (string.IsNullOrWhiteSpace(id))
         {
             Error(path, $"names no {noun} (a reference to it, or its identifier)");
         }
@@ -125,7 +131,7 @@ internal sealed class EngineImportReader
         };
         if (activate is null)
         {
-            Error(path + "status", $"care plan '{id}': only draft and active plans are taken in, found {plan.Status?.ToString() ?? "none"}");
+            Error(path + "status", $"care plan '{id}': only draft and active plans are taken in, found {Code(plan.Status)}");
         }
 
         var goals = new List<CarePlanGoal>();
@@ -197,7 +203,7 @@ internal sealed class EngineImportReader
         var match = System.Text.RegularExpressions.Regex.Match(enginePath, @"^(activities|goals)\[(\d+)\](?:\.(\w+))?");
         if (!match.Success)
         {
-            return path + "activity";
+            return path + (enginePath == "id" ? "identifier" : enginePath == "goals" ? "goal" : "activity");
         }
 
         var index = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -229,19 +235,21 @@ internal sealed class EngineImportReader
 
         var before = _errors.Count;
         var extension = component.Extension.FirstOrDefault(e => e.Url == CareActivityUrl);
-        var id = Sub<R4.FhirString>(extension, "id")?.Value ?? $"activity-{index + 1}";
-        var priority = Sub<R4.PositiveInt>(extension, "priority")?.Value ?? 1;
-        var tolerance = Sub<R4.UnsignedInt>(extension, "toleranceDays")?.Value ?? 0;
+        var at = $"{path}.extension('{CareActivityUrl}')";
+        var id = Sub<R4.FhirString>(extension, "id", at)?.Value ?? $"activity-{index + 1}";
+        var priority = Sub<R4.PositiveInt>(extension, "priority", at)?.Value ?? 1;
+        var tolerance = Sub<R4.UnsignedInt>(extension, "toleranceDays", at)?.Value ?? 0;
         var links = new List<ActivityLink>();
         foreach (var follows in extension?.Extension.Where(e => e.Url == "follows") ?? [])
         {
-            if (Sub<R4.FhirString>(follows, "activity")?.Value is not { Length: > 0 } first)
+            var followsAt = $"{at}.extension('follows')";
+            if (Sub<R4.FhirString>(follows, "activity", followsAt)?.Value is not { Length: > 0 } first)
             {
-                Error($"{path}.extension('{CareActivityUrl}')", $"activity '{id}': a follows link names no activity");
+                Error(followsAt, $"activity '{id}': a follows link names no activity");
                 continue;
             }
 
-            links.Add(new ActivityLink(first, Sub<R4.UnsignedInt>(follows, "minGapMinutes")?.Value ?? 0, Sub<R4.UnsignedInt>(follows, "maxGapMinutes")?.Value));
+            links.Add(new ActivityLink(first, Sub<R4.UnsignedInt>(follows, "minGapMinutes", followsAt)?.Value ?? 0, Sub<R4.UnsignedInt>(follows, "maxGapMinutes", followsAt)?.Value));
         }
 
         var type = detail.Code?.Coding.FirstOrDefault(c => c.System == Fhir.AppointmentTypeSystem)?.Code
@@ -263,7 +271,7 @@ internal sealed class EngineImportReader
         };
         if (status is null)
         {
-            Error(path + ".detail.status", $"activity '{id}': only not-started activities (and those over: completed, cancelled, stopped, entered-in-error) are taken in, found {detail.Status?.ToString() ?? "none"}; the engine books what is scheduled itself");
+            Error(path + ".detail.status", $"activity '{id}': only not-started activities (and those over: completed, cancelled, stopped, entered-in-error) are taken in, found {Code(detail.Status)}; the engine books what is scheduled itself");
         }
 
         var activity = new CareActivity(id, ActivityKind.OneOff, type ?? string.Empty, priority);
@@ -305,8 +313,23 @@ internal sealed class EngineImportReader
         return _errors.Count > before ? null : (activity with { After = links }, Over.Contains(status!.Value));
     }
 
-    private static T? Sub<T>(R4.Extension? extension, string url)
-        where T : R4.DataType => extension?.Extension.FirstOrDefault(e => e.Url == url)?.Value as T;
+    /// <summary>A sub-extension's value of the type it must have; a value of another type is an error, not a default.</summary>
+    private T? Sub<T>(R4.Extension? extension, string url, string path)
+        where T : R4.DataType
+    {
+        if (extension?.Extension.FirstOrDefault(e => e.Url == url) is not { } sub)
+        {
+            return null;
+        }
+
+        if (sub.Value is T { } value)
+        {
+            return value;
+        }
+
+        Error($"{path}.extension('{url}').value", $"must be a {typeof(T).Name switch { "FhirString" => "valueString", var name => "value" + name }}");
+        return null;
+    }
 
     private Period? Cadence(R4.Timing.RepeatComponent repeat, string path, string id)
     {
@@ -373,7 +396,7 @@ internal sealed class EngineImportReader
         };
         if (sent is null)
         {
-            Error(path + "status", $"{name}: only draft and active referrals are taken in, found {request.Status?.ToString() ?? "none"}");
+            Error(path + "status", $"{name}: only draft and active referrals are taken in, found {Code(request.Status)}");
         }
 
         var priority = request.Priority switch
@@ -402,7 +425,7 @@ internal sealed class EngineImportReader
 
         var given = consent.DateTime is not null
             ? InstantOf(consent.DateTime, path + "dateTime", name + " given")
-            : InstantOf(consent.Provision?.Period?.Start, path + "dateTime", name + " given (dateTime, else provision.period.start)");
+            : InstantOf(consent.Provision?.Period?.Start, path + "provision.period.start", name + " given (dateTime, else provision.period.start)");
         var end = consent.Provision?.Period?.End is { } text ? InstantOf(text, path + "provision.period.end", name + " end") : null;
         Instant? expires = null, revoked = null;
         switch (consent.Status)
@@ -410,17 +433,21 @@ internal sealed class EngineImportReader
             case R4.Consent.ConsentState.Active:
                 expires = end;
                 break;
-            case R4.Consent.ConsentState.Inactive or R4.Consent.ConsentState.Rejected:
-                revoked = end ?? given;
+            case R4.Consent.ConsentState.Inactive:
+                // No longer in force: ended when its period did, if that was before the bundle was written; else by then at the latest.
+                revoked = end is { } ended && ended <= _written ? ended : _written is { } written && written >= given ? written : given;
+                break;
+            case R4.Consent.ConsentState.Rejected:
+                revoked = given;
                 break;
             default:
-                Error(path + "status", $"{name}: only active, inactive and rejected consents are taken in, found {consent.Status?.ToString() ?? "none"}");
+                Error(path + "status", $"{name}: only active, inactive and rejected consents are taken in, found {Code(consent.Status)}");
                 break;
         }
 
-        if (given is { } g && end is { } e && e < g)
+        if (given is { } g && end is { } e && (e < g || (e == g && consent.Status == R4.Consent.ConsentState.Active)))
         {
-            Error(path + "provision.period.end", $"{name} ends before it was given");
+            Error(path + "provision.period.end", $"{name} ends {(e < g ? "before" : "when")} it was given");
         }
 
         return _errors.Count > before ? null : new Consent(id!, patient!, scope!, given!.Value, expires, revoked);
@@ -431,7 +458,7 @@ internal sealed class EngineImportReader
         var before = _errors.Count;
         var visit = response.Identifier?.System == Fhir.IdSystem("intake-response") ? response.Identifier.Value : null;
         visit ??= _lookup.IdOf(response.Encounter, response, Fhir.IdSystem("visit")) ?? response.Identifier?.Value;
-        if (visit is not { Length: > 0 })
+        if (string.IsNullOrWhiteSpace(visit))
         {
             Error(path + "encounter", "the questionnaire response names no visit (its encounter, or an identifier)");
         }
@@ -439,7 +466,7 @@ internal sealed class EngineImportReader
         var patient = Who(response.Subject, response, Fhir.PatientSystem, path + "subject", "patient");
         if (response.Status is not (R4.QuestionnaireResponse.QuestionnaireResponseStatus.Completed or R4.QuestionnaireResponse.QuestionnaireResponseStatus.Amended))
         {
-            Error(path + "status", $"intake for visit '{visit}': only completed and amended responses are taken in, found {response.Status?.ToString() ?? "none"}");
+            Error(path + "status", $"intake for visit '{visit}': only completed and amended responses are taken in, found {Code(response.Status)}");
         }
 
         var completed = InstantOf(response.Authored, path + "authored", $"intake for visit '{visit}' authored");

@@ -68,7 +68,7 @@ public sealed class FhirRecordsCommandLineTests(DemoDatabase demo) : IClassFixtu
         Assert.Equal(string.Empty, stdout);
         Assert.Equal(
             [
-                "entry[2].resource.activity[2].detail.status: activity 'activity-3': only not-started activities (and those over: completed, cancelled, stopped, entered-in-error) are taken in, found InProgress; the engine books what is scheduled itself",
+                "entry[2].resource.activity[2].detail.status: activity 'activity-3': only not-started activities (and those over: completed, cancelled, stopped, entered-in-error) are taken in, found in-progress; the engine books what is scheduled itself",
                 "entry[4].resource.dateTime: consent 'CON-5' given: not a date-time with a time and an offset",
             ],
             stderr.TrimEnd().Split(Environment.NewLine));
@@ -76,7 +76,23 @@ public sealed class FhirRecordsCommandLineTests(DemoDatabase demo) : IClassFixtu
         Assert.Contains("bundle", missingErr, StringComparison.Ordinal);
         Assert.StartsWith($"--db: cannot write '{Path.Combine(demo.Dir, "no-such-dir", "e.db")}'", noDirErr, StringComparison.Ordinal);
         Assert.False(File.Exists(db));
-        Assert.DoesNotContain("2026-12-01", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Records_ABundleTheEngineRefuses_LeavesNoDatabaseItCreated()
+    {
+        // Read fine, refused by the engine: the same consent twice.
+        var text = await File.ReadAllTextAsync(TestData("ehr-coordination-bundle.json"));
+        var consent = text[text.IndexOf("    {\n      \"fullUrl\": \"http://hospital.example.org/fhir/Consent/con-5\"", StringComparison.Ordinal)..text.IndexOf("    {\n      \"fullUrl\": \"http://hospital.example.org/fhir/QuestionnaireResponse", StringComparison.Ordinal)];
+        var twice = NewPath("twice") + ".json";
+        await File.WriteAllTextAsync(twice, text.Replace(consent, consent + consent.Replace("Consent/con-5", "Consent/con-6", StringComparison.Ordinal).Replace("\"id\": \"con-5\"", "\"id\": \"con-6\"", StringComparison.Ordinal), StringComparison.Ordinal));
+        var db = NewPath("fresh") + ".db";
+
+        var (code, stdout, stderr) = await Store(twice, db);
+
+        Assert.Equal((2, string.Empty), (code, stdout));
+        Assert.Equal("--db: consents[1].id: consent 'CON-5' is given twice", stderr.Trim());
+        Assert.Empty(Directory.GetFiles(demo.Dir, Path.GetFileName(db) + "*"));
     }
 
     [Fact]

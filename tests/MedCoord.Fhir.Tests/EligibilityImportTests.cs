@@ -166,8 +166,48 @@ public sealed class EligibilityImportTests
             read.Errors.Select(e => e.Path));
         Assert.All(read.Errors, e => Assert.StartsWith("CoverageEligibilityResponse 'bad'", e.Message, StringComparison.Ordinal));
         Assert.Equal([new ValidationError("entry", "the bundle holds no CoverageEligibilityResponse")], EligibilityImport.Read(new Bundle { Type = Bundle.BundleType.Collection }).Errors);
-        Assert.Equal("insurance", Assert.Single(EligibilityImport.Read(new CoverageEligibilityResponse { Outcome = ClaimProcessingCodes.Complete, Insurer = Payer() }).Errors).Path);
+        Assert.Equal("insurance", Assert.Single(EligibilityImport.Read(new CoverageEligibilityResponse { Status = FinancialResourceStatusCodes.Active, Outcome = ClaimProcessingCodes.Complete, Insurer = Payer() }).Errors).Path);
         Assert.Throws<ArgumentNullException>(() => EligibilityImport.Read((Bundle)null));
         Assert.Throws<ArgumentNullException>(() => EligibilityImport.Read((CoverageEligibilityResponse)null));
+    }
+
+    [Fact]
+    public void OnlyAnActiveResponse_IsAnAnswer_AndAnExcludedItemAddsNothing()
+    {
+        static CoverageEligibilityResponse Response(FinancialResourceStatusCodes? status) => new()
+        {
+            Id = "x",
+            Status = status,
+            Outcome = ClaimProcessingCodes.Complete,
+            Insurer = Payer(),
+            Insurance =
+            [
+                new()
+                {
+                    Coverage = new ResourceReference { Identifier = new Identifier("urn:medcoord:coverage", "cov-a") },
+                    Item =
+                    [
+                        new()
+                        {
+                            Excluded = true,
+                            Category = new CodeableConcept("https://x12.org/codes/service-type-codes", "30"),
+                            Benefit = [new() { Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/benefit-type", "copay-percent"), Allowed = new UnsignedInt(90) }],
+                        },
+                        new()
+                        {
+                            Excluded = false,
+                            Category = new CodeableConcept("https://x12.org/codes/service-type-codes", "30"),
+                            Benefit = [new() { Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/benefit-type", "copay-percent"), Allowed = new UnsignedInt(30) }],
+                        },
+                    ],
+                },
+            ],
+        };
+
+        Assert.Equal(30, Assert.Single(EligibilityImport.Read(Response(FinancialResourceStatusCodes.Active)).Records).ApplyTo(Coverage).Benefits.CoinsurancePercent);
+        Assert.Equal(
+            [new ValidationError("status", "CoverageEligibilityResponse 'x': only an active response is an answer, found entered-in-error")],
+            EligibilityImport.Read(Response(FinancialResourceStatusCodes.EnteredInError)).Errors);
+        Assert.Equal("status", Assert.Single(EligibilityImport.Read(Response(null)).Errors).Path);
     }
 }

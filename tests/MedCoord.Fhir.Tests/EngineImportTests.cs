@@ -227,8 +227,100 @@ public sealed class EngineImportTests
                 "entry[7].resource.authored",
             ],
             read.Errors.Select(e => e.Path));
-        Assert.Contains(read.Errors, e => e.Message == "care plan 'done': only draft and active plans are taken in, found Completed");
+        Assert.Contains(read.Errors, e => e.Message == "care plan 'done': only draft and active plans are taken in, found completed");
         Assert.Contains(read.Errors, e => e.Message == "care plan 'late': activities[0].notBefore must not be after dueBy");
         Assert.DoesNotContain(read.Errors, e => e.Message.Contains("2026-12-01", StringComparison.Ordinal) || e.Message.Contains("2027-01", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ConsentsNoLongerInForce_AreRevokedNoLaterThanTheBundleWasWritten()
+    {
+        static Hl7.Fhir.Model.Consent Of(string id, Hl7.Fhir.Model.Consent.ConsentState status, string? end) => new()
+        {
+            Id = id,
+            Status = status,
+            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "treatment"),
+            Category = [new CodeableConcept("http://loinc.org", "59284-0")],
+            Patient = new ResourceReference { Identifier = new Identifier("urn:medcoord:patient", "pat-a") },
+            DateTime = "2026-11-01T10:00:00Z",
+            Provision = end is null ? null : new Hl7.Fhir.Model.Consent.provisionComponent { Period = new FhirPeriod { End = end } },
+        };
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Timestamp = new DateTimeOffset(2026, 12, 7, 15, 0, 0, TimeSpan.Zero),
+            Entry =
+            [
+                new() { Resource = Of("ended", Hl7.Fhir.Model.Consent.ConsentState.Inactive, "2026-12-01T00:00:00Z") },
+                new() { Resource = Of("withdrawn-early", Hl7.Fhir.Model.Consent.ConsentState.Inactive, "2027-06-01T00:00:00Z") },
+                new() { Resource = Of("no-end", Hl7.Fhir.Model.Consent.ConsentState.Inactive, null) },
+                new() { Resource = Of("rejected", Hl7.Fhir.Model.Consent.ConsentState.Rejected, "2027-06-01T00:00:00Z") },
+                new() { Resource = Of("standing", Hl7.Fhir.Model.Consent.ConsentState.Active, "2027-06-01T00:00:00Z") },
+            ],
+        };
+
+        var consents = EngineBundle.Import(bundle).Records!.Consents;
+
+        var given = Instant.FromUtc(2026, 11, 1, 10, 0);
+        Assert.Equal(
+            [
+                ("ended", (Instant?)null, (Instant?)Instant.FromUtc(2026, 12, 1, 0, 0)), ("withdrawn-early", null, Now), ("no-end", null, Now), ("rejected", null, given),
+                ("standing", Instant.FromUtc(2027, 6, 1, 0, 0), null),
+            ],
+            consents.Select(c => (c.Id, c.ExpiresAt, c.RevokedAt)));
+        Assert.All(consents.Where(c => c.Id != "standing"), c => Assert.False(c.ActiveAt(Now)));
+        Assert.Equal(given, consents.Select(c => c.GivenAt).Distinct().Single());
+
+        bundle.Timestamp = null;
+        Assert.Equal(given, EngineBundle.Import(bundle).Records!.Consents.Single(c => c.Id == "withdrawn-early").RevokedAt);
+        bundle.Entry = [new() { Resource = Of("instant", Hl7.Fhir.Model.Consent.ConsentState.Active, "2026-11-01T10:00:00Z") }];
+        Assert.Equal([new ValidationError("entry[0].resource.provision.period.end", "consent 'instant' ends when it was given")], EngineBundle.Import(bundle).Errors);
+    }
+
+    [Fact]
+    public void BlankIds_WrongExtensionTypes_AndPlanLevelFaults_AreNamedWhereTheyAre()
+    {
+        var activity = new CarePlan.ActivityComponent
+        {
+            Detail = new CarePlan.DetailComponent
+            {
+                Status = CarePlan.CarePlanActivityStatus.NotStarted,
+                Code = new CodeableConcept("urn:medcoord:appointment-type", "t"),
+                Scheduled = new FhirPeriod { End = "2027-01-01" },
+            },
+        };
+        var typed = new Extension { Url = "https://medcoord.dev/fhir/StructureDefinition/care-activity" };
+        typed.Extension.Add(new Extension("priority", new Integer(50)));
+        typed.Extension.Add(new Extension("id", new Code("a1")));
+        var follows = new Extension { Url = "follows" };
+        follows.Extension.Add(new Extension("activity", new FhirString("a0")));
+        follows.Extension.Add(new Extension("minGapMinutes", new Integer(5)));
+        typed.Extension.Add(follows);
+        var withTypes = (CarePlan.ActivityComponent)activity.DeepCopy();
+        withTypes.Extension.Add(typed);
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Entry =
+            [
+                new() { Resource = new CarePlan { Id = "p1", Status = RequestStatus.Active, Intent = CarePlan.CarePlanIntent.Plan, Subject = new ResourceReference { Identifier = new Identifier("urn:medcoord:patient", " ") }, Activity = [activity] } },
+                new() { Resource = new CarePlan { Identifier = [new Identifier("x", "a/b")], Status = RequestStatus.Active, Intent = CarePlan.CarePlanIntent.Plan, Subject = new ResourceReference("Patient/pat-a"), Activity = [activity] } },
+                new() { Resource = new CarePlan { Id = "p3", Status = RequestStatus.Active, Intent = CarePlan.CarePlanIntent.Plan, Subject = new ResourceReference("Patient/pat-a"), Activity = [withTypes] } },
+                new() { Resource = new QuestionnaireResponse { Identifier = new Identifier("urn:medcoord:intake-response", " "), Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed, Subject = new ResourceReference("Patient/pat-a"), Authored = "2026-12-01T10:00:00Z" } },
+            ],
+        };
+
+        var read = EngineBundle.Import(bundle);
+
+        Assert.Equal(
+            [
+                new ValidationError("entry[0].resource.subject", "names no patient (a reference to it, or its identifier)"),
+                new ValidationError("entry[1].resource.identifier", "care plan 'a/b': id 'a/b' must not contain '/' (request ids are plan/activity/occurrence)"),
+                new ValidationError("entry[2].resource.activity[0].extension('https://medcoord.dev/fhir/StructureDefinition/care-activity').extension('id').value", "must be a valueString"),
+                new ValidationError("entry[2].resource.activity[0].extension('https://medcoord.dev/fhir/StructureDefinition/care-activity').extension('priority').value", "must be a valuePositiveInt"),
+                new ValidationError("entry[2].resource.activity[0].extension('https://medcoord.dev/fhir/StructureDefinition/care-activity').extension('follows').extension('minGapMinutes').value", "must be a valueUnsignedInt"),
+                new ValidationError("entry[3].resource.encounter", "the questionnaire response names no visit (its encounter, or an identifier)"),
+            ],
+            read.Errors);
     }
 }

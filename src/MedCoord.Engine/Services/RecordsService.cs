@@ -166,7 +166,7 @@ public sealed class RecordsService
         var clock = _context.Clock;
         for (var i = 0; i < records.CarePlans.Count; i++)
         {
-            if (await NewPlanAsync(records.CarePlans[i], $"carePlans[{i}]", actor, errors, cancellationToken).ConfigureAwait(false) is { } plan)
+            if (await NewPlanAsync(records.CarePlans[i], records.CarePlans.Take(i).Select(p => p?.Id), $"carePlans[{i}]", actor, errors, cancellationToken).ConfigureAwait(false) is { } plan)
             {
                 changes.Add(plan);
             }
@@ -222,8 +222,14 @@ public sealed class RecordsService
                 errors.Add(new ValidationError($"{path}.patientId", $"consent '{c.Id}' is stored for another patient"));
             }
 
-            changes.Add(StoreChange.Of(c.Id, c, stored?.Version ?? 0, actor,
-                stored is null ? AuditActions.ConsentGiven : c.RevokedAt is null ? AuditActions.ConsentChanged : AuditActions.ConsentRevoked));
+            string[] actions = (stored, c.RevokedAt) switch
+            {
+                (null, null) => [AuditActions.ConsentGiven],
+                (null, _) => [AuditActions.ConsentGiven, AuditActions.ConsentRevoked],
+                (_, null) => [AuditActions.ConsentChanged],
+                _ => [AuditActions.ConsentRevoked],
+            };
+            changes.Add(StoreChange.Of(c.Id, c, stored?.Version ?? 0, actor, actions));
         }
 
         for (var i = 0; i < records.Intakes.Count; i++)
@@ -255,7 +261,7 @@ public sealed class RecordsService
     }
 
     /// <summary>A new care plan's change, or null after adding its problems.</summary>
-    private async Task<StoreChange?> NewPlanAsync(CarePlanImport import, string path, string actor, List<ValidationError> errors, CancellationToken cancellationToken)
+    private async Task<StoreChange?> NewPlanAsync(CarePlanImport import, IEnumerable<string?> earlier, string path, string actor, List<ValidationError> errors, CancellationToken cancellationToken)
     {
         if (import is null)
         {
@@ -287,7 +293,7 @@ public sealed class RecordsService
             errors.Add(new ValidationError($"{path}.{e.ParamName}", "required"));
         }
 
-        if (plan is null || !await IsNewAsync<CarePlan>(plan.Id, [], $"{path}.id", "care plan", errors, cancellationToken).ConfigureAwait(false))
+        if (plan is null || !await IsNewAsync<CarePlan>(plan.Id, earlier, $"{path}.id", "care plan", errors, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }

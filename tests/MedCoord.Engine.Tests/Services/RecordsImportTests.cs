@@ -80,6 +80,10 @@ public sealed class RecordsImportTests
 
         await engine.Records.ImportAsync(Of(consents: [Consent() with { ExpiresAt = null }]), "ehr-feed");
         Assert.Equal(AuditActions.ConsentChanged, engine.Store.AuditTrail()[^1].Action);
+
+        // A consent first heard of already withdrawn: given, then revoked.
+        await engine.Records.ImportAsync(Of(consents: [Consent("c-new") with { RevokedAt = Now }]), "ehr-feed");
+        Assert.Equal([AuditActions.ConsentGiven, AuditActions.ConsentRevoked], engine.Store.AuditTrail().TakeLast(2).Select(e => e.Action));
     }
 
     [Fact]
@@ -98,7 +102,7 @@ public sealed class RecordsImportTests
 
         var refused = await Assert.ThrowsAsync<ValidationException>(() => engine.Records.ImportAsync(
             Of(
-                [Plan(), Plan("cp-old"), badActivity, Plan("cp-4") with { PatientId = " " }, Plan("bad/id")],
+                [Plan(), Plan("cp-old"), badActivity, Plan("cp-4") with { PatientId = " " }, Plan("bad/id"), Plan()],
                 [Referral(), Referral("ref-old"), Referral(), Referral("ref-5") with { Target = "", Priority = (ReferralPriority)9 }],
                 [Consent("c-1") with { ExpiresAt = Now - Duration.FromDays(2) }, Consent("c-2") with { RevokedAt = Now - Duration.FromDays(3) }, Consent("c-other"), Consent("c-1") with { Scope = " " }, Consent("c-3"), Consent("c-3")],
                 [new IntakeResponse("v-other", "p-1", Now), new IntakeResponse("", "p-1", Now), new IntakeResponse("v-2", "p-1", Now), new IntakeResponse("v-2", "p-1", Now)]),
@@ -110,6 +114,7 @@ public sealed class RecordsImportTests
                 new ValidationError("carePlans[2].activities[0].status", "a new plan's activities are not started, with nothing done or booked"),
                 new ValidationError("carePlans[3].patientId", "required"),
                 new ValidationError("carePlans[4].id", "'bad/id' must not contain '/' (request ids are plan/activity/occurrence)"),
+                new ValidationError("carePlans[5].id", "care plan 'cp-1' is given twice"),
                 new ValidationError("referrals[1].id", "referral 'ref-old' is already stored"),
                 new ValidationError("referrals[2].id", "referral 'ref-1' is given twice"),
                 new ValidationError("referrals[3].target", "required"),
