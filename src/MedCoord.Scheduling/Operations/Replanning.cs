@@ -197,6 +197,7 @@ internal static class Replanning
         return changes;
     }
 
+    /// <summary>Kept where it was: same place, same people, same start and same end (an appointment that now takes longer has changed).</summary>
     private static bool Same(Assignment a, Assignment b) =>
-        a.FacilityId == b.FacilityId && a.ProviderId == b.ProviderId && a.RoomId == b.RoomId && a.Start.ToInstant() == b.Start.ToInstant();
+        a.FacilityId == b.FacilityId && a.ProviderId == b.ProviderId && a.RoomId == b.RoomId && a.Start.ToInstant() == b.Start.ToInstant() && a.End.ToInstant() == b.End.ToInstant();
 }
