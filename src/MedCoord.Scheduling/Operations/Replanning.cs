@@ -142,13 +142,13 @@ internal static class Replanning
         var provider = a.ProviderId is null ? null : facility.Providers.FirstOrDefault(p => p.ProviderId == a.ProviderId);
         if (c.Type.BooksProvider && (provider is null || !provider.Starts.Contains(start)))
         {
-            return (null, $"provider '{a.ProviderId}' is no longer available then");
+            return (null, a.ProviderId is null ? "its appointment type now books a provider" : $"provider '{a.ProviderId}' is no longer available then");
         }
 
         var room = a.RoomId is null ? null : facility.Rooms.FirstOrDefault(r => r.RoomId == a.RoomId);
         if (c.Type.BooksRoom && (room is null || !room.Starts.Contains(start)))
         {
-            return (null, $"room '{a.RoomId}' is no longer available then");
+            return (null, a.RoomId is null ? "its appointment type now books a room" : $"room '{a.RoomId}' is no longer available then");
         }
 
         if (!facility.Starts.Contains(start))

@@ -33,6 +33,11 @@ public sealed class BookCheckTests
         { "end before start", Book(A, B with { End = B.Start - Duration.FromMinutes(30) }), ["assignments[1].end: must be after start"] },
         { "ending in 9999", Book(A, B with { End = Time("9999-12-31T23:00:00Z") }),
             ["assignments[1].end: must be from 0001-01-01T00:00:00Z to 9999-01-01T00:00:00Z, as written and in UTC (the supported range of times)"] },
+        { "starting and ending out of range", Book(A, B with { Start = Time("9999-12-31T22:00:00Z"), End = Time("9999-12-31T23:00:00Z") }),
+            ["assignments[1].start: must be from 0001-01-01T00:00:00Z to 9999-01-01T00:00:00Z, as written and in UTC (the supported range of times)",
+             "assignments[1].end: must be from 0001-01-01T00:00:00Z to 9999-01-01T00:00:00Z, as written and in UTC (the supported range of times)"] },
+        { "ending as it starts", Book(A, B with { End = B.Start }), ["assignments[1].end: must be after start"] },
+
     };
 
     [Theory]
@@ -54,6 +59,21 @@ public sealed class BookCheckTests
 
         Assert.Equal(expected, error.Errors.Select(e => e.ToString()));
         Assert.NotEmpty(name);
+    }
+
+    [Fact]
+    public void ABookWithoutAResourceItsTypeBooks_IsRefusedForRecommending_AndDisplacedByAReplan()
+    {
+        var noRoom = Book(A, B with { RoomId = null });
+        var noProvider = Book(A with { ProviderId = null }, B);
+
+        Assert.Equal(["assignments[1].room: its appointment type books a room, but none is named"], Assert.Throws<ProblemValidationException>(() => new SlotRecommender(Clinic, noRoom)).Errors.Select(e => e.ToString()));
+        Assert.Equal(["assignments[0].provider: its appointment type books a provider, but none is named"], Assert.Throws<ProblemValidationException>(() => new SlotRecommender(Clinic, noProvider)).Errors.Select(e => e.ToString()));
+        // A previous book may predate a change of type: the re-plan moves the appointment, saying why.
+        var replanned = new AppointmentScheduler().Replan(Clinic, noRoom, Quick(2));
+        Assert.StartsWith("its appointment type now books a room", Assert.Single(replanned.Changes).Reason);
+        Assert.Empty(ScheduleVerifier.Violations(Clinic, replanned.Schedule));
+        Assert.StartsWith("its appointment type now books a provider", Assert.Single(new AppointmentScheduler().Replan(Clinic, noProvider, Quick(2)).Changes).Reason);
     }
 
     [Fact]

@@ -114,6 +114,76 @@ public sealed class WaitlistFillerTests
     }
 
     [Fact]
+    public void Fill_OffersOnlyTheFreedTime_NotTimeThatWasFreeBefore()
+    {
+        // Two providers; dr-b's hour was free all along and e waited anyway (a book the host kept): a cancellation of
+        // dr-a's appointment offers dr-a's half hour, and e takes that, not dr-b's.
+        var problem = Hour(Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("e", "p5", "visit", priority: 3)) with
+        {
+            Providers = [Provider("dr-a", "gp", "main", Week("09:00", "10:00")), Provider("dr-b", "gp", "main", Week("09:00", "10:00"))],
+        };
+        var book = BookOf(
+            [At("a", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("b", "p2", "2026-12-07T09:30:00-05:00", "2026-12-07T10:00:00-05:00")],
+            ["e"]);
+
+        var filled = Assert.Single(WaitlistFiller.Fill(problem, book, "b").Filled);
+
+        Assert.Equal(("e", "dr-a", book.Assignments[1].Start), (filled.RequestId, filled.ProviderId, filled.Start));
+    }
+
+    [Fact]
+    public void Fill_ARoomFreedWithItsBuffer_IsOfferedToTheEndOfTheTurnover()
+    {
+        // One room, a 10-minute turnover after each visit: b's cancellation frees 09:30 to 10:10 in the room.
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", Ny)], [Room("exam", "main", "exam")], [Provider("dr-a", "gp", "main", Week("09:00", "11:00")), Provider("dr-b", "gp", "main", Week("09:00", "11:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3")],
+            [Type("visit", 20, "gp", ["exam"], buffer: 10)],
+            [Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("c", "p3", "visit", priority: 4)]);
+        static Assignment InRoom(string request, string patient, string provider, string start, string end) =>
+            new(request, patient, provider, "exam", "main", NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(start).Value, NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Parse(end).Value);
+        var book = new Schedule(ScheduleStatus.Feasible, new ScheduleObjective(2, 2, 0),
+            [InRoom("a", "p1", "dr-a", "2026-12-07T09:00:00-05:00", "2026-12-07T09:20:00-05:00"), InRoom("b", "p2", "dr-b", "2026-12-07T09:30:00-05:00", "2026-12-07T09:50:00-05:00")],
+            [new UnscheduledRequest("c", UnscheduledReason.CapacityTaken, "waiting")], new SolveStats(0, 0, 0));
+
+        var result = WaitlistFiller.Fill(problem, book, "b");
+
+        var filled = Assert.Single(result.Filled);
+        Assert.Equal("c", filled.RequestId);
+        Assert.True(filled.Start.ToInstant() >= book.Assignments[0].End.ToInstant() + Duration.FromMinutes(10));
+        Assert.True(filled.Start.ToInstant() < book.Assignments[1].End.ToInstant() + Duration.FromMinutes(10));
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+        Assert.Equal(["a", "c"], result.Schedule.Assignments.Select(x => x.RequestId));
+        Assert.Equal(["b"], result.Schedule.Unscheduled.Select(u => u.RequestId));
+        Assert.Equal((5L, 5L), (result.Schedule.Objective.ScheduledPriority, result.Schedule.Objective.UpperBound));
+    }
+
+    [Fact]
+    public void Fill_ACancelledVisitOfASeries_ReleasesTheSeries_AndSaysWhy()
+    {
+        var problem = Problem("2026-12-07", "2026-12-08",
+            [Facility("main", Ny)], [], [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
+            [Patient("p1"), Patient("p2")],
+            [Type("visit", 30, "gp")],
+            [Request("s1", "p1", "visit"), Request("s2", "p1", "visit"), Request("w", "p2", "visit", priority: 2)]) with
+        {
+            Series = [new RequestSeries("course", ["s1", "s2"], 1)],
+        };
+        var book = BookOf(
+            [At("s1", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00"), At("s2", "p1", "2026-12-08T09:00:00-05:00", "2026-12-08T09:30:00-05:00")],
+            ["w"]);
+
+        var result = WaitlistFiller.Fill(problem, book, "s1");
+
+        var released = Assert.Single(result.Released);
+        Assert.Equal(("s2", UnscheduledReason.SeriesIncomplete, "request 's1' of its series 'course' lost its appointment, and a series is booked whole"), (released.RequestId, released.Reason, released.Message));
+        Assert.Equal(("s1", UnscheduledReason.Cancelled, "its appointment was cancelled"), (NotBooked(result.Schedule, "s1").RequestId, NotBooked(result.Schedule, "s1").Reason, NotBooked(result.Schedule, "s1").Message));
+        Assert.Equal("w", result.Filled[0].RequestId);
+        Assert.Equal(["s1", "s2"], result.Schedule.Unscheduled.Select(u => u.RequestId));
+        Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+    }
+
+    [Fact]
     public void Fill_BadRequest_IsRefusedNamingIt()
     {
         var problem = Hour(Request("a", "p1", "visit"), Request("b", "p2", "visit")) with { };
