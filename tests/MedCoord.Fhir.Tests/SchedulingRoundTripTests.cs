@@ -43,6 +43,29 @@ public sealed class SchedulingRoundTripTests
     }
 
     [Fact]
+    public void Export_WithASchedule_CarriesItsStatusObjectiveAndStats_WhichTheImportLeavesAside()
+    {
+        var problem = SchedulingTestData.Sample("day-unit.json");
+        var schedule = new AppointmentScheduler().Solve(problem, new SolveOptions(Duration.FromSeconds(5), 2, 7));
+
+        var bundle = SchedulingBundle.Export(problem, schedule);
+
+        var result = bundle.Entry.Select(e => e.Resource).OfType<Basic>().Single().Extension.Single(x => x.Url == "https://medcoord.dev/fhir/StructureDefinition/schedule-result");
+        string Value(string url) => result.Extension.Single(x => x.Url == url).Value switch
+        {
+            Code c => c.Value!,
+            FhirDecimal d => d.Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Integer i => i.Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            var other => other?.ToString() ?? string.Empty,
+        };
+        Assert.Equal(
+            (schedule.Status.ToString(), $"{schedule.Objective.ScheduledPriority}", $"{schedule.Objective.UpperBound}", $"{schedule.Objective.WaitingCost}", "2", "7", $"{schedule.Stats.DroppedSolutions}"),
+            (Value("status"), Value("scheduledPriority"), Value("upperBound"), Value("waitingCost"), Value("workers"), Value("seed"), Value("droppedSolutions")));
+        Assert.Empty(FhirValidation.Errors(bundle));
+        Assert.Equal(ProblemFile.Serialize(problem), ProblemFile.Serialize(SchedulingBundle.Import(bundle).Problem!));
+    }
+
+    [Fact]
     public void ImportOfExport_GeneratedProblems_AreTheSameProblems()
     {
         // 20 small problems of every feature: links, series, shared rooms, pools, fixed bookings, far patient zones.

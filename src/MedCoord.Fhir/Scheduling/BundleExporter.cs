@@ -177,7 +177,7 @@ internal sealed class BundleExporter
             Id("Device", "equipment", e.Id);
         }
 
-        AddProblem();
+        AddProblem(schedule);
         _problem.Facilities.ToList().ForEach(AddFacility);
         _problem.Rooms.ToList().ForEach(AddRoom);
         _problem.Equipment.ToList().ForEach(AddPool);
@@ -190,7 +190,7 @@ internal sealed class BundleExporter
         return new F.Bundle { Type = F.Bundle.BundleType.Transaction, Entry = _entries };
     }
 
-    private void AddProblem()
+    private void AddProblem(Schedule? schedule)
     {
         var basic = new F.Basic
         {
@@ -256,7 +256,32 @@ internal sealed class BundleExporter
             basic.Extension.Add(series);
         }
 
+        if (schedule is not null)
+        {
+            basic.Extension.Add(ScheduleResult(schedule));
+        }
+
         Add(basic);
+    }
+
+    /// <summary>What the solve said of the schedule exported with the problem: its status, objective and stats (the import ignores it: a problem is what was asked).</summary>
+    private static F.Extension ScheduleResult(Schedule schedule)
+    {
+        var result = new F.Extension { Url = ScheduleResultUrl };
+        result.Extension.Add(new F.Extension("status", new F.Code(schedule.Status.ToString())));
+        result.Extension.Add(new F.Extension("scheduledPriority", new F.FhirDecimal(schedule.Objective.ScheduledPriority)));
+        result.Extension.Add(new F.Extension("upperBound", new F.FhirDecimal(schedule.Objective.UpperBound)));
+        result.Extension.Add(new F.Extension("waitingCost", new F.FhirDecimal(schedule.Objective.WaitingCost)));
+        if (schedule.Objective.SoftRules is { } soft)
+        {
+            result.Extension.Add(new F.Extension("softRuleCost", new F.FhirDecimal(soft.Total)));
+        }
+
+        result.Extension.Add(new F.Extension("wallSeconds", new F.FhirDecimal((decimal)Math.Round(schedule.Stats.WallSeconds, 3))));
+        result.Extension.Add(new F.Extension("workers", new F.Integer(schedule.Stats.Workers)));
+        result.Extension.Add(new F.Extension("seed", new F.Integer(schedule.Stats.Seed)));
+        result.Extension.Add(new F.Extension("droppedSolutions", new F.Integer(schedule.Stats.DroppedSolutions)));
+        return result;
     }
 
     private static IEnumerable<F.Location.HoursOfOperationComponent> Opening(IEnumerable<WeeklyHours> hours) => hours.Select(h =>

@@ -29,6 +29,7 @@ internal static partial class FhirNames
     public const string Follows = StructureDefinition + "follows";
     public const string SolverAssignment = StructureDefinition + "solver-assignment";
     public const string Unscheduled = StructureDefinition + "unscheduled";
+    public const string ScheduleResultUrl = StructureDefinition + "schedule-result";
 
     public const string SkillSystem = CodeSystem + "skill";
     public const string RoomFeatureSystem = CodeSystem + "room-feature";
