@@ -43,7 +43,7 @@ public sealed class EngineBundleTests
     public void Export_EveryReferenceToAUrn_ResolvesInsideTheBundle_AndFullUrlsAreUnique()
     {
         var urls = Bundle.Entry.Select(e => e.FullUrl).ToList();
-        var references = Bundle.Entry.SelectMany(e => Descendants(e.Resource)).OfType<ResourceReference>().Where(r => r.Reference is not null).Select(r => r.Reference).ToList();
+        var references = Bundle.Entry.SelectMany(e => FhirValidation.Descendants(e.Resource)).OfType<ResourceReference>().Where(r => r.Reference is not null).Select(r => r.Reference).ToList();
 
         Assert.Equal(urls.Count, urls.Distinct(StringComparer.Ordinal).Count());
         Assert.All(Bundle.Entry, e => Assert.Equal($"urn:uuid:{e.Resource.Id}", e.FullUrl));
@@ -318,21 +318,6 @@ public sealed class EngineBundleTests
         Assert.Equal(
             bundle.Entry.Single(e => e.Resource == requests[1]).FullUrl,
             audit.Entity[0].What.Reference);
-    }
-
-    private static IEnumerable<Base> Descendants(Base node)
-    {
-        foreach (var (_, value) in node.EnumerateElements())
-        {
-            foreach (var child in value is Base one ? [one] : value is IEnumerable<Base> many ? many : [])
-            {
-                yield return child;
-                foreach (var below in Descendants(child))
-                {
-                    yield return below;
-                }
-            }
-        }
     }
 
     [Fact]

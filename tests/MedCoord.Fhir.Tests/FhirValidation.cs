@@ -32,10 +32,71 @@ public static class FhirValidation
             .Select(i => $"{i.Severity} at {string.Join(", ", i.Expression ?? [])}: {i.Details?.Text ?? i.Diagnostics}")];
     }
 
-    private static Validator Create()
+    private static readonly Lazy<Validator> WithProfiles = new(() => Create(withProfiles: true));
+
+    /// <summary>As <see cref="Errors"/>, with MedCoord's extension StructureDefinitions loaded, so that each extension's content is checked too.</summary>
+    /// <param name="resource">A resource.</param>
+    /// <returns>The errors.</returns>
+    public static IReadOnlyList<string> ErrorsWithProfiles(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        OperationOutcome outcome;
+        lock (Gate)
+        {
+            outcome = WithProfiles.Value.Validate(resource);
+        }
+
+        return [.. outcome.Issue
+            .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+            .Select(i => $"{i.Severity} at {string.Join(", ", i.Expression ?? [])}: {i.Details?.Text ?? i.Diagnostics}")];
+    }
+
+    /// <summary>MedCoord's extension StructureDefinitions with their snapshots, built over the base specification.</summary>
+    public static IReadOnlyList<StructureDefinition> ProfilesWithSnapshots()
+    {
+        var spec = new CachedResolver(new MultiResolver(ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"))));
+        var generator = new Hl7.Fhir.Specification.Snapshot.SnapshotGenerator(spec);
+        var profiles = MedCoordProfiles.Extensions();
+        foreach (var sd in profiles)
+        {
+            generator.UpdateAsync(sd).GetAwaiter().GetResult();
+            var problems = generator.Outcome?.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList() ?? [];
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException($"snapshot of {sd.Url}: {string.Join("; ", problems.Select(p => p.Details?.Text ?? p.Diagnostics))}");
+            }
+        }
+
+        return profiles;
+    }
+
+    /// <summary>Every element below a node, depth first.</summary>
+    /// <param name="node">A resource or element.</param>
+    /// <returns>The elements.</returns>
+    public static IEnumerable<Base> Descendants(Base node)
+    {
+        foreach (var (_, value) in node.EnumerateElements())
+        {
+            foreach (var child in value is Base one ? [one] : value is IEnumerable<Base> many ? many : [])
+            {
+                yield return child;
+                foreach (var below in Descendants(child))
+                {
+                    yield return below;
+                }
+            }
+        }
+    }
+
+    private static Validator Create() => Create(withProfiles: false);
+
+    private static Validator Create(bool withProfiles)
     {
         var zip = Path.Combine(AppContext.BaseDirectory, "specification.zip");
-        var resolver = new CachedResolver(new MultiResolver(ZipSource.CreateValidationSource(zip)));
+        IAsyncResourceResolver source = ZipSource.CreateValidationSource(zip);
+        var resolver = withProfiles
+            ? new CachedResolver(new MultiResolver(new InMemoryResourceResolver(ProfilesWithSnapshots()), source))
+            : new CachedResolver(new MultiResolver(source));
         var terminology = LocalTerminologyService.CreateDefaultForCore(resolver);
         return new Validator(resolver, terminology);
     }
