@@ -22,6 +22,10 @@ internal static class FhirCommandLine
         var import = table.Add(
             new Command("import", "Read a FHIR R4 Bundle as a problem file; each fault is printed with its resource and FHIRPath.") { importBundle, importOut },
             (parse, console, stderr, _) => new FhirImportCommand(parse.GetValue(importBundle)!, parse.GetValue(importOut)!).RunAsync(console, stderr));
-        return new Command("fhir", "FHIR R4: scheduling problems and schedules as Bundles, and back; engine records as a Bundle, and an EHR's records in.") { export, import, FhirEngineCommandLine.Define(table), FhirEngineCommandLine.DefineRecords(table) };
+        var profilesOut = SharedOptions.RequiredOut("An existing directory: one StructureDefinition JSON file per extension is written into it.");
+        var profiles = table.Add(
+            new Command("profiles", "Write the StructureDefinition of every MedCoord FHIR extension (docs/fhir.md).") { profilesOut },
+            (parse, console, stderr, _) => new FhirProfilesCommand(parse.GetValue(profilesOut)!).RunAsync(console, stderr));
+        return new Command("fhir", "FHIR R4: scheduling problems and schedules as Bundles, and back; engine records as a Bundle, and an EHR's records in.") { export, import, FhirEngineCommandLine.Define(table), FhirEngineCommandLine.DefineRecords(table), profiles };
     }
 }

@@ -108,3 +108,32 @@ public sealed class FhirRecordsCommandLineTests(DemoDatabase demo) : IClassFixtu
         Assert.Equal("hello", await File.ReadAllTextAsync(notDb));
     }
 }
+
+/// <summary><c>medcoord fhir profiles</c>: one StructureDefinition file per extension, or a clear refusal.</summary>
+public sealed class FhirProfilesCommandLineTests
+{
+    [Fact]
+    public async Task Profiles_WritesOneStructureDefinitionPerExtension()
+    {
+        var dir = Directory.CreateTempSubdirectory("medcoord-profiles-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = await Run("fhir", "profiles", "--out", dir);
+
+            Assert.Equal((0, string.Empty), (code, stderr));
+            var files = Directory.GetFiles(dir, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(MedCoord.Fhir.MedCoordProfiles.Urls.Select(u => u[(u.LastIndexOf('/') + 1)..] + ".json").Order(StringComparer.Ordinal), files);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "follows.json")));
+            Assert.Equal(("StructureDefinition", "https://medcoord.dev/fhir/StructureDefinition/follows", "Extension"),
+                (json.RootElement.GetProperty("resourceType").GetString(), json.RootElement.GetProperty("url").GetString(), json.RootElement.GetProperty("type").GetString()));
+            Assert.Equal($"{files.Count} StructureDefinitions written to {dir}", stdout.Trim());
+
+            var (missing, _, missingErr) = await Run("fhir", "profiles", "--out", Path.Combine(dir, "nope"));
+            Assert.Equal((2, $"--out: no directory at {Path.Combine(dir, "nope")}"), (missing, missingErr.Trim()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
