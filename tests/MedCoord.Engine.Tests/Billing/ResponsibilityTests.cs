@@ -347,4 +347,30 @@ public sealed class ResponsibilityTests
             "feeSchedules[4].payerId: required",
         ], problems.Texts());
     }
+
+    [Fact]
+    public void Estimate_TheMaximumReachedInsideALine_CapsItsCoinsuranceAfterItsDeductible()
+    {
+        // Out-of-pocket maximum $100 with nothing met; deductible $80 left, 20 % coinsurance. A $1,000 charge: $80 to the
+        // deductible leaves $20 of the maximum, so coinsurance is $20 of the $184 it would be, and $164 is capped away.
+        var estimate = ResponsibilityEstimator.Estimate(Plan(500, 420, 20, 100, 0), [new ChargeLine(1, "imaging", 1000m)]);
+
+        var line = Assert.Single(estimate.Lines);
+        Assert.Equal((80m, 20m, 164m, 100m, 900m), (line.Deductible, line.Coinsurance, line.CappedBy, line.Patient, line.Plan));
+        Assert.Equal((0m, 0m), (estimate.DeductibleRemaining, estimate.OutOfPocketRemaining));
+    }
+
+    [Fact]
+    public void Estimate_NullsAndNegativeAmounts_AreRefused()
+    {
+        Assert.Throws<ArgumentNullException>(() => ResponsibilityEstimator.Estimate((Benefits)null!, []));
+        Assert.Throws<ArgumentNullException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 0, 0, 0), null!));
+        Assert.Throws<ArgumentNullException>(() => ResponsibilityEstimator.Estimate((Claim)null!, []));
+        Assert.Throws<ArgumentNullException>(() => FeeSchedules.For(null!, ClaimTests.Sample().Claims[0].Coverage));
+        Assert.Throws<ArgumentNullException>(() => FeeSchedules.For([], null!));
+        Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 0, -1, 0), []));
+        Assert.Throws<ValidationException>(() => ResponsibilityEstimator.Estimate(Plan(0, 0, 0, 0, 0, officeCopay: -1) with { Copays = new Dictionary<string, decimal> { ["x"] = -1 } }, []));
+        // Zero is allowed everywhere.
+        Assert.Equal(0m, ResponsibilityEstimator.Estimate(Plan(0, 0, 0, 0, 0) with { Copays = new Dictionary<string, decimal> { ["x"] = 0 } }, [new ChargeLine(1, "x", 0m)]).Patient);
+    }
 }
