@@ -125,4 +125,29 @@ public sealed class ReplanReasonTests
         Assert.Equal(("c", AppointmentChangeKind.Dropped), (cannot.RequestId, cannot.Kind));
         Assert.Contains("patient", cannot.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AVisitOfASeriesThatCannotStay_UnsettlesTheOtherVisits()
+    {
+        var problem = Problem("2026-12-07", "2026-12-08",
+            [Facility("main", Zone, Week("08:00", "12:00"))], [Room("exam-1", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week("08:00", "12:00"))],
+            [Patient("p1")],
+            [Type("visit", 30, "gp", ["exam"])],
+            [Request("s1", "p1", "visit"), Request("s2", "p1", "visit")]) with
+        {
+            Series = [new RequestSeries("course", ["s1", "s2"], 1)],
+        };
+        var second = At("s2", "p1", "dr-a", "exam-1", "09:00");
+        var previous = new Schedule(ScheduleStatus.Feasible, new ScheduleObjective(2, 2, 0),
+            [At("s1", "p1", "dr-a", "exam-1", "09:00"), second with { Start = second.Start.PlusHours(24), End = second.End.PlusHours(24) }], [], new SolveStats(0, 1, 0));
+        var away = new Interval(TestProblems.At("2026-12-08T08:50:00-06:00"), TestProblems.At("2026-12-08T09:40:00-06:00"));
+        var changed = problem with { Providers = [problem.Providers[0] with { TimeOff = [away] }] };
+
+        var result = new AppointmentScheduler().Replan(changed, previous, Quick(5));
+
+        Assert.StartsWith("provider 'dr-a' is no longer available then", ReasonOf(result, "s2"));
+        Assert.StartsWith("its series 'course' no longer stands where it was booked", ReasonOf(result, "s1"));
+        Assert.Empty(ScheduleVerifier.Violations(changed, result.Schedule));
+    }
 }

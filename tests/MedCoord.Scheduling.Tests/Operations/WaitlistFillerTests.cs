@@ -108,9 +108,35 @@ public sealed class WaitlistFillerTests
         var result = WaitlistFiller.Fill(problem, book, "lab");
 
         var released = Assert.Single(result.Released);
-        Assert.Equal(("consult", UnscheduledReason.PredecessorUnscheduled), (released.RequestId, released.Reason));
+        Assert.Equal(("consult", UnscheduledReason.PredecessorUnscheduled, "it follows request 'lab', whose appointment was cancelled"), (released.RequestId, released.Reason, released.Message));
         Assert.Equal(["w1", "w2"], result.Filled.Select(a => a.RequestId));
         Assert.Empty(ScheduleVerifier.Violations(problem, result.Schedule));
+        Assert.Throws<ArgumentNullException>(() => WaitlistFiller.Fill(problem, null!, "lab"));
+        Assert.Throws<ArgumentNullException>(() => WaitlistFiller.Fill(problem, book, null!));
+    }
+
+    [Fact]
+    public void Fill_TheNewBooksWaitingCost_CountsEveryAppointmentFromItsEarliestDay()
+    {
+        // Two days; w waits from the horizon's first day (no earliest), v from the second; both fill on the second day.
+        var problem = Problem("2026-12-07", "2026-12-08",
+            [Facility("main", Ny)], [], [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
+            [Type("visit", 30, "gp")],
+            [Request("a", "p1", "visit", "2026-12-08"), Request("b", "p2", "visit", "2026-12-08"), Request("w", "p3", "visit", priority: 3), Request("v", "p4", "visit", "2026-12-08", priority: 2)]);
+        var full = BookOf(
+            [
+                At("x1", "p1", "2026-12-07T09:00:00-05:00", "2026-12-07T09:30:00-05:00") with { RequestId = "a" },
+                At("b", "p2", "2026-12-08T09:00:00-05:00", "2026-12-08T09:30:00-05:00"),
+            ],
+            ["w", "v"]);
+        var book = full with { Assignments = [full.Assignments[0] with { Start = full.Assignments[1].Start.PlusMinutes(30), End = full.Assignments[1].End.PlusMinutes(30) }, full.Assignments[1]] };
+
+        var result = WaitlistFiller.Fill(problem, book, "b");
+
+        Assert.Equal(["w", "a"], result.Schedule.Assignments.Select(x => x.RequestId));
+        // a: priority 1, 0 days from 12-08; w: priority 3, 1 day from 12-07 (the horizon's start).
+        Assert.Equal(3, result.Schedule.Objective.WaitingCost);
     }
 
     [Fact]
