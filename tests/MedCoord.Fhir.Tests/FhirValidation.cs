@@ -12,38 +12,28 @@ namespace MedCoord.Fhir.Tests;
 /// </summary>
 public static class FhirValidation
 {
-    private static readonly Lazy<Validator> Shared = new(Create);
+    private static readonly Lazy<Validator> Shared = new(() => Create(withProfiles: false));
     private static readonly object Gate = new();
 
     /// <summary>The issues of severity error or fatal the validator finds in a resource, each as "severity at path: message".</summary>
     /// <param name="resource">A resource (a Bundle validates its entries too).</param>
     /// <returns>The errors; empty when the resource conforms to the base R4 profiles.</returns>
-    public static IReadOnlyList<string> Errors(Resource resource)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        OperationOutcome outcome;
-        lock (Gate)
-        {
-            outcome = Shared.Value.Validate(resource);
-        }
-
-        return [.. outcome.Issue
-            .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
-            .Select(i => $"{i.Severity} at {string.Join(", ", i.Expression ?? [])}: {i.Details?.Text ?? i.Diagnostics}")];
-    }
+    public static IReadOnlyList<string> Errors(Resource resource) => ErrorsOf(Shared, resource);
 
     private static readonly Lazy<Validator> WithProfiles = new(() => Create(withProfiles: true));
 
     /// <summary>As <see cref="Errors"/>, with MedCoord's extension StructureDefinitions loaded, so that each extension's content is checked too.</summary>
     /// <param name="resource">A resource.</param>
     /// <returns>The errors.</returns>
-    public static IReadOnlyList<string> ErrorsWithProfiles(Resource resource)
+    public static IReadOnlyList<string> ErrorsWithProfiles(Resource resource) => ErrorsOf(WithProfiles, resource);
+
+    private static IReadOnlyList<string> ErrorsOf(Lazy<Validator> validator, Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
         OperationOutcome outcome;
         lock (Gate)
         {
-            outcome = WithProfiles.Value.Validate(resource);
+            outcome = validator.Value.Validate(resource);
         }
 
         return [.. outcome.Issue
@@ -54,7 +44,7 @@ public static class FhirValidation
     /// <summary>MedCoord's extension StructureDefinitions with their snapshots, built over the base specification.</summary>
     public static IReadOnlyList<StructureDefinition> ProfilesWithSnapshots()
     {
-        var spec = new CachedResolver(new MultiResolver(ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"))));
+        var spec = new CachedResolver(new MultiResolver(Specification()));
         var generator = new Hl7.Fhir.Specification.Snapshot.SnapshotGenerator(spec);
         var profiles = MedCoordProfiles.Extensions();
         foreach (var sd in profiles)
@@ -88,12 +78,12 @@ public static class FhirValidation
         }
     }
 
-    private static Validator Create() => Create(withProfiles: false);
+    /// <summary>The base R4 specification, offline.</summary>
+    private static IAsyncResourceResolver Specification() => ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
 
     private static Validator Create(bool withProfiles)
     {
-        var zip = Path.Combine(AppContext.BaseDirectory, "specification.zip");
-        IAsyncResourceResolver source = ZipSource.CreateValidationSource(zip);
+        var source = Specification();
         var resolver = withProfiles
             ? new CachedResolver(new MultiResolver(new InMemoryResourceResolver(ProfilesWithSnapshots()), source))
             : new CachedResolver(new MultiResolver(source));
