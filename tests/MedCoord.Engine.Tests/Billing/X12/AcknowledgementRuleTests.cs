@@ -10,11 +10,7 @@ namespace MedCoord.Engine.Tests.Billing.X12;
 /// </summary>
 public sealed class AcknowledgementRuleTests
 {
-    private const string Isa = "ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261208*0900*^*00501*000000201*0*P*:~\n";
-
-    private static X12Interchange Wrap(string functional, string set, params string[] body) =>
-        X12Files.ReadText(Isa + $"GS*{functional}*ACMEHLTH*MEDCOORD01*20261208*0900*201*X~\nST*{set}*0001~\n" + string.Concat(body.Select(b => b + "~\n"))
-            + $"SE*{body.Length + 2}*0001~\nGE*1*201~\nIEA*1*000000201~\n");
+    private static X12Interchange Wrap(string functional, string set, params string[] body) => X12Files.Wrap(functional, set, body);
 
     private static List<string> Errors999(params string[] body) => [.. Acknowledgements.Read999(Wrap("FA", "999", body)).Errors.Select(e => e.ToString())];
 

@@ -8,8 +8,6 @@ namespace MedCoord.Engine.Tests.Billing.X12;
 /// <summary>835 posting rule by rule: small hand-written remittances (the body starts at segment 4) posted to a claim made for each case.</summary>
 public sealed class RemittancePostingRuleTests
 {
-    private const string Isa = "ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261215*1200*^*00501*000000101*0*P*:~\n";
-
     private static readonly LocalDate Service = new(2026, 11, 16);
 
     private static ServiceLine Line(string code, params string[] modifiers) => new(code, modifiers, 1m, 100m, [1], "11", Service, "office-visit");
@@ -19,8 +17,7 @@ public sealed class RemittancePostingRuleTests
 
     private static IReadOnlyList<Remittance> Remittances(params string[] body)
     {
-        var (remittances, errors) = RemittanceReader.Read(X12Files.ReadText(Isa + "GS*HP*ACMEHLTH*MEDCOORD01*20261215*1200*101*X~\nST*835*0001~\n"
-            + string.Concat(body.Select(b => b + "~\n")) + $"SE*{body.Length + 2}*0001~\nGE*1*101~\nIEA*1*000000101~\n"));
+        var (remittances, errors) = RemittanceReader.Read(X12Files.Wrap("HP", "835", body));
         Assert.Empty(errors);
         return remittances;
     }

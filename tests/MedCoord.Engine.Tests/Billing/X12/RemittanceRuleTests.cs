@@ -8,11 +8,7 @@ namespace MedCoord.Engine.Tests.Billing.X12;
 /// <summary>835 reading rule by rule on small hand-written transaction sets (the body starts at segment 4), each error compared whole.</summary>
 public sealed class RemittanceRuleTests
 {
-    private const string Isa = "ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261215*1200*^*00501*000000101*0*P*:~\n";
-
-    private static X12Interchange Wrap(params string[] body) =>
-        X12Files.ReadText(Isa + "GS*HP*ACMEHLTH*MEDCOORD01*20261215*1200*101*X~\nST*835*0001~\n" + string.Concat(body.Select(b => b + "~\n"))
-            + $"SE*{body.Length + 2}*0001~\nGE*1*101~\nIEA*1*000000101~\n");
+    private static X12Interchange Wrap(params string[] body) => X12Files.Wrap("HP", "835", body);
 
     private static List<string> Errors(params string[] body) => [.. RemittanceReader.Read(Wrap(body)).Errors.Select(e => e.ToString())];
 

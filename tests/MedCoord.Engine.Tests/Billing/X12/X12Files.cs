@@ -26,6 +26,12 @@ internal static class X12Files
         return interchange!;
     }
 
+    /// <summary>One transaction set of <paramref name="set"/> in its functional group and interchange: the body starts at segment 4.</summary>
+    public static X12Interchange Wrap(string functional, string set, params string[] body) =>
+        ReadText("ISA*00*          *00*          *ZZ*ACMEHLTH       *ZZ*MEDCOORD01     *261208*0900*^*00501*000000201*0*P*:~\n"
+            + $"GS*{functional}*ACMEHLTH*MEDCOORD01*20261208*0900*201*X~\nST*{set}*0001~\n" + string.Concat(body.Select(b => b + "~\n"))
+            + $"SE*{body.Length + 2}*0001~\nGE*1*201~\nIEA*1*000000201~\n");
+
     public static FakeClock Clock() => new(Instant.FromUtc(2026, 12, 16, 9, 0));
 
     /// <summary>The sample claims, as sent in an 837P.</summary>
