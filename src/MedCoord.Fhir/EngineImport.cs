@@ -97,8 +97,7 @@ internal sealed class EngineImportReader
     /// <summary>An engine id: the identifier of <paramref name="system"/>, else the first identifier, else the resource id.</summary>
     private string? IdOf(IEnumerable<R4.Identifier> identifiers, string? resourceId, string system, string path, string noun)
     {
-        var list = identifiers.Where(i => !string.IsNullOrWhiteSpace(i.Value)).ToList();
-        var id = (list.FirstOrDefault(i => i.System == system) ?? list.FirstOrDefault())?.Value ?? resourceId;
+        var id = ResourceLookup.Pick(identifiers, system) ?? resourceId;
         if (string.IsNullOrWhiteSpace(id))
         {
             Error(path + "identifier", $"the {noun} has no identifier or id");

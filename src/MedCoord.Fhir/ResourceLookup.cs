@@ -44,15 +44,17 @@ internal sealed class ResourceLookup
             return container?.Contained.FirstOrDefault(c => c.Id == target[1..]);
         }
 
-        if (_byUrl.TryGetValue(target, out var found))
-        {
-            return found;
-        }
-
-        // An absolute URL ending in Type/id finds the entry by its type and id.
-        var parts = target.Split('/');
-        return parts.Length >= 2 && _byUrl.TryGetValue($"{parts[^2]}/{parts[^1]}", out var byTail) ? byTail : null;
+        return Resolve(_byUrl, target);
     }
+
+    /// <summary>
+    /// What a reference's text names in entries keyed by full URL and by <c>Type/id</c>: the entry of that key, else (an
+    /// absolute URL ending in <c>Type/id</c>) the entry of its type and id; null when neither is there.
+    /// </summary>
+    public static T? Resolve<T>(IReadOnlyDictionary<string, T> entries, string reference)
+        where T : class =>
+        entries.GetValueOrDefault(reference)
+        ?? (reference.Split('/') is { Length: >= 2 } parts ? entries.GetValueOrDefault($"{parts[^2]}/{parts[^1]}") : null);
 
     /// <summary>
     /// The engine id a reference stands for: the identifier of the resource it points at (the one of <paramref name="system"/>
@@ -70,7 +72,7 @@ internal sealed class ResourceLookup
             return identified;
         }
 
-        if (reference.Identifier?.Value is { Length: > 0 } value)
+        if (reference.Identifier?.Value is { } value && !string.IsNullOrWhiteSpace(value))
         {
             return value;
         }
@@ -98,7 +100,13 @@ internal sealed class ResourceLookup
             R4.Appointment a => a.Identifier,
             _ => [],
         };
-        var list = identifiers.Where(i => i.Value is { Length: > 0 }).ToList();
+        return Pick(identifiers, system);
+    }
+
+    /// <summary>Of identifiers, the value of the one of <paramref name="system"/> when there is one, else the first; blank values are skipped; null when none is left.</summary>
+    public static string? Pick(IEnumerable<R4.Identifier> identifiers, string system)
+    {
+        var list = identifiers.Where(i => !string.IsNullOrWhiteSpace(i.Value)).ToList();
         return (list.FirstOrDefault(i => i.System == system) ?? list.FirstOrDefault())?.Value;
     }
 }

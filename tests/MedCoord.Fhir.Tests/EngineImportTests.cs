@@ -278,6 +278,35 @@ public sealed class EngineImportTests
     }
 
     [Fact]
+    public void BlankIdentifiers_AreSkipped_TheNextOneIsTheEngineId()
+    {
+        var activity = new CarePlan.ActivityComponent
+        {
+            Detail = new CarePlan.DetailComponent
+            {
+                Status = CarePlan.CarePlanActivityStatus.NotStarted,
+                Code = new CodeableConcept("urn:medcoord:appointment-type", "eye-exam"),
+                Scheduled = new FhirPeriod { End = "2027-01-01" },
+            },
+        };
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Entry =
+            [
+                new() { Resource = new Patient { Id = "p9", Identifier = [new Identifier(Fhir.IdSystem("patient"), " "), new Identifier("urn:ehr:mrn", "pat-z")] } },
+                new() { Resource = new CarePlan { Id = "fhir-plan", Identifier = [new Identifier(Fhir.IdSystem("care-plan"), "\t"), new Identifier("urn:ehr:plan", "plan-z")], Status = RequestStatus.Active, Intent = CarePlan.CarePlanIntent.Plan, Subject = new ResourceReference("Patient/p9"), Activity = [activity] } },
+            ],
+        };
+
+        var read = EngineBundle.Import(bundle);
+
+        Assert.True(read.Succeeded, string.Join(Environment.NewLine, read.Errors));
+        var plan = Assert.Single(read.Records!.CarePlans);
+        Assert.Equal(("plan-z", "pat-z"), (plan.Id, plan.PatientId));
+    }
+
+    [Fact]
     public void BlankIds_WrongExtensionTypes_AndPlanLevelFaults_AreNamedWhereTheyAre()
     {
         var activity = new CarePlan.ActivityComponent

@@ -193,11 +193,7 @@ internal sealed partial class BundleImporter
             return null;
         }
 
-        var target = _byReference.GetValueOrDefault(text);
-        if (target is null && text.Split('/') is { Length: >= 2 } parts)
-        {
-            target = _byReference.GetValueOrDefault($"{parts[^2]}/{parts[^1]}");
-        }
+        var target = ResourceLookup.Resolve(_byReference, text);
 
         if (target is null)
         {
@@ -338,7 +334,7 @@ internal sealed partial class BundleImporter
 
     private Entry? RoleOf(Entry role) =>
         ((F.PractitionerRole)role.Resource).Practitioner?.Reference is { } text
-            ? _byReference.GetValueOrDefault(text) ?? (text.Split('/') is { Length: >= 2 } parts ? _byReference.GetValueOrDefault($"{parts[^2]}/{parts[^1]}") : null)
+            ? ResourceLookup.Resolve(_byReference, text)
             : null;
 
     private Provider ReadProvider(Entry e, List<Entry> roles)
