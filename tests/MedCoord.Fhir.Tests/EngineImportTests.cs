@@ -277,18 +277,20 @@ public sealed class EngineImportTests
         Assert.Equal([new ValidationError("entry[0].resource.provision.period.end", "consent 'instant' ends when it was given")], EngineBundle.Import(bundle).Errors);
     }
 
+    private static CarePlan.ActivityComponent Activity(string appointmentType) => new()
+    {
+        Detail = new CarePlan.DetailComponent
+        {
+            Status = CarePlan.CarePlanActivityStatus.NotStarted,
+            Code = new CodeableConcept("urn:medcoord:appointment-type", appointmentType),
+            Scheduled = new FhirPeriod { End = "2027-01-01" },
+        },
+    };
+
     [Fact]
     public void BlankIdentifiers_AreSkipped_TheNextOneIsTheEngineId()
     {
-        var activity = new CarePlan.ActivityComponent
-        {
-            Detail = new CarePlan.DetailComponent
-            {
-                Status = CarePlan.CarePlanActivityStatus.NotStarted,
-                Code = new CodeableConcept("urn:medcoord:appointment-type", "eye-exam"),
-                Scheduled = new FhirPeriod { End = "2027-01-01" },
-            },
-        };
+        var activity = Activity("eye-exam");
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Collection,
@@ -309,15 +311,7 @@ public sealed class EngineImportTests
     [Fact]
     public void BlankIds_WrongExtensionTypes_AndPlanLevelFaults_AreNamedWhereTheyAre()
     {
-        var activity = new CarePlan.ActivityComponent
-        {
-            Detail = new CarePlan.DetailComponent
-            {
-                Status = CarePlan.CarePlanActivityStatus.NotStarted,
-                Code = new CodeableConcept("urn:medcoord:appointment-type", "t"),
-                Scheduled = new FhirPeriod { End = "2027-01-01" },
-            },
-        };
+        var activity = Activity("t");
         var typed = new Extension { Url = "https://medcoord.dev/fhir/StructureDefinition/care-activity" };
         typed.Extension.Add(new Extension("priority", new Integer(50)));
         typed.Extension.Add(new Extension("id", new Code("a1")));
