@@ -95,17 +95,18 @@ internal sealed class BundleExporter
             return known;
         }
 
-        var used = _usedIds.TryGetValue(resourceType, out var set) ? set : _usedIds[resourceType] = new(StringComparer.Ordinal);
-        var id = IsFhirId(problemId) && !used.Contains(problemId) ? problemId : Fresh(used, kind);
-        used.Add(id);
+        var id = Take(resourceType, problemId, kind);
         _ids[(kind, problemId)] = id;
         return id;
     }
 
-    private string FreshId(string resourceType, string candidate)
+    private string FreshId(string resourceType, string candidate) => Take(resourceType, candidate, resourceType.ToLowerInvariant());
+
+    /// <summary>Takes <paramref name="candidate"/> as an id of <paramref name="resourceType"/> when it is a valid FHIR id not yet taken, else the first free <c>prefix-N</c>.</summary>
+    private string Take(string resourceType, string candidate, string prefix)
     {
         var used = _usedIds.TryGetValue(resourceType, out var set) ? set : _usedIds[resourceType] = new(StringComparer.Ordinal);
-        var id = IsFhirId(candidate) && !used.Contains(candidate) ? candidate : Fresh(used, resourceType.ToLowerInvariant());
+        var id = IsFhirId(candidate) && !used.Contains(candidate) ? candidate : Fresh(used, prefix);
         used.Add(id);
         return id;
     }
@@ -142,39 +143,22 @@ internal sealed class BundleExporter
     private F.Bundle Build(Schedule? schedule)
     {
         // Ids first, in list order, so that every reference names the id its resource gets.
-        foreach (var f in _problem.Facilities)
+        (string ResourceType, string Kind, IEnumerable<string> Ids)[] kinds =
+        [
+            ("Location", "facility", _problem.Facilities.Select(f => f.Id)),
+            ("Location", "room", _problem.Rooms.Select(r => r.Id)),
+            ("Practitioner", "provider", _problem.Providers.Select(p => p.Id)),
+            ("Patient", "patient", _problem.Patients.Select(p => p.Id)),
+            ("HealthcareService", "appointment-type", _problem.AppointmentTypes.Select(t => t.Id)),
+            ("ServiceRequest", "request", _problem.Requests.Select(r => r.Id)),
+            ("Device", "equipment", _problem.Equipment.Select(e => e.Id)),
+        ];
+        foreach (var (resourceType, kind, ids) in kinds)
         {
-            Id("Location", "facility", f.Id);
-        }
-
-        foreach (var r in _problem.Rooms)
-        {
-            Id("Location", "room", r.Id);
-        }
-
-        foreach (var p in _problem.Providers)
-        {
-            Id("Practitioner", "provider", p.Id);
-        }
-
-        foreach (var p in _problem.Patients)
-        {
-            Id("Patient", "patient", p.Id);
-        }
-
-        foreach (var t in _problem.AppointmentTypes)
-        {
-            Id("HealthcareService", "appointment-type", t.Id);
-        }
-
-        foreach (var r in _problem.Requests)
-        {
-            Id("ServiceRequest", "request", r.Id);
-        }
-
-        foreach (var e in _problem.Equipment)
-        {
-            Id("Device", "equipment", e.Id);
+            foreach (var id in ids)
+            {
+                Id(resourceType, kind, id);
+            }
         }
 
         AddProblem(schedule);
