@@ -232,11 +232,19 @@ internal sealed partial class EngineMapping
             appointment.EndElement = new R4.Instant { Extension = [Fhir.Absent("unknown")] };
         }
 
-        // Not on a no-show: R4's app-4 names the status 'no-show' where the code is 'noshow', so a reason there never validates.
-        if (visit.Status == VisitStatus.Cancelled && visit.History.Count > 0)
+        // A no-show's reason goes in an extension: R4's app-4 names the status 'no-show' where the code is 'noshow', so
+        // cancelationReason on a no-show never validates.
+        if (visit.Status is VisitStatus.Cancelled or VisitStatus.NoShow && visit.History.Count > 0)
         {
-            var last = visit.History[^1];
-            appointment.CancelationReason = Fhir.Concept("visit-status", visit.Status.ToString(), last.Reason);
+            var reason = Fhir.Concept("visit-status", visit.Status.ToString(), visit.History[^1].Reason);
+            if (visit.Status == VisitStatus.Cancelled)
+            {
+                appointment.CancelationReason = reason;
+            }
+            else if (visit.History[^1].Reason is not null)
+            {
+                appointment.Extension.Add(new R4.Extension(MedCoordProfiles.Base + "no-show-reason", reason));
+            }
         }
 
         var appointmentRef = _bundle.Add(appointment, visit.Id);

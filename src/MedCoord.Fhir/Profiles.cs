@@ -55,6 +55,7 @@ public static class MedCoordProfiles
             new("request", ["Reference"], 1), new("minGapMinutes", ["integer"]), new("maxGapMinutes", ["integer"]),
         ]),
         new("solver-assignment", "Marks an Appointment the solver placed (not a fixed booking)", ["Appointment"], ["boolean"]),
+        new("no-show-reason", "Why a visit is a no-show (R4's invariant app-4 refuses cancelationReason on one)", ["Appointment"], ["CodeableConcept"]),
         new("unscheduled", "Why a request is not booked", ["Appointment"], Parts: [new("reason", ["code"], 1), new("message", ["string"])]),
         new("care-activity", "What a care plan's activity is that CarePlan.activity has no element for", ["CarePlan.activity"], Parts:
         [

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using MedCoord.Engine.Referrals;
+using VisitStatus = MedCoord.Engine.Visits.VisitStatus;
 using Xunit;
 using static MedCoord.Fhir.Tests.EngineRecordsFixture;
 
@@ -126,8 +127,27 @@ public sealed class EngineBundleTests
         Assert.Equal([Encounter.EncounterStatus.Arrived, Encounter.EncounterStatus.InProgress, Encounter.EncounterStatus.Finished], fulfilled.StatusHistory.Select(h => h.Status!.Value));
         Assert.Equal((Appointment.AppointmentStatus.Cancelled, "patient called"), (cancelled.Status!.Value, cancelled.CancelationReason.Text));
         Assert.Equal(Encounter.EncounterStatus.Cancelled, noShow.Status);
-        Assert.Equal((Appointment.AppointmentStatus.Noshow, null), (Resolve<Appointment>(noShow.Appointment.Single()).Status, Resolve<Appointment>(noShow.Appointment.Single()).CancelationReason));
+        var noShowAppointment = Resolve<Appointment>(noShow.Appointment.Single());
+        Assert.Equal((Appointment.AppointmentStatus.Noshow, null), (noShowAppointment.Status, noShowAppointment.CancelationReason));
+        var noShowReason = Assert.IsType<CodeableConcept>(noShowAppointment.GetExtensionValue<DataType>("https://medcoord.dev/fhir/StructureDefinition/no-show-reason"));
+        Assert.Equal(("NoShow", "no call"), (noShowReason.Coding.Single().Code, noShowReason.Text));
+        Assert.Empty(cancelled.Extension);
+        Assert.Empty(booked.Extension);
         Assert.Equal("pat-a", Resolve<Patient>(booked.Participant.Single().Actor).Identifier.Single().Value);
+    }
+
+    [Fact]
+    public void NoShow_MarkedByTheEngineWithoutAReason_HasNoReasonExtension()
+    {
+        var records = EngineRecordsFixture.All();
+        var marked = records.Visits.Single(v => v.Status == VisitStatus.NoShow);
+        marked = marked with { History = [marked.History.Single() with { Reason = null }] };
+        var bundle = EngineBundle.Export(records with { Visits = [marked] }, [], Options);
+
+        var appointment = bundle.Entry.Select(e => e.Resource).OfType<Appointment>().Single();
+        Assert.Equal(Appointment.AppointmentStatus.Noshow, appointment.Status);
+        Assert.Empty(appointment.Extension);
+        Assert.Null(appointment.CancelationReason);
     }
 
     [Fact]

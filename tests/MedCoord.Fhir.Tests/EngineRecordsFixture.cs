@@ -105,6 +105,7 @@ internal static class EngineRecordsFixture
             new(VisitStatus.CheckedIn, VisitStatus.Fulfilled, "clinician", start + Duration.FromMinutes(40)),
         ],
         VisitStatus.Cancelled => [new(VisitStatus.Booked, VisitStatus.Cancelled, "desk-1", start - Duration.FromDays(1), "patient called")],
+        VisitStatus.NoShow => [new(VisitStatus.Booked, VisitStatus.NoShow, "desk-2", start + Duration.FromMinutes(15), "no call")],
         _ => [new(VisitStatus.Booked, to, "engine", start + Duration.FromMinutes(15))],
     };
 
