@@ -91,6 +91,52 @@ public sealed class ResponsibilityTests
         Assert.Equal((EligibilityStatus.NeedsAuthorization, "93306"), (unauthorized.Status, Assert.Single(unauthorized.Unauthorized)));
         Assert.Equal(EligibilityStatus.Active, authorized.Status);
     }
+
+    [Theory]
+    [InlineData(2026, 1, 1, EligibilityStatus.Active)]
+    [InlineData(2026, 12, 31, EligibilityStatus.Active)]
+    [InlineData(2027, 1, 1, EligibilityStatus.Inactive)]
+    public void Eligibility_TheCoverageDatesCountAsInForce(int year, int month, int day, EligibilityStatus expected)
+    {
+        var check = EligibilityCheck.Check(Coverage(), new LocalDate(year, month, day), ["99213"]);
+
+        Assert.Equal(expected, check.Status);
+        Assert.Empty(check.Unauthorized);
+        if (expected == EligibilityStatus.Active)
+        {
+            Assert.Equal("coverage cov-1 is in force on the date of service", check.Reason);
+        }
+    }
+
+    [Theory]
+    [InlineData("93306", 11, 30, EligibilityStatus.NeedsAuthorization)]
+    [InlineData("93306", 12, 1, EligibilityStatus.Active)]
+    [InlineData("93306", 12, 10, EligibilityStatus.Active)]
+    [InlineData("93306", 12, 11, EligibilityStatus.NeedsAuthorization)]
+    [InlineData("99213", 12, 5, EligibilityStatus.NeedsAuthorization)]
+    public void Eligibility_AnAuthorizationCoversItsOwnCodeFromItsFirstToItsLastDay(string authorizedCode, int month, int day, EligibilityStatus expected)
+    {
+        var coverage = Coverage(new Authorization("AUTH-9", authorizedCode, new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 10)));
+
+        Assert.Equal(expected, EligibilityCheck.Check(coverage, new LocalDate(2026, month, day), ["93306"]).Status);
+    }
+
+    [Fact]
+    public void Eligibility_MissingAuthorizations_AreNamedOnceEach_WithTheVerbAgreeing()
+    {
+        var coverage = Coverage() with { Benefits = Coverage().Benefits with { PriorAuthorization = ["93306", "78452"] } };
+
+        var one = EligibilityCheck.Check(coverage, new LocalDate(2026, 12, 7), ["93306", "93306", "99213"]);
+        var two = EligibilityCheck.Check(coverage, new LocalDate(2026, 12, 7), ["93306", "78452"]);
+
+        Assert.Equal("93306 needs a prior authorisation, and none on file covers the date of service", one.Reason);
+        Assert.Equal(["93306"], one.Unauthorized);
+        Assert.Equal("93306, 78452 need a prior authorisation, and none on file covers the date of service", two.Reason);
+        Assert.Equal(["93306", "78452"], two.Unauthorized);
+        Assert.Throws<ArgumentNullException>(() => EligibilityCheck.Check(null!, new LocalDate(2026, 12, 7), []));
+        Assert.Throws<ArgumentNullException>(() => EligibilityCheck.Check(coverage, new LocalDate(2025, 12, 7), null!));
+    }
+
     private static ServiceLine Line(string code, decimal charge, decimal units = 1, params string[] modifiers) =>
         new(code, modifiers, units, charge, [1], "11", new LocalDate(2026, 11, 16), "imaging");
 

@@ -93,6 +93,61 @@ public sealed class AcknowledgementRuleTests
         Assert.Equal(result.Outcomes.Select(o => o.Reason), result.Claims.Select(c => c.History.Single().Reason));
     }
 
+    // IK304 (implementation segment syntax error codes) as the 999 guide (005010X231A1) words them.
+    [Theory]
+    [InlineData("1", "unrecognized segment")]
+    [InlineData("2", "unexpected segment")]
+    [InlineData("3", "required segment missing")]
+    [InlineData("4", "loop occurs over maximum times")]
+    [InlineData("5", "segment exceeds maximum use")]
+    [InlineData("6", "segment not in defined transaction set")]
+    [InlineData("7", "segment not in proper sequence")]
+    [InlineData("8", "segment has data element errors")]
+    [InlineData("I4", "implementation not-used segment present")]
+    [InlineData("I6", "implementation dependent segment missing")]
+    [InlineData("I7", "implementation loop occurs under minimum times")]
+    [InlineData("I8", "implementation segment below minimum use")]
+    [InlineData("I9", "implementation dependent not-used segment present")]
+    [InlineData("Q1", "error")]
+    public void Apply999_EachSegmentErrorCode_IsWorded(string code, string words) =>
+        Assert.Equal($"999 set 0042 IK5 R; IK3 NM1 at 22 {code} {words}; AK9 R 1/1/0", RejectedFor($"IK3*NM1*22**{code}"));
+
+    // IK403 (implementation data element syntax error codes) as the 999 guide words them.
+    [Theory]
+    [InlineData("1", "required data element missing")]
+    [InlineData("2", "conditional required data element missing")]
+    [InlineData("3", "too many data elements")]
+    [InlineData("4", "data element too short")]
+    [InlineData("5", "data element too long")]
+    [InlineData("6", "invalid character")]
+    [InlineData("7", "invalid code value")]
+    [InlineData("8", "invalid date")]
+    [InlineData("9", "invalid time")]
+    [InlineData("10", "exclusion condition violated")]
+    [InlineData("12", "too many repetitions")]
+    [InlineData("13", "too many components")]
+    [InlineData("I6", "code value not used in implementation")]
+    [InlineData("I9", "implementation dependent data element missing")]
+    [InlineData("I10", "implementation not-used data element present")]
+    [InlineData("I11", "implementation too few repetitions")]
+    [InlineData("I12", "implementation pattern match failure")]
+    [InlineData("I13", "implementation dependent not-used data element present")]
+    [InlineData("11", "error")]
+    public void Apply999_EachElementErrorCode_IsWorded(string code, string words) =>
+        Assert.Equal($"999 set 0042 IK5 R; IK3 NM1 at 22, IK4 element 3 {code} {words}; AK9 R 1/1/0", RejectedFor("IK3*NM1*22", $"IK4*3**{code}"));
+
+    private static string RejectedFor(params string[] errors)
+    {
+        var (acks, readErrors) = Acknowledgements.Read999(Wrap("FA", "999", ["AK1*HC*42", "AK2*837*0042", .. errors, "IK5*R", "AK9*R*1*1*0"]));
+        Assert.Empty(readErrors);
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Empty(result.Errors);
+        Assert.All(result.Outcomes, o => Assert.Equal(ClaimStatus.Rejected, o.Status));
+        return Assert.Single(result.Outcomes.Select(o => o.Reason).Distinct());
+    }
+
     [Theory]
     [InlineData("A", ClaimStatus.Accepted)]
     [InlineData("E", ClaimStatus.Accepted)]

@@ -92,4 +92,60 @@ public sealed class BenefitRulesTests
         Assert.Equal("AAA 72 (invalid/missing subscriber/insured id) in loop 2100C, follow-up C", new EligibilityRejection(5, "2100C", "72", "C", "invalid/missing subscriber/insured id").ToString());
         Assert.Equal("AAA 42 (unable to respond at current time) in loop 2100A", new EligibilityRejection(3, "2100A", "42", string.Empty, "unable to respond at current time").ToString());
     }
+    // AAA03 (reject reason codes) as the 271 guide (005010X279A1) words them.
+    [Theory]
+    [InlineData("04", "authorized quantity exceeded")]
+    [InlineData("15", "required application data missing")]
+    [InlineData("41", "authorization/access restrictions")]
+    [InlineData("42", "unable to respond at current time")]
+    [InlineData("43", "invalid/missing provider identification")]
+    [InlineData("44", "invalid/missing provider name")]
+    [InlineData("45", "invalid/missing provider specialty")]
+    [InlineData("46", "invalid/missing provider phone number")]
+    [InlineData("47", "invalid/missing provider state")]
+    [InlineData("48", "invalid/missing referring provider identification number")]
+    [InlineData("49", "provider is not primary care physician")]
+    [InlineData("50", "provider ineligible for inquiries")]
+    [InlineData("51", "provider not on file")]
+    [InlineData("52", "service dates not within provider plan enrollment")]
+    [InlineData("53", "inquired benefit inconsistent with provider type")]
+    [InlineData("54", "inappropriate product/service id qualifier")]
+    [InlineData("55", "inappropriate product/service id")]
+    [InlineData("56", "inappropriate date")]
+    [InlineData("57", "invalid/missing date(s) of service")]
+    [InlineData("58", "invalid/missing date of birth")]
+    [InlineData("60", "date of birth follows date(s) of service")]
+    [InlineData("61", "date of death precedes date(s) of service")]
+    [InlineData("62", "date of service not within allowable inquiry period")]
+    [InlineData("63", "date of service in future")]
+    [InlineData("64", "invalid/missing patient id")]
+    [InlineData("65", "invalid/missing patient name")]
+    [InlineData("66", "invalid/missing patient gender code")]
+    [InlineData("67", "patient not found")]
+    [InlineData("68", "duplicate patient id number")]
+    [InlineData("69", "inconsistent with patient's age")]
+    [InlineData("70", "inconsistent with patient's gender")]
+    [InlineData("71", "patient birth date does not match that for the patient on the database")]
+    [InlineData("72", "invalid/missing subscriber/insured id")]
+    [InlineData("73", "invalid/missing subscriber/insured name")]
+    [InlineData("74", "invalid/missing subscriber/insured gender code")]
+    [InlineData("75", "subscriber/insured not found")]
+    [InlineData("76", "duplicate subscriber/insured id number")]
+    [InlineData("77", "subscriber found, patient not found")]
+    [InlineData("78", "subscriber/insured not in group/plan identified")]
+    [InlineData("79", "invalid participant identification")]
+    [InlineData("80", "no response received, transaction terminated")]
+    [InlineData("97", "invalid or missing provider address")]
+    [InlineData("T4", "payer name or identifier missing")]
+    [InlineData("99", "reject reason")]
+    public void Read271_EachRejectReasonCode_IsWorded(string code, string words)
+    {
+        var (responses, errors) = EligibilityResponseReader.Read(X12Files.Wrap("HB", "271",
+            "BHT*0022*11*000000043*20261201*1005", "HL*1**20*1", "NM1*PR*2*ACME HEALTH PLAN*****PI*ACMEHLTH", "HL*2*1*21*1", "NM1*1P*2*CLINIC*****XX*1234567893",
+            "HL*3*2*22*0", "TRN*2*cov-x*1841234567", "NM1*IL*1*DOE*JANE****MI*XYZ000", $"AAA*N**{code}*C"));
+
+        Assert.Empty(errors);
+        var rejection = Assert.Single(Assert.Single(responses).Rejections);
+        Assert.Equal(new EligibilityRejection(12, "2100C", code, "C", words), rejection);
+    }
 }

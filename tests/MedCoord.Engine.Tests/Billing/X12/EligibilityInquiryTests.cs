@@ -106,4 +106,35 @@ public sealed class EligibilityInquiryTests
             EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Relationship = SubscriberRelationship.Child } }, Envelope).Select(p => p.ToString()));
         Assert.Equal("inquiry", Assert.Throws<ValidationException>(() => EligibilityInquiryWriter.Write(Inquiry() with { ServiceTypes = [] }, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc())).ParamName);
     }
+    [Theory]
+    [InlineData("F")]
+    [InlineData("M")]
+    [InlineData("U")]
+    public void Problems_EachX12Sex_IsAccepted_AndTheLowestControlNumber(string sex)
+    {
+        var person = Jo with { Sex = sex };
+
+        Assert.Empty(EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Subscriber = person }, Patient = person }, Envelope with { ControlNumber = 1 }));
+    }
+
+    [Fact]
+    public void Problems_OnlyThePatientMissing_IsThatOneProblem()
+    {
+        Assert.Equal(["patient: required"], EligibilityInquiryWriter.Problems(Inquiry() with { Patient = null! }, Envelope).Select(p => p.ToString()));
+        Assert.Throws<ArgumentNullException>(() => EligibilityInquiryWriter.Problems(null!, Envelope));
+        Assert.Throws<ArgumentNullException>(() => EligibilityInquiryWriter.Problems(Inquiry(), null!));
+    }
+
+    [Fact]
+    public void Problems_APersonProviderNeedsALastNameBeforeTheComma_AnOrganizationIsWrittenWhole()
+    {
+        var person = Inquiry() with { Provider = Inquiry().Provider with { Name = ", An" } };
+        var organization = Inquiry() with { Provider = Inquiry().Provider with { Name = "Riverside, Clinic", IsOrganization = true } };
+
+        Assert.Equal(["provider.name: a person's name needs a last name before the comma"], EligibilityInquiryWriter.Problems(person, Envelope).Select(p => p.ToString()));
+        Assert.Empty(EligibilityInquiryWriter.Problems(organization, Envelope));
+        Assert.Contains("~\nNM1*1P*2*RIVERSIDE, CLINIC*****XX*1003000126~\n", EligibilityInquiryWriter.Write(organization, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc()), StringComparison.Ordinal);
+        var refused = Assert.Throws<ValidationException>(() => EligibilityInquiryWriter.Write(person, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc()));
+        Assert.Contains("270 input", refused.Message, StringComparison.Ordinal);
+    }
 }
