@@ -232,7 +232,7 @@ internal sealed class Book
             }
         }
 
-        return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked);
+        return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked).Intersect(within);
     }
 
     /// <summary>
@@ -275,7 +275,8 @@ internal sealed class Book
             }
         }
 
-        return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked);
+        // Bookings up to a length past the span count, so a full stretch can lie beyond it: only starts inside it are asked about.
+        return blocked.Count == 0 ? MinuteSet.Empty : MinuteSet.FromRanges(blocked).Intersect(within);
     }
 
     /// <summary>The index of the first booking in a list sorted by start that starts at or after <paramref name="from"/>.</summary>

@@ -83,6 +83,42 @@ public sealed class ResourceRuleTests
     }
 
     [Fact]
+    public void Clash_SharedPlaceFullRightAfterTheAppointment_DoesNotHoldIt()
+    {
+        // Two pumps: one lent 0–60, both lent 120–180. An hour from 60 ends as the pool fills, so it fits; from 61 it runs
+        // into the full stretch. The same for a bay of two places.
+        var pump = new PoolUse("pumps", 2);
+        var pool = With(
+            (Request("a", "p1", 60), At(0, "d1", "r1", pools: pump)),
+            (Request("b", "p2", 60), At(120, "d2", "r2", pools: pump)),
+            (Request("c", "p3", 60), At(120, "d3", "r3", pools: pump)));
+        var bay = With(
+            (Request("a", "p1", 60), At(0, null, "bay", places: 2)),
+            (Request("b", "p2", 60), At(120, null, "bay", places: 2)),
+            (Request("c", "p3", 60), At(120, null, "bay", places: 2)));
+
+        Assert.Null(ResourceRule.Clash(pool, Request("x", "p9", 60), At(60, "d9", "r9", pools: pump)));
+        Assert.Equal(("equipment", "pumps"), ResourceRule.Clash(pool, Request("x", "p9", 60), At(61, "d9", "r9", pools: pump)));
+        Assert.Null(ResourceRule.Clash(bay, Request("x", "p9", 60), At(60, null, "bay", places: 2)));
+        Assert.Equal(("room", "bay"), ResourceRule.Clash(bay, Request("x", "p9", 60), At(61, null, "bay", places: 2)));
+        Assert.Null(ResourceRule.Clash(bay, Request("x", "p9", 60), At(180, null, "bay", places: 2)));
+    }
+
+    [Fact]
+    public void Blocked_OnlyStartsAskedAbout_AreAnswered()
+    {
+        var pump = new PoolUse("pumps", 1);
+        var book = With((Request("a", "p1", 60), At(100, "d1", "r1", pools: pump)));
+        var asked = MinuteSet.FromRanges([(0, 50), (60, 70), (150, 300)]);
+
+        // An hour clashes from 41 to 159: of the starts asked about, 41–49, 60–69 and 150–159.
+        var expected = MinuteSet.FromRanges([(41, 50), (60, 70), (150, 160)]).Ranges;
+        Assert.Equal(expected, book.PoolBlocked(pump, 60, asked).Ranges);
+        Assert.Equal(expected, book.RoomBlocked(new RoomOption("r1", MinuteSet.All), 60, asked).Ranges);
+        Assert.Equal(expected, book.RoomBlocked(new RoomOption("r1", MinuteSet.All, 1), 60, asked).Ranges);
+    }
+
+    [Fact]
     public void FreeStarts_KeepsClearOfPatientProviderRoomAndPool()
     {
         var pump = new PoolUse("pumps", 1);
