@@ -83,7 +83,7 @@ public sealed record ClaimResponsibility(IReadOnlyList<LineResponsibility> Lines
 
         text.AppendLine(CultureInfo.InvariantCulture,
             $"total {M(Charge),9} {M(Allowed),10}  {string.Empty,-12} {M(Lines.Sum(l => l.Copay)),10} {M(Lines.Sum(l => l.Deductible)),11} {M(Lines.Sum(l => l.Coinsurance)),12} {M(Lines.Sum(l => l.Patient)),9} {M(Lines.Sum(l => l.Plan)),9}");
-        if (EarlierPayersPaid > 0)
+        if (EarlierPayersPaid > 0 || EarlierPayersContractual > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"earlier payers paid {M(EarlierPayersPaid)}{(EarlierPayersContractual > 0 ? $" (contractual write-off {M(EarlierPayersContractual)})" : string.Empty)}, leaving a balance of {M(Balance)}: the plan pays {M(Plan)}, the patient owes {M(Patient)}");

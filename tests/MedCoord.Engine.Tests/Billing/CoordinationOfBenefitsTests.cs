@@ -115,6 +115,19 @@ public sealed class CoordinationOfBenefitsTests
     }
 
     /// <summary>
+    /// Primary paid nothing and wrote off 100.00 by contract (CO 50): at most 200 − 100 = 100.00 may be collected; the
+    /// plan pays its 80.00 benefit, the patient owes 20.00, and the printed estimate says so under the total row.
+    /// </summary>
+    [Fact]
+    public void Describe_EarlierPayerPaidNothing_StillShowsTheBalanceAfterItsWriteOff()
+    {
+        var estimate = ResponsibilityEstimator.Estimate(Secondary(200m, [(0m, [new PayerAdjustment("CO", "50", 100m)])]), []);
+
+        Assert.Equal((0m, 100m, 100m, 80m, 20m), (estimate.EarlierPayersPaid, estimate.EarlierPayersContractual, estimate.Balance, estimate.Plan, estimate.Patient));
+        Assert.Contains("earlier payers paid 0.00 (contractual write-off 100.00), leaving a balance of 100.00: the plan pays 80.00, the patient owes 20.00", estimate.Describe(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// Primary paid 30.00 and wrote off 20.00 by contract (CO 45), the patient's part 150.00 (PR 1): at most 200 − 20 =
     /// 180.00 may be collected; balance 180 − 30 = 150; the plan pays its 80.00 benefit; the patient owes 70.00.
     /// </summary>

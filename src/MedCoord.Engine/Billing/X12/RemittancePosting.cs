@@ -119,7 +119,7 @@ public static class RemittancePosting
 
         var deciding = clps.Select((c, i) => (Clp: c, Payment: payments[i])).LastOrDefault(c => c.Clp.StatusCode is not ("22" or "25"));
         var reason = string.Create(CultureInfo.InvariantCulture,
-            $"835 trace {remittance.Trace}: {string.Join("; ", payments.Select(p => $"CLP02 {p.StatusCode}, paid {p.Paid:0.00}, allowed {p.Allowed:0.00}, patient {p.PatientResponsibility:0.00}{Adjustments(p)}"))}");
+            $"835 trace {remittance.Trace}: {string.Join("; ", payments.Select(p => string.Create(CultureInfo.InvariantCulture, $"CLP02 {p.StatusCode}, paid {p.Paid:0.00}, allowed {p.Allowed:0.00}, patient {p.PatientResponsibility:0.00}{Adjustments(p)}")))}");
         var target = deciding.Clp is null ? (ClaimStatus?)null : Decide(deciding.Clp, deciding.Payment);
         var moved = claim;
         if (target is not null && moved.Status == ClaimStatus.Submitted)

@@ -216,6 +216,24 @@ public sealed class RemittancePostingRuleTests
         Assert.Equal("835 trace T1: CLP02 1, paid 100.00, allowed 100.00, patient 0.00", posted.History[^1].Reason);
     }
 
+    [Fact]
+    public void Post_TheReasonIsWrittenTheSameWhateverTheLocale()
+    {
+        var claim = Claim(ClaimStatus.Submitted, Line("99213"));
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+            var (posted, _) = PostOne(claim, "BPR*C*99.5*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*100*99.5*0.5", "CAS*CO*45*0.5");
+
+            Assert.Equal("835 trace T1: CLP02 1, paid 99.50, allowed 100.00, patient 0.50; CO-45 0.50", posted.History[^1].Reason);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     [Theory]
     [InlineData(ClaimStatus.Draft)]
     [InlineData(ClaimStatus.Ready)]
