@@ -451,7 +451,7 @@ public static class ClaimValidator
         }
 
         add($"{path}.npi", IsValidNpi(provider.Npi) ? null : $"'{provider.Npi}' is not a valid NPI (ten digits with a Luhn check digit)");
-        add($"{path}.name", Text(provider.Name, 60) ?? (provider.IsOrganization ? null : PersonNameProblem(provider.Name)));
+        add($"{path}.name", ProviderNameProblem(provider.Name, provider.IsOrganization));
         if (billing)
         {
             add($"{path}.taxId", provider.TaxId is { Length: 9 } tax && tax.All(char.IsAsciiDigit) ? null : "the billing provider needs a 9-digit employer identification number");
@@ -489,10 +489,18 @@ public static class ClaimValidator
     internal static (string Last, string First) SplitPersonName(string name) =>
         name.Split(',', 2, StringSplitOptions.TrimEntries) is [var last, var first] ? (last, first) : (name.Trim(), string.Empty);
 
+    /// <summary>
+    /// What keeps a provider's name from NM1: an organisation's name is NM103 (at most 60 characters); a person's
+    /// "Last, First" is NM103 and NM104, each checked on its own, or null.
+    /// </summary>
+    internal static string? ProviderNameProblem(string name, bool isOrganization) =>
+        isOrganization ? Text(name, 60) : Text(name, 60 + 2 + 35) ?? PersonNameProblem(name);
+
     /// <summary>What keeps a person's "Last, First" name from NM103 (1 to 60 characters) and NM104 (at most 35), or null.</summary>
     internal static string? PersonNameProblem(string name) => SplitPersonName(name) switch
     {
         ({ Length: 0 }, _) => "a person's name needs a last name before the comma",
+        ({ Length: > 60 } last, _) => $"a person's last name (before the comma) is at most 60 characters, found {last.Length}",
         (_, { Length: > 35 } first) => $"a person's first name (after the comma) is at most 35 characters, found {first.Length}",
         _ => null,
     };

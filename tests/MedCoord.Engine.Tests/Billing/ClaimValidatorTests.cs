@@ -142,8 +142,27 @@ public sealed class ClaimValidatorTests
         ], Problems(valid with { BillingProvider = new ClaimProvider("123456789A", "", true, "84123456A") }));
         Assert.Equal(["billingProvider.taxId: the billing provider needs a 9-digit employer identification number"],
             Problems(valid with { BillingProvider = valid.BillingProvider with { TaxId = "8412345678" } }));
-        Assert.Equal(["renderingProvider.npi: '1245319590' is not a valid NPI (ten digits with a Luhn check digit)", "renderingProvider.name: at most 60 characters, found 61"],
+        Assert.Equal(["renderingProvider.npi: '1245319590' is not a valid NPI (ten digits with a Luhn check digit)", "renderingProvider.name: a person's last name (before the comma) is at most 60 characters, found 61"],
             Problems(valid with { RenderingProvider = new ClaimProvider("1245319590", new string('L', 61), false) }));
+    }
+
+    /// <summary>A person's "Last, First" goes to NM103 (60) and NM104 (35), so only each part is held to its length; an organisation's name is NM103 alone.</summary>
+    [Fact]
+    public void ProviderName_APersonsPartsAreEachHeldToTheirOwnLength()
+    {
+        var valid = Valid();
+        var person = new ClaimProvider("1245319599", "Lopez, Maria", false);
+
+        Assert.Empty(Problems(valid with { RenderingProvider = person with { Name = new string('L', 60) + ", " + new string('F', 35) } }));
+        Assert.Empty(Problems(valid with { RenderingProvider = person with { Name = new string('L', 30) + ", " + new string('F', 29) } }));
+        Assert.Equal(["renderingProvider.name: a person's last name (before the comma) is at most 60 characters, found 61"],
+            Problems(valid with { RenderingProvider = person with { Name = new string('L', 61) + ", F" } }));
+        Assert.Equal(["renderingProvider.name: a person's first name (after the comma) is at most 35 characters, found 36"],
+            Problems(valid with { RenderingProvider = person with { Name = "L, " + new string('F', 36) } }));
+        Assert.Equal(["renderingProvider.name: at most 97 characters, found 98"],
+            Problems(valid with { RenderingProvider = person with { Name = new string('L', 60) + ",  " + new string('F', 35) } }));
+        Assert.Equal(["renderingProvider.name: at most 60 characters, found 61"],
+            Problems(valid with { RenderingProvider = person with { Name = new string('O', 30) + ", " + new string('O', 29), IsOrganization = true } }));
     }
 
     [Theory]

@@ -93,7 +93,7 @@ public static class EligibilityInquiryWriter
         }
         else
         {
-            Add("provider.name", ClaimValidator.Text(inquiry.Provider.Name, 60) ?? (inquiry.Provider.IsOrganization ? null : ClaimValidator.PersonNameProblem(inquiry.Provider.Name)));
+            Add("provider.name", ClaimValidator.ProviderNameProblem(inquiry.Provider.Name, inquiry.Provider.IsOrganization));
             if (!ClaimValidator.IsValidNpi(inquiry.Provider.Npi))
             {
                 errors.Add(new("provider.npi", $"'{inquiry.Provider.Npi}' is not a valid NPI (ten digits with a Luhn check digit)"));
