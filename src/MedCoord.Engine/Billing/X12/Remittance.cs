@@ -207,7 +207,13 @@ public static class RemittanceReader
             yield break;
         }
 
-        for (var i = 2; i <= 17; i += 3)
+        if (s.Count > 19)
+        {
+            errors.Add(s.Error($"CAS has at most 19 elements (six adjustments), found {s.Count}"));
+        }
+
+        // Every triplet is read, even past the sixth, so the balance checks count what the file says.
+        for (var i = 2; i <= Math.Max(17, s.Count - 1); i += 3)
         {
             if (s[i].Length == 0 && s[i + 1].Length == 0)
             {
