@@ -348,6 +348,10 @@ public static class Acknowledgements
             if (s.Id == "IK3")
             {
                 segments.Add(new SegmentError(X12Transactions.Required(s, 1, errors), X12Transactions.Required(s, 2, errors), s[3], s[4], null, []));
+                if (s[2].Length > 0 && !(int.TryParse(s[2], NumberStyles.None, CultureInfo.InvariantCulture, out var position) && position > 0))
+                {
+                    errors.Add(s.Error("IK302 (the position of the segment in error) is not a positive whole number"));
+                }
             }
             else if (segments.Count == 0)
             {
