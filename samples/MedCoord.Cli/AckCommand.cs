@@ -65,7 +65,7 @@ internal static class X12Input
 {
     public static async Task<X12Interchange?> ReadAsync(string path, TextWriter stderr)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             await stderr.WriteLineAsync($"{path}: no such file");
             return null;
@@ -118,7 +118,7 @@ internal sealed class ClaimLedger : IDisposable
 
     public static async Task<ClaimLedger?> OpenAsync(string claimsPath, string? databasePath, (string? Data, string? Audit) keyFiles, Func<string, string?> environment, TextWriter stderr)
     {
-        if (!File.Exists(claimsPath))
+        if (!File.Exists(claimsPath) && !Directory.Exists(claimsPath))
         {
             await stderr.WriteLineAsync($"{claimsPath}: no such file");
             return null;

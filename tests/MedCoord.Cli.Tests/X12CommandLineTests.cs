@@ -95,6 +95,21 @@ public sealed class X12CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Remit_FolderGivenForAFile_SaysItIsAFolder()
+    {
+        var folder = Temp("in.835");
+        Directory.CreateDirectory(folder);
+
+        var (code, _, stderr) = await Run("remit", folder, "--claims", TestData("claims.json"), "--out", Temp("posting.json"));
+        var (claimsCode, _, claimsError) = await Run("ack", X12("accepted.999"), "--claims", folder);
+
+        Assert.Equal((2, $"{folder}: cannot read the X12 file (it is a directory){Environment.NewLine}"), (code, stderr));
+        Assert.Equal(2, claimsCode);
+        Assert.StartsWith($"{folder}: cannot read the claim file (it is a directory)", claimsError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Temp("posting.json")));
+    }
+
+    [Fact]
     public async Task Remit_ClaimIdsNotUnique_ExitsTwo()
     {
         var claims = Temp("claims.json");
