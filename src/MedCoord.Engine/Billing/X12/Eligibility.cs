@@ -447,7 +447,7 @@ public static class EligibilityResponseReader
     {
         var before = errors.Count;
         var code = X12Transactions.Required(eb, 1, errors);
-        decimal? amount = eb[7].Length > 0 ? X12Transactions.Amount(eb, 7, errors) : null;
+        decimal? amount = eb[7].Length > 0 ? X12Transactions.Money(eb, 7, errors) : null;
         decimal? percent = eb[8].Length > 0 ? X12Transactions.Amount(eb, 8, errors) : null;
         if (percent is < 0 or > 1)
         {

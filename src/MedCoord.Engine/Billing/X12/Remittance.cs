@@ -114,7 +114,7 @@ public static class RemittanceReader
         }
 
         var (bpr, trn) = (body[0], body[1]);
-        var total = X12Transactions.Amount(bpr, 2, errors);
+        var total = X12Transactions.Money(bpr, 2, errors);
         if (bpr[3] is not ("C" or "D"))
         {
             errors.Add(bpr.Error("BPR03 must be C (credit) or D (debit)"));
@@ -152,10 +152,10 @@ public static class RemittanceReader
                     claim.Remarks.AddRange(Enumerable.Range(3, 5).Select(i => s[i]).Where(r => r.Length > 0));
                     break;
                 case "AMT" when claim is not null && line is null && s[1] == "AU":
-                    claim.Coverage = X12Transactions.Amount(s, 2, errors);
+                    claim.Coverage = X12Transactions.Money(s, 2, errors);
                     break;
                 case "AMT" when line is not null && s[1] == "B6":
-                    line.Allowed = X12Transactions.Amount(s, 2, errors);
+                    line.Allowed = X12Transactions.Money(s, 2, errors);
                     break;
                 case "DTM" when line is not null && s[1] is "472" or "150":
                     line.Date = X12Reader.Date(s[2]);
@@ -231,7 +231,7 @@ public static class RemittanceReader
                 continue;
             }
 
-            yield return new ClaimAdjustment(s[1], s[i], X12Transactions.Amount(s, i + 1, errors));
+            yield return new ClaimAdjustment(s[1], s[i], X12Transactions.Money(s, i + 1, errors));
         }
     }
 
@@ -256,7 +256,7 @@ public static class RemittanceReader
             }
 
             yield return new ProviderAdjustment(s.Position, provider, X12Transactions.Required(s, i, errors) is { Length: > 0 } ? s.Component(i, 1) : string.Empty,
-                s.Component(i, 2), X12Transactions.Amount(s, i + 1, errors));
+                s.Component(i, 2), X12Transactions.Money(s, i + 1, errors));
         }
     }
 
@@ -277,9 +277,9 @@ public static class RemittanceReader
                 errors.Add(clp.Error($"CLP02 must be a claim status code: {string.Join(", ", StatusCodes)}"));
             }
 
-            _charge = X12Transactions.Amount(clp, 3, errors);
-            _paid = X12Transactions.Amount(clp, 4, errors);
-            _patient = clp[5].Length == 0 ? null : X12Transactions.Amount(clp, 5, errors);
+            _charge = X12Transactions.Money(clp, 3, errors);
+            _paid = X12Transactions.Money(clp, 4, errors);
+            _patient = clp[5].Length == 0 ? null : X12Transactions.Money(clp, 5, errors);
         }
 
         public List<LineBuilder> Lines { get; } = [];
@@ -318,8 +318,8 @@ public static class RemittanceReader
                 errors.Add(svc.Error("SVC01 needs a qualifier and a procedure code (for example HC:99213)"));
             }
 
-            _charge = X12Transactions.Amount(svc, 2, errors);
-            _paid = X12Transactions.Amount(svc, 3, errors);
+            _charge = X12Transactions.Money(svc, 2, errors);
+            _paid = X12Transactions.Money(svc, 3, errors);
         }
 
         public List<ClaimAdjustment> Adjustments { get; } = [];

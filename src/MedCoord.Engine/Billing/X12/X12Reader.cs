@@ -362,6 +362,18 @@ internal static class X12Transactions
         return [.. sets.Where(t => t.Id == id)];
     }
 
+    /// <summary>A monetary amount element: a number in dollars and cents (no fraction of a cent), or an error naming the element.</summary>
+    public static decimal Money(X12Segment segment, int position, List<ValidationError> errors, bool required = true)
+    {
+        var amount = Amount(segment, position, errors, required);
+        if (amount != Math.Round(amount, 2))
+        {
+            errors.Add(segment.Error($"{segment.Id}{position:00} is a fraction of a cent; amounts have at most two decimal places"));
+        }
+
+        return amount;
+    }
+
     /// <summary>An amount element that must be a number: the number, or an error naming the element.</summary>
     public static decimal Amount(X12Segment segment, int position, List<ValidationError> errors, bool required = true)
     {

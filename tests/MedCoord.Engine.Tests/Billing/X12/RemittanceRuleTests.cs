@@ -79,6 +79,8 @@ public sealed class RemittanceRuleTests
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*ten", "segment 7 (CAS): CAS03 is not a number")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*5***5", "segment 7 (CAS): CAS05 (the adjustment reason code) is required with its amount CAS06")]
     [InlineData("BPR*C*3*C*ACH|TRN*1*T*P|CLP*C1*1*10*3|CAS*CO*1*1**2*1**3*1**4*1**5*1**6*1**7*1", "segment 7 (CAS): CAS has at most 19 elements (six adjustments), found 21")]
+    [InlineData("BPR*C*10.005*C*ACH|TRN*1*T*P|CLP*C1*1*10.005*10.005", "segment 4 (BPR): BPR02 is a fraction of a cent; amounts have at most two decimal places|segment 6 (CLP): CLP03 is a fraction of a cent; amounts have at most two decimal places|segment 6 (CLP): CLP04 is a fraction of a cent; amounts have at most two decimal places")]
+    [InlineData("BPR*C*10.50*C*ACH|TRN*1*T*P|CLP*C1*1*10.500*10.5|CAS*CO*45*0.001", "segment 7 (CAS): CAS03 is a fraction of a cent; amounts have at most two decimal places")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CR*45*10", "segment 7 (CAS): CAS01 must be a claim adjustment group code: CO, OA, PI or PR")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP**9*x*y*z", "segment 6 (CLP): CLP01 is required|segment 6 (CLP): CLP02 must be a claim status code: 1, 2, 3, 4, 19, 20, 21, 22, 23, 25|segment 6 (CLP): CLP03 is not a number|segment 6 (CLP): CLP04 is not a number|segment 6 (CLP): CLP05 is not a number")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC*10*0|CAS*CO*45*10", "segment 7 (SVC): SVC01 needs a qualifier and a procedure code (for example HC:99213)")]
