@@ -47,6 +47,7 @@ internal sealed record RemitCommand(string InPath, string ClaimsPath, string? Da
                 r.Trace,
                 r.PayerId,
                 r.TotalPaid,
+                r.CreditDebit,
                 ProviderAdjustments = r.ProviderAdjustments.Select(p => new { p.ProviderId, p.Reason, p.Reference, p.Amount }),
             }),
             Claims = result.Postings.Select(Describe),

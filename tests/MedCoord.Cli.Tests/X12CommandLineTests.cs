@@ -43,6 +43,7 @@ public sealed class X12CommandLineTests : IDisposable
         Assert.Equal([("CO", "45", 25m), ("PR", "1", 70m)], line["adjustments"]!.AsArray().Select(a => ((string)a!["group"]!, (string)a["reason"]!, (decimal)a["amount"]!)));
         Assert.Equal(["N620"], claims[0]!["lines"]![2]!["remarkCodes"]!.AsArray().Select(r => (string)r!));
         Assert.Equal(10m, (decimal)json["remittances"]![0]!["providerAdjustments"]![0]!["amount"]!);
+        Assert.Equal((165.8m, "C"), ((decimal)json["remittances"]![0]!["totalPaid"]!, (string)json["remittances"]![0]!["creditDebit"]!));
     }
 
     [Fact]

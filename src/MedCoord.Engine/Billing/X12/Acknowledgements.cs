@@ -125,6 +125,7 @@ public static class Acknowledgements
             }
 
             var (ak1, ak9) = (body[0], body[^1]);
+            var before = errors.Count;
             X12Transactions.Required(ak1, 2, errors);
             var sets = new List<SetAcknowledgement>();
             var i = 1;
@@ -145,8 +146,14 @@ public static class Acknowledgements
                 errors.Add(ak9.Error("AK901 must be A, E, P, M, R, W or X"));
             }
 
-            var counts = Enumerable.Range(2, 3).Select(k => (int)X12Transactions.Amount(ak9, k, errors)).ToArray();
-            result.Add(new FunctionalAcknowledgement(ak1.Position, ak1[1], ak1[2], ak9[1], counts[0], counts[1], counts[2], Codes(ak9, 5, 9), sets));
+            var counts = Enumerable.Range(2, 3).Select(k => Count(ak9, k, errors)).ToArray();
+            if (errors.Count == before)
+            {
+                Counts(ak9, counts[1]!.Value, counts[2]!.Value, sets, errors);
+            }
+
+            counts = [.. counts.Select(c => c ?? 0)];
+            result.Add(new FunctionalAcknowledgement(ak1.Position, ak1[1], ak1[2], ak9[1], counts[0]!.Value, counts[1]!.Value, counts[2]!.Value, Codes(ak9, 5, 9), sets));
         }
 
         return errors.Count > 0 ? ([], errors) : (result, []);
@@ -253,6 +260,18 @@ public static class Acknowledgements
             }
 
             var set = ack.Sets.FirstOrDefault(s => s.SetId == "837" && s.ControlNumber == setNumber);
+            if (set is null && ack.Sets.Count > 0)
+            {
+                errors.Add(new(where, $"acknowledges transaction set{(ack.Sets.Count == 1 ? string.Empty : "s")} {string.Join(", ", ack.Sets.Select(s => $"{s.SetId} {s.ControlNumber}"))}; the claims were sent as set 837 {setNumber}"));
+                continue;
+            }
+
+            if (set is null && ack.Code == "P")
+            {
+                errors.Add(new(where, $"AK9 P (partially accepted) has no AK2 for set 837 {setNumber}, so it does not say whether the claims' set was accepted"));
+                continue;
+            }
+
             var accepted = set?.Accepted ?? ack.Code is "A" or "E";
             var groupCodes = $"AK9 {ack.Code} {ack.Included}/{ack.Received}/{ack.AcceptedCount}{(ack.Errors.Count > 0 ? $" ({string.Join(" ", ack.Errors)})" : string.Empty)}";
             foreach (var claim in claims)
@@ -392,10 +411,62 @@ public static class Acknowledgements
         return new SetAcknowledgement(ak2[1], ak2[2], ik5[1], Codes(ik5, 2, 6), segments);
     }
 
+    /// <summary>A count element: a whole number, or null after an error naming it.</summary>
+    private static int? Count(X12Segment s, int position, List<ValidationError> errors)
+    {
+        if (int.TryParse(X12Transactions.Required(s, position, errors), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        if (s[position].Length > 0)
+        {
+            errors.Add(s.Error($"{s.Id}{position:00} is not a whole number"));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// AK9 agrees with itself and with the AK2 loops: no more sets accepted (AK904) than received (AK903); A or E when
+    /// every set received was accepted, P when some but not all were, R, M, W or X when none was; and no more AK2 loops
+    /// accepted (IK5 A or E) or rejected than AK904 and AK903 − AK904 say.
+    /// </summary>
+    private static void Counts(X12Segment ak9, int received, int accepted, List<SetAcknowledgement> sets, List<ValidationError> errors)
+    {
+        if (accepted > received)
+        {
+            errors.Add(ak9.Error($"AK904 says {accepted} transaction sets were accepted, more than the {received} received (AK903)"));
+            return;
+        }
+
+        var agrees = ak9[1] switch
+        {
+            "A" or "E" => accepted == received,
+            "P" => accepted > 0 && accepted < received,
+            _ => accepted == 0,
+        };
+        if (!agrees)
+        {
+            errors.Add(ak9.Error($"AK901 {ak9[1]} does not agree with {accepted} of {received} transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none"));
+        }
+
+        var (yes, no) = (sets.Count(a => a.Accepted), sets.Count(a => !a.Accepted));
+        if (yes > accepted || no > received - accepted)
+        {
+            errors.Add(ak9.Error($"the AK2 loops accept {yes} and reject {no} transaction sets; AK9 says {accepted} of {received} were accepted"));
+        }
+    }
+
     private static List<string> Codes(X12Segment s, int from, int to) => [.. Enumerable.Range(from, to - from + 1).Select(k => s[k]).Where(c => c.Length > 0)];
 
     private static IEnumerable<ClaimStatusCode> Statuses(X12Segment stc, List<ValidationError> errors)
     {
+        if (stc.Count > 12)
+        {
+            errors.Add(stc.Error($"STC has at most 12 elements, found {stc.Count}"));
+        }
+
         if (stc.Component(1, 1).Length == 0 || stc.Component(1, 2).Length == 0)
         {
             errors.Add(stc.Error("STC01 needs a status category code and a status code (for example A7:21)"));

@@ -8,7 +8,7 @@ namespace MedCoord.Engine.Billing.X12;
 /// <param name="Trace">TRN02: the check or EFT trace number.</param>
 /// <param name="PayerId">TRN03: the payer's identifier.</param>
 /// <param name="HandlingCode">BPR01 (C payment and remittance, I remittance only, H notification, ...).</param>
-/// <param name="TotalPaid">BPR02: the total actual provider payment.</param>
+/// <param name="TotalPaid">BPR02: the total actual provider payment, never negative (a debit, BPR03 D, is money the provider owes).</param>
 /// <param name="CreditDebit">BPR03: C credit or D debit.</param>
 /// <param name="PaymentMethod">BPR04 (ACH, CHK, BOP, FWT, NON).</param>
 /// <param name="PaymentDate">BPR16, when given.</param>
@@ -55,7 +55,8 @@ public sealed record RemittanceClaim(
 /// <param name="Position">The SVC's segment number.</param>
 /// <param name="ProcedureCode">SVC01-2: the procedure paid.</param>
 /// <param name="Modifiers">SVC01-3 to SVC01-6.</param>
-/// <param name="SubmittedProcedureCode">SVC06-2: the procedure as submitted, when the payer paid another one.</param>
+/// <param name="SubmittedProcedureCode">SVC06-2: the procedure as submitted, when the payer paid another one (or other modifiers).</param>
+/// <param name="SubmittedModifiers">SVC06-3 to SVC06-6: the modifiers as submitted, when SVC06 is given; null otherwise.</param>
 /// <param name="Charge">SVC02.</param>
 /// <param name="Paid">SVC03.</param>
 /// <param name="DateOfService">DTM*472 (or DTM*150, the first date of a range), when given.</param>
@@ -67,6 +68,7 @@ public sealed record RemittanceLine(
     string ProcedureCode,
     IReadOnlyList<string> Modifiers,
     string? SubmittedProcedureCode,
+    IReadOnlyList<string>? SubmittedModifiers,
     decimal Charge,
     decimal Paid,
     LocalDate? DateOfService,
@@ -84,7 +86,7 @@ public sealed record ProviderAdjustment(int Position, string ProviderId, string 
 
 /// <summary>
 /// Reads 835 remittances (005010X221A1): BPR, TRN, CLP, CAS, MOA, AMT*AU, SVC, DTM*472/150, AMT*B6, LQ*HE and PLB. A
-/// file is refused when it does not balance: BPR02 must equal Σ CLP04 − Σ PLB amounts (minus BPR02 for a debit); each claim's CLP03 less its
+/// segment the 835 does not have, or one out of the place the guide gives it, refuses the file. A file is refused when it does not balance: BPR02 must equal Σ CLP04 − Σ PLB amounts (minus BPR02 for a debit); each claim's CLP03 less its
 /// adjustments (claim and line) must equal CLP04; each line's SVC02 less its adjustments must equal SVC03. Thread safe.
 /// </summary>
 public static class RemittanceReader
@@ -115,6 +117,11 @@ public static class RemittanceReader
 
         var (bpr, trn) = (body[0], body[1]);
         var total = X12Transactions.Money(bpr, 2, errors);
+        if (total < 0)
+        {
+            errors.Add(bpr.Error("BPR02 is negative; an amount the provider owes is sent as a positive BPR02 with BPR03 D (debit)"));
+        }
+
         if (bpr[3] is not ("C" or "D"))
         {
             errors.Add(bpr.Error("BPR03 must be C (credit) or D (debit)"));
@@ -132,8 +139,15 @@ public static class RemittanceReader
         var plbs = new List<ProviderAdjustment>();
         ClaimBuilder? claim = null;
         LineBuilder? line = null;
+        var area = Area.Header;
         foreach (var s in body.Skip(2))
         {
+            if (Misplaced(s.Id, ref area, claim is not null, line is not null) is { } misplaced)
+            {
+                errors.Add(s.Error(misplaced));
+                continue;
+            }
+
             switch (s.Id)
             {
                 case "CLP":
@@ -148,7 +162,7 @@ public static class RemittanceReader
                 case "CAS" when claim is not null:
                     (line?.Adjustments ?? claim.Adjustments).AddRange(Cas(s, errors));
                     break;
-                case "MOA" when claim is not null && line is null:
+                case "MOA" when claim is not null:
                     claim.Remarks.AddRange(Enumerable.Range(3, 5).Select(i => s[i]).Where(r => r.Length > 0));
                     break;
                 case "AMT" when claim is not null && line is null && s[1] == "AU":
@@ -175,9 +189,6 @@ public static class RemittanceReader
                 case "LX" or "TS3" or "TS2":
                     (claim, line) = (null, null);
                     break;
-                case "SVC" or "CAS":
-                    errors.Add(s.Error("is outside a claim payment (CLP) loop"));
-                    break;
             }
         }
 
@@ -195,6 +206,60 @@ public static class RemittanceReader
         }
 
         return errors.Count > before ? null : new Remittance(bpr.Position, trace, payerId, bpr[1], total, bpr[3], bpr[4], paid, claims, plbs);
+    }
+
+    /// <summary>The parts of an 835, in the order the guide sets them.</summary>
+    private enum Area
+    {
+        /// <summary>After BPR and TRN: CUR, REF, DTM.</summary>
+        Header,
+
+        /// <summary>The payer (1000A) and payee (1000B) loops.</summary>
+        Parties,
+
+        /// <summary>An LX (2000) before its first claim: TS3 and TS2 may follow.</summary>
+        Summary,
+
+        /// <summary>The claims (2100) and their lines (2110).</summary>
+        Claims,
+
+        /// <summary>The provider-level adjustments (PLB), up to SE.</summary>
+        Adjustments,
+    }
+
+    /// <summary>
+    /// Where a segment may stand in an 835 (005010X221A1): null when it may stand here (and <paramref name="area"/> moves
+    /// on), or why it may not. Unknown segments and segments of an earlier part of the file are refused.
+    /// </summary>
+    private static string? Misplaced(string id, ref Area area, bool inClaim, bool inLine)
+    {
+        const string Claim = "belongs to a claim payment (CLP), before its first service line (SVC)";
+        const string Last = "only PLB follows the provider-level adjustments (PLB), up to SE";
+        const string Parties = "the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)";
+        var (here, next) = id switch
+        {
+            "BPR" or "TRN" => ("an 835 has one BPR and one TRN, at its start", area),
+            "CUR" => (area == Area.Header ? null : "the currency (CUR) comes right after BPR and TRN", area),
+            "N1" => (area <= Area.Parties ? null : Parties, Area.Parties),
+            "N3" or "N4" or "RDM" => (area == Area.Parties ? null : Parties, area),
+            "LX" => (area != Area.Adjustments ? null : Last, Area.Summary),
+            "TS3" or "TS2" => (area == Area.Summary ? null : "the provider summaries (TS3, TS2) come right after their LX, before its claims", area),
+            "CLP" => (area != Area.Adjustments ? null : Last, Area.Claims),
+            "NM1" or "MIA" or "MOA" => (inClaim && !inLine ? null : Claim, area),
+            "SVC" or "CAS" => (inClaim ? null : "is outside a claim payment (CLP) loop", area),
+            "LQ" => (inLine ? null : "belongs to a service line (SVC)", area),
+            "AMT" or "QTY" => (inClaim ? null : "belongs to a claim payment (CLP) or a service line (SVC)", area),
+            "REF" or "DTM" => (area != Area.Adjustments ? null : Last, area),
+            "PER" => (area == Area.Parties || (inClaim && !inLine) ? null : "belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC", area),
+            "PLB" => (null, Area.Adjustments),
+            _ => ("is not a segment of an 835 (005010X221A1)", area),
+        };
+        if (here is null)
+        {
+            area = next;
+        }
+
+        return here;
     }
 
     private static string M(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
@@ -318,6 +383,11 @@ public static class RemittanceReader
                 errors.Add(svc.Error("SVC01 needs a qualifier and a procedure code (for example HC:99213)"));
             }
 
+            if (svc[6].Length > 0 && svc.Component(6, 2).Length == 0)
+            {
+                errors.Add(svc.Error("SVC06 (the procedure as submitted) needs a qualifier and a procedure code (for example HC:99213)"));
+            }
+
             _charge = X12Transactions.Money(svc, 2, errors);
             _paid = X12Transactions.Money(svc, 3, errors);
         }
@@ -338,9 +408,10 @@ public static class RemittanceReader
                 errors.Add(_svc.Error($"the line does not balance: SVC02 {M(_charge)} less its adjustments {M(adjusted)} is {M(_charge - adjusted)}, but SVC03 pays {M(_paid)}"));
             }
 
-            var modifiers = _svc.Components(1).Skip(2).Take(4).Where(m => m.Length > 0).ToList();
+            static List<string> Modifiers(IReadOnlyList<string> components) => [.. components.Skip(2).Take(4).Where(m => m.Length > 0)];
             var submitted = _svc.Component(6, 2) is { Length: > 0 } original ? original : null;
-            return new RemittanceLine(_svc.Position, _svc.Component(1, 2), modifiers, submitted, _charge, _paid, Date, Allowed, Adjustments, Remarks);
+            return new RemittanceLine(_svc.Position, _svc.Component(1, 2), Modifiers(_svc.Components(1)), submitted, submitted is null ? null : Modifiers(_svc.Components(6)),
+                _charge, _paid, Date, Allowed, Adjustments, Remarks);
         }
     }
 }

@@ -19,8 +19,8 @@ public sealed record RemittancePostingResult(IReadOnlyList<Claim> Claims, IReadO
 
 /// <summary>
 /// Posts 835 remittances to claims: a CLP finds its claim by the patient control number (CLP01), an SVC its line by
-/// procedure (the submitted one, SVC06, when the payer paid another) and date of service (DTM*472), modifiers breaking
-/// ties; paid, allowed, patient responsibility and every adjustment go onto the claim as a <see cref="ClaimPayment"/>,
+/// procedure and modifiers as submitted (SVC06 when the payer paid others), date of service (DTM*472) and charge
+/// (SVC02); paid, allowed, patient responsibility and every adjustment go onto the claim as a <see cref="ClaimPayment"/>,
 /// and the claim moves: a submitted claim to Accepted first (the payer adjudicated it), then CLP02 4 or 23 to Denied,
 /// CLP02 1–3 or 19–21 to Paid when every line was allowed (paid, or owed by the patient), PartiallyPaid when some lines
 /// were but not all, Denied when none was; a reversal (22) or a predetermination (25) posts its amounts and moves
@@ -84,19 +84,11 @@ public static class RemittancePosting
         var lines = new List<LinePayment>();
         foreach (var svc in clp.Lines)
         {
-            var code = svc.SubmittedProcedureCode ?? svc.ProcedureCode;
-            var candidates = claim.Lines.Select((l, i) => (Line: l, Number: i + 1))
-                .Where(l => !taken.Contains(l.Number) && string.Equals(l.Line.ProcedureCode, code, StringComparison.OrdinalIgnoreCase)
-                    && (svc.DateOfService is not { } date || l.Line.DateOfService == date))
-                .OrderByDescending(l => (l.Line.Modifiers ?? []).SequenceEqual(svc.Modifiers, StringComparer.OrdinalIgnoreCase))
-                .ToList();
-            if (candidates.Count == 0)
+            if (Line(svc, claim, taken, errors) is not { } number)
             {
-                errors.Add(new($"segment {svc.Position} (SVC)", $"no line of claim '{claim.Id}' not already paid in this CLP has procedure {code}{(svc.DateOfService is null ? string.Empty : " on the date of service given")}"));
                 continue;
             }
 
-            var number = candidates[0].Number;
             taken.Add(number);
             var patient = svc.Adjustments.Where(a => a.Group == "PR").Sum(a => a.Amount);
             lines.Add(new LinePayment(number, svc.ProcedureCode, svc.Charge, svc.Paid, svc.Allowed ?? svc.Paid + patient, patient, svc.Adjustments, svc.RemarkCodes));
@@ -106,6 +98,45 @@ public static class RemittancePosting
         return new ClaimPayment(remittance.Trace, remittance.PayerId, clp.StatusCode, clp.PayerClaimNumber, clp.Charge, clp.Paid, allowed, clp.PatientResponsibility,
             clp.Adjustments, clp.RemarkCodes, lines, remittance.PaymentDate);
     }
+
+    /// <summary>
+    /// The claim line an SVC pays (1-based), or null after adding why there is none: a line not yet paid in this CLP
+    /// with the procedure and modifiers as submitted (SVC06 when the payer paid others, SVC01 otherwise; modifiers in any
+    /// order) and the date of service (DTM*472, when given); its charge must be SVC02 (less its minus sign in a
+    /// reversal) unless SVC06 says the payer re-coded the line. Of several, the first whose charge is SVC02.
+    /// </summary>
+    private static int? Line(RemittanceLine svc, Claim claim, HashSet<int> taken, List<ValidationError> errors)
+    {
+        var code = svc.SubmittedProcedureCode ?? svc.ProcedureCode;
+        var modifiers = svc.SubmittedModifiers ?? svc.Modifiers;
+        var where = $"segment {svc.Position} (SVC)";
+        var open = claim.Lines.Select((l, i) => (Line: l, Number: i + 1))
+            .Where(l => !taken.Contains(l.Number) && string.Equals(l.Line.ProcedureCode, code, StringComparison.OrdinalIgnoreCase)
+                && (svc.DateOfService is not { } date || l.Line.DateOfService == date))
+            .ToList();
+        var candidates = open.Where(l => SameModifiers(l.Line.Modifiers ?? [], modifiers)).OrderByDescending(l => l.Line.Charge == Math.Abs(svc.Charge)).ToList();
+        if (candidates.Count == 0)
+        {
+            var given = modifiers.Count == 0 ? "no modifiers" : $"modifiers {string.Join(" ", modifiers)}";
+            errors.Add(new(where, open.Count == 0
+                ? $"no line of claim '{claim.Id}' not already paid in this CLP has procedure {code}{(svc.DateOfService is null ? string.Empty : " on the date of service given")}"
+                : $"no line of claim '{claim.Id}' not already paid in this CLP has procedure {code} with {given}{(svc.DateOfService is null ? string.Empty : " on the date of service given")}; "
+                    + "when the payer paid other modifiers, SVC06 carries the procedure and modifiers as submitted"));
+            return null;
+        }
+
+        var (line, number) = candidates[0];
+        if (svc.SubmittedProcedureCode is null && line.Charge != Math.Abs(svc.Charge))
+        {
+            errors.Add(new(where, string.Create(CultureInfo.InvariantCulture, $"SVC02 {svc.Charge:0.00} is not the charge {line.Charge:0.00} of line {number} of claim '{claim.Id}' ({code}); the SVC reports a line's charge as submitted")));
+            return null;
+        }
+
+        return number;
+    }
+
+    private static bool SameModifiers(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Count == b.Count && a.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(b.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The claim after the moves the remittance makes, or null after adding why it cannot make them.</summary>
     private static Claim? Move(Claim claim, Remittance remittance, List<RemittanceClaim> clps, List<ClaimPayment> payments, string actor, IClock clock, List<ValidationError> errors)

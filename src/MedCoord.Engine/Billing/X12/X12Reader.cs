@@ -157,11 +157,36 @@ public static class X12Reader
                 return (null, [new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
             }
 
+            if (ControlCharacter(trimmed, delimiters) is { } control)
+            {
+                errors.Add(new($"segment {position} ({elements[0]})", $"contains the control character U+{(int)trimmed[control]:X4} at character {control + 1}; X12 text has none (line breaks are allowed only between segments)"));
+            }
+
             segments.Add(new(position, elements, delimiters));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
         }
 
         var interchange = Envelopes(segments, delimiters, errors);
         return errors.Count > 0 ? (null, errors) : (interchange, []);
+    }
+
+    /// <summary>The index of the first control character (below U+0020, or U+007F) that is not a delimiter, or null.</summary>
+    private static int? ControlCharacter(string segment, X12Delimiters delimiters)
+    {
+        for (var i = 0; i < segment.Length; i++)
+        {
+            var c = segment[i];
+            if ((c < ' ' || c == '\u007F') && c != delimiters.Element && c != delimiters.Component && c != delimiters.Repetition)
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A decimal amount (X12 type R: an optional minus, digits, an optional decimal point), or null.</summary>
@@ -202,6 +227,14 @@ public static class X12Reader
             if (fields[i + 1].Length != IsaWidths[i])
             {
                 return (null, null, $"ISA{i + 1:00} is {fields[i + 1].Length} characters; the ISA is fixed-width and ISA{i + 1:00} must be {IsaWidths[i]}");
+            }
+        }
+
+        for (var i = 1; i <= 15; i++)
+        {
+            if (i != 11 && fields[i].Any(c => c < ' ' || c == '\u007F'))
+            {
+                return (null, null, $"ISA{i:00} contains a control character; X12 text has none");
             }
         }
 

@@ -48,7 +48,7 @@ public sealed class AcknowledgementRuleTests
     [InlineData("AK1*HC|AK9*A*0*0*0", "segment 4 (AK1): AK102 is required")]
     [InlineData("AK1*HC*42|IK3*N3*23|AK9*A*0*0*0", "segment 5 (IK3): expected AK2 (a transaction set acknowledged) or AK9")]
     [InlineData("AK1*HC*42|AK9*Q*0*0*0", "segment 5 (AK9): AK901 must be A, E, P, M, R, W or X")]
-    [InlineData("AK1*HC*42|AK9*A*one*0", "segment 5 (AK9): AK902 is not a number|segment 5 (AK9): AK904 is required")]
+    [InlineData("AK1*HC*42|AK9*A*one*0", "segment 5 (AK9): AK902 is not a whole number|segment 5 (AK9): AK904 is required")]
     [InlineData("AK1*HC*42|AK2*837|IK5*A|AK9*A*1*1*1", "segment 5 (AK2): AK202 is required")]
     [InlineData("AK1*HC*42|AK2*837*0042|IK3|IK5*A|AK9*A*1*1*1", "segment 6 (IK3): IK301 is required|segment 6 (IK3): IK302 is required")]
     [InlineData("AK1*HC*42|AK2*837*0042|IK3*CLM*ABC|IK5*R*5|AK9*R*1*1*0", "segment 6 (IK3): IK302 (the position of the segment in error) is not a positive whole number")]
@@ -68,14 +68,33 @@ public sealed class AcknowledgementRuleTests
     }
 
     [Theory]
-    [InlineData("A")]
-    [InlineData("E")]
-    [InlineData("M")]
-    [InlineData("R")]
-    [InlineData("W")]
-    [InlineData("X")]
-    [InlineData("P")]
-    public void Read999_EachAk9Code_IsAccepted(string code) => Assert.Empty(Errors999("AK1*HC*42", "AK2*837*0042", code == "P" ? "IK5*A" : $"IK5*{code}", $"AK9*{code}*1*1*1"));
+    [InlineData("AK2*837*0042|IK5*A|AK9*A*1*1*1")]
+    [InlineData("AK2*837*0042|IK5*E*I5|AK9*E*1*1*1")]
+    [InlineData("AK2*837*0042|IK5*M|AK9*M*1*1*0")]
+    [InlineData("AK2*837*0042|IK5*R|AK9*R*1*1*0")]
+    [InlineData("AK2*837*0042|IK5*W|AK9*W*1*1*0")]
+    [InlineData("AK2*837*0042|IK5*X|AK9*X*1*1*0")]
+    [InlineData("AK2*837*0042|IK5*A|AK2*837*0043|IK5*R|AK9*P*2*2*1")]
+    [InlineData("AK2*837*0042|IK5*A|AK9*P*3*3*2")]
+    [InlineData("AK9*R*1*0*0")]
+    [InlineData("AK9*A*2*2*2")]
+    public void Read999_EachAk9CodeWithCountsThatAgree_IsAccepted(string body) => Assert.Empty(Errors999(["AK1*HC*42", .. body.Split('|')]));
+
+    [Theory]
+    [InlineData("AK9*A*1*1*2", "segment 5 (AK9): AK904 says 2 transaction sets were accepted, more than the 1 received (AK903)")]
+    [InlineData("AK9*A*2*2*1", "segment 5 (AK9): AK901 A does not agree with 1 of 2 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK9*E*1*1*0", "segment 5 (AK9): AK901 E does not agree with 0 of 1 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK9*P*2*2*2", "segment 5 (AK9): AK901 P does not agree with 2 of 2 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK9*P*2*2*0", "segment 5 (AK9): AK901 P does not agree with 0 of 2 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK9*R*1*1*1", "segment 5 (AK9): AK901 R does not agree with 1 of 1 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK9*M*1*1*1", "segment 5 (AK9): AK901 M does not agree with 1 of 1 transaction sets accepted (AK904, AK903): A or E means all were, P some, R, M, W or X none")]
+    [InlineData("AK2*837*0042|IK5*R|AK9*A*1*1*1", "segment 7 (AK9): the AK2 loops accept 0 and reject 1 transaction sets; AK9 says 1 of 1 were accepted")]
+    [InlineData("AK2*837*0042|IK5*A|AK9*R*1*1*0", "segment 7 (AK9): the AK2 loops accept 1 and reject 0 transaction sets; AK9 says 0 of 1 were accepted")]
+    [InlineData("AK2*837*0042|IK5*A|AK2*837*0043|IK5*A|AK9*P*3*3*1", "segment 9 (AK9): the AK2 loops accept 2 and reject 0 transaction sets; AK9 says 1 of 3 were accepted")]
+    [InlineData("AK2*837*0042|IK5*R|AK2*837*0043|IK5*R|AK9*P*3*3*2", "segment 9 (AK9): the AK2 loops accept 0 and reject 2 transaction sets; AK9 says 2 of 3 were accepted")]
+    [InlineData("AK9*A*1*1.0*1", "segment 5 (AK9): AK903 is not a whole number")]
+    [InlineData("AK9*A*1*1*-1", "segment 5 (AK9): AK904 is not a whole number")]
+    public void Read999_Ak9CountsThatDisagree_AreRefused(string body, string expected) => Assert.Equal([expected], Errors999(["AK1*HC*42", .. body.Split('|')]));
 
     [Fact]
     public void Apply999_SegmentErrorsOfOneClaim_AreInThatClaimsReasonOnly()
@@ -152,17 +171,45 @@ public sealed class AcknowledgementRuleTests
     }
 
     [Theory]
-    [InlineData("A", ClaimStatus.Accepted)]
-    [InlineData("E", ClaimStatus.Accepted)]
-    [InlineData("R", ClaimStatus.Rejected)]
-    [InlineData("P", ClaimStatus.Rejected)]
-    public void Apply999_SetNotAcknowledged_TheGroupsCodeDecides(string code, ClaimStatus expected)
+    [InlineData("A*1*1*1", ClaimStatus.Accepted)]
+    [InlineData("E*1*1*1", ClaimStatus.Accepted)]
+    [InlineData("R*1*1*0", ClaimStatus.Rejected)]
+    [InlineData("X*1*1*0", ClaimStatus.Rejected)]
+    public void Apply999_NoSetAcknowledged_TheGroupsCodeDecides(string ak9, ClaimStatus expected)
     {
-        var (acks, _) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", "AK2*837*0043", "IK5*A", $"AK9*{code}*1*1*0"));
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", $"AK9*{ak9}"));
+        Assert.Empty(errors);
 
         var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
 
-        Assert.Equal([(expected, $"999 AK9 {code} 1/1/0"), (expected, $"999 AK9 {code} 1/1/0")], result.Outcomes.Select(o => (o.Status, o.Reason)));
+        var reason = $"999 AK9 {ak9[0]} {ak9[2..].Replace('*', '/')}";
+        Assert.Equal([(expected, reason), (expected, reason)], result.Outcomes.Select(o => (o.Status, o.Reason)));
+    }
+
+    [Fact]
+    public void Apply999_PartiallyAcceptedWithoutTheClaimsSet_IsRefused()
+    {
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", "AK9*P*2*2*1"));
+        Assert.Empty(errors);
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal(["segment 4 (AK1): AK9 P (partially accepted) has no AK2 for set 837 0042, so it does not say whether the claims' set was accepted"], result.Errors.Select(e => e.ToString()));
+        Assert.Empty(result.Outcomes);
+    }
+
+    [Theory]
+    [InlineData("AK2*837*0043|IK5*A|AK9*A*1*1*1", "segment 4 (AK1): acknowledges transaction set 837 0043; the claims were sent as set 837 0042")]
+    [InlineData("AK2*837*0043|IK5*A|AK2*270*0042|IK5*R|AK9*P*2*2*1", "segment 4 (AK1): acknowledges transaction sets 837 0043, 270 0042; the claims were sent as set 837 0042")]
+    public void Apply999_SetNeverSent_IsRefusedAndMovesNothing(string body, string expected)
+    {
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999", ["AK1*HC*42", .. body.Split('|')]));
+        Assert.Empty(errors);
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal([expected], result.Errors.Select(e => e.ToString()));
+        Assert.Empty(result.Outcomes);
     }
 
     [Theory]

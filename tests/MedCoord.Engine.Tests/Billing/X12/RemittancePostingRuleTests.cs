@@ -47,6 +47,68 @@ public sealed class RemittancePostingRuleTests
         Assert.Equal(ClaimStatus.Paid, posted.Status);
     }
 
+    [Theory]
+    [InlineData("SVC*HC:99213*100*100", "99213 with no modifiers")]
+    [InlineData("SVC*HC:99213:59*100*100", "99213 with modifiers 59")]
+    [InlineData("SVC*HC:99213:25:59*100*100", "99213 with modifiers 25 59")]
+    [InlineData("SVC*HC:99213:25*100*100**1*HC:99213", "99213 with no modifiers")]
+    public void Post_ModifiersNotAsSubmitted_MatchNoLine(string svc, string what)
+    {
+        var claim = Claim(ClaimStatus.Submitted, Line("99213", "25"));
+
+        var result = Post([claim], "BPR*C*100*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*100*100*0", svc);
+
+        Assert.Equal([$"segment 7 (SVC): no line of claim 'C1' not already paid in this CLP has procedure {what}; when the payer paid other modifiers, SVC06 carries the procedure and modifiers as submitted"],
+            result.Errors.Select(e => e.ToString()));
+        Assert.Empty(result.Postings);
+    }
+
+    [Theory]
+    [InlineData("SVC*HC:99213:59:25*100*100")]
+    [InlineData("SVC*HC:99213:25:59*100*100")]
+    [InlineData("SVC*HC:99213*100*100**1*HC:99213:59:25")]
+    public void Post_ModifiersAsSubmitted_InAnyOrderOrInSvc06_MatchTheLine(string svc)
+    {
+        var claim = Claim(ClaimStatus.Submitted, Line("99213", "25", "59"));
+
+        var (_, posting) = PostOne(claim, "BPR*C*100*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*100*100*0", svc);
+
+        Assert.Equal(1, Assert.Single(posting.Payments.Single().Lines).Line);
+    }
+
+    [Fact]
+    public void Post_ChargeNotTheLines_IsRefusedUnlessThePayerRecodedTheLine()
+    {
+        var claim = Claim(ClaimStatus.Submitted, Line("99213"));
+
+        var refused = Post([claim], "BPR*C*90*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*90*90*0", "SVC*HC:99213*90*90");
+        var recoded = Post([claim], "BPR*C*90*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*90*90*0", "SVC*HC:99212*90*90**1*HC:99213");
+
+        Assert.Equal(["segment 7 (SVC): SVC02 90.00 is not the charge 100.00 of line 1 of claim 'C1' (99213); the SVC reports a line's charge as submitted"], refused.Errors.Select(e => e.ToString()));
+        Assert.Empty(recoded.Errors);
+    }
+
+    [Fact]
+    public void Post_SameCodeAndModifiersTwice_TheLineWithTheSvcsChargeIsPaid()
+    {
+        var claim = Claim(ClaimStatus.Submitted, Line("99213"), Line("99213") with { Charge = 60m });
+
+        var (_, posting) = PostOne(claim, "BPR*C*50*C*ACH", "TRN*1*T1*P1", "CLP*C1*1*60*50*0", "SVC*HC:99213*60*50", "CAS*CO*45*10");
+
+        Assert.Equal((2, 60m), (Assert.Single(posting.Payments.Single().Lines).Line, posting.Payments.Single().Lines[0].Charge));
+    }
+
+    [Fact]
+    public void Post_Reversal_MatchesTheLineByItsChargeWithoutTheMinusSign()
+    {
+        var claim = Claim(ClaimStatus.Paid, Line("99213"));
+
+        var result = Post([claim], "BPR*C*80*D*ACH", "TRN*1*T1*P1", "CLP*C1*22*-100*-80*0", "SVC*HC:99213*-100*-80", "CAS*CO*45*-20");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(1, Assert.Single(result.Postings.Single().Payments.Single().Lines).Line);
+    }
+
     [Fact]
     public void Post_MoreServicesThanLines_TheExtraServiceMatchesNothing()
     {

@@ -73,7 +73,34 @@ public sealed class RemittanceRuleTests
     [InlineData("BPR*C*0*C*NON************2026121|TRN*1*T*P", "segment 4 (BPR): BPR16 is not a CCYYMMDD date")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|SVC*HC:99213*10*10", "segment 6 (SVC): is outside a claim payment (CLP) loop")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|LX*2|CAS*CO*45*1", "segment 9 (CAS): is outside a claim payment (CLP) loop")]
-    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|TS3*1|SVC*HC:99213*10*10", "segment 9 (SVC): is outside a claim payment (CLP) loop")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|LX*2|TS3*1|SVC*HC:99213*10*10", "segment 10 (SVC): is outside a claim payment (CLP) loop")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*10|TS3*1", "segment 8 (TS3): the provider summaries (TS3, TS2) come right after their LX, before its claims")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|TS2*1", "segment 6 (TS2): the provider summaries (TS3, TS2) come right after their LX, before its claims")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|ZZZ*1", "segment 6 (ZZZ): is not a segment of an 835 (005010X221A1)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|LX*1|BHT*0019", "segment 7 (BHT): is not a segment of an 835 (005010X221A1)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|TRN*1*T2*P", "segment 6 (TRN): an 835 has one BPR and one TRN, at its start")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|LX*1|BPR*C*0*C*NON", "segment 7 (BPR): an 835 has one BPR and one TRN, at its start")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|CUR*PR*USD", "segment 8 (CUR): the currency (CUR) comes right after BPR and TRN")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|N1*PE*Q", "segment 8 (N1): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|N3*X", "segment 7 (N3): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N4*X*CO*80202", "segment 6 (N4): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PE*Q|LX*1|RDM*EM", "segment 8 (RDM): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|PER*BL*X", "segment 6 (PER): belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|SVC*HC:99213*0*0|PER*CX*X", "segment 8 (PER): belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|SVC*HC:99213*0*0|MOA***MA130", "segment 8 (MOA): belongs to a claim payment (CLP), before its first service line (SVC)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|SVC*HC:99213*0*0|MIA*0", "segment 8 (MIA): belongs to a claim payment (CLP), before its first service line (SVC)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|LX*1|NM1*QC*1", "segment 7 (NM1): belongs to a claim payment (CLP), before its first service line (SVC)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|LQ*HE*N620", "segment 7 (LQ): belongs to a service line (SVC)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|LX*1|AMT*AU*1", "segment 7 (AMT): belongs to a claim payment (CLP) or a service line (SVC)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|QTY*CA*1", "segment 6 (QTY): belongs to a claim payment (CLP) or a service line (SVC)")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|CLP*C1*1*0*0", "segment 7 (CLP): only PLB follows the provider-level adjustments (PLB), up to SE")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|LX*2", "segment 7 (LX): only PLB follows the provider-level adjustments (PLB), up to SE")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|DTM*405*20261231", "segment 7 (DTM): only PLB follows the provider-level adjustments (PLB), up to SE")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|REF*EV*X", "segment 7 (REF): only PLB follows the provider-level adjustments (PLB), up to SE")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|N1*PR*P", "segment 7 (N1): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*-5*D*NON|TRN*1*T*P", "segment 4 (BPR): BPR02 is negative; an amount the provider owes is sent as a positive BPR02 with BPR03 D (debit)")]
+    [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1**WO*5", "segment 4 (BPR): BPR02 is negative; an amount the provider owes is sent as a positive BPR02 with BPR03 D (debit)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0**1*HC|CAS*CO*45*10", "segment 7 (SVC): SVC06 (the procedure as submitted) needs a qualifier and a procedure code (for example HC:99213)")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO", "segment 7 (CAS): CAS02 (the first adjustment reason code) is required")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45", "segment 7 (CAS): CAS03 is required")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|CAS*CO*45*ten", "segment 7 (CAS): CAS03 is not a number")]
@@ -92,10 +119,30 @@ public sealed class RemittanceRuleTests
     [InlineData("BPR*C*5*C*ACH|TRN*1*T*P|CLP*C1*1*10*10|PLB*P1*20261231*WO*2", "segment 4 (BPR): the file does not balance: BPR02 is 5.00, but the claims pay 10.00 and the provider adjustments (PLB) take 2.00, which makes 8.00")]
     [InlineData("BPR*C*10*D*ACH|TRN*1*T*P|CLP*C1*22*10*10", "segment 4 (BPR): the file does not balance: BPR02 is 10.00 (a debit), but the claims pay 10.00 and the provider adjustments (PLB) take 0.00, which makes 10.00")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|PLB", "segment 6 (PLB): PLB01 is required|segment 6 (PLB): PLB03 (the first adjustment) is required")]
-    [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1*2026123*WO", "segment 6 (PLB): PLB02 is not a CCYYMMDD date|segment 6 (PLB): PLB04 is required")]
-    [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1**WO*1**4", "segment 6 (PLB): PLB05 is required")]
+    [InlineData("BPR*C*5*D*NON|TRN*1*T*P|PLB*P1*2026123*WO", "segment 6 (PLB): PLB02 is not a CCYYMMDD date|segment 6 (PLB): PLB04 is required")]
+    [InlineData("BPR*C*5*D*NON|TRN*1*T*P|PLB*P1**WO*1**4", "segment 6 (PLB): PLB05 is required")]
     public void Read_RuleBroken_NamesTheSegment(string body, string expected) =>
         Assert.Equal(expected.Split('|'), Errors(body.Length == 0 ? [] : body.Split('|')));
+
+    [Fact]
+    public void Read_EverySegmentOfTheGuideInItsPlace_IsRead()
+    {
+        var (remittances, errors) = RemittanceReader.Read(Wrap(
+            "BPR*I*85*C*ACH*CCP*01*999999992*DA*123456*1841234567**01*999988880*DA*98765*20261215", "TRN*1*T*P", "CUR*PR*USD", "REF*EV*R1", "REF*F2*V1", "DTM*405*20261215",
+            "N1*PR*PAYER", "N3*PO BOX 1", "N4*DENVER*CO*80202", "REF*2U*P1", "PER*CX*CLAIMS", "PER*BL*TECH", "PER*IC**UR*WWW.EXAMPLE.COM",
+            "N1*PE*CLINIC*XX*1234567893", "N3*1 MAIN ST", "N4*DENVER*CO*80202", "REF*TJ*841234567", "RDM*EM*X",
+            "LX*1", "TS3*1234567893*11*20261231*1*100", "TS2*0",
+            "CLP*C1*1*100*85*0*12*PCN1", "CAS*OA*23*5", "NM1*QC*1*X*Y", "NM1*82*1*Z*W****XX*1234567893", "MIA*0", "MOA***MA01", "REF*1L*G1", "DTM*232*20261116", "PER*CX*X", "AMT*AU*95", "QTY*CA*1",
+            "SVC*HC:99213*100*90**1", "DTM*472*20261116", "CAS*CO*45*10", "REF*6R*1", "AMT*B6*95", "QTY*ZK*1", "LQ*HE*N620",
+            "LX*2",
+            "PLB*1234567893*20261231*L6*0", "PLB*1234567893*20261231*WO*0"));
+
+        Assert.Empty(errors);
+        var claim = Assert.Single(Assert.Single(remittances).Claims);
+        Assert.Equal(["MA01"], claim.RemarkCodes);
+        Assert.Equal(95m, claim.CoverageAmount);
+        Assert.Equal(["N620"], Assert.Single(claim.Lines).RemarkCodes);
+    }
 
     [Fact]
     public void Read_ProviderAdjustments_EachPairAndTheBalance()

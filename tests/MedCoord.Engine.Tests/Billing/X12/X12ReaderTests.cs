@@ -130,4 +130,44 @@ public sealed class X12ReaderTests
 
         Assert.Equal(["segment 43 (GE): the interchange has no IEA trailer"], errors.Select(e => e.ToString()));
     }
+
+    [Theory]
+    [InlineData('\0', "U+0000")]
+    [InlineData('\t', "U+0009")]
+    [InlineData('\n', "U+000A")]
+    [InlineData('\u007F', "U+007F")]
+    public void Read_ControlCharacterInsideASegment_IsRefusedWithItsSegmentAndPlace(char control, string code)
+    {
+        // CLP is segment 13 of paid.835: "CLP*CLM-2026-0001*..." with the control character after "CLP*CLM".
+        var text = X12Files.Text("paid.835").Replace("CLP*CLM-2026-0001*", $"CLP*CLM{control}-2026-0001*", StringComparison.Ordinal);
+
+        var (interchange, errors) = X12Reader.Read(text);
+
+        Assert.Null(interchange);
+        Assert.Equal([$"segment 13 (CLP): contains the control character {code} at character 8; X12 text has none (line breaks are allowed only between segments)"], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Read_ControlCharacterInTheIsa_IsRefused()
+    {
+        var isa = X12Files.Text("accepted.999");
+        var at = isa.IndexOf("ISA*00*", StringComparison.Ordinal) + 7;
+        var text = isa[..at] + "\0" + isa[(at + 1)..];
+
+        var (_, errors) = X12Reader.Read(text);
+
+        Assert.Equal(["segment 1 (ISA): ISA02 contains a control character; X12 text has none"], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Read_ControlCharacterDelimiters_AreDelimitersNotData()
+    {
+        // An interchange may use control characters as delimiters (here U+001D between elements, U+001C ending segments).
+        var text = X12Files.Text("accepted.999").Replace('*', '\u001D').Replace("~\n", "\u001C", StringComparison.Ordinal).Replace('~', '\u001C');
+
+        var interchange = X12Files.ReadText(text);
+
+        Assert.Equal(new X12Delimiters('\u001D', '^', ':', '\u001C'), interchange.Delimiters);
+        Assert.Equal("HC", interchange.Transactions.Single().Segments[1][1]);
+    }
 }
