@@ -41,9 +41,10 @@ internal sealed record EligibilityRequestCommand(string RequestPath, string X12P
 
 /// <summary>
 /// <c>medcoord eligibility read IN.271 [--out COVERAGE.json]</c>: reads a 271 and prints, per answer, whether coverage
-/// is active, the benefits the engine keeps (deductible, out-of-pocket maximum, coinsurance, copays, services needing
-/// a prior authorisation) and the AAA rejections by their codes; <c>--out</c> writes them as JSON, the benefits in the
-/// claim file's shape. Bad input exits 2 naming the segment.
+/// is active, the benefits the payer stated (deductible, out-of-pocket maximum, coinsurance, copays, services needing
+/// a prior authorisation; "not stated" for what it did not say), the AAA rejections by their codes and a warning for
+/// each amount left or met above its amount; <c>--out</c> writes them as JSON, the benefits in the claim file's shape
+/// with <c>remaining</c> added and null for every amount not stated. Bad input exits 2 naming the segment.
 /// </summary>
 internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
 {
@@ -70,10 +71,11 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
         }
 
         static string? Date(LocalDate? d) => d is { } date ? LocalDatePattern.Iso.Format(date) : null;
+        var answers = responses.Select(r => (Response: r, Stated: r.Stated())).ToList();
         var file = new
         {
             FormatVersion = 1,
-            Responses = responses.Select(r => (Response: r, Benefits: r.ToBenefits())).Select(x => new
+            Responses = answers.Select(x => new
             {
                 x.Response.Trace,
                 x.Response.PayerId,
@@ -83,14 +85,17 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
                 PlanEnd = Date(x.Response.PlanEnd),
                 Rejections = x.Response.Rejections.Select(j => new { j.Loop, j.Code, j.FollowUp, j.Description }),
                 x.Response.AuthorizationRequired,
+
+                // What the payer stated, each amount it did not state null (never a 0 it did not say).
                 Benefits = new
                 {
-                    x.Benefits.Copays,
-                    Deductible = new { x.Benefits.Deductible.Amount, x.Benefits.Deductible.Met },
-                    x.Benefits.CoinsurancePercent,
-                    OutOfPocketMaximum = new { x.Benefits.OutOfPocketMaximum.Amount, x.Benefits.OutOfPocketMaximum.Met },
-                    x.Benefits.PriorAuthorization,
+                    x.Stated.Copays,
+                    x.Stated.Deductible,
+                    x.Stated.CoinsurancePercent,
+                    x.Stated.OutOfPocketMaximum,
+                    x.Stated.PriorAuthorization,
                 },
+                x.Stated.Warnings,
                 Entries = x.Response.Benefits.Select(b => new { b.Code, b.CoverageLevel, b.ServiceTypes, b.TimePeriod, b.Amount, b.Percent, b.AuthorizationRequired, b.Network, b.ProcedureCode }),
             }),
         };
@@ -99,13 +104,13 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
             OutputFile.WriteAtomically("--out", OutPath, JsonSerializer.Serialize(file, Json) + "\n");
         }
 
-        foreach (var r in responses)
+        foreach (var (r, b) in answers)
         {
-            var b = r.ToBenefits();
             var who = $"{(r.Trace.Length > 0 ? $"coverage {r.Trace}" : "inquiry")}{(r.IsDependent ? " (dependent)" : string.Empty)}";
             var state = r.Active switch { true => "active", false => "inactive", null => "no coverage answer" };
+            var copays = b.Copays.Count == 0 ? "none stated" : string.Join(", ", b.Copays.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {Money(c.Value)}"));
             console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{who}: {state}; deductible {b.Deductible.Amount:0.00} ({b.Deductible.Remaining:0.00} left), out-of-pocket maximum {b.OutOfPocketMaximum.Amount:0.00} ({b.OutOfPocketMaximum.Remaining:0.00} left), coinsurance {b.CoinsurancePercent:0.##} %, copays {(b.Copays.Count == 0 ? "none" : string.Join(", ", b.Copays.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.00}")))}")));
+                $"{who}: {state}; deductible {Describe(b.Deductible)}, out-of-pocket maximum {Describe(b.OutOfPocketMaximum)}, coinsurance {(b.CoinsurancePercent is { } percent ? $"{percent:0.##} %" : "not stated")}, copays {copays}")));
             if (r.AuthorizationRequired.Count > 0)
             {
                 console.MarkupLine(Markup.Escape($"  prior authorisation required: {string.Join(", ", r.AuthorizationRequired)}"));
@@ -115,8 +120,23 @@ internal sealed record EligibilityReadCommand(string InPath, string? OutPath)
             {
                 console.MarkupLine(Markup.Escape($"  rejected: {rejection}"));
             }
+
+            foreach (var warning in b.Warnings)
+            {
+                console.MarkupLine(Markup.Escape($"  warning: {warning}"));
+            }
         }
 
         return SolverCommandLine.Success;
+    }
+
+    private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>An accumulator as stated: <c>1000.00 (150.00 left)</c>, <c>not stated (150.00 left)</c>, <c>1000.00 (left not stated)</c>, <c>not stated</c>.</summary>
+    private static string Describe(StatedAccumulator stated)
+    {
+        var amount = stated.Amount is { } a ? Money(a) : "not stated";
+        var detail = stated.Remaining is { } left ? $"{Money(left)} left" : stated.Met is { } met ? $"{Money(met)} met" : stated.Amount is null ? null : "left not stated";
+        return detail is null ? amount : $"{amount} ({detail})";
     }
 }

@@ -261,8 +261,50 @@ public sealed class X12CommandLineTests : IDisposable
         NoPatientData(stdout);
         var response = JsonNode.Parse(File.ReadAllText(outPath))!["responses"]![0]!;
         Assert.Equal((1000m, 850m), ((decimal)response["benefits"]!["deductible"]!["amount"]!, (decimal)response["benefits"]!["deductible"]!["met"]!));
+        Assert.Equal(150m, (decimal)response["benefits"]!["deductible"]!["remaining"]!);
+        Assert.Equal((4000m, 1350m, 2650m), ((decimal)response["benefits"]!["outOfPocketMaximum"]!["amount"]!, (decimal)response["benefits"]!["outOfPocketMaximum"]!["met"]!,
+            (decimal)response["benefits"]!["outOfPocketMaximum"]!["remaining"]!));
         Assert.Equal(20m, (decimal)response["benefits"]!["coinsurancePercent"]!);
         Assert.Equal("2026-12-31", (string)response["planEnd"]!);
+        Assert.Empty(response["warnings"]!.AsArray());
+        Assert.DoesNotContain("warning", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EligibilityRead_NotStatedAndInconsistent_WritesNullsAndWarnings()
+    {
+        var outPath = Temp("coverage.json");
+
+        var (code, stdout, stderr) = await Run("eligibility", "read", X12("inconsistent-benefits.271"), "--out", outPath);
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        var nl = Environment.NewLine;
+        Assert.Equal(
+            $"coverage cov-d: active; deductible 500.00 (800.00 left), out-of-pocket maximum 4000.00 (0.00 left), coinsurance not stated, copays none stated{nl}"
+            + $"  warning: segment 17 (EB): deductible remaining 800.00 is more than the amount 500.00 (segment 15); met taken as 0{nl}"
+            + $"  warning: segment 18 (EB): out-of-pocket maximum met 4500.00 is more than the amount 4000.00 (segment 16); remaining taken as 0{nl}"
+            + $"coverage cov-d (dependent): active; deductible not stated (150.00 left), out-of-pocket maximum not stated, coinsurance not stated, copays none stated{nl}",
+            stdout);
+        NoPatientData(stdout);
+        var text = File.ReadAllText(outPath);
+        NoPatientData(text);
+        var responses = JsonNode.Parse(text)!["responses"]!.AsArray();
+        static string Part(JsonNode? benefits, string name) =>
+            string.Join("|", new[] { "amount", "met", "remaining" }.Select(p => benefits![name]!.AsObject().TryGetPropertyValue(p, out var v) ? v?.ToJsonString() ?? "null" : "absent"));
+        var subscriber = responses[0]!["benefits"];
+        Assert.Equal(("500|0|800", "4000|4500|0"), (Part(subscriber, "deductible"), Part(subscriber, "outOfPocketMaximum")));
+        Assert.Equal(
+        [
+            "segment 17 (EB): deductible remaining 800.00 is more than the amount 500.00 (segment 15); met taken as 0",
+            "segment 18 (EB): out-of-pocket maximum met 4500.00 is more than the amount 4000.00 (segment 16); remaining taken as 0",
+        ], responses[0]!["warnings"]!.AsArray().Select(w => (string)w!));
+        var dependent = responses[1]!["benefits"]!;
+        Assert.Equal(("null|null|150", "null|null|null"), (Part(dependent, "deductible"), Part(dependent, "outOfPocketMaximum")));
+        Assert.True(dependent.AsObject().TryGetPropertyValue("coinsurancePercent", out var coinsurance));
+        Assert.Null(coinsurance);
+        Assert.Empty(dependent["copays"]!.AsObject());
+        Assert.Empty(dependent["priorAuthorization"]!.AsArray());
+        Assert.Empty(responses[1]!["warnings"]!.AsArray());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedCoord.Scheduling.Validation;
 using NodaTime;
 
@@ -217,8 +218,79 @@ public sealed record BenefitEntry(int Position, string Code, string CoverageLeve
 }
 
 /// <summary>
+/// What a 271 answer states about a deductible or an out-of-pocket maximum. A part is null when the answer neither
+/// states it nor states the two it follows from: never a zero the payer did not say.
+/// </summary>
+/// <param name="Amount">The amount for the benefit period: EB07 with EB06 23 calendar year, 22 service year, 25 contract or 32 lifetime.</param>
+/// <param name="Met">
+/// What is used so far: when the amount and what is left are both stated, the amount − what is left (0 when what is
+/// left is more, with a warning; a year-to-date amount is then not used); otherwise EB07 with EB06 24 year to date.
+/// </param>
+/// <param name="Remaining">
+/// What is left: EB07 with EB06 29 remaining or 33 lifetime remaining, as stated; otherwise, when the amount and what
+/// is met are both stated, the amount − what is met (0 when what is met is more, with a warning).
+/// </param>
+public sealed record StatedAccumulator(decimal? Amount, decimal? Met, decimal? Remaining)
+{
+    /// <summary>
+    /// This merged with what was known: the amount stated, else <paramref name="current"/>'s, else 0; what is met,
+    /// when the amount is not stated but what is left is, that amount − what is left (not below 0, and 0 with no
+    /// <paramref name="current"/>), else <see cref="Met"/>, else <paramref name="current"/>'s, else 0.
+    /// </summary>
+    /// <param name="current">The accumulator known before, or null.</param>
+    /// <returns>The accumulator.</returns>
+    public Accumulator ToAccumulator(Accumulator? current = null)
+    {
+        var amount = Amount ?? current?.Amount ?? 0;
+        return new Accumulator(amount, Amount is null && Remaining is { } left ? Math.Max(0, amount - left) : Met ?? current?.Met ?? 0);
+    }
+}
+
+/// <summary>
+/// What one 271 answer states about the benefits (<see cref="EligibilityResponse.Stated"/>), before anything known is
+/// merged in: every amount the payer did not state is null (copays and prior authorisations not stated are absent).
+/// </summary>
+/// <param name="Deductible">The deductible (EB01 C).</param>
+/// <param name="OutOfPocketMaximum">The out-of-pocket maximum (EB01 G).</param>
+/// <param name="CoinsurancePercent">The coinsurance (EB01 A, EB08) as a percentage, 0 to 100; null when not stated.</param>
+/// <param name="Copays">The copays stated (EB01 B), per copay category.</param>
+/// <param name="PriorAuthorization">The procedure codes stated to need a prior authorisation (EB11 Y with EB13).</param>
+/// <param name="Warnings">
+/// The payer's amounts that do not agree, each naming its EB segments and holding amounts only (never patient data),
+/// for example <c>segment 14 (EB): deductible remaining 800.00 is more than the amount 500.00 (segment 12); met taken as 0</c>.
+/// </param>
+public sealed record StatedBenefits(
+    StatedAccumulator Deductible,
+    StatedAccumulator OutOfPocketMaximum,
+    decimal? CoinsurancePercent,
+    IReadOnlyDictionary<string, decimal> Copays,
+    IReadOnlyList<string> PriorAuthorization,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// The benefits as the engine keeps them: what is stated replaces what <paramref name="current"/> holds, the rest
+    /// comes from it (or is zero; copays count toward the out-of-pocket maximum but not the deductible when there is no
+    /// <paramref name="current"/>): accumulators by <see cref="StatedAccumulator.ToAccumulator"/>, coinsurance, each copay
+    /// category stated, and prior authorisations added to those known.
+    /// </summary>
+    /// <param name="current">The benefits known before, or null.</param>
+    /// <returns>The benefits.</returns>
+    public Benefits ToBenefits(Benefits? current = null)
+    {
+        var copays = new Dictionary<string, decimal>(current?.Copays ?? new Dictionary<string, decimal>(), StringComparer.Ordinal);
+        foreach (var (category, amount) in Copays)
+        {
+            copays[category] = amount;
+        }
+
+        return new Benefits(copays, Deductible.ToAccumulator(current?.Deductible), CoinsurancePercent ?? current?.CoinsurancePercent ?? 0, OutOfPocketMaximum.ToAccumulator(current?.OutOfPocketMaximum),
+            [.. (current?.PriorAuthorization ?? []).Concat(PriorAuthorization).Distinct(StringComparer.Ordinal)], current?.CopayCountsTowardDeductible ?? false, current?.CopayCountsTowardOutOfPocket ?? true);
+    }
+}
+
+/// <summary>
 /// One subscriber's or dependent's answer in a 271 (005010X279A1), with the rejections of the loops above it. Its
-/// benefits become the engine's <see cref="Benefits"/>: <see cref="ToBenefits"/> and <see cref="ApplyTo"/>.
+/// benefits are what it states (<see cref="Stated"/>) and become the engine's <see cref="Benefits"/>: <see cref="ToBenefits"/> and <see cref="ApplyTo"/>.
 /// </summary>
 /// <param name="Position">The HL's segment number.</param>
 /// <param name="Trace">TRN02 of the 270 echoed back (the coverage id the inquiry was written for), or empty.</param>
@@ -249,32 +321,61 @@ public sealed record EligibilityResponse(int Position, string Trace, string Paye
         [.. Benefits.Where(b => b.AuthorizationRequired == true).SelectMany(b => b.ProcedureCode.Length > 0 ? [b.ProcedureCode] : b.ServiceTypes.Select(t => $"ST:{t}")).Distinct(StringComparer.Ordinal)];
 
     /// <summary>
-    /// The benefits as the engine keeps them, from the in-network (EB12 Y, W or absent), individual (EB02 IND or absent)
-    /// EB segments, those for service type 30 (or none) first: the deductible (C) and out-of-pocket maximum (G) amounts
-    /// from EB06 23 calendar year (or 22 service year, 25 contract, 32 lifetime) and what is left from 29 remaining (33
-    /// lifetime remaining) or met from 24 year to date; coinsurance (A) from EB08; copays (B) per service type, filed
-    /// under <paramref name="categories"/>; procedure codes needing a prior authorisation (EB11 Y with EB13). What the
-    /// response does not say comes from <paramref name="current"/> (or zero).
+    /// What this answer states about the benefits, with nothing filled in: from the in-network (EB12 Y, W or absent),
+    /// individual (EB02 IND or absent) EB segments, those for service type 30 (or none) first: the deductible (C) and
+    /// out-of-pocket maximum (G), each as its amount from EB06 23 calendar year (or 22 service year, 25 contract, 32
+    /// lifetime), what is left from 29 remaining (33 lifetime remaining) and what is met from 24 year to date (see
+    /// <see cref="StatedAccumulator"/>); coinsurance (A) from EB08; copays (B) per service type, filed under
+    /// <paramref name="categories"/>; procedure codes needing a prior authorisation (EB11 Y with EB13); and a warning,
+    /// naming the EB segments, for each amount left or met that is more than its amount.
     /// </summary>
-    /// <param name="current">The benefits known before, or null.</param>
     /// <param name="categories">Service type code → copay category; <see cref="DefaultCategories"/> when null.</param>
-    /// <returns>The benefits.</returns>
-    public Benefits ToBenefits(Benefits? current = null, IReadOnlyDictionary<string, string>? categories = null)
+    /// <returns>What the answer states.</returns>
+    public StatedBenefits Stated(IReadOnlyDictionary<string, string>? categories = null)
     {
         categories ??= DefaultCategories;
         var usable = Benefits.Where(b => b.InNetwork && b.CoverageLevel is "IND" or "").OrderBy(b => b.ServiceTypes.Count == 0 || b.ServiceTypes.Contains("30") ? 0 : 1).ToList();
-        Accumulator Accumulate(string code, Accumulator? before)
+        var warnings = new List<string>();
+        StatedAccumulator Accumulate(string code, string name)
         {
             var of = usable.Where(b => b.Code == code && b.Amount is not null).ToList();
-            var amount = of.FirstOrDefault(b => b.TimePeriod is "23" or "22" or "25" or "32")?.Amount;
-            var remaining = of.FirstOrDefault(b => b.TimePeriod is "29" or "33")?.Amount;
-            var met = of.FirstOrDefault(b => b.TimePeriod == "24")?.Amount;
-            var total = amount ?? before?.Amount ?? 0;
-            return new Accumulator(total, remaining is { } left ? Math.Max(0, total - left) : met ?? before?.Met ?? 0);
+            var period = of.FirstOrDefault(b => b.TimePeriod is "23" or "22" or "25" or "32");
+            var remaining = of.FirstOrDefault(b => b.TimePeriod is "29" or "33");
+            var met = of.FirstOrDefault(b => b.TimePeriod == "24");
+            if (period?.Amount is not { } amount)
+            {
+                return new StatedAccumulator(null, met?.Amount, remaining?.Amount);
+            }
+
+            var amountAt = period.Position;
+            void Warn(BenefitEntry part, string what, decimal value, string taken)
+            {
+                if (value > amount)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"segment {part.Position} (EB): {name} {what} {value:0.00} is more than the amount {amount:0.00} (segment {amountAt}); {taken} taken as 0"));
+                }
+            }
+
+            // What is left, when stated, gives what is met (a year-to-date amount is then not used); else what is met gives what is left.
+            if (remaining?.Amount is { } left)
+            {
+                Warn(remaining, "remaining", left, "met");
+                return new StatedAccumulator(amount, Math.Max(0, amount - left), left);
+            }
+
+            if (met?.Amount is { } used)
+            {
+                Warn(met, "met", used, "remaining");
+                return new StatedAccumulator(amount, used, Math.Max(0, amount - used));
+            }
+
+            return new StatedAccumulator(amount, null, null);
         }
 
-        var coinsurance = usable.FirstOrDefault(b => b.Code == "A" && b.Percent is not null)?.Percent ?? current?.CoinsurancePercent ?? 0;
-        var copays = new Dictionary<string, decimal>(current?.Copays ?? new Dictionary<string, decimal>(), StringComparer.Ordinal);
+        var deductible = Accumulate("C", "deductible");
+        var outOfPocket = Accumulate("G", "out-of-pocket maximum");
+        var copays = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var copay in usable.Where(b => b.Code == "B" && b.Amount is not null).Reverse())
         {
             foreach (var type in copay.ServiceTypes.Where(t => t != "30"))
@@ -283,11 +384,19 @@ public sealed record EligibilityResponse(int Position, string Trace, string Paye
             }
         }
 
-        var authorizations = (current?.PriorAuthorization ?? []).Concat(Benefits.Where(b => b.AuthorizationRequired == true && b.ProcedureCode.Length > 0).Select(b => b.ProcedureCode))
-            .Distinct(StringComparer.Ordinal).ToList();
-        return new Benefits(copays, Accumulate("C", current?.Deductible), coinsurance, Accumulate("G", current?.OutOfPocketMaximum), authorizations,
-            current?.CopayCountsTowardDeductible ?? false, current?.CopayCountsTowardOutOfPocket ?? true);
+        return new StatedBenefits(deductible, outOfPocket, usable.FirstOrDefault(b => b.Code == "A" && b.Percent is not null)?.Percent, copays.AsReadOnly(),
+            [.. Benefits.Where(b => b.AuthorizationRequired == true && b.ProcedureCode.Length > 0).Select(b => b.ProcedureCode).Distinct(StringComparer.Ordinal)], [.. warnings]);
     }
+
+    /// <summary>
+    /// The benefits as the engine keeps them: what the answer states (<see cref="Stated"/>) merged with
+    /// <paramref name="current"/> (<see cref="StatedBenefits.ToBenefits"/>); what the answer does not state comes from
+    /// <paramref name="current"/>, or is zero.
+    /// </summary>
+    /// <param name="current">The benefits known before, or null.</param>
+    /// <param name="categories">Service type code → copay category; <see cref="DefaultCategories"/> when null.</param>
+    /// <returns>The benefits.</returns>
+    public Benefits ToBenefits(Benefits? current = null, IReadOnlyDictionary<string, string>? categories = null) => Stated(categories).ToBenefits(current);
 
     /// <summary>The coverage with this answer's benefits (<see cref="ToBenefits"/>) and plan dates.</summary>
     /// <param name="coverage">The coverage the inquiry was about.</param>
