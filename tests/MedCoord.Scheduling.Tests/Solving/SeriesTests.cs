@@ -60,6 +60,43 @@ public sealed class SeriesTests
         Assert.Equal(["2026-10-19T09:00:00-04:00", "2026-10-26T09:00:00-04:00", "2026-11-02T09:00:00-05:00"], visits.Select(a => Format(a.Start)));
     }
 
+    /// <summary>
+    /// Weekly from 2026-10-19, three visits; the provider can start only at 09:00 on the two Mondays before the clocks go
+    /// back and only at 08:00 on the one after: the same instant (13:00 UTC) each week, but an hour earlier on the wall clock.
+    /// </summary>
+    private static Problem SameInstantAcrossTheEndOfDaylightTime(int tolerance)
+    {
+        var provider = Provider("pt-a", "physio", "clinic", Week("08:00", "09:45", Mon)) with
+        {
+            TimeOff =
+            [
+                Block("2026-10-19T08:00:00-04:00", "2026-10-19T09:00:00-04:00"),
+                Block("2026-10-26T08:00:00-04:00", "2026-10-26T09:00:00-04:00"),
+                Block("2026-11-02T08:45:00-05:00", "2026-11-02T09:45:00-05:00"),
+            ],
+        };
+        return WithSeries(Physio(weeks: 5, providers: [provider]), Weekly(3, tolerance)) with
+        {
+            Requests = [.. Enumerable.Range(1, 3).Select(i => Request($"s{i}", "p1", "physio", "2026-10-19", priority: 2))],
+        };
+    }
+
+    [Fact]
+    public void Solve_SameInstantButAnotherWallClockTimeAfterTheClocksGoBack_IsNotTheSeriesTime()
+    {
+        var schedule = SolveVerified(SameInstantAcrossTheEndOfDaylightTime(tolerance: 0));
+
+        Assert.All(Weekly(3).RequestIds, id => Assert.Contains("series 'course'", NotBooked(schedule, id).Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Solve_SameInstantAcrossTheEndOfDaylightTime_FitsWithAnHourOfTolerance()
+    {
+        var visits = Visits(SolveVerified(SameInstantAcrossTheEndOfDaylightTime(tolerance: 60)), Weekly(3, 60));
+
+        Assert.Equal(["2026-10-19T09:00:00-04:00", "2026-10-26T09:00:00-04:00", "2026-11-02T08:00:00-05:00"], visits.Select(a => Format(a.Start)));
+    }
+
     [Fact]
     public void Solve_OneWeekImpossible_BooksNoVisitAndSaysTheSeriesCannotFit()
     {
