@@ -97,6 +97,34 @@ public sealed class SeriesTests
         Assert.Equal(["2026-10-19T09:00:00-04:00", "2026-10-26T09:00:00-04:00", "2026-11-02T08:00:00-05:00"], visits.Select(a => Format(a.Start)));
     }
 
+    [Theory]
+    [InlineData(60, new[] { "2026-10-19T09:00:00-04:00", "2026-10-26T09:00:00-04:00", "2026-11-02T08:00:00-05:00" })]
+    [InlineData(0, new string[0])]
+    public void FirstFit_SeriesAcrossTheEndOfDaylightTime_PlacesTheVisitsOnTheirWallClockWindowsOrNone(int tolerance, string[] expected)
+    {
+        var calendar = new MedCoord.Scheduling.Time.Calendar(SameInstantAcrossTheEndOfDaylightTime(tolerance));
+
+        var book = MedCoord.Scheduling.Solving.FirstFitHeuristic.Place(MedCoord.Scheduling.Solving.RequestCandidates.Build(calendar));
+
+        var zone = Zone(Ny);
+        Assert.Equal(expected, book.Placements.OrderBy(p => p.Value.Start)
+            .Select(p => Format(calendar.Timeline.ToInstant(p.Value.Start).InZone(zone).ToOffsetDateTime())));
+    }
+
+    [Fact]
+    public void FirstFit_WeeklySeriesWithFreeTimeBetweenTheVisits_PlacesEachVisitAWeekLaterAtTheSameTime()
+    {
+        // The provider works Monday and Wednesday mornings: the first free start after the first visit is the same
+        // Monday at 09:45, and the Wednesday, neither of which is in the series' window.
+        var calendar = new MedCoord.Scheduling.Time.Calendar(WithSeries(Physio(weeks: 3), Weekly(3)));
+
+        var book = MedCoord.Scheduling.Solving.FirstFitHeuristic.Place(MedCoord.Scheduling.Solving.RequestCandidates.Build(calendar));
+
+        var zone = Zone(Ny);
+        Assert.Equal(["2026-10-05T09:00:00-04:00", "2026-10-12T09:00:00-04:00", "2026-10-19T09:00:00-04:00"],
+            book.Placements.OrderBy(p => p.Value.Start).Select(p => Format(calendar.Timeline.ToInstant(p.Value.Start).InZone(zone).ToOffsetDateTime())));
+    }
+
     [Fact]
     public void Solve_OneWeekImpossible_BooksNoVisitAndSaysTheSeriesCannotFit()
     {
