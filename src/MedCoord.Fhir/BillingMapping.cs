@@ -326,6 +326,7 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
         _ => R4.AdministrativeGender.Unknown,
     };
 
+    /// <summary>An address as FHIR holds it: <c>line[0]</c> the street, <c>line[1]</c> the second line only when there is one.</summary>
     private static R4.Address AddressOf(Address address) =>
-        new() { Line = [address.Line1], City = address.City, State = address.State, PostalCode = address.PostalCode };
+        new() { Line = address.Line2 is { } second ? [address.Line1, second] : [address.Line1], City = address.City, State = address.State, PostalCode = address.PostalCode };
 }

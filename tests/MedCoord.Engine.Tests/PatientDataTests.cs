@@ -33,10 +33,10 @@ public sealed class PatientDataTests
     ];
 
     private static Person Patient => new("pat-q", new string('Q', 1) + "uillfeather" + new string('x', 60), "Zebulonia", new LocalDate(1953, 7, 19), "Z",
-        new Address("4471 Marrowbone Lane ~ rear", "Yarrowdale", "Qz", "9O21X"));
+        new Address("4471 Marrowbone Lane ~ rear", "Yarrowdale", "Qz", "9O21X", "Marrowbone Annex #2"));
 
     private static Person Subscriber => new("sub-q", "Oxtongue", "Peregrina" + new string('y', 40), new LocalDate(1950, 2, 3), "?",
-        new Address("9 Marrowbone Court", "Yarrowdale" + new string('z', 30), "qz", "8O2O2"));
+        new Address("9 Marrowbone Court", "Yarrowdale" + new string('z', 30), "qz", "8O2O2", "Marrowbone " + new string('y', 50)));
 
     private static Claim BadClaim()
     {
@@ -97,6 +97,7 @@ public sealed class PatientDataTests
         patient["lastName"] = claim.Patient.LastName;
         patient["address"]!["postalCode"] = "9O21X";
         patient["address"]!["line1"] = "4471 Marrowbone Lane ~ rear";
+        patient["address"]!["line2"] = "Marrowbone Annex #2";
         var (batch, _) = ClaimFile.Parse(file.ToJsonString());
         messages.AddRange(X12Writer.Problems(batch!.Claims, batch.Envelope, Clock.GetCurrentInstant().InUtc()).Select(p => p.ToString()));
         patient["birthDate"] = "1953-07-40";
@@ -124,6 +125,8 @@ public sealed class PatientDataTests
 
         Assert.True(problems.Count >= 12, string.Join("\n", problems)); // every field with a distinctive value was refused
         Assert.Contains(problems, p => p.StartsWith("patient.address.postalCode:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("patient.address.line2:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("coverage.subscriber.address.line2:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("lines[0].dateOfService:", StringComparison.Ordinal));
         Assert.All(messages, m => Assert.DoesNotContain(Distinctive, d => m.Contains(d, StringComparison.OrdinalIgnoreCase)));
     }

@@ -74,6 +74,20 @@ public sealed class StoredRecordShapeTests
         Assert.Equal(Claim, System.Text.Json.JsonSerializer.Serialize(claim, StoreKinds.Json));
     }
 
+    /// <summary>A second address line is stored as <c>Line2</c> and read back; without one nothing is written (the test above).</summary>
+    [Fact]
+    public void Claim_WithASecondAddressLine_StoresItAndReadsItBack()
+    {
+        var stored = StoreKinds.Deserialize<Claim>(Claim);
+        var claim = stored with { Patient = stored.Patient with { Address = stored.Patient.Address with { Line2 = "Apt 4" } } };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(claim, StoreKinds.Json);
+
+        Assert.Contains("\"Address\":{\"Line1\":\"120 Elm St\",\"City\":\"Denver\",\"State\":\"CO\",\"PostalCode\":\"80202\",\"Line2\":\"Apt 4\"}", json, StringComparison.Ordinal);
+        Assert.Equal("Apt 4", StoreKinds.Deserialize<Claim>(json).Patient.Address.Line2);
+        Assert.Null(StoreKinds.Deserialize<Claim>(json).Coverage.Subscriber.Address.Line2);
+    }
+
     [Fact]
     public void CarePlan_StoredBefore_ReadsWithItsActivitiesAndHistoryAndWritesTheSameJson()
     {

@@ -41,6 +41,28 @@ public sealed class EligibilityBundleTests
         Assert.Equal("ACM123456789", Single<Hl7.Fhir.Model.Coverage>(bundle).SubscriberId);
     }
 
+    /// <summary>
+    /// A second address line is <c>Address.line[1]</c> of the Patient, the subscriber's RelatedPerson and the provider's
+    /// Organization, in order after the street, and survives FHIR JSON; an address without one has a single line.
+    /// </summary>
+    [Fact]
+    public void Export_SecondAddressLine_IsLine1InFhirAfterTheStreet_AndReadsBackFromJson()
+    {
+        var patient = Ana with { Address = Ana.Address with { Line2 = "Apt 4" } };
+        var inquiry = new EligibilityInquiry(CoverageOf(Luis, SubscriberRelationship.Spouse), patient, Clinic with { Address = Clinic.Address! with { Line2 = "Suite 200" } }, ["30"], Monday);
+
+        var exported = EligibilityBundle.Export("elig-3", inquiry, null, T0);
+        Assert.Empty(FhirJson.TryParseBundle(FhirJson.Serialize(exported), out var bundle));
+
+        var errors = FhirValidation.Errors(bundle);
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+        Assert.Equal(["120 Elm St", "Apt 4"], Single<Patient>(bundle).Address.Single().Line);
+        Assert.Equal(["120 Elm St"], Single<RelatedPerson>(bundle).Address.Single().Line);
+        var clinic = bundle.Entry.Select(e => e.Resource).OfType<Organization>().Single(o => o.Identifier.Any(i => i.Value == "1234567893"));
+        Assert.Equal(["400 River Rd", "Suite 200"], clinic.Address.Single().Line);
+        Assert.Equal(("Denver", "CO", "802021234"), (clinic.Address[0].City, clinic.Address[0].State, clinic.Address[0].PostalCode));
+    }
+
     [Fact]
     public void Export_ADependentOutOfCoverage_IsNotInForce_AndTheRequestAloneHasNoResponse()
     {

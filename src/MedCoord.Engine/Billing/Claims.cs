@@ -468,6 +468,7 @@ public static class ClaimValidator
         }
 
         add($"{path}.line1", Text(address.Line1, 55));
+        add($"{path}.line2", SecondLineProblem(address.Line2));
         add($"{path}.city", Text(address.City, 30, minLength: 2));
         add($"{path}.state", address.State is not { Length: 2 } s || !s.All(c => c is >= 'A' and <= 'Z') ? "must be a two-letter upper-case code"
             : X12CodeLists.States.Contains(s) ? null : "must be the postal code of a US state, territory or armed forces area");
@@ -475,7 +476,11 @@ public static class ClaimValidator
         {
             // 837P 2010AA: a street address with the full ZIP+4 (post office boxes go to the pay-to address).
             add($"{path}.postalCode", address.PostalCode is { Length: 9 } z && z.All(char.IsAsciiDigit) ? null : "the billing provider's ZIP code must have all 9 digits (ZIP+4)");
-            add($"{path}.line1", address.Line1 is { } street && IsPostOfficeBox(street) ? "the billing provider's address must be a street address, not a post office box" : null);
+            // The guide's "must be a street address" is for the whole N3: a box in either line goes to the pay-to address.
+            foreach (var (field, street) in new[] { ("line1", address.Line1), ("line2", address.Line2) })
+            {
+                add($"{path}.{field}", street is not null && IsPostOfficeBox(street) ? "the billing provider's address must be a street address, not a post office box" : null);
+            }
         }
         else
         {
@@ -503,6 +508,17 @@ public static class ClaimValidator
         ({ Length: > 60 } last, _) => $"a person's last name (before the comma) is at most 60 characters, found {last.Length}",
         (_, { Length: > 35 } first) => $"a person's first name (after the comma) is at most 35 characters, found {first.Length}",
         _ => null,
+    };
+
+    /// <summary>
+    /// What keeps an address's second line from N302 (1 to 55 characters, the basic character set), or null. Absent
+    /// (null) is fine; an empty or blank line is refused rather than dropped, since it is most likely a field mapped wrong.
+    /// </summary>
+    private static string? SecondLineProblem(string? line2) => line2 switch
+    {
+        null => null,
+        _ when string.IsNullOrWhiteSpace(line2) => "must not be empty or blank; leave line2 out when the address has no second line",
+        _ => Text(line2, 55),
     };
 
     private static bool IsPostOfficeBox(string street)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace MedCoord.Engine.Billing;
@@ -28,11 +29,20 @@ public enum SubscriberRelationship
 public sealed record Person(string Id, string LastName, string FirstName, LocalDate BirthDate, string Sex, Address Address);
 
 /// <summary>A postal address.</summary>
-/// <param name="Line1">Street.</param>
+/// <param name="Line1">Street (the 837P's N301).</param>
 /// <param name="City">City.</param>
 /// <param name="State">Two-letter state or province code.</param>
 /// <param name="PostalCode">Postal code (ZIP: 5 or 9 digits).</param>
-public sealed record Address(string Line1, string City, string State, string PostalCode);
+/// <param name="Line2">
+/// The second street line — suite, apartment, floor (N302, FHIR <c>Address.line[1]</c>); null when there is none. The
+/// store writes it only when it is there, so records kept before it existed read and write the same.
+/// </param>
+public sealed record Address(
+    string Line1,
+    string City,
+    string State,
+    string PostalCode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Line2 = null);
 
 /// <summary>An amount and how much of it is used up so far this benefit period.</summary>
 /// <param name="Amount">The amount.</param>

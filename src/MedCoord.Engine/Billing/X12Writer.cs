@@ -250,7 +250,8 @@ public static class X12Writer
 
     private static IEnumerable<string> AddressSegments(Address address)
     {
-        yield return X12Segments.Segment("N3", Up(address.Line1));
+        // N302 only when there is a second line (a trailing empty element is dropped).
+        yield return X12Segments.Segment("N3", Up(address.Line1), Up(address.Line2 ?? string.Empty));
         yield return X12Segments.Segment("N4", Up(address.City), address.State, address.PostalCode);
     }
 

@@ -184,6 +184,31 @@ public sealed class ClaimFileTests
         Assert.Equal(["25"], Assert.Single(schedule.Entries).Modifiers);
     }
 
+    /// <summary><c>line2</c> is read into <see cref="Address.Line2"/> wherever an address is; left out, it is null.</summary>
+    [Fact]
+    public void Parse_SecondAddressLine_IsReadWhereGivenAndNullElsewhere()
+    {
+        var json = Minimal.Replace("\"billingProvider\": { \"npi\": \"1234567893\", \"name\": \"Riverside\", \"isOrganization\": true }",
+            "\"billingProvider\": { \"npi\": \"1234567893\", \"name\": \"Riverside\", \"isOrganization\": true, \"address\": { \"line1\": \"400 River Rd\", \"line2\": \"Suite 200\", \"city\": \"Denver\", \"state\": \"CO\", \"postalCode\": \"802021234\" } }", StringComparison.Ordinal);
+        var withPatientLine2 = ReplaceFirst(json, "\"line1\": \"1 Main St\",", "\"line1\": \"1 Main St\", \"line2\": \"Apt 4\",");
+
+        var (batch, errors) = ClaimFile.Parse(withPatientLine2);
+
+        Assert.Empty(errors);
+        var claim = Assert.Single(batch!.Claims);
+        Assert.Equal(new Address("1 Main St", "Denver", "CO", "80202", "Apt 4"), claim.Patient.Address);
+        Assert.Null(claim.Coverage.Subscriber.Address.Line2);
+        Assert.Equal(new Address("400 River Rd", "Denver", "CO", "802021234", "Suite 200"), claim.BillingProvider.Address);
+        Assert.Equal(["claims[0].patient.address.line2: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
+            ClaimFile.Parse(withPatientLine2.Replace("\"line2\": \"Apt 4\"", "\"line2\": 4", StringComparison.Ordinal)).Errors.Texts());
+    }
+
+    private static string ReplaceFirst(string text, string from, string to)
+    {
+        var at = text.IndexOf(from, StringComparison.Ordinal);
+        return text[..at] + to + text[(at + from.Length)..];
+    }
+
     [Fact]
     public void Parse_NoPriorPayersOrFeeSchedules_AreNullAndEmpty()
     {

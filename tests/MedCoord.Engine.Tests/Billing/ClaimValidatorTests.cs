@@ -165,21 +165,64 @@ public sealed class ClaimValidatorTests
             Problems(valid with { RenderingProvider = person with { Name = new string('O', 30) + ", " + new string('O', 29), IsOrganization = true } }));
     }
 
+    /// <summary>The billing provider's address is a street address: a box in either line is refused at that line.</summary>
     [Theory]
-    [InlineData("P.O. Box 12")]
-    [InlineData("po box 12")]
-    [InlineData("Post Office Box 5")]
-    [InlineData("Lockbox 9")]
-    public void Validate_BillingProviderAtAPostOfficeBox_IsRefused(string street) =>
-        Assert.Equal(["billingProvider.address.line1: the billing provider's address must be a street address, not a post office box"],
-            Problems(Valid() with { BillingProvider = Valid().BillingProvider with { Address = Valid().BillingProvider.Address! with { Line1 = street } } }));
+    [InlineData("line1", "P.O. Box 12")]
+    [InlineData("line1", "po box 12")]
+    [InlineData("line1", "Post Office Box 5")]
+    [InlineData("line1", "Lockbox 9")]
+    [InlineData("line2", "PO Box 12")]
+    [InlineData("line2", "Lockbox 9")]
+    public void Validate_BillingProviderAtAPostOfficeBox_IsRefused(string line, string street)
+    {
+        var address = Valid().BillingProvider.Address!;
+        var boxed = line == "line1" ? address with { Line1 = street } : address with { Line2 = street };
+
+        Assert.Equal([$"billingProvider.address.{line}: the billing provider's address must be a street address, not a post office box"],
+            Problems(Valid() with { BillingProvider = Valid().BillingProvider with { Address = boxed } }));
+    }
+
+    [Fact]
+    public void Validate_PostOfficeBoxOnAPatientsSecondLine_IsAccepted() =>
+        Assert.Empty(Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { Line2 = "PO Box 12" } } }));
+
+    /// <summary>The second address line: absent or 1 to 55 characters of the basic set; blank is refused, not dropped; the patient's text is never repeated.</summary>
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("Apt 4", null)]
+    [InlineData("Suite 200, Floor 3 (rear)", null)]
+    [InlineData("1234567890123456789012345678901234567890123456789012345", null)]
+    [InlineData("12345678901234567890123456789012345678901234567890123456", "patient.address.line2: at most 55 characters, found 56")]
+    [InlineData("", "patient.address.line2: must not be empty or blank; leave line2 out when the address has no second line")]
+    [InlineData("   ", "patient.address.line2: must not be empty or blank; leave line2 out when the address has no second line")]
+    [InlineData("Apt #4", "patient.address.line2: character 5 is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)")]
+    [InlineData("Apt*4", "patient.address.line2: character 4 is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)")]
+    public void Validate_PatientsSecondAddressLine(string? second, string? expected) =>
+        Assert.Equal(expected is null ? [] : [expected], Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { Line2 = second } } }).Where(p => p.StartsWith("patient.", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Validate_SecondAddressLines_AreCheckedForTheSubscriberAndTheBillingProviderToo() =>
+        Assert.Equal(
+        [
+            "coverage.subscriber.address.line2: must not be empty or blank; leave line2 out when the address has no second line",
+            "billingProvider.address.line2: at most 55 characters, found 56",
+        ],
+        Problems(Valid() with
+        {
+            Patient = Jo with { Id = "pat-2" },
+            Coverage = Valid().Coverage with { Subscriber = Jo with { Address = Jo.Address with { Line2 = " " } }, Relationship = SubscriberRelationship.Child },
+            BillingProvider = Valid().BillingProvider with { Address = Valid().BillingProvider.Address! with { Line2 = new string('S', 56) } },
+        }));
 
     [Theory]
     [InlineData("12 Post Rd")]
     [InlineData("1 Box Elder St")]
     [InlineData("Pobl Ave 3")]
-    public void Validate_BillingProviderStreetAddress_IsAccepted(string street) =>
+    public void Validate_BillingProviderStreetAddress_IsAccepted(string street)
+    {
         Assert.Empty(Problems(Valid() with { BillingProvider = Valid().BillingProvider with { Address = Valid().BillingProvider.Address! with { Line1 = street } } }));
+        Assert.Empty(Problems(Valid() with { BillingProvider = Valid().BillingProvider with { Address = Valid().BillingProvider.Address! with { Line2 = street } } }));
+    }
 
     [Fact]
     public void Validate_DiagnosesAndLinesCounts()

@@ -464,8 +464,9 @@ internal static class X12Check
             if (loop == "2010AA")
             {
                 billingNpi = segs[0].ElementAtOrDefault(9) ?? string.Empty;
-                var street = new string([.. (segs.FirstOrDefault(s => s[0] == "N3")?.ElementAtOrDefault(1) ?? string.Empty).Where(char.IsAsciiLetterOrDigit)]).ToUpperInvariant();
-                if (street.StartsWith("POBOX", StringComparison.Ordinal) || street.StartsWith("POSTOFFICEBOX", StringComparison.Ordinal))
+                var n3 = segs.FirstOrDefault(s => s[0] == "N3") ?? [];
+                var streets = n3.Skip(1).Select(line => new string([.. line.Where(char.IsAsciiLetterOrDigit)]).ToUpperInvariant());
+                if (streets.Any(street => street.StartsWith("POBOX", StringComparison.Ordinal) || street.StartsWith("POSTOFFICEBOX", StringComparison.Ordinal)))
                 {
                     yield return "2010AA: the billing provider's address must be a street address";
                 }

@@ -426,6 +426,7 @@ public sealed class X12GuideTests
     [InlineData("N4*DENVER*CO*802021234", "N4*DENVER*CO*80202", "the billing provider's ZIP code must have 9 digits")]
     [InlineData("N4*DENVER*CO*80202~", "N4*DENVER*CO*8020~", "a ZIP code of 5 or 9 digits")]
     [InlineData("N3*400 RIVER RD", "N3*PO BOX 400", "must be a street address")]
+    [InlineData("N3*400 RIVER RD", "N3*400 RIVER RD*PO BOX 400", "must be a street address")]
     [InlineData("DTP*472*D8*20261116~\nLX*2", "DTP*472*D8*20261209~\nLX*2", "after the file's creation date")]
     [InlineData("DTP*472*D8*20261116~\nLX*2", "DTP*472*D8*20261131~\nLX*2", "DTP: a qualifier, D8 and a date")]
     [InlineData("11:B:1", "11:B:7", "REF*F8 is sent exactly for a replacement (7) or void (8)")]

@@ -164,6 +164,28 @@ public sealed class X12WriterTests
             segments.GetRange(segments.IndexOf("SBR*P*18*GRP-1******CI") + 1, 5));
     }
 
+    /// <summary>
+    /// N302 carries the second address line exactly when there is one, upper case and trimmed, for the billing provider
+    /// (2010AA), the subscriber who is the patient (2010BA) and the patient (2010CA); without one N3 has one element.
+    /// </summary>
+    [Fact]
+    public void Write_SecondAddressLine_IsN302ExactlyWhenGiven()
+    {
+        var clinic = Riverside with { Address = Riverside.Address! with { Line2 = " Suite 200" } };
+        var jo = Jo with { Address = Jo.Address with { Line2 = "apt 4 " } };
+        var self = Visit("CLM-A") with { Patient = jo, Coverage = Visit().Coverage with { Subscriber = jo }, BillingProvider = clinic };
+        var child = Visit("CLM-B") with { Patient = jo, Coverage = Visit().Coverage with { Subscriber = Mia, Relationship = SubscriberRelationship.Child }, BillingProvider = clinic };
+        var plain = Visit("CLM-C") with { BillingProvider = clinic };
+
+        var segments = Write(self, child, plain);
+
+        Assert.Equal(["NM1*85*2*RIVERSIDE FAMILY CLINIC*****XX*1234567893", "N3*400 RIVER RD*SUITE 200", "N4*DENVER*CO*802021234"], segments.GetRange(segments.IndexOf("HL*1**20*1") + 1, 3));
+        Assert.Equal(["NM1*IL*1*DOE*JO****MI*M123456", "N3*1 MAIN ST*APT 4", "N4*DENVER*CO*80202"], segments.GetRange(segments.IndexOf("HL*2*1*22*0") + 2, 3));
+        Assert.Equal(["NM1*QC*1*DOE*JO", "N3*1 MAIN ST*APT 4", "N4*DENVER*CO*80202"], segments.GetRange(segments.IndexOf("PAT*19") + 1, 3));
+        Assert.Equal(["NM1*IL*1*DOE*JO****MI*M123456", "N3*1 MAIN ST", "N4*DENVER*CO*80202"], segments.GetRange(segments.IndexOf("HL*5*1*22*0") + 2, 3));
+        Assert.Equal(4, segments.Count(s => s.StartsWith("N3*", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Write_CoverageWithoutAPlanNumber_LeavesSbr03Empty()
     {
