@@ -312,6 +312,27 @@ public sealed class BadInputCommandLineTests : IDisposable
         Assert.Equal(content, File.ReadAllText(db));
     }
 
+    /// <summary>Every broken part of a claim file is a line of its own, in one run: the envelope and two claims.</summary>
+    [Fact]
+    public async Task Claim_SeveralBrokenParts_ExitsTwoWithALinePerPart()
+    {
+        var claims = Write("claims.json", File.ReadAllText(TestData("claims.json"))
+            .Replace("\"controlNumber\": 42", "\"controlNumber\": \"42\"", StringComparison.Ordinal)
+            .Replace("\"charge\": 45.00", "\"charge\": \"45.00\"", StringComparison.Ordinal)
+            .Replace("\"relationship\": \"child\"", "\"relationship\": \"child\", \"colour\": \"red\"", StringComparison.Ordinal));
+
+        var (code, _, stderr) = await Run("claim", claims, "--x12", Out("out.837"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            Lines(
+                $"{claims}: envelope.controlNumber: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+                $"{claims}: claims[0].lines[1].charge: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+                $"{claims}: claims[1].coverage.colour: unknown field 'colour' (see docs/claim-format.md)"),
+            stderr);
+        AssertNothingWritten(claims);
+    }
+
     [Fact]
     public async Task Claim_CoinsuranceOutOfRange_ExitsTwoNamingThePath()
     {

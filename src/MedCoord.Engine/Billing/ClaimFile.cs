@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Validation;
 using NodaTime;
@@ -24,8 +25,9 @@ public sealed record ClaimFileResult(ClaimBatch? Batch, IReadOnlyList<Validation
 
 /// <summary>
 /// Reads the claim input file (<c>docs/claim-format.md</c>): JSON, camelCase, unknown fields refused; a structural
-/// problem (bad JSON, a value of the wrong kind, a missing or unknown field) is reported with its JSON path. Claims are
-/// then validated in full by <see cref="ClaimValidator"/>. Thread safe.
+/// problem (bad JSON, a value of the wrong kind, a missing or unknown field) is reported with its JSON path, one per
+/// broken part (the envelope, each claim, each fee schedule) at once. Claims are then validated in full by
+/// <see cref="ClaimValidator"/>. Thread safe.
 /// </summary>
 public static class ClaimFile
 {
@@ -53,14 +55,10 @@ public static class ClaimFile
     public static ClaimFileResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        FileDto? file;
-        try
+        var file = Read<FileDto>(json, out var errors);
+        if (errors.Count > 0)
         {
-            file = JsonSerializer.Deserialize<FileDto>(json, Options);
-        }
-        catch (JsonException ex)
-        {
-            return new ClaimFileResult(null, [Describe(ex, json)]);
+            return new ClaimFileResult(null, errors);
         }
 
         if (file is null)
@@ -82,6 +80,119 @@ public static class ClaimFile
     private static ClaimFileResult Failed(string path, string message) => new(null, [new ValidationError(path, message)]);
 
     /// <summary>
+    /// Reads a file (claim or eligibility request) as <typeparamref name="T"/>. When that fails and the JSON is well
+    /// formed, each part is read on its own — every top-level member, each element of a top-level array apart — and every
+    /// broken part is reported at once with its full path (<c>claims[2].lines[0].charge</c>), with the file's missing
+    /// and unknown top-level fields; a part that reads adds nothing. Malformed JSON stays one error with its line and
+    /// position. Values are not checked here: the value checks run once the file reads whole.
+    /// </summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="errors">Every structural problem; empty when the file read.</param>
+    /// <returns>The file's contents; default when there are errors.</returns>
+    internal static T? Read<T>(string json, out IReadOnlyList<ValidationError> errors)
+    {
+        try
+        {
+            errors = [];
+            return JsonSerializer.Deserialize<T>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            errors = StructuralErrors(typeof(T), json, ex);
+            return default;
+        }
+    }
+
+    /// <summary>
+    /// Why a file did not read whole: malformed JSON is its syntax error alone (the reader's own error, path included, when
+    /// that is where it stopped); well-formed JSON gives each broken part's problem, else the whole file's error.
+    /// </summary>
+    private static IReadOnlyList<ValidationError> StructuralErrors(Type type, string json, JsonException whole)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException malformed)
+        {
+            return [Describe((malformed.LineNumber, malformed.BytePositionInLine) == (whole.LineNumber, whole.BytePositionInLine) ? whole : malformed, json)];
+        }
+
+        using (document)
+        {
+            // Should every part read on its own (it should not), the whole file's error is still reported.
+            return PartErrors(type, document.RootElement) is { Count: > 0 } parts ? parts : [Describe(whole, json)];
+        }
+    }
+
+    /// <summary>The problems of each part of a file's top-level object, in the file's order after its missing fields; none when it is not an object.</summary>
+    private static List<ValidationError> PartErrors(Type type, JsonElement root)
+    {
+        var errors = new List<ValidationError>();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return errors;
+        }
+
+        var members = Options.GetTypeInfo(type).Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var present = root.EnumerateObject().Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        if (members.Values.Where(JsonPaths.IsRequired).Select(p => p.Name).Where(name => !present.Contains(name)).ToList() is { Count: > 0 } missing)
+        {
+            errors.Add(new ValidationError("$", MissingFields(missing)));
+        }
+
+        foreach (var member in root.EnumerateObject())
+        {
+            var path = JsonPaths.Member(member.Name);
+            if (!members.TryGetValue(member.Name, out var property))
+            {
+                errors.Add(new ValidationError(path, UnknownField(member.Name)));
+            }
+            else if (member.Value.ValueKind == JsonValueKind.Null)
+            {
+                // Read on its own, a null is no error: the field's annotation says whether it may be null.
+                if (!JsonPaths.IsNullable(property))
+                {
+                    errors.Add(new ValidationError(path, MustNotBeNull));
+                }
+            }
+            else if (member.Value.ValueKind == JsonValueKind.Array && Options.GetTypeInfo(property.PropertyType) is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } element })
+            {
+                errors.AddRange(member.Value.EnumerateArray().SelectMany((item, i) => PartError(element, item, $"{path}[{i}]")));
+            }
+            else
+            {
+                errors.AddRange(PartError(property.PropertyType, member.Value, path));
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>The problem of one part read on its own, its path made whole; none when it reads.</summary>
+    private static IEnumerable<ValidationError> PartError(Type type, JsonElement part, string path)
+    {
+        var json = part.GetRawText();
+        try
+        {
+            JsonSerializer.Deserialize(json, type, Options);
+            return [];
+        }
+        catch (JsonException ex)
+        {
+            var error = Describe(ex, json);
+            return [new ValidationError(JsonPaths.Within(path, error.Path), error.Message)];
+        }
+    }
+
+    private const string MustNotBeNull = "must not be null";
+
+    private static string UnknownField(string field) => $"unknown field '{field}' (see docs/claim-format.md)";
+
+    private static string MissingFields(IEnumerable<string> fields) => $"required fields are missing: {string.Join(", ", fields.Select(f => $"'{f}'"))}";
+
+    /// <summary>
     /// What a deserialization error means for the file, with its JSON path and without the reader's type names: an
     /// unknown field is named by its own path, and a missing-fields error lists every required field the object lacks.
     /// </summary>
@@ -92,16 +203,14 @@ public static class ClaimFile
         if (JsonPaths.UnmappedMember(what) is { } field)
         {
             // The reader's path already ends at the field: name the field and where it is, never its value.
-            return new ValidationError(path, $"unknown field '{field}' (see docs/claim-format.md)");
+            return new ValidationError(path, UnknownField(field));
         }
 
         if (what.Contains("was missing required properties", StringComparison.Ordinal))
         {
-            var missing = JsonPaths.MissingRequired(what, ex.Path, json, Options);
-            var fields = missing is { Count: > 0 }
-                ? string.Join(", ", missing.Select(m => $"'{m}'"))
-                : what[(what.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.');
-            return new ValidationError(path, $"required fields are missing: {fields}");
+            return JsonPaths.MissingRequired(what, ex.Path, json, Options) is { Count: > 0 } missing
+                ? new ValidationError(path, MissingFields(missing))
+                : new ValidationError(path, $"required fields are missing: {what[(what.IndexOf("including:", StringComparison.Ordinal) + "including:".Length)..].Trim().TrimEnd('.')}");
         }
 
         return new ValidationError(path, DescribeValue(ex, what));
@@ -111,7 +220,7 @@ public static class ClaimFile
     {
         if (what.Contains("doesn't allow null values", StringComparison.Ordinal))
         {
-            return "must not be null";
+            return MustNotBeNull;
         }
 
         if (what.Contains("could not be converted to", StringComparison.Ordinal))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MedCoord.Engine.Billing;
 
@@ -14,11 +15,37 @@ internal static class JsonPaths
     private const string UnmappedEnd = "' could not be mapped to any .NET member";
     private const string TypeStart = "for type '";
 
+    /// <summary>The characters that make the reader write a member as <c>['name']</c>.</summary>
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(". '/\"[]()\t\n\r\f\b\\\u0085\u2028\u2029");
+
     /// <summary>The reader's path without its leading <c>$.</c>; <c>$</c> for the whole file.</summary>
     /// <param name="readerPath">The path of a <see cref="JsonException"/>.</param>
     /// <returns>The path.</returns>
     public static string Relative(string? readerPath) =>
         string.IsNullOrEmpty(readerPath) || readerPath == "$" ? "$" : readerPath.StartsWith("$[", StringComparison.Ordinal) ? readerPath[1..] : readerPath.TrimStart('$', '.');
+
+    /// <summary>A top-level member's path: its name, or <c>['name']</c> when the name holds a character a path cannot (as the reader writes it).</summary>
+    /// <param name="name">The member's name.</param>
+    /// <returns>The path.</returns>
+    public static string Member(string name) =>
+        name.Length > 0 && name.AsSpan().IndexOfAny(Special) < 0 ? name : $"['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
+    /// <summary>A path inside a part made whole: the part's path, then the path the part's reader gave (<c>$</c> for the part itself).</summary>
+    /// <param name="part">The part's path in the file (<c>claims[2]</c>).</param>
+    /// <param name="inside">The path inside the part (<c>lines[0].charge</c>, <c>[1]</c> or <c>$</c>).</param>
+    /// <returns>The path in the file (<c>claims[2].lines[0].charge</c>).</returns>
+    public static string Within(string part, string inside) =>
+        inside == "$" ? part : inside.StartsWith('[') ? part + inside : $"{part}.{inside}";
+
+    /// <summary>Whether a field must be in its object: required, or a constructor parameter without a default.</summary>
+    /// <param name="property">The field.</param>
+    /// <returns>True when it must be there.</returns>
+    public static bool IsRequired(JsonPropertyInfo property) => property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false };
+
+    /// <summary>Whether a field may be null (its constructor parameter's, else its setter's, nullable annotation).</summary>
+    /// <param name="property">The field.</param>
+    /// <returns>True when null is allowed.</returns>
+    public static bool IsNullable(JsonPropertyInfo property) => property.AssociatedParameter?.IsNullable ?? property.IsSetNullable;
 
     /// <summary>The field a "could not be mapped" error names, or null for another error.</summary>
     /// <param name="message">The error's message.</param>
@@ -48,7 +75,7 @@ internal static class JsonPaths
             return null;
         }
 
-        var required = options.GetTypeInfo(type).Properties.Where(p => p.IsRequired || p.AssociatedParameter is { HasDefaultValue: false }).Select(p => p.Name).ToList();
+        var required = options.GetTypeInfo(type).Properties.Where(IsRequired).Select(p => p.Name).ToList();
         try
         {
             using var document = JsonDocument.Parse(json);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using MedCoord.Engine.Billing;
 using MedCoord.Scheduling.Validation;
 using Xunit;
@@ -237,10 +238,10 @@ public sealed class ClaimFileTests
     [InlineData("{ not json", "$: malformed JSON at line 1, position 3")]
     [InlineData("{\n  \"formatVersion\": 1,\n  \"envelope\": {\n    x", "envelope: malformed JSON at line 4, position 5")]
     [InlineData("{ \"formatVersion\": 2, \"envelope\": null, \"claims\": [] }", "envelope: must not be null")]
-    [InlineData("{ \"formatVersion\": \"one\" }", "formatVersion: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
     [InlineData("{ \"formatVersion\": 1, \"claims\": [] }", "$: required fields are missing: 'envelope'")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\" }, \"claims\": [] }", "envelope: required fields are missing: 'controlNumber', 'production'")]
-    [InlineData("{ \"formatVersion\": 1, \"colour\": \"red\", \"claims\": [] }", "colour: unknown field 'colour' (see docs/claim-format.md)")]
+    [InlineData("{ \"formatVersion\": 1, \"colour\": \"red\", \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [] }", "colour: unknown field 'colour' (see docs/claim-format.md)")]
+    [InlineData("[]", "$: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [ { \"id\": \"C-1\" } ] }",
         "claims[0]: required fields are missing: 'visitId', 'patient', 'coverage', 'billingProvider', 'diagnoses', 'lines'")]
     public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors).ToString());
@@ -273,4 +274,80 @@ public sealed class ClaimFileTests
     public void Parse_ValueOfTheWrongKindDeepInAClaim_NamesItsPath() =>
         Assert.Equal(["claims[0].lines[0].charge: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
             ClaimFile.Parse(Minimal.Replace("\"charge\": 120", "\"charge\": \"120\"", StringComparison.Ordinal)).Errors.Texts());
+
+    private static JsonNode SampleNode() => JsonNode.Parse(Sample)!;
+
+    /// <summary>Each broken claim is reported, each with its full path: the second is not hidden behind the first.</summary>
+    [Fact]
+    public void Parse_TwoBrokenClaims_ReportsBothWithTheirFullPaths()
+    {
+        var file = SampleNode();
+        file["claims"]![0]!["lines"]![1]!["charge"] = "45.00";
+        file["claims"]![2]!["coverage"]!["colour"] = "red";
+
+        var (batch, errors) = ClaimFile.Parse(file.ToJsonString());
+
+        Assert.Null(batch);
+        Assert.Equal(
+        [
+            "claims[0].lines[1].charge: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+            "claims[2].coverage.colour: unknown field 'colour' (see docs/claim-format.md)",
+        ], errors.Texts());
+    }
+
+    [Fact]
+    public void Parse_BrokenEnvelopeAndBrokenClaim_ReportsBoth()
+    {
+        var file = SampleNode();
+        file["envelope"]!.AsObject().Remove("controlNumber");
+        file["claims"]![1]!["patient"]!.AsObject().Remove("birthDate");
+        file["claims"]![1]!["patient"]!.AsObject().Remove("sex");
+
+        Assert.Equal(
+        [
+            "envelope: required fields are missing: 'controlNumber'",
+            "claims[1].patient: required fields are missing: 'birthDate', 'sex'",
+        ], ClaimFile.Parse(file.ToJsonString()).Errors.Texts());
+    }
+
+    /// <summary>Every top-level member is a part: the file's missing and unknown fields, a null, a fee schedule, a wrong kind where a list belongs.</summary>
+    [Fact]
+    public void Parse_EveryBrokenTopLevelPart_IsReportedInTheFilesOrder()
+    {
+        var file = SampleNode();
+        file.AsObject().Remove("formatVersion");
+        file["envelope"] = null;
+        file["my note"] = "Rosalind";
+        file["feeSchedules"]![1]!["entries"]![0]!["allowed"] = "lots";
+        file["claims"]![2]!["lines"]![0]!["dateOfService"] = "2026-11-31";
+
+        Assert.Equal(
+        [
+            "$: required fields are missing: 'formatVersion'",
+            "envelope: must not be null",
+            "claims[2].lines[0].dateOfService: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+            "feeSchedules[1].entries[0].allowed: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+            "['my note']: unknown field 'my note' (see docs/claim-format.md)",
+        ], ClaimFile.Parse(file.ToJsonString()).Errors.Texts());
+        Assert.Equal(["$: required fields are missing: 'envelope', 'claims'", "formatVersion: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
+            ClaimFile.Parse("{ \"formatVersion\": \"one\" }").Errors.Texts());
+
+        var lists = SampleNode();
+        lists["claims"] = 7;
+        lists["feeSchedules"] = new JsonArray(5);
+        Assert.Equal(["claims: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)", "feeSchedules[0]: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)"],
+            ClaimFile.Parse(lists.ToJsonString()).Errors.Texts());
+    }
+
+    /// <summary>Malformed JSON is one error, its syntax error's line and position, even after a part that would not read.</summary>
+    [Fact]
+    public void Parse_MalformedJsonAfterABrokenClaim_IsOneErrorAtTheSyntaxError()
+    {
+        var json = Minimal.Replace("\"charge\": 120", "\"charge\": \"120\"", StringComparison.Ordinal).Replace("\"allowed\": 90", "\"allowed\": 90,,", StringComparison.Ordinal);
+        var line = json[..json.IndexOf(",,", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        var position = json.IndexOf(",,", StringComparison.Ordinal) - json.LastIndexOf('\n', json.IndexOf(",,", StringComparison.Ordinal)) + 1;
+
+        Assert.Equal([$"$: malformed JSON at line {line}, position {position}"], ClaimFile.Parse(json).Errors.Texts());
+        Assert.Equal(["envelope: malformed JSON at line 1, position 37"], ClaimFile.Parse("{ \"formatVersion\": 1, \"envelope\": { x").Errors.Texts());
+    }
 }

@@ -22,6 +22,22 @@ public sealed class JsonPathsTests
     public void Relative_DropsTheRoot(string? readerPath, string expected) => Assert.Equal(expected, JsonPaths.Relative(readerPath));
 
     [Theory]
+    [InlineData("claims", "claims")]
+    [InlineData("a b", "['a b']")]
+    [InlineData("it's", "['it\\'s']")]
+    [InlineData("a.b", "['a.b']")]
+    [InlineData("x[0]", "['x[0]']")]
+    [InlineData("", "['']")]
+    public void Member_IsTheNameOrQuotedAsTheReaderQuotesIt(string name, string expected) => Assert.Equal(expected, JsonPaths.Member(name));
+
+    [Theory]
+    [InlineData("claims[2]", "$", "claims[2]")]
+    [InlineData("claims[2]", "lines[0].charge", "claims[2].lines[0].charge")]
+    [InlineData("claims[2]", "['a b'].c", "claims[2]['a b'].c")]
+    [InlineData("serviceTypes", "[1]", "serviceTypes[1]")]
+    public void Within_MakesAPartsPathWhole(string part, string inside, string expected) => Assert.Equal(expected, JsonPaths.Within(part, inside));
+
+    [Theory]
     [InlineData("The JSON property 'extra' could not be mapped to any .NET member contained in type 'X'.", "extra")]
     [InlineData("The JSON property '' could not be mapped to any .NET member", "")]
     [InlineData("' could not be mapped to any .NET member, and then The JSON property 'late'", null)]

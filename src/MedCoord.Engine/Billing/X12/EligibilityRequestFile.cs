@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Validation;
 using NodaTime;
@@ -28,14 +27,10 @@ public static class EligibilityRequestFile
             return (null, [new("$", error!)]);
         }
 
-        FileDto? file;
-        try
+        var file = ClaimFile.Read<FileDto>(json, out var errors);
+        if (errors.Count > 0)
         {
-            file = JsonSerializer.Deserialize<FileDto>(json, ClaimFile.Options);
-        }
-        catch (JsonException ex)
-        {
-            return (null, [ClaimFile.Describe(ex, json)]);
+            return (null, errors);
         }
 
         if (file is null)

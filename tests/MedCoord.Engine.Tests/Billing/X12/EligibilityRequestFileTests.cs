@@ -106,4 +106,24 @@ public sealed class EligibilityRequestFileTests
         Assert.Contains(errors, e => e.StartsWith("envelope.receiverId: ", StringComparison.Ordinal));
         X12Files.NoPatientData(EligibilityRequestFile.Parse(Encoding.UTF8.GetBytes(json.ToJsonString())).Errors);
     }
+
+    /// <summary>Each broken part is reported at once with its full path, in the file's order, as in the claim file (the same reader).</summary>
+    [Fact]
+    public void Parse_SeveralBrokenParts_AreEachReported()
+    {
+        var json = Sample();
+        json["provider"]!["npi"] = 1234567893;
+        json["coverage"]!["subscriber"]!["address"]!["floor"] = "3";
+        json["serviceTypes"] = new JsonArray("30", 98);
+
+        var (request, errors) = Parse(json.ToJsonString());
+
+        Assert.Null(request);
+        Assert.Equal(
+        [
+            "provider.npi: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+            "coverage.subscriber.address.floor: unknown field 'floor' (see docs/claim-format.md)",
+            "serviceTypes[1]: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)",
+        ], errors);
+    }
 }
