@@ -93,14 +93,51 @@ public static class ClaimFile
     {
         try
         {
-            errors = [];
-            return JsonSerializer.Deserialize<T>(json, Options);
+            var value = JsonSerializer.Deserialize<T>(json, Options);
+            errors = NullElements(json);
+            return errors.Count > 0 ? default : value;
         }
         catch (JsonException ex)
         {
             errors = StructuralErrors(typeof(T), json, ex);
             return default;
         }
+    }
+
+    /// <summary>Every null element of a list, anywhere in the file (the reader lets them through: a list's elements carry no nullability), with its path.</summary>
+    private static List<ValidationError> NullElements(string json)
+    {
+        var errors = new List<ValidationError>();
+        void Walk(JsonElement element, string path)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var member in element.EnumerateObject())
+                {
+                    Walk(member.Value, path.Length == 0 ? member.Name : $"{path}.{member.Name}");
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    var at = $"{path}[{i++}]";
+                    if (item.ValueKind == JsonValueKind.Null)
+                    {
+                        errors.Add(new ValidationError(at, "must not be null (leave the element out)"));
+                    }
+                    else
+                    {
+                        Walk(item, at);
+                    }
+                }
+            }
+        }
+
+        using var document = JsonDocument.Parse(json);
+        Walk(document.RootElement, string.Empty);
+        return errors;
     }
 
     /// <summary>

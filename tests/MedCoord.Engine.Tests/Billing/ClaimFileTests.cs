@@ -58,6 +58,23 @@ public sealed class ClaimFileTests
     public void Parse_StructuralProblems_SayWhatIsWrongWithoutTypeNames(string json, string expected) =>
         Assert.Equal([expected], ClaimFile.Parse(json).Errors.Texts());
 
+    [Theory]
+    [InlineData("\"diagnoses\": [\"E11.9\", \"I10\", \"E78.5\"],", "\"diagnoses\": [\"E11.9\", null, \"E78.5\"],", "claims[0].diagnoses[1]: must not be null (leave the element out)")]
+    [InlineData("\"modifiers\": [\"25\"],", "\"modifiers\": [null],", "claims[0].lines[0].modifiers[0]: must not be null (leave the element out)")]
+    [InlineData("\"lines\": [", "\"lines\": [null, ", "claims[0].lines[0]: must not be null (leave the element out)")]
+    [InlineData("\"claims\": [", "\"claims\": [null, ", "claims[0]: must not be null (leave the element out)")]
+    public void Parse_NullElementOfAList_IsReportedWithItsPathNotThrown(string from, string to, string expected)
+    {
+        var json = Encoding.UTF8.GetString(Sample);
+        var at = json.IndexOf(from, StringComparison.Ordinal);
+        Assert.True(at >= 0, from);
+
+        var (batch, errors) = ClaimFile.Parse(json[..at] + to + json[(at + from.Length)..]);
+
+        Assert.Null(batch);
+        Assert.Equal([expected], errors.Texts());
+    }
+
     [Fact]
     public void Parse_SubmissionFieldsAndFeeSchedules_AreRead()
     {
