@@ -114,7 +114,7 @@ public static class ClaimFile
             {
                 foreach (var member in element.EnumerateObject())
                 {
-                    Walk(member.Value, path.Length == 0 ? member.Name : $"{path}.{member.Name}");
+                    Walk(member.Value, path.Length == 0 ? JsonPaths.Member(member.Name) : JsonPaths.Within(path, JsonPaths.Member(member.Name)));
                 }
             }
             else if (element.ValueKind == JsonValueKind.Array)
