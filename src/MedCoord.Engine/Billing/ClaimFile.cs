@@ -158,8 +158,17 @@ public static class ClaimFile
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return [new ValidationError("$", $"the file must be a JSON object, not {(document.RootElement.ValueKind == JsonValueKind.Array ? "an array" : "a single value")} (see docs/claim-format.md)")];
+            }
+
+            // A null list element reads on its own (a list's elements carry no nullability), so those are added here.
+            var parts = PartErrors(type, document.RootElement);
+            parts.AddRange(NullElements(json).Where(n => !parts.Any(p => p.Path == n.Path)));
+
             // Should every part read on its own (it should not), the whole file's error is still reported.
-            return PartErrors(type, document.RootElement) is { Count: > 0 } parts ? parts : [Describe(whole, json)];
+            return parts.Count > 0 ? parts : [Describe(whole, json)];
         }
     }
 

@@ -401,6 +401,11 @@ public static class ClaimValidator
         {
             add("coverage.relationship", $"Self, but the subscriber '{coverage.Subscriber.Id}' is not the patient '{claim.Patient.Id}'");
         }
+        else if (coverage.Relationship == SubscriberRelationship.Self && coverage.Subscriber is not null && claim.Patient is not null && coverage.Subscriber != claim.Patient)
+        {
+            // The 837P sends a patient who is the subscriber once, as the subscriber (2010BA): a different name, birth date, sex or address would be lost.
+            add("patient", "the patient is the subscriber (relationship Self), so the 837P sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's");
+        }
 
         Benefits(add, coverage.Benefits);
         foreach (var (line, i) in (claim.Lines ?? []).Select((l, i) => (l, i)))

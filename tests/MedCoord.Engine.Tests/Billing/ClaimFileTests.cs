@@ -76,6 +76,26 @@ public sealed class ClaimFileTests
     }
 
     [Fact]
+    public void Parse_NullElementsAndAnotherStructuralError_AreAllReported()
+    {
+        var json = Encoding.UTF8.GetString(Sample);
+        json = json.Replace("\"diagnoses\": [\"E11.9\", \"I10\", \"E78.5\"],", "\"diagnoses\": [\"E11.9\", null, \"E78.5\"],", StringComparison.Ordinal)
+            .Replace("\"claims\": [", "\"claims\": [{ \"id\": 5 }, ", StringComparison.Ordinal);
+
+        var errors = ClaimFile.Parse(json).Errors.Texts();
+
+        Assert.Contains("claims[1].diagnoses[1]: must not be null (leave the element out)", errors);
+        Assert.Contains(errors, e => e.StartsWith("claims[0]", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[]", "$: the file must be a JSON object, not an array (see docs/claim-format.md)")]
+    [InlineData("[null]", "$: the file must be a JSON object, not an array (see docs/claim-format.md)")]
+    [InlineData("\"\"", "$: the file must be a JSON object, not a single value (see docs/claim-format.md)")]
+    [InlineData("42", "$: the file must be a JSON object, not a single value (see docs/claim-format.md)")]
+    public void Parse_NotAnObject_SaysSo(string json, string expected) => Assert.Equal([expected], ClaimFile.Parse(json).Errors.Texts());
+
+    [Fact]
     public void Parse_SubmissionFieldsAndFeeSchedules_AreRead()
     {
         var json = Encoding.UTF8.GetString(Sample).Replace("\"id\": \"CLM-2026-0002\",", "\"id\": \"CLM-2026-0002\", \"frequency\": \"replacement\", \"payerClaimNumber\": \"PCN-1\",", StringComparison.Ordinal);
@@ -258,7 +278,7 @@ public sealed class ClaimFileTests
     [InlineData("{ \"formatVersion\": 1, \"claims\": [] }", "$: required fields are missing: 'envelope'")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\" }, \"claims\": [] }", "envelope: required fields are missing: 'controlNumber', 'production'")]
     [InlineData("{ \"formatVersion\": 1, \"colour\": \"red\", \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [] }", "colour: unknown field 'colour' (see docs/claim-format.md)")]
-    [InlineData("[]", "$: the value is of the wrong kind or out of range for this field (see docs/claim-format.md)")]
+    [InlineData("[]", "$: the file must be a JSON object, not an array (see docs/claim-format.md)")]
     [InlineData("{ \"formatVersion\": 1, \"envelope\": { \"senderId\": \"A\", \"senderName\": \"B\", \"contactName\": \"C\", \"contactPhone\": \"1\", \"receiverId\": \"D\", \"receiverName\": \"E\", \"controlNumber\": 1, \"production\": false }, \"claims\": [ { \"id\": \"C-1\" } ] }",
         "claims[0]: required fields are missing: 'visitId', 'patient', 'coverage', 'billingProvider', 'diagnoses', 'lines'")]
     public void Parse_StructuralProblem_WholeMessage(string json, string expected) => Assert.Equal(expected, Assert.Single(ClaimFile.Parse(json).Errors).ToString());

@@ -30,6 +30,20 @@ public sealed class ClaimValidatorTests
 
     private static IReadOnlyList<string> Problems(Claim claim) => ClaimValidator.Validate(claim).Texts();
 
+    /// <summary>The valid claim for another patient who is still the subscriber.</summary>
+    private static Claim ForSubscriber(Person patient) => Valid() with { Patient = patient, Coverage = Valid().Coverage with { Subscriber = patient } };
+
+    [Fact]
+    public void Validate_PatientWhoIsTheSubscriberButDiffers_IsRefusedWithoutTheirData()
+    {
+        var moved = Jo with { Address = Jo.Address with { Line1 = "9 Oak Ave", Line2 = "Apt 2" } };
+
+        Assert.Equal(["patient: the patient is the subscriber (relationship Self), so the 837P sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's"],
+            Problems(Valid() with { Patient = moved }));
+        Assert.Contains("patient: the patient is the subscriber", Problems(Valid() with { Patient = Jo with { FirstName = "Joe" } })[0], StringComparison.Ordinal);
+        Assert.Empty(Problems(ForSubscriber(moved)));
+    }
+
     [Fact]
     public void Validate_ValidClaim_HasNoProblem() => Assert.Empty(Problems(Valid()));
 
@@ -184,7 +198,7 @@ public sealed class ClaimValidatorTests
 
     [Fact]
     public void Validate_PostOfficeBoxOnAPatientsSecondLine_IsAccepted() =>
-        Assert.Empty(Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { Line2 = "PO Box 12" } } }));
+        Assert.Empty(Problems(ForSubscriber(Jo with { Address = Jo.Address with { Line2 = "PO Box 12" } })));
 
     /// <summary>The second address line: absent or 1 to 55 characters of the basic set; blank is refused, not dropped; the patient's text is never repeated.</summary>
     [Theory]
@@ -198,7 +212,7 @@ public sealed class ClaimValidatorTests
     [InlineData("Apt #4", "patient.address.line2: character 5 is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)")]
     [InlineData("Apt*4", "patient.address.line2: character 4 is outside the X12 basic character set (letters, digits, space and ! \" & ' ( ) + , - . / ; ? =)")]
     public void Validate_PatientsSecondAddressLine(string? second, string? expected) =>
-        Assert.Equal(expected is null ? [] : [expected], Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { Line2 = second } } }).Where(p => p.StartsWith("patient.", StringComparison.Ordinal)));
+        Assert.Equal(expected is null ? [] : [expected], Problems(ForSubscriber(Jo with { Address = Jo.Address with { Line2 = second } })).Where(p => p.StartsWith("patient", StringComparison.Ordinal)));
 
     [Fact]
     public void Validate_SecondAddressLines_AreCheckedForTheSubscriberAndTheBillingProviderToo() =>

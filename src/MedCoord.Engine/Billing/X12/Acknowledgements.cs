@@ -138,7 +138,14 @@ public static class Acknowledgements
                     continue;
                 }
 
-                sets.Add(Set(body, ref i, errors));
+                var ak2 = body[i];
+                var acknowledged = Set(body, ref i, errors);
+                if (sets.Any(s => s.SetId == acknowledged.SetId && s.ControlNumber == acknowledged.ControlNumber))
+                {
+                    errors.Add(ak2.Error($"acknowledges transaction set {acknowledged.SetId} {acknowledged.ControlNumber} a second time"));
+                }
+
+                sets.Add(acknowledged);
             }
 
             if (ak9[1] is not ("A" or "E" or "P" or "M" or "R" or "W" or "X"))
@@ -263,6 +270,12 @@ public static class Acknowledgements
             if (set is null && ack.Sets.Count > 0)
             {
                 errors.Add(new(where, $"acknowledges transaction set{(ack.Sets.Count == 1 ? string.Empty : "s")} {string.Join(", ", ack.Sets.Select(s => $"{s.SetId} {s.ControlNumber}"))}; the claims were sent as set 837 {setNumber}"));
+                continue;
+            }
+
+            if (set is null && ack.Received == 0)
+            {
+                errors.Add(new(where, $"AK9 counts no transaction set received and has no AK2 for set 837 {setNumber}, so it does not acknowledge the claims' set"));
                 continue;
             }
 

@@ -235,14 +235,17 @@ public sealed record StatedAccumulator(decimal? Amount, decimal? Met, decimal? R
     /// <summary>
     /// This merged with what was known: the amount stated, else <paramref name="current"/>'s, else 0; what is met,
     /// when the amount is not stated but what is left is, that amount − what is left (not below 0, and 0 with no
-    /// <paramref name="current"/>), else <see cref="Met"/>, else <paramref name="current"/>'s, else 0.
+    /// <paramref name="current"/>), else <see cref="Met"/>, else <paramref name="current"/>'s, else 0; never above the amount.
     /// </summary>
     /// <param name="current">The accumulator known before, or null.</param>
     /// <returns>The accumulator.</returns>
     public Accumulator ToAccumulator(Accumulator? current = null)
     {
         var amount = Amount ?? current?.Amount ?? 0;
-        return new Accumulator(amount, Amount is null && Remaining is { } left ? Math.Max(0, amount - left) : Met ?? current?.Met ?? 0);
+        var met = Amount is null && Remaining is { } left ? Math.Max(0, amount - left) : Met ?? current?.Met ?? 0;
+
+        // A met above the amount (the payer's, with its warning) is all of it: nothing is left, as for a claim file.
+        return new Accumulator(amount, Math.Min(met, amount));
     }
 }
 

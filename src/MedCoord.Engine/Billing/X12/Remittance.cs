@@ -139,10 +139,10 @@ public static class RemittanceReader
         var plbs = new List<ProviderAdjustment>();
         ClaimBuilder? claim = null;
         LineBuilder? line = null;
-        var area = Area.Header;
+        var area = Area.Start;
         foreach (var s in body.Skip(2))
         {
-            if (Misplaced(s.Id, ref area, claim is not null, line is not null) is { } misplaced)
+            if (Misplaced(s, ref area, claim is not null, line is not null) is { } misplaced)
             {
                 errors.Add(s.Error(misplaced));
                 continue;
@@ -211,11 +211,23 @@ public static class RemittanceReader
     /// <summary>The parts of an 835, in the order the guide sets them.</summary>
     private enum Area
     {
-        /// <summary>After BPR and TRN: CUR, REF, DTM.</summary>
-        Header,
+        /// <summary>Right after BPR and TRN.</summary>
+        Start,
 
-        /// <summary>The payer (1000A) and payee (1000B) loops.</summary>
-        Parties,
+        /// <summary>After CUR.</summary>
+        Currency,
+
+        /// <summary>After a header REF (receiver, version).</summary>
+        References,
+
+        /// <summary>After the header DTM (production date).</summary>
+        Dates,
+
+        /// <summary>The payer loop (1000A, N1*PR).</summary>
+        Payer,
+
+        /// <summary>The payee loop (1000B, N1*PE).</summary>
+        Payee,
 
         /// <summary>An LX (2000) before its first claim: TS3 and TS2 may follow.</summary>
         Summary,
@@ -229,19 +241,30 @@ public static class RemittanceReader
 
     /// <summary>
     /// Where a segment may stand in an 835 (005010X221A1): null when it may stand here (and <paramref name="area"/> moves
-    /// on), or why it may not. Unknown segments and segments of an earlier part of the file are refused.
+    /// on), or why it may not. The header (CUR, REF, DTM in that order), the payer loop (N1*PR with N3, N4, REF, PER), the
+    /// payee loop (N1*PE with N3, N4, REF, RDM), the LX loops (TS3, TS2 before the first claim), the claims and their
+    /// lines, and the PLBs come in that order; a segment the 835 does not have is refused.
     /// </summary>
-    private static string? Misplaced(string id, ref Area area, bool inClaim, bool inLine)
+    private static string? Misplaced(X12Segment s, ref Area area, bool inClaim, bool inLine)
     {
         const string Claim = "belongs to a claim payment (CLP), before its first service line (SVC)";
         const string Last = "only PLB follows the provider-level adjustments (PLB), up to SE";
-        const string Parties = "the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)";
-        var (here, next) = id switch
+        const string Parties = "belongs to the payer loop (N1*PR) or the payee loop (N1*PE), which come after the header and before the claims (LX, CLP)";
+        var (here, next) = s.Id switch
         {
             "BPR" or "TRN" => ("an 835 has one BPR and one TRN, at its start", area),
-            "CUR" => (area == Area.Header ? null : "the currency (CUR) comes right after BPR and TRN", area),
-            "N1" => (area <= Area.Parties ? null : Parties, Area.Parties),
-            "N3" or "N4" or "RDM" => (area == Area.Parties ? null : Parties, area),
+            "CUR" => (area == Area.Start ? null : "the currency (CUR) comes right after BPR and TRN", Area.Currency),
+            "REF" when area <= Area.References => (null, Area.References),
+            "REF" when area == Area.Dates => ("the header's references (REF) come before its date (DTM)", area),
+            "REF" => (area is Area.Payer or Area.Payee || inClaim ? null : area == Area.Adjustments ? Last : "belongs to the header, the payer or payee loop, a claim payment or a service line", area),
+            "DTM" when area <= Area.Dates => (null, Area.Dates),
+            "DTM" => (inClaim ? null : area == Area.Adjustments ? Last : "belongs to the header (before the payer loop), a claim payment or a service line", area),
+            "N1" when s[1] == "PR" => (area <= Area.Dates ? null : "the payer loop (N1*PR) comes once, right after the header", Area.Payer),
+            "N1" when s[1] == "PE" => (area <= Area.Payer ? null : "the payee loop (N1*PE) comes once, after the payer loop and before the claims (LX, CLP)", Area.Payee),
+            "N1" => ("N101 must be PR (the payer) or PE (the payee)", area),
+            "N3" or "N4" => (area is Area.Payer or Area.Payee ? null : Parties, area),
+            "PER" => (area == Area.Payer || (inClaim && !inLine) ? null : "belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC", area),
+            "RDM" => (area == Area.Payee ? null : "belongs to the payee loop (N1*PE)", area),
             "LX" => (area != Area.Adjustments ? null : Last, Area.Summary),
             "TS3" or "TS2" => (area == Area.Summary ? null : "the provider summaries (TS3, TS2) come right after their LX, before its claims", area),
             "CLP" => (area != Area.Adjustments ? null : Last, Area.Claims),
@@ -249,8 +272,6 @@ public static class RemittanceReader
             "SVC" or "CAS" => (inClaim ? null : "is outside a claim payment (CLP) loop", area),
             "LQ" => (inLine ? null : "belongs to a service line (SVC)", area),
             "AMT" or "QTY" => (inClaim ? null : "belongs to a claim payment (CLP) or a service line (SVC)", area),
-            "REF" or "DTM" => (area != Area.Adjustments ? null : Last, area),
-            "PER" => (area == Area.Parties || (inClaim && !inLine) ? null : "belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC", area),
             "PLB" => (null, Area.Adjustments),
             _ => ("is not a segment of an 835 (005010X221A1)", area),
         };

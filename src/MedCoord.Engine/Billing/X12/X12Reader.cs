@@ -143,7 +143,7 @@ public static class X12Reader
         var position = 1;
         foreach (var raw in text[(start + IsaLength)..].Split(delimiters!.Segment))
         {
-            var trimmed = raw.Trim('\r', '\n', ' ', '\t');
+            var trimmed = raw.Trim('\r', '\n', ' ');
             if (trimmed.Length == 0)
             {
                 continue;
@@ -151,15 +151,17 @@ public static class X12Reader
 
             position++;
             var elements = trimmed.Split(delimiters.Element);
+            if (ControlCharacter(trimmed, delimiters) is { } control)
+            {
+                errors.Add(new(elements[0].Length is >= 2 and <= 3 && elements[0].All(char.IsAsciiLetterOrDigit) ? $"segment {position} ({elements[0]})" : $"segment {position}",
+                    $"contains the control character U+{(int)trimmed[control]:X4} at character {control + 1}; X12 text has none (line breaks are allowed only between segments)"));
+                continue;
+            }
+
             if (elements[0].Length is < 2 or > 3 || !elements[0].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
             {
                 // The first such segment names the cause (usually a delimiter the ISA does not declare); the rest would repeat it.
                 return (null, [new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
-            }
-
-            if (ControlCharacter(trimmed, delimiters) is { } control)
-            {
-                errors.Add(new($"segment {position} ({elements[0]})", $"contains the control character U+{(int)trimmed[control]:X4} at character {control + 1}; X12 text has none (line breaks are allowed only between segments)"));
             }
 
             segments.Add(new(position, elements, delimiters));
@@ -174,13 +176,13 @@ public static class X12Reader
         return errors.Count > 0 ? (null, errors) : (interchange, []);
     }
 
-    /// <summary>The index of the first control character (below U+0020, or U+007F) that is not a delimiter, or null.</summary>
+    /// <summary>The index of the first control character (below U+0020, U+007F to U+009F) that is not a delimiter, or null.</summary>
     private static int? ControlCharacter(string segment, X12Delimiters delimiters)
     {
         for (var i = 0; i < segment.Length; i++)
         {
             var c = segment[i];
-            if ((c < ' ' || c == '\u007F') && c != delimiters.Element && c != delimiters.Component && c != delimiters.Repetition)
+            if (IsControl(c) && c != delimiters.Element && c != delimiters.Component && c != delimiters.Repetition)
             {
                 return i;
             }
@@ -188,6 +190,8 @@ public static class X12Reader
 
         return null;
     }
+
+    private static bool IsControl(char c) => c < ' ' || c is >= '\u007F' and <= '\u009F';
 
     /// <summary>A decimal amount (X12 type R: an optional minus, digits, an optional decimal point), or null.</summary>
     /// <param name="value">The element.</param>
@@ -232,7 +236,7 @@ public static class X12Reader
 
         for (var i = 1; i <= 15; i++)
         {
-            if (i != 11 && fields[i].Any(c => c < ' ' || c == '\u007F'))
+            if (i != 11 && fields[i].Any(IsControl))
             {
                 return (null, null, $"ISA{i:00} contains a control character; X12 text has none");
             }
@@ -407,11 +411,20 @@ internal static class X12Transactions
         return amount;
     }
 
-    /// <summary>An amount element that must be a number: the number, or an error naming the element.</summary>
+    private const int MaxDigits = 18;
+
+    /// <summary>An amount element that must be a number (at most 18 digits): the number, or an error naming the element.</summary>
     public static decimal Amount(X12Segment segment, int position, List<ValidationError> errors, bool required = true)
     {
         if (segment[position].Length == 0 && !required)
         {
+            return 0;
+        }
+
+        if (segment[position].Count(char.IsAsciiDigit) > MaxDigits)
+        {
+            // X12 numbers (type R) have at most 18 digits; more would also overflow the sums the balance checks make.
+            errors.Add(segment.Error($"{segment.Id}{position:00} has more than {MaxDigits} digits"));
             return 0;
         }
 

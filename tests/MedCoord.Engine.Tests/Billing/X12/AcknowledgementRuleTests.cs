@@ -60,6 +60,7 @@ public sealed class AcknowledgementRuleTests
     [InlineData("AK1*HC*42|AK2*837*0042|IK5*Q|AK9*A*1*1*1", "segment 6 (IK5): IK501 must be A, E, M, R, W or X")]
     [InlineData("AK1*HC*42|AK2*837*0042|AK9*A*1*1*1", "segment 6 (AK9): the AK2 loop has no IK5 (the transaction set's acknowledgement)")]
     [InlineData("AK1*HC*42|AK2*837*0042|IK3*N3*23|AK9*A*1*1*1", "segment 7 (AK9): the AK2 loop has no IK5 (the transaction set's acknowledgement)")]
+    [InlineData("AK1*HC*42|AK2*837*0042|IK5*A|AK2*837*0042|IK5*R*5|AK9*P*2*2*1", "segment 7 (AK2): acknowledges transaction set 837 0042 a second time")]
     public void Read999_RuleBroken_NamesTheSegment(string body, string expected)
     {
         var segments = body.Length == 0 ? [] : body.Split('|');
@@ -184,6 +185,18 @@ public sealed class AcknowledgementRuleTests
 
         var reason = $"999 AK9 {ak9[0]} {ak9[2..].Replace('*', '/')}";
         Assert.Equal([(expected, reason), (expected, reason)], result.Outcomes.Select(o => (o.Status, o.Reason)));
+    }
+
+    [Fact]
+    public void Apply999_NothingReceivedAndNoSetAcknowledged_IsRefused()
+    {
+        var (acks, errors) = Acknowledgements.Read999(Wrap("FA", "999", "AK1*HC*42", "AK9*A*0*0*0"));
+        Assert.Empty(errors);
+
+        var result = Acknowledgements.Apply999(acks, 42, Claims(), "clearinghouse", X12Files.Clock());
+
+        Assert.Equal(["segment 4 (AK1): AK9 counts no transaction set received and has no AK2 for set 837 0042, so it does not acknowledge the claims' set"], result.Errors.Select(e => e.ToString()));
+        Assert.Empty(result.Outcomes);
     }
 
     [Fact]

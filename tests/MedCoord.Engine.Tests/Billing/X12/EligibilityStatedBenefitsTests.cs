@@ -107,7 +107,8 @@ public sealed class EligibilityStatedBenefitsTests
     [Fact]
     public void MetAboveTheAmount_IsAWarning_AndRemainingIsZero()
     {
-        var stated = Answer("EB*G*IND*30***24*4500.5", "EB*G*IND*30***23*4000", "EB*C*IND*30***32*2000", "EB*C*IND*30***33*2000.01").Stated();
+        var answer = Answer("EB*G*IND*30***24*4500.5", "EB*G*IND*30***23*4000", "EB*C*IND*30***32*2000", "EB*C*IND*30***33*2000.01");
+        var stated = answer.Stated();
 
         Assert.Equal("4000|4500.5|0", Show(stated.OutOfPocketMaximum));
         Assert.Equal("2000|0|2000.01", Show(stated.Deductible));
@@ -116,6 +117,10 @@ public sealed class EligibilityStatedBenefitsTests
             "segment 14 (EB): deductible remaining 2000.01 is more than the amount 2000.00 (segment 13); met taken as 0",
             "segment 11 (EB): out-of-pocket maximum met 4500.50 is more than the amount 4000.00 (segment 12); remaining taken as 0",
         ], stated.Warnings);
+
+        // The engine keeps all of the maximum met, never more than it (a claim file refuses a met above its amount).
+        Assert.Equal(new Accumulator(4000, 4000), answer.ToBenefits().OutOfPocketMaximum);
+        Assert.Equal(new Accumulator(4000, 4000), new StatedAccumulator(null, 4500, null).ToAccumulator(new Accumulator(4000, 100)));
     }
 
     [Fact]
@@ -168,7 +173,7 @@ public sealed class EligibilityStatedBenefitsTests
         Assert.Equal(new Accumulator(0, 0), new StatedAccumulator(null, null, 300).ToAccumulator());
         Assert.Equal(new Accumulator(900, 600), new StatedAccumulator(null, null, 300).ToAccumulator(current));
         Assert.Equal(new Accumulator(900, 600), new StatedAccumulator(null, 250, 300).ToAccumulator(current));
-        Assert.Equal(new Accumulator(0, 250), new StatedAccumulator(null, 250, null).ToAccumulator());
+        Assert.Equal(new Accumulator(0, 0), new StatedAccumulator(null, 250, null).ToAccumulator()); // never more met than the amount known
         Assert.Equal(new Accumulator(1000, 100), new StatedAccumulator(1000, null, null).ToAccumulator(current));
         Assert.Equal(new Accumulator(1000, 0), new StatedAccumulator(1000, null, null).ToAccumulator());
         Assert.Equal(new Accumulator(1000, 0), new StatedAccumulator(1000, 0, 1200).ToAccumulator(current));

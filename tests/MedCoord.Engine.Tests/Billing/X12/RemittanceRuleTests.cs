@@ -81,10 +81,22 @@ public sealed class RemittanceRuleTests
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|TRN*1*T2*P", "segment 6 (TRN): an 835 has one BPR and one TRN, at its start")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|LX*1|BPR*C*0*C*NON", "segment 7 (BPR): an 835 has one BPR and one TRN, at its start")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|CUR*PR*USD", "segment 8 (CUR): the currency (CUR) comes right after BPR and TRN")]
-    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|N1*PE*Q", "segment 8 (N1): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
-    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|N3*X", "segment 7 (N3): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
-    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N4*X*CO*80202", "segment 6 (N4): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
-    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PE*Q|LX*1|RDM*EM", "segment 8 (RDM): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CUR*PR*USD|CUR*PR*USD", "segment 7 (CUR): the currency (CUR) comes right after BPR and TRN")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|N1*PE*Q", "segment 8 (N1): the payee loop (N1*PE) comes once, after the payer loop and before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PE*Q|N1*PR*P", "segment 7 (N1): the payer loop (N1*PR) comes once, right after the header")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|N1*PR*P", "segment 7 (N1): the payer loop (N1*PR) comes once, right after the header")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|N1*PE*Q|N1*PE*Q", "segment 8 (N1): the payee loop (N1*PE) comes once, after the payer loop and before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*QC*P", "segment 6 (N1): N101 must be PR (the payer) or PE (the payee)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|DTM*405*20261215|CUR*PR*USD", "segment 7 (CUR): the currency (CUR) comes right after BPR and TRN")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|DTM*405*20261215|REF*EV*R", "segment 7 (REF): the header's references (REF) come before its date (DTM)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|N4*X*CO*80202|DTM*405*20261215", "segment 8 (DTM): belongs to the header (before the payer loop), a claim payment or a service line")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|REF*ZZ*X", "segment 8 (REF): belongs to the header, the payer or payee loop, a claim payment or a service line")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|LX*1|DTM*405*20261215", "segment 8 (DTM): belongs to the header (before the payer loop), a claim payment or a service line")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|N1*PE*Q|PER*BL*X", "segment 8 (PER): belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PR*P|RDM*EM", "segment 7 (RDM): belongs to the payee loop (N1*PE)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|N3*X", "segment 7 (N3): belongs to the payer loop (N1*PR) or the payee loop (N1*PE), which come after the header and before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N4*X*CO*80202", "segment 6 (N4): belongs to the payer loop (N1*PR) or the payee loop (N1*PE), which come after the header and before the claims (LX, CLP)")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|N1*PE*Q|LX*1|RDM*EM", "segment 8 (RDM): belongs to the payee loop (N1*PE)")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|PER*BL*X", "segment 6 (PER): belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|SVC*HC:99213*0*0|PER*CX*X", "segment 8 (PER): belongs to the payer loop (N1*PR) or to a claim payment (CLP) before its first SVC")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*0*0|SVC*HC:99213*0*0|MOA***MA130", "segment 8 (MOA): belongs to a claim payment (CLP), before its first service line (SVC)")]
@@ -97,7 +109,8 @@ public sealed class RemittanceRuleTests
     [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|LX*2", "segment 7 (LX): only PLB follows the provider-level adjustments (PLB), up to SE")]
     [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|DTM*405*20261231", "segment 7 (DTM): only PLB follows the provider-level adjustments (PLB), up to SE")]
     [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|REF*EV*X", "segment 7 (REF): only PLB follows the provider-level adjustments (PLB), up to SE")]
-    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|N1*PR*P", "segment 7 (N1): the payer and payee loops (N1, N3, N4, REF, PER, RDM) come before the claims (LX, CLP)")]
+    [InlineData("BPR*C*1*D*NON|TRN*1*T*P|PLB*P1**WO*1|N1*PR*P", "segment 7 (N1): the payer loop (N1*PR) comes once, right after the header")]
+    [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*79228162514264337593543950335*79228162514264337593543950335|CLP*C2*1*1*1", "segment 6 (CLP): CLP03 has more than 18 digits|segment 6 (CLP): CLP04 has more than 18 digits")]
     [InlineData("BPR*C*-5*D*NON|TRN*1*T*P", "segment 4 (BPR): BPR02 is negative; an amount the provider owes is sent as a positive BPR02 with BPR03 D (debit)")]
     [InlineData("BPR*C*-5*C*NON|TRN*1*T*P|PLB*P1**WO*5", "segment 4 (BPR): BPR02 is negative; an amount the provider owes is sent as a positive BPR02 with BPR03 D (debit)")]
     [InlineData("BPR*C*0*C*NON|TRN*1*T*P|CLP*C1*1*10*0|SVC*HC:99213*10*0**1*HC|CAS*CO*45*10", "segment 7 (SVC): SVC06 (the procedure as submitted) needs a qualifier and a procedure code (for example HC:99213)")]
@@ -143,6 +156,10 @@ public sealed class RemittanceRuleTests
         Assert.Equal(95m, claim.CoverageAmount);
         Assert.Equal(["N620"], Assert.Single(claim.Lines).RemarkCodes);
     }
+
+    [Fact]
+    public void Read_EighteenDigitAmounts_AreRead() =>
+        Assert.Empty(Errors("BPR*C*1234567890123456.78*C*ACH", "TRN*1*T*P", "CLP*C1*1*1234567890123456.78*1234567890123456.78"));
 
     [Fact]
     public void Read_ProviderAdjustments_EachPairAndTheBalance()

@@ -136,6 +136,8 @@ public sealed class X12ReaderTests
     [InlineData('\t', "U+0009")]
     [InlineData('\n', "U+000A")]
     [InlineData('\u007F', "U+007F")]
+    [InlineData('\u0085', "U+0085")]
+    [InlineData('\u009F', "U+009F")]
     public void Read_ControlCharacterInsideASegment_IsRefusedWithItsSegmentAndPlace(char control, string code)
     {
         // CLP is segment 13 of paid.835: "CLP*CLM-2026-0001*..." with the control character after "CLP*CLM".
@@ -145,6 +147,20 @@ public sealed class X12ReaderTests
 
         Assert.Null(interchange);
         Assert.Equal([$"segment 13 (CLP): contains the control character {code} at character 8; X12 text has none (line breaks are allowed only between segments)"], errors.Select(e => e.ToString()));
+    }
+
+    [Theory]
+    [InlineData("~\nCLP*", "~\n\0CLP*", "segment 13: contains the control character U+0000 at character 1")]
+    [InlineData("*ACM2026120001*11*1~", "*ACM2026120001*11*1\t~", "segment 13 (CLP): contains the control character U+0009 at character 56")]
+    [InlineData("~\nNM1*QC", "~\f\nNM1*QC", "segment 14: contains the control character U+000C at character 1")]
+    public void Read_ControlCharacterAtEitherEndOfASegment_IsRefusedToo(string from, string to, string expected)
+    {
+        var text = X12Files.Text("paid.835");
+        var at = text.IndexOf(from, StringComparison.Ordinal);
+
+        var (_, errors) = X12Reader.Read(text[..at] + to + text[(at + from.Length)..]);
+
+        Assert.Equal([expected + "; X12 text has none (line breaks are allowed only between segments)"], errors.Select(e => e.ToString()));
     }
 
     [Fact]
