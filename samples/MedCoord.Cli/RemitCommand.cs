@@ -57,6 +57,7 @@ internal sealed record RemitCommand(string InPath, string ClaimsPath, string? Da
         {
             console.MarkupLine(Markup.Escape(p.Posted
                 ? $"claim {p.ClaimId}: {p.Status}, paid {p.Payments.Sum(x => x.Paid):0.00}, allowed {p.Payments.Sum(x => x.Allowed):0.00}, patient responsibility {p.Payments.Sum(x => x.PatientResponsibility):0.00}"
+                    + (p.Payments.Count > 1 ? $" (net of {p.Payments.Count} claim payments: {string.Join(", ", p.Payments.Select(x => $"CLP02 {x.StatusCode} paid {x.Paid:0.00}"))})" : string.Empty)
                 : $"claim {p.ClaimId}: {p.Status}; this remittance was already posted, nothing posted again"));
         }
 

@@ -47,6 +47,19 @@ public sealed class X12CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Remit_ReversalAndCorrection_PrintsTheNetAndEachClaimPayment()
+    {
+        var posting = Temp("reversal.json");
+
+        var (code, stdout, stderr) = await Run("remit", X12("reversal.835"), "--claims", TestData("claims.json"), "--out", posting);
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Contains("claim CLM-2026-0002: Paid, paid 25.00, allowed 25.00, patient responsibility 0.00 (net of 2 claim payments: CLP02 22 paid -35.80, CLP02 1 paid 60.80)", stdout);
+        var claim = JsonNode.Parse(File.ReadAllText(posting))!["claims"]!.AsArray().Single()!;
+        Assert.Equal(("Paid", 25m), ((string)claim["status"]!, (decimal)claim["paid"]!));
+    }
+
+    [Fact]
     public async Task Remit_SameFileTwiceWithDatabase_PostsNothingTheSecondTime()
     {
         var db = Temp("engine.db");
