@@ -36,6 +36,30 @@ public sealed class ResourceRuleTests
     }
 
     [Fact]
+    public void FreeStarts_AtAFacilityWithoutRooms_AreTheStartsThePatientAndProviderLeave()
+    {
+        var c = Request("r", "p1", 30);
+        var noRooms = new FacilityOption("f", MinuteSet.All, [], [], [], [], 0);
+        var book = With((Request("other", "p1", 30), At(1000, "d1", null)));
+
+        Assert.Equal([(900L, 971L), (1030L, 1200L)], ResourceRule.FreeStarts(book, c, noRooms, null, MinuteSet.Of(900, 1200)).Ranges);
+        Assert.Equal([(900L, 971L), (1030L, 1200L)], ResourceRule.FreeStarts(book, c, noRooms, new ProviderOption("d2", MinuteSet.All), MinuteSet.Of(900, 1200)).Ranges);
+        Assert.Empty(ResourceRule.FreeStarts(book, c, noRooms, null, MinuteSet.Of(980, 1020)).Ranges);
+    }
+
+    [Fact]
+    public void FreeStarts_WithRooms_AreTheStartsSomeRoomAlsoLeaves()
+    {
+        var c = Request("r", "p1", 30);
+        var rooms = new FacilityOption("f", MinuteSet.All, [], [new RoomOption("a", MinuteSet.All, 1), new RoomOption("b", MinuteSet.Of(0, 990), 1)], [], [], 0);
+        var book = With((Request("x", "p2", 30), At(1000, null, "a")));
+
+        // Room a is taken 1000-1030 (free for starts to 970 and from 1030); room b allows starts before 990 only.
+        Assert.Equal([(900L, 990L), (1030L, 1200L)], ResourceRule.FreeStarts(book, c, rooms, null, MinuteSet.Of(900, 1200)).Ranges);
+        Assert.Empty(ResourceRule.FreeStarts(book, c, rooms, null, MinuteSet.Of(995, 1025)).Ranges);
+    }
+
+    [Fact]
     public void Clash_ProviderOrPatientAlreadyBusy_NamesWhatHoldsIt()
     {
         var book = With((Request("a", "p1", 30), At(60, "dr", "r1")));
