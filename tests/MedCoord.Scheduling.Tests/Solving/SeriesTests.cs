@@ -182,6 +182,23 @@ public sealed class SeriesTests
     }
 
     [Fact]
+    public void Solve_TwoProvidersWouldBookItSooner_KeepsOneProviderAndWaitsForHim()
+    {
+        // Monday 10-05 only pt-a works, Monday 10-12 only pt-b: two providers could start the course two days sooner
+        // than one, who has the Wednesdays.
+        var providers = new[]
+        {
+            Provider("pt-a", "physio", "clinic", Week("09:00", "12:00", Mon)) with { TimeOff = [Block("2026-10-12T00:00:00-04:00", "2026-10-13T00:00:00-04:00")] },
+            Provider("pt-b", "physio", "clinic", Week("09:00", "12:00", Mon, Wed)) with { TimeOff = [Block("2026-10-05T00:00:00-04:00", "2026-10-06T00:00:00-04:00")] },
+        };
+        var series = Weekly(2);
+
+        var visits = Visits(SolveVerified(WithSeries(Physio(weeks: 2, providers), series)), series);
+
+        Assert.Equal([("pt-b", Date("2026-10-07")), ("pt-b", Date("2026-10-14"))], visits.Select(a => (a.ProviderId, a.Start.Date)));
+    }
+
+    [Fact]
     public void Solve_WithoutSameProvider_MayChangeProvider()
     {
         var providers = new[]
