@@ -199,6 +199,28 @@ public sealed class SeriesTests
     }
 
     [Fact]
+    public void Solve_AVisitThatCanNeverBeBooked_LeavesTheWholeSeriesUnbooked()
+    {
+        // The second visit may only be on Tuesday 2026-10-13, when nobody works: the other two are not booked either.
+        var series = Weekly(3);
+        var problem = WithSeries(Physio(weeks: 3), series) with
+        {
+            Requests =
+            [
+                Request("s1", "p1", "physio", priority: 2),
+                Request("s2", "p1", "physio", "2026-10-13", "2026-10-13", priority: 2),
+                Request("s3", "p1", "physio", priority: 2),
+                Request("other", "p2", "physio"),
+            ],
+        };
+
+        var schedule = SolveVerified(problem);
+
+        Assert.All(series.RequestIds, id => NotBooked(schedule, id));
+        Booked(schedule, "other");
+    }
+
+    [Fact]
     public void Solve_WithoutSameProvider_MayChangeProvider()
     {
         var providers = new[]
