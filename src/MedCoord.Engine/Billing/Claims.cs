@@ -401,10 +401,9 @@ public static class ClaimValidator
         {
             add("coverage.relationship", $"Self, but the subscriber '{coverage.Subscriber.Id}' is not the patient '{claim.Patient.Id}'");
         }
-        else if (coverage.Relationship == SubscriberRelationship.Self && coverage.Subscriber is not null && claim.Patient is not null && coverage.Subscriber != claim.Patient)
+        else if (coverage.Relationship == SubscriberRelationship.Self && coverage.Subscriber is not null && claim.Patient is not null)
         {
-            // The 837P sends a patient who is the subscriber once, as the subscriber (2010BA): a different name, birth date, sex or address would be lost.
-            add("patient", "the patient is the subscriber (relationship Self), so the 837P sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's");
+            add("patient", SelfPatientProblem(coverage.Subscriber, claim.Patient));
         }
 
         Benefits(add, coverage.Benefits);
@@ -498,6 +497,22 @@ public static class ClaimValidator
     /// <returns>The last name (NM103) and the first name (NM104), empty when there is none.</returns>
     internal static (string Last, string First) SplitPersonName(string name) =>
         name.Split(',', 2, StringSplitOptions.TrimEntries) is [var last, var first] ? (last, first) : (name.Trim(), string.Empty);
+
+    /// <summary>
+    /// Why a patient who is the subscriber (relationship Self) cannot be sent as that one person, or null: the X12 files
+    /// send the subscriber's name, birth date, sex and address for both, so the patient's must be the same as written
+    /// (letters in either case, spaces at either end aside). A missing address is another problem, reported on its own.
+    /// </summary>
+    internal static string? SelfPatientProblem(Person subscriber, Person patient)
+    {
+        static bool Same(string? a, string? b) => string.Equals(a?.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
+        var sameAddress = subscriber.Address is not { } a || patient.Address is not { } b
+            || (Same(a.Line1, b.Line1) && Same(a.Line2, b.Line2) && Same(a.City, b.City) && Same(a.State, b.State) && Same(a.PostalCode, b.PostalCode));
+        return Same(subscriber.LastName, patient.LastName) && Same(subscriber.FirstName, patient.FirstName) && subscriber.BirthDate == patient.BirthDate
+            && Same(subscriber.Sex, patient.Sex) && sameAddress
+            ? null
+            : "the patient is the subscriber (relationship Self), so the X12 file sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's";
+    }
 
     /// <summary>
     /// What keeps a provider's name from NM1: an organisation's name is NM103 (at most 60 characters); a person's

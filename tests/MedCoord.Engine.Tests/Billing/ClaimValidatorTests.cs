@@ -38,10 +38,19 @@ public sealed class ClaimValidatorTests
     {
         var moved = Jo with { Address = Jo.Address with { Line1 = "9 Oak Ave", Line2 = "Apt 2" } };
 
-        Assert.Equal(["patient: the patient is the subscriber (relationship Self), so the 837P sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's"],
+        Assert.Equal(["patient: the patient is the subscriber (relationship Self), so the X12 file sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's"],
             Problems(Valid() with { Patient = moved }));
         Assert.Contains("patient: the patient is the subscriber", Problems(Valid() with { Patient = Jo with { FirstName = "Joe" } })[0], StringComparison.Ordinal);
         Assert.Empty(Problems(ForSubscriber(moved)));
+
+        // As the X12 file writes them: letters in either case and spaces at either end are the same.
+        Assert.Empty(Problems(Valid() with { Patient = Jo with { LastName = "DOE ", Address = Jo.Address with { Line1 = "1 MAIN ST" } } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { BirthDate = Jo.BirthDate.PlusDays(1) } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { Sex = "M" } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { PostalCode = "80203" } } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { City = "Boulder" } } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { Address = Jo.Address with { State = "WY" } } }));
+        Assert.NotEmpty(Problems(Valid() with { Patient = Jo with { LastName = "Roe" } }));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class LinkRuleTests
         foreach (var start in Enumerable.Range(900, 200).Select(s => (long)s))
         {
             Assert.Equal(LinkRule.Holds(link, start + Duration, 1000), LinkRule.WindowBefore(link, 1000, Duration).Contains(start));
+            Assert.Equal(LinkRule.Holds(link, 1000, start), LinkRule.Window(link, 1000).Contains(start));
         }
     }
 

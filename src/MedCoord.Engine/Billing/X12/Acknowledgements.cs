@@ -84,7 +84,10 @@ public sealed record AcknowledgementResult(IReadOnlyList<Claim> Claims, IReadOnl
 /// Reads 999 and 277CA acknowledgements and moves the claims they acknowledge, all or nothing. A 999 acknowledges the
 /// 837P's transaction set (AK1 names its group, GS06 = the envelope's control number; AK2 its set): IK5 A or E moves
 /// every claim of the set to Accepted, R, M, W or X to Rejected, with the IK5, IK3/IK4 (segment, loop, element and
-/// error codes, never the bad data) and AK9 codes as the reason. A 277CA names each claim by its patient control number
+/// error codes, never the bad data) and AK9 codes as the reason. Without an AK2 for the set, AK9 A or E accepts it and
+/// R, M, W or X rejects it; a 999 whose AK2 loops name only other sets, an AK9 P or one that counts nothing received
+/// without an AK2 for the set, a set acknowledged twice, or AK9 counts that disagree with each other or the AK2 loops
+/// are refused. A 277CA names each claim by its patient control number
 /// (TRN02 in 2200D): category A2 or A5 moves it to Accepted, A3, A4, A6, A7 or A8 to Rejected, A0 and A1 (received)
 /// move nothing; the reason lists the category, status and entity codes of the claim and its lines. Thread safe.
 /// </summary>
@@ -242,7 +245,11 @@ public static class Acknowledgements
         return errors.Count > 0 ? ([], errors) : (result, []);
     }
 
-    /// <summary>Applies 999s to the claims of the 837P they acknowledge.</summary>
+    /// <summary>
+    /// Applies 999s to the claims of the 837P they acknowledge: the AK2 for its set decides (IK5), or AK9 A, E, R, M, W or X
+    /// when there is no AK2 at all; AK2 loops for other sets only, AK9 P or nothing received without the set's AK2, and
+    /// another group are errors.
+    /// </summary>
     /// <param name="acknowledgements">The 999s.</param>
     /// <param name="controlNumber">The 837P's envelope control number (its GS06; its ST02 is the last four digits).</param>
     /// <param name="claims">The claims the 837P carried.</param>

@@ -87,6 +87,11 @@ public static class EligibilityInquiryWriter
         {
             errors.Add(new("patient", "the patient must be the subscriber exactly when the coverage's relationship is self"));
         }
+        else if (inquiry.Patient is not null && coverage.Subscriber is not null && coverage.Relationship == SubscriberRelationship.Self
+            && ClaimValidator.SelfPatientProblem(coverage.Subscriber, inquiry.Patient) is { } different)
+        {
+            errors.Add(new("patient", different));
+        }
 
         if (inquiry.Provider is null)
         {
@@ -560,6 +565,11 @@ public static class EligibilityResponseReader
         var before = errors.Count;
         var code = X12Transactions.Required(eb, 1, errors);
         decimal? amount = eb[7].Length > 0 ? X12Transactions.Money(eb, 7, errors) : null;
+        if (amount < 0)
+        {
+            errors.Add(eb.Error("EB07 (a benefit amount) is negative"));
+        }
+
         decimal? percent = eb[8].Length > 0 ? X12Transactions.Amount(eb, 8, errors) : null;
         if (percent is < 0 or > 1)
         {

@@ -161,7 +161,7 @@ public static class X12Reader
             if (elements[0].Length is < 2 or > 3 || !elements[0].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
             {
                 // The first such segment names the cause (usually a delimiter the ISA does not declare); the rest would repeat it.
-                return (null, [new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
+                return (null, [.. errors, new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
             }
 
             segments.Add(new(position, elements, delimiters));

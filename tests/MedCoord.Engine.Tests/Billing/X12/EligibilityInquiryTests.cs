@@ -104,6 +104,8 @@ public sealed class EligibilityInquiryTests
         Assert.Empty(EligibilityInquiryWriter.Problems(Inquiry() with { ServiceTypes = [.. Enumerable.Repeat("30", 99)] }, Envelope with { ControlNumber = 999_999_999, SenderId = "ABCDEFGHIJKLMNO" }));
         Assert.Equal(["patient: the patient must be the subscriber exactly when the coverage's relationship is self"],
             EligibilityInquiryWriter.Problems(Inquiry() with { Coverage = Inquiry().Coverage with { Relationship = SubscriberRelationship.Child } }, Envelope).Select(p => p.ToString()));
+        Assert.Equal(["patient: the patient is the subscriber (relationship Self), so the X12 file sends the subscriber's name, birth date, sex and address; the patient's must be the same as coverage.subscriber's"],
+            EligibilityInquiryWriter.Problems(Inquiry() with { Patient = Inquiry().Patient with { BirthDate = Inquiry().Patient.BirthDate.PlusYears(1) } }, Envelope).Select(p => p.ToString()));
         Assert.Equal("inquiry", Assert.Throws<ValidationException>(() => EligibilityInquiryWriter.Write(Inquiry() with { ServiceTypes = [] }, Envelope, Instant.FromUtc(2026, 12, 1, 10, 5).InUtc())).ParamName);
     }
     [Theory]

@@ -125,6 +125,13 @@ public sealed class EligibilityReadRuleTests
         Assert.Equal(percent, One("HL*3*2*22*0", $"EB*A*IND*30***27**{eb08}").Benefits.Single().Percent);
 
     [Theory]
+    [InlineData("-0.01", "segment 10 (EB): EB07 (a benefit amount) is negative")]
+    [InlineData("-50", "segment 10 (EB): EB07 (a benefit amount) is negative")]
+    [InlineData("0", null)]
+    public void Amount_Negative_IsAnError(string eb07, string? expected) =>
+        Assert.Equal(expected is null ? [] : [expected], Read("HL*3*2*22*0", $"EB*C*IND*30***29*{eb07}").Errors);
+
+    [Theory]
     [InlineData("1.01")]
     [InlineData("-0.01")]
     public void Percent_OutsideZeroToOne_IsAnError(string eb08) =>

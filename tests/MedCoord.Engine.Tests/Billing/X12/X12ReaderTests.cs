@@ -164,6 +164,20 @@ public sealed class X12ReaderTests
     }
 
     [Fact]
+    public void Read_ControlCharacterThenASegmentWithoutAnId_ReportsBoth()
+    {
+        var text = X12Files.Text("paid.835").Replace("CLP*CLM-2026-0001*", "CLP*CLM\0-2026-0001*", StringComparison.Ordinal).Replace("~\nNM1*QC*1*CHEN", "~\nnm1*QC*1*CHEN", StringComparison.Ordinal);
+
+        var (_, errors) = X12Reader.Read(text);
+
+        Assert.Equal(
+        [
+            "segment 13 (CLP): contains the control character U+0000 at character 8; X12 text has none (line breaks are allowed only between segments)",
+            "segment 30: does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '*'); are the delimiters the ISA declares the ones the file uses?",
+        ], errors.Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Read_ControlCharacterInTheIsa_IsRefused()
     {
         var isa = X12Files.Text("accepted.999");
