@@ -156,14 +156,15 @@ public static class Acknowledgements
                 errors.Add(ak9.Error("AK901 must be A, E, P, M, R, W or X"));
             }
 
-            var counts = Enumerable.Range(2, 3).Select(k => Count(ak9, k, errors)).ToArray();
+            var (included, received, accepted) = (Count(ak9, 2, errors), Count(ak9, 3, errors), Count(ak9, 4, errors));
+
+            // A count that is not a whole number has added its error, so the counts are compared only when all three are.
             if (errors.Count == before)
             {
-                Counts(ak9, counts[1]!.Value, counts[2]!.Value, sets, errors);
+                Counts(ak9, received, accepted, sets, errors);
             }
 
-            counts = [.. counts.Select(c => c ?? 0)];
-            result.Add(new FunctionalAcknowledgement(ak1.Position, ak1[1], ak1[2], ak9[1], counts[0]!.Value, counts[1]!.Value, counts[2]!.Value, Codes(ak9, 5, 9), sets));
+            result.Add(new FunctionalAcknowledgement(ak1.Position, ak1[1], ak1[2], ak9[1], included, received, accepted, Codes(ak9, 5, 9), sets));
         }
 
         return errors.Count > 0 ? ([], errors) : (result, []);
@@ -431,8 +432,8 @@ public static class Acknowledgements
         return new SetAcknowledgement(ak2[1], ak2[2], ik5[1], Codes(ik5, 2, 6), segments);
     }
 
-    /// <summary>A count element: a whole number, or null after an error naming it.</summary>
-    private static int? Count(X12Segment s, int position, List<ValidationError> errors)
+    /// <summary>A count element: a whole number, or 0 after an error naming it.</summary>
+    private static int Count(X12Segment s, int position, List<ValidationError> errors)
     {
         if (int.TryParse(X12Transactions.Required(s, position, errors), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
@@ -444,7 +445,7 @@ public static class Acknowledgements
             errors.Add(s.Error($"{s.Id}{position:00} is not a whole number"));
         }
 
-        return null;
+        return 0;
     }
 
     /// <summary>

@@ -153,12 +153,12 @@ public static class X12Reader
             var elements = trimmed.Split(delimiters.Element);
             if (ControlCharacter(trimmed, delimiters) is { } control)
             {
-                errors.Add(new(elements[0].Length is >= 2 and <= 3 && elements[0].All(char.IsAsciiLetterOrDigit) ? $"segment {position} ({elements[0]})" : $"segment {position}",
+                errors.Add(new(IsSegmentId(elements[0]) ? $"segment {position} ({elements[0]})" : $"segment {position}",
                     $"contains the control character U+{(int)trimmed[control]:X4} at character {control + 1}; X12 text has none (line breaks are allowed only between segments)"));
                 continue;
             }
 
-            if (elements[0].Length is < 2 or > 3 || !elements[0].All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
+            if (!IsSegmentId(elements[0]))
             {
                 // The first such segment names the cause (usually a delimiter the ISA does not declare); the rest would repeat it.
                 return (null, [.. errors, new($"segment {position}", $"does not start with a segment id (2 or 3 upper-case letters or digits followed by the element separator '{delimiters.Element}'); are the delimiters the ISA declares the ones the file uses?")]);
@@ -190,6 +190,9 @@ public static class X12Reader
 
         return null;
     }
+
+    /// <summary>Whether a segment's first element is a segment id: 2 or 3 upper-case letters or digits.</summary>
+    private static bool IsSegmentId(string id) => id.Length is >= 2 and <= 3 && id.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c));
 
     private static bool IsControl(char c) => c < ' ' || c is >= '\u007F' and <= '\u009F';
 
