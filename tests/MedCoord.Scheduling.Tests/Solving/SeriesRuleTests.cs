@@ -1,4 +1,6 @@
+using Google.OrTools.Sat;
 using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Solving.CpSat;
 using MedCoord.Scheduling.Time;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
@@ -72,5 +74,31 @@ public sealed class SeriesRuleTests
         Assert.Equal([(Minute(calendar, "2026-11-02T13:00:00Z"), Minute(calendar, "2026-11-02T13:30:00Z"))],
             SeriesRule.StartsAtLocal(facility, Local("2026-11-02T07:00:00"), Local("2026-11-02T08:29:00")).Ranges);
         Assert.Empty(SeriesRule.StartsAtLocal(facility, Local("2026-11-02T19:00:00"), Local("2026-11-02T20:00:00")).Ranges);
+    }
+    [Fact]
+    public void AddTo_ASeriesWithAVisitMissingFromTheModel_BooksNoneOfItsVisits()
+    {
+        var problem = Problem("2026-10-05", "2026-10-25",
+            [Facility("clinic", Ny, Week("08:00", "18:00"))],
+            [Room("gym-1", "clinic", "gym")],
+            [Provider("pt-a", "physio", "clinic", Week("08:00", "18:00"))],
+            [Patient("p1")],
+            [Type("physio", 30, "physio", ["gym"])],
+            [Request("s1", "p1", "physio"), Request("s2", "p1", "physio"), Request("s3", "p1", "physio")]) with
+        {
+            Series = [new RequestSeries("course", ["s1", "s2", "s3"], 7)],
+        };
+        var candidates = RequestCandidates.Build(new Calendar(problem));
+
+        // The whole series fits; with its last visit left out of the model (as a neighbourhood does when nothing is left for it), no visit may be booked.
+        Assert.Equal(CpSolverStatus.Optimal, SolveBookingTheFirst(candidates));
+        Assert.Equal(CpSolverStatus.Infeasible, SolveBookingTheFirst([.. candidates.Where(c => c.Request.Id != "s3")]));
+    }
+
+    private static CpSolverStatus SolveBookingTheFirst(IReadOnlyList<RequestCandidates> candidates)
+    {
+        var model = new ScheduleModel(candidates);
+        model.Model.Add(model.Requests["s1"].Scheduled == 1);
+        return CpSatRunner.Solve(model.Model, new CpSatLimits(10), CpSatCall.FitsAlone, null).Status;
     }
 }
