@@ -136,7 +136,8 @@ internal sealed class EngineImportReader
         var goals = new List<CarePlanGoal>();
         for (var k = 0; k < plan.Goal.Count; k++)
         {
-            if (_lookup.Find(plan.Goal[k], plan) is not R4.Goal goal)
+            var goal = _lookup.Find(plan.Goal[k], plan) as R4.Goal;
+            if (goal is null)
             {
                 Error($"{path}goal[{k}]", "not a Goal in the bundle or contained in the plan");
                 continue;
@@ -242,7 +243,8 @@ internal sealed class EngineImportReader
         foreach (var follows in extension?.Extension.Where(e => e.Url == "follows") ?? [])
         {
             var followsAt = $"{at}.extension('follows')";
-            if (Sub<R4.FhirString>(follows, "activity", followsAt)?.Value is not { Length: > 0 } first)
+            var first = Sub<R4.FhirString>(follows, "activity", followsAt)?.Value;
+            if (string.IsNullOrEmpty(first))
             {
                 Error(followsAt, $"activity '{id}': a follows link names no activity");
                 continue;

@@ -93,7 +93,8 @@ public static partial class RemittanceImport
         {
             var item = eob.Item[i];
             var itemPath = $"{path}item[{i}].";
-            if (item.Sequence is not { } sequence || sequence < 1)
+            var sequence = item.Sequence ?? 0;
+            if (sequence < 1)
             {
                 errors.Add(new ValidationError(itemPath + "sequence", $"{name}: item {i + 1} has no sequence (the claim's line)"));
                 continue;
@@ -137,13 +138,15 @@ public static partial class RemittanceImport
             }
             else if (a.Category?.Coding.FirstOrDefault(c => c.System == Fhir.CodeSystem("claim-adjustment-group"))?.Code is { } group)
             {
-                if (a.Reason?.Coding.FirstOrDefault(c => c.System == CarcSystem)?.Code is not { } reason || a.Amount?.Value is not { } amount)
+                var reason = a.Reason?.Coding.FirstOrDefault(c => c.System == CarcSystem)?.Code;
+                var amount = a.Amount?.Value;
+                if (reason is null || amount is null)
                 {
                     errors.Add(new ValidationError($"{path}[{i}]", $"an adjustment of group {group} needs a reason code ({CarcSystem}) and an amount"));
                     continue;
                 }
 
-                adjustments.Add(new ClaimAdjustment(group, reason, amount));
+                adjustments.Add(new ClaimAdjustment(group, reason, amount.Value));
             }
         }
 

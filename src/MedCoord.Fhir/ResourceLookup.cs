@@ -14,7 +14,8 @@ internal sealed class ResourceLookup
     {
         foreach (var entry in bundle?.Entry ?? [])
         {
-            if (entry.Resource is not { } resource)
+            var resource = entry.Resource;
+            if (resource is null)
             {
                 continue;
             }

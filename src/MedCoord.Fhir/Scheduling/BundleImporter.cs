@@ -47,7 +47,8 @@ internal sealed partial class BundleImporter
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
             var e = bundle.Entry[i];
-            if (e.Resource is not { } resource)
+            var resource = e.Resource;
+            if (resource is null)
             {
                 _errors.Add(new($"Bundle.entry[{i}]", "the entry holds no resource"));
                 continue;
@@ -750,7 +751,8 @@ internal sealed partial class BundleImporter
                 continue;
             }
 
-            if (slot.Start is not { } start || slot.End is not { } end || end <= start)
+            var (start, end) = (slot.Start, slot.End);
+            if (start is null || end is null || end <= start)
             {
                 Error(e, "Slot.end", "a busy-unavailable slot needs a start and a later end");
                 continue;
@@ -761,7 +763,7 @@ internal sealed partial class BundleImporter
                 var target = actor.Resource is F.PractitionerRole ? RoleOf(actor) : actor;
                 if (target is not null)
                 {
-                    (blocked.TryGetValue(target, out var list) ? list : blocked[target] = []).Add(new Interval(Instant.FromDateTimeOffset(start), Instant.FromDateTimeOffset(end)));
+                    (blocked.TryGetValue(target, out var list) ? list : blocked[target] = []).Add(new Interval(Instant.FromDateTimeOffset(start.Value), Instant.FromDateTimeOffset(end.Value)));
                 }
             }
         }
