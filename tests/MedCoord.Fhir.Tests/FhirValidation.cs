@@ -44,20 +44,22 @@ public static class FhirValidation
     /// <summary>MedCoord's extension StructureDefinitions with their snapshots, built over the base specification.</summary>
     public static IReadOnlyList<StructureDefinition> ProfilesWithSnapshots()
     {
-        var spec = new CachedResolver(new MultiResolver(Specification()));
-        var generator = new Hl7.Fhir.Specification.Snapshot.SnapshotGenerator(spec);
-        var profiles = MedCoordProfiles.Extensions();
-        foreach (var sd in profiles)
+        lock (Gate)
         {
-            generator.UpdateAsync(sd).GetAwaiter().GetResult();
-            var problems = generator.Outcome?.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList() ?? [];
-            if (problems.Count > 0)
+            var generator = new Hl7.Fhir.Specification.Snapshot.SnapshotGenerator(Specification());
+            var profiles = MedCoordProfiles.Extensions();
+            foreach (var sd in profiles)
             {
-                throw new InvalidOperationException($"snapshot of {sd.Url}: {string.Join("; ", problems.Select(p => p.Details?.Text ?? p.Diagnostics))}");
+                generator.UpdateAsync(sd).GetAwaiter().GetResult();
+                var problems = generator.Outcome?.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList() ?? [];
+                if (problems.Count > 0)
+                {
+                    throw new InvalidOperationException($"snapshot of {sd.Url}: {string.Join("; ", problems.Select(p => p.Details?.Text ?? p.Diagnostics))}");
+                }
             }
-        }
 
-        return profiles;
+            return profiles;
+        }
     }
 
     /// <summary>Every element below a node, depth first.</summary>
@@ -78,15 +80,21 @@ public static class FhirValidation
         }
     }
 
-    /// <summary>The base R4 specification, offline.</summary>
-    private static IAsyncResourceResolver Specification() => ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
+    /// <summary>
+    /// The base R4 specification, offline: one source for the test run, shared by both validators and the snapshot
+    /// generator (indexing the specification is the slow part, about 3 s per source).
+    /// </summary>
+    private static readonly Lazy<IAsyncResourceResolver> BaseSpecification =
+        new(() => new CachedResolver(ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"))));
+
+    private static IAsyncResourceResolver Specification() => BaseSpecification.Value;
 
     private static Validator Create(bool withProfiles)
     {
         var source = Specification();
         var resolver = withProfiles
             ? new CachedResolver(new MultiResolver(new InMemoryResourceResolver(ProfilesWithSnapshots()), source))
-            : new CachedResolver(new MultiResolver(source));
+            : source;
         var terminology = LocalTerminologyService.CreateDefaultForCore(resolver);
         return new Validator(resolver, terminology);
     }
