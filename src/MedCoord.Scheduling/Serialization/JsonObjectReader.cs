@@ -46,7 +46,7 @@ internal sealed class JsonObjectReader
             var fieldPath = ChildPath(path, property.Name);
             if (!reader._known.Contains(property.Name))
             {
-                errors.Add(new(fieldPath, $"unknown field '{property.Name}'; allowed: {string.Join(", ", known)}"));
+                errors.Add(new(fieldPath, $"unknown field {(IsPlain(property.Name) ? $"'{property.Name}'" : Quoted(property.Name))}; allowed: {string.Join(", ", known)}"));
             }
             else if (!seen.Add(property.Name))
             {
@@ -57,7 +57,16 @@ internal sealed class JsonObjectReader
         return reader;
     }
 
-    public static string ChildPath(string parent, string name) => parent.Length == 0 ? name : $"{parent}.{name}";
+    /// <summary>
+    /// The path of a field: <c>parent.name</c>, or <c>parent["name"]</c> with the name JSON-escaped when it is empty or
+    /// holds anything but letters, digits, <c>_</c>, <c>-</c> and <c>$</c> (so that a path never hides a control character or a dot).
+    /// </summary>
+    public static string ChildPath(string parent, string name) =>
+        !IsPlain(name) ? $"{parent}[{Quoted(name)}]" : parent.Length == 0 ? name : $"{parent}.{name}";
+
+    private static bool IsPlain(string name) => name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '$');
+
+    private static string Quoted(string name) => JsonSerializer.Serialize(name);
 
     public static string Describe(JsonElement element) => element.ValueKind switch
     {

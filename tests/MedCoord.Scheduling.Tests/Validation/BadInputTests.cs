@@ -12,6 +12,8 @@ public sealed class BadInputTests
         ["wrong kind"] = (p => Request(p, 0)["priority"] = "high", "requests[0].priority: expected a whole number, found a string"),
         ["unknown field"] = (p => Request(p, 1)["prority"] = 3, "requests[1].prority: unknown field 'prority'; allowed: id, patient, type, earliest, latest, priority, durationMinutes, preferredProvider, after"),
         ["unknown top-level field"] = (p => p["optons"] = new JsonObject(), "optons: unknown field 'optons'; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options, equipment, series"),
+        ["unknown field named by a control character"] = (p => p["\n"] = 1, "[\"\\n\"]: unknown field \"\\n\"; allowed: formatVersion, horizon, facilities, rooms, providers, patients, appointmentTypes, requests, fixed, options, equipment, series"),
+        ["unknown field with a dot"] = (p => Request(p, 1)["a.b"] = 1, "requests[1][\"a.b\"]: unknown field \"a.b\"; allowed: id, patient, type, earliest, latest, priority, durationMinutes, preferredProvider, after"),
         ["unknown type"] = (p => Request(p, 3)["type"] = "ech0", "requests[3].type: unknown appointment type 'ech0'"),
         ["unknown patient"] = (p => Request(p, 2)["patient"] = "p-999", "requests[2].patient: unknown patient 'p-999'"),
         ["unknown preferred provider"] = (p => Request(p, 5)["preferredProvider"] = "dr-who", "requests[5].preferredProvider: unknown provider 'dr-who'"),
