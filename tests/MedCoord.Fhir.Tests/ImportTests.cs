@@ -199,4 +199,66 @@ public sealed class ImportTests
             import.Errors.Select(e => e.Path));
         Assert.Equal([("entry", "the bundle holds no ExplanationOfBenefit")], RemittanceImport.Read(new Bundle()).Errors.Select(e => (e.Path, e.Message)));
     }
+    private static DiagnosticReport Study(string categorySystem, string categoryCode, params Observation[] observations) => new()
+    {
+        Id = "r", Status = DiagnosticReport.DiagnosticReportStatus.Final, Code = new CodeableConcept { Text = "study" },
+        Category = [new CodeableConcept(categorySystem, categoryCode)],
+        Contained = [Patient("p1"), Order("sr1", "#dr"), new Practitioner { Id = "dr", Identifier = [new Identifier("urn:medcoord:provider", "dr-lopez")] }, .. observations],
+        Subject = new ResourceReference("#p1"), BasedOn = [new ResourceReference("#sr1")], Result = [.. observations.Select(o => new ResourceReference($"#{o.Id}"))],
+    };
+
+    [Theory]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "RAD", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "RX", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "CT", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "MR", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "NMR", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "NMS", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "US", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "OUS", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "VUS", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "CUS", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "RUS", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "IMG", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "LAB", "lab")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", "lab")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "imaging")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "CH", "study")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0074", "imaging", "study")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/observation-category", "RAD", "study")]
+    [InlineData("http://example.org/sections", "LAB", "study")]
+    [InlineData("http://example.org/sections", "CT", "study")]
+    public void ResultImport_TheKind_IsLabOrImagingFromTheSectionOrCategory_ElseTheCodesText(string system, string code, string kind) =>
+        Assert.Equal(kind, Assert.Single(ResultImport.Read(Study(system, code)).Records).Kind);
+
+    [Theory]
+    [InlineData("A", true)]
+    [InlineData("AA", true)]
+    [InlineData("H", true)]
+    [InlineData("HH", true)]
+    [InlineData("HU", true)]
+    [InlineData("L", true)]
+    [InlineData("LL", true)]
+    [InlineData("LU", true)]
+    [InlineData("<", true)]
+    [InlineData(">", true)]
+    [InlineData("CAR", true)]
+    [InlineData("RR", true)]
+    [InlineData("R", true)]
+    [InlineData("IND", true)]
+    [InlineData("POS", true)]
+    [InlineData("DET", true)]
+    [InlineData("N", false)]
+    [InlineData("NEG", false)]
+    [InlineData("S", false)]
+    public void ResultImport_AnInterpretation_IsAbnormalOnlyWhenItsCodeSaysSo(string interpretation, bool abnormal)
+    {
+        var observation = new Observation
+        {
+            Id = "o", Status = ObservationStatus.Final, Code = new CodeableConcept { Text = "K" },
+            Interpretation = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", interpretation)],
+        };
+
+        Assert.Equal(abnormal, Assert.Single(ResultImport.Read(Study("http://terminology.hl7.org/CodeSystem/v2-0074", "LAB", observation)).Records).Abnormal);
+    }
 }
