@@ -33,7 +33,7 @@ public static partial class RemittanceImport
         var lookup = new ResourceLookup(bundle);
         var errors = new List<ValidationError>();
         var payments = new List<RemittancePayment>();
-        var entries = bundle.Entry ?? [];
+        var entries = bundle.Entry;
         for (var i = 0; i < entries.Count; i++)
         {
             if (entries[i].Resource is R4.ExplanationOfBenefit eob && One(eob, lookup, $"entry[{i}].resource.", errors) is { } payment)
@@ -58,7 +58,7 @@ public static partial class RemittanceImport
         ArgumentNullException.ThrowIfNull(eob);
         var errors = new List<ValidationError>();
         var payment = One(eob, new ResourceLookup(null), string.Empty, errors);
-        return payment is not null && errors.Count == 0 ? new([payment], []) : new([], errors);
+        return payment is not null ? new([payment], []) : new([], errors);
     }
 
     private static RemittancePayment? One(R4.ExplanationOfBenefit eob, ResourceLookup lookup, string path, List<ValidationError> errors)
@@ -97,7 +97,6 @@ public static partial class RemittanceImport
             if (sequence < 1)
             {
                 errors.Add(new ValidationError(itemPath + "sequence", $"{name}: item {i + 1} has no sequence (the claim's line)"));
-                continue;
             }
 
             var amounts = Amounts(item.Adjudication, itemPath + "adjudication", errors);
@@ -108,10 +107,12 @@ public static partial class RemittanceImport
         var header = Amounts(eob.Adjudication, path + "adjudication", errors);
         decimal? Total(string code) => eob.Total.FirstOrDefault(t => t.Category?.Coding.Any(c => c.System == AdjudicationSystem && c.Code == code) == true)?.Amount?.Value;
         var patientTotal = eob.Total.FirstOrDefault(t => t.Category?.Coding.Any(c => c.System == Fhir.CodeSystem("adjudication-amount") && c.Code == "patient-responsibility") == true)?.Amount?.Value;
-        var charge = Total("submitted") ?? lines.Sum(l => l.Charge);
-        var paid = eob.Payment?.Amount?.Value ?? Total("benefit") ?? lines.Sum(l => l.Paid);
-        var patient = patientTotal ?? (Total("copay") ?? 0) + (Total("deductible") ?? 0) + lines.Sum(l => l.PatientResponsibility);
-        var allowed = Total("eligible") ?? (lines.Count > 0 ? lines.Sum(l => l.Allowed) : paid + patient);
+        var copay = Total("copay");
+        var deductible = Total("deductible");
+        var charge = Total("submitted") ?? lines.Sum(l => l.Charge) + header.Charge;
+        var paid = eob.Payment?.Amount?.Value ?? Total("benefit") ?? lines.Sum(l => l.Paid) + header.Paid;
+        var patient = patientTotal ?? (copay is null && deductible is null ? lines.Sum(l => l.PatientResponsibility) + header.Patient : (copay ?? 0) + (deductible ?? 0));
+        var allowed = Total("eligible") ?? (lines.Count > 0 ? lines.Sum(l => l.Allowed) : header.Allowed ?? paid + patient);
         var status = eob.Disposition is { } disposition && StatusCodeText().Match(disposition) is { Success: true } match
             ? match.Groups[1].Value
             : eob.Outcome == R4.ClaimProcessingCodes.Error || (paid == 0 && eob.Outcome != R4.ClaimProcessingCodes.Partial) ? "4" : "1";

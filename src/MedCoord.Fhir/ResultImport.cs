@@ -41,7 +41,7 @@ public static class ResultImport
         var errors = new List<ValidationError>();
         var results = new List<IncomingResult>();
         var held = new HashSet<R4.Resource>(ReferenceEqualityComparer.Instance);
-        var entries = bundle.Entry ?? [];
+        var entries = bundle.Entry;
         for (var i = 0; i < entries.Count; i++)
         {
             if (entries[i].Resource is R4.DiagnosticReport report)
@@ -88,7 +88,7 @@ public static class ResultImport
         ArgumentNullException.ThrowIfNull(report);
         var errors = new List<ValidationError>();
         var result = FromReport(report, new ResourceLookup(null), string.Empty, errors);
-        return result is not null && errors.Count == 0 ? new([result], []) : new([], errors);
+        return result is not null ? new([result], []) : new([], errors);
     }
 
     private static IncomingResult? FromReport(R4.DiagnosticReport report, ResourceLookup lookup, string path, List<ValidationError> errors)
