@@ -32,7 +32,7 @@ public static class EligibilityImport
         var lookup = new ResourceLookup(bundle);
         var errors = new List<ValidationError>();
         var answers = new List<EligibilityResponse>();
-        var entries = bundle.Entry ?? [];
+        var entries = bundle.Entry;
         for (var i = 0; i < entries.Count; i++)
         {
             if (entries[i].Resource is R4.CoverageEligibilityResponse response)

@@ -47,7 +47,7 @@ internal sealed class EngineImportReader
         var referrals = new List<ReferralImport>();
         var consents = new List<Consent>();
         var intakes = new List<IntakeResponse>();
-        var entries = bundle.Entry ?? [];
+        var entries = bundle.Entry;
         for (var i = 0; i < entries.Count; i++)
         {
             var path = $"entry[{i}].resource.";

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MedCoord.Fhir.Scheduling;
 using Xunit;
+using static MedCoord.Fhir.Tests.EhrBundle;
 
 namespace MedCoord.Fhir.Tests;
 
@@ -30,9 +31,6 @@ public sealed class SchedulingBadBundleTests
         Assert.Equal(imported.Errors.Count == 0, imported.Problem is not null);
         return [.. imported.Errors.Select(e => e.ToString())];
     }
-
-    private static JsonObject Resource(JsonArray entries, string id) =>
-        entries.Select(e => e!["resource"]!.AsObject()).Single(r => (string?)r["id"] == id);
 
     [Fact]
     public void Import_TheEhrBundleUnchanged_HasNoErrors() => Assert.Empty(Errors(_ => { }));
