@@ -145,7 +145,7 @@ internal sealed class EngineImportReader
 
             var goalId = goal.Identifier.FirstOrDefault(i => i.System == Fhir.IdSystem("care-plan-goal"))?.Value is { } keyed && id is not null && keyed.StartsWith(id + "/", StringComparison.Ordinal)
                 ? keyed[(id.Length + 1)..]
-                : goal.Identifier.FirstOrDefault(i => i.Value is { Length: > 0 })?.Value ?? goal.Id ?? $"goal-{k + 1}";
+                : ResourceLookup.Pick(goal.Identifier, Fhir.IdSystem("care-plan-goal")) ?? goal.Id ?? $"goal-{k + 1}";
             var description = goal.Description?.Text ?? goal.Description?.Coding.FirstOrDefault()?.Display ?? goal.Description?.Coding.FirstOrDefault()?.Code ?? string.Empty;
             goals.Add(new CarePlanGoal(goalId, description, goal.LifecycleStatus switch
             {
@@ -212,14 +212,12 @@ internal sealed class EngineImportReader
             return $"{path}goal[{index}]";
         }
 
+        // The engine's other activity rules (type, cadence, first due date, tolerance) are checked by this reader first.
         var field = match.Groups[3].Value switch
         {
             "dueBy" => ".detail.scheduled.end",
             "notBefore" => ".detail.scheduled.start",
-            "every" => ".detail.scheduled.repeat.period",
-            "firstDue" => ".detail.scheduled.repeat.bounds.start",
-            "appointmentTypeId" => ".detail.code",
-            "id" or "priority" or "toleranceDays" or "after" => $".extension('{CareActivityUrl}')",
+            "id" or "priority" or "after" => $".extension('{CareActivityUrl}')",
             _ => string.Empty,
         };
         return $"{path}activity[{activityIndex[index]}]{field}";

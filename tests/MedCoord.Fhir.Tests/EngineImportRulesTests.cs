@@ -1,0 +1,327 @@
+#nullable disable warnings
+using Hl7.Fhir.Model;
+using MedCoord.Engine.CarePlans;
+using MedCoord.Engine.Referrals;
+using MedCoord.Scheduling.Validation;
+using Xunit;
+using CarePlan = Hl7.Fhir.Model.CarePlan;
+using FhirPeriod = Hl7.Fhir.Model.Period;
+using Instant = NodaTime.Instant;
+using NodaPeriod = NodaTime.Period;
+
+namespace MedCoord.Fhir.Tests;
+
+/// <summary>
+/// The EHR's records the way EHRs write them: where each engine field is found when the EHR leaves the engine's own
+/// codings out (goal ids and descriptions, referral targets, consent scopes, intake visits), each status mapping, and
+/// where each of the engine's plan rules points in the CarePlan.
+/// </summary>
+public sealed class EngineImportRulesTests
+{
+    private const string CareActivity = "https://medcoord.dev/fhir/StructureDefinition/care-activity";
+
+    private static ResourceReference Patient() => new() { Identifier = new Identifier("urn:medcoord:patient", "pat-a") };
+
+    private static Bundle Collection(params Resource[] resources) => new()
+    {
+        Type = Bundle.BundleType.Collection,
+        Entry = [.. resources.Select((r, i) => new Bundle.EntryComponent { FullUrl = r.Id is null ? $"urn:uuid:00000000-0000-4000-8000-{i:D12}" : $"http://ehr.example/fhir/{r.TypeName}/{r.Id}", Resource = r })],
+    };
+
+    private static CarePlan.ActivityComponent Activity(string? id = null, CarePlan.CarePlanActivityStatus status = CarePlan.CarePlanActivityStatus.NotStarted, DataType? scheduled = null, params Extension[] extensions)
+    {
+        var activity = new CarePlan.ActivityComponent
+        {
+            Detail = new CarePlan.DetailComponent
+            {
+                Status = status, Code = new CodeableConcept("urn:medcoord:appointment-type", "eye-exam"), Scheduled = scheduled ?? new FhirPeriod { End = "2027-01-01" },
+            },
+        };
+        if (id is not null || extensions.Length > 0)
+        {
+            var extension = new Extension { Url = CareActivity };
+            if (id is not null)
+            {
+                extension.Extension.Add(new Extension("id", new FhirString(id)));
+            }
+
+            extension.Extension.AddRange(extensions);
+            activity.Extension.Add(extension);
+        }
+
+        return activity;
+    }
+
+    private static CarePlan Plan(string id, params CarePlan.ActivityComponent[] activities) =>
+        new() { Id = id, Status = RequestStatus.Active, Intent = CarePlan.CarePlanIntent.Plan, Subject = Patient(), Activity = [.. activities] };
+
+    private static EngineImport Read(params Resource[] resources) => EngineBundle.Import(Collection(resources));
+
+    private static T Single<T>(EngineImport read, Func<MedCoord.Engine.RecordsImport, IReadOnlyList<T>> records)
+    {
+        Assert.True(read.Succeeded, string.Join(Environment.NewLine, read.Errors));
+        return Assert.Single(records(read.Records!));
+    }
+
+    [Fact]
+    public void AGoalsId_IsItsKeyInThePlan_ElseItsFirstIdentifier_ElseItsId_ElseItsPlace()
+    {
+        var plan = Plan("cp", Activity());
+        plan.Goal = [new("Goal/g1"), new("Goal/g2"), new("Goal/g3"), new("urn:uuid:00000000-0000-4000-8000-000000000004"), new("#g5")];
+        plan.Contained = [new Goal { Id = "g5", LifecycleStatus = Goal.GoalLifecycleStatus.Active, Description = new CodeableConcept { Text = "five" }, Subject = Patient() }];
+        Goal Of(string? id, params Identifier[] identifiers) =>
+            new() { Id = id, Identifier = [.. identifiers], LifecycleStatus = Goal.GoalLifecycleStatus.Active, Description = new CodeableConcept { Text = "x" }, Subject = Patient() };
+
+        var read = Single(Read(
+            plan,
+            Of("g1", new Identifier("urn:ehr:goal", "EHR-1"), new Identifier("urn:medcoord:care-plan-goal", "cp/a1c")),
+            Of("g2", new Identifier("urn:ehr:goal", " "), new Identifier("urn:medcoord:care-plan-goal", "other/walk"), new Identifier("urn:ehr:goal", "EHR-2")),
+            Of("g3", new Identifier("urn:ehr:goal", string.Empty)),
+            Of(null)), r => r.CarePlans);
+
+        Assert.Equal(["a1c", "other/walk", "g3", "goal-4", "g5"], read.Goals.Select(g => g.Id));
+    }
+
+    [Theory]
+    [InlineData("text", "Walk daily")]
+    [InlineData("display", "Body weight")]
+    [InlineData("code", "27113001")]
+    [InlineData("none", "")]
+    public void AGoalsDescription_IsItsText_ElseItsFirstCodingsDisplay_ElseItsCode(string shape, string description)
+    {
+        var plan = Plan("cp", Activity());
+        plan.Goal = [new("Goal/g")];
+        var goal = new Goal
+        {
+            Id = "g", LifecycleStatus = Goal.GoalLifecycleStatus.Active, Subject = Patient(),
+            Description = shape switch
+            {
+                "text" => new CodeableConcept("http://snomed.info/sct", "27113001", "Body weight", "Walk daily"),
+                "display" => new CodeableConcept("http://snomed.info/sct", "27113001", "Body weight", null),
+                "code" => new CodeableConcept("http://snomed.info/sct", "27113001"),
+                _ => new CodeableConcept(),
+            },
+        };
+
+        Assert.Equal(description, Assert.Single(Single(Read(plan, goal), r => r.CarePlans).Goals).Description);
+    }
+
+    [Theory]
+    [InlineData(Goal.GoalLifecycleStatus.Proposed, GoalStatus.Proposed)]
+    [InlineData(Goal.GoalLifecycleStatus.Planned, GoalStatus.Proposed)]
+    [InlineData(Goal.GoalLifecycleStatus.Accepted, GoalStatus.Proposed)]
+    [InlineData(Goal.GoalLifecycleStatus.Active, GoalStatus.Active)]
+    [InlineData(Goal.GoalLifecycleStatus.OnHold, GoalStatus.Active)]
+    [InlineData(Goal.GoalLifecycleStatus.Completed, GoalStatus.Completed)]
+    [InlineData(Goal.GoalLifecycleStatus.Cancelled, GoalStatus.Cancelled)]
+    [InlineData(Goal.GoalLifecycleStatus.EnteredInError, GoalStatus.Cancelled)]
+    [InlineData(Goal.GoalLifecycleStatus.Rejected, GoalStatus.Cancelled)]
+    public void AGoalsLifecycle_IsItsEngineStatus(Goal.GoalLifecycleStatus lifecycle, GoalStatus status)
+    {
+        var plan = Plan("cp", Activity());
+        plan.Goal = [new("Goal/g")];
+        var goal = new Goal { Id = "g", LifecycleStatus = lifecycle, Description = new CodeableConcept { Text = "x" }, Subject = Patient() };
+
+        Assert.Equal(status, Assert.Single(Single(Read(plan, goal), r => r.CarePlans).Goals).Status);
+    }
+
+    [Theory]
+    [InlineData(1, Timing.UnitsOfTime.D, "P1D")]
+    [InlineData(2, Timing.UnitsOfTime.Wk, "P2W")]
+    [InlineData(3, Timing.UnitsOfTime.Mo, "P3M")]
+    [InlineData(1000, Timing.UnitsOfTime.A, "P1000Y")]
+    public void ARecurringActivitysCadence_IsItsPeriodInItsUnit(int period, Timing.UnitsOfTime unit, string every)
+    {
+        var timing = new Timing { Repeat = new Timing.RepeatComponent { Period = period, PeriodUnit = unit, Frequency = 1, Bounds = new FhirPeriod { Start = "2027-01-04" } } };
+
+        var activity = Assert.Single(Single(Read(Plan("cp", Activity(scheduled: timing))), r => r.CarePlans).Activities);
+
+        Assert.Equal((ActivityKind.Recurring, NodaTime.Text.PeriodPattern.Roundtrip.Parse(every).Value, new NodaTime.LocalDate(2027, 1, 4)), (activity.Kind, activity.Every, activity.FirstDue));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    [InlineData(1.5)]
+    public void ACadenceOutsideOneTo1000WholePeriods_IsRefused(double period)
+    {
+        var timing = new Timing { Repeat = new Timing.RepeatComponent { Period = (decimal)period, PeriodUnit = Timing.UnitsOfTime.D, Bounds = new FhirPeriod { Start = "2027-01-04" } } };
+
+        Assert.Equal(
+            [new ValidationError("entry[0].resource.activity[0].detail.scheduled.repeat.period", "activity 'activity-1': the cadence is a whole number (1 to 1000) of days, weeks, months or years (periodUnit d, wk, mo, a)")],
+            Read(Plan("cp", Activity(scheduled: timing))).Errors);
+    }
+
+    [Fact]
+    public void AnActivityOfAServiceRequestKind_IsAnOrder_UnlessItRecurs()
+    {
+        var order = Activity(scheduled: new FhirPeriod { Start = "2026-12-10", End = "2027-01-01" });
+        order.Detail.Kind = CarePlan.CarePlanActivityKind.ServiceRequest;
+        var recurring = Activity("r", scheduled: new Timing { Repeat = new Timing.RepeatComponent { Period = 1, PeriodUnit = Timing.UnitsOfTime.Mo, Bounds = new FhirPeriod { Start = "2027-01-04" } } });
+        recurring.Detail.Kind = CarePlan.CarePlanActivityKind.ServiceRequest;
+        var appointment = Activity("a");
+        appointment.Detail.Kind = CarePlan.CarePlanActivityKind.Appointment;
+
+        var plan = Single(Read(Plan("cp", order, recurring, appointment)), r => r.CarePlans);
+
+        Assert.Equal([ActivityKind.Order, ActivityKind.Recurring, ActivityKind.OneOff], plan.Activities.Select(a => a.Kind));
+        Assert.Equal(new NodaTime.LocalDate(2026, 12, 10), plan.Activities[0].NotBefore);
+    }
+
+    [Fact]
+    public void TheEnginesPlanRules_PointAtTheActivityAndFieldTheyAreAbout()
+    {
+        var over = Activity("done", CarePlan.CarePlanActivityStatus.Completed);
+        var undated = Activity("undated", scheduled: new FhirPeriod { Start = "2027-02-01" });
+        undated.Detail.Kind = CarePlan.CarePlanActivityKind.ServiceRequest;
+        var plan = Plan(
+            "cp",
+            over,
+            Activity("twice"),
+            Activity("twice"),
+            Activity("loud", extensions: new Extension("priority", new PositiveInt(101))),
+            Activity("lost", extensions: new Extension("follows", null) { Extension = [new Extension("activity", new FhirString("nowhere"))] }),
+            undated);
+        plan.Goal = [new("#g1"), new("#g2")];
+        plan.Contained =
+        [
+            new Goal { Id = "g1", Identifier = [new Identifier("urn:ehr:goal", "same")], LifecycleStatus = Goal.GoalLifecycleStatus.Active, Description = new CodeableConcept { Text = "x" }, Subject = Patient() },
+            new Goal { Id = "g2", Identifier = [new Identifier("urn:ehr:goal", "same")], LifecycleStatus = Goal.GoalLifecycleStatus.Active, Description = new CodeableConcept { Text = "y" }, Subject = Patient() },
+        ];
+
+        Assert.Equal(
+            [
+                ("entry[0].resource.goal[1]", "care plan 'cp': goals[1].id duplicate goal id 'same'"),
+                ($"entry[0].resource.activity[2].extension('{CareActivity}')", "care plan 'cp': activities[1].id duplicate activity id 'twice'"),
+                ($"entry[0].resource.activity[3].extension('{CareActivity}')", "care plan 'cp': activities[2].priority must be from 1 to 100, found 101"),
+                ($"entry[0].resource.activity[4].extension('{CareActivity}')", "care plan 'cp': activities[3].after[0].activityId unknown activity 'nowhere'"),
+                ("entry[0].resource.activity[5].detail.scheduled.end", "care plan 'cp': activities[4].dueBy a Order activity needs the last date it may take place"),
+            ],
+            Read(plan).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void ACycleOfLinks_PointsAtTheActivities()
+    {
+        static Extension Follows(string activity) => new("follows", null) { Extension = [new Extension("activity", new FhirString(activity))] };
+
+        Assert.Equal(
+            ["entry[0].resource.activity"],
+            Read(Plan("cp", Activity("a", extensions: Follows("b")), Activity("b", extensions: Follows("a")))).Errors.Select(e => e.Path));
+    }
+
+    [Theory]
+    [InlineData("coded", "cardiology")]
+    [InlineData("text", "Heart clinic")]
+    [InlineData("code", "394579002")]
+    [InlineData("performer", "fac-east")]
+    public void AReferralsTarget_IsItsEngineTarget_ElseItsPerformerTypesText_ElseItsCode_ElseItsPerformer(string shape, string target)
+    {
+        var referral = new ServiceRequest
+        {
+            Id = "r1", Status = RequestStatus.Active, Intent = RequestIntent.Order, Subject = Patient(), Category = [new CodeableConcept("http://snomed.info/sct", "3457005")],
+            Requester = new ResourceReference { Identifier = new Identifier("urn:medcoord:provider", "dr-lee") },
+            PerformerType = shape switch
+            {
+                "coded" => new CodeableConcept { Text = "Heart clinic", Coding = [new Coding("http://snomed.info/sct", "394579002"), new Coding("urn:medcoord:code:referral-target", "cardiology")] },
+                "text" => new CodeableConcept { Text = "Heart clinic", Coding = [new Coding("http://snomed.info/sct", "394579002")] },
+                "code" => new CodeableConcept { Coding = [new Coding("http://snomed.info/sct", string.Empty), new Coding("http://snomed.info/sct", "394579002")] },
+                _ => null,
+            },
+            Performer = [new ResourceReference("urn:uuid:00000000-0000-4000-8000-999999999999"), new ResourceReference("Organization/east")],
+        };
+        var east = new Organization { Id = "east", Identifier = [new Identifier("http://hl7.org/fhir/sid/us-npi", "1234567893"), new Identifier("urn:medcoord:facility", "fac-east")] };
+
+        Assert.Equal(target, Single(Read(referral, east), r => r.Referrals).Target);
+    }
+
+    [Theory]
+    [InlineData(RequestPriority.Routine, ReferralPriority.Routine)]
+    [InlineData(RequestPriority.Urgent, ReferralPriority.Urgent)]
+    [InlineData(RequestPriority.Asap, ReferralPriority.Asap)]
+    [InlineData(RequestPriority.Stat, ReferralPriority.Stat)]
+    [InlineData(null, ReferralPriority.Routine)]
+    public void AReferralsPriority_IsItsEnginePriority(RequestPriority? priority, ReferralPriority expected)
+    {
+        var referral = new ServiceRequest
+        {
+            Id = "r1", Status = RequestStatus.Draft, Intent = RequestIntent.Order, Subject = Patient(), Code = new CodeableConcept("http://snomed.info/sct", "3457005"), Priority = priority,
+            Requester = new ResourceReference { Identifier = new Identifier("urn:medcoord:provider", "dr-lee") }, PerformerType = new CodeableConcept { Text = "cardiology" },
+        };
+
+        var read = Single(Read(referral), r => r.Referrals);
+
+        Assert.Equal((expected, false), (read.Priority, read.Sent));
+    }
+
+    [Theory]
+    [InlineData("category", "telehealth")]
+    [InlineData("scope", "research")]
+    [InlineData("text", "privacy")]
+    public void AConsentsScope_IsItsEngineCategory_ElseItsScopeCode_ElseItsScopeText(string shape, string scope)
+    {
+        var consent = new Hl7.Fhir.Model.Consent
+        {
+            Id = "c1", Status = Hl7.Fhir.Model.Consent.ConsentState.Active, Patient = Patient(),
+            Category = [new CodeableConcept("http://loinc.org", "59284-0"), .. shape == "category" ? [new CodeableConcept("urn:medcoord:code:consent-scope", "telehealth")] : Array.Empty<CodeableConcept>()],
+            Scope = shape == "text" ? new CodeableConcept { Text = "privacy" } : new CodeableConcept { Coding = [new Coding("http://terminology.hl7.org/CodeSystem/consentscope", string.Empty), new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "research")] },
+            Provision = new Hl7.Fhir.Model.Consent.provisionComponent { Period = new FhirPeriod { Start = "2026-11-01T10:00:00-05:00" } },
+        };
+
+        var read = Single(Read(consent), r => r.Consents);
+
+        Assert.Equal((scope, Instant.FromUtc(2026, 11, 1, 15, 0)), (read.Scope, read.GivenAt));
+    }
+
+    [Fact]
+    public void AConsentWithoutAScopeOrAStart_SaysSo()
+    {
+        var consent = new Hl7.Fhir.Model.Consent { Id = "c1", Status = Hl7.Fhir.Model.Consent.ConsentState.Proposed, Patient = Patient(), Category = [new CodeableConcept("http://loinc.org", "59284-0")] };
+
+        Assert.Equal(
+            [
+                ("entry[0].resource.scope", "consent 'c1' has no scope"),
+                ("entry[0].resource.provision.period.start", "consent 'c1' given (dateTime, else provision.period.start): missing"),
+                ("entry[0].resource.status", "consent 'c1': only active, inactive and rejected consents are taken in, found proposed"),
+            ],
+            Read(consent).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void AnIntakesVisit_IsItsIntakeIdentifier_ElseItsEncountersVisit_ElseItsIdentifier()
+    {
+        QuestionnaireResponse Of(string id, Identifier? identifier, string? encounter) => new()
+        {
+            Id = id, Identifier = identifier, Status = QuestionnaireResponse.QuestionnaireResponseStatus.Amended, Subject = Patient(), Authored = "2026-12-01T10:00:00Z",
+            Encounter = encounter is null ? null : new ResourceReference(encounter),
+        };
+        var encounter = new Encounter { Id = "e2", Identifier = [new Identifier("urn:ehr:encounter", "ENC-2"), new Identifier("urn:medcoord:visit", "visit-2")], Status = Encounter.EncounterStatus.Finished, Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB") };
+
+        var read = Read(
+            Of("q1", new Identifier("urn:medcoord:intake-response", "visit-1"), "Encounter/e2"),
+            Of("q2", new Identifier("urn:ehr:form", "FORM-3"), "Encounter/e2"),
+            Of("q3", new Identifier("urn:ehr:form", "visit-3"), null),
+            encounter);
+
+        Assert.True(read.Succeeded, string.Join(Environment.NewLine, read.Errors));
+        Assert.Equal(["visit-1", "visit-2", "visit-3"], read.Records!.Intakes.Select(i => i.VisitId));
+    }
+
+    [Fact]
+    public void BadReferralsAndIntakes_SayWhatIsMissing()
+    {
+        var referral = new ServiceRequest { Id = "r1", Status = RequestStatus.Revoked, Intent = RequestIntent.Order, Code = new CodeableConcept("http://snomed.info/sct", "3457005") };
+        var intake = new QuestionnaireResponse { Identifier = new Identifier("urn:medcoord:intake-response", "v9"), Status = QuestionnaireResponse.QuestionnaireResponseStatus.Stopped, Subject = Patient(), Authored = "2026-12-01" };
+
+        Assert.Equal(
+            [
+                ("entry[0].resource.subject", "names no patient (a reference to it, or its identifier)"),
+                ("entry[0].resource.requester", "names no referring provider (a reference to it, or its identifier)"),
+                ("entry[0].resource.performerType", "referral 'r1' names no target (a specialty as performerType, or a performer)"),
+                ("entry[0].resource.status", "referral 'r1': only draft and active referrals are taken in, found revoked"),
+                ("entry[1].resource.status", "intake for visit 'v9': only completed and amended responses are taken in, found stopped"),
+                ("entry[1].resource.authored", "intake for visit 'v9' authored: not a date-time with a time and an offset"),
+            ],
+            Read(referral, intake).Errors.Select(e => (e.Path, e.Message)));
+    }
+}
