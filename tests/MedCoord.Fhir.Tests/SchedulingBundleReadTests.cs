@@ -87,6 +87,9 @@ public sealed class SchedulingBundleReadTests
                 Edit(e, "sr-echo", "code", """{ "coding": [ { "system": "https://ehr.example.org/visit-type", "code": "echo" } ] }""");
             }, "requests[1].type", "\"echo\""),
         ["a type by a relative canonical"] = (e => Edit(e, "sr-echo", "instantiatesCanonical", """[ "ActivityDefinition/echo" ]"""), "requests[1].type", "\"echo\""),
+        ["a type among a service's several codings"] = (e => Resource(e, "consult")["type"]!.AsArray().Insert(0, Json("""{ "coding": [ { "system": "https://other.example.org/visit-type", "code": "consult" } ] }""")), "requests[0].type", "\"consult\""),
+        ["the first of two services of one code"] = (e => Add(e, """{ "resourceType": "HealthcareService", "id": "consult-b", "characteristic": [ { "coding": [ { "code": "exam" } ] } ], "type": [ { "coding": [ { "system": "https://ehr.example.org/visit-type", "code": "consult" } ] } ], "extension": [ { "url": "https://medcoord.dev/fhir/StructureDefinition/duration", "valueDuration": { "value": 20, "code": "min" } } ] }"""),
+            "requests[0].type", "\"consult\""),
         ["a stat request"] = (e => Resource(e, "sr-consult-1")["priority"] = "stat", "requests[0].priority", "100"),
         ["a request without a priority"] = (e => Resource(e, "sr-consult-2").Remove("priority"), "requests[2].priority", "1"),
         ["a request's own weight"] = (e => Extend(Resource(e, "sr-consult-2"), $$"""{ "url": "{{Sd}}priority-weight", "valueInteger": 7 }"""), "requests[2].priority", "7"),
@@ -141,6 +144,57 @@ public sealed class SchedulingBundleReadTests
         Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
         var actual = At(JsonNode.Parse(ProblemFile.Serialize(imported.Problem!)), path);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"{path}: {actual?.ToJsonString() ?? "null"}");
+    }
+
+    [Fact]
+    public void Import_KeepsTheIdsOfRolesAndOfTheSchedulesOfRoomsProvidersAndPatients()
+    {
+        var imported = SchedulingBundle.Import(Edited(e =>
+        {
+            Add(e, """{ "resourceType": "PractitionerRole", "id": "role-kim-on-call", "practitioner": { "reference": "Practitioner/prac-kim" } }""");
+            Add(e, """{ "resourceType": "Schedule", "id": "sched-kim", "actor": [ { "reference": "PractitionerRole/role-kim" } ] }""");
+            Add(e, """{ "resourceType": "Schedule", "id": "sched-pat-2", "actor": [ { "reference": "Patient/pat-2" } ] }""");
+            Add(e, """{ "resourceType": "Schedule", "id": "sched-clinic", "actor": [ { "reference": "Location/loc-denver" } ] }""");
+        }));
+
+        Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
+        Assert.Equal(
+            [("prac-kim|", "role-kim-on-call"), ("prac-kim|loc-denver", "role-kim"), ("prac-ortiz|loc-denver", "role-ortiz")],
+            imported.ResourceIds.Roles.Select(r => (r.Key, r.Value)).Order());
+        Assert.Equal(
+            [("patient|pat-2", "sched-pat-2"), ("provider|prac-kim", "sched-kim"), ("room|room-exam-1", "sched-exam-1")],
+            imported.ResourceIds.Schedules.Select(r => (r.Key, r.Value)).Order());
+        Assert.Equal([("sr-consult-1", "appt-1001")], imported.ResourceIds.Appointments.Select(r => (r.Key, r.Value)));
+    }
+
+    [Theory]
+    [InlineData("24:00:00", "24:00")]
+    [InlineData("23:59:59", "24:00")]
+    [InlineData("23:59", "23:59")]
+    public void Import_AnEndOfDay_WrittenAsAModelWouldHoldIt_IsMidnight(string end, string expected)
+    {
+        var bundle = Edited(_ => { });
+        var role = bundle.Entry.Select(x => x.Resource).OfType<Hl7.Fhir.Model.PractitionerRole>().Single(r => r.Id == "role-kim");
+        role.AvailableTime[0].AvailableEndTime = end;
+
+        var imported = SchedulingBundle.Import(bundle);
+
+        Assert.True(imported.Errors.Count == 0, string.Join("\n", imported.Errors));
+        Assert.Equal($"\"{expected}\"", At(JsonNode.Parse(ProblemFile.Serialize(imported.Problem!)), "providers[1].availability[0].to")!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("24:00:01")]
+    [InlineData("24:01:00")]
+    [InlineData("23:59:58")]
+    public void Import_AnEndPastMidnight_IsRefused(string end)
+    {
+        var bundle = Edited(_ => { });
+        bundle.Entry.Select(x => x.Resource).OfType<Hl7.Fhir.Model.PractitionerRole>().Single(r => r.Id == "role-kim").AvailableTime[0].AvailableEndTime = end;
+
+        Assert.Equal(
+            [$"PractitionerRole/role-kim at PractitionerRole.availableTime[0].availableEndTime: not a time on the minute '{end}' (HH:MM:00; 23:59:59 as an end stands for 24:00)"],
+            SchedulingBundle.Import(bundle).Errors.Select(e => e.ToString()));
     }
 
     /// <summary>The node at a path such as <c>requests[2].after</c>; null when it is absent.</summary>
