@@ -62,7 +62,6 @@ public static class EligibilityImport
 
     private static List<EligibilityResponse> Answers(R4.CoverageEligibilityResponse response, ResourceLookup lookup, int position, string path, List<ValidationError> errors)
     {
-        var before = errors.Count;
         var name = $"CoverageEligibilityResponse '{response.Identifier.FirstOrDefault()?.Value ?? response.Id}'";
         var payer = lookup.IdOf(response.Insurer, response, Fhir.IdSystem("payer"));
         if (payer is null)
@@ -133,7 +132,8 @@ public static class EligibilityImport
                 Date(insurance.BenefitPeriod?.End, insurancePath + "benefitPeriod.end", name, errors), benefits, rejected));
         }
 
-        return errors.Count > before ? [] : answers;
+        // The callers keep no answer of a bundle or response with errors.
+        return answers;
     }
 
     private static IEnumerable<BenefitEntry> Item(R4.CoverageEligibilityResponse.ItemsComponent item, int position, string path, string name, List<ValidationError> errors)

@@ -324,4 +324,113 @@ public sealed class EngineImportRulesTests
             ],
             Read(referral, intake).Errors.Select(e => (e.Path, e.Message)));
     }
+
+    [Fact]
+    public void AnActivitysType_IsTheEnginesCoding_ElseTheSchedulingBundlesCoding_ElseTheFirstCode()
+    {
+        CarePlan.ActivityComponent Typed(string id, params Coding[] codings)
+        {
+            var activity = Activity(id);
+            activity.Detail.Code = new CodeableConcept { Coding = [.. codings] };
+            return activity;
+        }
+
+        var plan = Single(Read(Plan(
+            "cp",
+            Typed("a", new Coding("http://snomed.info/sct", "1"), new Coding("https://medcoord.dev/fhir/CodeSystem/appointment-type", "two"), new Coding("urn:medcoord:appointment-type", "one")),
+            Typed("b", new Coding("http://snomed.info/sct", "1"), new Coding("https://medcoord.dev/fhir/CodeSystem/appointment-type", "two")),
+            Typed("c", new Coding("http://snomed.info/sct", string.Empty), new Coding("http://snomed.info/sct", "3")))), r => r.CarePlans);
+
+        Assert.Equal(["one", "two", "3"], plan.Activities.Select(a => a.AppointmentTypeId));
+    }
+
+    [Fact]
+    public void BadActivities_SayWhatIsWrong()
+    {
+        var untyped = Activity("untyped");
+        untyped.Detail.Code = new CodeableConcept { Text = "eye exam" };
+        var twice = Activity("twice", scheduled: new Timing { Repeat = new Timing.RepeatComponent { Period = 1, PeriodUnit = Timing.UnitsOfTime.D, Frequency = 2, Bounds = new FhirPeriod { Start = "2027-01" } } });
+        var plan = Plan(
+            "cp",
+            untyped,
+            Activity("started", CarePlan.CarePlanActivityStatus.InProgress),
+            twice,
+            Activity("dated", scheduled: new FhirPeriod { Start = "2027", End = "2027-02" }),
+            Activity("timed", scheduled: new FhirString("tomorrow")),
+            new CarePlan.ActivityComponent { Reference = new ResourceReference("Appointment/a1") },
+            Activity("linked", extensions: new Extension("follows", null) { Extension = [new Extension("minGapMinutes", new UnsignedInt(5))] }));
+        plan.Goal = [new("Goal/gone")];
+
+        Assert.Equal(
+            [
+                ("entry[0].resource.goal[0]", "not a Goal in the bundle or contained in the plan"),
+                ("entry[0].resource.activity[0].detail.code", "activity 'untyped' names no appointment type (a coding of urn:medcoord:appointment-type)"),
+                ("entry[0].resource.activity[1].detail.status", "activity 'started': only not-started activities (and those over: completed, cancelled, stopped, entered-in-error) are taken in, found in-progress; the engine books what is scheduled itself"),
+                ("entry[0].resource.activity[2].detail.scheduled.repeat.frequency", "activity 'twice': one occurrence per period is taken in, found 2"),
+                ("entry[0].resource.activity[2].detail.scheduled.repeat.bounds.start", "activity 'twice' first due date: not a full date (YYYY-MM-DD, or a date-time whose date is read as written)"),
+                ("entry[0].resource.activity[3].detail.scheduled.start", "activity 'dated' start: not a full date (YYYY-MM-DD, or a date-time whose date is read as written)"),
+                ("entry[0].resource.activity[3].detail.scheduled.end", "activity 'dated' end: not a full date (YYYY-MM-DD, or a date-time whose date is read as written)"),
+                ("entry[0].resource.activity[4].detail.scheduled", "activity 'timed': a schedule is a Period (one-off or order) or a Timing with repeat (recurring)"),
+                ("entry[0].resource.activity[5].detail", "only activities described inline (detail) are taken in"),
+                ($"entry[0].resource.activity[6].extension('{CareActivity}').extension('follows')", "activity 'linked': a follows link names no activity"),
+            ],
+            Read(plan).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void IdsAndPeople_AreTheEngineIdentifiers_AndAMissingIdSaysSo()
+    {
+        var patient = new Patient { Id = "p1", Identifier = [new Identifier("http://hospital.example/mrn", "MRN-1"), new Identifier("urn:medcoord:patient", "pat-1")] };
+        var referral = new ServiceRequest
+        {
+            Id = "sr", Identifier = [new Identifier("urn:ehr:order", "ORD-1"), new Identifier("urn:medcoord:referral", "ref-1")], Status = RequestStatus.Active, Intent = RequestIntent.Order,
+            Code = new CodeableConcept("http://snomed.info/sct", "3457005"), Subject = new ResourceReference("Patient/p1"), Requester = new ResourceReference { Identifier = new Identifier("urn:medcoord:provider", "dr-lee") },
+            PerformerType = new CodeableConcept { Text = "cardiology" },
+        };
+        var consent = new Hl7.Fhir.Model.Consent
+        {
+            Id = "c", Identifier = [new Identifier("urn:ehr:consent", "CON-1"), new Identifier("urn:medcoord:consent", "con-1")], Status = Hl7.Fhir.Model.Consent.ConsentState.Inactive,
+            Patient = new ResourceReference("Patient/p1"), Scope = new CodeableConcept { Text = "as text", Coding = [new Coding("http://terminology.hl7.org/CodeSystem/consentscope", "treatment")] },
+            DateTime = "2026-11-01T10:00:00Z", Provision = new Hl7.Fhir.Model.Consent.provisionComponent { Period = new FhirPeriod { End = "2026-11-01T10:00:00Z" } },
+        };
+        var intake = new QuestionnaireResponse
+        {
+            Identifier = new Identifier("urn:medcoord:intake-response", "visit-1"), Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed, Subject = new ResourceReference("Patient/p1"), Authored = "2026-12-01T10:00:00Z",
+        };
+        var bundle = Collection(patient, referral, consent, intake);
+        bundle.Timestamp = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
+
+        var read = EngineBundle.Import(bundle);
+
+        Assert.True(read.Succeeded, string.Join(Environment.NewLine, read.Errors));
+        Assert.Equal(("ref-1", "pat-1"), (read.Records!.Referrals[0].Id, read.Records.Referrals[0].PatientId));
+        Assert.Equal(new MedCoord.Engine.Visits.Consent("con-1", "pat-1", "treatment", Instant.FromUtc(2026, 11, 1, 10, 0), null, Instant.FromUtc(2026, 11, 1, 10, 0)), read.Records.Consents[0]);
+        Assert.Equal("pat-1", read.Records.Intakes[0].PatientId);
+        Assert.Equal(
+            [("entry[0].resource.identifier", "the referral has no identifier or id")],
+            Read(new ServiceRequest { Status = RequestStatus.Active, Intent = RequestIntent.Order, Code = referral.Code, Subject = Patient(), Requester = referral.Requester, PerformerType = referral.PerformerType }).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void AConsent_EndingBeforeItWasGiven_OrWithABadDate_SaysSo()
+    {
+        Hl7.Fhir.Model.Consent Of(string dateTime, string end) => new()
+        {
+            Id = "c", Status = Hl7.Fhir.Model.Consent.ConsentState.Active, Patient = Patient(), Scope = new CodeableConcept { Text = "treatment" }, DateTime = dateTime,
+            Provision = new Hl7.Fhir.Model.Consent.provisionComponent { Period = new FhirPeriod { End = end } },
+        };
+
+        Assert.Equal([("entry[0].resource.provision.period.end", "consent 'c' ends before it was given")], Read(Of("2026-11-01T10:00:00Z", "2026-11-01T09:59:00Z")).Errors.Select(e => (e.Path, e.Message)));
+        Assert.Equal(
+            [("entry[0].resource.dateTime", "consent 'c' given: not a date-time with a time and an offset"), ("entry[0].resource.provision.period.end", "consent 'c' end: not a date-time with a time and an offset")],
+            Read(Of("2026-11-01", "2027-11-01")).Errors.Select(e => (e.Path, e.Message)));
+    }
+
+    [Fact]
+    public void AConsentsScope_ThatIsBlank_IsNoScope()
+    {
+        var consent = new Hl7.Fhir.Model.Consent { Id = "c", Status = Hl7.Fhir.Model.Consent.ConsentState.Active, Patient = Patient(), Scope = new CodeableConcept { Text = string.Empty }, DateTime = "2026-11-01T10:00:00Z" };
+
+        Assert.Equal([("entry[0].resource.scope", "consent 'c' has no scope")], Read(consent).Errors.Select(e => (e.Path, e.Message)));
+    }
 }
