@@ -4,6 +4,7 @@ using MedCoord.Engine.CarePlans;
 using MedCoord.Engine.Referrals;
 using MedCoord.Scheduling.Validation;
 using Xunit;
+using static MedCoord.Fhir.Tests.TestBundles;
 using CarePlan = Hl7.Fhir.Model.CarePlan;
 using FhirPeriod = Hl7.Fhir.Model.Period;
 using Instant = NodaTime.Instant;
@@ -21,12 +22,6 @@ public sealed class EngineImportRulesTests
     private const string CareActivity = "https://medcoord.dev/fhir/StructureDefinition/care-activity";
 
     private static ResourceReference Patient() => new() { Identifier = new Identifier("urn:medcoord:patient", "pat-a") };
-
-    private static Bundle Collection(params Resource[] resources) => new()
-    {
-        Type = Bundle.BundleType.Collection,
-        Entry = [.. resources.Select((r, i) => new Bundle.EntryComponent { FullUrl = r.Id is null ? $"urn:uuid:00000000-0000-4000-8000-{i:D12}" : $"http://ehr.example/fhir/{r.TypeName}/{r.Id}", Resource = r })],
-    };
 
     private static CarePlan.ActivityComponent Activity(string? id = null, CarePlan.CarePlanActivityStatus status = CarePlan.CarePlanActivityStatus.NotStarted, DataType? scheduled = null, params Extension[] extensions)
     {

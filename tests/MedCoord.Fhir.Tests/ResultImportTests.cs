@@ -2,6 +2,7 @@
 using Hl7.Fhir.Model;
 using MedCoord.Engine.Results;
 using Xunit;
+using static MedCoord.Fhir.Tests.TestBundles;
 
 namespace MedCoord.Fhir.Tests;
 
@@ -45,12 +46,6 @@ public sealed class ResultImportTests
         Assert.True(import.Succeeded, string.Join("; ", import.Errors));
         return Assert.Single(import.Records);
     }
-
-    private static Bundle Collection(params Resource[] resources) => new()
-    {
-        Type = Bundle.BundleType.Collection,
-        Entry = [.. resources.Select(r => new Bundle.EntryComponent { FullUrl = $"http://ehr.example/fhir/{r.TypeName}/{r.Id}", Resource = r })],
-    };
 
     [Fact]
     public void Read_WithoutAnArgument_Throws()
