@@ -528,10 +528,10 @@ internal sealed class BundleExporter
         foreach (var f in _problem.Fixed)
         {
             var r = _requests[f.RequestId];
+            // A valid booking names a room or a provider; one without a room or facility is written in its provider's zone.
             var zone = f.RoomId is { } room ? _facilities[_rooms[room].FacilityId].Zone
                 : f.FacilityId is { } facility ? _facilities[facility].Zone
-                : _problem.Providers.FirstOrDefault(p => p.Id == f.ProviderId) is { } provider ? TimeOffZone(provider)
-                : DateTimeZone.Utc;
+                : TimeOffZone(_problem.Providers.Single(p => p.Id == f.ProviderId));
             var end = f.Start + NodaTime.Duration.FromMinutes(Minutes(r));
             Add(Booked(r, f.ProviderId, f.RoomId, f.FacilityId, DateTime(f.Start, zone), DateTime(end, zone), solver: false));
         }
