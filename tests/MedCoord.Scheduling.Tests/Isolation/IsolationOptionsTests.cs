@@ -1,0 +1,124 @@
+using MedCoord.Scheduling.Isolation;
+
+namespace MedCoord.Scheduling.Tests.Isolation;
+
+/// <summary>The checks of the worker command a host configures, each fault on its own and at its bounds.</summary>
+public sealed class IsolationOptionsTests
+{
+    private static IsolationOptions Valid()
+    {
+        var options = new IsolationOptions { WorkerPath = WorkerProcess.Dotnet };
+        options.WorkerArguments.Add(WorkerProcess.Dll);
+        return options;
+    }
+
+    private static List<string> Check(IsolationOptions options) => IsolationOptionsValidator.Check(options, out _);
+
+    [Fact]
+    public void Check_AWorkerCommandThatCanRun_HasNoFault_AndGivesTheProgramsFullPath()
+    {
+        var failures = IsolationOptionsValidator.Check(Valid(), out var program);
+
+        Assert.Empty(failures);
+        Assert.True(Path.IsPathFullyQualified(program!) && File.Exists(program), program);
+        Assert.Equal(Path.GetFileName(WorkerProcess.Dotnet), Path.GetFileName(program));
+        Assert.True(new IsolationOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    [Fact]
+    public void Check_ABareNameOnPath_IsTheFirstFileOfThatNameOnPath()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var first = Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.GetFullPath(Path.Combine(d, "sh"))).First(File.Exists);
+
+        Assert.Empty(IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "sh" }, out var program));
+        Assert.Equal(first, program);
+    }
+
+    [Fact]
+    public void Check_AnyFault_GivesNoProgram()
+    {
+        var options = Valid();
+        options.Grace = TimeSpan.FromTicks(-1);
+
+        Assert.Single(IsolationOptionsValidator.Check(options, out var program));
+        Assert.Null(program);
+    }
+
+    [Theory]
+    [InlineData(0L, true)]
+    [InlineData(-1L, false)]
+    public void Check_Grace_MayBeZeroButNotNegative(long ticks, bool valid)
+    {
+        var options = Valid();
+        options.Grace = TimeSpan.FromTicks(ticks);
+
+        Assert.Equal(valid ? [] : [$"Grace must not be negative, found {TimeSpan.FromTicks(ticks)}."], Check(options));
+    }
+
+    [Theory]
+    [InlineData(1L, true)]
+    [InlineData(600_000_000L, true)]
+    [InlineData(600_000_001L, false)]
+    [InlineData(0L, false)]
+    [InlineData(-1L, false)]
+    public void Check_StopTimeout_IsAboveZeroAndAtMostAMinute(long ticks, bool valid)
+    {
+        var options = Valid();
+        options.StopTimeout = TimeSpan.FromTicks(ticks);
+
+        Assert.Equal(valid ? [] : [$"StopTimeout must be above zero and at most 1 minute, found {TimeSpan.FromTicks(ticks)}."], Check(options));
+    }
+
+    [Fact]
+    public void Check_EnvironmentNames_MustBeNamesOfVariables()
+    {
+        var options = Valid();
+        options.WorkerEnvironment[string.Empty] = "x";
+        options.WorkerEnvironment["A=B"] = "x";
+        options.WorkerEnvironment["DOTNET_gcServer"] = "0";
+        options.WorkerEnvironment["UNSET_ME"] = null;
+
+        Assert.Equal(["WorkerEnvironment holds '', which is not a variable name.", "WorkerEnvironment holds 'A=B', which is not a variable name."], Check(options));
+    }
+
+    [Fact]
+    public void Check_Arguments_NullOnesAndMissingDllsAreNamedByIndex_OtherArgumentsAreTheWorkersToRead()
+    {
+        var options = Valid();
+        options.WorkerArguments.Add(null!);
+        options.WorkerArguments.Add("--seed");
+        options.WorkerArguments.Add("/no/such/worker.DLL");
+        options.WorkerArguments.Add("/no/such/worker.dll.txt");
+
+        Assert.Equal(["WorkerArguments[1] is null.", "WorkerArguments[3] '/no/such/worker.DLL' is not a file."], Check(options));
+    }
+
+    [Fact]
+    public void Validate_AFault_FailsWithEveryMessage()
+    {
+        var options = Valid();
+        options.Grace = TimeSpan.FromSeconds(-1);
+        options.StopTimeout = TimeSpan.Zero;
+
+        var result = new IsolationOptionsValidator().Validate("named", options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(["Grace must not be negative, found -00:00:01.", "StopTimeout must be above zero and at most 1 minute, found 00:00:00."], result.Failures);
+    }
+
+    [Fact]
+    public void Defaults_AreAFiveSecondGraceAndAOneSecondStop()
+    {
+        var options = new IsolationOptions();
+
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), null), (options.Grace, options.StopTimeout, options.WorkerPath));
+        Assert.Empty(options.WorkerArguments);
+        Assert.Empty(options.WorkerEnvironment);
+    }
+}
