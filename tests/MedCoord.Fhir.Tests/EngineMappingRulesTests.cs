@@ -1,0 +1,213 @@
+#nullable disable
+using Hl7.Fhir.Model;
+using MedCoord.Engine;
+using MedCoord.Engine.Audit;
+using MedCoord.Engine.CarePlans;
+using EngineCarePlan = MedCoord.Engine.CarePlans.CarePlan;
+using Xunit;
+using static MedCoord.Fhir.Tests.EngineRecordsFixture;
+using Consent = MedCoord.Engine.Visits.Consent;
+using Duration = NodaTime.Duration;
+using FhirTask = Hl7.Fhir.Model.Task;
+
+namespace MedCoord.Fhir.Tests;
+
+/// <summary>The engine export's rules one by one, each on records made for it: what each field of a resource holds, by the record's state.</summary>
+public sealed class EngineMappingRulesTests
+{
+    private static readonly EngineRecords None = new(T0, [], [], [], [], [], [], [], []);
+
+    private static Bundle Export(EngineRecords records, IReadOnlyList<AuditEntry> trail = null) => EngineBundle.Export(records, trail ?? []);
+
+    private static IEnumerable<T> All<T>(Bundle bundle)
+        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>();
+
+    /// <summary>A reference as what it points at: the resource's type and first identifier, or the identifier it carries.</summary>
+    private static string Ref(Bundle bundle, ResourceReference reference)
+    {
+        if (reference is null)
+        {
+            return "-";
+        }
+
+        if (reference.Reference is { } url)
+        {
+            var resource = bundle.Entry.Single(e => e.FullUrl == url).Resource;
+            var identifier = ((IEnumerable<Identifier>)resource.GetType().GetProperty("Identifier")!.GetValue(resource)).First();
+            return $"{resource.TypeName}:{identifier.Value}";
+        }
+
+        return $"{reference.Identifier.System}={reference.Identifier.Value}";
+    }
+
+    private static string Codes(CodeableConcept concept) =>
+        concept is null ? "-" : string.Join("+", concept.Coding.Select(c => $"{c.System}|{c.Code}")) + (concept.Text is { } text ? $" '{text}'" : string.Empty);
+
+    [Fact]
+    public void Consent_ScopeStatusAndPeriod_FollowTheRecord()
+    {
+        var records = None with
+        {
+            Consents =
+            [
+                new("c-adr", "pat-a", "adr", T0 - Duration.FromDays(1), null, null),
+                new("c-privacy", "pat-a", "privacy", T0 - Duration.FromDays(1), T0 + Duration.FromDays(10), null),
+                new("c-future", "pat-a", "patient-privacy", T0 + Duration.FromDays(1), null, null),
+                new("c-research", "pat-a", "research", T0 - Duration.FromDays(10), T0 - Duration.FromDays(2), T0 - Duration.FromDays(5)),
+                new("c-revoked", "pat-a", "telehealth", T0 - Duration.FromDays(10), T0 + Duration.FromDays(2), T0),
+                new("c-now", "pat-a", "treatment", T0, T0 + Duration.FromDays(2), T0 + Duration.FromDays(1)),
+            ],
+        };
+        var bundle = Export(records);
+
+        Assert.Equal(
+            [
+                "c-adr Active adr 'adr' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|adr] 2026-12-06T15:00:00Z..-",
+                "c-privacy Active patient-privacy 'privacy' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|privacy] 2026-12-06T15:00:00Z..2026-12-17T15:00:00Z",
+                "c-future Proposed patient-privacy 'patient-privacy' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|patient-privacy] 2026-12-08T15:00:00Z..-",
+                "c-research Inactive research 'research' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|research] 2026-11-27T15:00:00Z..2026-12-02T15:00:00Z",
+                "c-revoked Inactive treatment 'telehealth' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|telehealth] 2026-11-27T15:00:00Z..2026-12-07T15:00:00Z",
+                "c-now Active treatment 'treatment' [http://loinc.org|59284-0, urn:medcoord:code:consent-scope|treatment] 2026-12-07T15:00:00Z..2026-12-08T15:00:00Z",
+            ],
+            All<Hl7.Fhir.Model.Consent>(bundle).Select(c =>
+                $"{c.Identifier.Single().Value} {c.Status} {c.Scope.Coding.Single().Code} '{c.Scope.Text}' [{string.Join(", ", c.Category.Single().Coding.Select(x => $"{x.System}|{x.Code}"))}]"
+                + $" {c.Provision.Period.Start}..{c.Provision.Period.End ?? "-"}"));
+        var consent = All<Hl7.Fhir.Model.Consent>(bundle).First();
+        Assert.Equal(
+            ("http://terminology.hl7.org/CodeSystem/consentscope", "Patient:pat-a", "2026-12-06T15:00:00Z", "http://terminology.hl7.org/CodeSystem/v3-ActCode|OPTIN", Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit),
+            (consent.Scope.Coding[0].System, Ref(bundle, consent.Patient), consent.DateTime, $"{consent.PolicyRule.Coding[0].System}|{consent.PolicyRule.Coding[0].Code}", consent.Provision.Type!.Value));
+    }
+
+    [Fact]
+    public void CarePlan_ACadence_IsOneUnitWhenItIsWholeYearsMonthsWeeksOrDays_ElseDays()
+    {
+        NodaTime.Period[] cadences =
+        [
+            NodaTime.Period.FromYears(1), NodaTime.Period.FromMonths(6), NodaTime.Period.FromWeeks(2), NodaTime.Period.FromDays(10),
+            NodaTime.Period.FromWeeks(1) + NodaTime.Period.FromDays(2), NodaTime.Period.FromYears(1) + NodaTime.Period.FromMonths(2), NodaTime.Period.FromHours(36),
+            NodaTime.Period.FromDays(1) + NodaTime.Period.FromHours(12),
+        ];
+        var plan = new EngineCarePlan("plan", "pat-a", CarePlanStatus.Active, [],
+            [.. cadences.Select((every, i) => new CareActivity($"a{i}", ActivityKind.Recurring, "lab-draw", Every: every, FirstDue: Monday))], []);
+
+        var activities = All<Hl7.Fhir.Model.CarePlan>(Export(None with { CarePlans = [plan] })).Single().Activity;
+
+        Assert.Equal(
+            ["1 A", "6 Mo", "2 Wk", "10 D", "9 D", "426.125 D", "1.5 D", "1.5 D"],
+            activities.Select(a => ((Timing)a.Detail.Scheduled).Repeat).Select(r => $"{r.Period} {r.PeriodUnit}"));
+        Assert.All(activities, a => Assert.Equal((1, "2026-12-07", null), (((Timing)a.Detail.Scheduled).Repeat.Frequency, ((Period)((Timing)a.Detail.Scheduled).Repeat.Bounds).Start, ((Period)((Timing)a.Detail.Scheduled).Repeat.Bounds).End)));
+    }
+
+    [Fact]
+    public void CarePlan_AnActivitysOwnFields_GoInItsExtension_ToleranceForRecurringOnes_AndItsProgress()
+    {
+        var plan = new EngineCarePlan("plan", "pat-a", CarePlanStatus.Draft, [],
+            [
+                new CareActivity("lab", ActivityKind.Recurring, "lab-draw", 3, Every: NodaTime.Period.FromMonths(3), ToleranceDays: 0, FirstDue: Monday, CompletedCount: 2),
+                new CareActivity("visit", ActivityKind.OneOff, "new-patient", 7, ToleranceDays: 5, DueBy: Monday.PlusDays(3),
+                    After: [new ActivityLink("lab", 60, 1440), new ActivityLink("other", 0)]),
+                new CareActivity("order", ActivityKind.Order, "panel"),
+                new CareActivity("open", ActivityKind.Recurring, "lab-draw", Every: NodaTime.Period.FromMonths(1)),
+            ],
+            []);
+
+        var carePlan = All<Hl7.Fhir.Model.CarePlan>(Export(None with { CarePlans = [plan] })).Single();
+
+        Assert.Equal(
+            [
+                "care-activity(id=lab priority=3 toleranceDays=0) progress=[2 occurrence(s) done] Appointment",
+                "care-activity(id=visit priority=7 follows(activity=lab minGapMinutes=60 maxGapMinutes=1440) follows(activity=other minGapMinutes=0)) progress=[] Appointment",
+                "care-activity(id=order priority=1) progress=[] ServiceRequest",
+                "care-activity(id=open priority=1 toleranceDays=0) progress=[] Appointment",
+            ],
+            carePlan.Activity.Select(a => $"{Extension(a.Extension.Single())} progress=[{string.Join("; ", a.Progress.Select(p => p.Text))}] {a.Detail.Kind}"));
+        Assert.Equal(
+            ["Timing", "-..2026-12-10", "-", "-"],
+            carePlan.Activity.Select(a => a.Detail.Scheduled switch
+            {
+                Period p => $"{p.Start ?? "-"}..{p.End}",
+                null => "-",
+                var other => other.TypeName,
+            }));
+        Assert.Equal(
+            ("urn:medcoord:appointment-type|lab-draw 'plan/lab'", RequestStatus.Draft, (string)null, (ResourceReference)null),
+            (Codes(carePlan.Activity[0].Detail.Code), carePlan.Status!.Value, carePlan.Created, carePlan.Author));
+    }
+
+    private static string Extension(Extension e) => e.Value switch
+    {
+        null => $"{e.Url.Replace("https://medcoord.dev/fhir/StructureDefinition/", string.Empty, StringComparison.Ordinal)}({string.Join(" ", e.Extension.Select(Extension))})",
+        FhirString s => $"{e.Url}={s.Value}",
+        PositiveInt p => $"{e.Url}={p.Value}",
+        UnsignedInt u => $"{e.Url}={u.Value}",
+        var other => $"{e.Url}={other}",
+    };
+
+    [Fact]
+    public void ResultRelayTasks_CarryTheirStepOwnerVersionTimesAndWhoDidWhat()
+    {
+        var bundle = Export(EngineRecordsFixture.All());
+        var report = All<DiagnosticReport>(bundle).Single(r => r.Identifier[0].Value == "res-hba1c");
+        var url = bundle.Entry.Single(e => e.Resource == report).FullUrl;
+
+        Assert.Equal(
+            [
+                "Cancelled reason=urn:medcoord:code:relay-task-status|superseded 'a newer version of the result replaced it' business=- Urgent provider-review authored=2026-12-05T15:00:00Z period=- owner=urn:medcoord:provider=dr-lopez for=Patient:pat-a version=1 out=[]",
+                "Completed reason=- business=- Urgent provider-review authored=2026-12-05T16:00:00Z period=2026-12-05T16:00:00Z..2026-12-05T17:00:00Z owner=urn:medcoord:provider=dr-lopez for=Patient:pat-a version=2"
+                + " out=[urn:medcoord:code:task-output|done-by=urn:medcoord:actor=dr-lopez]",
+                "Requested reason=- business=urn:medcoord:code:relay-task-status|released Urgent patient-notification authored=2026-12-05T17:00:00Z period=- owner=Patient:pat-a for=Patient:pat-a version=2"
+                + " out=[urn:medcoord:code:task-output|released-at=2026-12-05T17:00:00Z, urn:medcoord:code:task-output|released-by=urn:medcoord:actor=dr-lopez]",
+            ],
+            All<FhirTask>(bundle).Where(t => t.Focus?.Reference == url).Select(t =>
+                $"{t.Status} reason={Codes(t.StatusReason)} business={Codes(t.BusinessStatus)} {t.Priority} {t.Code.Coding.Single().Code} authored={t.AuthoredOn}"
+                + $" period={(t.ExecutionPeriod is { } p ? $"{p.Start}..{p.End}" : "-")} owner={Ref(bundle, t.Owner)} for={Ref(bundle, t.For)} version={((Integer)t.Input.Single().Value).Value}"
+                + $" out=[{string.Join(", ", t.Output.Select(o => $"{Codes(o.Type)}={(o.Value is ResourceReference r ? Ref(bundle, r) : o.Value.ToString())}"))}]"));
+        Assert.All(All<FhirTask>(bundle).Where(t => t.Focus?.Reference == url), t => Assert.Equal(
+            ("urn:medcoord:code:task-input|result-version", FhirTask.TaskIntent.Order, "urn:medcoord:code:relay-step"),
+            (Codes(t.Input.Single().Type), t.Intent!.Value, t.Code.Coding.Single().System)));
+    }
+
+    [Fact]
+    public void ResultTasksOfANormalResult_AreRoutine_AndItsObservationIsNormalWithoutAnIssuedTime()
+    {
+        var bundle = Export(EngineRecordsFixture.All());
+        var lipids = All<Observation>(bundle).Single(o => o.Identifier[0].Value == "res-lipids");
+        var report = All<DiagnosticReport>(bundle).Single(o => o.Identifier[0].Value == "res-lipids");
+        var url = bundle.Entry.Single(e => e.Resource == report).FullUrl;
+
+        Assert.Equal(
+            ("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation|N", "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation|N", "urn:medcoord:code:result-kind|lipid panel 'lipid panel'"),
+            (Codes(lipids.Interpretation.Single()), Codes(report.ConclusionCode.Single()), Codes(lipids.Code)));
+        Assert.Equal("2026-12-05T17:00:00+00:00", report.Issued!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz", null));
+        Assert.All(All<FhirTask>(bundle).Where(t => t.Focus?.Reference == url), t => Assert.Equal(RequestPriority.Routine, t.Priority));
+        Assert.Equal(
+            ["http://terminology.hl7.org/CodeSystem/observation-category|laboratory"],
+            All<Observation>(bundle).Single(o => o.Identifier[0].Value == "res-hba1c").Category.Select(Codes));
+        Assert.Equal(
+            ["http://terminology.hl7.org/CodeSystem/v2-0074|RAD"],
+            All<DiagnosticReport>(bundle).Single(o => o.Identifier[0].Value == "res-xray").Category.Select(Codes));
+    }
+
+    [Fact]
+    public void Referral_TheRequestAndTask_CarryTheLifecycleTimes()
+    {
+        var bundle = Export(EngineRecordsFixture.All());
+        string Describe(string id)
+        {
+            var task = All<FhirTask>(bundle).Single(t => t.Identifier[0].System == "urn:medcoord:referral" && t.Identifier[0].Value == id);
+            var request = All<ServiceRequest>(bundle).Single(r => r.Identifier[0].System == "urn:medcoord:referral" && r.Identifier[0].Value == id);
+            return $"{request.Status} {request.Intent} {request.Priority} {Codes(request.Category.Single())} {Codes(request.Code)} {request.AuthoredOn} {Ref(bundle, request.Requester)}"
+                + $" {Codes(request.PerformerType)} | {task.Intent} {task.Priority} {task.AuthoredOn} {task.LastModified ?? "-"} {Ref(bundle, task.Requester)}"
+                + $" {(task.ExecutionPeriod is { } p ? $"{p.Start}..{p.End ?? "-"}" : "-")} {Ref(bundle, task.Focus)} {Ref(bundle, task.BasedOn.Single())} {Ref(bundle, task.For)}";
+        }
+
+        Assert.Equal(
+            "Draft Order Routine http://snomed.info/sct|3457005 http://snomed.info/sct|3457005 2026-11-27T15:00:00Z urn:medcoord:provider=dr-lopez urn:medcoord:code:referral-target|cardiology 'cardiology'"
+                + " | Order Routine 2026-11-27T15:00:00Z - urn:medcoord:provider=dr-lopez - ServiceRequest:ref-draft ServiceRequest:ref-draft Patient:pat-a",
+            Describe("ref-draft"));
+        Assert.Equal(
+            "Active Order Urgent http://snomed.info/sct|3457005 http://snomed.info/sct|3457005 2026-11-27T15:00:00Z urn:medcoord:provider=dr-lopez urn:medcoord:code:referral-target|FAC-001 'FAC-001'"
+                + " | Order Urgent 2026-11-27T15:00:00Z 2026-11-28T15:00:00Z urn:medcoord:provider=dr-lopez 2026-11-28T15:00:00Z..- ServiceRequest:ref-sent ServiceRequest:ref-sent Patient:pat-c",
+            Describe("ref-sent"));
+    }
+}
