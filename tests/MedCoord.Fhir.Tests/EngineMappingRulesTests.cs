@@ -210,4 +210,112 @@ public sealed class EngineMappingRulesTests
                 + " | Order Urgent 2026-11-27T15:00:00Z 2026-11-28T15:00:00Z urn:medcoord:provider=dr-lopez 2026-11-28T15:00:00Z..- ServiceRequest:ref-sent ServiceRequest:ref-sent Patient:pat-c",
             Describe("ref-sent"));
     }
+
+    [Fact]
+    public void Messages_StatusReasonAndReceipt_FollowTheDelivery()
+    {
+        var bundle = Export(EngineRecordsFixture.All());
+
+        Assert.Equal(
+            [
+                "plan-1/consult/1/reminder-48h Completed - [reminder, Reminder, reminder-48h] about=[Appointment:plan-1/consult/1] basedOn=[] at=2026-12-05T15:00:00Z to=Patient:pat-a",
+                "plan-1/consult/1/reminder-2h Active - [reminder, Reminder, reminder-2h] about=[Appointment:plan-1/consult/1] basedOn=[] at=2026-12-07T13:00:00Z to=Patient:pat-a",
+                "visit-1/follow-up Revoked urn:medcoord:code:message-status|cancelled 'what it announces will not happen' [notification, FollowUp, follow-up-24h] about=[Appointment:visit-1] basedOn=[] at=2026-12-08T15:00:00Z to=Patient:pat-b",
+                "visit-3/follow-up Active - [notification, FollowUp, follow-up-24h] about=[Appointment:visit-3] basedOn=[] at=2026-12-07T12:00:00Z to=Patient:pat-b",
+                "visit-5/follow-up Completed - [notification, FollowUp, follow-up-24h] about=[Appointment:visit-5] basedOn=[] at=2026-12-07T12:00:00Z to=Patient:pat-b",
+                "{0} Completed - [notification, ResultNotification, result-ready] about=[DiagnosticReport:res-hba1c] basedOn=[Task:{1}] at=2026-12-07T15:00:00Z to=Patient:pat-a",
+            ],
+            All<CommunicationRequest>(bundle).Select(r =>
+                $"{Placeholders(r.Identifier.Single().Value)} {r.Status} {Codes(r.StatusReason)} [{string.Join(", ", r.Category.Select(c => c.Coding.Single().Code))}]"
+                + $" about=[{string.Join(", ", r.About.Select(a => Ref(bundle, a)))}] basedOn=[{string.Join(", ", r.BasedOn.Select(b => Placeholders(Ref(bundle, b))))}]"
+                + $" at={((FhirDateTime)r.Occurrence).Value} to={Ref(bundle, r.Recipient.Single())}"));
+        Assert.Equal(
+            [
+                "plan-1/consult/1/reminder-48h Completed - received=2026-12-05T16:00:00Z",
+                "visit-3/follow-up NotDone urn:medcoord:code:delivery-result|Failed received=-",
+                "visit-5/follow-up NotDone urn:medcoord:code:delivery-result|Rejected received=-",
+                "{0} Completed - received=2026-12-07T15:01:00Z",
+            ],
+            All<Communication>(bundle).Select(c => $"{Placeholders(c.Identifier.Single().Value)} {c.Status} {Codes(c.StatusReason)} received={c.Received ?? "-"}"));
+        Assert.All(All<Communication>(bundle), c => Assert.Equal(c.Identifier.Single().Value, Ref(bundle, c.BasedOn.Single())["CommunicationRequest:".Length..]));
+        Assert.Equal(
+            "http://terminology.hl7.org/CodeSystem/communication-category|reminder+urn:medcoord:code:message-purpose|Reminder+urn:medcoord:code:message-template|reminder-48h",
+            string.Join("+", All<CommunicationRequest>(bundle).First().Category.Select(Codes)));
+    }
+
+    /// <summary>The relay task ids the fixture's result thread makes, as {0} (the message) and {1} (the task).</summary>
+    private static string Placeholders(string text)
+    {
+        var notify = EngineRecordsFixture.All().Messages[^1];
+        return text.Replace(notify.Id, "{0}", StringComparison.Ordinal).Replace("Task:" + notify.TaskId, "Task:{1}", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Messages_AboutAVisitOrResultNotExported_PointAtNothing()
+    {
+        var records = EngineRecordsFixture.All();
+        var message = records.Messages[^1] with { Id = "m-1", VisitId = "visit-gone", ResultId = "res-gone", TaskId = "task-gone" };
+
+        var request = All<CommunicationRequest>(Export(records with { Messages = [message] })).Single();
+
+        Assert.Empty(request.About);
+        Assert.Empty(request.BasedOn);
+    }
+
+    [Fact]
+    public void AuditTrail_ReadsNameThePatientsTheirContentLists_WritesTheRecord_CreateThenUpdate()
+    {
+        var records = EngineRecordsFixture.All();
+        const string Hash = "0000000000000000000000000000000000000000000000000000000000000000";
+        AuditEntry Entry(long sequence, string type, string id, string content = null, string key = null) =>
+            new(sequence, T0 + Duration.FromMinutes(sequence), "actor-" + sequence, type, id, "Action." + sequence, Hash, Hash) { Content = content, KeyId = key, Format = 2 };
+        IReadOnlyList<AuditEntry> trail =
+        [
+            Entry(1, AuditEntry.ReadEntityType, "pat-a", "not json"),
+            Entry(2, AuditEntry.ReadEntityType, "-", "not json"),
+            Entry(3, AuditEntry.ReadEntityType, "*"),
+            Entry(4, AuditEntry.ReadEntityType, "pat-b"),
+            Entry(5, AuditEntry.ReadEntityType, "pat-a", "{\"records\":[]}"),
+            Entry(6, AuditEntry.ReadEntityType, "pat-a", "{\"patients\":\"pat-a\"}"),
+            Entry(7, AuditEntry.ReadEntityType, "*", "{\"patients\":[1,\"pat-q\",\"pat-c\"]}"),
+            Entry(8, "claim", "CLM-1", key: "k2"),
+            Entry(9, "claim", "CLM-1"),
+            Entry(10, "referral", "ref-sent"),
+            Entry(11, "outbox-message", "visit-3/follow-up"),
+            Entry(12, "intake-response", "plan-1/consult/1"),
+            Entry(13, "consent", "consent-active"),
+            Entry(14, "result", "res-xray"),
+            Entry(15, "visit", "visit-2"),
+            Entry(16, "supply-order", "so-1"),
+            Entry(17, "claim", "CLM-404"),
+            Entry(18, "referral", "CLM-1"),
+        ];
+        var bundle = Export(records, trail);
+
+        Assert.Equal(
+            [
+                "R [Patient:pat-a]", "R []", "R []", "R [Patient:pat-b]", "R []", "R []", "R [urn:medcoord:patient=pat-q, Patient:pat-c]",
+                "C [Claim:CLM-1]", "U [Claim:CLM-1]", "C [ServiceRequest:ref-sent]", "C [CommunicationRequest:visit-3/follow-up]",
+                "C [QuestionnaireResponse]", "C [Consent:consent-active]", "C [DiagnosticReport:res-xray]", "C [Appointment:visit-2]",
+                "C [urn:medcoord:supply-order=so-1]", "C [urn:medcoord:claim=CLM-404]", "C [urn:medcoord:referral=CLM-1]",
+            ],
+            All<AuditEvent>(bundle).Select(e => $"{e.Action} [{string.Join(", ", e.Entity.SkipLast(1).Select(x => x.What.Reference is { } url && bundle.Entry.Single(b => b.FullUrl == url).Resource is QuestionnaireResponse ? "QuestionnaireResponse" : Ref(bundle, x.What)))}]"));
+        var read = All<AuditEvent>(bundle).First();
+        var write = All<AuditEvent>(bundle).ElementAt(7);
+        Assert.Equal(
+            ("http://terminology.hl7.org/CodeSystem/audit-entity-type|1", "http://terminology.hl7.org/CodeSystem/object-role|1"),
+            ($"{read.Entity[0].Type.System}|{read.Entity[0].Type.Code}", $"{read.Entity[0].Role.System}|{read.Entity[0].Role.Code}"));
+        Assert.Equal(("2", (string)null), (write.Entity[0].Type.Code, write.Entity[0].Role?.Code));
+        Assert.Equal(
+            "sequence=8 format=2 entity-type=claim entity-id=CLM-1 previous-hash=" + Hash + " hash=" + Hash + " key-id=k2",
+            string.Join(" ", write.Entity[^1].Detail.Select(d => $"{d.Type}={((FhirString)d.Value).Value}")));
+        Assert.Equal(
+            "sequence=1 format=2 entity-type=" + AuditEntry.ReadEntityType + " entity-id=pat-a previous-hash=" + Hash + " hash=" + Hash + " content=not json",
+            string.Join(" ", read.Entity[^1].Detail.Select(d => $"{d.Type}={((FhirString)d.Value).Value}")));
+        Assert.Equal(
+            ("urn:medcoord:audit-entry=8", "2", "13", "http://dicom.nema.org/resources/ontology/DCM|110110", "urn:medcoord:code:audit-action|Action.8", "urn:medcoord:actor=actor-8", true, "urn:medcoord:system=medcoord-engine"),
+            (Ref(bundle, write.Entity[^1].What), write.Entity[^1].Type.Code, write.Entity[^1].Role.Code, $"{write.Type.System}|{write.Type.Code}", $"{write.Subtype.Single().System}|{write.Subtype.Single().Code}",
+                Ref(bundle, write.Agent.Single().Who), write.Agent.Single().Requestor, Ref(bundle, write.Source.Observer)));
+        Assert.Equal(T0.ToDateTimeOffset().AddMinutes(8), write.Recorded);
+    }
 }
