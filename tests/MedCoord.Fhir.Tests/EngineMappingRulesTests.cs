@@ -318,4 +318,67 @@ public sealed class EngineMappingRulesTests
                 Ref(bundle, write.Agent.Single().Who), write.Agent.Single().Requestor, Ref(bundle, write.Source.Observer)));
         Assert.Equal(T0.ToDateTimeOffset().AddMinutes(8), write.Recorded);
     }
+
+    [Fact]
+    public void CarePlan_Goals_AreGoalsOfThePatient_WithTheirLifecycle_AndThePlanIsCreatedByItsFirstChange()
+    {
+        var plan = new EngineCarePlan("plan", "pat-a", CarePlanStatus.Active,
+            [.. Enum.GetValues<GoalStatus>().Select(g => new CarePlanGoal(g.ToString().ToLowerInvariant(), "goal " + g, g))], [],
+            [new CarePlanChange(T0 - Duration.FromDays(3), "coord-1", null, "Plan.Created"), new CarePlanChange(T0, "coord-2", null, "Plan.Saved")]);
+        var bundle = Export(None with { CarePlans = [plan] });
+        var carePlan = All<Hl7.Fhir.Model.CarePlan>(bundle).Single();
+
+        Assert.Equal(
+            ["plan/proposed Proposed 'goal Proposed' Patient:pat-a", "plan/active Active 'goal Active' Patient:pat-a", "plan/completed Completed 'goal Completed' Patient:pat-a",
+                "plan/cancelled Cancelled 'goal Cancelled' Patient:pat-a"],
+            carePlan.Goal.Select(r => (Goal)bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource)
+                .Select(g => $"{g.Identifier.Single().Value} {g.LifecycleStatus} '{g.Description.Text}' {Ref(bundle, g.Subject)}"));
+        Assert.Equal(
+            ("urn:medcoord:care-plan=plan", Hl7.Fhir.Model.CarePlan.CarePlanIntent.Plan, "2026-12-04T15:00:00Z", "urn:medcoord:actor=coord-1", "Patient:pat-a"),
+            ($"{carePlan.Identifier.Single().System}={carePlan.Identifier.Single().Value}", carePlan.Intent!.Value, carePlan.Created, Ref(bundle, carePlan.Author), Ref(bundle, carePlan.Subject)));
+    }
+
+    [Fact]
+    public void Visit_TheEncountersHistoryPeriodsAndTimes_FollowTheVisitsChanges()
+    {
+        var bundle = EngineBundle.Export(EngineRecordsFixture.All(), [], new EngineBundleOptions { AppointmentMinutes = new Dictionary<string, int> { ["new-patient"] = 0 } });
+        var encounters = All<Encounter>(bundle).ToList();
+
+        Assert.Equal(
+            [
+                "plan-1/consult/1 Planned [] -",
+                "visit-1 Arrived [Arrived 2026-12-07T15:50:00Z..-] 2026-12-07T15:50:00Z..-",
+                "visit-2 InProgress [InProgress 2026-12-07T16:55:00Z..-] 2026-12-07T16:55:00Z..-",
+                "visit-3 Finished [Arrived 2026-12-07T17:50:00Z..2026-12-07T17:55:00Z, InProgress 2026-12-07T17:55:00Z..2026-12-07T18:40:00Z, Finished 2026-12-07T18:40:00Z..-] 2026-12-07T17:50:00Z..2026-12-07T18:40:00Z",
+                "visit-4 Cancelled [Cancelled 2026-12-06T19:00:00Z..-] -",
+                "visit-5 Cancelled [Cancelled 2026-12-07T20:15:00Z..-] -",
+            ],
+            encounters.Select(e => $"{e.Identifier.Single().Value} {e.Status} [{string.Join(", ", e.StatusHistory.Select(h => $"{h.Status} {h.Period.Start}..{h.Period.End ?? "-"}"))}]"
+                + $" {(e.Period is { } p ? $"{p.Start}..{p.End ?? "-"}" : "-")}"));
+        Assert.All(encounters, e => Assert.Equal(("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"), (e.Class.System, e.Class.Code)));
+        Assert.All(encounters, e => Assert.Equal(e.Identifier.Single().Value, ((Appointment)bundle.Entry.Single(x => x.FullUrl == e.Appointment.Single().Reference).Resource).Identifier[0].Value));
+        Assert.Equal(
+            ["urn:medcoord:appointment-type|new-patient", "urn:medcoord:appointment-type|mystery-type"],
+            encounters.Take(2).Select(e => Codes(e.ServiceType)));
+
+        // A type of 0 minutes is no known length: the end is marked absent.
+        var appointment = All<Appointment>(bundle).First();
+        Assert.Equal((null, null, "unknown"), (appointment.End, appointment.MinutesDuration, ((Code)appointment.EndElement.Extension.Single().Value).Value));
+        Assert.Equal(
+            ["urn:medcoord:visit=plan-1/consult/1", "urn:medcoord:scheduling-request=plan-1/consult/1"],
+            appointment.Identifier.Select(i => $"{i.System}={i.Value}"));
+        Assert.Equal(
+            "urn:medcoord:code:visit-status|Cancelled 'patient called'",
+            Codes(All<Appointment>(bundle).Single(a => a.Identifier[0].Value == "visit-4").CancelationReason));
+    }
+
+    [Fact]
+    public void Intake_IsACompletedResponseOfThePatient_AtTheEncounterOfItsVisitWhenExported()
+    {
+        var bundle = Export(EngineRecordsFixture.All());
+
+        Assert.Equal(
+            ["urn:medcoord:intake-response=plan-1/consult/1 Completed Patient:pat-a Encounter:plan-1/consult/1 2026-12-07T14:00:00Z", "urn:medcoord:intake-response=visit-gone Completed Patient:pat-b - 2026-12-07T14:00:00Z"],
+            All<QuestionnaireResponse>(bundle).Select(q => $"{q.Identifier.System}={q.Identifier.Value} {q.Status} {Ref(bundle, q.Subject)} {Ref(bundle, q.Encounter)} {q.Authored}"));
+    }
 }
