@@ -80,4 +80,61 @@ public sealed class EligibilityBundleTests
         Assert.Single(alone.Entry.Select(e => e.Resource).OfType<CoverageEligibilityRequest>());
         Assert.Throws<ArgumentException>(() => EligibilityBundle.Export(" ", inquiry, null, T0));
     }
+
+    [Fact]
+    public void Export_EveryFieldOfTheRequestAndResponse_SaysWhatTheInquiryAndAnswerSay()
+    {
+        var inquiry = Inquiry(Ana, CoverageOf(Ana, SubscriberRelationship.Self));
+        var answer = EligibilityCheck.Check(inquiry.Coverage, Monday, ["99213", "G0439"]) with { Unauthorized = ["99213", "G0439"] };
+
+        var bundle = EligibilityBundle.Export("elig-9", inquiry, answer, T0);
+        var request = Single<CoverageEligibilityRequest>(bundle);
+        var response = Single<CoverageEligibilityResponse>(bundle);
+        string Ref(ResourceReference r)
+        {
+            var resource = bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource;
+            return $"{resource.TypeName}:{((IEnumerable<Identifier>)resource.GetType().GetProperty("Identifier")!.GetValue(resource)).First().Value}";
+        }
+
+        string Concept(CodeableConcept c) => string.Join("+", c.Coding.Select(x => $"{x.System}|{x.Code}")) + (c.Text is { } t ? $" '{t}'" : string.Empty);
+
+        Assert.Equal(
+            "urn:medcoord:eligibility=elig-9 Active Validation,Benefits Patient:pat-a 2026-12-07 2026-12-07T15:00:00Z Organization:1234567893 Organization:ACMEHLTH Coverage:cov-a True"
+            + " [https://x12.org/codes/service-type-codes|30, https://x12.org/codes/service-type-codes|98]",
+            $"{request.Identifier.Single().System}={request.Identifier.Single().Value} {request.Status} {string.Join(",", request.Purpose)} {Ref(request.Patient)} {((Date)request.Serviced).Value}"
+            + $" {request.Created} {Ref(request.Provider)} {Ref(request.Insurer)} {Ref(request.Insurance.Single().Coverage)} {request.Insurance.Single().Focal}"
+            + $" [{string.Join(", ", request.Item.Select(i => Concept(i.Category)))}]");
+        Assert.Equal(
+            $"urn:medcoord:eligibility=elig-9 Active Validation,Benefits Patient:pat-a 2026-12-07 2026-12-07T15:00:00Z Organization:1234567893 Complete '{answer.Reason}' Organization:ACMEHLTH Coverage:cov-a 2026-01-01..2026-12-31",
+            $"{response.Identifier.Single().System}={response.Identifier.Single().Value} {response.Status} {string.Join(",", response.Purpose)} {Ref(response.Patient)} {((Date)response.Serviced).Value}"
+            + $" {response.Created} {Ref(response.Requestor)} {response.Outcome} '{response.Disposition}' {Ref(response.Insurer)} {Ref(response.Insurance.Single().Coverage)}"
+            + $" {response.Insurance.Single().BenefitPeriod.Start}..{response.Insurance.Single().BenefitPeriod.End}");
+        var items = response.Insurance.Single().Item;
+        Assert.Equal(4, items.Count);
+        Assert.All(items.Take(2), item => Assert.Equal(
+            "http://terminology.hl7.org/CodeSystem/benefit-network|in http://terminology.hl7.org/CodeSystem/benefit-unit|individual http://terminology.hl7.org/CodeSystem/benefit-term|annual"
+            + " [http://terminology.hl7.org/CodeSystem/benefit-type|deductible 1000.00/800.00, urn:medcoord:code:benefit-type|out-of-pocket-maximum 'out-of-pocket maximum' 4000.00/1200.00,"
+            + " urn:medcoord:code:benefit-type|coinsurance-percent 'coinsurance percent' 20/-,"
+            + " http://terminology.hl7.org/CodeSystem/benefit-type|copay+urn:medcoord:code:service-category|office-visit 'office-visit' 30.00/-,"
+            + " http://terminology.hl7.org/CodeSystem/benefit-type|copay+urn:medcoord:code:service-category|specialist 'specialist' 50/-]",
+            $"{Concept(item.Network)} {Concept(item.Unit)} {Concept(item.Term)} [{string.Join(", ", item.Benefit.Select(b => $"{Concept(b.Type)} {Amount(b.Allowed)}/{Amount(b.Used)}"))}]"));
+        Assert.Equal(["https://x12.org/codes/service-type-codes|30", "https://x12.org/codes/service-type-codes|98"], items.Take(2).Select(i => Concept(i.Category)));
+        Assert.Equal(
+            ["http://www.ama-assn.org/go/cpt|99213 True", "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|G0439 True"],
+            items.Skip(2).Select(i => $"{Concept(i.ProductOrService)} {i.AuthorizationRequired}"));
+        Assert.Equal(
+            ("Copayment per service", "Deductible"),
+            (items[0].Benefit[3].Type.Coding[0].Display, items[0].Benefit[0].Type.Coding[0].Display));
+        Assert.Equal(
+            (Bundle.BundleType.Collection, T0.ToDateTimeOffset()),
+            (bundle.Type!.Value, bundle.Timestamp!.Value));
+    }
+
+    private static string Amount(DataType value) => value switch
+    {
+        null => "-",
+        Money m => m.Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        UnsignedInt u => u.Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var other => other.TypeName,
+    };
 }
