@@ -1,3 +1,4 @@
+#nullable disable
 using Hl7.Fhir.Model;
 using MedCoord.Fhir.Scheduling;
 using MedCoord.Scheduling.Solving;
@@ -54,5 +55,108 @@ public sealed class ProfileTests
         Assert.Contains(FhirValidation.ErrorsWithProfiles(location), e => e.Contains("Location.extension[0]", StringComparison.Ordinal));
         Assert.Contains(FhirValidation.ErrorsWithProfiles(request), e => e.Contains("ServiceRequest.extension[0]", StringComparison.Ordinal));
         Assert.Contains(FhirValidation.ErrorsWithProfiles(request), e => e.Contains("ServiceRequest.extension[0].extension[0]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryDefinition_IsAnActiveR4ExtensionConstraint_NamedAfterItsId()
+    {
+        foreach (var d in MedCoordProfiles.Extensions())
+        {
+            Assert.Equal(MedCoordProfiles.Base + d.Id, d.Url);
+            Assert.Equal(string.Concat(d.Id.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])), d.Name);
+            Assert.Equal(d.Title + ".", d.Description);
+            Assert.Equal(
+                ("1", PublicationStatus.Active, "MedCoord", FHIRVersion.N4_0_1, StructureDefinition.StructureDefinitionKind.ComplexType, false, "Extension",
+                    "http://hl7.org/fhir/StructureDefinition/Extension", StructureDefinition.TypeDerivationRule.Constraint),
+                (d.Version, d.Status!.Value, d.Publisher, d.FhirVersion!.Value, d.Kind!.Value, d.Abstract!.Value, d.Type, d.BaseDefinition, d.Derivation!.Value));
+            Assert.Equal(("Extension", d.Title, d.Title + "."), (d.Differential.Element[0].ElementId, d.Differential.Element[0].Short, d.Differential.Element[0].Definition));
+            Assert.All(d.Context, c => Assert.Equal(StructureDefinition.ExtensionContextType.Element, c.Type));
+        }
+
+        Assert.Equal(
+            ["horizon Basic", "solve-options Basic", "series Basic", "schedule-result Basic", "capacity Location", "pool-count Device", "daily-cap Practitioner", "available-time Patient",
+                "duration HealthcareService,ServiceRequest", "buffer HealthcareService", "characteristic ActivityDefinition", "priority-weight ServiceRequest", "follows ServiceRequest",
+                "solver-assignment Appointment", "no-show-reason Appointment", "unscheduled Appointment", "care-activity CarePlan.activity"],
+            MedCoordProfiles.Extensions().Select(d => $"{d.Id} {string.Join(",", d.Context.Select(c => c.Expression))}"));
+    }
+
+    private static string Elements(string id) => string.Join("\n", MedCoordProfiles.Extensions().Single(d => d.Id == id).Differential.Element.Skip(1).Select(e =>
+        $"{e.ElementId} {e.Path}{(e.SliceName is { } n ? $" slice={n}" : string.Empty)}{(e.Min is { } min ? $" min={min}" : string.Empty)}{(e.Max is { } max ? $" max={max}" : string.Empty)}"
+        + $"{(e.Slicing is { } s ? $" sliced by {s.Discriminator.Single().Type} {s.Discriminator.Single().Path} {s.Rules}" : string.Empty)}"
+        + $"{(e.Type.Count > 0 ? " " + string.Join("|", e.Type.Select(t => t.Code)) : string.Empty)}{(e.Fixed is FhirUri u ? $" = {u.Value}" : string.Empty)}"));
+
+    [Fact]
+    public void ASimpleExtension_HasNoParts_ItsUrlFixed_AndOneTypedValue() =>
+        Assert.Equal(
+            """
+            Extension.extension Extension.extension max=0
+            Extension.url Extension.url = https://medcoord.dev/fhir/StructureDefinition/capacity
+            Extension.value[x] Extension.value[x] min=1 positiveInt
+            """.ReplaceLineEndings("\n"),
+            Elements("capacity"));
+
+    [Fact]
+    public void AnExtensionOfParts_SlicesItsExtensionsByUrl_EachPartWithItsCardinalityAndValue_AndHasNoValueItself() =>
+        Assert.Equal(
+            """
+            Extension.extension Extension.extension sliced by Value url Open
+            Extension.extension:id Extension.extension slice=id min=1 max=1 Extension
+            Extension.extension:id.extension Extension.extension.extension max=0
+            Extension.extension:id.url Extension.extension.url = id
+            Extension.extension:id.value[x] Extension.extension.value[x] min=1 string
+            Extension.extension:priority Extension.extension slice=priority min=0 max=1 Extension
+            Extension.extension:priority.extension Extension.extension.extension max=0
+            Extension.extension:priority.url Extension.extension.url = priority
+            Extension.extension:priority.value[x] Extension.extension.value[x] min=1 positiveInt
+            Extension.extension:toleranceDays Extension.extension slice=toleranceDays min=0 max=1 Extension
+            Extension.extension:toleranceDays.extension Extension.extension.extension max=0
+            Extension.extension:toleranceDays.url Extension.extension.url = toleranceDays
+            Extension.extension:toleranceDays.value[x] Extension.extension.value[x] min=1 unsignedInt
+            Extension.extension:follows Extension.extension slice=follows min=0 max=* Extension
+            Extension.extension:follows.extension Extension.extension.extension sliced by Value url Open
+            Extension.extension:follows.extension:activity Extension.extension.extension slice=activity min=1 max=1 Extension
+            Extension.extension:follows.extension:activity.extension Extension.extension.extension.extension max=0
+            Extension.extension:follows.extension:activity.url Extension.extension.extension.url = activity
+            Extension.extension:follows.extension:activity.value[x] Extension.extension.extension.value[x] min=1 string
+            Extension.extension:follows.extension:minGapMinutes Extension.extension.extension slice=minGapMinutes min=0 max=1 Extension
+            Extension.extension:follows.extension:minGapMinutes.extension Extension.extension.extension.extension max=0
+            Extension.extension:follows.extension:minGapMinutes.url Extension.extension.extension.url = minGapMinutes
+            Extension.extension:follows.extension:minGapMinutes.value[x] Extension.extension.extension.value[x] min=1 unsignedInt
+            Extension.extension:follows.extension:maxGapMinutes Extension.extension.extension slice=maxGapMinutes min=0 max=1 Extension
+            Extension.extension:follows.extension:maxGapMinutes.extension Extension.extension.extension.extension max=0
+            Extension.extension:follows.extension:maxGapMinutes.url Extension.extension.extension.url = maxGapMinutes
+            Extension.extension:follows.extension:maxGapMinutes.value[x] Extension.extension.extension.value[x] min=1 unsignedInt
+            Extension.extension:follows.url Extension.extension.url = follows
+            Extension.extension:follows.value[x] Extension.extension.value[x] max=0
+            Extension.url Extension.url = https://medcoord.dev/fhir/StructureDefinition/care-activity
+            Extension.value[x] Extension.value[x] max=0
+            """.ReplaceLineEndings("\n"),
+            Elements("care-activity"));
+
+    [Fact]
+    public void EveryPart_OfEveryDefinition_HasTheCardinalityAndTypesDocumented()
+    {
+        string Parts(string id) => string.Join(" ", MedCoordProfiles.Extensions().Single(d => d.Id == id).Differential.Element
+            .Where(e => e.SliceName is not null && e.ElementId.Count(c => c == ':') == 1)
+            .Select(e => $"{e.SliceName}[{e.Min}..{e.Max}]:{string.Join("|", MedCoordProfiles.Extensions().Single(d => d.Id == id).Differential.Element.Where(v => v.ElementId == e.ElementId + ".value[x]").SelectMany(v => v.Type).Select(t => t.Code))}"));
+
+        Assert.Equal("timeLimitSeconds[0..1]:decimal workers[0..1]:integer seed[0..1]:integer conservative[0..1]:boolean softRules[0..1]:", Parts("solve-options"));
+        Assert.Equal("id[1..1]:string request[2..*]:Reference intervalDays[1..1]:integer toleranceMinutes[0..1]:integer sameProvider[0..1]:boolean", Parts("series"));
+        Assert.Equal(
+            "status[1..1]:code scheduledPriority[0..1]:decimal upperBound[0..1]:decimal waitingCost[0..1]:decimal softRuleCost[0..1]:decimal wallSeconds[0..1]:decimal workers[0..1]:integer seed[0..1]:integer droppedSolutions[0..1]:integer",
+            Parts("schedule-result"));
+        Assert.Equal("daysOfWeek[0..*]:code availableStartTime[0..1]:time availableEndTime[0..1]:time allDay[0..1]:boolean", Parts("available-time"));
+        Assert.Equal("request[1..1]:Reference minGapMinutes[0..1]:integer maxGapMinutes[0..1]:integer", Parts("follows"));
+        Assert.Equal("reason[1..1]:code message[0..1]:string", Parts("unscheduled"));
+        Assert.Equal(
+            ["horizon Period", "pool-count positiveInt", "daily-cap positiveInt", "duration Duration", "buffer Duration", "characteristic CodeableConcept", "priority-weight positiveInt",
+                "solver-assignment boolean", "no-show-reason CodeableConcept"],
+            new[] { "horizon", "pool-count", "daily-cap", "duration", "buffer", "characteristic", "priority-weight", "solver-assignment", "no-show-reason" }
+                .Select(id => $"{id} {MedCoordProfiles.Extensions().Single(d => d.Id == id).Differential.Element.Single(e => e.ElementId == "Extension.value[x]").Type.Single().Code}"));
+        Assert.Equal(
+            "continuityWeight[0..1]:integer dailyCapWeight[0..1]:integer dailyCap[0..1]:integer balanceWeight[0..1]:integer",
+            string.Join(" ", MedCoordProfiles.Extensions().Single(d => d.Id == "solve-options").Differential.Element
+                .Where(e => e.SliceName is not null && e.ElementId.StartsWith("Extension.extension:softRules.extension:", StringComparison.Ordinal) && e.ElementId.Count(c => c == ':') == 2)
+                .Select(e => $"{e.SliceName}[{e.Min}..{e.Max}]:{MedCoordProfiles.Extensions().Single(d => d.Id == "solve-options").Differential.Element.Single(v => v.ElementId == e.ElementId + ".value[x]").Type.Single().Code}")));
     }
 }
