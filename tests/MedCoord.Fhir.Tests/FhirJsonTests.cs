@@ -1,0 +1,68 @@
+using Hl7.Fhir.Model;
+using Xunit;
+
+namespace MedCoord.Fhir.Tests;
+
+/// <summary>FHIR JSON read strictly: every fault named by where it is and its error code, never by the value read; and written indented.</summary>
+public sealed class FhirJsonTests
+{
+    private static List<string> Errors(string json) => [.. FhirJson.TryParseBundle(json, out _).Select(e => e.ToString())];
+
+    [Fact]
+    public void TryParseBundle_ABundle_IsReadWithNoErrors()
+    {
+        Assert.Empty(FhirJson.TryParseBundle("""{ "resourceType": "Bundle", "type": "collection", "entry": [ { "resource": { "resourceType": "Patient", "id": "p1" } } ] }""", out var bundle));
+
+        Assert.Equal(("p1", Bundle.BundleType.Collection), (bundle!.Entry.Single().Resource!.Id, bundle.Type!.Value));
+    }
+
+    [Fact]
+    public void TryParseBundle_MalformedJson_NamesItsLine() =>
+        Assert.Equal(["$ (line 3): not FHIR R4 JSON (malformed JSON)"], Errors("{\n  \"resourceType\": \"Bundle\",\n  \"type\": ]\n}"));
+
+    [Fact]
+    public void TryParseBundle_NullOrAnotherResource_IsNoBundle()
+    {
+        Assert.Equal(["$: not a FHIR resource"], Errors("null"));
+        Assert.Equal(["$: a Basic, not a Bundle"], Errors("""{ "resourceType": "Basic", "code": { "text": "x" } }"""));
+    }
+
+    [Fact]
+    public void TryParseBundle_EveryFaultIsNamedByItsPathAndLine_WithoutTheValue()
+    {
+        var json = """
+            {
+              "resourceType": "Bundle",
+              "type": "collection",
+              "entry": [
+                { "resource": { "resourceType": "Patient", "id": "p1", "gender": "SECRET-VALUE" } },
+                { "resource": { "resourceType": "Patient", "id": "p2", "birthDate": 19680412 } }
+              ]
+            }
+            """;
+
+        var errors = FhirJson.TryParseBundle(json, out var bundle);
+
+        Assert.Null(bundle);
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Bundle.entry[0].resource.gender, line 5", errors[0].Path, StringComparison.Ordinal);
+        Assert.StartsWith("Bundle.entry[1].resource.birthDate, line 6", errors[1].Path, StringComparison.Ordinal);
+        Assert.All(errors, e => Assert.Matches(@"^not FHIR R4 JSON \([A-Z]+\d+\)$", e.Message));
+        Assert.All(errors, e => Assert.DoesNotContain("SECRET", e.ToString(), StringComparison.Ordinal));
+        Assert.DoesNotContain("19680412", string.Join(" ", errors));
+    }
+
+    [Fact]
+    public void Serialize_WritesIndentedFhirJson_ThatReadsBack()
+    {
+        var bundle = new Bundle { Type = Bundle.BundleType.Collection, Entry = [new() { FullUrl = "urn:uuid:0b0e2ab8-32a1-4e45-9a43-2c4b1f8b6a11", Resource = new Patient { Id = "p1" } }] };
+
+        var json = FhirJson.Serialize(bundle);
+
+        Assert.StartsWith("{\n  \"resourceType\": \"Bundle\"", json.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Empty(FhirJson.TryParseBundle(json, out var back));
+        Assert.Equal("p1", back!.Entry.Single().Resource!.Id);
+        Assert.Throws<ArgumentNullException>(() => FhirJson.Serialize(null!));
+        Assert.Throws<ArgumentNullException>(() => FhirJson.TryParseBundle(null!, out _));
+    }
+}
