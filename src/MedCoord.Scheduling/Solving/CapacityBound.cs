@@ -19,8 +19,12 @@ internal static class CapacityBound
     /// <summary>The largest share of a solve's time the bound may take.</summary>
     public const double TimeShare = 0.1;
 
+    /// <param name="calendar">The problem's calendar.</param>
+    /// <param name="candidates">Every request's candidates.</param>
+    /// <param name="timeLimit">The time the linear programme may take.</param>
+    /// <param name="maximumVariables">The most stretch shares attempted (<see cref="MaximumVariables"/> but in tests).</param>
     /// <returns>The bound, or null when the relaxation is too large or was not solved to optimality in time.</returns>
-    public static long? Compute(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, TimeSpan timeLimit)
+    public static long? Compute(Calendar calendar, IReadOnlyList<RequestCandidates> candidates, TimeSpan timeLimit, int maximumVariables = MaximumVariables)
     {
         var bookable = candidates.Where(c => c.CanBeScheduled).ToList();
         if (bookable.Count == 0)
@@ -28,7 +32,7 @@ internal static class CapacityBound
             return 0;
         }
 
-        if (timeLimit <= TimeSpan.Zero || Columns(calendar, bookable) is not { } columns)
+        if (timeLimit <= TimeSpan.Zero || Columns(calendar, bookable, maximumVariables) is not { } columns)
         {
             return null;
         }
@@ -42,8 +46,8 @@ internal static class CapacityBound
         foreach (var (column, requests) in columns)
         {
             // Σ booked over the column's priorities = Σ provider-stretch shares = Σ room-stretch shares ≤ its requests.
-            var byProvider = column.BooksProvider ? solver.MakeConstraint(0, 0, string.Empty) : null;
-            var byRoom = column.BooksRoom ? solver.MakeConstraint(0, 0, string.Empty) : null;
+            var byProvider = column.BooksProvider ? solver.MakeConstraint(0, 0) : null;
+            var byRoom = column.BooksRoom ? solver.MakeConstraint(0, 0) : null;
             foreach (var (priority, count) in requests)
             {
                 var booked = solver.MakeNumVar(0, count, string.Empty);
@@ -60,7 +64,7 @@ internal static class CapacityBound
                 if (!stretches.TryGetValue((use.Resource, use.Start), out var capacity))
                 {
                     var length = use.End - use.Start + (use.IsRoom ? longestBuffer : 0);
-                    stretches[(use.Resource, use.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * use.Places, string.Empty);
+                    stretches[(use.Resource, use.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * use.Places);
                 }
 
                 capacity.SetCoefficient(share, column.Duration + (use.IsRoom ? column.Buffer : 0));
@@ -79,9 +83,9 @@ internal static class CapacityBound
 
     /// <summary>
     /// The requests grouped by column (the same stretches, duration and buffer), each with how many requests of each
-    /// priority it holds; null when the relaxation would have more than <see cref="MaximumVariables"/> stretch shares.
+    /// priority it holds; null when the relaxation would have more than <paramref name="maximumVariables"/> stretch shares.
     /// </summary>
-    private static Dictionary<Column, List<(int Priority, int Count)>>? Columns(Calendar calendar, List<RequestCandidates> bookable)
+    private static Dictionary<Column, List<(int Priority, int Count)>>? Columns(Calendar calendar, List<RequestCandidates> bookable, int maximumVariables)
     {
         var free = new Dictionary<(string Resource, string Facility), MinuteSet>();
         var keys = new Dictionary<(string Kind, string Id, string Facility), string>();
@@ -93,7 +97,7 @@ internal static class CapacityBound
             if (!columns.TryGetValue(column, out var requests))
             {
                 variables += column.Uses.Length;
-                if (variables > MaximumVariables)
+                if (variables > maximumVariables)
                 {
                     return null;
                 }

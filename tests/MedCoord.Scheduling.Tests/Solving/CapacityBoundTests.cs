@@ -9,11 +9,20 @@ namespace MedCoord.Scheduling.Tests.Solving;
 /// <summary>The capacity relaxation must never cut off a real schedule, and must be tighter than counting requests.</summary>
 public sealed class CapacityBoundTests
 {
-    private static long? Bound(Problem problem)
+    private static long? Bound(Problem problem, int maximumVariables = CapacityBound.MaximumVariables, double seconds = 10)
     {
         var calendar = new Calendar(problem);
-        return CapacityBound.Compute(calendar, RequestCandidates.Build(calendar), TimeSpan.FromSeconds(10));
+        return CapacityBound.Compute(calendar, RequestCandidates.Build(calendar), TimeSpan.FromSeconds(seconds), maximumVariables);
     }
+
+    /// <summary>One facility open 09:00–10:00 on a Monday, with the rooms, providers, types and requests given.</summary>
+    private static Problem Hour(IEnumerable<Room> rooms, IEnumerable<Provider> providers, IEnumerable<AppointmentType> types, params (string Type, int Priority)[] requests) =>
+        Problem("2026-03-02", "2026-03-02",
+            [Facility("clinic", "America/New_York", Week("09:00", "10:00"))],
+            rooms, providers,
+            [.. requests.Select((_, i) => Patient($"p{i}"))],
+            types,
+            [.. requests.Select((r, i) => Request($"r{i}", $"p{i}", r.Type, priority: r.Priority))]);
 
     [Fact]
     public void Compute_OneProviderHour_CountsOnlyWhatFitsInIt()
@@ -75,5 +84,107 @@ public sealed class CapacityBoundTests
         {
             Assert.True(bound >= schedule.Objective.ScheduledPriority, $"bound {bound} < booked {schedule.Objective.ScheduledPriority}");
         }
+    }
+
+    [Fact]
+    public void Compute_ARoomIsHeldThroughItsTurnover_ButTheLastTurnoverMayRunPastClosing()
+    {
+        // 30-minute visits with 10 minutes of turnover: one fits in an hour (the second would end at 10:10), two in 70 minutes.
+        AppointmentType[] visit = [Type("visit", 30, null, ["exam"], buffer: 10)];
+
+        Assert.Equal(1, Bound(Hour([Room("exam", "clinic", "exam")], [], visit, ("visit", 1), ("visit", 1), ("visit", 1))));
+        var longer = Hour([Room("exam", "clinic", "exam")], [], visit, ("visit", 1), ("visit", 1), ("visit", 1)) with
+        {
+            Facilities = [Facility("clinic", "America/New_York", Week("09:00", "10:10"))],
+        };
+        Assert.Equal(2, Bound(longer));
+        Assert.Equal(2, SolveVerified(longer, Quick(5)).Objective.ScheduledPriority);
+    }
+
+    [Fact]
+    public void Compute_TheLongestTurnover_MayRunPastClosing_WhateverTheTypeBookedLast()
+    {
+        // A short visit without turnover, then the long-turnover one at 09:30: 11, which the relaxation must allow.
+        var problem = Hour([Room("exam", "clinic", "exam")], [], [Type("clean", 30, null, ["exam"], buffer: 30), Type("quick", 30, null, ["exam"])],
+            ("clean", 10), ("quick", 1), ("quick", 1));
+
+        Assert.Equal(11, Bound(problem));
+        Assert.Equal(11, SolveVerified(problem, Quick(5)).Objective.ScheduledPriority);
+    }
+
+    [Fact]
+    public void Compute_AProvidersTimeHoldsNoTurnover_AndBindsWhenTheRoomsDoNot()
+    {
+        // Two rooms hold 3.5 visits with turnover; the provider's hour holds two 30-minute visits.
+        var problem = Hour([Room("exam-1", "clinic", "exam"), Room("exam-2", "clinic", "exam")], [Provider("dr", "gp", "clinic", Week("09:00", "10:00"))],
+            [Type("visit", 30, "gp", ["exam"], buffer: 10)], ("visit", 10), ("visit", 10), ("visit", 10), ("visit", 10));
+
+        Assert.Equal(20, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_ASharedRoom_HoldsAsManyAtOnceAsItsPlaces()
+    {
+        var problem = Hour([new Room("chairs", "clinic", ["infusion"], [], 2)], [], [Type("infusion", 60, null, ["infusion"])], ("infusion", 1), ("infusion", 1), ("infusion", 1));
+
+        Assert.Equal(2, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_AProviderAndARoomOfTheSameName_AreTwoResources()
+    {
+        var problem = Hour([Room("a", "clinic", "exam")], [Provider("a", "gp", "clinic", Week("09:00", "10:00"))], [Type("visit", 30, "gp", ["exam"])], ("visit", 1), ("visit", 1), ("visit", 1));
+
+        Assert.Equal(2, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_EachProviderAndRoom_HasItsOwnStretches()
+    {
+        var problem = Hour([Room("exam-1", "clinic", "exam"), Room("exam-2", "clinic", "exam")],
+            [Provider("dr-1", "gp", "clinic", Week("09:00", "10:00")), Provider("dr-2", "gp", "clinic", Week("09:00", "10:00"))],
+            [Type("visit", 30, "gp", ["exam"])], ("visit", 1), ("visit", 1), ("visit", 1), ("visit", 1), ("visit", 1));
+
+        Assert.Equal(4, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_RequestsOfDifferentLengths_AreNotOneColumn()
+    {
+        var problem = Hour([], [Provider("dr", "gp", "clinic", Week("09:00", "10:00"))], [Type("long", 60, "gp"), Type("short", 30, "gp")], ("long", 1), ("short", 1), ("short", 1));
+
+        Assert.Equal(2, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_AStretchExactlyAsLongAsTheVisit_HoldsIt()
+    {
+        var problem = Hour([], [Provider("dr", "gp", "clinic", Week("09:00", "09:30"))], [Type("visit", 30, "gp")], ("visit", 3), ("visit", 2));
+
+        Assert.Equal(3, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_AStretchWhoseOnlyStartIsItsLast_HoldsTheVisit()
+    {
+        // The patient can start only at 09:30, the last start of the provider's hour for a 30-minute visit.
+        var problem = Hour([], [Provider("dr", "gp", "clinic", Week("09:00", "10:00"))], [Type("visit", 30, "gp")], ("visit", 4)) with
+        {
+            Patients = [new Patient("p0", Zone("America/New_York"), [Week("09:30", "10:00")], [])],
+        };
+
+        Assert.Equal(4, Bound(problem));
+    }
+
+    [Fact]
+    public void Compute_NoTimeOrARelaxationLargerThanAllowed_GivesNoBound_NothingBookableGivesZero()
+    {
+        var problem = Hour([Room("exam", "clinic", "exam")], [Provider("dr", "gp", "clinic", Week("09:00", "10:00"))], [Type("visit", 30, "gp", ["exam"])], ("visit", 1), ("visit", 1));
+
+        // One column of two stretch shares: the provider's hour and the room's.
+        Assert.Equal(2, Bound(problem, maximumVariables: 2));
+        Assert.Null(Bound(problem, maximumVariables: 1));
+        Assert.Null(Bound(problem, seconds: 0));
+        Assert.Equal(0, Bound(problem with { Requests = [.. problem.Requests.Select(r => r with { Earliest = Date("2026-03-09"), Latest = Date("2026-03-09") })] }, seconds: 0));
     }
 }
