@@ -125,6 +125,69 @@ public sealed class SeriesTests
             book.Placements.OrderBy(p => p.Value.Start).Select(p => Format(calendar.Timeline.ToInstant(p.Value.Start).InZone(zone).ToOffsetDateTime())));
     }
 
+    /// <summary>First fit's placements, in start order, as "start provider" in New York time.</summary>
+    private static List<string> FirstFit(Problem problem)
+    {
+        var calendar = new MedCoord.Scheduling.Time.Calendar(problem);
+        var book = MedCoord.Scheduling.Solving.FirstFitHeuristic.Place(MedCoord.Scheduling.Solving.RequestCandidates.Build(calendar));
+        return [.. book.Placements.Where(p => p.Key.StartsWith('s')).OrderBy(p => p.Value.Start)
+            .Select(p => $"{Format(calendar.Timeline.ToInstant(p.Value.Start).InZone(Zone(Ny)).ToOffsetDateTime())} {p.Value.Provider?.ProviderId ?? "-"}")];
+    }
+
+    private static readonly Provider[] TwoPhysios =
+    [
+        Provider("pt-a", "physio", "clinic", Week("09:00", "12:00", Mon)),
+        Provider("pt-b", "physio", "clinic", Week("09:00", "12:00", Mon)),
+    ];
+
+    [Fact]
+    public void FirstFit_SameProvider_TakesTheFirstProvidersLaterStartWithinTheTolerance_OverAnothersEarlierOne()
+    {
+        var providers = TwoPhysios.Select(p => p.Id == "pt-a" ? p with { TimeOff = [Block("2026-10-12T09:00:00-04:00", "2026-10-12T10:00:00-04:00")] } : p);
+
+        Assert.Equal(
+            ["2026-10-05T09:00:00-04:00 pt-a", "2026-10-12T10:00:00-04:00 pt-a", "2026-10-19T09:00:00-04:00 pt-a"],
+            FirstFit(WithSeries(Physio(weeks: 3, providers: providers), Weekly(3, tolerance: 60))));
+        Assert.Equal(
+            ["2026-10-05T09:00:00-04:00 pt-a", "2026-10-12T09:00:00-04:00 pt-b", "2026-10-19T09:00:00-04:00 pt-a"],
+            FirstFit(WithSeries(Physio(weeks: 3, providers: providers), Weekly(3, tolerance: 60, sameProvider: false))));
+    }
+
+    [Fact]
+    public void FirstFit_ProvidersFreeAtTheSameTime_KeepsTheFirst()
+    {
+        Assert.Equal(
+            ["2026-10-05T09:00:00-04:00 pt-a", "2026-10-12T09:00:00-04:00 pt-a", "2026-10-19T09:00:00-04:00 pt-a"],
+            FirstFit(WithSeries(Physio(weeks: 3, providers: TwoPhysios), Weekly(3, sameProvider: false))));
+    }
+
+    [Fact]
+    public void FirstFit_AFirstVisitTimeThatFailsLater_IsUndone_AndTheNextFreeTimeTried()
+    {
+        // pt-a is held at 09:00-09:45 in week two: the series moves to 09:45 every week, and nothing of the failed tries stays.
+        var problem = WithSeries(Physio(weeks: 3, extra: [Request("other", "p2", "physio")]), Weekly(3)) with
+        {
+            Fixed = [new FixedBooking("other", "pt-a", "gym-1", At("2026-10-12T09:00:00-04:00"))],
+        };
+
+        Assert.Equal(
+            ["2026-10-05T09:45:00-04:00 pt-a", "2026-10-12T09:45:00-04:00 pt-a", "2026-10-19T09:45:00-04:00 pt-a"],
+            FirstFit(problem));
+    }
+
+    [Fact]
+    public void FirstFit_ASeriesOfAVisitWithoutAProvider_IsPlacedInRoomsAlone()
+    {
+        var problem = WithSeries(Physio(weeks: 3), Weekly(3)) with
+        {
+            AppointmentTypes = [Type("physio", 45, null, ["gym"])],
+        };
+
+        Assert.Equal(
+            ["2026-10-05T08:00:00-04:00 -", "2026-10-12T08:00:00-04:00 -", "2026-10-19T08:00:00-04:00 -"],
+            FirstFit(problem));
+    }
+
     [Fact]
     public void Solve_OneWeekImpossible_BooksNoVisitAndSaysTheSeriesCannotFit()
     {
