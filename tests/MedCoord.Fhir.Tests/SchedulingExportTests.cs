@@ -351,9 +351,10 @@ public sealed class SchedulingExportTests
         string Start(MedCoord.Scheduling.Model.FixedBooking booking) =>
             When(All<Appointment>(SchedulingBundle.Export(problem with { Fixed = [booking] })).Single().Start);
 
-        // A type without rooms: at the facility named, else at the first the provider works at then.
+        // A type without rooms: at the facility named, else at the first the provider works at then (docs/problem-format.md).
         Assert.Equal("2026-12-08T09:30:00+05:30", Start(new("r5", "dr-a", null, Instant.FromUtc(2026, 12, 8, 4, 0), "east")));
         Assert.Equal("2026-12-07T08:00:00-05:00", Start(new("r5", "dr-a", null, Instant.FromUtc(2026, 12, 7, 13, 0))));
+        Assert.Equal("2026-12-08T09:30:00+05:30", Start(new("r5", "dr-a", null, Instant.FromUtc(2026, 12, 8, 4, 0))));
     }
 
     [Fact]

@@ -11,6 +11,7 @@ namespace MedCoord.Fhir.Scheduling;
 internal sealed class BundleExporter
 {
     private readonly Problem _problem;
+    private readonly ValidatedProblem _validated;
     private readonly List<F.Bundle.EntryComponent> _entries = [];
     private readonly Dictionary<string, HashSet<string>> _usedIds = [];
     private readonly Dictionary<(string Kind, string Id), string> _ids = [];
@@ -20,9 +21,11 @@ internal sealed class BundleExporter
     private readonly Dictionary<string, AppointmentType> _types;
     private readonly SchedulingResourceIds _kept;
 
-    private BundleExporter(Problem problem, SchedulingResourceIds kept)
+    private BundleExporter(ValidatedProblem validated, SchedulingResourceIds kept)
     {
+        var problem = validated.Problem;
         _problem = problem;
+        _validated = validated;
         _kept = kept;
         _facilities = problem.Facilities.ToDictionary(f => f.Id, StringComparer.Ordinal);
         _rooms = problem.Rooms.ToDictionary(r => r.Id, StringComparer.Ordinal);
@@ -39,7 +42,7 @@ internal sealed class BundleExporter
             throw new ProblemValidationException(errors);
         }
 
-        var exporter = new BundleExporter(validated!.Problem, kept ?? SchedulingResourceIds.None);
+        var exporter = new BundleExporter(validated!, kept ?? SchedulingResourceIds.None);
         if (schedule is not null)
         {
             ValidationException.ThrowIfAny(exporter.CheckSchedule(schedule), "schedule", nameof(schedule));
@@ -528,10 +531,8 @@ internal sealed class BundleExporter
         foreach (var f in _problem.Fixed)
         {
             var r = _requests[f.RequestId];
-            // A valid booking names a room or a provider; one without a room or facility is written in its provider's zone.
-            var zone = f.RoomId is { } room ? _facilities[_rooms[room].FacilityId].Zone
-                : f.FacilityId is { } facility ? _facilities[facility].Zone
-                : TimeOffZone(_problem.Providers.Single(p => p.Id == f.ProviderId));
+            // Written in the zone of the facility the booking stands at: its room's, the one named, else the one the validation places it at.
+            var zone = _facilities[FixedBookingRules.Place(_validated.Calendar, f).FacilityId].Zone;
             var end = f.Start + NodaTime.Duration.FromMinutes(Minutes(r));
             Add(Booked(r, f.ProviderId, f.RoomId, f.FacilityId, DateTime(f.Start, zone), DateTime(end, zone), solver: false));
         }
