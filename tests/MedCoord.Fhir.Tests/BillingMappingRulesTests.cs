@@ -1,9 +1,12 @@
 #nullable disable
+using System.Globalization;
 using Hl7.Fhir.Model;
 using MedCoord.Engine;
 using MedCoord.Engine.Billing;
 using MedCoord.Engine.Billing.X12;
 using Xunit;
+using static System.FormattableString;
+using static MedCoord.Fhir.Tests.BundleReading;
 using static MedCoord.Fhir.Tests.EngineRecordsFixture;
 using Address = MedCoord.Engine.Billing.Address;
 using Claim = MedCoord.Engine.Billing.Claim;
@@ -21,12 +24,6 @@ public sealed class BillingMappingRulesTests
     private static Claim First => Base.Claims[0];
 
     private static Bundle Export(params Claim[] claims) => EngineBundle.Export(new EngineRecords(T0, [], [], [], [], [], [], [], claims), []);
-
-    private static IEnumerable<T> All<T>(Bundle bundle)
-        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>();
-
-    private static T Resolve<T>(Bundle bundle, ResourceReference reference)
-        where T : Resource => (T)bundle.Entry.Single(e => e.FullUrl == reference.Reference).Resource;
 
     [Theory]
     [InlineData(ClaimStatus.Draft, ClaimFrequency.Original, FinancialResourceStatusCodes.Draft)]
@@ -70,7 +67,7 @@ public sealed class BillingMappingRulesTests
         Assert.Equal(
             ["1 urn:medcoord:code:service-category|office-visit 'office-visit' 2026-12-07 1 245.00 245.00 USD", "2 urn:medcoord:code:service-category|therapy 'therapy' 2026-12-07 2 60.00 120.00 USD",
                 "3 urn:medcoord:code:service-category|wellness 'wellness' 2026-12-08 1 175.50 175.50 USD"],
-            claim.Item.Select(i => $"{i.Sequence} {i.Category.Coding[0].System}|{i.Category.Coding[0].Code} '{i.Category.Text}' {((Date)i.Serviced).Value} {i.Quantity.Value} {i.UnitPrice?.Value} {i.Net.Value} {i.Net.Currency}"));
+            claim.Item.Select(i => Invariant($"{i.Sequence} {i.Category.Coding[0].System}|{i.Category.Coding[0].Code} '{i.Category.Text}' {((Date)i.Serviced).Value} {i.Quantity.Value} {i.UnitPrice?.Value} {i.Net.Value} {i.Net.Currency}")));
         Assert.Equal(
             ["http://www.ama-assn.org/go/cpt|GP", "http://www.ama-assn.org/go/cpt|59"],
             claim.Item[1].Modifier.Select(m => $"{m.Coding[0].System}|{m.Coding[0].Code}"));
@@ -108,7 +105,7 @@ public sealed class BillingMappingRulesTests
     [InlineData(SubscriberRelationship.Child, "CHILD", "child")]
     [InlineData(SubscriberRelationship.Other, "FAMMEMB", "other")]
     [InlineData(SubscriberRelationship.Self, "ONESELF", "self")]
-    public void Subscriber_WhoIsNotThePatient_IsARelatedPersonWithTheRelationship(SubscriberRelationship relationship, string role, string code)
+    public void Subscriber_AnotherPersonThanThePatient_IsARelatedPersonWithTheRelationship(SubscriberRelationship relationship, string role, string code)
     {
         var claim = First with { Coverage = CoverageOf(Luis, relationship) };
         var bundle = Export(claim);
@@ -156,7 +153,7 @@ public sealed class BillingMappingRulesTests
             [
                 "copay 'office-visit' 30.00 USD", "copay 'specialist' 50 USD", "deductible '' 1000.00 USD", "maxoutofpocket '' 4000.00 USD", "copaypct 'coinsurance' 20 % http://unitsofmeasure.org %",
             ],
-            coverage.CostToBeneficiary.Select(c => $"{c.Type.Coding[0].Code} '{c.Type.Text}' " + (c.Value is Money m ? $"{m.Value} {m.Currency}" : $"{((Quantity)c.Value).Value} {((Quantity)c.Value).Unit} {((Quantity)c.Value).System} {((Quantity)c.Value).Code}")));
+            coverage.CostToBeneficiary.Select(c => $"{c.Type.Coding[0].Code} '{c.Type.Text}' " + (c.Value is Money m ? Invariant($"{m.Value} {m.Currency}") : Invariant($"{((Quantity)c.Value).Value} {((Quantity)c.Value).Unit} {((Quantity)c.Value).System} {((Quantity)c.Value).Code}"))));
         Assert.All(coverage.CostToBeneficiary, c => Assert.Equal("http://terminology.hl7.org/CodeSystem/coverage-copay-type", c.Type.Coding[0].System));
         Assert.Empty(none.CostToBeneficiary);
         Assert.Null(none.Period);
@@ -221,7 +218,7 @@ public sealed class BillingMappingRulesTests
                 "urn:medcoord:remittance-trace=TRN-1,urn:medcoord:payer-claim-number=PCN-9 Active Complete 'claim status code 1' 2026-12-20 pay 2026-12-20 300 urn:medcoord:remittance-trace=TRN-1 insurer ACMEHLTH 'Acme Health Plan'",
                 "urn:medcoord:remittance-trace=TRN-2,urn:medcoord:payer-claim-number=PCN-9 Active Complete 'claim status code 1' 2026-12-07T15:00:00Z pay - 300 urn:medcoord:remittance-trace=TRN-2 insurer OTHER ''",
             ],
-            eobs.Select(e => $"{string.Join(",", e.Identifier.Select(i => $"{i.System}={i.Value}"))} {e.Status} {e.Outcome} '{e.Disposition}' {e.Created} pay {e.Payment.Date ?? "-"} {e.Payment.Amount.Value}"
+            eobs.Select(e => $"{string.Join(",", e.Identifier.Select(i => $"{i.System}={i.Value}"))} {e.Status} {e.Outcome} '{e.Disposition}' {e.Created} pay {e.Payment.Date ?? "-"} {e.Payment.Amount.Value!.Value.ToString(CultureInfo.InvariantCulture)}"
                 + $" {e.Payment.Identifier.System}={e.Payment.Identifier.Value} insurer {Resolve<Organization>(bundle, e.Insurer).Identifier[0].Value} '{Resolve<Organization>(bundle, e.Insurer).Name}'"));
         Assert.All(eobs, e => Assert.Equal(("CLM-1", "1234567893", "cov-a", true, "Patient"), (Resolve<Hl7.Fhir.Model.Claim>(bundle, e.Claim).Identifier[0].Value,
             Resolve<Organization>(bundle, e.Provider).Identifier[0].Value, Resolve<Hl7.Fhir.Model.Coverage>(bundle, e.Insurance.Single().Coverage).Identifier[0].Value, e.Insurance.Single().Focal!.Value,
@@ -231,7 +228,7 @@ public sealed class BillingMappingRulesTests
             eobs[0].Total.Select(t => $"{t.Category.Coding[0].System}|{t.Category.Coding[0].Code}"));
         Assert.Equal(
             ["urn:medcoord:code:claim-adjustment-group|CO https://x12.org/codes/claim-adjustment-reason-codes|45 120.50", "urn:medcoord:code:adjudication-amount|remark https://x12.org/codes/remittance-advice-remark-codes|MA01 -"],
-            eobs[0].Adjudication.Select(a => $"{a.Category.Coding[0].System}|{a.Category.Coding[0].Code} {a.Reason.Coding[0].System}|{a.Reason.Coding[0].Code} {a.Amount?.Value.ToString() ?? "-"}"));
+            eobs[0].Adjudication.Select(a => $"{a.Category.Coding[0].System}|{a.Category.Coding[0].Code} {a.Reason.Coding[0].System}|{a.Reason.Coding[0].Code} {a.Amount?.Value?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
         Assert.Equal(
             ["1 http://www.ama-assn.org/go/cpt|99204 6", "2 http://www.ama-assn.org/go/cpt|97110 6"],
             eobs[0].Item.Select(i => $"{i.Sequence} {i.ProductOrService.Coding[0].System}|{i.ProductOrService.Coding[0].Code} {i.Adjudication.Count}"));

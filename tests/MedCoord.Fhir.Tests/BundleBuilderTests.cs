@@ -32,6 +32,10 @@ public sealed class BundleBuilderTests
     }
 
     [Fact]
+    public void UuidOf_AKnownKey_IsAFixedUuid_SoThatExportsStayStableAcrossVersions() =>
+        Assert.Equal("b557a94e-78c3-88d2-a9fa-a960b4c5d7c6", BundleBuilder.UuidOf("Patient", "pat-a"));
+
+    [Fact]
     public void Key_PrefixesEachPartWithItsLength_SoThatPartsThatRunTogetherDiffer()
     {
         Assert.Equal("3:a/b/1:c", BundleBuilder.Key("a/b", "c"));

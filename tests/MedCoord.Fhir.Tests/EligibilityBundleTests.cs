@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using MedCoord.Engine.Billing;
 using MedCoord.Engine.Billing.X12;
 using Xunit;
+using static MedCoord.Fhir.Tests.BundleReading;
 using static MedCoord.Fhir.Tests.EngineRecordsFixture;
 
 namespace MedCoord.Fhir.Tests;
@@ -90,24 +91,16 @@ public sealed class EligibilityBundleTests
         var bundle = EligibilityBundle.Export("elig-9", inquiry, answer, T0);
         var request = Single<CoverageEligibilityRequest>(bundle);
         var response = Single<CoverageEligibilityResponse>(bundle);
-        string Ref(ResourceReference r)
-        {
-            var resource = bundle.Entry.Single(e => e.FullUrl == r.Reference).Resource;
-            return $"{resource.TypeName}:{((IEnumerable<Identifier>)resource.GetType().GetProperty("Identifier")!.GetValue(resource)).First().Value}";
-        }
-
-        string Concept(CodeableConcept c) => string.Join("+", c.Coding.Select(x => $"{x.System}|{x.Code}")) + (c.Text is { } t ? $" '{t}'" : string.Empty);
-
         Assert.Equal(
             "urn:medcoord:eligibility=elig-9 Active Validation,Benefits Patient:pat-a 2026-12-07 2026-12-07T15:00:00Z Organization:1234567893 Organization:ACMEHLTH Coverage:cov-a True"
             + " [https://x12.org/codes/service-type-codes|30, https://x12.org/codes/service-type-codes|98]",
-            $"{request.Identifier.Single().System}={request.Identifier.Single().Value} {request.Status} {string.Join(",", request.Purpose)} {Ref(request.Patient)} {((Date)request.Serviced).Value}"
-            + $" {request.Created} {Ref(request.Provider)} {Ref(request.Insurer)} {Ref(request.Insurance.Single().Coverage)} {request.Insurance.Single().Focal}"
-            + $" [{string.Join(", ", request.Item.Select(i => Concept(i.Category)))}]");
+            $"{request.Identifier.Single().System}={request.Identifier.Single().Value} {request.Status} {string.Join(",", request.Purpose)} {Ref(bundle, request.Patient)} {((Date)request.Serviced).Value}"
+            + $" {request.Created} {Ref(bundle, request.Provider)} {Ref(bundle, request.Insurer)} {Ref(bundle, request.Insurance.Single().Coverage)} {request.Insurance.Single().Focal}"
+            + $" [{string.Join(", ", request.Item.Select(i => Codes(i.Category)))}]");
         Assert.Equal(
             $"urn:medcoord:eligibility=elig-9 Active Validation,Benefits Patient:pat-a 2026-12-07 2026-12-07T15:00:00Z Organization:1234567893 Complete '{answer.Reason}' Organization:ACMEHLTH Coverage:cov-a 2026-01-01..2026-12-31",
-            $"{response.Identifier.Single().System}={response.Identifier.Single().Value} {response.Status} {string.Join(",", response.Purpose)} {Ref(response.Patient)} {((Date)response.Serviced).Value}"
-            + $" {response.Created} {Ref(response.Requestor)} {response.Outcome} '{response.Disposition}' {Ref(response.Insurer)} {Ref(response.Insurance.Single().Coverage)}"
+            $"{response.Identifier.Single().System}={response.Identifier.Single().Value} {response.Status} {string.Join(",", response.Purpose)} {Ref(bundle, response.Patient)} {((Date)response.Serviced).Value}"
+            + $" {response.Created} {Ref(bundle, response.Requestor)} {response.Outcome} '{response.Disposition}' {Ref(bundle, response.Insurer)} {Ref(bundle, response.Insurance.Single().Coverage)}"
             + $" {response.Insurance.Single().BenefitPeriod.Start}..{response.Insurance.Single().BenefitPeriod.End}");
         var items = response.Insurance.Single().Item;
         Assert.Equal(4, items.Count);
@@ -117,11 +110,11 @@ public sealed class EligibilityBundleTests
             + " urn:medcoord:code:benefit-type|coinsurance-percent 'coinsurance percent' 20/-,"
             + " http://terminology.hl7.org/CodeSystem/benefit-type|copay+urn:medcoord:code:service-category|office-visit 'office-visit' 30.00/-,"
             + " http://terminology.hl7.org/CodeSystem/benefit-type|copay+urn:medcoord:code:service-category|specialist 'specialist' 50/-]",
-            $"{Concept(item.Network)} {Concept(item.Unit)} {Concept(item.Term)} [{string.Join(", ", item.Benefit.Select(b => $"{Concept(b.Type)} {Amount(b.Allowed)}/{Amount(b.Used)}"))}]"));
-        Assert.Equal(["https://x12.org/codes/service-type-codes|30", "https://x12.org/codes/service-type-codes|98"], items.Take(2).Select(i => Concept(i.Category)));
+            $"{Codes(item.Network)} {Codes(item.Unit)} {Codes(item.Term)} [{string.Join(", ", item.Benefit.Select(b => $"{Codes(b.Type)} {Amount(b.Allowed)}/{Amount(b.Used)}"))}]"));
+        Assert.Equal(["https://x12.org/codes/service-type-codes|30", "https://x12.org/codes/service-type-codes|98"], items.Take(2).Select(i => Codes(i.Category)));
         Assert.Equal(
             ["http://www.ama-assn.org/go/cpt|99213 True", "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|G0439 True"],
-            items.Skip(2).Select(i => $"{Concept(i.ProductOrService)} {i.AuthorizationRequired}"));
+            items.Skip(2).Select(i => $"{Codes(i.ProductOrService)} {i.AuthorizationRequired}"));
         Assert.Equal(
             ("Copayment per service", "Deductible"),
             (items[0].Benefit[3].Type.Coding[0].Display, items[0].Benefit[0].Type.Coding[0].Display));

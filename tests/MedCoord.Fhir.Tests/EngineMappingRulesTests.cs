@@ -5,6 +5,8 @@ using MedCoord.Engine.Audit;
 using MedCoord.Engine.CarePlans;
 using EngineCarePlan = MedCoord.Engine.CarePlans.CarePlan;
 using Xunit;
+using static System.FormattableString;
+using static MedCoord.Fhir.Tests.BundleReading;
 using static MedCoord.Fhir.Tests.EngineRecordsFixture;
 using Consent = MedCoord.Engine.Visits.Consent;
 using Duration = NodaTime.Duration;
@@ -18,30 +20,6 @@ public sealed class EngineMappingRulesTests
     private static readonly EngineRecords None = new(T0, [], [], [], [], [], [], [], []);
 
     private static Bundle Export(EngineRecords records, IReadOnlyList<AuditEntry> trail = null) => EngineBundle.Export(records, trail ?? []);
-
-    private static IEnumerable<T> All<T>(Bundle bundle)
-        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>();
-
-    /// <summary>A reference as what it points at: the resource's type and first identifier, or the identifier it carries.</summary>
-    private static string Ref(Bundle bundle, ResourceReference reference)
-    {
-        if (reference is null)
-        {
-            return "-";
-        }
-
-        if (reference.Reference is { } url)
-        {
-            var resource = bundle.Entry.Single(e => e.FullUrl == url).Resource;
-            var identifier = ((IEnumerable<Identifier>)resource.GetType().GetProperty("Identifier")!.GetValue(resource)).First();
-            return $"{resource.TypeName}:{identifier.Value}";
-        }
-
-        return $"{reference.Identifier.System}={reference.Identifier.Value}";
-    }
-
-    private static string Codes(CodeableConcept concept) =>
-        concept is null ? "-" : string.Join("+", concept.Coding.Select(c => $"{c.System}|{c.Code}")) + (concept.Text is { } text ? $" '{text}'" : string.Empty);
 
     [Fact]
     public void Consent_ScopeStatusAndPeriod_FollowTheRecord()
@@ -94,7 +72,7 @@ public sealed class EngineMappingRulesTests
 
         Assert.Equal(
             ["1 A", "6 Mo", "2 Wk", "10 D", "9 D", "426.125 D", "1.5 D", "1.5 D"],
-            activities.Select(a => ((Timing)a.Detail.Scheduled).Repeat).Select(r => $"{r.Period} {r.PeriodUnit}"));
+            activities.Select(a => ((Timing)a.Detail.Scheduled).Repeat).Select(r => Invariant($"{r.Period} {r.PeriodUnit}")));
         Assert.All(activities, a => Assert.Equal((1, "2026-12-07", null), (((Timing)a.Detail.Scheduled).Repeat.Frequency, ((Period)((Timing)a.Detail.Scheduled).Repeat.Bounds).Start, ((Period)((Timing)a.Detail.Scheduled).Repeat.Bounds).End)));
     }
 
@@ -178,7 +156,7 @@ public sealed class EngineMappingRulesTests
         Assert.Equal(
             ("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation|N", "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation|N", "urn:medcoord:code:result-kind|lipid panel 'lipid panel'"),
             (Codes(lipids.Interpretation.Single()), Codes(report.ConclusionCode.Single()), Codes(lipids.Code)));
-        Assert.Equal("2026-12-05T17:00:00+00:00", report.Issued!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz", null));
+        Assert.Equal("2026-12-05T17:00:00+00:00", report.Issued!.Value.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(All<FhirTask>(bundle).Where(t => t.Focus?.Reference == url), t => Assert.Equal(RequestPriority.Routine, t.Priority));
         Assert.Equal(
             ["http://terminology.hl7.org/CodeSystem/observation-category|laboratory"],

@@ -63,7 +63,6 @@ public sealed class ProfileTests
         foreach (var d in MedCoordProfiles.Extensions())
         {
             Assert.Equal(MedCoordProfiles.Base + d.Id, d.Url);
-            Assert.Equal(string.Concat(d.Id.Split('-').Select(w => char.ToUpperInvariant(w[0]) + w[1..])), d.Name);
             Assert.Equal(d.Title + ".", d.Description);
             Assert.Equal(
                 ("1", PublicationStatus.Active, "MedCoord", FHIRVersion.N4_0_1, StructureDefinition.StructureDefinitionKind.ComplexType, false, "Extension",
@@ -73,6 +72,11 @@ public sealed class ProfileTests
             Assert.All(d.Context, c => Assert.Equal(StructureDefinition.ExtensionContextType.Element, c.Type));
         }
 
+        Assert.Equal(
+            ["Horizon", "SolveOptions", "Series", "ScheduleResult", "Capacity", "PoolCount", "DailyCap", "AvailableTime", "Duration", "Buffer", "Characteristic", "PriorityWeight",
+                "Follows", "SolverAssignment", "NoShowReason", "Unscheduled", "CareActivity"],
+            MedCoordProfiles.Extensions().Select(d => d.Name));
+        Assert.Equal("A course of visits booked all or none", MedCoordProfiles.Extensions().Single(d => d.Id == "series").Title);
         Assert.Equal(
             ["horizon Basic", "solve-options Basic", "series Basic", "schedule-result Basic", "capacity Location", "pool-count Device", "daily-cap Practitioner", "available-time Patient",
                 "duration HealthcareService,ServiceRequest", "buffer HealthcareService", "characteristic ActivityDefinition", "priority-weight ServiceRequest", "follows ServiceRequest",

@@ -36,8 +36,11 @@ public sealed class ResourceLookupTests
         var found = Lookup.Find(new ResourceReference(reference), null);
 
         Assert.Equal(id, found?.Id);
-        Assert.NotEqual("late", ResourceLookup.Identifier(found!, "urn:medcoord:patient"));
     }
+
+    [Fact]
+    public void Find_TwoEntriesOfOneFullUrl_IsTheFirst() =>
+        Assert.Same(First, Lookup.Find(new ResourceReference("urn:uuid:7d3c4a1e-0000-4000-8000-000000000001"), null));
 
     [Theory]
     [InlineData("Patient/p3")]

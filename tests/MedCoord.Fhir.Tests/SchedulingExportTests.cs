@@ -7,6 +7,8 @@ using MedCoord.Scheduling.Validation;
 using NodaTime;
 using NodaTime.Text;
 using Xunit;
+using static System.FormattableString;
+using static MedCoord.Fhir.Tests.BundleReading;
 using Problem = MedCoord.Scheduling.Model.Problem;
 using Schedule = MedCoord.Scheduling.Results.Schedule;
 using Instant = NodaTime.Instant;
@@ -105,9 +107,6 @@ public sealed class SchedulingExportTests
 
     private static readonly Bundle Exported = SchedulingBundle.Export(Problem, Answer);
 
-    private static IEnumerable<T> All<T>(Bundle bundle)
-        where T : Resource => bundle.Entry.Select(e => e.Resource).OfType<T>();
-
     private static string Short(string? url) => (url ?? "?")
         .Replace("https://medcoord.dev/fhir/StructureDefinition/", string.Empty, StringComparison.Ordinal)
         .Replace("https://medcoord.dev/fhir/CodeSystem/", string.Empty, StringComparison.Ordinal)
@@ -129,7 +128,7 @@ public sealed class SchedulingExportTests
         Time t => t.Value!,
         ResourceReference r => r.Reference!,
         Period p => $"{p.Start}..{p.End}",
-        Hl7.Fhir.Model.Duration d => $"{d.Value} {d.Code}",
+        Hl7.Fhir.Model.Duration d => Invariant($"{d.Value} {d.Code}"),
         CodeableConcept c => Concept(c),
         var other => other.TypeName,
     };
@@ -426,7 +425,7 @@ public sealed class SchedulingExportTests
             new[] { "room-exam-1", "room-chairs" }.Select(room =>
             {
                 var busy = All<Slot>(bundle).Where(s => s.Schedule.Reference == $"Schedule/{room}" && s.Status == Slot.SlotStatus.Busy).ToList();
-                return $"{room} Busy {(busy.Count == 0 ? "none" : string.Join(",", busy.Select(s => $"{s.Start:HH:mm}..{s.End:HH:mm}")))}";
+                return $"{room} Busy {(busy.Count == 0 ? "none" : string.Join(",", busy.Select(s => Invariant($"{s.Start:HH:mm}..{s.End:HH:mm}"))))}";
             }));
     }
 

@@ -59,7 +59,11 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
     }
 
     /// <summary>Every problem with the options; on none, <paramref name="program"/> is the worker program's full path.</summary>
-    public static List<string> Check(IsolationOptions options, out string? program)
+    /// <param name="options">The options.</param>
+    /// <param name="program">The worker program's full path, when there is no problem.</param>
+    /// <param name="searchPath">The directories a bare program name is looked for in; null for the PATH variable.</param>
+    /// <returns>The problems.</returns>
+    public static List<string> Check(IsolationOptions options, out string? program, string? searchPath = null)
     {
         var failures = new List<string>();
         program = null;
@@ -67,7 +71,7 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
         {
             failures.Add($"{nameof(IsolationOptions.WorkerPath)} is required: the path of the medcoord executable, or of dotnet with the path of medcoord.dll as the first of {nameof(IsolationOptions.WorkerArguments)}.");
         }
-        else if (Locate(options.WorkerPath) is not { } found)
+        else if (Locate(options.WorkerPath, searchPath ?? Environment.GetEnvironmentVariable("PATH")) is not { } found)
         {
             failures.Add(IsBareName(options.WorkerPath)
                 ? $"{nameof(IsolationOptions.WorkerPath)} '{options.WorkerPath}' was not found on PATH."
@@ -121,7 +125,7 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
     private static bool IsBareName(string path) => path.IndexOfAny(['/', Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar]) < 0;
 
     /// <summary>The full path of an existing file: <paramref name="path"/> itself, or a bare name found on PATH (on Windows also with <c>.exe</c>).</summary>
-    private static string? Locate(string path)
+    private static string? Locate(string path, string? searchPath)
     {
         if (!IsBareName(path))
         {
@@ -129,7 +133,7 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
         }
 
         var names = OperatingSystem.IsWindows() && !path.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? new[] { path + ".exe", path } : [path];
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             foreach (var name in names)
             {

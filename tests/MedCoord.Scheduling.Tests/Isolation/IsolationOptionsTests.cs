@@ -26,18 +26,37 @@ public sealed class IsolationOptionsTests
     }
 
     [Fact]
-    public void Check_ABareNameOnPath_IsTheFirstFileOfThatNameOnPath()
+    public void Check_ABareName_IsTheFirstFileOfThatNameInTheSearchPath()
     {
-        if (OperatingSystem.IsWindows())
+        var root = Directory.CreateTempSubdirectory("medcoord-search-").FullName;
+        try
         {
-            return;
+            var empty = Directory.CreateDirectory(Path.Combine(root, "empty")).FullName;
+            var first = Directory.CreateDirectory(Path.Combine(root, "first")).FullName;
+            var second = Directory.CreateDirectory(Path.Combine(root, "second")).FullName;
+            var name = OperatingSystem.IsWindows() ? "medcoord-worker.exe" : "medcoord-worker";
+            foreach (var directory in new[] { first, second })
+            {
+                File.WriteAllText(Path.Combine(directory, name), "#!/bin/sh\n");
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(Path.Combine(directory, name), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+                }
+            }
+
+            var search = string.Join(Path.PathSeparator, Path.Combine(root, "missing"), empty, string.Empty, first, second);
+
+            Assert.Empty(IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "medcoord-worker" }, out var program, search));
+            Assert.Equal(Path.Combine(first, name), program);
+            Assert.Equal(
+                ["WorkerPath 'medcoord-worker' was not found on PATH."],
+                IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "medcoord-worker" }, out var none, string.Join(Path.PathSeparator, empty, Path.Combine(root, "missing"))));
+            Assert.Null(none);
         }
-
-        var first = Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.GetFullPath(Path.Combine(d, "sh"))).First(File.Exists);
-
-        Assert.Empty(IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "sh" }, out var program));
-        Assert.Equal(first, program);
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
@@ -84,7 +103,7 @@ public sealed class IsolationOptionsTests
         options.WorkerEnvironment["DOTNET_gcServer"] = "0";
         options.WorkerEnvironment["UNSET_ME"] = null;
 
-        Assert.Equal(["WorkerEnvironment holds '', which is not a variable name.", "WorkerEnvironment holds 'A=B', which is not a variable name."], Check(options));
+        Assert.Equal(["WorkerEnvironment holds '', which is not a variable name.", "WorkerEnvironment holds 'A=B', which is not a variable name."], Check(options).Order(StringComparer.Ordinal));
     }
 
     [Fact]
