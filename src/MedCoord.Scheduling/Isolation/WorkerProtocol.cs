@@ -119,7 +119,7 @@ internal static class WorkerProtocol
                 var request = e.GetProperty("request").GetString();
                 var before = e.GetProperty("before").GetInt32();
                 var after = e.GetProperty("after");
-                if (request is null || !Enum.TryParse<AppointmentChangeKind>(e.GetProperty("kind").GetString(), out var kind)
+                if (request is null || !Enum.TryParse<AppointmentChangeKind>(e.GetProperty("kind").GetString(), out var kind) || !Enum.IsDefined(kind)
                     || before < 0 || before >= previous.Assignments.Count || previous.Assignments[before].RequestId != request)
                 {
                     return null;

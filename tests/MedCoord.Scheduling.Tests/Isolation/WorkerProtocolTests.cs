@@ -88,6 +88,8 @@ public sealed class WorkerProtocolTests
     [InlineData("[{\"request\":null,\"kind\":\"Dropped\",\"before\":0,\"after\":null,\"reason\":\"\"}]")]
     [InlineData("[{\"request\":\"r1\",\"kind\":\"Gone\",\"before\":0,\"after\":null,\"reason\":\"\"}]")]
     [InlineData("[{\"request\":\"r1\",\"before\":0,\"after\":null,\"reason\":\"\"}]")]
+    [InlineData("[{\"request\":\"r1\",\"kind\":\"5\",\"before\":0,\"after\":null,\"reason\":\"\"}]")]
+    [InlineData("[{\"request\":\"r1\",\"kind\":\"dropped\",\"before\":0,\"after\":null,\"reason\":\"\"}]")]
     [InlineData("[{\"request\":\"r1\",\"kind\":\"Dropped\",\"before\":-1,\"after\":null,\"reason\":\"\"}]")]
     [InlineData("[{\"request\":\"r1\",\"kind\":\"Dropped\",\"before\":3,\"after\":null,\"reason\":\"\"}]")]
     [InlineData("[{\"request\":\"r1\",\"kind\":\"Dropped\",\"before\":1,\"after\":null,\"reason\":\"\"}]")]
