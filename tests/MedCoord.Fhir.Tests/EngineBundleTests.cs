@@ -13,14 +13,16 @@ namespace MedCoord.Fhir.Tests;
 public sealed class EngineBundleTests
 {
     private static readonly EngineBundleOptions Options = new() { AppointmentMinutes = new Dictionary<string, int>(StringComparer.Ordinal) { ["new-patient"] = 40 } };
-    private static readonly Lazy<Bundle> Exported = new(() => EngineBundle.Export(EngineRecordsFixture.All(), Trail(), Options));
+    // Exported afresh for each test (xunit makes an instance per test), so that each test's assertions see what the
+    // code it runs writes, and a mutation tool's per-test coverage counts every test that reads the bundle.
+    private readonly Lazy<Bundle> _exported = new(() => EngineBundle.Export(EngineRecordsFixture.All(), Trail(), Options));
 
-    private static Bundle Bundle => Exported.Value;
+    private Bundle Bundle => _exported.Value;
 
-    private static IEnumerable<T> All<T>()
+    private IEnumerable<T> All<T>()
         where T : Resource => Bundle.Entry.Select(e => e.Resource).OfType<T>();
 
-    private static T One<T>(string system, string value)
+    private T One<T>(string system, string value)
         where T : Resource => All<T>().Single(r => IdentifiersOf(r).Any(i => i.System == system && i.Value == value));
 
     private static IEnumerable<Identifier> IdentifiersOf(Resource resource) => resource switch
@@ -29,7 +31,7 @@ public sealed class EngineBundleTests
         _ => resource.GetType().GetProperty("Identifier")?.GetValue(resource) as IEnumerable<Identifier> ?? [],
     };
 
-    private static T Resolve<T>(ResourceReference reference)
+    private T Resolve<T>(ResourceReference reference)
         where T : Resource => (T)Bundle.Entry.Single(e => e.FullUrl == reference.Reference).Resource;
 
     [Fact]

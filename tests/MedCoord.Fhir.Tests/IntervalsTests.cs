@@ -63,6 +63,18 @@ public sealed class IntervalsTests
         Assert.Equal([I(40, 50)], Intervals.Subtract([I(0, 10), I(40, 50)], [I(-5, 15), I(50, 60), I(30, 40)]));
 
     [Fact]
+    public void Subtract_BlocksFlushWithBothEdges_LeaveNoEmptyInterval() =>
+        Assert.Equal([I(5, 25)], Intervals.Subtract([I(0, 30)], [I(0, 5), I(25, 30)]));
+
+    [Theory]
+    [InlineData(0, 0, true, "23:59:59")]
+    [InlineData(0, 0, false, "00:00:00")]
+    [InlineData(17, 30, true, "17:30:00")]
+    [InlineData(8, 5, false, "08:05:00")]
+    public void Time_IsHoursMinutesAndSeconds_AnEndAtMidnightTheLastSecondOfTheDay(int hour, int minute, bool isEnd, string expected) =>
+        Assert.Equal(expected, FhirNames.Time(new LocalTime(hour, minute), isEnd));
+
+    [Fact]
     public void Subtract_OverlappingBlocks_CutOnce() =>
         Assert.Equal([I(0, 5), I(15, 20)], Intervals.Subtract([I(0, 20)], [I(5, 10), I(8, 12), I(9, 15)]));
 

@@ -22,7 +22,7 @@ public sealed class ResourceLookupTests
         ],
     };
 
-    private static readonly ResourceLookup Lookup = new(Bundle);
+    private readonly ResourceLookup _lookup = new(Bundle);
 
     [Theory]
     [InlineData("urn:uuid:7d3c4a1e-0000-4000-8000-000000000001", "p1")]
@@ -33,14 +33,14 @@ public sealed class ResourceLookupTests
     [InlineData("Practitioner/dr", "dr")]
     public void Find_ByFullUrlTypeAndIdOrAnAbsoluteUrlsTail_IsTheFirstEntryOfThatKey(string reference, string id)
     {
-        var found = Lookup.Find(new ResourceReference(reference), null);
+        var found = _lookup.Find(new ResourceReference(reference), null);
 
         Assert.Equal(id, found?.Id);
     }
 
     [Fact]
     public void Find_TwoEntriesOfOneFullUrl_IsTheFirst() =>
-        Assert.Same(First, Lookup.Find(new ResourceReference("urn:uuid:7d3c4a1e-0000-4000-8000-000000000001"), null));
+        Assert.Same(First, _lookup.Find(new ResourceReference("urn:uuid:7d3c4a1e-0000-4000-8000-000000000001"), null));
 
     [Theory]
     [InlineData("Patient/p3")]
@@ -49,7 +49,7 @@ public sealed class ResourceLookupTests
     [InlineData("urn:uuid:7d3c4a1e-0000-4000-8000-000000000009")]
     [InlineData("")]
     [InlineData("#p1")]
-    public void Find_WhatIsNotThere_IsNothing(string reference) => Assert.Null(Lookup.Find(new ResourceReference(reference), new Patient()));
+    public void Find_WhatIsNotThere_IsNothing(string reference) => Assert.Null(_lookup.Find(new ResourceReference(reference), new Patient()));
 
     [Fact]
     public void Find_AContainedResource_ByItsHashId_OnlyInItsContainer()
@@ -57,29 +57,29 @@ public sealed class ResourceLookupTests
         var contained = new Practitioner { Id = "req" };
         var container = new ServiceRequest { Contained = [new Patient { Id = "other" }, contained] };
 
-        Assert.Same(contained, Lookup.Find(new ResourceReference("#req"), container));
-        Assert.Null(Lookup.Find(new ResourceReference("#req"), null));
-        Assert.Null(Lookup.Find(new ResourceReference("#gone"), container));
-        Assert.Null(Lookup.Find(null, container));
-        Assert.Null(Lookup.Find(new ResourceReference { Display = "no reference" }, container));
+        Assert.Same(contained, _lookup.Find(new ResourceReference("#req"), container));
+        Assert.Null(_lookup.Find(new ResourceReference("#req"), null));
+        Assert.Null(_lookup.Find(new ResourceReference("#gone"), container));
+        Assert.Null(_lookup.Find(null, container));
+        Assert.Null(_lookup.Find(new ResourceReference { Display = "no reference" }, container));
         Assert.Null(new ResourceLookup(null).Find(new ResourceReference("Patient/p1"), null));
     }
 
     [Fact]
     public void IdOf_IsTheIdentifierOfTheSystemAsked_ElseTheFirst_ElseTheReferencesOwn_ElseARelativeReferencesId()
     {
-        Assert.Equal("pat-1", Lookup.IdOf(new ResourceReference("Patient/p1"), null, "urn:medcoord:patient"));
-        Assert.Equal("other-1", Lookup.IdOf(new ResourceReference("Patient/p1"), null, "urn:medcoord:provider"));
-        Assert.Equal("given", Lookup.IdOf(new ResourceReference("Patient/p2") { Identifier = new Identifier("urn:x", "given") }, null, "urn:x"));
-        Assert.Equal("p2", Lookup.IdOf(new ResourceReference("Patient/p2") { Identifier = new Identifier("urn:x", " ") }, null, "urn:x"));
-        Assert.Equal("dr", Lookup.IdOf(new ResourceReference("Practitioner/dr"), null, "urn:x"));
-        Assert.Equal("p9", Lookup.IdOf(new ResourceReference("https://ehr.example/fhir/Patient/p9"), null, "urn:x"));
-        Assert.Equal("given", Lookup.IdOf(new ResourceReference { Identifier = new Identifier("urn:x", "given") }, null, "urn:x"));
-        Assert.Null(Lookup.IdOf(new ResourceReference("urn:uuid:7d3c4a1e-0000-4000-8000-000000000005"), null, "urn:x"));
-        Assert.Null(Lookup.IdOf(new ResourceReference("#gone"), null, "urn:x"));
-        Assert.Null(Lookup.IdOf(new ResourceReference("p9"), null, "urn:x"));
-        Assert.Null(Lookup.IdOf(new ResourceReference("Patient/"), null, "urn:x"));
-        Assert.Null(Lookup.IdOf(null, null, "urn:x"));
+        Assert.Equal("pat-1", _lookup.IdOf(new ResourceReference("Patient/p1"), null, "urn:medcoord:patient"));
+        Assert.Equal("other-1", _lookup.IdOf(new ResourceReference("Patient/p1"), null, "urn:medcoord:provider"));
+        Assert.Equal("given", _lookup.IdOf(new ResourceReference("Patient/p2") { Identifier = new Identifier("urn:x", "given") }, null, "urn:x"));
+        Assert.Equal("p2", _lookup.IdOf(new ResourceReference("Patient/p2") { Identifier = new Identifier("urn:x", " ") }, null, "urn:x"));
+        Assert.Equal("dr", _lookup.IdOf(new ResourceReference("Practitioner/dr"), null, "urn:x"));
+        Assert.Equal("p9", _lookup.IdOf(new ResourceReference("https://ehr.example/fhir/Patient/p9"), null, "urn:x"));
+        Assert.Equal("given", _lookup.IdOf(new ResourceReference { Identifier = new Identifier("urn:x", "given") }, null, "urn:x"));
+        Assert.Null(_lookup.IdOf(new ResourceReference("urn:uuid:7d3c4a1e-0000-4000-8000-000000000005"), null, "urn:x"));
+        Assert.Null(_lookup.IdOf(new ResourceReference("#gone"), null, "urn:x"));
+        Assert.Null(_lookup.IdOf(new ResourceReference("p9"), null, "urn:x"));
+        Assert.Null(_lookup.IdOf(new ResourceReference("Patient/"), null, "urn:x"));
+        Assert.Null(_lookup.IdOf(null, null, "urn:x"));
     }
 
     [Fact]

@@ -105,7 +105,11 @@ public sealed class SchedulingExportTests
         ],
         new SolveStats(1.23456, 3, 7) { DroppedSolutions = 1 });
 
-    private static readonly Bundle Exported = SchedulingBundle.Export(Problem, Answer);
+    // Exported afresh for each test (xunit makes an instance per test), so that each test's assertions see what the
+    // code it runs writes, and a mutation tool's per-test coverage counts every test that reads the bundle.
+    private readonly Bundle _exported = SchedulingBundle.Export(Problem, Answer);
+
+    private Bundle Exported => _exported;
 
     private static string Short(string? url) => (url ?? "?")
         .Replace("https://medcoord.dev/fhir/StructureDefinition/", string.Empty, StringComparison.Ordinal)
@@ -256,6 +260,17 @@ public sealed class SchedulingExportTests
                 $"{r.Id} {r.Active} {r.Practitioner!.Reference} {string.Join(",", r.Specialty.Select(Concept))} at {Refs(r.Location)}"
                 + $" [{string.Join("; ", r.AvailableTime.Select(t => $"{Days(t.DaysOfWeekElement)} {(t.AllDay == true ? "all day" : $"{t.AvailableStartTime}-{t.AvailableEndTime}")}"))}]"
                 + $" off [{string.Join("; ", r.NotAvailable.Select(n => $"{n.Description} {n.During!.Start}..{n.During.End}"))}]"));
+    }
+
+    [Fact]
+    public void Export_IdsFhirCannotUseOrAlreadyTaken_AreNumberedInListOrder_SkippingNumbersInUse()
+    {
+        var extra = Problem.Providers[1];
+        var problem = Problem with { Providers = [.. Problem.Providers, extra with { Id = "provider-1" }, extra with { Id = "dr c" }] };
+
+        Assert.Equal(
+            ["dr-a []", "provider-1 [id:provider=dr b]", "provider-2 [id:provider=provider-1]", "provider-3 [id:provider=dr c]"],
+            All<Practitioner>(SchedulingBundle.Export(problem)).Select(p => $"{p.Id} [{Ids(p.Identifier)}]"));
     }
 
     [Fact]

@@ -58,6 +58,9 @@ internal static class TestProblems
 
     public static SolveOptions Quick(int seconds = 10) => new(Duration.FromSeconds(seconds), 2, 0);
 
+    /// <summary>The settings a solve of <see cref="Quick"/> options runs with, for tests of one solving step.</summary>
+    public static SolveSettings QuickSettings(int seconds = 5) => new AppointmentScheduler().Resolve(Quick(seconds), null);
+
     /// <summary>
     /// Solves and asserts the schedule obeys every hard rule, and that the model and the library's own check agree: no
     /// solution CP-SAT found was dropped (a rule missing from the model would show here, as the check would catch it).

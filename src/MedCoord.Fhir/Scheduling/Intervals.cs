@@ -108,11 +108,8 @@ internal static class Intervals
             }
             else if (count < capacity && since is { } from)
             {
-                if (at > from)
-                {
-                    result.Add(new Interval(from, at));
-                }
-
+                // Never empty: an end sorts before a start at the same instant, so a stretch ends after it began.
+                result.Add(new Interval(from, at));
                 since = null;
             }
         }

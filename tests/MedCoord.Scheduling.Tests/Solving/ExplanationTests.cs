@@ -61,40 +61,19 @@ public sealed class ExplanationTests
         Assert.Equal(["type", "facility"], rows.Select(r => r.Dimension).Distinct());
     }
 
-    /// <summary>
-    /// "before" must end 0–30 minutes before the fixed "after" at 09:30, so it can only be 09:00–09:30: dr-a is off
-    /// then and the fixed "blocker" holds dr-b. The fixed "elsewhere" at 11:00 has nothing to do with it and is not named.
-    /// </summary>
+    /// <summary>The problem of <see cref="FixedConflictTests.Conflicting"/>: the fixed "b-elsewhere" at 11:00 has nothing to do with the conflict and is not named.</summary>
     [Fact]
     public void Solve_ConflictingFixedBookings_NamesASmallConflictingSet()
     {
-        var problem = Problem("2026-12-07", "2026-12-07",
-            [Facility("main", "Europe/Paris")], [Room("exam-1", "main", "exam"), Room("exam-2", "main", "exam")],
-            [
-                Provider("dr-a", "gp", "main", Week("09:00", "12:00")) with { TimeOff = [new NodaTime.Interval(At("2026-12-07T09:00:00+01:00"), At("2026-12-07T09:30:00+01:00"))] },
-                Provider("dr-b", "gp", "main", Week("09:00", "12:00")),
-            ],
-            [Patient("p1"), Patient("p2"), Patient("p3")],
-            [Type("visit", 30, "gp", ["exam"])],
-            [
-                Request("before", "p1", "visit"),
-                Request("after", "p1", "visit") with { After = [new RequestLink("before", 0, 30)] },
-                Request("blocker", "p2", "visit"),
-                Request("elsewhere", "p3", "visit"),
-            ],
-            [
-                new FixedBooking("after", "dr-a", "exam-1", At("2026-12-07T09:30:00+01:00")),
-                new FixedBooking("blocker", "dr-b", "exam-2", At("2026-12-07T09:00:00+01:00")),
-                new FixedBooking("elsewhere", "dr-b", "exam-2", At("2026-12-07T11:00:00+01:00")),
-            ]);
+        var problem = FixedConflictTests.Conflicting();
         var schedule = SolveVerified(problem);
 
         Assert.Equal(ScheduleStatus.Infeasible, schedule.Status);
-        var message = NotBooked(schedule, "elsewhere").Message;
-        Assert.Contains("'after'", message);
-        Assert.Contains("'blocker'", message);
-        Assert.DoesNotContain("'elsewhere'", message);
-        Assert.Equal(["after", "blocker"], schedule.Conflict!.Order());
-        Assert.Equal(["after", "blocker"], ScheduleFile.Parse(ScheduleFile.Serialize(schedule)).Conflict!.Order());
+        var message = NotBooked(schedule, "b-elsewhere").Message;
+        Assert.Contains("'z-after'", message);
+        Assert.Contains("'a-blocker'", message);
+        Assert.DoesNotContain("'b-elsewhere'", message);
+        Assert.Equal(["a-blocker", "z-after"], schedule.Conflict);
+        Assert.Equal(["a-blocker", "z-after"], ScheduleFile.Parse(ScheduleFile.Serialize(schedule)).Conflict);
     }
 }

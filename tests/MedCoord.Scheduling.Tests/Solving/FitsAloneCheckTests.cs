@@ -20,7 +20,7 @@ public sealed class FitsAloneCheckTests
         return (all["second"], all);
     }
 
-    private static SolveSettings Settings(CancellationToken cancellation = default) => new AppointmentScheduler().Resolve(Quick(5), null) with { Cancellation = cancellation };
+    private static SolveSettings Settings(CancellationToken cancellation = default) => QuickSettings() with { Cancellation = cancellation };
 
     [Theory]
     [InlineData(20, true)]

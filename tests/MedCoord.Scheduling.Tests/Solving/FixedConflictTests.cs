@@ -10,11 +10,14 @@ public sealed class FixedConflictTests
     private static IReadOnlyList<string> Find(Problem problem, TimeSpan limit)
     {
         var calendar = new Calendar(problem);
-        return FixedConflict.Find(RequestCandidates.Build(calendar), limit, new AppointmentScheduler().Resolve(Quick(5), null));
+        return FixedConflict.Find(RequestCandidates.Build(calendar), limit, QuickSettings());
     }
 
-    /// <summary>"z-after" must follow "m-before" within 30 minutes, which only dr-b could book then; the fixed "a-blocker" holds dr-b; "b-elsewhere" is unrelated.</summary>
-    private static Problem Conflicting() => Problem("2026-12-07", "2026-12-07",
+    /// <summary>
+    /// "m-before" must end 0–30 minutes before the fixed "z-after" at 09:30, so it can only be 09:00–09:30: dr-a is off
+    /// then and the fixed "a-blocker" holds dr-b. The fixed "b-elsewhere" at 11:00 is unrelated.
+    /// </summary>
+    internal static Problem Conflicting() => Problem("2026-12-07", "2026-12-07",
         [Facility("main", "Europe/Paris")], [Room("exam-1", "main", "exam"), Room("exam-2", "main", "exam")],
         [
             Provider("dr-a", "gp", "main", Week("09:00", "12:00")) with { TimeOff = [new NodaTime.Interval(At("2026-12-07T09:00:00+01:00"), At("2026-12-07T09:30:00+01:00"))] },
