@@ -176,6 +176,17 @@ public sealed class SeriesTests
     }
 
     [Fact]
+    public void FirstFit_ALinkBetweenVisitsTheCadenceBreaks_UndoesEveryWholePlacement_AndBooksNoVisit()
+    {
+        // s1 must follow s2, which the series puts a week after it: a link to a later visit is checked once all are placed, so
+        // every try places all three, then is undone.
+        var weekly = WithSeries(Physio(weeks: 3), Weekly(3));
+        var problem = weekly with { Requests = [.. weekly.Requests.Select(r => r.Id == "s1" ? r with { After = [new RequestLink("s2")] } : r)] };
+
+        Assert.Empty(FirstFit(problem));
+    }
+
+    [Fact]
     public void FirstFit_ASeriesOfAVisitWithoutAProvider_IsPlacedInRoomsAlone()
     {
         var problem = WithSeries(Physio(weeks: 3), Weekly(3)) with
