@@ -20,6 +20,7 @@ public sealed class WorkerProtocolTests
     [InlineData("progress 1 2 3 1", "progress", "1 2 3 1")]
     [InlineData("schedule ", "schedule", "")]
     [InlineData("", "", "")]
+    [InlineData(" schedule {}", "", "schedule {}")]
     public void Split_TakesTheWordBeforeTheFirstSpaceAsTheKind(string line, string kind, string payload) =>
         Assert.Equal((kind, payload), WorkerProtocol.Split(line));
 
