@@ -109,8 +109,6 @@ public sealed class SchedulingExportTests
     // code it runs writes, and a mutation tool's per-test coverage counts every test that reads the bundle.
     private readonly Bundle _exported = SchedulingBundle.Export(Problem, Answer);
 
-    private Bundle Exported => _exported;
-
     private static string Short(string? url) => (url ?? "?")
         .Replace("https://medcoord.dev/fhir/StructureDefinition/", string.Empty, StringComparison.Ordinal)
         .Replace("https://medcoord.dev/fhir/CodeSystem/", string.Empty, StringComparison.Ordinal)
@@ -154,8 +152,8 @@ public sealed class SchedulingExportTests
     [Fact]
     public void Export_EveryEntry_IsAPutOfItsResourceUnderTheBaseUrl_InTheDocumentedOrder()
     {
-        Assert.Equal(Bundle.BundleType.Transaction, Exported.Type);
-        foreach (var entry in Exported.Entry)
+        Assert.Equal(Bundle.BundleType.Transaction, _exported.Type);
+        foreach (var entry in _exported.Entry)
         {
             var path = $"{entry.Resource!.TypeName}/{entry.Resource.Id}";
             Assert.Equal(($"https://medcoord.dev/fhir/{path}", Bundle.HTTPVerb.PUT, path), (entry.FullUrl, entry.Request!.Method, entry.Request.Url));
@@ -177,17 +175,17 @@ public sealed class SchedulingExportTests
                 "Schedule/provider-dr-a", "Schedule/provider-provider-1", "Schedule/room-exam-1", "Schedule/room-chairs",
                 "Schedule/patient-p1", "Schedule/patient-p3",
             ],
-            Exported.Entry.Where(e => e.Resource is not Slot).Select(e => $"{e.Resource!.TypeName}/{e.Resource.Id}"));
-        var slots = All<Slot>(Exported).ToList();
+            _exported.Entry.Where(e => e.Resource is not Slot).Select(e => $"{e.Resource!.TypeName}/{e.Resource.Id}"));
+        var slots = All<Slot>(_exported).ToList();
         Assert.Equal(slots.Count, slots.Select(s => s.Id).Distinct().Count());
         Assert.All(slots, s => Assert.StartsWith(s.Schedule.Reference!["Schedule/".Length..] + "-", s.Id, StringComparison.Ordinal));
-        Assert.Empty(FhirValidation.Errors(Exported));
+        Assert.Empty(FhirValidation.Errors(_exported));
     }
 
     [Fact]
     public void Export_TheProblemResource_CarriesTheHorizonOptionsSeriesAndTheSchedulesResult()
     {
-        var basic = All<Basic>(Exported).Single();
+        var basic = All<Basic>(_exported).Single();
 
         Assert.Equal("resource-kind|scheduling-problem", Concept(basic.Code));
         Assert.Equal(
@@ -231,13 +229,13 @@ public sealed class SchedulingExportTests
                 "exam-1 [] Active Instance location-physical-type|ro type=[room-feature|exam] partOf=Location/main hours=[] ",
                 "chairs [] Active Instance location-physical-type|ro type=[room-feature|infusion] partOf=Location/main hours=[] capacity=2",
             ],
-            All<Location>(Exported).Select(Describe));
+            All<Location>(_exported).Select(Describe));
     }
 
     [Fact]
     public void Export_APool_IsADeviceAtItsFacility()
     {
-        var device = All<Device>(Exported).Single();
+        var device = All<Device>(_exported).Single();
 
         Assert.Equal(
             "us [] equipment-kind|ultrasound Location/main pool-count=2",
@@ -249,14 +247,14 @@ public sealed class SchedulingExportTests
     {
         Assert.Equal(
             ["dr-a [] daily-cap=4", "provider-1 [id:provider=dr b] "],
-            All<Practitioner>(Exported).Select(p => $"{p.Id} [{Ids(p.Identifier)}] {Extensions(p.Extension)}"));
+            All<Practitioner>(_exported).Select(p => $"{p.Id} [{Ids(p.Identifier)}] {Extensions(p.Extension)}"));
         Assert.Equal(
             [
                 "dr-a-main True Practitioner/dr-a skill|pc at Location/main [Mon 08:00:00-12:00:00] off [time off 2026-12-07T10:00:00-05:00..2026-12-07T10:30:00-05:00]",
                 "dr-a-east True Practitioner/dr-a skill|pc at Location/east [Tue all day] off []",
                 "provider-1 True Practitioner/provider-1 skill|pc,skill|gp at  [] off [time off 2026-12-08T00:00:00+00:00..2026-12-08T01:00:00+00:00]",
             ],
-            All<PractitionerRole>(Exported).Select(r =>
+            All<PractitionerRole>(_exported).Select(r =>
                 $"{r.Id} {r.Active} {r.Practitioner!.Reference} {string.Join(",", r.Specialty.Select(Concept))} at {Refs(r.Location)}"
                 + $" [{string.Join("; ", r.AvailableTime.Select(t => $"{Days(t.DaysOfWeekElement)} {(t.AllDay == true ? "all day" : $"{t.AvailableStartTime}-{t.AvailableEndTime}")}"))}]"
                 + $" off [{string.Join("; ", r.NotAvailable.Select(n => $"{n.Description} {n.During!.Start}..{n.During.End}"))}]"));
@@ -295,7 +293,7 @@ public sealed class SchedulingExportTests
                 "p2 []  Practitioner/dr-a",
                 "p3 []  -",
             ],
-            All<Patient>(Exported).Select(p => $"{p.Id} [{Ids(p.Identifier)}] {Extensions(p.Extension)} {(p.GeneralPractitioner.Count == 0 ? "-" : Refs(p.GeneralPractitioner))}"));
+            All<Patient>(_exported).Select(p => $"{p.Id} [{Ids(p.Identifier)}] {Extensions(p.Extension)} {(p.GeneralPractitioner.Count == 0 ? "-" : Refs(p.GeneralPractitioner))}"));
     }
 
     [Fact]
@@ -306,10 +304,10 @@ public sealed class SchedulingExportTests
                 "visit [] True appointment-type|visit skill|pc [room-feature|exam] duration=30 min buffer=10 min",
                 "infusion [] True appointment-type|infusion  [room-feature|infusion,equipment-kind|ultrasound] duration=60 min",
             ],
-            All<HealthcareService>(Exported).Select(s =>
+            All<HealthcareService>(_exported).Select(s =>
                 $"{s.Id} [{Ids(s.Identifier)}] {s.Active} {string.Join(",", s.Type.Select(Concept))} {string.Join(",", s.Specialty.Select(Concept))}"
                 + $" [{string.Join(",", s.Characteristic.Select(Concept))}] {Extensions(s.Extension)}"));
-        var minutes = Exported.Entry.SelectMany(e => ((DomainResource)e.Resource!).Extension).Select(x => x.Value).OfType<Hl7.Fhir.Model.Duration>().ToList();
+        var minutes = _exported.Entry.SelectMany(e => ((DomainResource)e.Resource!).Extension).Select(x => x.Value).OfType<Hl7.Fhir.Model.Duration>().ToList();
         Assert.Equal(4, minutes.Count);
         Assert.All(minutes, m => Assert.Equal(("min", "http://unitsofmeasure.org", "min"), (m.Unit, m.System, m.Code)));
     }
@@ -328,7 +326,7 @@ public sealed class SchedulingExportTests
                 "r7 [] Active Order Asap appointment-type|visit Patient/p3 -  priority-weight=99",
                 "r8 [] Active Order Urgent appointment-type|visit Patient/p3 -  priority-weight=11",
             ],
-            All<ServiceRequest>(Exported).Select(r =>
+            All<ServiceRequest>(_exported).Select(r =>
                 $"{r.Id} [{Ids(r.Identifier)}] {r.Status} {r.Intent} {r.Priority} {Concept(r.Code)} {r.Subject.Reference} {Value(r.Occurrence)}"
                 + $" {Refs(r.Performer)} {Extensions(r.Extension)}"));
     }
@@ -351,7 +349,7 @@ public sealed class SchedulingExportTests
                 "r7 Waitlist -..- - ServiceRequest/r7  [Patient/p3:Accepted] unscheduled(reason=NoAvailabilityInWindow message=m7)",
                 "r8 Waitlist -..- - ServiceRequest/r8  [Patient/p3:Accepted] unscheduled(reason=CapacityTaken message=m8)",
             ],
-            All<Appointment>(Exported).Select(Describe));
+            All<Appointment>(_exported).Select(Describe));
     }
 
     [Fact]
@@ -390,10 +388,10 @@ public sealed class SchedulingExportTests
     [Fact]
     public void Export_Schedules_CoverTheHorizon_WithTheFreeAndBusySlotsOfEachProviderRoomAndPatient()
     {
-        Assert.All(All<Hl7.Fhir.Model.Schedule>(Exported), s => Assert.Equal((true, "2026-12-07", "2026-12-08"), (s.Active, s.PlanningHorizon!.Start, s.PlanningHorizon.End)));
+        Assert.All(All<Hl7.Fhir.Model.Schedule>(_exported), s => Assert.Equal((true, "2026-12-07", "2026-12-08"), (s.Active, s.PlanningHorizon!.Start, s.PlanningHorizon.End)));
         Assert.Equal(
             ["Practitioner/dr-a", "Practitioner/provider-1", "Location/exam-1", "Location/chairs", "Patient/p1", "Patient/p3"],
-            All<Hl7.Fhir.Model.Schedule>(Exported).Select(s => Refs(s.Actor)));
+            All<Hl7.Fhir.Model.Schedule>(_exported).Select(s => Refs(s.Actor)));
         Assert.Equal(
             [
                 // The provider: free at each facility within its hours, less time off and bookings; then its bookings.
@@ -423,9 +421,9 @@ public sealed class SchedulingExportTests
                 "patient-p1 BusyUnavailable 2026-12-08T03:00:00+13:00..2026-12-08T04:00:00+13:00",
                 "patient-p3 BusyUnavailable 2026-12-08T12:00:00+00:00..2026-12-08T13:00:00+00:00",
             ],
-            All<Slot>(Exported).Select(s =>
+            All<Slot>(_exported).Select(s =>
                 $"{s.Schedule.Reference!["Schedule/".Length..]} {s.Status} {When(s.Start)}..{When(s.End)}{(s.Overbooked == true ? " overbooked" : string.Empty)}"));
-        Assert.DoesNotContain(All<Slot>(Exported), s => s.Overbooked == false);
+        Assert.DoesNotContain(All<Slot>(_exported), s => s.Overbooked == false);
     }
 
     [Fact]
