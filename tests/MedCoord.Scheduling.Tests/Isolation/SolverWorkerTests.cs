@@ -74,6 +74,90 @@ public sealed class SolverWorkerTests
     }
 
     [Fact]
+    public void Run_ReplanWithoutThePreviousSchedule_ExitsTwoSayingItIsMissing_BeforeReady()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader(Line(ProblemFile.Serialize(Example())) + "\n"), output, error, replan: true);
+
+        Assert.Equal(2, code);
+        Assert.Equal("medcoord-worker 1\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal("previous schedule: missing; the input ended first", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void Run_ReplanWithABadPreviousSchedule_ExitsTwoListingItsErrorsUnderItsName()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader($"{Line(ProblemFile.Serialize(Example()))}\n{{\"formatVersion\": 1}}\n"), output, error, replan: true);
+
+        Assert.Equal(2, code);
+        Assert.Equal("medcoord-worker 1\n", output.ToString().ReplaceLineEndings("\n"));
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith("previous schedule: ", l));
+    }
+
+    [Fact]
+    public void Run_WithoutReplan_IgnoresASecondLineAndSolves()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(5), 1, 0) };
+        var output = new StringWriter();
+
+        var code = SolverWorker.Run(new StringReader($"{Line(ProblemFile.Serialize(problem))}\nnot a schedule\n"), output, TextWriter.Null);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(0, code);
+        Assert.StartsWith("schedule {", lines[^1]);
+    }
+
+    [Fact]
+    public void Run_OutputFailsAfterHello_ExitsOneNamingTheErrorTypeOnly()
+    {
+        var error = new StringWriter();
+        var output = new FailingWriter(linesBeforeFailure: 1);
+
+        var code = SolverWorker.Run(new StringReader(Line(ProblemFile.Serialize(Example())) + "\n"), output, error);
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: IOException: the host's pipe is closed", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void Run_StopLineWithSpaces_WhileTheInputStaysOpen_EndsTheSearchWithTheBestScheduleSoFar()
+    {
+        var problem = RandomProblems.Create(13, 300) with { Options = new SolveOptions(Duration.FromSeconds(60), 1, 0) };
+        using var input = new OpenInput(Line(ProblemFile.Serialize(problem)), "  stop \t");
+        var output = new StringWriter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var code = SolverWorker.Run(input, output, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker ran {clock.Elapsed} after the stop line");
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(lines[^1]).Payload);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+    }
+
+    [Fact]
+    public void Run_AnotherLineWhileTheInputStaysOpen_DoesNotStopTheSearch()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(20), 1, 0) };
+        using var input = new OpenInput(Line(ProblemFile.Serialize(problem)), "stopping");
+        var output = new StringWriter();
+
+        var code = SolverWorker.Run(input, output, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).Payload);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+    }
+
+    [Fact]
     public void ParseChanges_IndexOfAnotherRequest_IsRefused()
     {
         var previous = SolveVerified(Example(), Quick(3));
@@ -126,5 +210,46 @@ public sealed class SolverWorkerTests
         var errors = ProblemFile.TryParse(text, out _);
 
         Assert.Equal("options.conservative: expected true or false, found a string", Assert.Single(errors).ToString());
+    }
+
+    /// <summary>Writes a number of lines, then fails as a closed pipe does.</summary>
+    private sealed class FailingWriter(int linesBeforeFailure) : StringWriter
+    {
+        private int _lines;
+
+        public override void WriteLine(string? value)
+        {
+            if (_lines++ >= linesBeforeFailure)
+            {
+                throw new IOException("the host's pipe is closed");
+            }
+
+            base.WriteLine(value);
+        }
+    }
+
+    /// <summary>Gives its lines, then waits as an open pipe does until disposed, then ends.</summary>
+    private sealed class OpenInput(params string[] lines) : TextReader
+    {
+        private readonly ManualResetEventSlim _closed = new();
+        private int _next;
+
+        public override string? ReadLine()
+        {
+            var i = Interlocked.Increment(ref _next) - 1;
+            if (i < lines.Length)
+            {
+                return lines[i];
+            }
+
+            _closed.Wait();
+            return null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _closed.Set();
+            base.Dispose(disposing);
+        }
     }
 }
