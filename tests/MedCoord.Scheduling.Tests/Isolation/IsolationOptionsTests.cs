@@ -59,6 +59,75 @@ public sealed class IsolationOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" \t")]
+    public void Check_NoWorkerPath_IsRequired_AndSaysWhatToGive(string? path)
+    {
+        var options = Valid();
+        options.WorkerPath = path;
+
+        Assert.Equal(
+            ["WorkerPath is required: the path of the medcoord executable, or of dotnet with the path of medcoord.dll as the first of WorkerArguments."],
+            IsolationOptionsValidator.Check(options, out var program));
+        Assert.Null(program);
+    }
+
+    [Fact]
+    public void Check_APathThatIsNoFile_IsNamed_WhetherMissingOrAFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("medcoord-worker-").FullName;
+        try
+        {
+            foreach (var path in new[] { folder, Path.Combine(folder, "medcoord") })
+            {
+                var options = Valid();
+                options.WorkerPath = path;
+
+                Assert.Equal([$"WorkerPath '{path}' is not a file."], IsolationOptionsValidator.Check(options, out var program));
+                Assert.Null(program);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead, false)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, false)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserExecute, true)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.GroupExecute, true)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.OtherExecute, true)]
+    public void Check_AFileWithoutAnyExecuteBit_IsNotExecutable_AnyOneBitIsEnough_AndARelativePathIsMadeFull(UnixFileMode mode, bool runs)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("medcoord-worker-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "medcoord");
+            File.WriteAllText(file, "#!/bin/sh\n");
+            File.SetUnixFileMode(file, mode);
+            var relative = Path.GetRelativePath(Environment.CurrentDirectory, file);
+            Assert.Contains('/', relative);
+
+            var failures = IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = relative }, out var program);
+
+            Assert.Equal(runs ? [] : [$"WorkerPath '{relative}' is not executable."], failures);
+            Assert.Equal(runs ? file : null, program);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Check_AnyFault_GivesNoProgram()
     {
