@@ -32,15 +32,7 @@ internal static class FixedConflict
             return [];
         }
 
-        foreach (var id in core.ToList())
-        {
-            if (core.Count > 1 && Core(model, [.. core.Where(c => c != id)]) is { } smaller)
-            {
-                core = smaller;
-            }
-        }
-
-        return [.. core.Order(StringComparer.Ordinal)];
+        return [.. Shrink(core, assumed => Core(model, assumed)).Order(StringComparer.Ordinal)];
 
         List<string>? Core(ScheduleModel m, List<string> assumed)
         {
@@ -57,5 +49,26 @@ internal static class FixedConflict
                 ? [.. answer.Solver.SufficientAssumptionsForInfeasibility().Where(byIndex.ContainsKey).Select(i => byIndex[i]).Distinct()]
                 : null;
         }
+    }
+
+    /// <summary>
+    /// Deletion filtering: each member of <paramref name="core"/> in turn is left out, and where the rest still has no
+    /// schedule, the (possibly smaller) set that proves it becomes the core. A member already gone is not tried again,
+    /// and a single member is never left out.
+    /// </summary>
+    /// <param name="core">An infeasible set of fixed requests.</param>
+    /// <param name="infeasibleCore">For a set of fixed requests: a subset that has no schedule, or null when none was proven.</param>
+    /// <returns>The shrunk core.</returns>
+    internal static List<string> Shrink(List<string> core, Func<List<string>, List<string>?> infeasibleCore)
+    {
+        foreach (var id in core.ToList())
+        {
+            if (core.Count > 1 && core.Contains(id) && infeasibleCore([.. core.Where(c => c != id)]) is { } smaller)
+            {
+                core = smaller;
+            }
+        }
+
+        return core;
     }
 }

@@ -64,4 +64,38 @@ public sealed class FixedConflictTests
 
         Assert.Equal(["a-early", "z-late"], Find(problem, TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public void Shrink_ANonMinimalCore_LeavesOutEachMemberTheRestCanDoWithout()
+    {
+        var asked = new List<string>();
+
+        var core = FixedConflict.Shrink(["a", "b", "c", "d"], set =>
+        {
+            asked.Add(string.Join(",", set));
+            return set.Contains("a") && set.Contains("c") ? set : null;
+        });
+
+        Assert.Equal(["a", "c"], core);
+        Assert.Equal(["b,c,d", "a,c,d", "a,d", "a,c"], asked);
+    }
+
+    [Fact]
+    public void Shrink_TheSmallerCoreTheSolverGives_IsTaken_AndItsLeftOutMembersAreNotTriedAgain()
+    {
+        var asked = new List<string>();
+
+        var core = FixedConflict.Shrink(["a", "b", "c", "d"], set =>
+        {
+            asked.Add(string.Join(",", set));
+            return set.Contains("d") ? [.. set.Where(m => m is "d" or "b").Reverse()] : null;
+        });
+
+        Assert.Equal(["d"], core);
+        Assert.Equal(["b,c,d", "d"], asked);
+    }
+
+    [Fact]
+    public void Shrink_ASingleMember_IsNeverLeftOut() =>
+        Assert.Equal(["a"], FixedConflict.Shrink(["a"], _ => throw new InvalidOperationException("a single member was left out")));
 }
