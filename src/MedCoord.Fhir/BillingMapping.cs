@@ -120,7 +120,8 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
 
     private void Payment(Claim claim, R4.ResourceReference claimRef, R4.ResourceReference billing, ClaimPayment payment, int number)
     {
-        var insurer = Payer(payment.PayerId, payment.PayerId == claim.Coverage.PayerId ? claim.Coverage.PayerName : null);
+        // The claim's payers are in the bundle with their names already; another payer is known by its id alone.
+        var insurer = Payer(payment.PayerId, null);
         bundle.Add(
             new R4.ExplanationOfBenefit
             {

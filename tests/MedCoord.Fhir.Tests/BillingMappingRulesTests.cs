@@ -78,6 +78,41 @@ public sealed class BillingMappingRulesTests
     }
 
     [Fact]
+    public void ClaimItems_NameTheirProcedureInItsCodeSystem_CptOrHcpcs()
+    {
+        var claim = All<Hl7.Fhir.Model.Claim>(Export(First)).Single();
+
+        Assert.Equal(
+            ["http://www.ama-assn.org/go/cpt|99204", "http://www.ama-assn.org/go/cpt|97110", "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|G0439"],
+            claim.Item.Select(i => $"{i.ProductOrService.Coding.Single().System}|{i.ProductOrService.Coding.Single().Code}"));
+    }
+
+    [Fact]
+    public void ClaimAuthorizations_AreThoseOfALinesProcedure_WhoseDatesHoldItsDateOfService_EachOnce()
+    {
+        var monday = First.Lines[0].DateOfService;
+        var coverage = First.Coverage with
+        {
+            Authorizations =
+            [
+                new Authorization("OTHER-CODE", "99213", monday, monday),
+                new Authorization("ENDS-BEFORE", "99204", monday.PlusDays(-9), monday.PlusDays(-1)),
+                new Authorization("STARTS-AFTER", "99204", monday.PlusDays(1), monday.PlusDays(9)),
+                new Authorization("THAT-DAY", "99204", monday, monday),
+                new Authorization("LATER-FOR-THE-SAME", "99204", monday, monday),
+                new Authorization("ENDS-THAT-DAY", "97110", monday.PlusDays(-5), monday),
+                new Authorization("ENDS-THAT-DAY", "G0439", monday, monday.PlusDays(1)),
+            ],
+        };
+
+        string[] PreAuth(Coverage c) => [.. All<Hl7.Fhir.Model.Claim>(Export(First with { Coverage = c })).Single().Insurance.Single().PreAuthRef];
+
+        Assert.Equal(["THAT-DAY", "ENDS-THAT-DAY"], PreAuth(coverage));
+        Assert.Empty(PreAuth(coverage with { Authorizations = null }));
+        Assert.Empty(PreAuth(coverage with { Authorizations = [.. coverage.Authorizations!.Where(a => a.Number is "OTHER-CODE" or "ENDS-BEFORE" or "STARTS-AFTER")] }));
+    }
+
+    [Fact]
     public void ClaimItem_WithoutUnits_HasNoUnitPrice_AndAVisitNotExported_IsNoEncounter()
     {
         var claim = All<Hl7.Fhir.Model.Claim>(Export(First with { Lines = [First.Lines[0] with { Units = 0 }] })).Single();
@@ -180,6 +215,16 @@ public sealed class BillingMappingRulesTests
             ("http://hl7.org/fhir/sid/us-npi=1245319599,urn:oid:2.16.840.1.113883.4.4=123456789", "Lopez", "Maria", "Lopez, Maria", "1 Main St,Suite 4"),
             (string.Join(",", practitioner.Identifier.Select(i => $"{i.System}={i.Value}")), practitioner.Name.Single().Family, practitioner.Name.Single().Given.Single(), practitioner.Name.Single().Text,
                 string.Join(",", practitioner.Address.Single().Line)));
+    }
+
+    [Fact]
+    public void Providers_AnOrganizationAndAPersonOfTheSameNpi_AreTwoResources()
+    {
+        var person = new ClaimProvider(First.BillingProvider.Npi, "Lopez, Maria", IsOrganization: false);
+        var bundle = Export(First with { RenderingProvider = person });
+
+        Assert.Equal(First.BillingProvider.Npi, All<Practitioner>(bundle).Single().Identifier.Single().Value);
+        Assert.Equal(First.BillingProvider.Npi, All<Organization>(bundle).Single(o => o.Identifier[0].System == "http://hl7.org/fhir/sid/us-npi").Identifier[0].Value);
     }
 
     [Theory]

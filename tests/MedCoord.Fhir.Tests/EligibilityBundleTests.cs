@@ -80,6 +80,7 @@ public sealed class EligibilityBundleTests
         Assert.Empty(alone.Entry.Select(e => e.Resource).OfType<CoverageEligibilityResponse>());
         Assert.Single(alone.Entry.Select(e => e.Resource).OfType<CoverageEligibilityRequest>());
         Assert.Throws<ArgumentException>(() => EligibilityBundle.Export(" ", inquiry, null, T0));
+        Assert.Equal("inquiry", Assert.Throws<ArgumentNullException>(() => EligibilityBundle.Export("elig-1", null, null, T0)).ParamName);
     }
 
     [Fact]
@@ -116,8 +117,9 @@ public sealed class EligibilityBundleTests
             ["http://www.ama-assn.org/go/cpt|99213 True", "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|G0439 True"],
             items.Skip(2).Select(i => $"{Codes(i.ProductOrService)} {i.AuthorizationRequired}"));
         Assert.Equal(
-            ("Copayment per service", "Deductible"),
-            (items[0].Benefit[3].Type.Coding[0].Display, items[0].Benefit[0].Type.Coding[0].Display));
+            ("Copayment per service", "Deductible", "In Network", "Individual", "Annual"),
+            (items[0].Benefit[3].Type.Coding[0].Display, items[0].Benefit[0].Type.Coding[0].Display, items[0].Network.Coding[0].Display, items[0].Unit.Coding[0].Display,
+                items[0].Term.Coding[0].Display));
         Assert.Equal(
             (Bundle.BundleType.Collection, T0.ToDateTimeOffset()),
             (bundle.Type!.Value, bundle.Timestamp!.Value));

@@ -21,6 +21,14 @@ public sealed class FhirJsonTests
         Assert.Equal(["$ (line 3): not FHIR R4 JSON (malformed JSON)"], Errors("{\n  \"resourceType\": \"Bundle\",\n  \"type\": ]\n}"));
 
     [Fact]
+    public void TryParseBundle_JsonThatIsNoObject_OrAFaultWithoutALocation_IsNamedAtTheRoot()
+    {
+        Assert.Equal(["$: not FHIR R4 JSON (InvalidOperationException)"], Errors("[]"));
+        Assert.Equal("$: not FHIR R4 JSON (JSON103)", Errors("{}")[0]);
+        Assert.Equal(["$ (line 1): not FHIR R4 JSON (malformed JSON)"], Errors(string.Empty));
+    }
+
+    [Fact]
     public void TryParseBundle_NullOrAnotherResource_IsNoBundle()
     {
         Assert.Equal(["$: not a FHIR resource"], Errors("null"));
