@@ -201,8 +201,9 @@ internal sealed partial class EngineMapping
         var n = every;
         if (n.HasTimeComponent || (n.Years != 0 ? 1 : 0) + (n.Months != 0 ? 1 : 0) + (n.Weeks != 0 ? 1 : 0) + (n.Days != 0 ? 1 : 0) != 1)
         {
+            // Normalizing folds weeks into days and whole days of hours into days.
             n = every.Normalize();
-            return ((decimal)(n.Years * 365.25 + n.Months * 30.4375 + n.Weeks * 7 + n.Days + n.Hours / 24.0), R4.Timing.UnitsOfTime.D);
+            return ((decimal)(n.Years * 365.25 + n.Months * 30.4375 + n.Days + n.Hours / 24.0), R4.Timing.UnitsOfTime.D);
         }
 
         return n.Years != 0 ? (n.Years, R4.Timing.UnitsOfTime.A)

@@ -167,6 +167,55 @@ public sealed class EngineMappingRulesTests
     }
 
     [Fact]
+    public void Result_IsIssuedWhenItsCurrentVersionCameForReview_AndANotificationForSomeoneElseIsOwnedByThem()
+    {
+        var result = new MedCoord.Engine.Results.IncomingResult("res-q", "pat-a", "dr-kim", "lab", MedCoord.Engine.Results.ResultStatus.Final, Abnormal: true);
+        MedCoord.Engine.Results.RelayTask Task(string id, int version, MedCoord.Engine.Results.RelayStep step, string to, int hoursBefore) =>
+            new(id, "res-q", version, step, Urgent: true, to, T0 - Duration.FromHours(hoursBefore), null, null, Superseded: false);
+        var thread = new MedCoord.Engine.Results.ResultThread(result, 2,
+        [
+            Task("t1", 1, MedCoord.Engine.Results.RelayStep.ProviderReview, "dr-kim", 5),
+            Task("t2", 2, MedCoord.Engine.Results.RelayStep.ProviderReview, "dr-kim", 4),
+            Task("t3", 2, MedCoord.Engine.Results.RelayStep.PatientNotification, "nurse-1", 3),
+            Task("t4", 1, MedCoord.Engine.Results.RelayStep.ProviderReview, "dr-kim", 2),
+        ]);
+        var normal = new MedCoord.Engine.Results.ResultThread(result with { Id = "res-n", Abnormal = false }, 1, []);
+
+        var bundle = Export(None with { Results = [thread, normal] });
+
+        var report = All<DiagnosticReport>(bundle).Single(r => r.Identifier[0].Value == "res-q");
+        var observation = All<Observation>(bundle).Single(o => o.Identifier[0].Value == "res-q");
+        Assert.Equal((T0 - Duration.FromHours(4)).ToDateTimeOffset(), report.Issued);
+        Assert.Equal(report.Issued, observation.Issued);
+        Assert.Equal(
+            ["urn:medcoord:result=res-q", "urn:medcoord:result=res-q", "urn:medcoord:result=res-q"],
+            new Resource[] { All<ServiceRequest>(bundle).Single(r => r.Identifier[0].Value == "res-q"), observation, report }
+                .Select(r => r switch { ServiceRequest q => q.Identifier, Observation o => o.Identifier, DiagnosticReport d => d.Identifier, _ => [] }).Select(i => $"{i.Single().System}={i.Single().Value}"));
+        Assert.Equal(
+            ["urn:medcoord:relay-task=t1 urn:medcoord:provider=dr-kim", "urn:medcoord:relay-task=t2 urn:medcoord:provider=dr-kim", "urn:medcoord:relay-task=t3 urn:medcoord:provider=nurse-1",
+                "urn:medcoord:relay-task=t4 urn:medcoord:provider=dr-kim"],
+            All<FhirTask>(bundle).Select(t => $"{t.Identifier.Single().System}={t.Identifier.Single().Value} {Ref(bundle, t.Owner)}"));
+        Assert.Equal(
+            ("A", "Abnormal", "N", "Normal"),
+            (observation.Interpretation.Single().Coding.Single().Code, observation.Interpretation.Single().Coding.Single().Display,
+                All<Observation>(bundle).Single(o => o.Identifier[0].Value == "res-n").Interpretation.Single().Coding.Single().Code,
+                All<DiagnosticReport>(bundle).Single(o => o.Identifier[0].Value == "res-n").ConclusionCode.Single().Coding.Single().Display));
+        Assert.Null(All<DiagnosticReport>(bundle).Single(o => o.Identifier[0].Value == "res-n").Issued);
+    }
+
+    [Theory]
+    [InlineData(MedCoord.Engine.Visits.VisitStatus.Cancelled)]
+    [InlineData(MedCoord.Engine.Visits.VisitStatus.NoShow)]
+    public void Visit_CancelledOrMissedWithoutAChangeOnRecord_HasNoReason(MedCoord.Engine.Visits.VisitStatus status)
+    {
+        var bundle = Export(None with { Visits = [new MedCoord.Engine.Visits.Visit("v-1", "pat-a", "new-patient", T0, status, [])] });
+
+        var appointment = All<Appointment>(bundle).Single();
+        Assert.Null(appointment.CancelationReason);
+        Assert.DoesNotContain(appointment.Extension, e => e.Url.EndsWith("no-show-reason", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Referral_TheRequestAndTask_CarryTheLifecycleTimes()
     {
         var bundle = Export(EngineRecordsFixture.All());
