@@ -40,7 +40,7 @@ internal sealed record FhirRecordsCommand(string BundlePath, string DatabasePath
             return SolverCommandLine.BadInput;
         }
 
-        var (bundle, parseErrors) = await FhirBundleInput.ParseAsync(bytes, stderr);
+        var parseErrors = FhirJson.TryReadBundle(bytes, out var bundle);
         var read = bundle is null ? null : EngineBundle.Import(bundle);
         foreach (var error in read?.Errors ?? parseErrors)
         {

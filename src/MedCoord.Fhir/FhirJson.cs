@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using MedCoord.Scheduling.Serialization;
 using MedCoord.Scheduling.Validation;
 
 namespace MedCoord.Fhir;
@@ -18,6 +19,19 @@ public static partial class FhirJson
     {
         ArgumentNullException.ThrowIfNull(resource);
         return JsonSerializer.Serialize(resource, resource.GetType(), Options);
+    }
+
+    /// <summary>
+    /// Reads a Bundle from the bytes of a FHIR JSON file: UTF-8 (a byte order mark is allowed), checked strictly, so that
+    /// a bad byte is an error at its offset and never a replacement character in a name.
+    /// </summary>
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="bundle">The Bundle, when there are no errors.</param>
+    /// <returns>Every fault, as <see cref="TryParseBundle"/> gives them, or the one encoding fault (at <c>$</c>).</returns>
+    public static IReadOnlyList<ValidationError> TryReadBundle(ReadOnlySpan<byte> utf8Json, out Bundle? bundle)
+    {
+        bundle = null;
+        return Utf8Text.Decode(utf8Json, out var error) is { } json ? TryParseBundle(json, out bundle) : [new ValidationError("$", error!)];
     }
 
     /// <summary>Reads a Bundle from FHIR JSON.</summary>

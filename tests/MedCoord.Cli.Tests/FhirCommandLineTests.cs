@@ -142,15 +142,50 @@ public sealed class FhirCommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("export")]
-    [InlineData("import")]
-    public async Task Help_PrintsTheCommandsOptions(string command)
+    [InlineData("export", "Write a problem (and optionally its schedule) as a FHIR R4 transaction Bundle (docs/fhir.md).",
+        "--schedule <schedule>   A schedule of the problem (a schedule file): its assignments become booked Appointments, its unscheduled requests waitlisted ones.",
+        "--out <out> (REQUIRED)  Write the FHIR R4 transaction Bundle here.")]
+    [InlineData("import", "Read a FHIR R4 Bundle as a problem file; each fault is printed with its resource and FHIRPath.",
+        "<bundle>  The FHIR R4 Bundle (JSON) holding the problem's resources.", "--out <out> (REQUIRED)  Write the problem file (format v1) here.")]
+    [InlineData("profiles", "Write the StructureDefinition of every MedCoord FHIR extension (docs/fhir.md).",
+        "--out <out> (REQUIRED)  An existing directory: one StructureDefinition JSON file per extension is written into it.")]
+    [InlineData("engine", "Write every record of an engine database and its audit trail as one FHIR R4 Bundle (the read is recorded in the audit trail).",
+        "--db <db> (REQUIRED)               The engine's SQLite database file.", "--out <out> (REQUIRED)             Write the FHIR R4 Bundle (JSON) here.",
+        "--problem <problem>                A problem file whose appointment types give each visit's length (Appointment.end); without it the end is marked unknown.")]
+    [InlineData("records", "Store an EHR's care plans, referrals, consents and intake responses (a FHIR R4 Bundle) in an engine database, all or none.",
+        "<bundle>  A FHIR R4 Bundle (JSON) of CarePlans, referral ServiceRequests, Consents and QuestionnaireResponses.",
+        "--db <db> (REQUIRED)               The engine's SQLite database file (created when missing).")]
+    public async Task Help_PrintsTheCommandAndEachOfItsOptions(string command, params string[] lines)
     {
         var (code, stdout, stderr) = await ConsoleRun.Run("fhir", command, "--help");
 
         Assert.Equal((0, string.Empty), (code, stderr));
         Assert.Contains($" fhir {command} ", stdout);
-        Assert.Contains("--out", stdout);
+        Assert.All(lines, line => Assert.Contains(line, stdout));
+    }
+
+    [Fact]
+    public async Task Help_OfFhir_ListsItsCommands()
+    {
+        var (code, stdout, stderr) = await ConsoleRun.Run("fhir", "--help");
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Contains("FHIR R4: scheduling problems and schedules as Bundles, and back; engine records as a Bundle, and an EHR's records in.", stdout);
+        Assert.Equal(
+            ["export <problem>", "import <bundle>", "engine", "records <bundle>", "profiles"],
+            stdout[stdout.IndexOf("Commands:", StringComparison.Ordinal)..].Split('\n').Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Trim().Split("  ")[0]));
+    }
+
+    [Fact]
+    public async Task Import_ABundleWithAUtf8ByteOrderMark_IsRead()
+    {
+        Assert.Equal(0, (await ConsoleRun.Run("fhir", "export", TestData("clinic-small.json"), "--out", In("bundle.json"))).Code);
+        File.WriteAllBytes(In("marked.json"), [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(In("bundle.json"))]);
+
+        var (code, _, stderr) = await ConsoleRun.Run("fhir", "import", In("marked.json"), "--out", In("problem.json"));
+
+        Assert.Equal((0, string.Empty), (code, stderr));
+        Assert.Equal(ProblemFile.Parse(File.ReadAllText(TestData("clinic-small.json"))).Requests.Count, ProblemFile.Parse(File.ReadAllText(In("problem.json"))).Requests.Count);
     }
 
     [Theory]

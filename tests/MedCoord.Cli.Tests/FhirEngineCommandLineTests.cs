@@ -44,7 +44,11 @@ public sealed class FhirEngineCommandLineTests(DemoDatabase demo) : IClassFixtur
         using var json = JsonDocument.Parse(File.ReadAllText(output));
         Assert.Equal(("Bundle", "collection"), (json.RootElement.GetProperty("resourceType").GetString(), json.RootElement.GetProperty("type").GetString()));
         var types = json.RootElement.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("resourceType").GetString()!).ToList();
-        Assert.Contains($"bundle: {types.Count} resources (", stdout, StringComparison.Ordinal);
+        var counts = types.GroupBy(t => t, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+        Assert.Equal($"bundle: {types.Count} resources ({string.Join(", ", counts)}); {output}", stdout.Trim());
+        var text = File.ReadAllText(output);
+        Assert.StartsWith("{\n  \"resourceType\": \"Bundle\",", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.EndsWith("}\n", text, StringComparison.Ordinal);
         Assert.Equal(4, types.Count(t => t == "CarePlan"));
         Assert.Equal(types.Count(t => t == "Appointment"), types.Count(t => t == "Encounter"));
         Assert.Equal(1, types.Count(t => t == "Claim"));

@@ -128,8 +128,20 @@ public sealed class FhirProfilesCommandLineTests
                 (json.RootElement.GetProperty("resourceType").GetString(), json.RootElement.GetProperty("url").GetString(), json.RootElement.GetProperty("type").GetString()));
             Assert.Equal($"{files.Count} StructureDefinitions written to {dir}", stdout.Trim());
 
+            var text = await File.ReadAllTextAsync(Path.Combine(dir, "capacity.json"));
+            Assert.StartsWith("{\n  \"resourceType\": \"StructureDefinition\",", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+            Assert.EndsWith("}\n", text, StringComparison.Ordinal);
+
             var (missing, _, missingErr) = await Run("fhir", "profiles", "--out", Path.Combine(dir, "nope"));
             Assert.Equal((2, $"--out: no directory at {Path.Combine(dir, "nope")}"), (missing, missingErr.Trim()));
+
+            File.Delete(Path.Combine(dir, "follows.json"));
+            Directory.CreateDirectory(Path.Combine(dir, "follows.json"));
+            File.Delete(Path.Combine(dir, "capacity.json"));
+            var (taken, takenOut, takenErr) = await Run("fhir", "profiles", "--out", dir);
+            Assert.Equal((2, string.Empty), (taken, takenOut));
+            Assert.Equal([$"--out: cannot write '{Path.Combine(dir, "follows.json")}': it is a directory"], takenErr.TrimEnd().Split(Environment.NewLine));
+            Assert.False(File.Exists(Path.Combine(dir, "capacity.json")));
         }
         finally
         {

@@ -29,6 +29,25 @@ public sealed class FhirJsonTests
     }
 
     [Fact]
+    public void TryReadBundle_UTF8WithOrWithoutAByteOrderMark_IsRead_ABadByteIsNamedByItsOffset_UTF16IsRefused()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes("""{ "resourceType": "Bundle", "type": "collection", "entry": [ { "resource": { "resourceType": "Patient", "id": "p1", "name": [ { "text": "Zoë" } ] } } ] }""");
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        var bad = (byte[])json.Clone();
+        bad[Array.IndexOf(bad, (byte)'Z')] = 0xC3;
+
+        Assert.Empty(FhirJson.TryReadBundle(json, out var plain));
+        Assert.Empty(FhirJson.TryReadBundle([.. bom, .. json], out var marked));
+        Assert.Equal(("Zoë", "Zoë"), (((Patient)plain!.Entry.Single().Resource!).Name.Single().Text, ((Patient)marked!.Entry.Single().Resource!).Name.Single().Text));
+        Assert.Equal([$"$: invalid UTF-8 at byte offset {Array.IndexOf(json, (byte)'Z') + 3} (the file must be UTF-8)"],
+            FhirJson.TryReadBundle([.. bom, .. bad], out var none).Select(e => e.ToString()));
+        Assert.Null(none);
+        Assert.Equal(["$: the file starts with a UTF-16 byte order mark; it must be UTF-8"],
+            FhirJson.TryReadBundle(System.Text.Encoding.Unicode.GetPreamble().Concat(System.Text.Encoding.Unicode.GetBytes("{}")).ToArray(), out _).Select(e => e.ToString()));
+        Assert.Equal(["$ (line 1): not FHIR R4 JSON (malformed JSON)"], FhirJson.TryReadBundle([.. bom, .. "{"u8], out _).Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void TryParseBundle_NullOrAnotherResource_IsNoBundle()
     {
         Assert.Equal(["$: not a FHIR resource"], Errors("null"));
