@@ -105,7 +105,7 @@ internal sealed record FhirEngineCommand(string DatabasePath, string OutPath, st
         }
 
         var bundle = EngineBundle.Export(records, trail, new EngineBundleOptions { AppointmentMinutes = minutes });
-        var json = JsonSerializer.Serialize(bundle, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }.ForFhir(Hl7.Fhir.Model.ModelInfo.ModelInspector));
+        var json = JsonSerializer.Serialize(bundle, new JsonSerializerOptions { WriteIndented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }.ForFhir(Hl7.Fhir.Model.ModelInfo.ModelInspector));
         OutputFile.WriteAtomically("--out", OutPath, json + "\n");
         var counts = bundle.Entry.GroupBy(e => e.Resource!.TypeName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
         console.MarkupLine(Markup.Escape($"bundle: {bundle.Entry.Count} resources ({string.Join(", ", counts)}); {OutPath}"));

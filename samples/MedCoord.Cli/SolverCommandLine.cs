@@ -46,6 +46,13 @@ public static class SolverCommandLine
             root.Add(command);
         }
 
+        var terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        if (!terminal && root.Options.OfType<System.CommandLine.Help.HelpOption>().FirstOrDefault() is { } help)
+        {
+            // Redirected output is read by programs and people searching it: never wrap a line, help included.
+            help.Action = new System.CommandLine.Help.HelpAction { MaxWidth = 1000 };
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -57,7 +64,6 @@ public static class SolverCommandLine
             return BadInput;
         }
 
-        var terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
@@ -67,7 +73,6 @@ public static class SolverCommandLine
         });
         if (!terminal)
         {
-            // Redirected output is read by programs and people searching it: never wrap a line.
             console.Profile.Width = 1000;
         }
 

@@ -260,9 +260,14 @@ internal sealed class BillingMapping(BundleBuilder bundle, Instant exportedAt, I
     internal R4.ResourceReference Payer(string payerId, string? name)
     {
         var key = $"payer/{payerId}";
-        return bundle.Has("Organization", key)
-            ? BundleBuilder.Ref("Organization", key)
-            : bundle.Add(new R4.Organization { Identifier = [Fhir.Id("payer", payerId)], Name = name, Type = [Fhir.Concept("http://terminology.hl7.org/CodeSystem/organization-type", "pay", "Payer", null)] }, key);
+        if (bundle.Get<R4.Organization>("Organization", key) is { } known)
+        {
+            // A payer first met by its id alone (paying another claim) takes its name from a coverage met later.
+            known.Name ??= name;
+            return BundleBuilder.Ref("Organization", key);
+        }
+
+        return bundle.Add(new R4.Organization { Identifier = [Fhir.Id("payer", payerId)], Name = name, Type = [Fhir.Concept("http://terminology.hl7.org/CodeSystem/organization-type", "pay", "Payer", null)] }, key);
     }
 
     internal R4.ResourceReference Provider(ClaimProvider provider)

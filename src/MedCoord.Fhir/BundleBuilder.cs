@@ -14,7 +14,7 @@ namespace MedCoord.Fhir;
 internal sealed class BundleBuilder
 {
     private readonly List<(string Key, R4.Resource Resource)> _resources = [];
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, R4.Resource> _byKey = new(StringComparer.Ordinal);
 
     /// <summary>The <c>urn:uuid</c> full URL of the resource of a type for an engine key.</summary>
     public static string UrlOf(string resourceType, string key) => $"urn:uuid:{UuidOf(resourceType, key)}";
@@ -33,13 +33,17 @@ internal sealed class BundleBuilder
     public static string Key(params string[] parts) => string.Join('/', parts.Select(p => $"{p.Length.ToString(CultureInfo.InvariantCulture)}:{p}"));
 
     /// <summary>Gets whether the bundle already holds the resource of a type for a key.</summary>
-    public bool Has(string resourceType, string key) => _keys.Contains($"{resourceType}/{key}");
+    public bool Has(string resourceType, string key) => _byKey.ContainsKey($"{resourceType}/{key}");
+
+    /// <summary>The resource of a type for a key, when the bundle holds it.</summary>
+    public T? Get<T>(string resourceType, string key)
+        where T : R4.Resource => _byKey.GetValueOrDefault($"{resourceType}/{key}") as T;
 
     /// <summary>Adds a resource under its key (its id becomes the UUID) and returns a reference to it.</summary>
     public R4.ResourceReference Add(R4.Resource resource, string key)
     {
         var type = resource.TypeName;
-        if (!_keys.Add($"{type}/{key}"))
+        if (!_byKey.TryAdd($"{type}/{key}", resource))
         {
             throw new InvalidOperationException($"The bundle already holds a {type} for '{key}'.");
         }

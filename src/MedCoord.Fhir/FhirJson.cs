@@ -7,10 +7,10 @@ using MedCoord.Scheduling.Validation;
 
 namespace MedCoord.Fhir;
 
-/// <summary>FHIR R4 JSON, read strictly and written indented (Firely's System.Text.Json converters). Thread safe.</summary>
+/// <summary>FHIR R4 JSON, read strictly and written indented with <c>\n</c> line ends (Firely's System.Text.Json converters). Thread safe.</summary>
 public static partial class FhirJson
 {
-    private static readonly JsonSerializerOptions Options = new JsonSerializerOptions { WriteIndented = true }.ForFhir(ModelInfo.ModelInspector);
+    private static readonly JsonSerializerOptions Options = new JsonSerializerOptions { WriteIndented = true, NewLine = "\n" }.ForFhir(ModelInfo.ModelInspector);
 
     /// <summary>Writes a resource as FHIR JSON.</summary>
     /// <param name="resource">The resource.</param>
@@ -43,6 +43,11 @@ public static partial class FhirJson
         ArgumentNullException.ThrowIfNull(json);
         bundle = null;
         Resource? resource;
+        if (json.AsSpan().TrimStart() is ['[', ..])
+        {
+            return [new ValidationError("$", "not FHIR R4 JSON (an array, where a resource is a JSON object)")];
+        }
+
         try
         {
             resource = JsonSerializer.Deserialize<Resource>(json, Options);

@@ -227,6 +227,17 @@ public sealed class BillingMappingRulesTests
         Assert.Equal(First.BillingProvider.Npi, All<Organization>(bundle).Single(o => o.Identifier[0].System == "http://hl7.org/fhir/sid/us-npi").Identifier[0].Value);
     }
 
+    [Fact]
+    public void Payer_FirstMetPayingAnotherClaim_TakesItsNameFromACoverageMetLater_AndKeepsANameItHas()
+    {
+        var payment = First.Payments[0] with { PayerId = "OTHER" };
+        var second = Base.Claims[1] with { Coverage = Base.Claims[1].Coverage with { PayerId = "OTHER", PayerName = "Other Health" } };
+        string NameOf(Bundle bundle, string id) => All<Organization>(bundle).Single(o => o.Identifier[0].Value == id).Name;
+
+        Assert.Equal("Other Health", NameOf(Export(First with { Payments = [payment] }, second), "OTHER"));
+        Assert.Equal("Acme Health Plan", NameOf(Export(First, second with { Coverage = second.Coverage with { PayerId = "ACMEHLTH", PayerName = "Renamed" } }), "ACMEHLTH"));
+    }
+
     [Theory]
     [InlineData("Lopez, Maria", "Lopez", "Maria")]
     [InlineData("Lopez,Maria", "Lopez", "Maria")]

@@ -23,7 +23,7 @@ public sealed class FhirJsonTests
     [Fact]
     public void TryParseBundle_JsonThatIsNoObject_OrAFaultWithoutALocation_IsNamedAtTheRoot()
     {
-        Assert.Equal(["$: not FHIR R4 JSON (InvalidOperationException)"], Errors("[]"));
+        Assert.Equal(["$: not FHIR R4 JSON (an array, where a resource is a JSON object)"], Errors(" \n[]"));
         Assert.Equal("$: not FHIR R4 JSON (JSON103)", Errors("{}")[0]);
         Assert.Equal(["$ (line 1): not FHIR R4 JSON (malformed JSON)"], Errors(string.Empty));
     }
