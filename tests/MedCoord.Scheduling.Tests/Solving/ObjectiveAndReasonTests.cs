@@ -183,4 +183,48 @@ public sealed class ObjectiveAndReasonTests
         Assert.Equal(UnscheduledReason.PredecessorUnscheduled, u.Reason);
         Assert.Equal("it follows request 'loser', which is not scheduled", u.Message);
     }
+
+    [Fact]
+    public void Solve_CapacityTaken_NamesTheFirstThreeResourcesTakenAndTheFirstThreeRequestsOnEach_ThenHowManyMore()
+    {
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
+            [Type("visit", 15, "gp", ["exam"]) with { Equipment = ["ecg"] }],
+            [
+                Request("f1", "p1", "visit", priority: 5), Request("f2", "p2", "visit", priority: 5), Request("f3", "p3", "visit", priority: 5),
+                Request("f4", "p4", "visit", priority: 5), Request("low", "p1", "visit", priority: 1),
+            ],
+            [.. new[] { "09:00", "09:15", "09:30", "09:45" }.Select((t, i) => new FixedBooking($"f{i + 1}", "dr-a", "exam-1", At($"2026-12-07T{t}:00+01:00")))])
+            with { Equipment = [new EquipmentPool("ecg-cart", "main", "ecg", 1)] };
+
+        var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
+
+        Assert.Equal(UnscheduledReason.CapacityTaken, low.Reason);
+        Assert.Equal(
+            "it fits on its own, but every slot it could take went to higher-priority work (equipment 'ecg-cart' has 'f1', 'f2', 'f3' and 1 more; provider 'dr-a' has 'f1', 'f2', 'f3' and 1 more;"
+            + " room 'exam-1' has 'f1', 'f2', 'f3' and 1 more; 1 more resources)",
+            low.Message);
+        Assert.Equal(["equipment ecg-cart f1,f2,f3,f4", "provider dr-a f1,f2,f3,f4", "room exam-1 f1,f2,f3,f4", "patient p1 f1"],
+            low.BlockedBy!.Select(b => $"{b.Kind} {b.Id} {string.Join(",", b.RequestIds)}"));
+    }
+
+    [Fact]
+    public void Solve_CapacityTaken_WithThreeResourcesOfThreeOrFewerRequests_NamesThemAll()
+    {
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week("09:00", "09:45"))],
+            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
+            [Type("visit", 15, "gp", ["exam"])],
+            [Request("f1", "p1", "visit", priority: 5), Request("f2", "p2", "visit", priority: 5), Request("f3", "p3", "visit", priority: 5), Request("low", "p1", "visit", priority: 1)],
+            [.. new[] { "09:00", "09:15", "09:30" }.Select((t, i) => new FixedBooking($"f{i + 1}", "dr-a", "exam-1", At($"2026-12-07T{t}:00+01:00")))]);
+
+        var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
+
+        Assert.Equal(
+            "it fits on its own, but every slot it could take went to higher-priority work (provider 'dr-a' has 'f1', 'f2', 'f3'; room 'exam-1' has 'f1', 'f2', 'f3'; patient 'p1' has 'f1')",
+            low.Message);
+    }
 }

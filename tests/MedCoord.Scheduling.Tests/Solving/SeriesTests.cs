@@ -215,7 +215,9 @@ public sealed class SeriesTests
         {
             var u = NotBooked(schedule, id);
             Assert.Equal(UnscheduledReason.NoAvailabilityInWindow, u.Reason);
-            Assert.Contains("series 'course'", u.Message, StringComparison.Ordinal);
+            Assert.Equal(
+                "its series 'course' (4 visits every 7 days within 0 minutes of the first visit's time, one provider) cannot be booked whole in its visits' windows and links, even with the calendar free",
+                u.Message);
         });
     }
 
@@ -234,7 +236,9 @@ public sealed class SeriesTests
         {
             var u = NotBooked(schedule, id);
             Assert.Equal(UnscheduledReason.CapacityTaken, u.Reason);
-            Assert.Contains("series 'course'", u.Message, StringComparison.Ordinal);
+            Assert.Equal(
+                "its series 'course' (4 visits every 7 days within 0 minutes of the first visit's time, one provider) cannot be booked whole in its visits' windows and links, even with the calendar free",
+                u.Message);
         });
     }
 
