@@ -184,20 +184,23 @@ public sealed class ObjectiveAndReasonTests
         Assert.Equal("it follows request 'loser', which is not scheduled", u.Message);
     }
 
+    /// <summary>
+    /// One provider (until <paramref name="providerUntil"/>) and one room on a Monday from 09:00, every 15-minute visit
+    /// fixed at the times given (<c>f1</c>, <c>f2</c>, … for patients <c>p1</c>, <c>p2</c>, …), and the request "low" of
+    /// patient p1 at a lower priority.
+    /// </summary>
+    private static Problem FixedMorning(string providerUntil, string[] times, string[] equipment) => Problem("2026-12-07", "2026-12-07",
+        [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
+        [Provider("dr-a", "gp", "main", Week("09:00", providerUntil))],
+        [.. times.Select((_, i) => Patient($"p{i + 1}"))],
+        [Type("visit", 15, "gp", ["exam"]) with { Equipment = equipment }],
+        [.. times.Select((_, i) => Request($"f{i + 1}", $"p{i + 1}", "visit", priority: 5)), Request("low", "p1", "visit", priority: 1)],
+        [.. times.Select((t, i) => new FixedBooking($"f{i + 1}", "dr-a", "exam-1", At($"2026-12-07T{t}:00+01:00")))]);
+
     [Fact]
     public void Solve_CapacityTaken_NamesTheFirstThreeResourcesTakenAndTheFirstThreeRequestsOnEach_ThenHowManyMore()
     {
-        var problem = Problem("2026-12-07", "2026-12-07",
-            [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
-            [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
-            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
-            [Type("visit", 15, "gp", ["exam"]) with { Equipment = ["ecg"] }],
-            [
-                Request("f1", "p1", "visit", priority: 5), Request("f2", "p2", "visit", priority: 5), Request("f3", "p3", "visit", priority: 5),
-                Request("f4", "p4", "visit", priority: 5), Request("low", "p1", "visit", priority: 1),
-            ],
-            [.. new[] { "09:00", "09:15", "09:30", "09:45" }.Select((t, i) => new FixedBooking($"f{i + 1}", "dr-a", "exam-1", At($"2026-12-07T{t}:00+01:00")))])
-            with { Equipment = [new EquipmentPool("ecg-cart", "main", "ecg", 1)] };
+        var problem = FixedMorning("10:00", ["09:00", "09:15", "09:30", "09:45"], ["ecg"]) with { Equipment = [new EquipmentPool("ecg-cart", "main", "ecg", 1)] };
 
         var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
 
@@ -213,13 +216,7 @@ public sealed class ObjectiveAndReasonTests
     [Fact]
     public void Solve_CapacityTaken_WithThreeResourcesOfThreeOrFewerRequests_NamesThemAll()
     {
-        var problem = Problem("2026-12-07", "2026-12-07",
-            [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
-            [Provider("dr-a", "gp", "main", Week("09:00", "09:45"))],
-            [Patient("p1"), Patient("p2"), Patient("p3"), Patient("p4")],
-            [Type("visit", 15, "gp", ["exam"])],
-            [Request("f1", "p1", "visit", priority: 5), Request("f2", "p2", "visit", priority: 5), Request("f3", "p3", "visit", priority: 5), Request("low", "p1", "visit", priority: 1)],
-            [.. new[] { "09:00", "09:15", "09:30" }.Select((t, i) => new FixedBooking($"f{i + 1}", "dr-a", "exam-1", At($"2026-12-07T{t}:00+01:00")))]);
+        var problem = FixedMorning("09:45", ["09:00", "09:15", "09:30"], []);
 
         var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
 
