@@ -100,6 +100,26 @@ public sealed class SoftRuleTests
     }
 
     [Fact]
+    public void Solve_Balance_NarrowsTheGapBetweenTheBusiestAndTheLeastBusy_NotOnlyRaisesTheLeast()
+    {
+        // dr-c can see one patient: the least load is at most 1 whatever happens, so only the busiest provider's load
+        // tells 3-2-1 (a gap of 2) from 4-1-1 (a gap of 3).
+        var providers = new[]
+        {
+            Provider("dr-a", "gp", "main", Week("08:00", "12:00", Mon)), Provider("dr-b", "gp", "main", Week("08:00", "12:00", Mon)),
+            Provider("dr-c", "gp", "main", Week("08:00", "08:30", Mon)),
+        };
+        var problem = Clinic(providers, Enumerable.Range(1, 6).Select(i => Request($"r{i}", $"p{i}", "visit", latest: "2026-12-07")));
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(Balance: 1));
+
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+        Assert.Equal(6, schedule.Assignments.Count);
+        Assert.Equal([1, 2, 3], schedule.Assignments.GroupBy(a => a.ProviderId).Select(g => g.Count()).Order());
+        Assert.Equal(new SoftRuleCosts(0, 0, 2), schedule.Objective.SoftRules);
+    }
+
+    [Fact]
     public void Solve_ByNeighbourhoods_ReachesTheSameSoftRuleOptimum()
     {
         var problem = Clinic([Provider("dr-a", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 2 }, Provider("dr-b", "gp", "main", Week("08:00", "12:00", Tue))],
