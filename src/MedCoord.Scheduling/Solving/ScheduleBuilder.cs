@@ -7,15 +7,6 @@ namespace MedCoord.Scheduling.Solving;
 /// <summary>Turns a solution (or its absence) into a <see cref="Schedule"/> that accounts for every request once.</summary>
 internal static class ScheduleBuilder
 {
-    /// <summary>Least time spent proving that linked requests cannot fit, even when the search used all of its share.</summary>
-    private static readonly TimeSpan MinimumExplanationTime = TimeSpan.FromSeconds(0.5);
-
-    /// <summary>About how long naming the blockers of one unbooked request takes (measured at 10,000 requests: 0.16 ms, 0.6 ms with shared rooms and pools), with a margin.</summary>
-    private static readonly TimeSpan BlockerTimePerRequest = TimeSpan.FromMilliseconds(0.8);
-
-    /// <summary>Most time kept back for naming blockers and the soft-rule costs (0.5 s of it for what follows the checks).</summary>
-    private static readonly TimeSpan BlockerReserve = TimeSpan.FromSeconds(3);
-
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="candidates">Every request's candidates.</param>
     /// <param name="result">What the search produced.</param>
@@ -36,14 +27,7 @@ internal static class ScheduleBuilder
             scheduled.Add(id);
         }
 
-        // The checks on an empty calendar stop early enough to leave time for naming what blocked each of the others.
-        var unbooked = candidates.Count - scheduled.Count;
-        var reserve = TimeSpan.FromMilliseconds(Math.Min(BlockerReserve.TotalMilliseconds, 500 + (unbooked * BlockerTimePerRequest.TotalMilliseconds)));
-        var checksUntil = explainUntil - reserve;
-
-        // Small problems get their checks even when the search used all of its share; large ones keep to the limit.
-        var minimum = reserve <= MinimumExplanationTime * 2 ? MinimumExplanationTime : TimeSpan.Zero;
-        var deadline = checksUntil > elapsed() + minimum ? checksUntil : elapsed() + minimum;
+        var deadline = ExplanationBudget.ChecksDeadline(explainUntil, candidates.Count - scheduled.Count, elapsed());
         var book = new Book();
         foreach (var (id, placement) in result.Placements ?? new Dictionary<string, Placement>())
         {
@@ -53,17 +37,16 @@ internal static class ScheduleBuilder
         var seriesFits = new Dictionary<string, bool?>(StringComparer.Ordinal);
         var unscheduled = candidates
             .Where(c => !scheduled.Contains(c.Request.Id))
-            .Select(c => Explain(c, result, scheduled, byId, seriesFits, CheckLimit((deadline - elapsed()).TotalSeconds), settings))
+            .Select(c => Explain(c, result, scheduled, byId, seriesFits, ExplanationBudget.CheckLimit(deadline, elapsed()), settings))
             .Select(u => u.Reason == UnscheduledReason.CapacityTaken ? WithBlockers(u, byId[u.RequestId], book) : u)
             .ToList();
 
         var priority = Objective.Priority(assignments.Select(a => calendar.Requests[a.RequestId]));
         var waiting = assignments.Sum(a => Objective.Waiting(calendar.Problem, calendar.Requests[a.RequestId], a.Start.Date));
-        var bound = result.Status == ScheduleStatus.Optimal ? priority : Math.Max(priority, result.PriorityBound);
 
         return new Schedule(
             result.Status,
-            new ScheduleObjective(priority, bound, waiting, soft?.Costs(result.Placements ?? new Dictionary<string, Placement>())),
+            new ScheduleObjective(priority, UpperBound(result.Status, priority, result.PriorityBound), waiting, soft?.Costs(result.Placements ?? new Dictionary<string, Placement>())),
             [.. assignments.OrderBy(a => a.Start.ToInstant()).ThenBy(a => a.RequestId, StringComparer.Ordinal)],
             unscheduled,
             stats(),
@@ -71,10 +54,14 @@ internal static class ScheduleBuilder
     }
 
     /// <summary>
-    /// The time one check on an empty calendar may take: at most 2 s, a little less than what is left (building and
-    /// presolving the check's model run past its limit), and none when too little is left to be worth starting.
+    /// The bound reported on booked priority: the booked priority itself when the search proved it optimal, otherwise
+    /// the search's bound, never below what is booked.
     /// </summary>
-    private static TimeSpan CheckLimit(double secondsLeft) => TimeSpan.FromSeconds(secondsLeft < 0.25 ? 0 : Math.Min(2, secondsLeft - 0.1));
+    /// <param name="status">The search's status.</param>
+    /// <param name="priority">The priority the schedule books.</param>
+    /// <param name="searchBound">The bound the search proved.</param>
+    internal static long UpperBound(ScheduleStatus status, long priority, long searchBound) =>
+        status == ScheduleStatus.Optimal ? priority : Math.Max(priority, searchBound);
 
     private static Assignment ToAssignment(Calendar calendar, RequestCandidates candidates, Placement placement)
     {
@@ -95,7 +82,8 @@ internal static class ScheduleBuilder
 
     /// <summary>
     /// The providers, rooms and patient time taken where the request could have started (its candidate starts per
-    /// resource), with the booked requests taking them.
+    /// resource), with the booked requests taking them, in start order. A provider working at several facilities is
+    /// named once, with the requests taking them at every one.
     /// </summary>
     private static UnscheduledRequest WithBlockers(UnscheduledRequest u, RequestCandidates c, Book book)
     {
@@ -103,11 +91,15 @@ internal static class ScheduleBuilder
         void Add(string kind, string id, IEnumerable<string> requests)
         {
             var list = requests.Distinct(StringComparer.Ordinal).ToList();
-            if (list.Count > 0 && !blockers.Any(b => b.Kind == kind && b.Id == id))
+            if (list.Count > 0)
             {
                 blockers.Add(new Blocker(kind, id, list));
             }
         }
+
+        // A provider is named where first met, over the starts at every facility.
+        var providerStarts = c.Facilities.SelectMany(f => f.Providers).GroupBy(p => p.ProviderId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(MinuteSet.Empty, (starts, p) => starts.Union(p.Starts)), StringComparer.Ordinal);
 
         // Equipment first: a pool is shared by every room and provider, so where it is taken it is the likeliest cause.
         foreach (var facility in c.Facilities)
@@ -122,7 +114,10 @@ internal static class ScheduleBuilder
         {
             foreach (var p in facility.Providers)
             {
-                Add("provider", p.ProviderId, book.ProviderTakenBy(p.ProviderId, c.Duration, p.Starts));
+                if (providerStarts.Remove(p.ProviderId, out var starts))
+                {
+                    Add("provider", p.ProviderId, book.ProviderTakenBy(p.ProviderId, c.Duration, starts));
+                }
             }
 
             foreach (var r in facility.Rooms)

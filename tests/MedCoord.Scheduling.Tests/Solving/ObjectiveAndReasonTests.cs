@@ -224,4 +224,116 @@ public sealed class ObjectiveAndReasonTests
             "it fits on its own, but every slot it could take went to higher-priority work (provider 'dr-a' has 'f1', 'f2', 'f3'; room 'exam-1' has 'f1', 'f2', 'f3'; patient 'p1' has 'f1')",
             low.Message);
     }
+
+    private static string Blockers(UnscheduledRequest u) => string.Join(" | ", u.BlockedBy!.Select(b => $"{b.Kind} {b.Id} {string.Join(",", b.RequestIds)}"));
+
+    [Fact]
+    public void Solve_CapacityTaken_APoolWithAUnitLeft_IsNotNamed()
+    {
+        var problem = FixedMorning("10:00", ["09:00", "09:15", "09:30", "09:45"], ["ecg"]) with { Equipment = [new EquipmentPool("ecg-cart", "main", "ecg", 2)] };
+
+        Assert.Equal("provider dr-a f1,f2,f3,f4 | room exam-1 f1,f2,f3,f4 | patient p1 f1", LowBlockers(problem));
+    }
+
+    [Fact]
+    public void Solve_CapacityTaken_ASharedRoomWithAPlaceLeft_IsNotNamed()
+    {
+        var problem = FixedMorning("10:00", ["09:00", "09:15", "09:30", "09:45"], []) with { Rooms = [Room("exam-1", "main", "exam") with { Capacity = 2 }] };
+
+        var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
+
+        Assert.Equal("provider dr-a f1,f2,f3,f4 | patient p1 f1", Blockers(low));
+        Assert.Equal(
+            "it fits on its own, but every slot it could take went to higher-priority work (provider 'dr-a' has 'f1', 'f2', 'f3' and 1 more; patient 'p1' has 'f1')",
+            low.Message);
+    }
+
+    /// <summary>
+    /// Fixed 15-minute visits <c>f1</c>, <c>f2</c>, … of patients <c>p1</c>, <c>p2</c>, … on Monday 2026-12-07 in Paris,
+    /// each given as "provider room HH:mm", and the request "low" of a patient of its own.
+    /// </summary>
+    private static Problem FixedVisits(IEnumerable<Facility> facilities, IEnumerable<Room> rooms, IEnumerable<Provider> providers, string[] visits, int buffer = 0) =>
+        Problem("2026-12-07", "2026-12-07", facilities, rooms, providers,
+            [.. Enumerable.Range(1, visits.Length + 1).Select(i => Patient($"p{i}"))],
+            [Type("visit", 15, "gp", ["exam"], buffer)],
+            [.. visits.Select((_, i) => Request($"f{i + 1}", $"p{i + 1}", "visit", priority: 5)), Request("low", $"p{visits.Length + 1}", "visit")],
+            [.. visits.Select((v, i) => v.Split(' ')).Select((v, i) => new FixedBooking($"f{i + 1}", v[0], v[1], At($"2026-12-07T{v[2]}:00+01:00")))]);
+
+    /// <summary>The resources named as taken where "low" could have gone, as "kind id requests", in order.</summary>
+    private static string LowBlockers(Problem problem)
+    {
+        var low = NotBooked(SolveVerified(problem, Quick(5)), "low");
+        Assert.Equal(UnscheduledReason.CapacityTaken, low.Reason);
+        return Blockers(low);
+    }
+
+    [Fact]
+    public void Solve_CapacityTaken_AFullSharedRoom_IsNamedWithEveryoneInIt()
+    {
+        // Two places in the room, both taken all morning; a third provider is free.
+        var problem = FixedVisits(
+            [Facility("main", "Europe/Paris", Week("09:00", "09:30"))], [Room("exam-1", "main", "exam") with { Capacity = 2 }],
+            [.. new[] { "dr-a", "dr-b", "dr-c" }.Select(id => Provider(id, "gp", "main", Week("09:00", "09:30")))],
+            ["dr-a exam-1 09:00", "dr-b exam-1 09:00", "dr-a exam-1 09:15", "dr-b exam-1 09:15"]);
+
+        Assert.Equal("provider dr-a f1,f3 | provider dr-b f2,f4 | room exam-1 f1,f2,f3,f4", LowBlockers(problem));
+    }
+
+    [Fact]
+    public void Solve_CapacityTaken_TheRoomsBufferCounts()
+    {
+        // Each 15-minute visit keeps the room 15 minutes more: the provider is free at 09:15 and 09:45, the room is not.
+        var problem = FixedVisits(
+            [Facility("main", "Europe/Paris", Week("09:00", "10:00"))], [Room("exam-1", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week("09:00", "10:00"))],
+            ["dr-a exam-1 09:00", "dr-a exam-1 09:30"], buffer: 15);
+
+        Assert.Equal("provider dr-a f1,f2 | room exam-1 f1,f2", LowBlockers(problem));
+    }
+
+    [Fact]
+    public void Solve_CapacityTaken_AProviderAtTwoFacilities_IsNamedOnceWithTheRequestsAtBothInStartOrder()
+    {
+        // Main in the second half hour, north in the first: the facilities' order is not the order in time.
+        var problem = FixedVisits(
+            [Facility("main", "Europe/Paris"), Facility("north", "Europe/Paris")], [Room("exam-1", "main", "exam"), Room("exam-2", "north", "exam")],
+            [Provider("dr-a", "gp", "main") with { Availability = [new("main", Week("09:30", "10:00")), new("north", Week("09:00", "09:30"))] }],
+            ["dr-a exam-1 09:30", "dr-a exam-1 09:45", "dr-a exam-2 09:00", "dr-a exam-2 09:15"]);
+
+        Assert.Equal("provider dr-a f3,f4,f1,f2 | room exam-1 f1,f2 | room exam-2 f3,f4", LowBlockers(problem));
+    }
+
+    [Fact]
+    public void Solve_AssignmentsStartingTogether_AreInRequestIdOrder()
+    {
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", "Europe/Paris")], [Room("exam-1", "main", "exam"), Room("exam-2", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week("09:00", "09:15")), Provider("dr-b", "gp", "main", Week("09:00", "09:15"))],
+            [Patient("p1"), Patient("p2"), Patient("p3")],
+            [Type("visit", 15, "gp", ["exam"])],
+            [Request("zed", "p1", "visit"), Request("abe", "p2", "visit", priority: 2), Request("mid", "p3", "visit")],
+            [new FixedBooking("zed", "dr-a", "exam-1", At("2026-12-07T09:00:00+01:00"))]);
+
+        var schedule = SolveVerified(problem, Quick(5));
+
+        Assert.Equal(["abe", "zed"], schedule.Assignments.Select(a => a.RequestId));
+        Assert.Equal(UnscheduledReason.CapacityTaken, NotBooked(schedule, "mid").Reason);
+    }
+
+    [Fact]
+    public void Solve_ALinkWhoseGapNeverFitsTheWindows_SaysSo()
+    {
+        var requests = new[]
+        {
+            Request("first", "p1", "visit", "2026-12-07", "2026-12-07"),
+            Request("then", "p1", "visit", "2026-12-09", "2026-12-09") with { After = [new RequestLink("first", 0, 60)] },
+        };
+
+        var schedule = SolveVerified(OneSlotPerDay(requests, "Mon,Wed"));
+
+        Booked(schedule, "first");
+        var u = NotBooked(schedule, "then");
+        Assert.Equal(UnscheduledReason.NoAvailabilityInWindow, u.Reason);
+        Assert.Equal("no placement in its window keeps the gaps of its links to the requests it follows, even with the calendar free", u.Message);
+    }
 }

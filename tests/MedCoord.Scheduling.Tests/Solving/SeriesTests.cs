@@ -199,14 +199,16 @@ public sealed class SeriesTests
             FirstFit(problem));
     }
 
-    [Fact]
-    public void Solve_OneWeekImpossible_BooksNoVisitAndSaysTheSeriesCannotFit()
+    [Theory]
+    [InlineData(true, ", one provider")]
+    [InlineData(false, "")]
+    public void Solve_OneWeekImpossible_BooksNoVisitAndSaysTheSeriesCannotFit(bool sameProvider, string oneProvider)
     {
         var away = Provider("pt-a", "physio", "clinic", Week("09:00", "12:00", Mon, Wed)) with
         {
             TimeOff = [Block("2026-10-12T00:00:00-04:00", "2026-10-19T00:00:00-04:00")],
         };
-        var series = Weekly(4);
+        var series = Weekly(4, sameProvider: sameProvider);
         var problem = WithSeries(Physio(weeks: 4, providers: [away]), series);
 
         var schedule = SolveVerified(problem);
@@ -216,7 +218,7 @@ public sealed class SeriesTests
             var u = NotBooked(schedule, id);
             Assert.Equal(UnscheduledReason.NoAvailabilityInWindow, u.Reason);
             Assert.Equal(
-                "its series 'course' (4 visits every 7 days within 0 minutes of the first visit's time, one provider) cannot be booked whole in its visits' windows and links, even with the calendar free",
+                $"its series 'course' (4 visits every 7 days within 0 minutes of the first visit's time{oneProvider}) cannot be booked whole in its visits' windows and links, even with the calendar free",
                 u.Message);
         });
     }
@@ -238,6 +240,19 @@ public sealed class SeriesTests
             Assert.Equal(UnscheduledReason.CapacityTaken, u.Reason);
             Assert.StartsWith("its series 'course' is booked whole or not at all, and every way to book all of it meets higher-priority work (provider 'pt-a' has 'u", u.Message, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void Solve_ALinkInsideASeriesThatMeetsHigherPriorityWork_IsCapacityTaken_NotAnUnscheduledPredecessor()
+    {
+        var urgent = Enumerable.Range(0, 8).Select(i => Request($"u{i}", "p2", "physio", "2026-10-12", "2026-10-14", priority: 50)).ToList();
+        var series = Weekly(2);
+        var problem = WithSeries(Physio(weeks: 2, extra: urgent), series);
+        problem = problem with { Requests = [.. problem.Requests.Select(r => r.Id == "s2" ? r with { After = [new RequestLink("s1", 0, 8 * 24 * 60)] } : r)] };
+
+        var schedule = SolveVerified(problem);
+
+        Assert.All(series.RequestIds, id => Assert.Equal(UnscheduledReason.CapacityTaken, NotBooked(schedule, id).Reason));
     }
 
     [Fact]
