@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Xunit;
 using MedCoord.Scheduling.Tests.Verification;
+using MedCoord.Scheduling.Solving.CpSat;
+using MedCoord.Scheduling.Time;
 using static MedCoord.Scheduling.Tests.TestProblems;
 
 namespace MedCoord.Scheduling.Tests.Solving;
@@ -117,6 +119,88 @@ public sealed class SoftRuleTests
         Assert.Equal(6, schedule.Assignments.Count);
         Assert.Equal([1, 2, 3], schedule.Assignments.GroupBy(a => a.ProviderId).Select(g => g.Count()).Order());
         Assert.Equal(new SoftRuleCosts(0, 0, 2), schedule.Objective.SoftRules);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Solve_Balance_RaisesTheLeastBusy_WhereTheBusiestCannotChange(bool byNeighbourhoods)
+    {
+        // dr-a's three slots go to the three patients who can only come then; b1 takes dr-b. x may go to dr-b on Monday
+        // (3-2-0, a gap of 3) or to dr-c on Tuesday (3-1-1, a gap of 2): the busiest load is 3 either way.
+        var morning = new[] { Week("08:00", "09:30", Mon) };
+        var providers = new[]
+        {
+            Provider("dr-a", "gp", "main", Week("08:00", "09:30", Mon)), Provider("dr-b", "gp", "main", Week("10:00", "11:00", Mon)),
+            Provider("dr-c", "gp", "main", Week("08:00", "08:30", Tue)),
+        };
+        var problem = Clinic(providers,
+            [.. Enumerable.Range(1, 3).Select(i => Request($"a{i}", $"p{i}", "visit", latest: "2026-12-07")), Request("b1", "p4", "visit", latest: "2026-12-07"), Request("x", "p5", "visit")],
+            [.. Enumerable.Range(1, 3).Select(i => new Patient($"p{i}", Zone(Ny), morning, [])), Patient("p4"), Patient("p5")]);
+
+        var schedule = SolveChecked(problem, new SoftRuleWeights(Balance: 10), byNeighbourhoods ? ByNeighbourhoods : null);
+
+        Assert.Equal(5, schedule.Assignments.Count);
+        Assert.Equal(("dr-c", Date("2026-12-08")), (Booked(schedule, "x").ProviderId, Booked(schedule, "x").Start.Date));
+        Assert.Equal(new SoftRuleCosts(0, 0, 20), schedule.Objective.SoftRules);
+    }
+
+    [Fact]
+    public void Model_AroundABook_CountsTheHeldBookingsInTheLoads()
+    {
+        // h1–h3 are held with dr-a; only x is modelled. Balance sees 3-1 (a gap of 2) with x at dr-b, not 1-0.
+        var providers = new[] { Provider("dr-a", "gp", "main", Week("08:00", "12:00", Mon)), Provider("dr-b", "gp", "main", Week("08:00", "12:00", Mon)) };
+        var problem = Clinic(providers, [.. Enumerable.Range(1, 3).Select(i => Request($"h{i}", $"p{i}", "visit", latest: "2026-12-07")), Request("x", "p4", "visit", latest: "2026-12-07")]);
+        var calendar = new Calendar(problem);
+        var candidates = RequestCandidates.Build(calendar).ToDictionary(c => c.Request.Id);
+        var book = new Book();
+        foreach (var i in Enumerable.Range(1, 3))
+        {
+            var facility = candidates[$"h{i}"].Facilities.Single();
+            book.Add(candidates[$"h{i}"], new Placement(facility, facility.Providers.Single(p => p.ProviderId == "dr-a"), facility.Rooms[i - 1], facility.Starts.Ranges[0].Start + (30 * (i - 1))));
+        }
+
+        var model = new ScheduleModel([book.Restrict(candidates["x"], new HashSet<string>())!], around: book, soft: SoftRules.From(calendar, new SoftRuleWeights(Balance: 1)));
+        model.Model.Add(model.Requests["x"].Scheduled == 1);
+        model.Model.Minimize(model.SoftObjective);
+        var answer = CpSatRunner.Solve(model.Model, new CpSatLimits(10), CpSatCall.Neighbourhood, null);
+
+        Assert.Equal(Google.OrTools.Sat.CpSolverStatus.Optimal, answer.Status);
+        Assert.Equal(2, answer.ObjectiveBound);
+        Assert.Equal("dr-b", model.Requests["x"].Providers.Single(p => answer.IsTrue(p.Chosen)).Option.ProviderId);
+    }
+
+    [Fact]
+    public void Tally_PricesOneMoreBooking_WithTheCountsKeptAsBookingsComeAndGo()
+    {
+        // dr-z has the skill but no hours: it is no provider of the skill, so it does not hold the least load at zero.
+        var providers = new[]
+        {
+            Provider("dr-a", "gp", "main", Week("08:00", "12:00")) with { DailyCap = 1 }, Provider("dr-b", "gp", "main", Week("08:00", "12:00")),
+            Provider("dr-c", "gp", "main", Week("08:00", "12:00")), new Provider("dr-z", ["gp"], [], []),
+        };
+        var problem = Clinic(providers, [.. Enumerable.Range(1, 4).Select(i => Request($"r{i}", $"p{i}", "visit"))],
+            [Patient("p1") with { PreviousProviderId = "dr-b" }, Patient("p2"), Patient("p3"), Patient("p4")]);
+        var rules = SoftRules.From(new Calendar(problem), new SoftRuleWeights(Continuity: 3, DailyCap: 5, Balance: 7))!;
+        var r = problem.Requests.ToDictionary(q => q.Id);
+        var (mon, tue) = (Date("2026-12-07"), Date("2026-12-08"));
+        var tally = rules.NewTally();
+
+        Assert.Equal(3 + 7, tally.Cost(r["r1"], "dr-a", mon)); // not the previous provider; the gap 0 becomes 1
+        Assert.Equal(7, tally.Cost(r["r1"], "dr-b", mon));
+        Assert.Equal(3, tally.Cost(r["r1"], null, mon)); // no provider: only continuity
+
+        tally.Add(r["r2"], "dr-a", mon);
+        Assert.Equal(5 + 7, tally.Cost(r["r3"], "dr-a", mon)); // over dr-a's cap of 1 that day; the gap 1 becomes 2
+        Assert.Equal(7, tally.Cost(r["r3"], "dr-a", tue)); // another day: under the cap
+        Assert.Equal(0, tally.Cost(r["r3"], "dr-b", mon)); // 1-1-0: the gap stays 1
+
+        tally.Add(r["r3"], "dr-b", mon);
+        Assert.Equal(-7, tally.Cost(r["r4"], "dr-c", mon)); // 1-1-1: the gap 1 becomes 0
+
+        tally.Add(r["r1"], null, mon); // counts nowhere
+        tally.Remove(r["r2"], "dr-a", mon);
+        Assert.Equal(0, tally.Cost(r["r4"], "dr-a", mon)); // dr-a's day is free again; 1-1-0 keeps the gap at 1
     }
 
     [Fact]
