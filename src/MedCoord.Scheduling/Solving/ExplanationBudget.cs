@@ -1,11 +1,18 @@
 namespace MedCoord.Scheduling.Solving;
 
 /// <summary>
-/// How the time left for explanations is shared: the checks on an empty calendar (does a linked request or a series fit
+/// The time after the search: until when explanations may run, how long the search for conflicting fixed bookings
+/// may take, and how the rest is shared. The checks on an empty calendar (does a linked request or a series fit
 /// alone?) run first and stop early enough to leave time for naming what blocked each unbooked request.
 /// </summary>
 internal static class ExplanationBudget
 {
+    /// <summary>Once a solve is cancelled, the most time explanations and the conflict search may still take.</summary>
+    private static readonly TimeSpan AfterCancellation = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule (the time limit allows 0.5 s past it).</summary>
+    private static readonly TimeSpan MinimumConflictSearchTime = TimeSpan.FromSeconds(0.3);
+
     /// <summary>Least time spent proving that linked requests cannot fit, even when the search used all of its share.</summary>
     private static readonly TimeSpan MinimumCheckTime = TimeSpan.FromSeconds(0.5);
 
@@ -23,6 +30,21 @@ internal static class ExplanationBudget
 
     /// <summary>Kept back from each check's limit: building and presolving its model run past the limit.</summary>
     private static readonly TimeSpan CheckOverrun = TimeSpan.FromSeconds(0.1);
+
+    /// <summary>Until when (since the solve began) what follows the search may run: the time limit, or 0.5 s from now once the solve is cancelled.</summary>
+    /// <param name="cancelled">Whether the solve was cancelled.</param>
+    /// <param name="timeLimit">The solve's time limit.</param>
+    /// <param name="now">Time since the solve began.</param>
+    public static TimeSpan ExplainUntil(bool cancelled, TimeSpan timeLimit, TimeSpan now) => cancelled ? now + AfterCancellation : timeLimit;
+
+    /// <summary>How long the search for conflicting fixed bookings may take: what is left before <paramref name="until"/>, but at least 0.3 s.</summary>
+    /// <param name="until">Until when explanations may run, since the solve began.</param>
+    /// <param name="now">Time since the solve began.</param>
+    public static TimeSpan ConflictSearchTime(TimeSpan until, TimeSpan now)
+    {
+        var left = until - now;
+        return left > MinimumConflictSearchTime ? left : MinimumConflictSearchTime;
+    }
 
     /// <summary>The time kept back after the checks: 0.5 s and <see cref="BlockerTimePerRequest"/> per unbooked request, at most 3 s.</summary>
     /// <param name="unbooked">How many requests the search left unbooked.</param>

@@ -40,4 +40,18 @@ public sealed class ExplanationBudgetTests
     [InlineData(ScheduleStatus.NoSolutionFound, 0, 12, 12)]
     public void UpperBound_IsTheBookedPriorityWhenOptimal_OtherwiseTheSearchBoundButNeverLess(ScheduleStatus status, long priority, long searchBound, long expected) =>
         Assert.Equal(expected, ScheduleBuilder.UpperBound(status, priority, searchBound));
+
+    [Theory]
+    [InlineData(false, 3_000, 9_000)]
+    [InlineData(true, 3_000, 3_500)]
+    public void ExplainUntil_IsTheTimeLimit_OrHalfASecondAfterACancellation(bool cancelled, int nowMs, int expectedMs) =>
+        Assert.Equal(Ms(expectedMs), ExplanationBudget.ExplainUntil(cancelled, Ms(9_000), Ms(nowMs)));
+
+    [Theory]
+    [InlineData(9_000, 5_000, 4_000)]
+    [InlineData(9_000, 8_699, 301)]
+    [InlineData(9_000, 8_700, 300)]
+    [InlineData(9_000, 9_500, 300)]
+    public void ConflictSearchTime_IsWhatIsLeft_ButAtLeastThreeTenths(int untilMs, int nowMs, int expectedMs) =>
+        Assert.Equal(Ms(expectedMs), ExplanationBudget.ConflictSearchTime(Ms(untilMs), Ms(nowMs)));
 }
