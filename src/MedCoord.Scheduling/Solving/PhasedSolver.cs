@@ -126,7 +126,7 @@ internal sealed class PhasedSolver
         _clock = clock;
         _maxPriority = model.Requests.Values.Sum(v => (long)v.Candidates.Request.Priority);
         _byId = model.Requests.ToDictionary(r => r.Key, r => r.Value.Candidates, StringComparer.Ordinal);
-        _capacityBound = Math.Min(_maxPriority, capacityBound ?? _maxPriority);
+        _capacityBound = CapacityCap(capacityBound, _maxPriority);
     }
 
     /// <summary>The share of the time limit the search may use; the rest is kept for explaining unscheduled requests.</summary>
@@ -158,7 +158,7 @@ internal sealed class PhasedSolver
             return new(ScheduleStatus.Infeasible, null, 0);
         }
 
-        if (status != CpSolverStatus.Optimal && firstFit is not null && (solution is null || firstFitPriority > value))
+        if (firstFit is not null && KeepFirstFit(status, solution is not null, firstFitPriority, value))
         {
             // The search ran out of time below the first-fit schedule: never return less than it.
             (solution, value) = (firstFit, firstFitPriority);
@@ -171,11 +171,8 @@ internal sealed class PhasedSolver
 
         var priority = value;
 
-        // Level 1 is proven when the search says so or when every request that could be booked is booked.
-        var levelOneProven = status == CpSolverStatus.Optimal || value >= _maxPriority;
-
-        // A bound below a schedule in hand is no proof (the search stopped before it had one): fall back to the capacity bound.
-        var priorityBound = levelOneProven ? value : Math.Max(value, Math.Min(_capacityBound, bound >= value ? bound : _maxPriority));
+        var levelOneProven = LevelOneProven(status, value, _maxPriority);
+        var priorityBound = LevelOneBound(levelOneProven, value, bound, _capacityBound, _maxPriority);
         if (!levelOneProven)
         {
             return new(ScheduleStatus.Feasible, _model.ToPlacements(solution), priorityBound);
@@ -199,13 +196,33 @@ internal sealed class PhasedSolver
             : new(ScheduleStatus.Feasible, _model.ToPlacements(solution3 ?? solution2), priorityBound);
     }
 
+    /// <summary>A bound from elsewhere (the capacity relaxation) cut to the total priority of the requests that could be booked.</summary>
+    internal static long CapacityCap(long? capacityBound, long maxPriority) => Math.Min(maxPriority, capacityBound ?? maxPriority);
+
+    /// <summary>Whether level 1 falls back to the first-fit schedule: the search was not proven and found nothing better than it.</summary>
+    internal static bool KeepFirstFit(CpSolverStatus status, bool hasSolution, long firstFitPriority, long value) =>
+        status != CpSolverStatus.Optimal && (!hasSolution || firstFitPriority > value);
+
+    /// <summary>Level 1 is proven when the search says so or when every request that could be booked is booked.</summary>
+    internal static bool LevelOneProven(CpSolverStatus status, long value, long maxPriority) => status == CpSolverStatus.Optimal || value >= maxPriority;
+
+    /// <summary>
+    /// The bound on booked priority after level 1: what is booked, once proven; otherwise the search's bound, cut to the
+    /// capacity bound and never below what is booked. A search bound below the schedule in hand is no proof (the search
+    /// stopped before it had one), so the total priority stands in for it.
+    /// </summary>
+    internal static long LevelOneBound(bool proven, long value, long searchBound, long capacityBound, long maxPriority) =>
+        proven ? value : Math.Max(value, Math.Min(capacityBound, searchBound >= value ? searchBound : maxPriority));
+
+    /// <summary>Until when (seconds since the solve began) a level may search: level 1 its share, the later levels the search's.</summary>
+    internal static double PhaseUntil(int phase, double timeLimitSeconds) => timeLimitSeconds * (phase == 1 ? PhaseOneShare : SearchShare);
+
     private long Priority(Solution solution) =>
         _model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)).Sum(v => (long)v.Candidates.Request.Priority);
 
     private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) RunPhase(int phase, long priority, long priorityBound)
     {
-        var until = _settings.TimeLimit.TotalSeconds * (phase == 1 ? PhaseOneShare : SearchShare);
-        var remaining = until - _clock.Elapsed.TotalSeconds;
+        var remaining = PhaseUntil(phase, _settings.TimeLimit.TotalSeconds) - _clock.Elapsed.TotalSeconds;
         if (remaining <= 0 || _cancellation.IsCancellationRequested)
         {
             return (CpSolverStatus.Unknown, null, 0, 0);
@@ -234,15 +251,36 @@ internal sealed class PhasedSolver
     }
 
     /// <summary>A priority bound as a whole number, never above the total priority of requests that could be booked.</summary>
-    private static long ClampedBound(double bound, long maxPriority) =>
+    internal static long ClampedBound(double bound, long maxPriority) =>
         double.IsFinite(bound) ? Math.Min(maxPriority, (long)Math.Floor(bound + 1e-6)) : maxPriority;
+
+    /// <summary>What level 1 reports as its search goes: the best schedule so far, each time it or the bound improves.</summary>
+    /// <param name="priority">The priority in hand when the level starts.</param>
+    internal sealed class LevelOneReports(long priority)
+    {
+        private long _priority = priority;
+        private long _lastBound = long.MaxValue;
+
+        /// <summary>The priority and bound to report for a new solution, or null when neither improved.</summary>
+        public (long Priority, long Bound)? Next(long value, long bound)
+        {
+            if (value > _priority || bound < _lastBound)
+            {
+                _priority = Math.Max(_priority, value);
+                _lastBound = bound;
+                return (_priority, bound);
+            }
+
+            return null;
+        }
+    }
 
     private sealed class ProgressCallback : CpSolverSolutionCallback
     {
         private readonly int _phase;
+        private readonly long _priority;
         private readonly long _priorityBound;
-        private long _priority;
-        private long _lastBound = long.MaxValue;
+        private readonly LevelOneReports _levelOne;
         private readonly long _maxPriority;
         private readonly IProgress<SolveProgress>? _progress;
         private readonly Stopwatch _clock;
@@ -251,6 +289,7 @@ internal sealed class PhasedSolver
         {
             _phase = phase;
             _priority = priority;
+            _levelOne = new LevelOneReports(priority);
             _priorityBound = priorityBound;
             _maxPriority = maxPriority;
             _progress = progress;
@@ -271,14 +310,9 @@ internal sealed class PhasedSolver
                 return;
             }
 
-            // In level 1, _priority is the best schedule reported so far: only improvements are reported.
-            var value = (long)Math.Round(ObjectiveValue());
-            var bound = ClampedBound(BestObjectiveBound(), _maxPriority);
-            if (value > _priority || bound < _lastBound)
+            if (_levelOne.Next((long)Math.Round(ObjectiveValue()), ClampedBound(BestObjectiveBound(), _maxPriority)) is var (best, bound))
             {
-                _priority = Math.Max(_priority, value);
-                _lastBound = bound;
-                _progress.Report(new SolveProgress(elapsed, _priority, bound, 1));
+                _progress.Report(new SolveProgress(elapsed, best, bound, 1));
             }
         }
     }
