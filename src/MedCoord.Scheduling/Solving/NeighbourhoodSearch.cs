@@ -256,9 +256,7 @@ internal sealed class NeighbourhoodSearch
         var maxWaiting = restricted.Sum(r => Objective.Waiting(r.Request, r.Facilities.SelectMany(f => f.Days).Max(d => d.WaitingDays)))
             + (_soft is null ? 0 : restricted.Count * (long)(_soft.Weights.Continuity + _soft.Weights.DailyCap + (2 * _soft.Weights.Balance)));
         var kept = KeptAtAnchors(model);
-        var waitingWeight = maxPreference + 1L;
-        var keptWeight = (maxWaiting * waitingWeight) + maxPreference + 1;
-        var priorityWeight = (kept.Count * keptWeight) + keptWeight;
+        var (priorityWeight, keptWeight, waitingWeight) = LevelWeights(kept.Count, maxWaiting, maxPreference);
         model.Model.Maximize((model.PriorityObjective * priorityWeight) + (LinearExpr.Sum(kept) * keptWeight)
             - (model.CostObjective * waitingWeight) + model.PreferenceObjective);
 
@@ -280,7 +278,7 @@ internal sealed class NeighbourhoodSearch
     private Score? Finish(Book book, Job job, SubResult result)
     {
         var stale = job.Version != _version;
-        _size = _settings.NeighbourhoodSize ?? (result.Status == CpSolverStatus.Optimal ? Math.Min(MaximumSize, (_size * 6 / 5) + 1) : Math.Max(MinimumSize, _size * 4 / 5));
+        _size = _settings.NeighbourhoodSize ?? NextSize(_size, result.Status == CpSolverStatus.Optimal);
         if (result.Placements is not { } placements)
         {
             return null;
@@ -335,6 +333,27 @@ internal sealed class NeighbourhoodSearch
         _version++;
         return after.Minus(before);
     }
+
+    /// <summary>
+    /// The weights that make one objective of a sub-problem hold its levels in order: one unit of booked priority
+    /// outweighs every anchor kept, one anchor kept outweighs the whole range of waiting (and soft costs), and one unit
+    /// of waiting outweighs every preferred provider.
+    /// </summary>
+    /// <param name="anchors">How many anchored requests the sub-problem holds.</param>
+    /// <param name="maxWaiting">The most waiting (and soft cost) the sub-problem's level 2 can vary by.</param>
+    /// <param name="maxPreference">How many of its requests prefer a provider.</param>
+    internal static (long Priority, long Kept, long Waiting) LevelWeights(int anchors, long maxWaiting, long maxPreference)
+    {
+        var waiting = maxPreference + 1;
+        var kept = (maxWaiting * waiting) + maxPreference + 1;
+        return ((anchors * kept) + kept, kept, waiting);
+    }
+
+    /// <summary>The next neighbourhood size: a fifth larger (and one more) after a sub-solve proved optimal, a fifth smaller otherwise, within 15 to 400.</summary>
+    /// <param name="size">The size now.</param>
+    /// <param name="optimal">Whether the last sub-solve proved its result optimal.</param>
+    internal static int NextSize(int size, bool optimal) =>
+        optimal ? Math.Min(MaximumSize, (size * 6 / 5) + 1) : Math.Max(MinimumSize, size * 4 / 5);
 
     /// <summary>Whether every link to or from the requests holds in the book: a booked request's predecessors are booked, with the gaps kept.</summary>
     private bool LinksHold(Book book, List<RequestCandidates> requests)
