@@ -144,15 +144,9 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     public Schedule Solve(ValidatedProblem problem, SolveOptions? options = null, IProgress<SolveProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Run(problem, options, (calendar, candidates, settings, clock) => Search(calendar, candidates, settings, progress, cancellationToken, clock), cancellationToken).Schedule;
 
-    /// <summary>Least time given to finding conflicting fixed bookings when there is no schedule (the time limit allows 0.5 s past it).</summary>
-    private static readonly TimeSpan MinimumConflictSearchTime = TimeSpan.FromSeconds(0.3);
-
-    /// <summary>Once a solve is cancelled, the most time explanations and the conflict search may still take.</summary>
-    private static readonly TimeSpan AfterCancellation = TimeSpan.FromSeconds(0.5);
-
     /// <summary>
     /// Expands the validated problem's candidates, runs <paramref name="search"/> and builds the schedule. After a
-    /// cancellation, what follows the search keeps to <see cref="AfterCancellation"/>.
+    /// cancellation, what follows the search keeps to <see cref="ExplanationBudget.ExplainUntil"/>.
     /// </summary>
     private (Calendar Calendar, Schedule Schedule) Run(ValidatedProblem problem, SolveOptions? options,
         Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search, CancellationToken cancellationToken)
@@ -163,11 +157,10 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var calendar = problem.Calendar;
         var candidates = RequestCandidates.Build(calendar);
         var result = Complete(candidates, search(calendar, candidates, settings, clock), settings);
-        var until = cancellationToken.IsCancellationRequested ? clock.Elapsed + AfterCancellation : settings.TimeLimit.ToTimeSpan();
+        var until = ExplanationBudget.ExplainUntil(cancellationToken.IsCancellationRequested, settings.TimeLimit.ToTimeSpan(), clock.Elapsed);
         if (result.Status == ScheduleStatus.Infeasible)
         {
-            var left = until - clock.Elapsed;
-            result = result with { Conflict = FixedConflict.Find(candidates, left > MinimumConflictSearchTime ? left : MinimumConflictSearchTime, settings) };
+            result = result with { Conflict = FixedConflict.Find(candidates, ExplanationBudget.ConflictSearchTime(until, clock.Elapsed), settings) };
         }
 
         var schedule = ScheduleBuilder.Build(calendar, candidates, result, SoftRules.From(calendar, settings.SoftRules),

@@ -199,7 +199,7 @@ internal sealed class PhasedSolver
     /// <summary>A bound from elsewhere (the capacity relaxation) cut to the total priority of the requests that could be booked.</summary>
     internal static long CapacityCap(long? capacityBound, long maxPriority) => Math.Min(maxPriority, capacityBound ?? maxPriority);
 
-    /// <summary>Whether level 1 falls back to the first-fit schedule: the search was not proven and found nothing better than it.</summary>
+    /// <summary>Whether level 1 falls back to the first-fit schedule: the search was not proven and found no schedule, or a worse one (a tie keeps the search's).</summary>
     internal static bool KeepFirstFit(CpSolverStatus status, bool hasSolution, long firstFitPriority, long value) =>
         status != CpSolverStatus.Optimal && (!hasSolution || firstFitPriority > value);
 

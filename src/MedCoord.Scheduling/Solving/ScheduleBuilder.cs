@@ -97,7 +97,8 @@ internal static class ScheduleBuilder
             }
         }
 
-        // A provider is named where first met, over the starts at every facility.
+        // A provider is named where first met, over the starts at every facility. Rooms and pools each belong to one
+        // facility, so they are met once.
         var providerStarts = c.Facilities.SelectMany(f => f.Providers).GroupBy(p => p.ProviderId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Aggregate(MinuteSet.Empty, (starts, p) => starts.Union(p.Starts)), StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using static MedCoord.Scheduling.Tests.TestProblems;
 
 namespace MedCoord.Scheduling.Tests.Solving;
 
-/// <summary>What can never be scheduled, passed on along links and series, however the requests are ordered.</summary>
+/// <summary>What can never be scheduled, passed on along links and series, even when a request is listed before the one it depends on.</summary>
 public sealed class CandidatesTests
 {
     /// <summary>A fortnight from Monday 2026-12-07 in Paris; "never" lasts longer than dr-a's mornings.</summary>

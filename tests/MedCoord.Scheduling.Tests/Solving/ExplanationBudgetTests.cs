@@ -1,6 +1,6 @@
 namespace MedCoord.Scheduling.Tests.Solving;
 
-/// <summary>How the time after the search is shared between the checks on an empty calendar and naming blockers.</summary>
+/// <summary>The time after the search (until when, the conflict search, the checks on an empty calendar, naming blockers), and the bound a schedule reports.</summary>
 public sealed class ExplanationBudgetTests
 {
     private static TimeSpan Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds);

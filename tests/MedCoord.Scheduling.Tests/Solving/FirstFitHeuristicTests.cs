@@ -113,7 +113,7 @@ public sealed class FirstFitHeuristicTests
     [Fact]
     public void Place_ASeriesWithAVisitThatCanNeverBeBooked_PlacesNoVisit()
     {
-        // The second visit is 45 minutes longer than any of dr-a's mornings.
+        // The second visit is 30 minutes longer than any of dr-a's mornings.
         var problem = Weekly([Request("s1", "p1", "visit"), Request("s2", "p1", "visit") with { DurationMinutes = 90 }]);
 
         Assert.Empty(FirstFit(problem));

@@ -21,7 +21,7 @@ public sealed class PhasedSolverRuleTests
     [InlineData(CpSolverStatus.Feasible, true, 5, 4, true)] // a worse solution: the first fit
     [InlineData(CpSolverStatus.Feasible, true, 5, 5, false)] // as good: the search's
     [InlineData(CpSolverStatus.Unknown, true, 5, 6, false)]
-    public void KeepFirstFit_WhenTheSearchIsUnprovenAndFoundNothingBetter(CpSolverStatus status, bool hasSolution, long firstFit, long value, bool expected) =>
+    public void KeepFirstFit_WhenTheSearchIsUnprovenAndFoundNothingOrWorse(CpSolverStatus status, bool hasSolution, long firstFit, long value, bool expected) =>
         Assert.Equal(expected, PhasedSolver.KeepFirstFit(status, hasSolution, firstFit, value));
 
     [Theory]
