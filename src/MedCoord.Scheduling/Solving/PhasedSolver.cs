@@ -225,15 +225,14 @@ internal sealed class PhasedSolver
         var remaining = PhaseUntil(phase, _settings.TimeLimit.TotalSeconds) - _clock.Elapsed.TotalSeconds;
         if (remaining <= 0 || _cancellation.IsCancellationRequested)
         {
-            return (CpSolverStatus.Unknown, null, 0, 0);
+            return NoSolution(CpSolverStatus.Unknown, phase);
         }
 
         var callback = new ProgressCallback(phase, priority, priorityBound, _maxPriority, _progress, _clock);
         var answer = CpSatRunner.Solve(_model.Model, _settings.CpSat(remaining), CpSatCall.WholeModel, _settings.Monitor, callback, _cancellation);
         if (!answer.HasSolution)
         {
-            // Without a solution the search may not have reached a bound at all; only the trivial one is sure.
-            return (answer.Status, null, 0, phase == 1 ? _maxPriority : 0);
+            return NoSolution(answer.Status, phase);
         }
 
         // The values come from the checked solution, not from what the solver reports of it; and the schedule it
@@ -242,13 +241,20 @@ internal sealed class PhasedSolver
         if (PlacementCheck.FirstViolation(_byId, _model.ToPlacements(solution)) is { } why)
         {
             _settings.Monitor.PlacementsDropped("the whole model", why);
-            return (CpSolverStatus.Unknown, null, 0, phase == 1 ? _maxPriority : 0);
+            return NoSolution(CpSolverStatus.Unknown, phase);
         }
 
         var value = (long)Math.Round(ModelEvaluator.Objective(_model.Model.Model, answer.Values!));
         var bound = phase == 1 ? ClampedBound(answer.ObjectiveBound, _maxPriority) : (long)Math.Round(answer.ObjectiveBound);
         return (answer.Status, solution, value, bound);
     }
+
+    /// <summary>
+    /// A level that ends without a solution (not run, stopped before one, or its solution dropped) may not have reached
+    /// a bound at all: in level 1 only the trivial bound, every request booked, is sure.
+    /// </summary>
+    private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) NoSolution(CpSolverStatus status, int phase) =>
+        (status, null, 0, phase == 1 ? _maxPriority : 0);
 
     /// <summary>A priority bound as a whole number, never above the total priority of requests that could be booked.</summary>
     internal static long ClampedBound(double bound, long maxPriority) =>

@@ -137,4 +137,25 @@ public sealed class AppointmentSchedulerGateTests
         Assert.Equal(ScheduleStatus.Infeasible, schedule.Status);
         Assert.Empty(schedule.Assignments);
     }
+
+    [Fact]
+    public void Solve_CancelledBeforeAnySchedule_ClaimsNoBoundBelowWhatCouldBeBooked()
+    {
+        // First fit puts y at 09:00, 90 minutes before the fixed s it must precede by at most 60: it cannot stand, and the
+        // search is cancelled before it starts. y at 10:00 and s would book a priority of 5.
+        var problem = TwoSlots() with
+        {
+            Requests = [Request("y", "p1", "visit", priority: 2), Request("s", "p2", "visit", priority: 3) with { After = [new RequestLink("y", 0, 60)] }],
+            Fixed = [new FixedBooking("s", "dr-a", "exam-1", At("2026-12-07T11:00:00+01:00"))],
+        };
+        problem = problem with { Providers = [Provider("dr-a", "gp", "main", Week("09:00", "12:00"))] };
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var schedule = new AppointmentScheduler().Solve(problem, Quick(5), cancellationToken: cancelled.Token);
+
+        Assert.Equal(ScheduleStatus.NoSolutionFound, schedule.Status);
+        Assert.Equal(5, schedule.Objective.UpperBound);
+        Assert.Equal(5, new AppointmentScheduler().Solve(problem, Quick(5)).Objective.ScheduledPriority);
+    }
 }
