@@ -65,9 +65,19 @@ internal static class TestProblems
     /// Solves and asserts the schedule obeys every hard rule, and that the model and the library's own check agree: no
     /// solution CP-SAT found was dropped (a rule missing from the model would show here, as the check would catch it).
     /// </summary>
-    public static Schedule SolveVerified(Problem problem, SolveOptions? options = null, AppointmentScheduler? scheduler = null)
+    /// <param name="problem">The problem.</param>
+    /// <param name="options">The options; <see cref="Quick"/> by default.</param>
+    /// <param name="scheduler">The scheduler; a default one by default.</param>
+    /// <param name="cancelledBefore">Whether the solve is cancelled before it starts.</param>
+    public static Schedule SolveVerified(Problem problem, SolveOptions? options = null, AppointmentScheduler? scheduler = null, bool cancelledBefore = false)
     {
-        var schedule = (scheduler ?? new AppointmentScheduler()).Solve(problem, options ?? Quick());
+        using var cancellation = new CancellationTokenSource();
+        if (cancelledBefore)
+        {
+            cancellation.Cancel();
+        }
+
+        var schedule = (scheduler ?? new AppointmentScheduler()).Solve(problem, options ?? Quick(), cancellationToken: cancellation.Token);
         var violations = ScheduleVerifier.Violations(problem, schedule);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
         Assert.Equal(0, schedule.Stats.DroppedSolutions);

@@ -12,7 +12,7 @@ public sealed class ExhaustiveOptimumTests
     private const int Seeds = 40;
 
     [Fact]
-    public void Solve_TinyProblems_OptimalEqualsTheExhaustiveOptimumAndTheBoundCoversIt()
+    public void Solve_TinyProblems_OptimalEqualsTheExhaustiveOptimumAndTheBoundCoversIt_EvenWhenCancelledAtOnce()
     {
         var failures = new StringBuilder();
         var decided = 0;
@@ -22,41 +22,52 @@ public sealed class ExhaustiveOptimumTests
             var problem = RandomProblems.Tiny(seed);
             var best = ExhaustiveSearch.BestPriority(problem, maxSteps: 2_000_000);
             var schedule = TestProblems.SolveVerified(problem, new SolveOptions(Duration.FromSeconds(2), 1, 0));
-            foreach (var claim in ReasonCheck.FalseClaims(problem, schedule))
+            var cancelled = TestProblems.SolveVerified(problem, new SolveOptions(Duration.FromSeconds(2), 1, 0), cancelledBefore: true);
+            foreach (var (how, solved) in new[] { ("solved", schedule), ("cancelled at once", cancelled) })
             {
-                failures.AppendLine($"seed {seed}: {claim}");
+                foreach (var claim in ReasonCheck.FalseClaims(problem, solved))
+                {
+                    failures.AppendLine($"seed {seed}, {how}: {claim}");
+                }
+
+                if (best is { } optimum)
+                {
+                    AppendFalseClaims(failures, $"seed {seed}, {how}", solved, optimum);
+                }
             }
 
-            if (best is not { } optimum)
+            if (best is null)
             {
                 continue;
             }
 
             decided++;
-            var booked = schedule.Objective.ScheduledPriority;
-            if (booked > optimum)
-            {
-                failures.AppendLine($"seed {seed}: books {booked}, above the exhaustive optimum {optimum}");
-            }
-
-            if (schedule.Objective.UpperBound < optimum)
-            {
-                failures.AppendLine($"seed {seed}: upper bound {schedule.Objective.UpperBound} is below the exhaustive optimum {optimum}");
-            }
-
-            if (schedule.Status == ScheduleStatus.Optimal)
-            {
-                optimal++;
-                if (booked != optimum)
-                {
-                    failures.AppendLine($"seed {seed}: Optimal with {booked}, the exhaustive optimum is {optimum}");
-                }
-            }
+            optimal += schedule.Status == ScheduleStatus.Optimal ? 1 : 0;
         }
 
         Assert.True(failures.Length == 0, failures.ToString());
         Assert.True(decided >= Seeds * 3 / 4, $"the exhaustive search decided only {decided} of {Seeds} problems");
         Assert.True(optimal >= decided / 2, $"only {optimal} of {decided} solves proved optimality");
+    }
+
+    /// <summary>A schedule's priority, bound and optimality against the exact optimum.</summary>
+    private static void AppendFalseClaims(StringBuilder failures, string what, Schedule schedule, long optimum)
+    {
+        var booked = schedule.Objective.ScheduledPriority;
+        if (booked > optimum)
+        {
+            failures.AppendLine($"{what}: books {booked}, above the exhaustive optimum {optimum}");
+        }
+
+        if (schedule.Objective.UpperBound < optimum)
+        {
+            failures.AppendLine($"{what}: upper bound {schedule.Objective.UpperBound} is below the exhaustive optimum {optimum}");
+        }
+
+        if (schedule.Status == ScheduleStatus.Optimal && booked != optimum)
+        {
+            failures.AppendLine($"{what}: Optimal with {booked}, the exhaustive optimum is {optimum}");
+        }
     }
 
     [Fact]
