@@ -158,4 +158,30 @@ public sealed class AppointmentSchedulerGateTests
         Assert.Equal(5, schedule.Objective.UpperBound);
         Assert.Equal(5, new AppointmentScheduler().Solve(problem, Quick(5)).Objective.ScheduledPriority);
     }
+
+    [Theory]
+    [InlineData(1)] // at the first-fit schedule, before level 1 searches
+    [InlineData(2)] // during level 2, before level 3
+    public void Solve_CancelledBetweenLevels_IsFeasibleWithEveryoneBooked_NotOptimal(int phase)
+    {
+        // Two slots, two requests: first fit books both, so level 1 is proven by the priority alone.
+        var problem = TwoSlots() with { Requests = [.. TwoSlots().Requests.Take(2)] };
+        using var cancellation = new CancellationTokenSource();
+        var reports = new List<SolveProgress>();
+        var progress = new SynchronousProgress(report =>
+        {
+            reports.Add(report);
+            if (report.Phase == phase)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        var schedule = new AppointmentScheduler().Solve(problem, Quick(5), progress, cancellation.Token);
+
+        Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
+        Assert.Equal((5L, 5L), (schedule.Objective.ScheduledPriority, schedule.Objective.UpperBound));
+        Assert.Equal(new SolveProgress(reports[0].Elapsed, 5, 5, 1), reports[0]);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+    }
 }
