@@ -148,7 +148,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
     /// Expands the validated problem's candidates, runs <paramref name="search"/> and builds the schedule. After a
     /// cancellation, what follows the search keeps to <see cref="ExplanationBudget.ExplainUntil"/>.
     /// </summary>
-    private (Calendar Calendar, Schedule Schedule) Run(ValidatedProblem problem, SolveOptions? options,
+    internal (Calendar Calendar, Schedule Schedule) Run(ValidatedProblem problem, SolveOptions? options,
         Func<Calendar, IReadOnlyList<RequestCandidates>, SolveSettings, Stopwatch, PhasedResult> search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);

@@ -184,4 +184,29 @@ public sealed class AppointmentSchedulerGateTests
         Assert.Equal(new SolveProgress(reports[0].Elapsed, 5, 5, 1), reports[0]);
         Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
     }
+
+    [Fact]
+    public void Run_ASearchWhosePlacementsBreakARule_IsCountedInTheStatsAndLogged_AndTheScheduleObeysEveryRule()
+    {
+        var log = new RecordingLogger<AppointmentScheduler>();
+        var problem = TwoSlots();
+
+        // A search that puts a and b both at 09:00 with dr-a.
+        var (_, schedule) = new AppointmentScheduler(new SchedulingOptions(), log).Run(ValidatedProblem.Create(problem), Quick(5), (_, candidates, _, _) =>
+        {
+            Placement At(string id)
+            {
+                var f = candidates.Single(c => c.Request.Id == id).Facilities.Single();
+                return new Placement(f, f.Providers.Single(), f.Rooms.Single(), f.Starts.Ranges[0].Start);
+            }
+
+            return new PhasedResult(ScheduleStatus.Optimal, new Dictionary<string, Placement> { ["a"] = At("a"), ["b"] = At("b") }, 5);
+        }, CancellationToken.None);
+
+        Assert.Equal(1, schedule.Stats.DroppedSolutions);
+        Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+        Assert.Equal(["PlacementsDropped", "SolveFinished"], log.Events);
+        Assert.StartsWith("Solve finished: Feasible, 2 of 3 requests booked, 1 answers dropped, ", log.Entries[^1].Message, StringComparison.Ordinal);
+    }
 }
