@@ -235,8 +235,8 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         var capacityBound = CapacityBound.Compute(calendar, candidates, settings.TimeLimit.ToTimeSpan() * CapacityBound.TimeShare);
         var whole = new PhasedSolver(new ScheduleModel(candidates, soft: SoftRules.From(calendar, settings.SoftRules)), capacityBound, settings, progress, cancellationToken, clock).Solve();
-        if (whole is not { Status: ScheduleStatus.Feasible, Placements: { } placements } || whole.PriorityBound <= placements.Keys.Sum(id => (long)calendar.Requests[id].Priority)
-            || cancellationToken.IsCancellationRequested || clock.Elapsed.TotalSeconds >= settings.TimeLimit.TotalSeconds * PhasedSolver.SearchShare)
+        if (whole is not { Status: ScheduleStatus.Feasible, Placements: { } placements }
+            || !LevelOneOpen(whole.PriorityBound, placements.Keys.Sum(id => (long)calendar.Requests[id].Priority), cancellationToken.IsCancellationRequested, clock.Elapsed.TotalSeconds, settings.TimeLimit.TotalSeconds))
         {
             return whole;
         }
@@ -252,8 +252,23 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
 
         var improved = new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock).Improve(start);
         var priority = improved.Placements!.Keys.Sum(id => (long)calendar.Requests[id].Priority);
-        return improved with { PriorityBound = Math.Max(priority, Math.Min(improved.PriorityBound, whole.PriorityBound)) };
+        return improved with { PriorityBound = BothBounds(priority, improved.PriorityBound, whole.PriorityBound) };
     }
+
+    /// <summary>Whether a feasible whole-model schedule is left to the neighbourhood search: level 1 is unproven (its bound above what is booked) and the search's share of time is not used up.</summary>
+    /// <param name="bound">The whole model's bound on priority.</param>
+    /// <param name="booked">The priority its schedule books.</param>
+    /// <param name="cancelled">Whether the solve was cancelled.</param>
+    /// <param name="elapsedSeconds">Time since the solve began.</param>
+    /// <param name="timeLimitSeconds">The solve's time limit.</param>
+    internal static bool LevelOneOpen(long bound, long booked, bool cancelled, double elapsedSeconds, double timeLimitSeconds) =>
+        bound > booked && !cancelled && elapsedSeconds < timeLimitSeconds * PhasedSolver.SearchShare;
+
+    /// <summary>Two proven bounds on priority both hold: the lower one, never below what is booked.</summary>
+    /// <param name="booked">The priority the schedule books.</param>
+    /// <param name="first">One bound.</param>
+    /// <param name="second">The other.</param>
+    internal static long BothBounds(long booked, long first, long second) => Math.Max(booked, Math.Min(first, second));
 
     /// <inheritdoc />
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: a problem, or one validated already.")]

@@ -209,4 +209,20 @@ public sealed class AppointmentSchedulerGateTests
         Assert.Equal(["PlacementsDropped", "SolveFinished"], log.Events);
         Assert.StartsWith("Solve finished: Feasible, 2 of 3 requests booked, 1 answers dropped, ", log.Entries[^1].Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(6, 5, false, 1.0, 10, true)]
+    [InlineData(5, 5, false, 1.0, 10, false)] // proven: the bound is what is booked
+    [InlineData(6, 5, true, 1.0, 10, false)] // cancelled
+    [InlineData(6, 5, false, 9.49, 10, true)]
+    [InlineData(6, 5, false, 9.5, 10, false)] // the search's share (95 %) is used up
+    public void LevelOneOpen_WhileTheBoundIsAboveWhatIsBookedAndSearchTimeIsLeft(long bound, long booked, bool cancelled, double elapsed, double limit, bool expected) =>
+        Assert.Equal(expected, AppointmentScheduler.LevelOneOpen(bound, booked, cancelled, elapsed, limit));
+
+    [Theory]
+    [InlineData(5, 8, 7, 7)]
+    [InlineData(5, 7, 8, 7)]
+    [InlineData(9, 8, 7, 9)]
+    public void BothBounds_IsTheLowerBound_NeverBelowWhatIsBooked(long booked, long first, long second, long expected) =>
+        Assert.Equal(expected, AppointmentScheduler.BothBounds(booked, first, second));
 }
