@@ -25,7 +25,7 @@ internal sealed record DayOption(LocalDate Date, long From, long To, int Waiting
 /// <param name="Rooms">Rooms that could host it there.</param>
 /// <param name="Days">Local dates it could start on.</param>
 /// <param name="Segments">The facility zone's constant-offset stretches that hold some of <paramref name="Starts"/>.</param>
-/// <param name="WaitingFromEpochDay">The date waiting counts from, as days since 1970-01-01.</param>
+/// <param name="WaitingFromEpochDay">The date waiting counts from, as days since <see cref="Timeline.LocalEpoch"/>.</param>
 internal sealed record FacilityOption(
     string FacilityId,
     MinuteSet Starts,

@@ -95,13 +95,25 @@ internal sealed class Timeline
         MinuteSet.Of(DayStartMinute(zone, earliest), DayStartMinute(zone, latest.PlusDays(1)));
 
     /// <summary>
+    /// Where local minutes and days are counted from: the first supported date, 0001-01-01. Every supported wall-clock
+    /// time is at or after it, so the counts are never negative and dividing them rounds down, in C# and in CP-SAT
+    /// alike (both round toward zero: from 1970, a date before it would fall on the day after).
+    /// </summary>
+    public static readonly LocalDate LocalEpoch = Validation.SupportedRange.MinDate;
+
+    private static readonly long LocalEpochSeconds = LocalEpoch.AtMidnight().InUtc().ToInstant().ToUnixTimeSeconds();
+
+    /// <summary>Minutes from <see cref="LocalEpoch"/> to a wall-clock date and time.</summary>
+    public static long LocalMinute(LocalDateTime local) => (local.InUtc().ToInstant().ToUnixTimeSeconds() - LocalEpochSeconds) / 60;
+
+    /// <summary>
     /// The stretches of the timeline over which a zone keeps one UTC offset, each with the shift that turns a minute
-    /// into a count of local minutes since the Unix epoch: the local date of minute <c>m</c> is day
-    /// <c>floor((m + shift) / 1440)</c> since 1970-01-01.
+    /// into a count of local minutes since <see cref="LocalEpoch"/>: the local date of minute <c>m</c> is day
+    /// <c>(m + shift) / 1440</c> since then.
     /// </summary>
     public IReadOnlyList<LocalDaySegment> LocalDaySegments(DateTimeZone zone)
     {
-        var originMinutes = Origin.ToUnixTimeSeconds() / 60;
+        var originMinutes = (Origin.ToUnixTimeSeconds() - LocalEpochSeconds) / 60;
         return [.. zone.GetZoneIntervals(new Interval(Origin, ToInstant(EndMinute)))
             .Select(z => new LocalDaySegment(
                 z.HasStart ? Math.Max(0, ToMinute(z.Start)) : 0,
@@ -110,8 +122,8 @@ internal sealed class Timeline
             .Where(z => z.From < z.To)];
     }
 
-    /// <summary>Days from 1970-01-01 to a date.</summary>
-    public static long EpochDay(LocalDate date) => Period.Between(new LocalDate(1970, 1, 1), date, PeriodUnits.Days).Days;
+    /// <summary>Days from <see cref="LocalEpoch"/> to a date.</summary>
+    public static long EpochDay(LocalDate date) => Period.Between(LocalEpoch, date, PeriodUnits.Days).Days;
 
     private long CeilingMinute(Instant instant) => (long)Math.Ceiling((instant - Origin).TotalMinutes);
 }
@@ -119,5 +131,5 @@ internal sealed class Timeline
 /// <summary>Minutes [<see cref="From"/>, <see cref="To"/>) over which one UTC offset holds in a zone.</summary>
 /// <param name="From">First minute.</param>
 /// <param name="To">First minute after.</param>
-/// <param name="Shift">Added to a minute, gives local minutes since the Unix epoch.</param>
+/// <param name="Shift">Added to a minute, gives local minutes since <see cref="Timeline.LocalEpoch"/>.</param>
 internal sealed record LocalDaySegment(long From, long To, long Shift);

@@ -43,10 +43,11 @@ public sealed class SeriesRuleTests
     }
 
     [Fact]
-    public void LocalMinute_OfAWallClockTime_CountsMinutesFrom1970()
+    public void LocalMinute_OfAWallClockTime_CountsMinutesFromTheFirstSupportedDate()
     {
-        Assert.Equal(1441, Local("1970-01-02T00:01:00"));
-        Assert.Equal((20_752L * 1440) + (9 * 60), Local("2026-10-26T09:00:00"));
+        Assert.Equal(1441, Local("0001-01-02T00:01:00"));
+        Assert.Equal(((719_162L + 20_752) * 1440) + (9 * 60), Local("2026-10-26T09:00:00"));
+        Assert.Equal(((719_162L - 1) * 1440) + (23 * 60), Local("1969-12-31T23:00:00")); // before 1970, still counted up from the epoch
     }
 
     [Fact]

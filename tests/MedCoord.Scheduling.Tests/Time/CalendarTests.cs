@@ -87,7 +87,7 @@ public sealed class CalendarTests
         Assert.Equal(new[] { (480L, 676L), (1920L, 2116L) }, calendar.FacilityStarts(calendar.Requests["r3"], "f").Ranges);
         Assert.Same(MinuteSet.Empty, calendar.FacilityStarts(calendar.Requests["r4"], "f"));
         Assert.Equal(1440, calendar.DayStart(DateTimeZone.Utc, Date("2026-03-03")));
-        Assert.Equal([new LocalDaySegment(0, 2880, 20514L * 1440)], calendar.LocalDaySegments(DateTimeZone.Utc));
+        Assert.Equal([new LocalDaySegment(0, 2880, 739_676L * 1440)], calendar.LocalDaySegments(DateTimeZone.Utc));
     }
 
     [Fact]

@@ -97,12 +97,13 @@ public sealed class TimelineTests
     public void LocalDaySegments_SplitAtTheChangeOfOffset()
     {
         var timeline = SpringForward();
-        var midnight = 20519L * 1440;   // 2026-03-07 00:00 local, in minutes since 1970-01-01
+        var midnight = 739_681L * 1440;   // 2026-03-07 00:00 local, in minutes since 0001-01-01
 
         // The change is at 02:00 EST, 07:00Z on the 8th: minute 1440 + 120.
         Assert.Equal([new LocalDaySegment(0, 1560, midnight), new LocalDaySegment(1560, 4260, midnight + 60)], timeline.LocalDaySegments(NewYork));
         Assert.Equal([new LocalDaySegment(0, 4260, midnight + 300)], timeline.LocalDaySegments(DateTimeZone.Utc));
-        Assert.Equal(20519, Timeline.EpochDay(Date("2026-03-07")));
-        Assert.Equal(0, Timeline.EpochDay(Date("1970-01-01")));
+        Assert.Equal(739_681, Timeline.EpochDay(Date("2026-03-07")));
+        Assert.Equal(719_162, Timeline.EpochDay(Date("1970-01-01")));
+        Assert.Equal(0, Timeline.EpochDay(Date("0001-01-01")));
     }
 }

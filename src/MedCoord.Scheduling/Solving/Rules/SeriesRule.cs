@@ -23,12 +23,12 @@ internal static class SeriesRule
             ? $"series '{broken.Id}' is not booked whole at its cadence"
             : null;
 
-    /// <summary>Minutes since 1970-01-01T00:00 on the facility's wall clock at a start it allows.</summary>
+    /// <summary>Minutes since <see cref="Timeline.LocalEpoch"/> on the facility's wall clock at a start it allows.</summary>
     public static long LocalMinute(FacilityOption facility, long start) =>
         start + facility.Segments.First(s => s.From <= start && start < s.To).Shift;
 
-    /// <summary>Minutes since 1970-01-01T00:00 of a wall-clock date and time (what <see cref="LocalMinute(FacilityOption, long)"/> gives for a start).</summary>
-    public static long LocalMinute(NodaTime.LocalDateTime local) => local.InUtc().ToInstant().ToUnixTimeSeconds() / 60;
+    /// <summary>Minutes since <see cref="Timeline.LocalEpoch"/> of a wall-clock date and time (what <see cref="LocalMinute(FacilityOption, long)"/> gives for a start).</summary>
+    public static long LocalMinute(NodaTime.LocalDateTime local) => Timeline.LocalMinute(local);
 
     /// <summary>The starts (in the facility's allowed starts) whose wall-clock minute lies in [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public static MinuteSet StartsAtLocal(FacilityOption facility, long from, long to) =>
