@@ -56,7 +56,7 @@ internal static class CapacityBound
                 byRoom?.SetCoefficient(booked, -1);
             }
 
-            var total = requests.Sum(r => r.Count);
+            var total = requests.Values.Sum();
             foreach (var use in column.Uses)
             {
                 var share = solver.MakeNumVar(0, total, string.Empty);
@@ -71,7 +71,7 @@ internal static class CapacityBound
             }
         }
 
-        solver.SetTimeLimit((long)timeLimit.TotalMilliseconds);
+        solver.SetTimeLimit(Milliseconds(timeLimit));
         if (solver.Solve() != Solver.ResultStatus.OPTIMAL)
         {
             return null;
@@ -82,14 +82,19 @@ internal static class CapacityBound
     }
 
     /// <summary>
+    /// The time limit in the whole milliseconds the linear solver takes, rounded up: it reads 0 as no limit at all.
+    /// </summary>
+    internal static long Milliseconds(TimeSpan timeLimit) => (long)Math.Ceiling(timeLimit.TotalMilliseconds);
+
+    /// <summary>
     /// The requests grouped by column (the same stretches, duration and buffer), each with how many requests of each
     /// priority it holds; null when the relaxation would have more than <paramref name="maximumVariables"/> stretch shares.
     /// </summary>
-    private static Dictionary<Column, List<(int Priority, int Count)>>? Columns(Calendar calendar, List<RequestCandidates> bookable, int maximumVariables)
+    private static Dictionary<Column, Dictionary<int, int>>? Columns(Calendar calendar, List<RequestCandidates> bookable, int maximumVariables)
     {
         var free = new Dictionary<(string Resource, string Facility), MinuteSet>();
-        var keys = new Dictionary<(string Kind, string Id, string Facility), string>();
-        var columns = new Dictionary<Column, List<(int Priority, int Count)>>();
+        var keys = new Dictionary<(bool IsRoom, string Id, string Facility), string>();
+        var columns = new Dictionary<Column, Dictionary<int, int>>();
         long variables = 0;
         foreach (var c in bookable)
         {
@@ -105,25 +110,17 @@ internal static class CapacityBound
                 columns[column] = requests = [];
             }
 
-            var at = requests.FindIndex(r => r.Priority == c.Request.Priority);
-            if (at < 0)
-            {
-                requests.Add((c.Request.Priority, 1));
-            }
-            else
-            {
-                requests[at] = (c.Request.Priority, requests[at].Count + 1);
-            }
+            requests[c.Request.Priority] = requests.GetValueOrDefault(c.Request.Priority) + 1;
         }
 
         return columns;
     }
 
     /// <summary>One stretch a request could be booked in: the resource, the stretch, and the places it holds at once.</summary>
-    private readonly record struct Use(string Resource, long Start, long End, bool IsRoom, int Places);
+    internal readonly record struct Use(string Resource, long Start, long End, bool IsRoom, int Places);
 
     /// <summary>What a request asks of the relaxation: its minutes, and the stretches that could hold them.</summary>
-    private sealed record Column(int Duration, int Buffer, bool BooksProvider, bool BooksRoom, Use[] Uses)
+    internal sealed record Column(int Duration, int Buffer, bool BooksProvider, bool BooksRoom, Use[] Uses)
     {
         public bool Equals(Column? other) =>
             other is not null && Duration == other.Duration && Buffer == other.Buffer && BooksProvider == other.BooksProvider
@@ -151,22 +148,22 @@ internal static class CapacityBound
     /// <param name="free">Each resource's free and open time per facility, filled as needed.</param>
     /// <param name="keys">One name per resource and facility, shared by every use of it.</param>
     private static IEnumerable<Use> Uses(Calendar calendar, RequestCandidates c, Dictionary<(string Resource, string Facility), MinuteSet> free,
-        Dictionary<(string Kind, string Id, string Facility), string> keys)
+        Dictionary<(bool IsRoom, string Id, string Facility), string> keys)
     {
         MinuteSet Free(string key, string facility, Func<MinuteSet> compute) =>
             free.TryGetValue((key, facility), out var set) ? set : free[(key, facility)] = compute().Intersect(calendar.FacilityOpen(facility));
 
         // A provider's stretches are per facility; a room belongs to one facility.
-        string Key(string kind, string id, string facility) =>
-            keys.TryGetValue((kind, id, facility), out var key) ? key : keys[(kind, id, facility)] = kind == "room" ? $"room:{id}" : $"provider:{id}@{facility}";
+        string Key(bool isRoom, string id, string facility) =>
+            keys.TryGetValue((isRoom, id, facility), out var key) ? key : keys[(isRoom, id, facility)] = isRoom ? $"room:{id}" : $"provider:{id}@{facility}";
 
         foreach (var facility in c.Facilities)
         {
             var f = facility.FacilityId;
             foreach (var p in facility.Providers)
             {
-                var key = Key("provider", p.ProviderId, f);
-                foreach (var (start, end) in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts, c.Duration))
+                var key = Key(false, p.ProviderId, f);
+                foreach (var (start, end) in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts))
                 {
                     yield return new Use(key, start, end, false, 1);
                 }
@@ -174,8 +171,8 @@ internal static class CapacityBound
 
             foreach (var r in facility.Rooms)
             {
-                var key = Key("room", r.RoomId, f);
-                foreach (var (start, end) in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts, c.Duration))
+                var key = Key(true, r.RoomId, f);
+                foreach (var (start, end) in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts))
                 {
                     yield return new Use(key, start, end, true, r.Capacity);
                 }
@@ -183,7 +180,12 @@ internal static class CapacityBound
         }
     }
 
-    /// <summary>The stretches of <paramref name="free"/> that hold an appointment starting at one of <paramref name="starts"/>.</summary>
-    private static IEnumerable<(long Start, long End)> Holding(MinuteSet free, MinuteSet starts, int duration) =>
-        free.Ranges.Where(s => s.End - s.Start >= duration && !starts.Intersect(MinuteSet.Of(s.Start, s.End - duration + 1)).IsEmpty);
+    /// <summary>
+    /// The stretches of <paramref name="free"/> that hold an appointment starting at one of <paramref name="starts"/>:
+    /// those holding a start, since every start is one at which the whole appointment fits in the resource's free time
+    /// and the facility's open time (<see cref="Calendar.ProviderStarts"/>, <see cref="Calendar.RoomStarts"/>,
+    /// <see cref="Calendar.FacilityStarts"/>), so in the one stretch of their intersection that holds the start.
+    /// </summary>
+    private static IEnumerable<(long Start, long End)> Holding(MinuteSet free, MinuteSet starts) =>
+        free.Ranges.Where(s => !starts.Intersect(MinuteSet.Of(s.Start, s.End)).IsEmpty);
 }

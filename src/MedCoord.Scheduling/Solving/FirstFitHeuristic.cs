@@ -79,7 +79,7 @@ internal static class FirstFitHeuristic
                 // bookings only and the search ends at the first day that holds a placement.
                 foreach (var (facility, day) in c.Facilities.SelectMany(f => f.Days.Select(d => (Facility: f, Day: d))).OrderBy(x => x.Day.From))
                 {
-                    if (best is not null && day.From >= best.Start)
+                    if (CannotBeat(day.From, best))
                     {
                         break;
                     }
@@ -101,13 +101,13 @@ internal static class FirstFitHeuristic
                     var rooms = facility.Rooms.Count == 0
                         ? [(Room: (RoomOption?)null, Free: starts)]
                         : facility.Rooms
-                            .Where(room => best is null || room.Starts.Ranges[0].Start < best.Start)
+                            .Where(room => !CannotBeat(room.Starts.Ranges[0].Start, best))
                             .Select(room => (Room: (RoomOption?)room, Free: ResourceRule.FreeIn(book, c, room, starts)))
                             .Where(r => !r.Free.IsEmpty)
                             .ToList();
                     foreach (var provider in facility.Providers.Count == 0 ? [null] : facility.Providers.Cast<ProviderOption?>())
                     {
-                        if (best is not null && provider is not null && provider.Starts.Ranges[0].Start >= best.Start)
+                        if (provider is not null && CannotBeat(provider.Starts.Ranges[0].Start, best))
                         {
                             continue;
                         }
@@ -120,8 +120,9 @@ internal static class FirstFitHeuristic
 
                         foreach (var (room, free) in rooms)
                         {
-                            var allowed = room is null ? withProvider : withProvider.Intersect(free);
-                            if (!allowed.IsEmpty && (best is null || allowed.Ranges[0].Start < best.Start))
+                            // Without rooms, the one entry's free starts are all of them, so the intersection is the provider's.
+                            var allowed = withProvider.Intersect(free);
+                            if (!allowed.IsEmpty && !CannotBeat(allowed.Ranges[0].Start, best))
                             {
                                 best = new Placement(facility, provider, room, allowed.Ranges[0].Start);
                             }
@@ -139,6 +140,12 @@ internal static class FirstFitHeuristic
 
         return book;
     }
+
+    /// <summary>
+    /// Whether an option whose earliest start is <paramref name="earliest"/> cannot improve on the best placement so far:
+    /// it would start no earlier, and on a tie the option found first is kept.
+    /// </summary>
+    internal static bool CannotBeat(long earliest, Placement? best) => best is not null && earliest >= best.Start;
 
     /// <summary>The first-fit book, or null where it breaks a link of a fixed booking (whose predecessor it placed too late or not at all).</summary>
     public static Book? PlaceKeepingLinks(IReadOnlyList<RequestCandidates> candidates, Book? start = null)

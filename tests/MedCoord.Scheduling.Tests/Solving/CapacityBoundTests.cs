@@ -187,4 +187,75 @@ public sealed class CapacityBoundTests
         Assert.Null(Bound(problem, seconds: 0));
         Assert.Equal(0, Bound(problem with { Requests = [.. problem.Requests.Select(r => r with { Earliest = Date("2026-03-09"), Latest = Date("2026-03-09") })] }, seconds: 0));
     }
+    [Theory]
+    [InlineData(0.0001, 1)]
+    [InlineData(0.5, 1)]
+    [InlineData(1, 1)]
+    [InlineData(1.2, 2)]
+    [InlineData(10_000, 10_000)]
+    public void Milliseconds_RoundUp_SoAPositiveLimitIsNeverReadAsNone(double milliseconds, long expected)
+    {
+        Assert.Equal(expected, CapacityBound.Milliseconds(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
+    [Fact]
+    public void Compute_ARelaxationNotSolvedInItsTime_GivesNoBound()
+    {
+        // Sixty days of distinct windows: thousands of stretch shares, far more than a millisecond of work.
+        var days = 60;
+        var problem = Problem("2026-03-02", "2026-04-30",
+            [Facility("clinic", "Asia/Kolkata")],
+            [Room("exam-1", "clinic", "exam"), Room("exam-2", "clinic", "exam")],
+            [Provider("dr-1", "gp", "clinic", Week("08:00", "12:00"), Week("13:00", "17:00")), Provider("dr-2", "gp", "clinic", Week("09:00", "13:00"), Week("14:00", "18:00"))],
+            [.. Enumerable.Range(0, 600).Select(i => Patient($"p{i}"))],
+            [Type("visit", 20, "gp", ["exam"], buffer: 5), Type("long", 45, "gp", ["exam"])],
+            [.. Enumerable.Range(0, 600).Select(i => Request($"r{i}", $"p{i}", i % 2 == 0 ? "visit" : "long",
+                Date("2026-03-02").PlusDays(i % days).ToString("yyyy-MM-dd", null), Date("2026-03-02").PlusDays(Math.Min(days - 1, (i % days) + (i % 7))).ToString("yyyy-MM-dd", null), 1 + (i % 9)))]);
+
+        Assert.NotNull(Bound(problem));
+        Assert.Null(Bound(problem, seconds: 0.0000001));
+    }
+
+    [Fact]
+    public void Compute_AProviderAtTwoFacilities_HasStretchesAtEach_EvenStartingAtTheSameMinute()
+    {
+        // The provider works 09:00–12:00 at north and 09:00–10:00 at south (the visits choose where); the south request
+        // comes first. Three north visits fit; a single stretch for both places would hold one hour, so one visit.
+        var problem = Problem("2026-03-02", "2026-03-02",
+            [Facility("north", "Pacific/Chatham"), Facility("south", "Pacific/Chatham")],
+            [Room("n-exam", "north", "north-room"), Room("s-exam", "south", "south-room")],
+            [new Provider("dr", ["gp"], [new ProviderAvailability("north", Week("09:00", "12:00")), new ProviderAvailability("south", Week("09:00", "10:00"))], [])],
+            [Patient("a"), Patient("b"), Patient("c"), Patient("d")],
+            [Type("south", 60, "gp", ["south-room"]), Type("north", 60, "gp", ["north-room"])],
+            [Request("s", "a", "south"), Request("n1", "b", "north"), Request("n2", "c", "north"), Request("n3", "d", "north")]);
+
+        Assert.Equal(3, SolveVerified(problem, Quick(5)).Objective.ScheduledPriority);
+        Assert.Equal(4, Bound(problem));
+    }
+
+    [Fact]
+    public void Column_EqualsByValue_AndEveryPartTells()
+    {
+        CapacityBound.Use[] uses = [new("provider:dr@clinic", 540, 600, false, 1), new("room:exam", 540, 600, true, 2)];
+        var column = new CapacityBound.Column(30, 10, true, true, uses);
+        CapacityBound.Column[] others =
+        [
+            column with { Duration = 20 },
+            column with { Buffer = 5 },
+            column with { BooksProvider = false },
+            column with { BooksRoom = false },
+            column with { Uses = [uses[0]] },
+            column with { Uses = [uses[0], uses[1] with { Places = 1 }] },
+        ];
+
+        var same = column with { Uses = [.. uses] };
+        Assert.True(column.Equals(same));
+        Assert.Equal(column.GetHashCode(), same.GetHashCode());
+        Assert.False(column.Equals(null));
+        foreach (var other in others)
+        {
+            Assert.False(column.Equals(other));
+            Assert.NotEqual(column.GetHashCode(), other.GetHashCode());
+        }
+    }
 }

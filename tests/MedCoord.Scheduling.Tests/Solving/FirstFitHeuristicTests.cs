@@ -143,4 +143,55 @@ public sealed class FirstFitHeuristicTests
         var calendar = new Calendar(kept);
         Assert.Equal(["y Mon 09:00 exam-1", "z Mon 09:30 exam-1", "s Mon 11:00 exam-1"], Placed(FirstFitHeuristic.PlaceKeepingLinks(RequestCandidates.Build(calendar))!, calendar));
     }
+    [Fact]
+    public void Place_ASeriesOutrankingTheRequestItsVisitFollows_WaitsForIt()
+    {
+        var problem = Weekly([Request("s1", "p1", "visit", priority: 9) with { After = [new RequestLink("x")] }, Request("s2", "p1", "visit", priority: 9)],
+            [Request("x", "p2", "visit", "2026-12-07", "2026-12-07", priority: 1)]);
+
+        Assert.Equal(["x Mon 09:00 exam-1", "s1 Mon 09:30 exam-1", "s2 Mon 09:30 exam-1"], FirstFit(problem));
+    }
+
+    [Fact]
+    public void Place_AStartHoldingOneVisitOfASeries_PlacesNoOtherVisit()
+    {
+        var problem = Weekly([Request("s1", "p1", "visit"), Request("s2", "p1", "visit")], [Request("x", "p2", "visit", "2026-12-14", "2026-12-14")]);
+        var calendar = new Calendar(problem);
+        var candidates = RequestCandidates.Build(calendar);
+        var whole = FirstFitHeuristic.Place(candidates);
+        var start = new Book();
+        start.Add(candidates[0], whole.Placements["s1"]);
+
+        Assert.Equal(["s1 Mon 09:00 exam-1", "x Mon 09:00 exam-1"], Placed(FirstFitHeuristic.Place(candidates, start), calendar));
+    }
+
+    [Fact]
+    public void Place_TheEarliestStartWins_OnATieTheFirstProviderAndRoomListed()
+    {
+        var problem = Problem("2026-12-07", "2026-12-07",
+            [Facility("main", Paris)], [Room("exam-1", "main", "exam"), Room("exam-2", "main", "exam")],
+            [Provider("dr-late", "gp", "main", Week("10:00", "12:00")), Provider("dr-b", "gp", "main", Week("09:00", "12:00")), Provider("dr-c", "gp", "main", Week("09:00", "12:00"))],
+            [Patient("p1"), Patient("p2"), Patient("p3")], [Type("visit", 30, "gp", ["exam"])],
+            [Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("c", "p3", "visit")]);
+        var calendar = new Calendar(problem);
+
+        var book = FirstFitHeuristic.Place(RequestCandidates.Build(calendar));
+
+        Assert.Equal(["a 09:00 dr-b exam-1", "b 09:00 dr-c exam-2", "c 09:30 dr-b exam-1"],
+            book.Placements.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => $"{p.Key} {calendar.Timeline.ToInstant(p.Value.Start).InZone(Zone(Paris)):HH:mm} {p.Value.Provider!.ProviderId} {p.Value.Room!.RoomId}"));
+    }
+
+    [Theory]
+    [InlineData(599, false)]
+    [InlineData(600, true)]
+    [InlineData(601, true)]
+    public void CannotBeat_AnOptionStartingNoEarlierThanTheBest(long earliest, bool expected)
+    {
+        var problem = Clinic([Request("r", "p1", "visit")], Week("09:00", "10:00", Mon));
+        var facility = RequestCandidates.Build(new Calendar(problem))[0].Facilities[0];
+
+        Assert.False(FirstFitHeuristic.CannotBeat(earliest, null));
+        Assert.Equal(expected, FirstFitHeuristic.CannotBeat(earliest, new Placement(facility, null, null, 600)));
+    }
 }
