@@ -253,8 +253,8 @@ internal sealed class FixedBookingRules
                 // past the horizon's end is broken by every fixed visit, which lies in it).
                 var days = (long)k * series.IntervalDays;
                 var date = days <= Period.Between(firstLocal.Date, _problem.Horizon.End, PeriodUnits.Days).Days ? firstLocal.Date.PlusDays((int)days) : (LocalDate?)null;
-                var (from, to) = SeriesRule.WindowOf(series, SeriesRule.LocalMinute(firstLocal), k);
-                if (SeriesRule.LocalMinute(local) is var minute && (minute < from || minute > to))
+                var (from, to) = SeriesRule.WindowOf(series, Timeline.LocalMinute(firstLocal), k);
+                if (Timeline.LocalMinute(local) is var minute && (minute < from || minute > to))
                 {
                     var when = date is { } d ? $"on {d:uuuu-MM-dd}" : $"{days} days after its first visit, past the horizon,";
                     Add($"{_path("fixed", index)}.start",

@@ -27,7 +27,7 @@ public sealed class SeriesRuleTests
 
     private static long Minute(Calendar calendar, string instant) => calendar.Timeline.ToMinute(NodaTime.Text.InstantPattern.General.Parse(instant).Value);
 
-    private static long Local(string local) => SeriesRule.LocalMinute(NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(local).Value);
+    private static long Local(string local) => Timeline.LocalMinute(NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(local).Value);
 
     [Theory]
     [InlineData(600, 30, 1, 7 * 1440 + 570, 7 * 1440 + 630)]

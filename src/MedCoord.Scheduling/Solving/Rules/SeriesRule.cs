@@ -27,9 +27,6 @@ internal static class SeriesRule
     public static long LocalMinute(FacilityOption facility, long start) =>
         start + facility.Segments.First(s => s.From <= start && start < s.To).Shift;
 
-    /// <summary>Minutes since <see cref="Timeline.LocalEpoch"/> of a wall-clock date and time (what <see cref="LocalMinute(FacilityOption, long)"/> gives for a start).</summary>
-    public static long LocalMinute(NodaTime.LocalDateTime local) => Timeline.LocalMinute(local);
-
     /// <summary>The starts (in the facility's allowed starts) whose wall-clock minute lies in [<paramref name="from"/>, <paramref name="to"/>].</summary>
     public static MinuteSet StartsAtLocal(FacilityOption facility, long from, long to) =>
         facility.Starts.Intersect(MinuteSet.FromRanges(facility.Segments
