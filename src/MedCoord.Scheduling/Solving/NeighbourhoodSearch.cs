@@ -48,6 +48,9 @@ internal sealed class NeighbourhoodSearch
     /// <summary>Set when a neighbourhood holding every movable request was solved to optimality: the whole schedule is optimal.</summary>
     private bool _proven;
 
+    /// <summary>Gets whether a kept result has proven the whole schedule optimal.</summary>
+    internal bool Proven => _proven;
+
     /// <summary>How many results have been kept: a result cut from an earlier version is checked against the book before it is kept.</summary>
     private int _version;
 
@@ -188,7 +191,7 @@ internal sealed class NeighbourhoodSearch
     /// The neighbourhood made whole: a freed visit frees its series; a freed request whose booked successor stays put
     /// stays put too, and so does a series any of whose visits stays put (or is in <paramref name="busy"/>).
     /// </summary>
-    private HashSet<RequestCandidates> Closed(Book book, HashSet<RequestCandidates> free, HashSet<RequestCandidates> busy)
+    internal HashSet<RequestCandidates> Closed(Book book, HashSet<RequestCandidates> free, HashSet<RequestCandidates> busy)
     {
         free.UnionWith(free.Where(c => c.Series is not null).SelectMany(c => c.Series!.Series.RequestIds).Select(id => _byId.GetValueOrDefault(id))
             .OfType<RequestCandidates>().Where(c => c.Fixed is null && !busy.Contains(c)).ToList());
@@ -212,7 +215,7 @@ internal sealed class NeighbourhoodSearch
     /// The sub-problem of re-placing the freed requests against everything else in the book, ready to solve; null when
     /// nothing in it could be placed or no time is left.
     /// </summary>
-    private Job? Prepare(Book book, HashSet<RequestCandidates> free, double deadline, int lanes)
+    internal Job? Prepare(Book book, HashSet<RequestCandidates> free, double deadline, int lanes)
     {
         var seconds = Math.Min(SubSolveLimit.TotalSeconds, deadline - _clock.Elapsed.TotalSeconds);
         var freeIds = free.Select(c => c.Request.Id).ToHashSet(StringComparer.Ordinal);
@@ -235,15 +238,7 @@ internal sealed class NeighbourhoodSearch
             return null;
         }
 
-        // A request that follows a freed request with no place left cannot be booked now either, nor can its successors.
-        int dropped;
-        do
-        {
-            var left = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
-            dropped = restricted.RemoveAll(r => r.Request.After.Any(l => !left.Contains(l.RequestId)));
-        }
-        while (dropped > 0);
-
+        DropFollowersOfMissing(restricted, freeIds);
         var model = new ScheduleModel(restricted, around: book, ignoring: freeIds, soft: _soft);
         var hint = restricted
             .Where(r => book.Placements.ContainsKey(r.Request.Id))
@@ -265,7 +260,7 @@ internal sealed class NeighbourhoodSearch
     }
 
     /// <summary>Solves a prepared sub-problem. Touches nothing but the job's own model, so lanes may run it at once.</summary>
-    private SubResult Solve(Job job)
+    internal SubResult Solve(Job job)
     {
         var answer = CpSatRunner.Solve(job.Model.Model, job.Limits, CpSatCall.Neighbourhood, _settings.Monitor, cancellationToken: _cancellation);
         return new SubResult(answer.Status, answer.HasSolution ? job.Model.ToPlacements(new Solution(job.Model, v => answer[v])) : null);
@@ -275,7 +270,7 @@ internal sealed class NeighbourhoodSearch
     /// Keeps a solved neighbourhood's result when it is at least as good and still fits the book. Returns the change in
     /// score when the result is kept (applied to the book), or null when it is not.
     /// </summary>
-    private Score? Finish(Book book, Job job, SubResult result)
+    internal Score? Finish(Book book, Job job, SubResult result)
     {
         var stale = job.Version != _version;
         _size = _settings.NeighbourhoodSize ?? NextSize(_size, result.Status == CpSolverStatus.Optimal);
@@ -332,6 +327,24 @@ internal sealed class NeighbourhoodSearch
         _proven |= result.Status == CpSolverStatus.Optimal && job.Free.Count == _movable.Count && !stale;
         _version++;
         return after.Minus(before);
+    }
+
+    /// <summary>
+    /// Drops each request that follows a freed request missing from <paramref name="restricted"/> (one with no place
+    /// left, so never booked), and the requests that follow those, until no link of what remains is to a freed request
+    /// dropped. Links to requests not freed stay: <see cref="Book.Restrict"/> already holds them to their bookings.
+    /// </summary>
+    /// <param name="restricted">The freed requests that still have a place, cut to it.</param>
+    /// <param name="freed">Every freed request.</param>
+    internal static void DropFollowersOfMissing(List<RequestCandidates> restricted, IReadOnlySet<string> freed)
+    {
+        int dropped;
+        do
+        {
+            var left = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
+            dropped = restricted.RemoveAll(r => r.Request.After.Any(l => freed.Contains(l.RequestId) && !left.Contains(l.RequestId)));
+        }
+        while (dropped > 0);
     }
 
     /// <summary>
@@ -443,7 +456,7 @@ internal sealed class NeighbourhoodSearch
     }
 
     /// <summary>The score of <paramref name="requests"/> as placed (those missing from <paramref name="placements"/> are unbooked).</summary>
-    private Score ScoreOf(IEnumerable<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements)
+    internal Score ScoreOf(IEnumerable<RequestCandidates> requests, IReadOnlyDictionary<string, Placement> placements)
     {
         var (priority, moved, waiting, preference) = (0L, 0L, 0L, 0L);
         foreach (var c in requests)

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using Google.OrTools.Sat;
+using MedCoord.Scheduling.Solving;
+using MedCoord.Scheduling.Solving.CpSat;
+using MedCoord.Scheduling.Time;
+using Microsoft.Extensions.Logging.Abstractions;
+using static MedCoord.Scheduling.Tests.TestProblems;
+using Score = MedCoord.Scheduling.Solving.NeighbourhoodSearch.Score;
+
+namespace MedCoord.Scheduling.Tests.Solving;
+
+/// <summary>
+/// The neighbourhood search's steps one at a time, on a hand-made book: which requests a neighbourhood frees, what
+/// its sub-problem holds, and which sub-solve results are kept.
+/// </summary>
+public sealed class NeighbourhoodStepTests
+{
+    private const string Paris = "Europe/Paris";
+
+    /// <summary>Two weeks from Monday 2026-12-07 in Paris, one exam room, dr-a working the given hours on Mondays, patients p1–p9, 30-minute visits.</summary>
+    private static Problem Clinic(IEnumerable<AppointmentRequest> requests, string from = "09:00", string to = "11:00", IEnumerable<RequestSeries>? series = null) =>
+        Problem("2026-12-07", "2026-12-18",
+            [Facility("main", Paris)], [Room("exam-1", "main", "exam")],
+            [Provider("dr-a", "gp", "main", Week(from, to, IsoDayOfWeek.Monday))],
+            [.. Enumerable.Range(1, 9).Select(i => Patient($"p{i}"))],
+            [Type("visit", 30, "gp", ["exam"])],
+            requests) with { Series = [.. series ?? []] };
+
+    private sealed class Step
+    {
+        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2)
+        {
+            Calendar = new Calendar(problem);
+            Candidates = RequestCandidates.Build(Calendar);
+            Settings = new SolveSettings(Duration.FromSeconds(20), workers, 0) { Monitor = Monitor };
+            Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, null, CancellationToken.None, Stopwatch.StartNew(), anchors);
+        }
+
+        public Calendar Calendar { get; }
+
+        public IReadOnlyList<RequestCandidates> Candidates { get; }
+
+        public SolveMonitor Monitor { get; } = new(NullLogger.Instance);
+
+        public SolveSettings Settings { get; }
+
+        public NeighbourhoodSearch Search { get; }
+
+        public RequestCandidates this[string id] => Candidates.Single(c => c.Request.Id == id);
+
+        public HashSet<RequestCandidates> Set(params string[] ids) => [.. ids.Select(id => this[id])];
+
+        /// <summary>The minute of a Paris wall-clock time on the first Monday (or a later date).</summary>
+        public long At(string time, string date = "2026-12-07") => Calendar.Timeline.ToMinute(NodaTime.Text.OffsetDateTimePattern.GeneralIso.Parse($"{date}T{time}:00+01:00").Value.ToInstant());
+
+        /// <summary>The request with dr-a in exam-1 at <paramref name="minute"/>, in <paramref name="c"/>'s options.</summary>
+        public static Placement Place(RequestCandidates c, long minute) =>
+            new(c.Facilities[0], c.Facilities[0].Providers.Single(), c.Facilities[0].Rooms.Single(), minute);
+
+        /// <summary>A book holding the given requests at the given times.</summary>
+        public Book Book(params (string Id, string Time)[] placements)
+        {
+            var book = new Book();
+            foreach (var (id, time) in placements)
+            {
+                book.Add(this[id], Place(this[id], At(time)));
+            }
+
+            return book;
+        }
+
+        public Job Prepare(Book book, params string[] free) => Search.Prepare(book, Set(free), 20, 1)!;
+
+        /// <summary>A sub-solve result placing the job's requests at the given times.</summary>
+        public static SubResult Result(Job job, CpSolverStatus status, params (string Id, long Minute)[] placements) =>
+            new(status, placements.ToDictionary(p => p.Id, p => Place(job.Restricted.Single(r => r.Request.Id == p.Id), p.Minute), StringComparer.Ordinal));
+    }
+
+    private static List<string> Ids(IEnumerable<RequestCandidates> requests) => [.. requests.Select(r => r.Request.Id).Order(StringComparer.Ordinal)];
+
+    private static List<string> Booked(Book book) => [.. book.Placements.Keys.Order(StringComparer.Ordinal)];
+
+    private static readonly RequestSeries Course = new("course", ["s1", "s2"], 7);
+
+    [Fact]
+    public void Closed_AFreedVisitFreesItsWholeSeries_UnlessAVisitIsInFlight()
+    {
+        var step = new Step(Clinic([Request("s1", "p1", "visit"), Request("s2", "p1", "visit"), Request("x", "p2", "visit")], series: [Course]));
+        var book = step.Book(("s1", "09:00"), ("x", "09:30"));
+
+        Assert.Equal(["s1", "s2"], Ids(step.Search.Closed(book, step.Set("s1"), [])));
+        Assert.Equal(["s1", "s2", "x"], Ids(step.Search.Closed(book, step.Set("s2", "x"), [])));
+        Assert.Equal(["x"], Ids(step.Search.Closed(book, step.Set("s1", "x"), step.Set("s2"))));
+    }
+
+    [Fact]
+    public void Closed_AFreedRequestWhoseBookedSuccessorStaysPut_StaysPut_AllTheWayUpItsChain()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit") with { After = [new RequestLink("a")] }, Request("c", "p3", "visit") with { After = [new RequestLink("b")] }]));
+        var all = step.Book(("a", "09:00"), ("b", "09:30"), ("c", "10:00"));
+
+        Assert.Empty(step.Search.Closed(all, step.Set("a", "b"), []));
+        Assert.Equal(["a", "b", "c"], Ids(step.Search.Closed(all, step.Set("a", "b", "c"), [])));
+        Assert.Equal(["b", "c"], Ids(step.Search.Closed(all, step.Set("b", "c"), [])));
+        Assert.Equal(["a"], Ids(step.Search.Closed(step.Book(("a", "09:00")), step.Set("a"), [])));
+        Assert.Empty(step.Search.Closed(step.Book(("a", "09:00"), ("b", "09:30")), step.Set("a"), []));
+    }
+
+    [Fact]
+    public void DropFollowersOfMissing_DropsChainsAfterAFreedRequestWithNoPlace_KeepsLinksToRequestsNotFreed()
+    {
+        var step = new Step(Clinic(
+        [
+            Request("a", "p1", "visit"), Request("b", "p2", "visit") with { After = [new RequestLink("a")] },
+            Request("c", "p3", "visit") with { After = [new RequestLink("b")] }, Request("d", "p4", "visit") with { After = [new RequestLink("x")] },
+            Request("x", "p5", "visit"),
+        ]));
+        HashSet<string> freed = ["a", "b", "c", "d"];
+
+        var missingA = new List<RequestCandidates> { step["b"], step["c"], step["d"] };
+        NeighbourhoodSearch.DropFollowersOfMissing(missingA, freed);
+        var whole = new List<RequestCandidates> { step["a"], step["b"], step["c"], step["d"] };
+        NeighbourhoodSearch.DropFollowersOfMissing(whole, freed);
+
+        Assert.Equal(["d"], Ids(missingA));
+        Assert.Equal(["a", "b", "c", "d"], Ids(whole));
+    }
+
+    [Fact]
+    public void Prepare_AFreedRequestFollowingOneLeftInPlace_IsReplacedAfterIt()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit", priority: 3) with { After = [new RequestLink("a")] }]));
+        var book = step.Book(("a", "09:30"), ("b", "10:30"));
+
+        var job = step.Prepare(book, "b");
+
+        var b = Assert.Single(job.Restricted);
+        Assert.Equal("b", b.Request.Id);
+        Assert.Equal(step.At("10:00"), b.Facilities.Single().Starts.Ranges[0].Start);
+        Assert.Equal(step.At("10:30"), job.Hint["b"].Start);
+        Assert.Equal(new Score(3, 0, 0, 0), job.Before);
+
+        var gain = step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("b", step.At("10:00"))));
+
+        Assert.Equal(default(Score), gain);
+        Assert.Equal(step.At("10:00"), book.Placements["b"].Start);
+        Assert.Equal(0, step.Monitor.DroppedSolutions);
+    }
+
+    [Fact]
+    public void Prepare_NoTimeLeft_NothingFreedWithAPlace_OrABookedRequestThatNoLongerFits_GivesNoJob()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("c", "p3", "visit", "2026-12-07", "2026-12-07"), Request("d", "p4", "visit", "2026-12-14", "2026-12-14")], "09:00", "10:00"));
+        var book = step.Book(("a", "09:00"), ("b", "09:30"));
+
+        Assert.NotNull(step.Search.Prepare(book, step.Set("a"), 20, 1));
+        Assert.Null(step.Search.Prepare(book, step.Set("a"), 0, 1));
+        Assert.Null(step.Search.Prepare(book, step.Set("c"), 20, 1));
+        Assert.Equal(["d"], Ids(step.Search.Prepare(book, step.Set("c", "d"), 20, 1)!.Restricted));
+        Assert.Null(step.Search.Prepare(book, [], 20, 1));
+
+        // Tampered: c shares dr-a's 09:00 with b, and 09:30 is a's, so c has no place left once the rest of the book is kept.
+        Assert.Null(step.Search.Prepare(step.Book(("a", "09:30"), ("b", "09:00"), ("c", "09:00")), step.Set("c", "d"), 20, 1));
+    }
+
+    [Fact]
+    public void Prepare_SideBySideLanesSolveOnOneWorkerEach_ForAtMostAQuarterSecond()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit")]), workers: 3);
+        var book = step.Book();
+
+        var alone = step.Search.Prepare(book, step.Set("a"), 20, 1)!;
+        var beside = step.Search.Prepare(book, step.Set("a"), 20, 2)!;
+
+        Assert.Equal(3, alone.Limits.Workers);
+        Assert.Equal(1, beside.Limits.Workers);
+        Assert.Equal(0.25, alone.Limits.Seconds);
+        Assert.Equal(new Score(0, 0, 0, 0), alone.Before);
+    }
+
+    [Fact]
+    public void Finish_KeepsABetterResult_AndReturnsWhatItGained()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit", priority: 4), Request("x", "p2", "visit")]));
+        var book = step.Book(("x", "09:00"));
+        var job = step.Prepare(book, "a");
+
+        var gain = step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("a", step.At("09:30"))));
+
+        Assert.Equal(new Score(4, 0, 0, 0), gain);
+        Assert.Equal(["a", "x"], Booked(book));
+        Assert.Equal(0, step.Monitor.DroppedSolutions);
+    }
+
+    [Fact]
+    public void Finish_LeavesTheBookAsItWas_WhenTheResultIsWorseOrMissing()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit", priority: 4), Request("x", "p2", "visit")]));
+        var book = step.Book(("a", "09:30"), ("x", "09:00"));
+        var job = step.Prepare(book, "a");
+
+        Assert.Null(step.Search.Finish(book, job, new SubResult(CpSolverStatus.Infeasible, null)));
+        Assert.Null(step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Feasible)));
+
+        Assert.Equal(["a", "x"], Booked(book));
+        Assert.Equal(step.At("09:30"), book.Placements["a"].Start);
+        Assert.Equal(0, step.Monitor.DroppedSolutions);
+    }
+
+    [Fact]
+    public void Finish_DropsAndCounts_APlacementOfARequestNotFreed_OutsideItsOptions_OrASeriesInPart()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("x", "p2", "visit"), Request("s1", "p3", "visit"), Request("s2", "p3", "visit")], series: [Course]));
+        var book = step.Book();
+        var job = step.Prepare(book, "a");
+        var course = step.Prepare(book, "s1", "s2");
+
+        var notFreed = new SubResult(CpSolverStatus.Optimal, new() { ["x"] = Step.Place(step["x"], step.At("09:00")) });
+        Assert.Null(step.Search.Finish(book, job, notFreed));
+        Assert.Equal(1, step.Monitor.DroppedSolutions);
+        Assert.Null(step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("a", step.At("08:30")))));
+        Assert.Equal(2, step.Monitor.DroppedSolutions);
+        Assert.Null(step.Search.Finish(book, course, Step.Result(course, CpSolverStatus.Optimal, ("s1", step.At("09:00")))));
+        Assert.Equal(3, step.Monitor.DroppedSolutions);
+
+        Assert.Empty(book.Placements);
+        Assert.NotNull(step.Search.Finish(book, course, Step.Result(course, CpSolverStatus.Optimal, ("s1", step.At("09:00")), ("s2", step.At("09:00", "2026-12-14")))));
+        Assert.Equal(["s1", "s2"], Booked(book));
+    }
+
+    [Fact]
+    public void Finish_AResultCutBeforeAnotherWasKept_IsCheckedAgainstTheBookAsItStands()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit"), Request("c", "p3", "visit") with { After = [new RequestLink("a")] }]));
+        var book = step.Book();
+        var first = step.Prepare(book, "a");
+        var second = step.Prepare(book, "b");
+
+        Assert.NotNull(step.Search.Finish(book, first, Step.Result(first, CpSolverStatus.Optimal, ("a", step.At("09:00")))));
+
+        // Cut before a was kept: its clash is the other lane's doing, dropped without counting.
+        Assert.Null(step.Search.Finish(book, second, Step.Result(second, CpSolverStatus.Optimal, ("b", step.At("09:00")))));
+        Assert.Equal(["a"], Booked(book));
+        Assert.Equal(0, step.Monitor.DroppedSolutions);
+
+        // Cut from the book as it stands: a clash, or a successor before its predecessor, is the sub-solve's own fault.
+        var third = step.Prepare(book, "b");
+        Assert.Null(step.Search.Finish(book, third, Step.Result(third, CpSolverStatus.Optimal, ("b", step.At("09:00")))));
+        Assert.Equal(1, step.Monitor.DroppedSolutions);
+        var successor = step.Prepare(book, "c");
+        Assert.Null(step.Search.Finish(book, successor, new SubResult(CpSolverStatus.Optimal, new() { ["c"] = Step.Place(step["c"], step.At("09:00")) })));
+        Assert.Equal(2, step.Monitor.DroppedSolutions);
+        Assert.Equal(["a"], Booked(book));
+        Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
+    }
+
+    [Fact]
+    public void Finish_ProvesTheScheduleOptimal_OnlyFromAnOptimalNeighbourhoodOfEveryMovableRequestCutFromTheBookAsItStands()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit")]));
+        var book = step.Book();
+
+        var part = step.Prepare(book, "a");
+        Assert.NotNull(step.Search.Finish(book, part, Step.Result(part, CpSolverStatus.Optimal, ("a", step.At("09:00")))));
+        Assert.False(step.Search.Proven);
+
+        var feasible = step.Prepare(book, "a", "b");
+        var stale = step.Prepare(book, "a", "b");
+        Assert.NotNull(step.Search.Finish(book, feasible, Step.Result(feasible, CpSolverStatus.Feasible, ("a", step.At("09:00")), ("b", step.At("09:30")))));
+        Assert.False(step.Search.Proven);
+        Assert.NotNull(step.Search.Finish(book, stale, Step.Result(stale, CpSolverStatus.Optimal, ("a", step.At("09:00")), ("b", step.At("09:30")))));
+        Assert.False(step.Search.Proven);
+
+        var whole = step.Prepare(book, "a", "b");
+        Assert.NotNull(step.Search.Finish(book, whole, Step.Result(whole, CpSolverStatus.Optimal, ("a", step.At("09:00")), ("b", step.At("09:30")))));
+        Assert.True(step.Search.Proven);
+    }
+
+    [Fact]
+    public void ScoreOf_CountsPriority_AnchorsMovedOrDropped_Waiting_AndPreferredProviders()
+    {
+        var problem = Clinic([Request("a", "p1", "visit", priority: 2) with { PreferredProviderId = "dr-a" }, Request("b", "p2", "visit", priority: 3)]);
+        var probe = new Step(problem);
+        var anchors = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-1", probe.At("09:00")) };
+        var step = new Step(problem, anchors);
+        var requests = step.Set("a", "b");
+
+        Assert.Equal(new Score(5, 0, 0, 1), step.Search.ScoreOf(requests, step.Book(("a", "09:00"), ("b", "09:30")).Placements));
+        Assert.Equal(new Score(5, 1, 0, 1), step.Search.ScoreOf(requests, step.Book(("a", "09:30"), ("b", "09:00")).Placements));
+        Assert.Equal(new Score(3, 1, 0, 0), step.Search.ScoreOf(requests, step.Book(("b", "09:00")).Placements));
+        Assert.Equal(new Score(5, 0, 3 * 7, 1), step.Search.ScoreOf(requests, new Dictionary<string, Placement>
+        {
+            ["a"] = Step.Place(step["a"], step.At("09:00")),
+            ["b"] = Step.Place(step["b"], step.At("09:00", "2026-12-14")),
+        }));
+    }
+}
