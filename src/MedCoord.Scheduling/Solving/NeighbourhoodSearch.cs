@@ -154,7 +154,7 @@ internal sealed class NeighbourhoodSearch
     /// </summary>
     /// <param name="book">The schedule.</param>
     /// <param name="inFlight">Requests freed by neighbourhoods being solved: left out of this one.</param>
-    private HashSet<RequestCandidates> PickNeighbourhood(Book book, IEnumerable<RequestCandidates> inFlight)
+    internal HashSet<RequestCandidates> PickNeighbourhood(Book book, IEnumerable<RequestCandidates> inFlight)
     {
         var busy = inFlight.ToHashSet();
         var movable = busy.Count == 0 ? _movable : [.. _movable.Where(c => !busy.Contains(c))];

@@ -28,11 +28,11 @@ public sealed class NeighbourhoodStepTests
 
     private sealed class Step
     {
-        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2)
+        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2, SoftRuleWeights? soft = null, int? size = null)
         {
             Calendar = new Calendar(problem);
             Candidates = RequestCandidates.Build(Calendar);
-            Settings = new SolveSettings(Duration.FromSeconds(20), workers, 0) { Monitor = Monitor };
+            Settings = new SolveSettings(Duration.FromSeconds(20), workers, 0, SoftRules: soft, NeighbourhoodSize: size) { Monitor = Monitor };
             Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, null, CancellationToken.None, Stopwatch.StartNew(), anchors);
         }
 
@@ -53,9 +53,9 @@ public sealed class NeighbourhoodStepTests
         /// <summary>The minute of a Paris wall-clock time on the first Monday (or a later date).</summary>
         public long At(string time, string date = "2026-12-07") => Calendar.Timeline.ToMinute(NodaTime.Text.OffsetDateTimePattern.GeneralIso.Parse($"{date}T{time}:00+01:00").Value.ToInstant());
 
-        /// <summary>The request with dr-a in exam-1 at <paramref name="minute"/>, in <paramref name="c"/>'s options.</summary>
-        public static Placement Place(RequestCandidates c, long minute) =>
-            new(c.Facilities[0], c.Facilities[0].Providers.Single(), c.Facilities[0].Rooms.Single(), minute);
+        /// <summary>The request with its provider (the only one, or <paramref name="provider"/>) in exam-1 at <paramref name="minute"/>, in <paramref name="c"/>'s options.</summary>
+        public static Placement Place(RequestCandidates c, long minute, string? provider = null) =>
+            new(c.Facilities[0], c.Facilities[0].Providers.Single(p => provider is null || p.ProviderId == provider), c.Facilities[0].Rooms.Single(), minute);
 
         /// <summary>A book holding the given requests at the given times.</summary>
         public Book Book(params (string Id, string Time)[] placements)
@@ -74,6 +74,10 @@ public sealed class NeighbourhoodStepTests
         /// <summary>A sub-solve result placing the job's requests at the given times.</summary>
         public static SubResult Result(Job job, CpSolverStatus status, params (string Id, long Minute)[] placements) =>
             new(status, placements.ToDictionary(p => p.Id, p => Place(job.Restricted.Single(r => r.Request.Id == p.Id), p.Minute), StringComparer.Ordinal));
+
+        /// <summary>A sub-solve result placing one of the job's requests with a given provider.</summary>
+        public static SubResult With(Job job, string id, long minute, string provider) =>
+            new(CpSolverStatus.Optimal, new() { [id] = Place(job.Restricted.Single(r => r.Request.Id == id), minute, provider) });
     }
 
     private static List<string> Ids(IEnumerable<RequestCandidates> requests) => [.. requests.Select(r => r.Request.Id).Order(StringComparer.Ordinal)];
@@ -293,5 +297,164 @@ public sealed class NeighbourhoodStepTests
             ["a"] = Step.Place(step["a"], step.At("09:00")),
             ["b"] = Step.Place(step["b"], step.At("09:00", "2026-12-14")),
         }));
+    }
+    [Fact]
+    public void Finish_DropsAndCounts_AResultThatMovesAPredecessorAfterItsBookedSuccessor()
+    {
+        var step = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit") with { After = [new RequestLink("a")] }]));
+        var book = step.Book(("a", "09:00"), ("b", "09:30"));
+        var job = step.Prepare(book, "a");
+
+        Assert.Null(step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("a", step.At("10:00")))));
+
+        Assert.Equal(1, step.Monitor.DroppedSolutions);
+        Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
+        Assert.Equal(step.At("09:30"), book.Placements["b"].Start);
+    }
+
+    /// <summary>Two providers; p1 saw dr-a before.</summary>
+    private static Problem Continuity() =>
+        Clinic([Request("a", "p1", "visit"), Request("x", "p2", "visit")]) with
+        {
+            Providers = [Provider("dr-a", "gp", "main", Week("09:00", "11:00", IsoDayOfWeek.Monday)), Provider("dr-b", "gp", "main", Week("09:00", "11:00", IsoDayOfWeek.Monday))],
+            Patients = [new Patient("p1", null, null, [], "dr-a"), Patient("p2")],
+        };
+
+    [Fact]
+    public void Finish_WithSoftRules_ComparesTheWholeBooksCost_AndPutsBackAResultThatRaisesIt()
+    {
+        var step = new Step(Continuity(), soft: new SoftRuleWeights(Continuity: 5));
+        var book = new Book();
+        book.Add(step["a"], Step.Place(step["a"], step.At("09:00"), "dr-a"));
+
+        var job = step.Prepare(book, "a");
+        Assert.Null(step.Search.Finish(book, job, Step.With(job, "a", step.At("09:00"), "dr-b")));
+        Assert.Equal("dr-a", book.Placements["a"].Provider!.ProviderId);
+        Assert.Equal(0, step.Monitor.DroppedSolutions);
+
+        var back = step.Prepare(book, "a");
+        Assert.Equal(default(Score), step.Search.Finish(book, back, Step.With(back, "a", step.At("09:30"), "dr-a")));
+        Assert.Equal(step.At("09:30"), book.Placements["a"].Start);
+
+        var unweighted = new Step(Continuity());
+        var same = new Book();
+        same.Add(unweighted["a"], Step.Place(unweighted["a"], unweighted.At("09:00"), "dr-a"));
+        var swap = unweighted.Prepare(same, "a");
+        Assert.Equal(default(Score), unweighted.Search.Finish(same, swap, Step.With(swap, "a", unweighted.At("09:00"), "dr-b")));
+        Assert.Equal("dr-b", same.Placements["a"].Provider!.ProviderId);
+    }
+
+    [Fact]
+    public void Finish_WithSoftRules_KeepsAResultThatLowersTheCost_AndCountsTheSaving()
+    {
+        var step = new Step(Continuity(), soft: new SoftRuleWeights(Continuity: 5));
+        var book = new Book();
+        book.Add(step["a"], Step.Place(step["a"], step.At("09:00"), "dr-b"));
+        var job = step.Prepare(book, "a");
+
+        Assert.Equal(new Score(0, 0, -5, 0), step.Search.Finish(book, job, Step.With(job, "a", step.At("09:00"), "dr-a")));
+        Assert.Equal("dr-a", book.Placements["a"].Provider!.ProviderId);
+    }
+
+    [Fact]
+    public void Solve_AnAnchoredRequestGoesBackToItsAnchor_UnlessItsProviderIsGone()
+    {
+        var problem = Clinic([Request("a", "p1", "visit")]);
+        var probe = new Step(problem);
+        var home = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-1", probe.At("09:30")) };
+        var gone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-gone", "exam-1", probe.At("09:30")) };
+        var roomGone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-gone", probe.At("09:30")) };
+
+        foreach (var (anchors, expected) in new[] { (home, "09:30"), (gone, "10:30"), (roomGone, "10:30") })
+        {
+            var step = new Step(problem, anchors);
+            var book = step.Book(("a", "10:30"));
+            var job = step.Prepare(book, "a");
+
+            var result = step.Search.Solve(job);
+
+            Assert.Equal(CpSolverStatus.Optimal, result.Status);
+            Assert.Equal(step.At(expected), result.Placements!["a"].Start);
+            Assert.Equal(new Score(1, 1, 0, 0), job.Before);
+        }
+    }
+
+    [Fact]
+    public void Improve_AScheduleWithNothingToGain_IsOptimalAtOnce_AndFirstFitsMistakeIsRepaired()
+    {
+        var easy = new Step(Clinic([Request("a", "p1", "visit"), Request("b", "p2", "visit")]));
+        var easyBook = FirstFitHeuristic.Place(easy.Candidates);
+
+        var done = easy.Search.Improve(easyBook);
+
+        Assert.Equal(ScheduleStatus.Optimal, done.Status);
+        Assert.Equal(2, done.PriorityBound);
+
+        // First fit books the urgent visit at 09:00, leaving no hour for p-early's long visit; one neighbourhood of both repairs it.
+        var problem = Problem("2026-03-02", "2026-03-02",
+            [Facility("clinic", "Europe/Berlin", Week("09:00", "10:30"))], [],
+            [Provider("dr", "gp", "clinic", Week("09:00", "10:30"))],
+            [Patient("p-any"), new Patient("p-early", Zone("Europe/Berlin"), [Week("09:00", "10:00")], [])],
+            [Type("short", 30, "gp"), Type("long", 60, "gp")],
+            [Request("urgent", "p-any", "short", priority: 3), Request("routine", "p-early", "long", priority: 2)]);
+        var hard = new Step(problem);
+        var book = FirstFitHeuristic.Place(hard.Candidates);
+        Assert.Equal(["urgent"], Booked(book));
+
+        var repaired = hard.Search.Improve(book);
+
+        Assert.Equal(ScheduleStatus.Optimal, repaired.Status);
+        Assert.Equal(5, repaired.PriorityBound);
+        Assert.Equal(["routine", "urgent"], [.. repaired.Placements!.Keys.Order(StringComparer.Ordinal)]);
+    }
+
+    [Fact]
+    public void Improve_AProofOfOptimalityBoundsThePriority_WhereTheCapacityBoundIsLoose()
+    {
+        // p1 can come only at 09:00 on the first Monday, so one of its two visits is booked; the capacity bound, blind to patients, allows both.
+        var problem = Clinic([Request("a", "p1", "visit", "2026-12-07", "2026-12-07"), Request("b", "p1", "visit", "2026-12-07", "2026-12-07")]) with
+        {
+            Patients = [new Patient("p1", Zone(Paris), [Week("09:00", "09:30")], [])],
+        };
+        var step = new Step(problem);
+        Assert.Equal(2, CapacityBound.Compute(step.Calendar, step.Candidates, TimeSpan.FromSeconds(5)));
+
+        var result = step.Search.Improve(FirstFitHeuristic.Place(step.Candidates));
+
+        Assert.Equal(ScheduleStatus.Optimal, result.Status);
+        Assert.Equal(1, result.PriorityBound);
+        Assert.Single(result.Placements!);
+    }
+    [Fact]
+    public void PickNeighbourhood_WhenEveryMovableRequestFitsInOne_FreesThemAll_ButFixedOnesAndThoseInFlight()
+    {
+        var problem = Clinic([Request("f", "p1", "visit"), Request("a", "p2", "visit"), Request("b", "p3", "visit"), Request("c", "p4", "visit")]) with
+        {
+            Fixed = [new FixedBooking("f", "dr-a", "exam-1", At("2026-12-07T09:00:00+01:00"))],
+        };
+        var step = new Step(problem, size: 3);
+        var book = FirstFitHeuristic.Place(step.Candidates);
+
+        Assert.Equal(["a", "b", "c"], Ids(step.Search.PickNeighbourhood(book, [])));
+        Assert.Equal(["a", "c"], Ids(step.Search.PickNeighbourhood(book, step.Set("b"))));
+    }
+
+    [Fact]
+    public void PickNeighbourhood_OfOne_HoldsAtMostOneBookedRequest_OneWaiting_AndTheSeed_NoneInFlight()
+    {
+        // Nine visits for four slots: five wait.
+        var step = new Step(Clinic([.. Enumerable.Range(1, 9).Select(i => Request($"r{i}", $"p{i}", "visit", "2026-12-07", "2026-12-07", priority: i))]), size: 1);
+        var book = FirstFitHeuristic.Place(step.Candidates);
+        Assert.Equal(4, book.Placements.Count);
+        var busy = step.Set("r9");
+
+        for (var i = 0; i < 200; i++)
+        {
+            var pick = step.Search.PickNeighbourhood(book, busy);
+
+            Assert.InRange(pick.Count, 1, 3);
+            Assert.True(pick.Count(c => book.Placements.ContainsKey(c.Request.Id)) <= 2, string.Join(",", Ids(pick)));
+            Assert.DoesNotContain(step["r9"], pick);
+        }
     }
 }
