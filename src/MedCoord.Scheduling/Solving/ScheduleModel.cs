@@ -311,7 +311,7 @@ internal sealed class ScheduleModel
 
             var interval = ReferenceEquals(chosen, v.Scheduled) && occupiedMinutes == v.Candidates.Duration
                 ? v.Interval
-                : Model.NewOptionalFixedSizeIntervalVar(v.Start, occupiedMinutes, chosen, $"{kind}-booking[{id},{resource}]");
+                : Model.NewOptionalFixedSizeIntervalVar(v.Start, occupiedMinutes, chosen, $"{kind}-booking[{id},{facility.FacilityId},{resource}]");
             Add(intervals, resource, interval);
             literals.Add(chosen);
         }
