@@ -228,7 +228,7 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
             return new PhasedResult(ScheduleStatus.Infeasible, null, 0);
         }
 
-        if (ScheduleModel.SizeOf(candidates, settings.SoftRules is { DailyCap: > 0 }) > settings.WholeModelLimit && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
+        if (ByNeighbourhoods(candidates, settings) && FirstFitHeuristic.PlaceKeepingLinks(candidates) is { } book)
         {
             return new NeighbourhoodSearch(calendar, candidates, settings, progress, cancellationToken, clock).Improve(book);
         }
@@ -254,6 +254,13 @@ public sealed class AppointmentScheduler : IAppointmentScheduler
         var priority = improved.Placements!.Keys.Sum(id => (long)calendar.Requests[id].Priority);
         return improved with { PriorityBound = BothBounds(priority, improved.PriorityBound, whole.PriorityBound) };
     }
+
+    /// <summary>
+    /// Whether the problem is too large for one model: its estimated choice literals (with a literal per provider and
+    /// day where the daily cap is weighted) are more than the whole-model limit.
+    /// </summary>
+    internal static bool ByNeighbourhoods(IReadOnlyList<RequestCandidates> candidates, SolveSettings settings) =>
+        ScheduleModel.SizeOf(candidates, settings.SoftRules is { DailyCap: > 0 }) > settings.WholeModelLimit;
 
     /// <summary>Whether a feasible whole-model schedule is left to the neighbourhood search: level 1 is unproven (its bound above what is booked) and the search's share of time is not used up.</summary>
     /// <param name="bound">The whole model's bound on priority.</param>

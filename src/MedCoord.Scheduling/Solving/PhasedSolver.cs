@@ -220,19 +220,21 @@ internal sealed class PhasedSolver
     private long Priority(Solution solution) =>
         _model.Requests.Values.Where(v => solution.IsTrue(v.Scheduled)).Sum(v => (long)v.Candidates.Request.Priority);
 
+    /// <summary>Runs one level's search in what is left of its time.</summary>
+    /// <returns>How it ended, its checked solution if any, that solution's objective value, and the bound on booked priority it shows (read in level 1 only).</returns>
     private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) RunPhase(int phase, long priority, long priorityBound)
     {
         var remaining = PhaseUntil(phase, _settings.TimeLimit.TotalSeconds) - _clock.Elapsed.TotalSeconds;
         if (remaining <= 0 || _cancellation.IsCancellationRequested)
         {
-            return NoSolution(CpSolverStatus.Unknown, phase);
+            return NoSolution(CpSolverStatus.Unknown);
         }
 
         var callback = new ProgressCallback(phase, priority, priorityBound, _maxPriority, _progress, _clock);
         var answer = CpSatRunner.Solve(_model.Model, _settings.CpSat(remaining), CpSatCall.WholeModel, _settings.Monitor, callback, _cancellation);
         if (!answer.HasSolution)
         {
-            return NoSolution(answer.Status, phase);
+            return NoSolution(answer.Status);
         }
 
         // The values come from the checked solution, not from what the solver reports of it; and the schedule it
@@ -241,20 +243,19 @@ internal sealed class PhasedSolver
         if (PlacementCheck.FirstViolation(_byId, _model.ToPlacements(solution)) is { } why)
         {
             _settings.Monitor.PlacementsDropped("the whole model", why);
-            return NoSolution(CpSolverStatus.Unknown, phase);
+            return NoSolution(CpSolverStatus.Unknown);
         }
 
         var value = (long)Math.Round(ModelEvaluator.Objective(_model.Model.Model, answer.Values!));
-        var bound = phase == 1 ? ClampedBound(answer.ObjectiveBound, _maxPriority) : (long)Math.Round(answer.ObjectiveBound);
-        return (answer.Status, solution, value, bound);
+        return (answer.Status, solution, value, ClampedBound(answer.ObjectiveBound, _maxPriority));
     }
 
     /// <summary>
     /// A level that ends without a solution (not run, stopped before one, or its solution dropped) may not have reached
-    /// a bound at all: in level 1 only the trivial bound, every request booked, is sure.
+    /// a bound at all: only the trivial bound on priority, every request booked, is sure.
     /// </summary>
-    private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) NoSolution(CpSolverStatus status, int phase) =>
-        (status, null, 0, phase == 1 ? _maxPriority : 0);
+    private (CpSolverStatus Status, Solution? Solution, long Value, long Bound) NoSolution(CpSolverStatus status) =>
+        (status, null, 0, _maxPriority);
 
     /// <summary>A priority bound as a whole number, never above the total priority of requests that could be booked.</summary>
     internal static long ClampedBound(double bound, long maxPriority) =>

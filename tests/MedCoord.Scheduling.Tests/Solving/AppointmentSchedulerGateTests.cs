@@ -34,6 +34,7 @@ public sealed class AppointmentSchedulerGateTests
         Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => scheduler.Solve((ValidatedProblem)null!)).ParamName);
         Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => scheduler.Replan((Problem)null!, previous)).ParamName);
         Assert.Equal("previous", Assert.Throws<ArgumentNullException>(() => scheduler.Replan(TwoSlots(), null!)).ParamName);
+        Assert.Equal("previous", Assert.Throws<ArgumentNullException>(() => scheduler.Replan(TwoSlots() with { Patients = [] }, null!)).ParamName);
         Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => scheduler.Replan((ValidatedProblem)null!, previous)).ParamName);
         Assert.Equal("previous", Assert.Throws<ArgumentNullException>(() => scheduler.Replan(validated, null!)).ParamName);
     }
@@ -136,6 +137,37 @@ public sealed class AppointmentSchedulerGateTests
 
         Assert.Equal(ScheduleStatus.Infeasible, schedule.Status);
         Assert.Empty(schedule.Assignments);
+    }
+
+    [Fact]
+    public void Replan_AFixedBookingFollowingARequestThatCanNeverBeBooked_IsInfeasible()
+    {
+        var problem = TwoSlots() with
+        {
+            Requests = [Request("never", "p1", "visit") with { DurationMinutes = 90 }, Request("f", "p2", "visit") with { After = [new RequestLink("never")] }],
+            Fixed = [new FixedBooking("f", "dr-a", "exam-1", At("2026-12-07T09:00:00+01:00"))],
+        };
+        var scheduler = new AppointmentScheduler();
+        var previous = scheduler.Solve(TwoSlots(), Quick(2)) with { Assignments = [] };
+
+        var replanned = scheduler.Replan(problem, previous, Quick(5));
+
+        Assert.Equal(ScheduleStatus.Infeasible, replanned.Schedule.Status);
+        Assert.Empty(replanned.Schedule.Assignments);
+    }
+
+    [Theory]
+    [InlineData(0, false, false)]
+    [InlineData(-1, false, true)]
+    [InlineData(0, true, true)]
+    public void ByNeighbourhoods_WhenTheModelWouldHaveMoreLiteralsThanTheLimit_CountingProviderDaysForAWeightedDailyCap(long belowSize, bool dailyCap, bool expected)
+    {
+        var candidates = RequestCandidates.Build(new Calendar(TwoSlots()));
+        var size = ScheduleModel.SizeOf(candidates);
+        Assert.True(ScheduleModel.SizeOf(candidates, perProviderDay: true) > size);
+        var weights = new SoftRuleWeights(Continuity: 1, DailyCap: dailyCap ? 1 : 0);
+
+        Assert.Equal(expected, AppointmentScheduler.ByNeighbourhoods(candidates, new SolveSettings(Duration.FromSeconds(1), 1, 0, size + belowSize, weights)));
     }
 
     [Fact]
