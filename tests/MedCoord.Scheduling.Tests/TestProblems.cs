@@ -106,3 +106,29 @@ internal sealed class SynchronousProgress(Action<SolveProgress> report) : IProgr
 {
     public void Report(SolveProgress value) => report(value);
 }
+
+/// <summary>Keeps every report, made on any thread, in order.</summary>
+internal sealed class ProgressLog : IProgress<SolveProgress>
+{
+    private readonly List<SolveProgress> _reports = [];
+
+    /// <summary>Gets the reports so far.</summary>
+    public IReadOnlyList<SolveProgress> Reports
+    {
+        get
+        {
+            lock (_reports)
+            {
+                return [.. _reports];
+            }
+        }
+    }
+
+    public void Report(SolveProgress value)
+    {
+        lock (_reports)
+        {
+            _reports.Add(value);
+        }
+    }
+}

@@ -28,12 +28,12 @@ public sealed class NeighbourhoodStepTests
 
     private sealed class Step
     {
-        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2, SoftRuleWeights? soft = null, int? size = null)
+        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2, SoftRuleWeights? soft = null, int? size = null, IProgress<SolveProgress>? progress = null)
         {
             Calendar = new Calendar(problem);
             Candidates = RequestCandidates.Build(Calendar);
             Settings = new SolveSettings(Duration.FromSeconds(20), workers, 0, SoftRules: soft, NeighbourhoodSize: size) { Monitor = Monitor };
-            Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, null, CancellationToken.None, Stopwatch.StartNew(), anchors);
+            Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, progress, CancellationToken.None, Stopwatch.StartNew(), anchors);
         }
 
         public Calendar Calendar { get; }
@@ -397,11 +397,15 @@ public sealed class NeighbourhoodStepTests
             [Patient("p-any"), new Patient("p-early", Zone("Europe/Berlin"), [Week("09:00", "10:00")], [])],
             [Type("short", 30, "gp"), Type("long", 60, "gp")],
             [Request("urgent", "p-any", "short", priority: 3), Request("routine", "p-early", "long", priority: 2)]);
-        var hard = new Step(problem);
+        var progress = new ProgressLog();
+        var hard = new Step(problem, progress: progress);
         var book = FirstFitHeuristic.Place(hard.Candidates);
         Assert.Equal(["urgent"], Booked(book));
 
         var repaired = hard.Search.Improve(book);
+
+        // The book as it came, and again with the capacity bound; then the repair, which books more priority (phase 1).
+        Assert.Equal([(3L, 5L, 1), (3L, 5L, 1), (5L, 5L, 1)], progress.Reports.Select(r => (r.ScheduledPriority, r.UpperBound, r.Phase)));
 
         Assert.Equal(ScheduleStatus.Optimal, repaired.Status);
         Assert.Equal(5, repaired.PriorityBound);

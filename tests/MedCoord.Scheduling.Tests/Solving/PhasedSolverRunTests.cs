@@ -17,37 +17,13 @@ public sealed class PhasedSolverRunTests
             [Type("short", 30, "gp"), Type("long", 60, "gp")],
             [Request("urgent", "p-any", "short", priority: 3), Request("routine", "p-early", "long", priority: 2)]);
 
-    private sealed class Recorder : IProgress<SolveProgress>
-    {
-        private readonly List<SolveProgress> _reports = [];
-
-        public IReadOnlyList<SolveProgress> Reports
-        {
-            get
-            {
-                lock (_reports)
-                {
-                    return [.. _reports];
-                }
-            }
-        }
-
-        public void Report(SolveProgress value)
-        {
-            lock (_reports)
-            {
-                _reports.Add(value);
-            }
-        }
-    }
-
     private static PhasedSolver Solver(Problem problem, Duration limit, Stopwatch clock, IProgress<SolveProgress>? progress = null, long? capacityBound = null) =>
         new(new ScheduleModel(RequestCandidates.Build(new Calendar(problem))), capacityBound, new SolveSettings(limit, 1, 0), progress, CancellationToken.None, clock);
 
     [Fact]
     public void Solve_ReportsTheFirstFitScheduleFirst_ThenEachBetterOneLevelOneFinds()
     {
-        var progress = new Recorder();
+        var progress = new ProgressLog();
 
         var result = Solver(Repair(), Duration.FromSeconds(10), Stopwatch.StartNew(), progress, capacityBound: 5).Solve();
 
@@ -62,7 +38,7 @@ public sealed class PhasedSolverRunTests
     {
         var clock = Stopwatch.StartNew();
         Thread.Sleep(150);
-        var progress = new Recorder();
+        var progress = new ProgressLog();
 
         var result = Solver(Repair(), Duration.FromMilliseconds(100), clock, progress).Solve();
 
