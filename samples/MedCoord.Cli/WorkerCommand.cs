@@ -54,9 +54,10 @@ internal static class WorkerCommand
             abortAfter = milliseconds;
         }
 
-        // UTF-8 both ways whatever the console's code page; the host reads and writes UTF-8.
+        // UTF-8 both ways whatever the console's code page; the host reads and writes UTF-8, and a byte of the input that
+        // is not UTF-8 is bad input at its offset.
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var stdin = new StreamReader(Console.OpenStandardInput(), utf8);
+        var stdin = Console.OpenStandardInput();
         TextWriter stdout = new StreamWriter(Console.OpenStandardOutput(), utf8);
         if (abortAfter is { } delay)
         {

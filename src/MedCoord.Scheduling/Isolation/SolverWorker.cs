@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using MedCoord.Scheduling.Model;
 using MedCoord.Scheduling.Results;
 using MedCoord.Scheduling.Serialization;
@@ -10,17 +11,36 @@ namespace MedCoord.Scheduling.Isolation;
 /// file) from its input, one line of JSON each, solves it with <see cref="AppointmentScheduler"/>, and writes progress
 /// and the schedule to its output. The line <c>stop</c> or the end of its input stops the search, and the best
 /// schedule so far is written. <c>medcoord worker</c> runs it; a host that ships its own worker program calls
-/// <see cref="Run"/> from its entry point with the process's standard streams.
+/// <see cref="Run(Stream, TextWriter, TextWriter, bool, bool)"/> from its entry point with the process's standard streams.
 /// </summary>
 public static class SolverWorker
 {
-    /// <summary>Runs one solve or re-plan.</summary>
+    /// <summary>
+    /// Runs one solve or re-plan from a stream of UTF-8 lines, read strictly: a line with a byte that is not UTF-8 is
+    /// bad input at that byte's offset (the problem and previous schedule), or ignored (a later line that is not
+    /// <c>stop</c>). This is how <c>medcoord worker</c> reads its standard input.
+    /// </summary>
+    /// <param name="input">The host's lines, as UTF-8 bytes (see <see cref="Run(TextReader, TextWriter, TextWriter, bool, bool)"/>); not disposed.</param>
+    /// <param name="output">The worker's lines to the host (progress, schedule); flushed line by line.</param>
+    /// <param name="error">Where bad input is reported, one line per error naming its JSON path or byte offset.</param>
+    /// <param name="replan">Whether to re-plan around a previous schedule (a second input line) instead of solving.</param>
+    /// <param name="conservative">Whether every CP-SAT call runs with conservative parameters (<see cref="SolveOptions.Conservative"/>).</param>
+    /// <returns>The exit code: 0 with a schedule written, 2 for bad input, 1 for anything else.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: bytes, or text decoded already.")]
+    public static int Run(Stream input, TextWriter output, TextWriter error, bool replan = false, bool conservative = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Run(new Utf8LineReader(input), output, error, replan, conservative);
+    }
+
+    /// <summary>Runs one solve or re-plan from lines decoded already (the reader's decoding decides what a bad byte becomes).</summary>
     /// <param name="input">The host's lines: the problem, the previous schedule when re-planning, then <c>stop</c> or the end of input.</param>
     /// <param name="output">The worker's lines to the host (progress, schedule); flushed line by line.</param>
     /// <param name="error">Where bad input is reported, one line per error naming its JSON path.</param>
     /// <param name="replan">Whether to re-plan around a previous schedule (a second input line) instead of solving.</param>
     /// <param name="conservative">Whether every CP-SAT call runs with conservative parameters (<see cref="SolveOptions.Conservative"/>).</param>
     /// <returns>The exit code: 0 with a schedule written, 2 for bad input, 1 for anything else.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter: bytes, or text decoded already.")]
     public static int Run(TextReader input, TextWriter output, TextWriter error, bool replan = false, bool conservative = false)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -81,7 +101,18 @@ public static class SolverWorker
     private static T? Read<T>(TextReader input, TextWriter error, string what, Func<string, (IReadOnlyList<Validation.ValidationError> Errors, T? Value)> parse)
         where T : class
     {
-        if (input.ReadLine() is not { } line)
+        string? line;
+        try
+        {
+            line = input.ReadLine();
+        }
+        catch (InvalidDataException ex)
+        {
+            error.WriteLine($"{what}: {new Validation.ValidationError("$", ex.Message)}");
+            return null;
+        }
+
+        if (line is null)
         {
             error.WriteLine($"{what}: missing; the input ended first");
             return null;
@@ -101,7 +132,7 @@ public static class SolverWorker
     {
         try
         {
-            while (input.ReadLine() is { } line && !string.Equals(line.Trim(), WorkerProtocol.Stop, StringComparison.Ordinal))
+            while (NextLine(input) is { } line && !string.Equals(line.Trim(), WorkerProtocol.Stop, StringComparison.Ordinal))
             {
             }
         }
@@ -111,6 +142,19 @@ public static class SolverWorker
         }
 
         stop.Cancel();
+    }
+
+    /// <summary>The next line, a line that is not UTF-8 read as an empty one (it is not <c>stop</c>); null at the end of input.</summary>
+    private static string? NextLine(TextReader input)
+    {
+        try
+        {
+            return input.ReadLine();
+        }
+        catch (InvalidDataException)
+        {
+            return string.Empty;
+        }
     }
 
     /// <summary>Reports on the solver's thread, as soon as the solver reports.</summary>

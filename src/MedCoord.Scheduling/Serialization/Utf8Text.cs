@@ -11,7 +11,10 @@ namespace MedCoord.Scheduling.Serialization;
 internal static class Utf8Text
 {
     /// <summary>Decodes the bytes, or returns null with the error (without its path).</summary>
-    public static string? Decode(ReadOnlySpan<byte> bytes, out string? error)
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="error">The error, when the bytes are not UTF-8.</param>
+    /// <param name="origin">The offset of the first byte in the input they were read from (a line's start in a stream), added to the offset an error names.</param>
+    public static string? Decode(ReadOnlySpan<byte> bytes, out string? error, long origin = 0)
     {
         var offset = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
         if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
@@ -25,7 +28,7 @@ internal static class Utf8Text
         var status = Utf8.ToUtf16(bytes[offset..], chars, out var read, out var written, replaceInvalidSequences: false, isFinalBlock: true);
         if (status != OperationStatus.Done)
         {
-            error = $"invalid UTF-8 at byte offset {offset + read} (the file must be UTF-8)";
+            error = $"invalid UTF-8 at byte offset {origin + offset + read} (the file must be UTF-8)";
             return null;
         }
 

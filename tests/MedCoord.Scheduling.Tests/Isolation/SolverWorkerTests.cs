@@ -155,6 +155,62 @@ public sealed class SolverWorkerTests
         Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
     }
 
+    /// <summary>The lines as UTF-8, with <paramref name="bad"/> put in place of the first bytes of <paramref name="at"/> in line <paramref name="line"/>; and that byte's offset.</summary>
+    private static (MemoryStream Input, long Offset) Spoiled(string[] lines, int line, string at, params byte[] bad)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n");
+        var lineStart = lines.Take(line).Sum(l => System.Text.Encoding.UTF8.GetByteCount(l) + 1);
+        var offset = lineStart + System.Text.Encoding.UTF8.GetBytes(lines[line]).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(at));
+        bad.CopyTo(bytes, offset);
+        return (new MemoryStream(bytes), offset);
+    }
+
+    [Fact]
+    public void Run_FromBytes_AProblemThatIsNotUtf8_ExitsTwoNamingTheByteOffset_NotTheText()
+    {
+        var problem = Line(ProblemFile.Serialize(Example()));
+        var (input, offset) = Spoiled([problem], 0, "dr-okafor", 0xFF);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(input, output, error);
+
+        Assert.Equal(2, code);
+        Assert.Equal("medcoord-worker 1\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Equal($"problem: $: invalid UTF-8 at byte offset {offset} (the file must be UTF-8)", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void Run_FromBytes_APreviousScheduleThatIsNotUtf8_IsNamedByItsOffsetInTheInput()
+    {
+        var example = Example();
+        var lines = new[] { Line(ProblemFile.Serialize(example)), Line(ScheduleFile.Serialize(SolveVerified(example, Quick(3)))) };
+        var (input, offset) = Spoiled(lines, 1, "assignments", 0xC0, 0xAF);
+        var error = new StringWriter();
+
+        var code = SolverWorker.Run(input, TextWriter.Null, error, replan: true);
+
+        Assert.Equal(2, code);
+        Assert.True(offset > lines[0].Length);
+        Assert.Equal($"previous schedule: $: invalid UTF-8 at byte offset {offset} (the file must be UTF-8)", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void Run_FromBytes_ALaterLineThatIsNotUtf8_IsNoStop_AndAStopAfterItIsRead()
+    {
+        var problem = RandomProblems.Create(13, 300) with { Options = new SolveOptions(Duration.FromSeconds(60), 1, 0) };
+        var (bytes, _) = Spoiled([Line(ProblemFile.Serialize(problem)), "st\u00e9p", "stop"], 1, "\u00e9", 0xFF);
+        var output = new StringWriter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var code = SolverWorker.Run(bytes, output, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker ran {clock.Elapsed} after the stop line");
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).Payload);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+    }
+
     [Fact]
     public void ParseChanges_IndexOfAnotherRequest_IsRefused()
     {

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using MedCoord.Scheduling.Isolation;
 
 namespace MedCoord.Scheduling.Tests.Isolation;
 
 /// <summary><c>medcoord worker</c> as a process, for what only the console solver checks.</summary>
 public sealed class WorkerCommandTests
 {
-    private static (int Code, string Stdout, string Stderr) Run(string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    private static (int Code, string Stdout, string Stderr) Run(string[] args, IReadOnlyDictionary<string, string>? environment = null, byte[]? input = null)
     {
         var start = new ProcessStartInfo(WorkerProcess.Dotnet) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(WorkerProcess.Dll);
@@ -20,6 +21,7 @@ public sealed class WorkerCommandTests
         }
 
         using var process = Process.Start(start)!;
+        process.StandardInput.BaseStream.Write(input ?? []);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -54,5 +56,19 @@ public sealed class WorkerCommandTests
         Assert.Equal(2, code);
         Assert.Equal("medcoord-worker 1", stdout.Trim());
         Assert.Equal("problem: missing; the input ended first", stderr.Trim());
+    }
+
+    [Fact]
+    public void Worker_AProblemWithAByteThatIsNotUtf8_ExitsTwoNamingItsOffset()
+    {
+        var line = System.Text.Encoding.UTF8.GetBytes(WorkerProtocol.Compact(ProblemFile.Serialize(TestProblems.Example())) + "\n");
+        var offset = line.AsSpan().IndexOf("dr-okafor"u8);
+        line[offset] = 0xFF;
+
+        var (code, stdout, stderr) = Run(["worker"], input: line);
+
+        Assert.Equal(2, code);
+        Assert.Equal("medcoord-worker 1", stdout.Trim());
+        Assert.Equal($"problem: $: invalid UTF-8 at byte offset {offset} (the file must be UTF-8)", stderr.Trim());
     }
 }
