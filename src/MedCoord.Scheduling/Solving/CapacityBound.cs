@@ -40,7 +40,7 @@ internal static class CapacityBound
         // A room is taken through each appointment's buffer; only the last buffer of a stretch may run past its end.
         var longestBuffer = bookable.Max(c => c.Type.BufferMinutes);
         using var solver = Solver.CreateSolver("GLOP");
-        var stretches = new Dictionary<(string Resource, long Start), Constraint>();
+        var stretches = new Dictionary<(Resource Resource, long Start), Constraint>();
         var objective = solver.Objective();
         objective.SetMaximization();
         foreach (var (column, requests) in columns)
@@ -60,14 +60,14 @@ internal static class CapacityBound
             foreach (var use in column.Uses)
             {
                 var share = solver.MakeNumVar(0, total, string.Empty);
-                (use.IsRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
+                (use.Resource.IsRoom ? byRoom : byProvider)!.SetCoefficient(share, 1);
                 if (!stretches.TryGetValue((use.Resource, use.Start), out var capacity))
                 {
-                    var length = use.End - use.Start + (use.IsRoom ? longestBuffer : 0);
+                    var length = use.End - use.Start + (use.Resource.IsRoom ? longestBuffer : 0);
                     stretches[(use.Resource, use.Start)] = capacity = solver.MakeConstraint(double.NegativeInfinity, length * use.Places);
                 }
 
-                capacity.SetCoefficient(share, column.Duration + (use.IsRoom ? column.Buffer : 0));
+                capacity.SetCoefficient(share, column.Duration + (use.Resource.IsRoom ? column.Buffer : 0));
             }
         }
 
@@ -92,13 +92,12 @@ internal static class CapacityBound
     /// </summary>
     private static Dictionary<Column, Dictionary<int, int>>? Columns(Calendar calendar, List<RequestCandidates> bookable, int maximumVariables)
     {
-        var free = new Dictionary<(string Resource, string Facility), MinuteSet>();
-        var keys = new Dictionary<(bool IsRoom, string Id, string Facility), string>();
+        var free = new Dictionary<Resource, MinuteSet>();
         var columns = new Dictionary<Column, Dictionary<int, int>>();
         long variables = 0;
         foreach (var c in bookable)
         {
-            var column = new Column(c.Duration, c.Type.BufferMinutes, c.Type.BooksProvider, c.Type.BooksRoom, [.. Uses(calendar, c, free, keys)]);
+            var column = new Column(c.Duration, c.Type.BufferMinutes, c.Type.BooksProvider, c.Type.BooksRoom, [.. Uses(calendar, c, free)]);
             if (!columns.TryGetValue(column, out var requests))
             {
                 variables += column.Uses.Length;
@@ -116,8 +115,11 @@ internal static class CapacityBound
         return columns;
     }
 
+    /// <summary>A provider at one facility (its stretches are per facility), or a room (which belongs to one facility).</summary>
+    internal readonly record struct Resource(bool IsRoom, string Id, string? Facility);
+
     /// <summary>One stretch a request could be booked in: the resource, the stretch, and the places it holds at once.</summary>
-    internal readonly record struct Use(string Resource, long Start, long End, bool IsRoom, int Places);
+    internal readonly record struct Use(Resource Resource, long Start, long End, int Places);
 
     /// <summary>What a request asks of the relaxation: its minutes, and the stretches that could hold them.</summary>
     internal sealed record Column(int Duration, int Buffer, bool BooksProvider, bool BooksRoom, Use[] Uses)
@@ -145,36 +147,30 @@ internal static class CapacityBound
     /// <summary>Each provider and room stretch the request could be booked in, with the resource it belongs to.</summary>
     /// <param name="calendar">The problem's calendar.</param>
     /// <param name="c">The request.</param>
-    /// <param name="free">Each resource's free and open time per facility, filled as needed.</param>
-    /// <param name="keys">One name per resource and facility, shared by every use of it.</param>
-    private static IEnumerable<Use> Uses(Calendar calendar, RequestCandidates c, Dictionary<(string Resource, string Facility), MinuteSet> free,
-        Dictionary<(bool IsRoom, string Id, string Facility), string> keys)
+    /// <param name="free">Each resource's free time within its facility's open time, filled as needed.</param>
+    private static IEnumerable<Use> Uses(Calendar calendar, RequestCandidates c, Dictionary<Resource, MinuteSet> free)
     {
-        MinuteSet Free(string key, string facility, Func<MinuteSet> compute) =>
-            free.TryGetValue((key, facility), out var set) ? set : free[(key, facility)] = compute().Intersect(calendar.FacilityOpen(facility));
-
-        // A provider's stretches are per facility; a room belongs to one facility.
-        string Key(bool isRoom, string id, string facility) =>
-            keys.TryGetValue((isRoom, id, facility), out var key) ? key : keys[(isRoom, id, facility)] = isRoom ? $"room:{id}" : $"provider:{id}@{facility}";
+        MinuteSet Free(Resource key, string facility, Func<MinuteSet> compute) =>
+            free.TryGetValue(key, out var set) ? set : free[key] = compute().Intersect(calendar.FacilityOpen(facility));
 
         foreach (var facility in c.Facilities)
         {
             var f = facility.FacilityId;
             foreach (var p in facility.Providers)
             {
-                var key = Key(false, p.ProviderId, f);
+                var key = new Resource(false, p.ProviderId, f);
                 foreach (var (start, end) in Holding(Free(key, f, () => calendar.ProviderFree(p.ProviderId, f)), p.Starts))
                 {
-                    yield return new Use(key, start, end, false, 1);
+                    yield return new Use(key, start, end, 1);
                 }
             }
 
             foreach (var r in facility.Rooms)
             {
-                var key = Key(true, r.RoomId, f);
+                var key = new Resource(true, r.RoomId, null);
                 foreach (var (start, end) in Holding(Free(key, f, () => calendar.RoomFree(r.RoomId)), r.Starts))
                 {
-                    yield return new Use(key, start, end, true, r.Capacity);
+                    yield return new Use(key, start, end, r.Capacity);
                 }
             }
         }

@@ -234,9 +234,26 @@ public sealed class CapacityBoundTests
     }
 
     [Fact]
+    public void Compute_ProvidersAndFacilitiesWhoseIdsJoinAlike_AreStillTwoResources()
+    {
+        // Provider "a@b" at facility "c" and provider "a" at facility "b@c": both start at 09:00. The request at "b@c" comes
+        // first; were the two one resource, its hour would hold the three visits at "c" as well.
+        var problem = Problem("2026-03-02", "2026-03-02",
+            [Facility("c", "Asia/Kathmandu"), Facility("b@c", "Asia/Kathmandu")],
+            [Room("c-room", "c", "c-kind"), Room("bc-room", "b@c", "bc-kind")],
+            [Provider("a@b", "gp", "c", Week("09:00", "12:00")), Provider("a", "gp", "b@c", Week("09:00", "10:00"))],
+            [Patient("p0"), Patient("p1"), Patient("p2"), Patient("p3")],
+            [Type("there", 60, "gp", ["bc-kind"]), Type("here", 60, "gp", ["c-kind"])],
+            [Request("r0", "p0", "there"), Request("r1", "p1", "here"), Request("r2", "p2", "here"), Request("r3", "p3", "here")]);
+
+        Assert.Equal(4, SolveVerified(problem, Quick(5)).Objective.ScheduledPriority);
+        Assert.Equal(4, Bound(problem));
+    }
+
+    [Fact]
     public void Column_EqualsByValue_AndEveryPartTells()
     {
-        CapacityBound.Use[] uses = [new("provider:dr@clinic", 540, 600, false, 1), new("room:exam", 540, 600, true, 2)];
+        CapacityBound.Use[] uses = [new(new(false, "dr", "clinic"), 540, 600, 1), new(new(true, "exam", null), 540, 600, 2)];
         var column = new CapacityBound.Column(30, 10, true, true, uses);
         CapacityBound.Column[] others =
         [
@@ -246,6 +263,7 @@ public sealed class CapacityBoundTests
             column with { BooksRoom = false },
             column with { Uses = [uses[0]] },
             column with { Uses = [uses[0], uses[1] with { Places = 1 }] },
+            column with { Uses = [uses[0] with { Resource = new(false, "dr", "annex") }, uses[1]] },
         ];
 
         var same = column with { Uses = [.. uses] };
