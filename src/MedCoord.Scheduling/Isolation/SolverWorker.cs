@@ -33,7 +33,10 @@ public static class SolverWorker
         return Run(new Utf8LineReader(input), output, error, replan, conservative);
     }
 
-    /// <summary>Runs one solve or re-plan from lines decoded already (the reader's decoding decides what a bad byte becomes).</summary>
+    /// <summary>
+    /// Runs one solve or re-plan from lines decoded already: the reader's decoding decides what a bad byte becomes. A
+    /// reader may refuse a line with <see cref="InvalidDataException"/> once it has read past it, as the stream overload's does.
+    /// </summary>
     /// <param name="input">The host's lines: the problem, the previous schedule when re-planning, then <c>stop</c> or the end of input.</param>
     /// <param name="output">The worker's lines to the host (progress, schedule); flushed line by line.</param>
     /// <param name="error">Where bad input is reported, one line per error naming its JSON path.</param>

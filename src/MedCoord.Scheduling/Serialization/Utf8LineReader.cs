@@ -6,7 +6,7 @@ namespace MedCoord.Scheduling.Serialization;
 /// Reads lines of UTF-8 from a stream strictly (<see cref="Utf8Text"/>): a line that holds a byte that is not part of a
 /// well-formed sequence is read whole and reported as an <see cref="InvalidDataException"/> naming the byte's offset in
 /// the stream, never decoded with a replacement character. A line ends at a line feed, with or without a carriage
-/// return before it.
+/// return before it. It reads lines only: reading by characters is refused.
 /// </summary>
 /// <param name="stream">The stream; read as needed, not disposed.</param>
 internal sealed class Utf8LineReader(Stream stream) : TextReader
@@ -46,4 +46,8 @@ internal sealed class Utf8LineReader(Stream stream) : TextReader
 
         return Utf8Text.Decode(bytes, out var error, start) ?? throw new InvalidDataException(error);
     }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">Always: the reader reads lines only.</exception>
+    public override int Read() => throw new NotSupportedException("the input is read by lines only");
 }

@@ -13,11 +13,14 @@ internal static class Utf8Text
     /// <summary>Decodes the bytes, or returns null with the error (without its path).</summary>
     /// <param name="bytes">The bytes.</param>
     /// <param name="error">The error, when the bytes are not UTF-8.</param>
-    /// <param name="origin">The offset of the first byte in the input they were read from (a line's start in a stream), added to the offset an error names.</param>
+    /// <param name="origin">
+    /// The offset of the first byte in the input they were read from (a line's start in a stream), added to the offset
+    /// an error names; a byte order mark is looked for only at the input's start (0).
+    /// </param>
     public static string? Decode(ReadOnlySpan<byte> bytes, out string? error, long origin = 0)
     {
-        var offset = bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
-        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        var offset = origin == 0 && bytes is [0xEF, 0xBB, 0xBF, ..] ? 3 : 0;
+        if (origin == 0 && bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
         {
             error = "the file starts with a UTF-16 byte order mark; it must be UTF-8";
             return null;

@@ -238,7 +238,7 @@ internal sealed class NeighbourhoodSearch
             return null;
         }
 
-        DropFollowersOfMissing(restricted, freeIds);
+        DropFollowersOfMissing(restricted);
         var model = new ScheduleModel(restricted, around: book, ignoring: freeIds, soft: _soft);
         var hint = restricted
             .Where(r => book.Placements.ContainsKey(r.Request.Id))
@@ -331,18 +331,18 @@ internal sealed class NeighbourhoodSearch
 
     /// <summary>
     /// Drops each request that follows a freed request missing from <paramref name="restricted"/> (one with no place
-    /// left, so never booked), and the requests that follow those, until no link of what remains is to a freed request
-    /// dropped. Links to requests not freed stay: <see cref="Book.Restrict"/> already holds them to their bookings.
+    /// left, so never booked), and the requests that follow those, until every link of what remains is to a request in
+    /// it. Every link of a restricted request is to a freed one: <see cref="Book.Restrict"/> has held the request to its
+    /// predecessors that stay booked and removed those links.
     /// </summary>
-    /// <param name="restricted">The freed requests that still have a place, cut to it.</param>
-    /// <param name="freed">Every freed request.</param>
-    internal static void DropFollowersOfMissing(List<RequestCandidates> restricted, IReadOnlySet<string> freed)
+    /// <param name="restricted">The freed requests that still have a place, cut to it by <see cref="Book.Restrict"/>.</param>
+    internal static void DropFollowersOfMissing(List<RequestCandidates> restricted)
     {
         int dropped;
         do
         {
             var left = restricted.Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
-            dropped = restricted.RemoveAll(r => r.Request.After.Any(l => freed.Contains(l.RequestId) && !left.Contains(l.RequestId)));
+            dropped = restricted.RemoveAll(r => r.Request.After.Any(l => !left.Contains(l.RequestId)));
         }
         while (dropped > 0);
     }

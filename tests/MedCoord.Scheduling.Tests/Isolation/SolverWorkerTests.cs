@@ -212,6 +212,20 @@ public sealed class SolverWorkerTests
     }
 
     [Fact]
+    public void Run_ALaterLineThatIsNotUtf8WhileTheInputStaysOpen_DoesNotStopTheSearch()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(20), 1, 0) };
+        using var input = new OpenInput(Line(ProblemFile.Serialize(problem)), null);
+        var output = new StringWriter();
+
+        var code = SolverWorker.Run(input, output, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).Payload);
+        Assert.Equal(ScheduleStatus.Optimal, schedule.Status);
+    }
+
+    [Fact]
     public void ParseChanges_IndexOfAnotherRequest_IsRefused()
     {
         var previous = SolveVerified(Example(), Quick(3));
@@ -283,7 +297,8 @@ public sealed class SolverWorkerTests
     }
 
     /// <summary>Gives its lines, then waits as an open pipe does until disposed, then ends.</summary>
-    private sealed class OpenInput(params string[] lines) : TextReader
+    /// <summary>The lines (null for one that is not UTF-8), then an input that stays open until disposed.</summary>
+    private sealed class OpenInput(params string?[] lines) : TextReader
     {
         private readonly ManualResetEventSlim _closed = new();
         private int _next;
@@ -293,7 +308,7 @@ public sealed class SolverWorkerTests
             var i = Interlocked.Increment(ref _next) - 1;
             if (i < lines.Length)
             {
-                return lines[i];
+                return lines[i] ?? throw new InvalidDataException("invalid UTF-8 at byte offset 1 (the file must be UTF-8)");
             }
 
             _closed.Wait();

@@ -111,7 +111,7 @@ public sealed class NeighbourhoodStepTests
     }
 
     [Fact]
-    public void DropFollowersOfMissing_DropsChainsAfterAFreedRequestWithNoPlace_KeepsLinksToRequestsNotFreed()
+    public void DropFollowersOfMissing_DropsTheChainAfterAFreedRequestWithNoPlace_KeepsARequestHeldToOneLeftInPlace()
     {
         var step = new Step(Clinic(
         [
@@ -119,12 +119,16 @@ public sealed class NeighbourhoodStepTests
             Request("c", "p3", "visit") with { After = [new RequestLink("b")] }, Request("d", "p4", "visit") with { After = [new RequestLink("x")] },
             Request("x", "p5", "visit"),
         ]));
+        var book = step.Book(("x", "09:00"));
         HashSet<string> freed = ["a", "b", "c", "d"];
+        List<RequestCandidates> Restricted(params string[] ids) => [.. ids.Select(id => book.Restrict(step[id], freed)!)];
 
-        var missingA = new List<RequestCandidates> { step["b"], step["c"], step["d"] };
-        NeighbourhoodSearch.DropFollowersOfMissing(missingA, freed);
-        var whole = new List<RequestCandidates> { step["a"], step["b"], step["c"], step["d"] };
-        NeighbourhoodSearch.DropFollowersOfMissing(whole, freed);
+        // Restricted, d keeps no link (x stays booked and holds it after 09:30); b and c keep theirs to freed requests.
+        var missingA = Restricted("b", "c", "d");
+        Assert.Empty(missingA[2].Request.After);
+        NeighbourhoodSearch.DropFollowersOfMissing(missingA);
+        var whole = Restricted("a", "b", "c", "d");
+        NeighbourhoodSearch.DropFollowersOfMissing(whole);
 
         Assert.Equal(["d"], Ids(missingA));
         Assert.Equal(["a", "b", "c", "d"], Ids(whole));
@@ -357,15 +361,17 @@ public sealed class NeighbourhoodStepTests
     }
 
     [Fact]
-    public void Solve_AnAnchoredRequestGoesBackToItsAnchor_UnlessItsProviderIsGone()
+    public void Solve_AnAnchoredRequestGoesBackToItsAnchorThoughItWaitsLonger_UnlessItsProviderOrRoomIsGone()
     {
-        var problem = Clinic([Request("a", "p1", "visit")]);
+        // The anchor is on the second Monday; every start of the first waits less.
+        var problem = Clinic([Request("a", "p1", "visit", priority: 2)]);
         var probe = new Step(problem);
-        var home = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-1", probe.At("09:30")) };
-        var gone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-gone", "exam-1", probe.At("09:30")) };
-        var roomGone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-gone", probe.At("09:30")) };
+        var anchor = probe.At("09:30", "2026-12-14");
+        var home = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-1", anchor) };
+        var gone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-gone", "exam-1", anchor) };
+        var roomGone = new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-gone", anchor) };
 
-        foreach (var (anchors, expected) in new[] { (home, "09:30"), (gone, "10:30"), (roomGone, "10:30") })
+        foreach (var (anchors, back) in new[] { (home, true), (gone, false), (roomGone, false) })
         {
             var step = new Step(problem, anchors);
             var book = step.Book(("a", "10:30"));
@@ -374,8 +380,9 @@ public sealed class NeighbourhoodStepTests
             var result = step.Search.Solve(job);
 
             Assert.Equal(CpSolverStatus.Optimal, result.Status);
-            Assert.Equal(step.At(expected), result.Placements!["a"].Start);
-            Assert.Equal(new Score(1, 1, 0, 0), job.Before);
+            var start = result.Placements!["a"].Start;
+            Assert.True(back ? start == anchor : start < step.At("00:00", "2026-12-08"), $"{anchors["a"]}: {start}");
+            Assert.Equal(new Score(2, 1, 0, 0), job.Before);
         }
     }
 
@@ -444,7 +451,7 @@ public sealed class NeighbourhoodStepTests
     }
 
     [Fact]
-    public void PickNeighbourhood_OfOne_HoldsAtMostOneBookedRequest_OneWaiting_AndTheSeed_NoneInFlight()
+    public void PickNeighbourhood_OfOne_HoldsOneBookedRequest_OneWaiting_AndTheSeed_AtMost_NoneInFlight()
     {
         // Nine visits for four slots: five wait.
         var step = new Step(Clinic([.. Enumerable.Range(1, 9).Select(i => Request($"r{i}", $"p{i}", "visit", "2026-12-07", "2026-12-07", priority: i))]), size: 1);

@@ -45,8 +45,20 @@ public sealed class Utf8LineReaderTests
     {
         using var bad = Reader(0xFF, (byte)'\n');
         using var marked = Reader([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("{}\n")]);
+        using var laterMark = Reader([.. Encoding.UTF8.GetBytes("ok\n"), 0xFF, 0xFE, (byte)'x']);
 
         Assert.Equal("invalid UTF-8 at byte offset 0 (the file must be UTF-8)", Assert.Throws<InvalidDataException>(() => bad.ReadLine()).Message);
         Assert.Equal("{}", marked.ReadLine());
+        Assert.Equal("ok", laterMark.ReadLine());
+        Assert.Equal("invalid UTF-8 at byte offset 3 (the file must be UTF-8)", Assert.Throws<InvalidDataException>(() => laterMark.ReadLine()).Message);
+    }
+
+    [Fact]
+    public void Read_ByCharacters_IsRefused_ItReadsLinesOnly()
+    {
+        using var reader = Reader(Encoding.UTF8.GetBytes("ab\n"));
+
+        Assert.Throws<NotSupportedException>(() => reader.Read());
+        Assert.Throws<NotSupportedException>(() => reader.ReadToEnd());
     }
 }
