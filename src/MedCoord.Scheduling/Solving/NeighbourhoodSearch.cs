@@ -136,7 +136,7 @@ internal sealed class NeighbourhoodSearch
             {
                 var previous = score;
                 score = score.Plus(gain);
-                Report(score, score.Priority > previous.Priority ? 1 : score.Waiting < previous.Waiting ? 2 : 3);
+                Report(score, PhaseOf(previous, score));
             }
         }
 
@@ -347,6 +347,9 @@ internal sealed class NeighbourhoodSearch
         while (dropped > 0);
     }
 
+    /// <summary>The objective level a kept result improved, as progress reports number them: 1 priority, 2 waiting (and soft costs), 3 the rest.</summary>
+    internal static int PhaseOf(Score previous, Score next) => next.Priority > previous.Priority ? 1 : next.Waiting < previous.Waiting ? 2 : 3;
+
     /// <summary>
     /// The weights that make one objective of a sub-problem hold its levels in order: one unit of booked priority
     /// outweighs every anchor kept, one anchor kept outweighs the whole range of waiting (and soft costs), and one unit
@@ -416,7 +419,7 @@ internal sealed class NeighbourhoodSearch
 
     private long SoftCost(Book book) => _soft?.Costs(book.Placements).Total ?? 0;
 
-    /// <summary>For each anchored request in the model, a literal true only when it is booked exactly at its anchor.</summary>
+    /// <summary>For each anchored request in the model that can still take its anchor, a literal true only when it is booked exactly there.</summary>
     private List<BoolVar> KeptAtAnchors(ScheduleModel model)
     {
         var kept = new List<BoolVar>();
@@ -427,16 +430,17 @@ internal sealed class NeighbourhoodSearch
                 continue;
             }
 
-            var at = model.Model.NewBoolVar($"at-anchor[{id}]");
-            kept.Add(at);
+            // An anchor the request can no longer take (its facility, provider or room gone from its options) is moved anyway.
             var facility = v.Facilities.FirstOrDefault(f => f.Option.FacilityId == anchor.FacilityId);
             var provider = v.Providers.FirstOrDefault(p => p.Option.ProviderId == anchor.ProviderId && ReferenceEquals(p.Facility, facility.Option));
             var room = v.Rooms.FirstOrDefault(r => r.Option.RoomId == anchor.RoomId && ReferenceEquals(r.Facility, facility.Option));
             if (facility.Chosen is null || (anchor.ProviderId is not null && provider.Chosen is null) || (anchor.RoomId is not null && room.Chosen is null))
             {
-                model.Model.Add(at == 0);
                 continue;
             }
+
+            var at = model.Model.NewBoolVar($"at-anchor[{id}]");
+            kept.Add(at);
 
             model.Model.AddImplication(at, v.Scheduled);
             model.Model.AddImplication(at, facility.Chosen);

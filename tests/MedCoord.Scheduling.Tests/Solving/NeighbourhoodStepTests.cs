@@ -28,11 +28,11 @@ public sealed class NeighbourhoodStepTests
 
     private sealed class Step
     {
-        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2, SoftRuleWeights? soft = null, int? size = null, IProgress<SolveProgress>? progress = null)
+        public Step(Problem problem, IReadOnlyDictionary<string, Anchor>? anchors = null, int workers = 2, SoftRuleWeights? soft = null, int? size = null, IProgress<SolveProgress>? progress = null, int seconds = 20)
         {
             Calendar = new Calendar(problem);
             Candidates = RequestCandidates.Build(Calendar);
-            Settings = new SolveSettings(Duration.FromSeconds(20), workers, 0, SoftRules: soft, NeighbourhoodSize: size) { Monitor = Monitor };
+            Settings = new SolveSettings(Duration.FromSeconds(seconds), workers, 0, SoftRules: soft, NeighbourhoodSize: size) { Monitor = Monitor };
             Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, progress, CancellationToken.None, Stopwatch.StartNew(), anchors);
         }
 
@@ -467,5 +467,35 @@ public sealed class NeighbourhoodStepTests
             Assert.True(pick.Count(c => book.Placements.ContainsKey(c.Request.Id)) <= 2, string.Join(",", Ids(pick)));
             Assert.DoesNotContain(step["r9"], pick);
         }
+    }
+
+    [Theory]
+    [InlineData(10, 9, 0, 1)] // more priority, whatever else
+    [InlineData(9, 4, 10, 2)] // as much priority, less waiting
+    [InlineData(9, 5, 11, 3)] // as much of both, more preferred providers
+    [InlineData(9, 5, 10, 3)]
+    public void PhaseOf_TheLevelAKeptResultImproved(long priority, long waiting, long preference, int expected) =>
+        Assert.Equal(expected, NeighbourhoodSearch.PhaseOf(new Score(9, 0, 5, 10), new Score(priority, 0, waiting, preference)));
+
+    [Fact]
+    public void Improve_WithoutAProof_ReportsTheCapacityBound_BetweenWhatIsBookedAndEverything()
+    {
+        // Four visits may only start at 09:00 on the first Monday: one is booked. The capacity bound, blind to patients'
+        // hours past the start, counts the hour from 09:00 as two; one-request neighbourhoods never prove the rest.
+        var early = new[] { new Patient("p1", Zone(Paris), [Week("09:00", "09:30")], []), new Patient("p2", Zone(Paris), [Week("09:00", "09:30")], []) };
+        var problem = Clinic(
+            [.. new[] { ("a", "p1"), ("b", "p1"), ("c", "p2"), ("d", "p2") }.Select(r => Request(r.Item1, r.Item2, "visit", "2026-12-07", "2026-12-07"))],
+            "09:00", "10:00") with { Patients = early };
+        var progress = new ProgressLog();
+        var step = new Step(problem, size: 1, progress: progress, seconds: 1);
+        Assert.Equal(2, CapacityBound.Compute(step.Calendar, step.Candidates, TimeSpan.FromSeconds(5)));
+
+        var result = step.Search.Improve(FirstFitHeuristic.Place(step.Candidates));
+
+        Assert.Equal(ScheduleStatus.Feasible, result.Status);
+        Assert.Equal(2, result.PriorityBound);
+        Assert.False(step.Search.Proven);
+        Assert.Equal([(1L, 4L, 1), (1L, 2L, 1)], progress.Reports.Take(2).Select(r => (r.ScheduledPriority, r.UpperBound, r.Phase)));
+        Assert.All(progress.Reports.Skip(2), r => Assert.Equal((1L, 2L), (r.ScheduledPriority, r.UpperBound)));
     }
 }
