@@ -3,7 +3,7 @@ using Google.OrTools.Sat;
 using MedCoord.Scheduling.Solving;
 using MedCoord.Scheduling.Solving.CpSat;
 using MedCoord.Scheduling.Time;
-using Microsoft.Extensions.Logging.Abstractions;
+using MedCoord.Scheduling.Tests.Isolation;
 using static MedCoord.Scheduling.Tests.TestProblems;
 using Score = MedCoord.Scheduling.Solving.NeighbourhoodSearch.Score;
 
@@ -32,6 +32,7 @@ public sealed class NeighbourhoodStepTests
         {
             Calendar = new Calendar(problem);
             Candidates = RequestCandidates.Build(Calendar);
+            Monitor = new(Log);
             Settings = new SolveSettings(Duration.FromSeconds(seconds), workers, 0, SoftRules: soft, NeighbourhoodSize: size) { Monitor = Monitor };
             Search = new NeighbourhoodSearch(Calendar, Candidates, Settings, progress, CancellationToken.None, Stopwatch.StartNew(), anchors);
         }
@@ -40,7 +41,13 @@ public sealed class NeighbourhoodStepTests
 
         public IReadOnlyList<RequestCandidates> Candidates { get; }
 
-        public SolveMonitor Monitor { get; } = new(NullLogger.Instance);
+        public RecordingLogger<NeighbourhoodStepTests> Log { get; } = new();
+
+        /// <summary>Gets what counts the dropped placements (and logs them to <see cref="Log"/>).</summary>
+        public SolveMonitor Monitor { get; }
+
+        /// <summary>Gets the messages of the dropped placements logged so far.</summary>
+        public IEnumerable<string> Dropped => Log.Entries.Where(e => e.Event.Name == "PlacementsDropped").Select(e => e.Message);
 
         public SolveSettings Settings { get; }
 
@@ -232,6 +239,13 @@ public sealed class NeighbourhoodStepTests
         Assert.Equal(3, step.Monitor.DroppedSolutions);
 
         Assert.Empty(book.Placements);
+        Assert.Equal(
+            [
+                "Placements from a neighbourhood broke a rule of the problem and were dropped: is not freed",
+                "Placements from a neighbourhood broke a rule of the problem and were dropped: cannot start then at facility 'main'",
+                "Placements from a neighbourhood broke a rule of the problem and were dropped: series 'course' is not booked whole at its cadence",
+            ],
+            step.Dropped);
         Assert.NotNull(step.Search.Finish(book, course, Step.Result(course, CpSolverStatus.Optimal, ("s1", step.At("09:00")), ("s2", step.At("09:00", "2026-12-14")))));
         Assert.Equal(["s1", "s2"], Booked(book));
     }
@@ -251,13 +265,19 @@ public sealed class NeighbourhoodStepTests
         Assert.Equal(["a"], Booked(book));
         Assert.Equal(0, step.Monitor.DroppedSolutions);
 
-        // Cut from the book as it stands: a clash, or a successor before its predecessor, is the sub-solve's own fault.
+        // Cut from the book as it stands: a start the book no longer leaves, a successor before its predecessor, or two
+        // freed requests in one slot, is the sub-solve's own fault.
         var third = step.Prepare(book, "b");
         Assert.Null(step.Search.Finish(book, third, Step.Result(third, CpSolverStatus.Optimal, ("b", step.At("09:00")))));
         Assert.Equal(1, step.Monitor.DroppedSolutions);
         var successor = step.Prepare(book, "c");
         Assert.Null(step.Search.Finish(book, successor, new SubResult(CpSolverStatus.Optimal, new() { ["c"] = Step.Place(step["c"], step.At("09:00")) })));
         Assert.Equal(2, step.Monitor.DroppedSolutions);
+        var pair = step.Prepare(book, "b", "c");
+        Assert.Null(step.Search.Finish(book, pair, Step.Result(pair, CpSolverStatus.Optimal, ("b", step.At("09:30")), ("c", step.At("09:30")))));
+        Assert.Equal(3, step.Monitor.DroppedSolutions);
+        const string Dropped = "Placements from a neighbourhood broke a rule of the problem and were dropped: ";
+        Assert.Equal([Dropped + "cannot start then at facility 'main'", Dropped + "cannot start then at facility 'main'", Dropped + "a placement overlaps the book or breaks a link"], step.Dropped);
         Assert.Equal(["a"], Booked(book));
         Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
     }
@@ -312,6 +332,7 @@ public sealed class NeighbourhoodStepTests
         Assert.Null(step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("a", step.At("10:00")))));
 
         Assert.Equal(1, step.Monitor.DroppedSolutions);
+        Assert.Equal(["Placements from a neighbourhood broke a rule of the problem and were dropped: a placement overlaps the book or breaks a link"], step.Dropped);
         Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
         Assert.Equal(step.At("09:30"), book.Placements["b"].Start);
     }
