@@ -64,6 +64,14 @@ public sealed class NeighbourhoodStepTests
         public static Placement Place(RequestCandidates c, long minute, string? provider = null) =>
             new(c.Facilities[0], c.Facilities[0].Providers.Single(p => provider is null || p.ProviderId == provider), c.Facilities[0].Rooms.Single(), minute);
 
+        /// <summary>A book holding one request at a time with a given provider.</summary>
+        public Book BookWith(string id, string time, string provider)
+        {
+            var book = new Book();
+            book.Add(this[id], Place(this[id], At(time), provider));
+            return book;
+        }
+
         /// <summary>A book holding the given requests at the given times.</summary>
         public Book Book(params (string Id, string Time)[] placements)
         {
@@ -349,8 +357,7 @@ public sealed class NeighbourhoodStepTests
     public void Finish_WithSoftRules_ComparesTheWholeBooksCost_AndPutsBackAResultThatRaisesIt()
     {
         var step = new Step(Continuity(), soft: new SoftRuleWeights(Continuity: 5));
-        var book = new Book();
-        book.Add(step["a"], Step.Place(step["a"], step.At("09:00"), "dr-a"));
+        var book = step.BookWith("a", "09:00", "dr-a");
 
         var job = step.Prepare(book, "a");
         Assert.Null(step.Search.Finish(book, job, Step.With(job, "a", step.At("09:00"), "dr-b")));
@@ -362,8 +369,7 @@ public sealed class NeighbourhoodStepTests
         Assert.Equal(step.At("09:30"), book.Placements["a"].Start);
 
         var unweighted = new Step(Continuity());
-        var same = new Book();
-        same.Add(unweighted["a"], Step.Place(unweighted["a"], unweighted.At("09:00"), "dr-a"));
+        var same = unweighted.BookWith("a", "09:00", "dr-a");
         var swap = unweighted.Prepare(same, "a");
         Assert.Equal(default(Score), unweighted.Search.Finish(same, swap, Step.With(swap, "a", unweighted.At("09:00"), "dr-b")));
         Assert.Equal("dr-b", same.Placements["a"].Provider!.ProviderId);
@@ -373,8 +379,7 @@ public sealed class NeighbourhoodStepTests
     public void Finish_WithSoftRules_KeepsAResultThatLowersTheCost_AndCountsTheSaving()
     {
         var step = new Step(Continuity(), soft: new SoftRuleWeights(Continuity: 5));
-        var book = new Book();
-        book.Add(step["a"], Step.Place(step["a"], step.At("09:00"), "dr-b"));
+        var book = step.BookWith("a", "09:00", "dr-b");
         var job = step.Prepare(book, "a");
 
         Assert.Equal(new Score(0, 0, -5, 0), step.Search.Finish(book, job, Step.With(job, "a", step.At("09:00"), "dr-a")));
