@@ -28,6 +28,9 @@ internal sealed class NeighbourhoodSearch
     /// <summary>Most time one neighbourhood may take.</summary>
     private static readonly TimeSpan SubSolveLimit = TimeSpan.FromSeconds(0.25);
 
+    /// <summary>How often a neighbourhood is built around a waiting request, while any waits: they are what the search is for.</summary>
+    internal const double WaitingSeedShare = 0.7;
+
     private readonly IReadOnlyList<RequestCandidates> _all;
     private readonly List<RequestCandidates> _movable;
     private readonly Dictionary<string, RequestCandidates> _byId;
@@ -50,6 +53,9 @@ internal sealed class NeighbourhoodSearch
 
     /// <summary>Gets whether a kept result has proven the whole schedule optimal.</summary>
     internal bool Proven => _proven;
+
+    /// <summary>Gets the best score any schedule could have: every priority booked, no anchor moved, each request at its least waiting, every preferred provider that could host it.</summary>
+    internal Score Ideal => _ideal;
 
     /// <summary>How many results have been kept: a result cut from an earlier version is checked against the book before it is kept.</summary>
     private int _version;
@@ -148,44 +154,59 @@ internal sealed class NeighbourhoodSearch
         _progress?.Report(new SolveProgress(Duration.FromTimeSpan(_clock.Elapsed), score.Priority, Math.Max(score.Priority, _bound), phase));
 
     /// <summary>
-    /// A request (unbooked ones more often: they are what the search is for), one facility and day it could take,
-    /// and the requests booked there and then on the providers and rooms it could use, plus the highest-priority
-    /// unbooked requests that could go there too.
+    /// A request (<see cref="PickSeed"/>), an area around it (<see cref="PickArea"/>), up to the neighbourhood size of
+    /// the requests booked in that area, and the highest-priority waiting requests it admits (<see cref="WaitingCount"/>).
     /// </summary>
     /// <param name="book">The schedule.</param>
     /// <param name="inFlight">Requests freed by neighbourhoods being solved: left out of this one.</param>
     internal HashSet<RequestCandidates> PickNeighbourhood(Book book, IEnumerable<RequestCandidates> inFlight)
     {
         var busy = inFlight.ToHashSet();
-        var movable = busy.Count == 0 ? _movable : [.. _movable.Where(c => !busy.Contains(c))];
+        var movable = _movable.Where(c => !busy.Contains(c)).ToList();
         if (movable.Count <= _size)
         {
             return Closed(book, [.. movable], busy);
         }
 
         var unbooked = movable.Where(c => !book.Placements.ContainsKey(c.Request.Id)).ToList();
-        var seed = unbooked.Count > 0 && _random.NextDouble() < 0.7 ? unbooked[_random.Next(unbooked.Count)] : movable[_random.Next(movable.Count)];
-        var facility = book.Placements.TryGetValue(seed.Request.Id, out var placed) && _random.NextDouble() < 0.5
+        var seed = PickSeed(movable, unbooked);
+        var area = PickArea(book, seed);
+        var booked = movable
+            .Where(c => book.Placements.TryGetValue(c.Request.Id, out var p) && area.Holds(p))
+            .OrderBy(_ => _random.Next())
+            .Take(_size);
+        var waiting = unbooked
+            .Where(area.Admits)
+            .OrderByDescending(c => c.Request.Priority).ThenBy(_ => _random.Next())
+            .Take(WaitingCount(_size));
+        return Closed(book, [.. booked, .. waiting, seed], busy);
+    }
+
+    /// <summary>
+    /// The request a neighbourhood is built around: while any request waits, a waiting one with probability
+    /// <see cref="WaitingSeedShare"/>; otherwise any movable one.
+    /// </summary>
+    /// <param name="movable">The movable requests not in flight.</param>
+    /// <param name="unbooked">Those of them not booked.</param>
+    internal RequestCandidates PickSeed(List<RequestCandidates> movable, List<RequestCandidates> unbooked) =>
+        unbooked.Count > 0 && Chance(WaitingSeedShare) ? unbooked[_random.Next(unbooked.Count)] : movable[_random.Next(movable.Count)];
+
+    /// <summary>
+    /// Where a neighbourhood around <paramref name="seed"/> looks: where the seed is booked half the time (when it is),
+    /// otherwise one of its facilities at random; from one of that facility's days, reaching zero to two days on.
+    /// </summary>
+    internal NeighbourhoodArea PickArea(Book book, RequestCandidates seed)
+    {
+        var facility = book.Placements.TryGetValue(seed.Request.Id, out var placed) && Chance(0.5)
             ? placed.Facility
             : seed.Facilities[_random.Next(seed.Facilities.Count)];
-        var day = facility.Days[_random.Next(facility.Days.Count)];
-        var span = MinuteSet.Of(day.From, day.To + (_random.Next(3) * 1440L));
-        var resources = facility.Providers.Select(p => p.ProviderId).Concat(facility.Rooms.Select(r => r.RoomId)).ToHashSet(StringComparer.Ordinal);
-
-        var booked = movable
-            .Where(c => book.Placements.TryGetValue(c.Request.Id, out var p) && p.Facility.FacilityId == facility.FacilityId && span.Contains(p.Start)
-                && (p.Provider is { } pr && resources.Contains(pr.ProviderId) || p.Room is { } ro && resources.Contains(ro.RoomId)))
-            .OrderBy(_ => _random.Next())
-            .Take(_size)
-            .ToList();
-        var waiting = unbooked
-            .Where(c => c.Facilities.Any(f => f.FacilityId == facility.FacilityId && !f.Starts.Intersect(span).IsEmpty
-                && (f.Providers.Any(p => resources.Contains(p.ProviderId)) || f.Rooms.Any(r => resources.Contains(r.RoomId)))))
-            .OrderByDescending(c => c.Request.Priority).ThenBy(_ => _random.Next())
-            .Take(Math.Max(Math.Min(MinimumSize, _size), _size / 3));
-
-        return Closed(book, new HashSet<RequestCandidates>(booked.Concat(waiting).Append(seed)), busy);
+        return NeighbourhoodArea.Of(facility, facility.Days[_random.Next(facility.Days.Count)], _random.Next(3));
     }
+
+    /// <summary>How many waiting requests join a neighbourhood of <paramref name="size"/> booked ones: a third as many, but at least 15 (or the size, when smaller).</summary>
+    internal static int WaitingCount(int size) => Math.Max(Math.Min(MinimumSize, size), size / 3);
+
+    private bool Chance(double probability) => _random.NextDouble() < probability;
 
     /// <summary>
     /// The neighbourhood made whole: a freed visit frees its series; a freed request whose booked successor stays put
@@ -442,7 +463,6 @@ internal sealed class NeighbourhoodSearch
             var at = model.Model.NewBoolVar($"at-anchor[{id}]");
             kept.Add(at);
 
-            model.Model.AddImplication(at, v.Scheduled);
             model.Model.AddImplication(at, facility.Chosen);
             model.Model.Add(v.Start == anchor.Start).OnlyEnforceIf(at);
             if (provider.Chosen is not null)

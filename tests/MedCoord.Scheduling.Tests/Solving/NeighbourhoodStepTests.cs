@@ -13,7 +13,7 @@ namespace MedCoord.Scheduling.Tests.Solving;
 /// The neighbourhood search's steps one at a time, on a hand-made book: which requests a neighbourhood frees, what
 /// its sub-problem holds, and which sub-solve results are kept.
 /// </summary>
-public sealed class NeighbourhoodStepTests
+public sealed partial class NeighbourhoodStepTests
 {
     private const string Paris = "Europe/Paris";
 
