@@ -71,6 +71,34 @@ public sealed class ScheduleModelTests
     }
 
     [Fact]
+    public void Waiting_ByDivision_AStartJustAfterMidnightInSummerTime_CountsItsOwnDate_NotTheDayBeforeInWinterTime()
+    {
+        // One half-hour a night, from midnight, with one provider. Three visits of higher priority hold the last three
+        // nights of winter time; the earliest start left is 00:00 summer time on the 30th, which winter time's offset
+        // would read as 23:00 on the 29th: each offset stretch holds only the starts inside it.
+        var night = Week("00:00", "00:30");
+        var problem = Problem("2026-03-02", "2026-04-30",
+            [Facility("main", "Europe/Paris", night)], [Room("exam-1", "main", "exam")], [Provider("dr-a", "gp", "main", night)],
+            [.. Enumerable.Range(1, 4).Select(i => Patient($"p{i}"))], [Type("visit", 30, "gp", ["exam"])],
+            [
+                Request("longer", "p4", "visit", "2026-03-16", "2026-04-30", priority: 3),
+                .. new[] { "27", "28", "29" }.Select((day, i) => Request($"b{day}", $"p{i + 1}", "visit", $"2026-03-{day}", $"2026-03-{day}", priority: 10)),
+            ]) with
+        {
+            Patients = [.. Enumerable.Range(1, 3).Select(i => Patient($"p{i}")), new Patient("p4", null, null, [new Interval(At("2026-03-01T00:00:00Z"), At("2026-03-27T00:00:00+01:00"))])],
+        };
+        var model = new ScheduleModel(Candidates(problem));
+        Assert.Equal(2, model.Requests["longer"].Segments.Count);
+        model.Model.Maximize(model.PriorityObjective * 1000 - model.WaitingObjective);
+
+        var solver = new CpSolver { StringParameters = "num_workers:1 max_time_in_seconds:10" };
+
+        Assert.Equal(CpSolverStatus.Optimal, solver.Solve(model.Model));
+        Assert.Equal(At("2026-03-30T00:00:00+02:00"), new Calendar(problem).Timeline.ToInstant(solver.Value(model.Requests["longer"].Start)));
+        Assert.Equal(3 * 14, solver.Value(model.WaitingObjective));
+    }
+
+    [Fact]
     public void Names_EveryVariableAndIntervalHasItsOwnName_NamingItsRequest()
     {
         var problem = March(
