@@ -239,6 +239,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
         Assert.Empty(schedule.Assignments);
         Assert.Equal(["WorkerStarted", "WorkerKilled", "WorkerExited"], log.Events);
+        Assert.Contains("(attempt 1, schedule, 0 lines of error output)", log.Entries[^1].Message);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed}");
     }
 
@@ -298,6 +299,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
 
         Assert.Equal((SolverWorkerFailure.RefusedInput, 1, 2), (ex.Failure, ex.Attempt, ex.ExitCode));
         Assert.Single(launches);
+        Assert.Contains($"(process {launches[0].ProcessId}) refused its input as bad input (exit code 2): the problem or the previous schedule does not read back", ex.Message);
     }
 
     [Fact]
@@ -406,5 +408,56 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IAppointmentScheduler>());
 
         Assert.Equal(["WorkerPath '/no/such/medcoord' is not a file."], ex.Failures);
+    }
+
+    [Fact]
+    public void Solve_AWorkerThatDiesAtOnce_IsRetriedWithTheConservativeArgument_AndTheTimeLeft()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var arguments = Path.Combine(Path.GetTempPath(), $"medcoord-worker-args-{Guid.NewGuid():N}");
+        try
+        {
+            var options = WorkerProcess.Script($"echo \"$*\" >> '{arguments}'; echo 'medcoord-worker 1'; kill -ABRT $$");
+            var log = new RecordingLogger<IsolatedScheduler>();
+
+            Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(options, logger: log).Solve(Example(), Limit(8)));
+
+            Assert.Equal(["worker", "worker --conservative"], File.ReadAllLines(arguments));
+            Assert.Contains("(attempt 2, Died, 0 lines of error output)", log.Entries.Last(e => e.Event.Name == "WorkerExited").Message);
+            var retried = Assert.Single(log.Entries, e => e.Event.Name == "WorkerRetried").Message;
+            var seconds = double.Parse(System.Text.RegularExpressions.Regex.Match(retried, @"a ([0-9.]+) s limit").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(seconds, 4, 7.999); // what is left of 8 s: more than a quarter of it, less than all of it
+        }
+        finally
+        {
+            File.Delete(arguments);
+        }
+    }
+
+    [Fact]
+    public void Calls_WithoutTheirArguments_ThrowNamingThem()
+    {
+        Assert.Equal("isolation", Assert.Throws<ArgumentNullException>(() => new IsolatedScheduler(null!)).ParamName);
+        var scheduler = new IsolatedScheduler(WorkerProcess.Script("exit 3"));
+        Assert.Equal("problem", Assert.Throws<ArgumentNullException>(() => scheduler.Solve((ValidatedProblem)null!)).ParamName);
+        Assert.Equal("previous", Assert.Throws<ArgumentNullException>(() => scheduler.Replan(ValidatedProblem.Create(Example()), null!)).ParamName);
+    }
+
+    [Fact]
+    public void Solve_AWorkerThatEndsWellWithoutASchedule_IsNamedAsSuch()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(WorkerProcess.Script("echo 'medcoord-worker 1'; exit 0")).Solve(Example(), Limit(2)));
+
+        Assert.Equal(0, ex.ExitCode);
+        Assert.Contains(") exited with code 0 without a schedule", ex.Message);
     }
 }
