@@ -192,15 +192,9 @@ public sealed partial class NeighbourhoodStepTests
         var probe = new Step(problem);
         var anchor = probe.At("09:30", "2026-12-14");
         var step = new Step(problem, new Dictionary<string, Anchor> { ["a"] = new("main", "dr-a", "exam-1", anchor) });
-        Placement At(string id, string provider, string room, long start)
-        {
-            var f = step[id].Facilities.Single();
-            return new(f, f.Providers.Single(p => p.ProviderId == provider), f.Rooms.Single(r => r.RoomId == room), start);
-        }
-
         var book = new Book();
-        book.Add(step["a"], At("a", "dr-a", "exam-1", step.At("10:30")));
-        book.Add(step["b"], At("b", takenProvider, takenRoom, anchor));
+        book.Add(step["a"], Step.Place(step["a"], step.At("10:30"), "dr-a", "exam-1"));
+        book.Add(step["b"], Step.Place(step["b"], anchor, takenProvider, takenRoom));
         var job = step.Prepare(book, "a");
 
         var result = step.Search.Solve(job);

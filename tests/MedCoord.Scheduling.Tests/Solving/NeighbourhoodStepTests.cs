@@ -60,9 +60,9 @@ public sealed partial class NeighbourhoodStepTests
         /// <summary>The minute of a Paris wall-clock time on the first Monday (or a later date).</summary>
         public long At(string time, string date = "2026-12-07") => Calendar.Timeline.ToMinute(NodaTime.Text.OffsetDateTimePattern.GeneralIso.Parse($"{date}T{time}:00+01:00").Value.ToInstant());
 
-        /// <summary>The request with its provider (the only one, or <paramref name="provider"/>) in exam-1 at <paramref name="minute"/>, in <paramref name="c"/>'s options.</summary>
-        public static Placement Place(RequestCandidates c, long minute, string? provider = null) =>
-            new(c.Facilities[0], c.Facilities[0].Providers.Single(p => provider is null || p.ProviderId == provider), c.Facilities[0].Rooms.Single(), minute);
+        /// <summary>The request with its provider and room (the only ones, or <paramref name="provider"/> and <paramref name="room"/>) at <paramref name="minute"/>, in <paramref name="c"/>'s first facility option.</summary>
+        public static Placement Place(RequestCandidates c, long minute, string? provider = null, string? room = null) =>
+            new(c.Facilities[0], c.Facilities[0].Providers.Single(p => provider is null || p.ProviderId == provider), c.Facilities[0].Rooms.Single(r => room is null || r.RoomId == room), minute);
 
         /// <summary>A book holding one request at a time with a given provider.</summary>
         public Book BookWith(string id, string time, string provider)
@@ -98,6 +98,9 @@ public sealed partial class NeighbourhoodStepTests
     private static List<string> Ids(IEnumerable<RequestCandidates> requests) => [.. requests.Select(r => r.Request.Id).Order(StringComparer.Ordinal)];
 
     private static List<string> Booked(Book book) => [.. book.Placements.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>How a dropped neighbourhood result's log message begins; the rule it broke follows.</summary>
+    private const string DroppedPrefix = "Placements from a neighbourhood broke a rule of the problem and were dropped: ";
 
     private static readonly RequestSeries Course = new("course", ["s1", "s2"], 7);
 
@@ -249,9 +252,9 @@ public sealed partial class NeighbourhoodStepTests
         Assert.Empty(book.Placements);
         Assert.Equal(
             [
-                "Placements from a neighbourhood broke a rule of the problem and were dropped: is not freed",
-                "Placements from a neighbourhood broke a rule of the problem and were dropped: cannot start then at facility 'main'",
-                "Placements from a neighbourhood broke a rule of the problem and were dropped: series 'course' is not booked whole at its cadence",
+                DroppedPrefix + "is not freed",
+                DroppedPrefix + "cannot start then at facility 'main'",
+                DroppedPrefix + "series 'course' is not booked whole at its cadence",
             ],
             step.Dropped);
         Assert.NotNull(step.Search.Finish(book, course, Step.Result(course, CpSolverStatus.Optimal, ("s1", step.At("09:00")), ("s2", step.At("09:00", "2026-12-14")))));
@@ -284,8 +287,7 @@ public sealed partial class NeighbourhoodStepTests
         var pair = step.Prepare(book, "b", "c");
         Assert.Null(step.Search.Finish(book, pair, Step.Result(pair, CpSolverStatus.Optimal, ("b", step.At("09:30")), ("c", step.At("09:30")))));
         Assert.Equal(3, step.Monitor.DroppedSolutions);
-        const string Dropped = "Placements from a neighbourhood broke a rule of the problem and were dropped: ";
-        Assert.Equal([Dropped + "cannot start then at facility 'main'", Dropped + "cannot start then at facility 'main'", Dropped + "a placement overlaps the book or breaks a link"], step.Dropped);
+        Assert.Equal([DroppedPrefix + "cannot start then at facility 'main'", DroppedPrefix + "cannot start then at facility 'main'", DroppedPrefix + "a placement overlaps the book or breaks a link"], step.Dropped);
         Assert.Equal(["a"], Booked(book));
         Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
     }
@@ -340,7 +342,7 @@ public sealed partial class NeighbourhoodStepTests
         Assert.Null(step.Search.Finish(book, job, Step.Result(job, CpSolverStatus.Optimal, ("a", step.At("10:00")))));
 
         Assert.Equal(1, step.Monitor.DroppedSolutions);
-        Assert.Equal(["Placements from a neighbourhood broke a rule of the problem and were dropped: a placement overlaps the book or breaks a link"], step.Dropped);
+        Assert.Equal([DroppedPrefix + "a placement overlaps the book or breaks a link"], step.Dropped);
         Assert.Equal(step.At("09:00"), book.Placements["a"].Start);
         Assert.Equal(step.At("09:30"), book.Placements["b"].Start);
     }
