@@ -198,14 +198,15 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
             new Thread(() => Feed(input, problemLine, job.PreviousLine, stopInput)) { IsBackground = true, Name = "medcoord worker input" }.Start();
             (killed, stopCause) = Supervise(process, session, job.Previous is not null, stopInput, pid, attempt, limit.ToTimeSpan() + _grace, progress, cancellationToken);
         }
+        catch
+        {
+            // A progress handler that threw, or a launch hook: never leave a worker behind.
+            Kill(process);
+            throw;
+        }
         finally
         {
-            // After an exception too (a progress handler that threw): never leave a worker behind.
             stopInput.Set();
-            if (!session.Exited)
-            {
-                killed |= Kill(process);
-            }
         }
 
         session.WaitForOutputEnd(OutputDrainTime);
@@ -264,8 +265,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
                 return (killed, cause);
             }
 
-            var wait = (killAt ?? deadline) - now;
-            session.WaitForWake(wait < TimeSpan.Zero ? TimeSpan.Zero : wait);
+            // Above zero: a passed deadline has set killAt, and a passed killAt has returned.
+            session.WaitForWake((killAt ?? deadline) - now);
         }
     }
 
@@ -280,7 +281,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
                 input.WriteLine(previousLine);
             }
 
-            input.Flush();
+            // The process's input writer flushes every line.
             stop.Wait();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
@@ -509,7 +510,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
 
         public void ResetWake() => _wake.Reset();
 
-        public void WaitForWake(TimeSpan timeout) => _wake.Wait(timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout);
+        /// <summary>Waits for a line, the exit or the cancellation; the timeout (a time limit and grace) is far below the 24 days a wait can take.</summary>
+        public void WaitForWake(TimeSpan timeout) => _wake.Wait(timeout);
 
         public void WaitForOutputEnd(TimeSpan timeout) => _outputEnded.Wait(timeout);
 

@@ -37,7 +37,7 @@ public sealed class IsolationOptions
     /// Gets or sets how long past the solve's time limit a worker may run (its start-up, explanations) before it is
     /// asked to stop.
     /// </summary>
-    /// <value>The default is 5 seconds.</value>
+    /// <value>The default is 5 seconds; at most 1 hour.</value>
     public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -52,6 +52,9 @@ public sealed class IsolationOptions
 /// <summary>Validates <see cref="IsolationOptions"/> once, at start, and resolves the worker program.</summary>
 internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOptions>
 {
+    /// <summary>The longest grace: with the longest time limit (7 days), a deadline any wait can take.</summary>
+    private static readonly TimeSpan MaxGrace = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, IsolationOptions options)
     {
         var failures = Check(options, out _);
@@ -104,9 +107,9 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
             failures.Add($"{nameof(IsolationOptions.WorkerEnvironment)} holds '{name}', which is not a variable name.");
         }
 
-        if (options.Grace < TimeSpan.Zero)
+        if (options.Grace < TimeSpan.Zero || options.Grace > MaxGrace)
         {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(IsolationOptions.Grace)} must not be negative, found {options.Grace}."));
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(IsolationOptions.Grace)} must be from zero to 1 hour, found {options.Grace}."));
         }
 
         if (options.StopTimeout <= TimeSpan.Zero || options.StopTimeout > TimeSpan.FromMinutes(1))

@@ -229,7 +229,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
             return;
         }
 
-        var options = WorkerProcess.Script("""echo 'medcoord-worker 1'; read line; echo ready; echo 'schedule {"formatVersion":1,"status":"Feasible","assignments":[]}'; sleep 120 & wait""");
+        var options = WorkerProcess.Script($"echo 'medcoord-worker 1'; read line; echo ready; echo '{EmptyScheduleLine}'; sleep 120 & wait");
         options.StopTimeout = TimeSpan.FromMilliseconds(300);
         var log = new RecordingLogger<IsolatedScheduler>();
         var clock = Stopwatch.StartNew();
@@ -341,7 +341,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         var ex = Assert.Throws<ArgumentException>(() => new IsolatedScheduler(options));
 
         Assert.Equal(
-            $"WorkerPath '{missing}' is not a file. WorkerArguments[0] '{missing}.dll' is not a file. Grace must not be negative, found -00:00:01. " +
+            $"WorkerPath '{missing}' is not a file. WorkerArguments[0] '{missing}.dll' is not a file. Grace must be from zero to 1 hour, found -00:00:01. " +
             "StopTimeout must be above zero and at most 1 minute, found 00:00:00. (Parameter 'isolation')",
             ex.Message);
     }
@@ -459,5 +459,107 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
 
         Assert.Equal(0, ex.ExitCode);
         Assert.Contains(") exited with code 0 without a schedule", ex.Message);
+    }
+
+    [Fact]
+    public void Replan_AWorkerThatGivesItsScheduleButNotItsChanges_HasNotAnswered_AndIsKilledAfterTheStopRequest()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var options = WorkerProcess.Script($"echo 'medcoord-worker 1'; read problem; read previous; echo ready; echo '{EmptyScheduleLine}'; sleep 120 & wait");
+        options.StopTimeout = TimeSpan.FromMilliseconds(300);
+        options.Grace = TimeSpan.Zero;
+        var launches = new List<WorkerLaunch>();
+        var log = new RecordingLogger<IsolatedScheduler>();
+
+        var ex = Assert.Throws<SolverWorkerException>(() =>
+            new IsolatedScheduler(options, logger: log) { Launched = launches.Add }.Replan(Example(), EmptySchedule(), Limit(1)));
+
+        Assert.Equal((SolverWorkerFailure.DidNotStop, 1), (ex.Failure, ex.Attempt));
+        Assert.Single(launches);
+        Assert.Contains("(the time limit and grace had passed)", ex.Message);
+        Assert.Equal(["WorkerStarted", "WorkerStopRequested", "WorkerKilled", "WorkerExited", "WorkerFailed"], log.Events);
+    }
+
+    [Fact]
+    public void Replan_AWorkerThatAnswersTwice_IsTakenAtItsFirstAnswer()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var options = WorkerProcess.Script(
+            $"echo 'medcoord-worker 1'; read problem; read previous; echo ready; echo '{EmptyScheduleLine}'; echo 'changes []'; echo 'schedule {{'; echo 'changes {{'; exit 0");
+        var launches = new List<WorkerLaunch>();
+
+        var result = new IsolatedScheduler(options) { Launched = launches.Add }.Replan(Example(), EmptySchedule(), Limit(2));
+
+        Assert.Equal(ScheduleStatus.Feasible, result.Schedule.Status);
+        Assert.Empty(result.Schedule.Assignments);
+        Assert.Empty(result.Changes);
+        Assert.Single(launches);
+    }
+
+    [Fact]
+    public void Solve_AnAnswerWrittenAfterTheWorkerExited_IsReadWithItsProgress_UntilItsOutputEnds()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // The error output ends first; the worker exits; a child of it still holds the output and answers later.
+        var options = WorkerProcess.Script(
+            $"exec 2>&-; echo 'medcoord-worker 1'; read problem; echo ready; (sleep 0.5; echo 'progress 10000 7 9 1'; echo '{EmptyScheduleLine}') & exit 0");
+        var launches = new List<WorkerLaunch>();
+        var reports = new List<SolveProgress>();
+
+        var schedule = new IsolatedScheduler(options) { Launched = launches.Add }.Solve(Example(), Limit(2), new SynchronousProgress(reports.Add));
+
+        Assert.Equal(ScheduleStatus.Feasible, schedule.Status);
+        Assert.Equal([new SolveProgress(Duration.FromMilliseconds(1), 7, 9, 1)], reports);
+        Assert.Single(launches);
+    }
+
+    [Fact]
+    public void Solve_AProgressHandlerThatThrows_KillsTheWorkerTreeAndPassesTheExceptionOn()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var childFile = Path.GetTempFileName();
+        try
+        {
+            var options = WorkerProcess.Script("echo 'medcoord-worker 1'; read problem; echo ready; sleep 120 & echo $! > \"$0\"; echo 'progress 10000 7 9 1'; wait", childFile);
+            var launches = new List<WorkerLaunch>();
+            var thrown = new InvalidOperationException("the host's progress handler failed");
+
+            var ex = Assert.Throws<InvalidOperationException>(() =>
+                new IsolatedScheduler(options) { Launched = launches.Add }.Solve(Example(), Limit(60), new SynchronousProgress(_ => throw thrown)));
+
+            Assert.Same(thrown, ex);
+            var worker = Assert.Single(launches).ProcessId;
+            Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(worker), TimeSpan.FromSeconds(10)), $"the worker {worker} outlived the failed call");
+            var child = int.Parse(File.ReadAllText(childFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(child), TimeSpan.FromSeconds(10)), $"the worker's child {child} outlived the failed call");
+        }
+        finally
+        {
+            File.Delete(childFile);
+        }
+    }
+
+    private const string EmptyScheduleLine = """schedule {"formatVersion":1,"status":"Feasible","assignments":[]}""";
+
+    private static Schedule EmptySchedule()
+    {
+        Assert.Empty(ScheduleFile.TryParse(EmptyScheduleLine["schedule ".Length..], out var schedule));
+        return schedule!;
     }
 }

@@ -141,12 +141,15 @@ public sealed class IsolationOptionsTests
     [Theory]
     [InlineData(0L, true)]
     [InlineData(-1L, false)]
-    public void Check_Grace_MayBeZeroButNotNegative(long ticks, bool valid)
+    [InlineData(36_000_000_000L, true)]
+    [InlineData(36_000_000_001L, false)]
+    [InlineData(long.MaxValue, false)]
+    public void Check_Grace_IsFromZeroToAnHour(long ticks, bool valid)
     {
         var options = Valid();
         options.Grace = TimeSpan.FromTicks(ticks);
 
-        Assert.Equal(valid ? [] : [$"Grace must not be negative, found {TimeSpan.FromTicks(ticks)}."], Check(options));
+        Assert.Equal(valid ? [] : [$"Grace must be from zero to 1 hour, found {TimeSpan.FromTicks(ticks)}."], Check(options));
     }
 
     [Theory]
@@ -197,7 +200,7 @@ public sealed class IsolationOptionsTests
         var result = new IsolationOptionsValidator().Validate("named", options);
 
         Assert.True(result.Failed);
-        Assert.Equal(["Grace must not be negative, found -00:00:01.", "StopTimeout must be above zero and at most 1 minute, found 00:00:00."], result.Failures);
+        Assert.Equal(["Grace must be from zero to 1 hour, found -00:00:01.", "StopTimeout must be above zero and at most 1 minute, found 00:00:00."], result.Failures);
     }
 
     [Fact]
