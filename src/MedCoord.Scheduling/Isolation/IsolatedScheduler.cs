@@ -187,8 +187,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
         var clock = Stopwatch.StartNew();
         IsolationLog.WorkerStarted(_logger, pid, attempt, conservative, job.Problem.Requests.Count, Math.Round(limit.TotalSeconds, 3));
         var stopInput = new ManualResetEventSlim();
-        string? stopCause = null;
-        var killed = false;
+        bool killed;
+        string? stopCause;
         try
         {
             Launched?.Invoke(new WorkerLaunch(attempt, pid, conservative));
@@ -326,7 +326,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
         var answered = session.HasAnswered(job.Previous is not null);
         if (killed && !answered)
         {
-            return Failure(SolverWorkerFailure.DidNotStop, stopCause ?? "it had not exited after its answer");
+            // Killed without its answer: only after a stop request, so there is a cause.
+            return Failure(SolverWorkerFailure.DidNotStop, stopCause);
         }
 
         if (!session.SaidHello)
@@ -368,15 +369,16 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
     private string Describe(AttemptResult r)
     {
         var process = r.ProcessId is { } pid ? string.Create(CultureInfo.InvariantCulture, $"(process {pid}) ") : string.Empty;
-        var exit = r.ExitCode is { } code ? SolverWorkerException.DescribeExit(code) : "no exit code";
+        // Every failure but CouldNotStart has an exit code.
+        string Exit() => SolverWorkerException.DescribeExit(r.ExitCode.GetValueOrDefault());
         return process + r.Failure switch
         {
             SolverWorkerFailure.CouldNotStart => $"could not start '{_program}': {r.Detail}",
-            SolverWorkerFailure.NotAWorker => $"did not answer as a MedCoord solver worker ('{WorkerProtocol.Hello}') and ended with {exit}; check {nameof(IsolationOptions.WorkerPath)} '{_program}' and {nameof(IsolationOptions.WorkerArguments)}",
+            SolverWorkerFailure.NotAWorker => $"did not answer as a MedCoord solver worker ('{WorkerProtocol.Hello}') and ended with {Exit()}; check {nameof(IsolationOptions.WorkerPath)} '{_program}' and {nameof(IsolationOptions.WorkerArguments)}",
             SolverWorkerFailure.RefusedInput => "refused its input as bad input (exit code 2): the problem or the previous schedule does not read back from the file format, or the worker's MedCoord version reads the format differently from this library's",
             SolverWorkerFailure.DidNotStop => string.Create(CultureInfo.InvariantCulture,
                 $"gave no schedule within {_stopTimeout.TotalSeconds} s of being asked to stop ({r.Detail}) and its process tree was killed"),
-            _ => r.ExitCode == 0 ? "exited with code 0 without a schedule" : $"died with {exit} without a schedule",
+            _ => r.ExitCode == 0 ? "exited with code 0 without a schedule" : $"died with {Exit()} without a schedule",
         };
     }
 
@@ -452,29 +454,11 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
                 {
                     _firstLineSeen = true;
                     _saidHello = line == WorkerProtocol.Hello;
-                    return;
                 }
-
-                if (!_saidHello)
+                else if (_saidHello)
                 {
-                    return;
-                }
-
-                var (kind, payload) = WorkerProtocol.Split(line);
-                switch (kind)
-                {
-                    case WorkerProtocol.Ready:
-                        _ready = true;
-                        break;
-                    case WorkerProtocol.Progress when WorkerProtocol.ParseProgress(payload) is { } report:
-                        _progress.Enqueue(report);
-                        break;
-                    case WorkerProtocol.Schedule:
-                        _scheduleLine ??= payload;
-                        break;
-                    case WorkerProtocol.Changes:
-                        _changesLine ??= payload;
-                        break;
+                    // After a first line that is not the hello, nothing the program says is read.
+                    Take(line);
                 }
             }
 
@@ -530,6 +514,27 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
                 }
 
                 progress?.Report(report);
+            }
+        }
+
+        /// <summary>Keeps one message of a worker that said hello, under the gate: of several schedule or changes lines the first counts; a line of no known kind is ignored.</summary>
+        private void Take(string line)
+        {
+            var (kind, payload) = WorkerProtocol.Split(line);
+            switch (kind)
+            {
+                case WorkerProtocol.Ready:
+                    _ready = true;
+                    break;
+                case WorkerProtocol.Progress when WorkerProtocol.ParseProgress(payload) is { } report:
+                    _progress.Enqueue(report);
+                    break;
+                case WorkerProtocol.Schedule:
+                    _scheduleLine ??= payload;
+                    break;
+                case WorkerProtocol.Changes:
+                    _changesLine ??= payload;
+                    break;
             }
         }
 

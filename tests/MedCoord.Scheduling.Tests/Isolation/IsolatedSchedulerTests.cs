@@ -211,6 +211,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
             Assert.Contains(cancelled ? "(the solve was cancelled)" : "(the time limit and grace had passed)", ex.Message);
             Assert.Contains("gave no schedule within 0.3 s of being asked to stop", ex.Message);
             Assert.Equal(["WorkerStarted", "WorkerStopRequested", "WorkerKilled", "WorkerExited", "WorkerFailed"], log.Events);
+            Assert.Contains($"Solver worker {launches[0].ProcessId} exited with code 137 after ", log.Entries[3].Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{clock.Elapsed}");
             var child = int.Parse(File.ReadAllText(childFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(child), TimeSpan.FromSeconds(10)), $"the worker's child {child} outlived it");
@@ -253,7 +254,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
 
         var launches = new List<WorkerLaunch>();
 
-        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(WorkerProcess.Script("echo hello")) { Launched = launches.Add }.Solve(Example(), Limit(2)));
+        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(WorkerProcess.Script($"echo hello; echo '{EmptyScheduleLine}'")) { Launched = launches.Add }.Solve(Example(), Limit(2)));
 
         Assert.Equal((SolverWorkerFailure.NotAWorker, 1, 0), (ex.Failure, ex.Attempt, ex.ExitCode));
         Assert.Single(launches);
@@ -553,6 +554,29 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         {
             File.Delete(childFile);
         }
+    }
+
+    [Fact]
+    public void Solve_AWorkerThatNeverReadsItsProblem_IsKilledAStopTimeoutAfterTheDeadline()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var options = WorkerProcess.Script("echo 'medcoord-worker 1'; sleep 120 & wait");
+        options.StopTimeout = TimeSpan.FromMilliseconds(500);
+        options.Grace = TimeSpan.FromMilliseconds(500);
+        var log = new RecordingLogger<IsolatedScheduler>();
+        var clock = Stopwatch.StartNew();
+
+        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(options, logger: log).Solve(Example(), Limit(1)));
+
+        Assert.Equal((SolverWorkerFailure.DidNotStop, 1), (ex.Failure, ex.Attempt));
+        Assert.Contains("(the time limit and grace had passed)", ex.Message);
+        Assert.Equal(["WorkerStarted", "WorkerStopRequested", "WorkerKilled", "WorkerExited", "WorkerFailed"], log.Events);
+        // Killed at the limit, grace and stop timeout (2 s), give or take the machine's load; not at twice that.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
     }
 
     private const string EmptyScheduleLine = """schedule {"formatVersion":1,"status":"Feasible","assignments":[]}""";

@@ -296,7 +296,6 @@ public sealed class SolverWorkerTests
         }
     }
 
-    /// <summary>Gives its lines, then waits as an open pipe does until disposed, then ends.</summary>
     /// <summary>The lines (null for one that is not UTF-8), then an input that stays open until disposed.</summary>
     private sealed class OpenInput(params string?[] lines) : TextReader
     {
