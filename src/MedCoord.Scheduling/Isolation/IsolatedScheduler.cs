@@ -195,7 +195,8 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var input = process.StandardInput;
-            new Thread(() => Feed(input, problemLine, job.PreviousLine, stopInput)) { IsBackground = true, Name = "medcoord worker input" }.Start();
+            // A background thread of its own: a full pipe may block its writes, and it holds the input open for the whole solve.
+            _ = Task.Factory.StartNew(() => Feed(input, problemLine, job.PreviousLine, stopInput), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             (killed, stopCause) = Supervise(process, session, job.Previous is not null, stopInput, pid, attempt, limit.ToTimeSpan() + _grace, progress, cancellationToken);
         }
         catch

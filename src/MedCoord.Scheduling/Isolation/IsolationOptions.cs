@@ -74,7 +74,7 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
         {
             failures.Add($"{nameof(IsolationOptions.WorkerPath)} is required: the path of the medcoord executable, or of dotnet with the path of medcoord.dll as the first of {nameof(IsolationOptions.WorkerArguments)}.");
         }
-        else if (Locate(options.WorkerPath, searchPath ?? Environment.GetEnvironmentVariable("PATH")) is not { } found)
+        else if (Locate(options.WorkerPath, searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty, OperatingSystem.IsWindows()) is not { } found)
         {
             failures.Add(IsBareName(options.WorkerPath)
                 ? $"{nameof(IsolationOptions.WorkerPath)} '{options.WorkerPath}' was not found on PATH."
@@ -127,16 +127,20 @@ internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOpti
 
     private static bool IsBareName(string path) => path.IndexOfAny(['/', Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar]) < 0;
 
-    /// <summary>The full path of an existing file: <paramref name="path"/> itself, or a bare name found on PATH (on Windows also with <c>.exe</c>).</summary>
-    private static string? Locate(string path, string? searchPath)
+    /// <summary>The full path of an existing file: <paramref name="path"/> itself, or a bare name found in <paramref name="searchPath"/> (on Windows with <c>.exe</c> first).</summary>
+    /// <param name="path">The program as configured.</param>
+    /// <param name="searchPath">The directories to look in, separated as in PATH.</param>
+    /// <param name="windows">Whether to look as Windows does.</param>
+    /// <returns>The full path, or <see langword="null"/> where there is no such file.</returns>
+    internal static string? Locate(string path, string searchPath, bool windows)
     {
         if (!IsBareName(path))
         {
             return File.Exists(path) ? Path.GetFullPath(path) : null;
         }
 
-        var names = OperatingSystem.IsWindows() && !path.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? new[] { path + ".exe", path } : [path];
-        foreach (var directory in (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        var names = windows && !path.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? new[] { path + ".exe", path } : [path];
+        foreach (var directory in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             foreach (var name in names)
             {

@@ -75,7 +75,9 @@ public static class SolverWorker
 
             Send(WorkerProtocol.Ready);
             var stop = new CancellationTokenSource();
-            new Thread(() => WatchForStop(input, stop)) { IsBackground = true, Name = "medcoord worker stop watch" }.Start();
+
+            // A background thread of its own: it waits on the input for the whole solve.
+            _ = Task.Factory.StartNew(() => WatchForStop(input, stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var progress = new LineProgress(p => Send(WorkerProtocol.FormatProgress(p)));
             var options = conservative ? new SolveOptions { Conservative = true } : null;
             var scheduler = new AppointmentScheduler();
@@ -135,7 +137,7 @@ public static class SolverWorker
     {
         try
         {
-            while (NextLine(input) is { } line && !string.Equals(line.Trim(), WorkerProtocol.Stop, StringComparison.Ordinal))
+            while (!IsStop(input))
             {
             }
         }
@@ -147,16 +149,16 @@ public static class SolverWorker
         stop.Cancel();
     }
 
-    /// <summary>The next line, a line that is not UTF-8 read as an empty one (it is not <c>stop</c>); null at the end of input.</summary>
-    private static string? NextLine(TextReader input)
+    /// <summary>Reads the next line: whether it is <c>stop</c> or the end of input; a line that is not UTF-8 is neither.</summary>
+    private static bool IsStop(TextReader input)
     {
         try
         {
-            return input.ReadLine();
+            return input.ReadLine() is not { } line || string.Equals(line.Trim(), WorkerProtocol.Stop, StringComparison.Ordinal);
         }
         catch (InvalidDataException)
         {
-            return string.Empty;
+            return false;
         }
     }
 

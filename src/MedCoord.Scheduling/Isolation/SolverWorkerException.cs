@@ -53,18 +53,21 @@ public sealed class SolverWorkerException : Exception
     /// Gets the signal that ended the last attempt's worker as its name (for example <c>SIGABRT</c> for exit code 134),
     /// or <see langword="null"/> where the exit code does not stand for one (and always on Windows).
     /// </summary>
-    public string? Signal => ExitCode is { } code ? SignalOf(code) : null;
+    public string? Signal => ExitCode is { } code ? SignalOf(code, OperatingSystem.IsWindows()) : null;
 
     /// <summary>Gets how many lines the workers wrote to their error output, counted, never copied.</summary>
     public int ErrorOutputLines { get; }
 
     /// <summary>Describes an exit code for a message: the code and, on Unix, the signal 128 + n stands for.</summary>
-    internal static string DescribeExit(int code)
+    internal static string DescribeExit(int code) => DescribeExit(code, OperatingSystem.IsWindows());
+
+    /// <summary>Describes an exit code as on Windows (a negative code, an NTSTATUS, in hexadecimal) or as on Unix (with its signal).</summary>
+    internal static string DescribeExit(int code, bool windows)
     {
-        var text = OperatingSystem.IsWindows() && code < 0
+        var text = windows && code < 0
             ? string.Create(CultureInfo.InvariantCulture, $"exit code 0x{code:X8}")
             : string.Create(CultureInfo.InvariantCulture, $"exit code {code}");
-        return SignalOf(code) switch
+        return SignalOf(code, windows) switch
         {
             "SIGABRT" => $"{text} (signal SIGABRT: an abort, as a failed CP-SAT check ends)",
             { } signal => $"{text} (signal {signal})",
@@ -73,7 +76,7 @@ public sealed class SolverWorkerException : Exception
     }
 
     /// <summary>The name of the signal a Unix exit code of 128 + n stands for; only signals numbered alike on Linux and macOS.</summary>
-    private static string? SignalOf(int code) => OperatingSystem.IsWindows() ? null : (code - 128) switch
+    private static string? SignalOf(int code, bool windows) => windows ? null : (code - 128) switch
     {
         1 => "SIGHUP",
         2 => "SIGINT",

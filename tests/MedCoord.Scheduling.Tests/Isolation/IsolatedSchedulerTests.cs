@@ -400,6 +400,31 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AddMedCoordIsolatedScheduling_Alone_RegistersTheSchedulingDefaultsItIsGiven()
+    {
+        var services = new ServiceCollection();
+        services.AddMedCoordIsolatedScheduling(
+            o =>
+            {
+                o.WorkerPath = WorkerProcess.Dotnet;
+                o.WorkerArguments.Add(WorkerProcess.Dll);
+            },
+            d => d.Seed = 7);
+        using var provider = services.BuildServiceProvider();
+
+        var schedule = provider.GetRequiredService<IAppointmentScheduler>().Solve(Example(), new SolveOptions(Duration.FromSeconds(3), 1));
+
+        Assert.Equal(7, schedule.Stats.Seed);
+    }
+
+    [Fact]
+    public void AddMedCoordIsolatedScheduling_WithoutItsArguments_ThrowsNamingThem()
+    {
+        Assert.Equal("services", Assert.Throws<ArgumentNullException>(() => IsolationServiceCollectionExtensions.AddMedCoordIsolatedScheduling(null!, _ => { })).ParamName);
+        Assert.Equal("configure", Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddMedCoordIsolatedScheduling(null!)).ParamName);
+    }
+
+    [Fact]
     public void AddMedCoordIsolatedScheduling_MissingWorker_FailsValidation()
     {
         var services = new ServiceCollection();

@@ -59,6 +59,42 @@ public sealed class IsolationOptionsTests
         }
     }
 
+    [Fact]
+    public void Check_ABareName_WithoutASearchPath_IsLookedForOnThePathVariable()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Assert.Empty(IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "sh" }, out var program));
+        Assert.Equal("sh", Path.GetFileName(program));
+        Assert.Contains(Path.GetDirectoryName(program), Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator));
+    }
+
+    [Fact]
+    public void Locate_AsWindowsDoes_TriesTheExeFirst_UnlessTheNameEndsInIt()
+    {
+        var root = Directory.CreateTempSubdirectory("medcoord-search-").FullName;
+        try
+        {
+            foreach (var name in new[] { "medcoord", "medcoord.exe", "medcoord.exe.exe", "tool" })
+            {
+                File.WriteAllText(Path.Combine(root, name), string.Empty);
+            }
+
+            Assert.Equal(Path.Combine(root, "medcoord.exe"), IsolationOptionsValidator.Locate("medcoord", root, windows: true));
+            Assert.Equal(Path.Combine(root, "medcoord.exe"), IsolationOptionsValidator.Locate("medcoord.exe", root, windows: true));
+            Assert.Equal(Path.Combine(root, "tool"), IsolationOptionsValidator.Locate("tool", root, windows: true));
+            Assert.Equal(Path.Combine(root, "medcoord"), IsolationOptionsValidator.Locate("medcoord", root, windows: false));
+            Assert.Null(IsolationOptionsValidator.Locate("medcoord-none", root, windows: true));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

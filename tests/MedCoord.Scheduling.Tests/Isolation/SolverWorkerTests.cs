@@ -280,6 +280,63 @@ public sealed class SolverWorkerTests
         Assert.Equal("options.conservative: expected true or false, found a string", Assert.Single(errors).ToString());
     }
 
+    [Fact]
+    public void Run_WithoutItsStreams_ThrowsNamingTheMissingOne()
+    {
+        Assert.Equal("input", Assert.Throws<ArgumentNullException>(() => SolverWorker.Run((Stream)null!, TextWriter.Null, TextWriter.Null)).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentNullException>(() => SolverWorker.Run((TextReader)null!, TextWriter.Null, TextWriter.Null)).ParamName);
+        Assert.Equal("output", Assert.Throws<ArgumentNullException>(() => SolverWorker.Run(new StringReader(string.Empty), null!, TextWriter.Null)).ParamName);
+        Assert.Equal("error", Assert.Throws<ArgumentNullException>(() => SolverWorker.Run(new StringReader(string.Empty), TextWriter.Null, null!)).ParamName);
+    }
+
+    [Fact]
+    public void Run_EachLine_ReachesTheHostAsItIsWritten()
+    {
+        var problem = Example() with { Options = new SolveOptions(Duration.FromSeconds(5), 1, 0) };
+        var output = new FlushRecordingWriter();
+
+        Assert.Equal(0, SolverWorker.Run(new StringReader(Line(ProblemFile.Serialize(problem)) + "\n"), output, TextWriter.Null));
+
+        var lines = output.ToString().Split(output.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 3, output.ToString());
+        Assert.Equal(lines.Select((_, i) => string.Concat(lines[..(i + 1)].Select(l => l + output.NewLine))), output.Flushed);
+    }
+
+    [Fact]
+    public void Run_AnInputThatBreaksAfterTheProblem_StopsTheSearchAsItsEndDoes()
+    {
+        var problem = RandomProblems.Create(13, 300) with { Options = new SolveOptions(Duration.FromSeconds(60), 1, 0) };
+        var output = new StringWriter();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var code = SolverWorker.Run(new BrokenInput(Line(ProblemFile.Serialize(problem))), output, TextWriter.Null);
+
+        Assert.Equal(0, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker ran {clock.Elapsed} after its input broke");
+        var schedule = ScheduleFile.Parse(WorkerProtocol.Split(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).Payload);
+        Assert.Empty(ScheduleVerifier.Violations(problem, schedule));
+    }
+
+    /// <summary>Keeps the text written so far at every flush.</summary>
+    private sealed class FlushRecordingWriter : StringWriter
+    {
+        public List<string> Flushed { get; } = [];
+
+        public override void Flush()
+        {
+            Flushed.Add(ToString());
+            base.Flush();
+        }
+    }
+
+    /// <summary>Gives one line, then fails as a broken pipe does.</summary>
+    private sealed class BrokenInput(string line) : TextReader
+    {
+        private int _reads;
+
+        public override string? ReadLine() => Interlocked.Increment(ref _reads) == 1 ? line : throw new IOException("the host's pipe broke");
+    }
+
     /// <summary>Writes a number of lines, then fails as a closed pipe does.</summary>
     private sealed class FailingWriter(int linesBeforeFailure) : StringWriter
     {

@@ -20,15 +20,18 @@ public sealed class WorkerExitTests
     {
         var windows = OperatingSystem.IsWindows();
 
-        Assert.Equal(windows ? $"exit code {code}" : $"exit code {code} (signal {signal})", SolverWorkerException.DescribeExit(code));
+        Assert.Equal($"exit code {code} (signal {signal})", SolverWorkerException.DescribeExit(code, windows: false));
+        Assert.Equal($"exit code {code}", SolverWorkerException.DescribeExit(code, windows: true));
+        Assert.Equal(SolverWorkerException.DescribeExit(code, windows), SolverWorkerException.DescribeExit(code));
         Assert.Equal(windows ? null : signal, new SolverWorkerException(SolverWorkerFailure.Died, 1, code, 0, "m").Signal);
     }
 
     [Fact]
-    public void DescribeExit_AnAbort_SaysAFailedCpSatCheckEndsSo() =>
-        Assert.Equal(
-            OperatingSystem.IsWindows() ? "exit code 134" : "exit code 134 (signal SIGABRT: an abort, as a failed CP-SAT check ends)",
-            SolverWorkerException.DescribeExit(134));
+    public void DescribeExit_AnAbort_SaysAFailedCpSatCheckEndsSo()
+    {
+        Assert.Equal("exit code 134 (signal SIGABRT: an abort, as a failed CP-SAT check ends)", SolverWorkerException.DescribeExit(134, windows: false));
+        Assert.Equal("exit code 134", SolverWorkerException.DescribeExit(134, windows: true));
+    }
 
     [Theory]
     [InlineData(0)]
@@ -43,9 +46,15 @@ public sealed class WorkerExitTests
     [InlineData(-1)]
     public void DescribeExit_AnyOtherCode_IsTheCodeAlone_InHexOnWindowsWhenNegative(int code)
     {
-        Assert.Equal(OperatingSystem.IsWindows() && code < 0 ? $"exit code 0x{code:X8}" : $"exit code {code}", SolverWorkerException.DescribeExit(code));
+        Assert.Equal($"exit code {code}", SolverWorkerException.DescribeExit(code, windows: false));
+        Assert.Equal(code < 0 ? $"exit code 0x{code:X8}" : $"exit code {code}", SolverWorkerException.DescribeExit(code, windows: true));
+        Assert.Equal(SolverWorkerException.DescribeExit(code, OperatingSystem.IsWindows()), SolverWorkerException.DescribeExit(code));
         Assert.Null(new SolverWorkerException(SolverWorkerFailure.Died, 1, code, 0, "m").Signal);
     }
+
+    [Fact]
+    public void DescribeExit_AWindowsAccessViolation_IsItsStatusInHex() =>
+        Assert.Equal("exit code 0xC0000005", SolverWorkerException.DescribeExit(unchecked((int)0xC0000005), windows: true));
 
     [Fact]
     public void Exception_KeepsWhatFailedOnWhichAttempt()
