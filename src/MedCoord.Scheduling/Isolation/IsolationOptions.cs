@@ -52,7 +52,7 @@ public sealed class IsolationOptions
 /// <summary>Validates <see cref="IsolationOptions"/> once, at start, and resolves the worker program.</summary>
 internal sealed class IsolationOptionsValidator : IValidateOptions<IsolationOptions>
 {
-    /// <summary>The longest grace: with the longest time limit (7 days), a deadline any wait can take.</summary>
+    /// <summary>The longest grace: the longest time limit (7 days) plus this stays a wait a timer can take (under 24.8 days).</summary>
     private static readonly TimeSpan MaxGrace = TimeSpan.FromHours(1);
 
     public ValidateOptionsResult Validate(string? name, IsolationOptions options)
