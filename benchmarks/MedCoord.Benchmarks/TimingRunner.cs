@@ -55,7 +55,7 @@ internal static class TimingRunner
                 var over = row.WallSeconds - limit;
                 var latency = row.CancelLatencySeconds is { } l ? l.ToString("0.000", Inv) : "-";
                 Console.WriteLine(string.Create(Inv,
-                    $"{name,-32} {limit,6:0.0} {mode,-7} {row.Status,-16} {row.WallSeconds,7:0.000} {row.AllowedSeconds,7:0.00} {over,6:+0.00;-0.00} {latency,13} {(row.Findings.Invalid == 0 && row.ExitCode == 0 ? "yes" : "NO"),8}"));
+                    $"{name,-32} {limit,6:0.0} {mode,-7} {row.Status,-16} {row.WallSeconds,7:0.000} {row.AllowedSeconds,7:0.00} {Signed(over, 2),6} {latency,13} {(row.Findings.Invalid == 0 && row.ExitCode == 0 ? "yes" : "NO"),8}"));
                 rows.Add(string.Create(Inv,
                     $"{kind},{name},{problem.Requests.Count},{limit},{mode},{cancelAfter},{row.Status},{row.WallSeconds:0.000},{row.AllowedSeconds:0.000},{over:0.000},{latency},{row.Findings.Invalid}"));
             }
@@ -71,10 +71,11 @@ internal static class TimingRunner
         {
             var limited = group.Where(r => r.Mode == "limit" && r.Row.ExitCode == 0).ToList();
             var cancels = group.Where(r => r.Mode == "cancel" && r.Row.ExitCode == 0).ToList();
-            var worstOver = limited.Count == 0 ? double.NaN : limited.Max(r => r.Row.WallSeconds - r.Row.LimitSeconds);
-            var worstLatency = cancels.Select(r => r.Row.CancelLatencySeconds ?? double.NaN).DefaultIfEmpty(double.NaN).Max();
+            var worstOver = limited.Count == 0 ? "—" : Signed(limited.Max(r => r.Row.WallSeconds - r.Row.LimitSeconds), 3);
+            var latencies = cancels.Where(r => r.Row.CancelLatencySeconds is not null).Select(r => r.Row.CancelLatencySeconds!.Value).ToList();
+            var worstLatency = latencies.Count == 0 ? "—" : latencies.Max().ToString("0.000", Inv);
             Console.WriteLine(string.Create(Inv,
-                $"| {group.Key} | {group.Count()} | {worstOver:+0.000;-0.000} | {limited.Count(r => r.Row.OverTime)} | {cancels.Count} | {worstLatency:0.000} | {cancels.Count(r => r.Row.CancelLatencySeconds > 1.0)} | {group.Count(r => r.Row.Findings.Invalid > 0)} | {group.Count(r => r.Row.ExitCode != 0)} |"));
+                $"| {group.Key} | {group.Count()} | {worstOver} | {limited.Count(r => r.Row.OverTime)} | {cancels.Count} | {worstLatency} | {cancels.Count(r => r.Row.CancelLatencySeconds > 1.0)} | {group.Count(r => r.Row.Findings.Invalid > 0)} | {group.Count(r => r.Row.ExitCode != 0)} |"));
         }
 
         Console.WriteLine();
@@ -94,5 +95,13 @@ internal static class TimingRunner
         }
 
         return 0;
+    }
+
+    /// <summary>A number with its sign, rounded first, so that a value rounding to zero reads +0.</summary>
+    private static string Signed(double value, int digits)
+    {
+        var rounded = Math.Round(value, digits);
+        rounded = rounded == 0 ? 0 : rounded;
+        return rounded.ToString((rounded >= 0 ? "+0." : "0.") + new string('0', digits), Inv);
     }
 }
