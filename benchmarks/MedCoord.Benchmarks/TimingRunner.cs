@@ -57,7 +57,7 @@ internal static class TimingRunner
                 Console.WriteLine(string.Create(Inv,
                     $"{name,-32} {limit,6:0.0} {mode,-7} {row.Status,-16} {row.WallSeconds,7:0.000} {row.AllowedSeconds,7:0.00} {Signed(over, 2),6} {latency,13} {(row.Findings.Invalid == 0 && row.ExitCode == 0 ? "yes" : "NO"),8}"));
                 rows.Add(string.Create(Inv,
-                    $"{kind},{name},{problem.Requests.Count},{limit},{mode},{cancelAfter},{row.Status},{row.WallSeconds:0.000},{row.AllowedSeconds:0.000},{over:0.000},{latency},{row.Findings.Invalid}"));
+                    $"{kind},{name},{problem.Requests.Count},{limit},{mode},{cancelAfter},{row.Status},{row.WallSeconds:0.000},{row.AllowedSeconds:0.000},{Rounded(over, 3):0.000},{latency},{row.Findings.Invalid}"));
             }
         }
 
@@ -100,8 +100,14 @@ internal static class TimingRunner
     /// <summary>A number with its sign, rounded first, so that a value rounding to zero reads +0.</summary>
     private static string Signed(double value, int digits)
     {
-        var rounded = Math.Round(value, digits);
-        rounded = rounded == 0 ? 0 : rounded;
+        var rounded = Rounded(value, digits);
         return rounded.ToString((rounded >= 0 ? "+0." : "0.") + new string('0', digits), Inv);
+    }
+
+    /// <summary>Rounded, a negative zero made zero (it would print as -0).</summary>
+    private static double Rounded(double value, int digits)
+    {
+        var rounded = Math.Round(value, digits);
+        return rounded == 0 ? 0 : rounded;
     }
 }

@@ -45,7 +45,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
     /// <summary>Creates a scheduler that runs every solve and re-plan in a worker process.</summary>
     /// <param name="isolation">The worker command and its timeouts; checked here.</param>
     /// <param name="defaults">Defaults for settings neither the call nor the problem gives; <see langword="null"/> for the defaults of <see cref="SchedulingOptions"/>.</param>
-    /// <param name="logger">Receives worker started, stopped, killed, exited, retried and failed events (ids and exit codes only).</param>
+    /// <param name="logger">Receives worker started, stopped, killed, exited, retried, failed and abandoned events (ids, exit codes and exception types only).</param>
     /// <exception cref="ArgumentException">The worker program is missing, not a file or not executable, or a timeout is out of range; the message says which.</exception>
     public IsolatedScheduler(IsolationOptions isolation, SchedulingOptions? defaults = null, ILogger<IsolatedScheduler>? logger = null)
     {
@@ -185,12 +185,12 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
 
         var pid = process.Id;
         var clock = Stopwatch.StartNew();
-        IsolationLog.WorkerStarted(_logger, pid, attempt, conservative, job.Problem.Requests.Count, Math.Round(limit.TotalSeconds, 3));
         var stopInput = new ManualResetEventSlim();
         bool killed;
         string? stopCause;
         try
         {
+            IsolationLog.WorkerStarted(_logger, pid, attempt, conservative, job.Problem.Requests.Count, Math.Round(limit.TotalSeconds, 3));
             Launched?.Invoke(new WorkerLaunch(attempt, pid, conservative));
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
@@ -199,10 +199,11 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
             _ = Task.Factory.StartNew(() => Feed(input, problemLine, job.PreviousLine, stopInput), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             (killed, stopCause) = Supervise(process, session, job.Previous is not null, stopInput, pid, attempt, limit.ToTimeSpan() + _grace, progress, cancellationToken);
         }
-        catch
+        catch (Exception ex)
         {
-            // A progress handler that threw, or a launch hook: never leave a worker behind.
+            // A progress handler or a logger that threw: never leave a worker behind.
             Kill(process);
+            IsolationLog.WorkerAbandoned(_logger, pid, attempt, ex.GetType().Name);
             throw;
         }
         finally
@@ -495,7 +496,7 @@ public sealed class IsolatedScheduler : IAppointmentScheduler
 
         public void ResetWake() => _wake.Reset();
 
-        /// <summary>Waits for a line, the exit or the cancellation; the timeout (a time limit and grace) is far below the 24 days a wait can take.</summary>
+        /// <summary>Waits for a line, the exit or the cancellation; the timeout (at most a time limit and grace, or a stop timeout) is far below the 24 days a wait can take.</summary>
         public void WaitForWake(TimeSpan timeout) => _wake.Wait(timeout);
 
         public void WaitForOutputEnd(TimeSpan timeout) => _outputEnded.Wait(timeout);

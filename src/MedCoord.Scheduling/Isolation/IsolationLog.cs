@@ -28,4 +28,8 @@ internal static partial class IsolationLog
     [LoggerMessage(EventId = 3106, EventName = "WorkerFailed", Level = LogLevel.Error,
         Message = "Solving in a worker process failed on attempt {Attempt} ({Failure}, exit code {ExitCode})")]
     public static partial void WorkerFailed(ILogger logger, int attempt, SolverWorkerFailure failure, int? exitCode);
+
+    [LoggerMessage(EventId = 3107, EventName = "WorkerAbandoned", Level = LogLevel.Warning,
+        Message = "Solver worker {ProcessId} killed with its process tree: the call failed with {ExceptionType} (attempt {Attempt})")]
+    public static partial void WorkerAbandoned(ILogger logger, int processId, int attempt, string exceptionType);
 }

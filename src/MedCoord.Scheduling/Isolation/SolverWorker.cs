@@ -132,7 +132,7 @@ public static class SolverWorker
         return errors.Count == 0 ? value : null;
     }
 
-    /// <summary>Cancels the search at the line <c>stop</c> or at the end of input (the host closed it, or died).</summary>
+    /// <summary>Cancels the search at the line <c>stop</c> or at the end of input (the host closed it, or died); a failing input stops it too.</summary>
     private static void WatchForStop(TextReader input, CancellationTokenSource stop)
     {
         try
@@ -145,8 +145,11 @@ public static class SolverWorker
         {
             // A broken input is the host gone: stop as at its end.
         }
-
-        stop.Cancel();
+        finally
+        {
+            // Any other failure of the input, too: a worker that can no longer hear stop must not search on.
+            stop.Cancel();
+        }
     }
 
     /// <summary>Reads the next line: whether it is <c>stop</c> or the end of input; a line that is not UTF-8 is neither.</summary>

@@ -564,13 +564,16 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         {
             var options = WorkerProcess.Script("echo 'medcoord-worker 1'; read problem; echo ready; sleep 120 & echo $! > \"$0\"; echo 'progress 10000 7 9 1'; wait", childFile);
             var launches = new List<WorkerLaunch>();
+            var log = new RecordingLogger<IsolatedScheduler>();
             var thrown = new InvalidOperationException("the host's progress handler failed");
 
             var ex = Assert.Throws<InvalidOperationException>(() =>
-                new IsolatedScheduler(options) { Launched = launches.Add }.Solve(Example(), Limit(60), new SynchronousProgress(_ => throw thrown)));
+                new IsolatedScheduler(options, logger: log) { Launched = launches.Add }.Solve(Example(), Limit(60), new SynchronousProgress(_ => throw thrown)));
 
             Assert.Same(thrown, ex);
             var worker = Assert.Single(launches).ProcessId;
+            Assert.Equal(["WorkerStarted", "WorkerAbandoned"], log.Events);
+            Assert.Equal($"Solver worker {worker} killed with its process tree: the call failed with InvalidOperationException (attempt 1)", log.Entries[1].Message);
             Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(worker), TimeSpan.FromSeconds(10)), $"the worker {worker} outlived the failed call");
             var child = int.Parse(File.ReadAllText(childFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(child), TimeSpan.FromSeconds(10)), $"the worker's child {child} outlived the failed call");
@@ -590,18 +593,20 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
         }
 
         var options = WorkerProcess.Script("echo 'medcoord-worker 1'; sleep 120 & wait");
-        options.StopTimeout = TimeSpan.FromMilliseconds(500);
-        options.Grace = TimeSpan.FromMilliseconds(500);
+        options.StopTimeout = TimeSpan.FromSeconds(3);
+        options.Grace = TimeSpan.Zero;
         var log = new RecordingLogger<IsolatedScheduler>();
-        var clock = Stopwatch.StartNew();
 
-        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(options, logger: log).Solve(Example(), Limit(1)));
+        var ex = Assert.Throws<SolverWorkerException>(() => new IsolatedScheduler(options, logger: log).Solve(Example(), Limit(2)));
 
         Assert.Equal((SolverWorkerFailure.DidNotStop, 1), (ex.Failure, ex.Attempt));
         Assert.Contains("(the time limit and grace had passed)", ex.Message);
         Assert.Equal(["WorkerStarted", "WorkerStopRequested", "WorkerKilled", "WorkerExited", "WorkerFailed"], log.Events);
-        // Killed at the limit, grace and stop timeout (2 s), give or take the machine's load; not at twice that.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4.5));
+        // Asked to stop at the limit (2 s after its start), killed a stop timeout (3 s) later, give or take the machine's
+        // load; not two stop timeouts later, nor after waiting the time already waited once more (7 s).
+        var at = log.Entries.Select(e => e.At).ToList();
+        Assert.InRange(at[1] - at[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+        Assert.InRange(at[2] - at[1], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5));
     }
 
     private const string EmptyScheduleLine = """schedule {"formatVersion":1,"status":"Feasible","assignments":[]}""";

@@ -69,7 +69,7 @@ public sealed class IsolationOptionsTests
 
         Assert.Empty(IsolationOptionsValidator.Check(new IsolationOptions { WorkerPath = "sh" }, out var program));
         Assert.Equal("sh", Path.GetFileName(program));
-        Assert.Contains(Path.GetDirectoryName(program), Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator));
+        Assert.Contains(Path.GetDirectoryName(program), Environment.GetEnvironmentVariable("PATH")!.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))));
     }
 
     [Fact]

@@ -302,14 +302,17 @@ public sealed class SolverWorkerTests
         Assert.Equal(lines.Select((_, i) => string.Concat(lines[..(i + 1)].Select(l => l + output.NewLine))), output.Flushed);
     }
 
-    [Fact]
-    public void Run_AnInputThatBreaksAfterTheProblem_StopsTheSearchAsItsEndDoes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_AnInputThatBreaksAfterTheProblem_StopsTheSearchAsItsEndDoes(bool unexpectedFailure)
     {
         var problem = RandomProblems.Create(13, 300) with { Options = new SolveOptions(Duration.FromSeconds(60), 1, 0) };
         var output = new StringWriter();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        Exception failure = unexpectedFailure ? new InvalidOperationException("the reader failed") : new IOException("the host's pipe broke");
 
-        var code = SolverWorker.Run(new BrokenInput(Line(ProblemFile.Serialize(problem))), output, TextWriter.Null);
+        var code = SolverWorker.Run(new BrokenInput(Line(ProblemFile.Serialize(problem)), failure), output, TextWriter.Null);
 
         Assert.Equal(0, code);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker ran {clock.Elapsed} after its input broke");
@@ -329,12 +332,12 @@ public sealed class SolverWorkerTests
         }
     }
 
-    /// <summary>Gives one line, then fails as a broken pipe does.</summary>
-    private sealed class BrokenInput(string line) : TextReader
+    /// <summary>Gives one line, then fails, as a broken pipe does (or with another failure).</summary>
+    private sealed class BrokenInput(string line, Exception failure) : TextReader
     {
         private int _reads;
 
-        public override string? ReadLine() => Interlocked.Increment(ref _reads) == 1 ? line : throw new IOException("the host's pipe broke");
+        public override string? ReadLine() => Interlocked.Increment(ref _reads) == 1 ? line : throw failure;
     }
 
     /// <summary>Writes a number of lines, then fails as a closed pipe does.</summary>

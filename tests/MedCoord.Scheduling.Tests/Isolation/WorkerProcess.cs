@@ -77,12 +77,13 @@ internal static class WorkerProcess
     }
 }
 
-/// <summary>Keeps every log entry: event, level and message.</summary>
+/// <summary>Keeps every log entry: event, level, message, and when it came (from the logger's creation).</summary>
 internal sealed class RecordingLogger<T> : ILogger<T>
 {
-    private readonly List<(EventId Event, LogLevel Level, string Message)> _entries = [];
+    private readonly List<(EventId Event, LogLevel Level, string Message, TimeSpan At)> _entries = [];
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
-    public IReadOnlyList<(EventId Event, LogLevel Level, string Message)> Entries
+    public IReadOnlyList<(EventId Event, LogLevel Level, string Message, TimeSpan At)> Entries
     {
         get
         {
@@ -104,7 +105,7 @@ internal sealed class RecordingLogger<T> : ILogger<T>
     {
         lock (_entries)
         {
-            _entries.Add((eventId, logLevel, formatter(state, exception)));
+            _entries.Add((eventId, logLevel, formatter(state, exception), _clock.Elapsed));
         }
     }
 }
