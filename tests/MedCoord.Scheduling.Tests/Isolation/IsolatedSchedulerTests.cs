@@ -213,8 +213,7 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
             Assert.Equal(["WorkerStarted", "WorkerStopRequested", "WorkerKilled", "WorkerExited", "WorkerFailed"], log.Events);
             Assert.Contains($"Solver worker {launches[0].ProcessId} exited with code 137 after ", log.Entries[3].Message);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{clock.Elapsed}");
-            var child = int.Parse(File.ReadAllText(childFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(child), TimeSpan.FromSeconds(10)), $"the worker's child {child} outlived it");
+            WorkerProcess.AssertGone(WorkerProcess.ReadProcessId(childFile), "the killed worker's child");
         }
         finally
         {
@@ -574,9 +573,8 @@ public sealed class IsolatedSchedulerTests(ITestOutputHelper output)
             var worker = Assert.Single(launches).ProcessId;
             Assert.Equal(["WorkerStarted", "WorkerAbandoned"], log.Events);
             Assert.Equal($"Solver worker {worker} killed with its process tree: the call failed with InvalidOperationException (attempt 1)", log.Entries[1].Message);
-            Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(worker), TimeSpan.FromSeconds(10)), $"the worker {worker} outlived the failed call");
-            var child = int.Parse(File.ReadAllText(childFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(SpinWait.SpinUntil(() => WorkerProcess.IsGone(child), TimeSpan.FromSeconds(10)), $"the worker's child {child} outlived the failed call");
+            WorkerProcess.AssertGone(worker, "after the failed call, the worker");
+            WorkerProcess.AssertGone(WorkerProcess.ReadProcessId(childFile), "after the failed call, the worker's child");
         }
         finally
         {

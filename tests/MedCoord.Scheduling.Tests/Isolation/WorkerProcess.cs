@@ -56,6 +56,13 @@ internal static class WorkerProcess
         process.Kill();
     }
 
+    /// <summary>The process id a script wrote to <paramref name="file"/> (<c>echo $! &gt; file</c>).</summary>
+    public static int ReadProcessId(string file) => int.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Asserts that a process ends within 10 s; <paramref name="what"/> names it in the failure.</summary>
+    public static void AssertGone(int processId, string what) =>
+        Assert.True(SpinWait.SpinUntil(() => IsGone(processId), TimeSpan.FromSeconds(10)), $"{what} {processId} is still running");
+
     /// <summary>Whether a process is gone (or a zombie no one has reaped yet); Linux only, true elsewhere.</summary>
     public static bool IsGone(int processId)
     {
